@@ -1,0 +1,32 @@
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+const infrastructure = ['@nestjs/*', 'pg', 'kafkajs', '@eventstore/*', '@electric-sql/*', 'express', 'pino*', 'prom-client'];
+
+export default tseslint.config(
+  { ignores: ['**/dist', '**/node_modules', '**/.data', '**/.infra', '**/coverage', '**/*.js', '**/*.mjs'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-floating-promises': 'off',
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:events', onlyDependOnLibsWithTags: ['type:events'], bannedExternalImports: infrastructure },
+            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:events'], bannedExternalImports: [...infrastructure, 'class-validator', 'class-transformer'] },
+            { sourceTag: 'type:eventstore', onlyDependOnLibsWithTags: ['type:events'] },
+            { sourceTag: 'type:read-models', onlyDependOnLibsWithTags: ['type:events', 'type:domain', 'type:eventstore'] },
+            { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:events'], bannedExternalImports: ['@nestjs/*', 'pg', '@eventstore/*', '@electric-sql/*'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:events', 'type:domain', 'type:eventstore', 'type:read-models', 'type:client'] },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,26 @@
+// One jest run covers every project; *.int.spec.ts and *.e2e.spec.ts need real infrastructure,
+// which test/infra/global-setup.ts finds (or, with REQUIRE_INFRA=1, insists on).
+const swc = {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2022',
+    keepClassNames: true,
+  },
+  module: { type: 'commonjs' },
+  sourceMaps: 'inline',
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
+  testMatch: ['**/*.spec.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
+  moduleNameMapper: {
+    '^@tally/(domain|events|eventstore|read-models|client)$': '<rootDir>/libs/$1/src/index.ts',
+  },
+  globalSetup: '<rootDir>/test/infra/global-setup.ts',
+  globalTeardown: '<rootDir>/test/infra/global-teardown.ts',
+  testTimeout: 30000,
+};

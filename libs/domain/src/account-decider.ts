@@ -1,0 +1,64 @@
+import type { AccountEvent } from '@tally/events';
+import { usageKey, type Account } from './account-state';
+import type { AccountCommand, ChangeQuota, GrantCredits, ReverseUsage, SetQuota } from './commands';
+import { DomainError, unreachable } from './errors';
+import { requestUsage } from './request-usage';
+import { withinWindow } from './time';
+
+/** Decides a command against the account's state; returns the events to append (maybe none). */
+export function decide(command: AccountCommand, state: Account): AccountEvent[] {
+  if (state.next !== null) {
+    throw new DomainError('BOOKS_CLOSED', `period ${state.period} is closed; decide on ${state.next}`);
+  }
+  switch (command.type) {
+    case 'RequestUsage':
+      return requestUsage(command, state);
+    case 'SetQuota':
+      return setQuota(command);
+    case 'ChangeQuota':
+      return changeQuota(command, state);
+    case 'GrantCredits':
+      return grantCredits(command, state);
+    case 'ReverseUsage':
+      return reverseUsage(command, state);
+    default:
+      return unreachable(command);
+  }
+}
+
+function setQuota({ account, meter, quota, now }: SetQuota): AccountEvent[] {
+  return [{ type: 'QuotaSet', data: { account, meter, quota, at: now } }];
+}
+
+function changeQuota({ account, meter, patch, now }: ChangeQuota, state: Account): AccountEvent[] {
+  const existing = state.quotas[meter];
+  if (!existing) throw new DomainError('QUOTA_NOT_FOUND', `account ${account} has no quota for meter ${meter}`);
+  return [{ type: 'QuotaSet', data: { account, meter, quota: { ...existing, ...patch }, at: now } }];
+}
+
+function grantCredits({ account, amount, reason, grantId, now }: GrantCredits, state: Account): AccountEvent[] {
+  if (grantId !== null && state.grants.has(grantId)) return [];
+  const balance = state.credits.balance + amount;
+  if (!Number.isSafeInteger(balance) || !Number.isSafeInteger(state.credits.granted + amount)) {
+    throw new DomainError('CREDITS_OVERFLOW', 'the balance would leave the exact integer range');
+  }
+  return [{ type: 'CreditsGranted', data: { account, amount, reason, grantId, balance, at: now } }];
+}
+
+function reverseUsage({ account, source, id, reason, now }: ReverseUsage, state: Account): AccountEvent[] {
+  const record = state.decisions.get(usageKey(source, id));
+  if (!record || !withinWindow(record.event.data.decidedAt, now)) {
+    throw new DomainError('USAGE_NOT_FOUND', `no usage ${source}/${id} was decided for ${account} in the last 35 days`);
+  }
+  if (record.event.type === 'UsageRejected') {
+    throw new DomainError('USAGE_NOT_ACCEPTED', `usage ${source}/${id} was rejected; there is nothing to reverse`);
+  }
+  if (record.reversal) return [];
+  const { subject, meter, quantity, month, creditsCharged } = record.event.data;
+  return [
+    {
+      type: 'UsageReversed',
+      data: { account, source, id, subject, meter, quantity, month, creditsRefunded: creditsCharged, reason, at: now },
+    },
+  ];
+}

@@ -1,0 +1,136 @@
+import { Map as ImmutableMap } from 'immutable';
+import type {
+  AccountEvent,
+  CreditTotals,
+  CreditsGranted,
+  QuotaTerms,
+  UsageAccepted,
+  UsageRejected,
+  UsageReversed,
+} from '@tally/events';
+import { unreachable } from './errors';
+import { TOTAL, withinWindow } from './time';
+
+/** A decision the account remembers for idempotency and reversals. */
+export interface DecisionRecord {
+  event: UsageAccepted | UsageRejected;
+  reversal: UsageReversed['data'] | null;
+}
+
+/** The account aggregate, folded from its recent period streams. */
+export interface Account {
+  account: string | null;
+  /** Period of the stream folded last, and whether that stream is closed (and by what). */
+  period: string | null;
+  next: string | null;
+  credits: CreditTotals;
+  quotas: Readonly<Record<string, QuotaTerms>>;
+  /** meter → period key ('YYYY-MM' or 'total') → accepted units net of reversals. */
+  usage: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** Decisions of the idempotency window, keyed by {@link usageKey}. Persistent, so evolve stays pure. */
+  decisions: ImmutableMap<string, DecisionRecord>;
+  /** Credit grants that carried an id, for idempotent grants. */
+  grants: ImmutableMap<string, CreditsGranted['data']>;
+}
+
+/** The key under which a usage request is deduplicated. */
+export function usageKey(source: string, id: string): string {
+  return `${source}\u0000${id}`;
+}
+
+/** State before any event. */
+export function initialState(): Account {
+  return {
+    account: null,
+    period: null,
+    next: null,
+    credits: { balance: 0, granted: 0, spent: 0 },
+    quotas: {},
+    usage: {},
+    decisions: ImmutableMap(),
+    grants: ImmutableMap(),
+  };
+}
+
+/** Units counted for a meter under a period key. */
+export function usageOf(state: Account, meter: string, periodKey: string): number {
+  return state.usage[meter]?.[periodKey] ?? 0;
+}
+
+function addUsage(state: Account, meter: string, month: string, delta: number): Account['usage'] {
+  const current = state.usage[meter] ?? {};
+  return {
+    ...state.usage,
+    [meter]: { ...current, [month]: (current[month] ?? 0) + delta, [TOTAL]: (current[TOTAL] ?? 0) + delta },
+  };
+}
+
+/** Applies one stored event; never mutates `state`. */
+export function evolve(state: Account, event: AccountEvent): Account {
+  switch (event.type) {
+    case 'PeriodOpened': {
+      const { account, period, openedAt, carried } = event.data;
+      return {
+        ...state,
+        account,
+        period,
+        next: null,
+        credits: carried.credits,
+        quotas: carried.quotas,
+        usage: carried.usage,
+        // Older streams are read only for idempotency; forget what has left the window.
+        decisions: state.decisions.filter((d) => withinWindow(d.event.data.decidedAt, openedAt)),
+        grants: state.grants.filter((g) => withinWindow(g.at, openedAt)),
+      };
+    }
+    case 'PeriodClosed':
+      return { ...state, next: event.data.next };
+    case 'QuotaSet':
+      return { ...state, quotas: { ...state.quotas, [event.data.meter]: event.data.quota } };
+    case 'CreditsGranted': {
+      const { amount, grantId } = event.data;
+      const credits = { ...state.credits, balance: state.credits.balance + amount, granted: state.credits.granted + amount };
+      return { ...state, credits, grants: grantId ? state.grants.set(grantId, event.data) : state.grants };
+    }
+    case 'UsageAccepted': {
+      const { meter, month, quantity, creditsCharged, source, id } = event.data;
+      return {
+        ...state,
+        usage: addUsage(state, meter, month, quantity),
+        credits: {
+          ...state.credits,
+          balance: state.credits.balance - creditsCharged,
+          spent: state.credits.spent + creditsCharged,
+        },
+        decisions: state.decisions.set(usageKey(source, id), { event, reversal: null }),
+      };
+    }
+    case 'UsageRejected':
+      return {
+        ...state,
+        decisions: state.decisions.set(usageKey(event.data.source, event.data.id), { event, reversal: null }),
+      };
+    case 'UsageReversed': {
+      const { meter, month, quantity, creditsRefunded, source, id } = event.data;
+      const key = usageKey(source, id);
+      const original = state.decisions.get(key);
+      return {
+        ...state,
+        usage: addUsage(state, meter, month, -quantity),
+        credits: {
+          ...state.credits,
+          balance: state.credits.balance + creditsRefunded,
+          spent: state.credits.spent - creditsRefunded,
+        },
+        decisions: original ? state.decisions.set(key, { ...original, reversal: event.data }) : state.decisions,
+      };
+    }
+    default:
+      return unreachable(event);
+  }
+}
+
+/** Folds events onto a state. */
+export function fold(events: readonly AccountEvent[], state: Account = initialState()): Account {
+  return events.reduce(evolve, state);
+}

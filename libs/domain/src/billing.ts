@@ -1,0 +1,40 @@
+import Big from 'big.js';
+import type { QuotaTerms } from '@tally/events';
+
+/** The billing terms of a quota; what finance needs from it. */
+export type BillingTerms = Pick<QuotaTerms, 'blockSize' | 'blockPrice' | 'includedUnits' | 'currency'>;
+
+/** One account × meter × month on the bill. */
+export interface BillingLine {
+  account: string;
+  meter: string;
+  month: string;
+  units: number;
+  billableUnits: number;
+  blocks: number;
+  blockSize: number;
+  blockPrice: string;
+  /** blocks × blockPrice, exact, rounded half-up to cents. */
+  amount: string;
+  currency: string;
+}
+
+/** DESIGN §3 billing: included units are free, the rest is sold in whole blocks. */
+export function billingLine(
+  key: { account: string; meter: string; month: string },
+  units: number,
+  terms: BillingTerms,
+): BillingLine {
+  const billableUnits = Math.max(0, units - terms.includedUnits);
+  const blocks = Math.ceil(billableUnits / terms.blockSize);
+  return {
+    ...key,
+    units,
+    billableUnits,
+    blocks,
+    blockSize: terms.blockSize,
+    blockPrice: terms.blockPrice,
+    amount: new Big(terms.blockPrice).times(blocks).toFixed(2, Big.roundHalfUp),
+    currency: terms.currency,
+  };
+}

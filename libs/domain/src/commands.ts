@@ -1,0 +1,47 @@
+import type { MeterDefinition, QuotaTerms, UsageRequest } from '@tally/events';
+
+/** Decide a usage request. `meter` is the meter's definition, if any, looked up by the caller. */
+export interface RequestUsage {
+  type: 'RequestUsage';
+  account: string;
+  usage: UsageRequest;
+  meter: MeterDefinition | null;
+  now: string;
+}
+
+export interface SetQuota {
+  type: 'SetQuota';
+  account: string;
+  meter: string;
+  quota: QuotaTerms;
+  now: string;
+}
+
+export interface ChangeQuota {
+  type: 'ChangeQuota';
+  account: string;
+  meter: string;
+  patch: Partial<QuotaTerms>;
+  now: string;
+}
+
+export interface GrantCredits {
+  type: 'GrantCredits';
+  account: string;
+  amount: number;
+  reason: string | null;
+  grantId: string | null;
+  now: string;
+}
+
+export interface ReverseUsage {
+  type: 'ReverseUsage';
+  account: string;
+  source: string;
+  id: string;
+  reason: string | null;
+  now: string;
+}
+
+/** Everything an account can be asked to do. Time arrives in the command, so deciding is pure. */
+export type AccountCommand = RequestUsage | SetQuota | ChangeQuota | GrantCredits | ReverseUsage;

@@ -1,0 +1,23 @@
+/** Stable codes of the commands the domain refuses; the HTTP layer maps each to a status. */
+export type DomainErrorCode =
+  | 'USAGE_NOT_FOUND'
+  | 'USAGE_NOT_ACCEPTED'
+  | 'QUOTA_NOT_FOUND'
+  | 'CREDITS_OVERFLOW'
+  | 'BOOKS_CLOSED';
+
+/** A command the current state does not allow; nothing was appended. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+/** Ends a `switch` over a union so that a new member cannot be forgotten. */
+export function unreachable(value: never): never {
+  throw new Error(`unhandled case: ${JSON.stringify(value)}`);
+}

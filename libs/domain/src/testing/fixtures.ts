@@ -1,0 +1,81 @@
+import type { AccountEvent, MeterDefinition, QuotaTerms, UsageDecisionData } from '@tally/events';
+import { withDefaultTerms } from '@tally/events';
+import type { GrantCredits, RequestUsage, ReverseUsage } from '../commands';
+import { openFirstPeriod } from '../books';
+
+export const ACCOUNT = 'acme';
+export const NOW = '2026-11-22T10:00:00.000Z';
+
+/** A new account's first period, with `credits` default credits. */
+export const opened = (credits = 0): AccountEvent[] => openFirstPeriod(ACCOUNT, '2026-11', credits, '2026-11-01T00:00:00.000Z');
+
+export const quotaSet = (quota: Partial<QuotaTerms> & { limit: number | null }, meter = 'geocoding'): AccountEvent => ({
+  type: 'QuotaSet',
+  data: { account: ACCOUNT, meter, quota: withDefaultTerms(quota), at: '2026-11-01T00:00:00.000Z' },
+});
+
+export const creditsGranted = (amount: number, balance = amount, grantId: string | null = null): AccountEvent => ({
+  type: 'CreditsGranted',
+  data: { account: ACCOUNT, amount, reason: null, grantId, balance, at: '2026-11-01T00:00:00.000Z' },
+});
+
+let seq = 0;
+const decided = (fields: Partial<UsageDecisionData>): UsageDecisionData => ({
+  account: ACCOUNT,
+  source: 'geocoder',
+  id: `u-${++seq}`,
+  subject: 'alice',
+  meter: 'geocoding',
+  quantity: 1,
+  time: NOW,
+  month: '2026-11',
+  usage: 0,
+  limit: null,
+  remaining: null,
+  overage: 0,
+  decidedAt: NOW,
+  ...fields,
+});
+
+export const usageAccepted = (fields: Partial<UsageDecisionData> & { creditsCharged?: number } = {}): AccountEvent => ({
+  type: 'UsageAccepted',
+  data: { creditsCharged: 0, ...decided(fields) },
+});
+
+export const requestUsage = (
+  usage: Partial<RequestUsage['usage']> = {},
+  meter: MeterDefinition | null = null,
+  now = NOW,
+): RequestUsage => ({
+  type: 'RequestUsage',
+  account: ACCOUNT,
+  usage: { source: 'geocoder', id: `r-${++seq}`, subject: 'alice', meter: 'geocoding', quantity: 1, time: null, ...usage },
+  meter,
+  now,
+});
+
+export const meter = (fields: Partial<MeterDefinition> = {}): MeterDefinition => ({
+  meter: 'geocoding',
+  description: null,
+  creditsPerUnit: null,
+  defaultQuota: null,
+  ...fields,
+});
+
+export const grantCredits = (amount: number, grantId: string | null = null): GrantCredits => ({
+  type: 'GrantCredits',
+  account: ACCOUNT,
+  amount,
+  reason: null,
+  grantId,
+  now: NOW,
+});
+
+export const reverseUsage = (source: string, id: string, now = NOW): ReverseUsage => ({
+  type: 'ReverseUsage',
+  account: ACCOUNT,
+  source,
+  id,
+  reason: null,
+  now,
+});

@@ -1,0 +1,104 @@
+import type { QuotaTerms } from './quota-terms';
+import type { RejectReason } from './reasons';
+
+/** Credit wallet totals; `balance = granted - spent` at all times. */
+export interface CreditTotals {
+  balance: number;
+  granted: number;
+  spent: number;
+}
+
+/**
+ * What survives from one period's stream into the next ("closing the books"):
+ * the wallet, the quotas, and usage per meter per period key ('YYYY-MM', or 'total'
+ * for cumulative capacity) that later decisions may still need.
+ */
+export interface CarriedState {
+  credits: CreditTotals;
+  quotas: Record<string, QuotaTerms>;
+  usage: Record<string, Record<string, number>>;
+}
+
+/** Fields every usage decision records; the public decision message is built from them. */
+export interface UsageDecisionData {
+  account: string;
+  source: string;
+  id: string;
+  subject: string;
+  meter: string;
+  quantity: number;
+  /** Event time (ISO 8601); the receive time when the producer sent none. */
+  time: string;
+  /** UTC month of `time`, 'YYYY-MM': the month the usage is counted and billed in. */
+  month: string;
+  /** Usage of the quota's period after this decision (before it, for a rejection). */
+  usage: number;
+  limit: number | null;
+  remaining: number | null;
+  /** Units of this request above a soft limit. */
+  overage: number;
+  decidedAt: string;
+}
+
+/** First event of every period stream. */
+export interface PeriodOpened {
+  type: 'PeriodOpened';
+  data: { account: string; period: string; previous: string | null; openedAt: string; carried: CarriedState };
+}
+
+/** Last event of a period stream: nothing may be appended after it. */
+export interface PeriodClosed {
+  type: 'PeriodClosed';
+  data: { account: string; period: string; next: string; closedAt: string };
+}
+
+export interface QuotaSet {
+  type: 'QuotaSet';
+  data: { account: string; meter: string; quota: QuotaTerms; at: string };
+}
+
+export interface CreditsGranted {
+  type: 'CreditsGranted';
+  data: { account: string; amount: number; reason: string | null; grantId: string | null; balance: number; at: string };
+}
+
+export interface UsageAccepted {
+  type: 'UsageAccepted';
+  data: UsageDecisionData & { creditsCharged: number };
+}
+
+export interface UsageRejected {
+  type: 'UsageRejected';
+  data: UsageDecisionData & { reason: RejectReason };
+}
+
+export interface UsageReversed {
+  type: 'UsageReversed';
+  data: {
+    account: string;
+    source: string;
+    id: string;
+    subject: string;
+    meter: string;
+    quantity: number;
+    month: string;
+    creditsRefunded: number;
+    reason: string | null;
+    at: string;
+  };
+}
+
+/** Events of an account's period stream `account-{account}/{YYYY-MM}`. */
+export type AccountEvent =
+  | PeriodOpened
+  | PeriodClosed
+  | QuotaSet
+  | CreditsGranted
+  | UsageAccepted
+  | UsageRejected
+  | UsageReversed;
+
+/** Events of the account root stream `account-{account}`: where its books are. */
+export type AccountRootEvent =
+  | { type: 'AccountOpened'; data: { account: string; period: string; openedAt: string } }
+  | { type: 'PeriodStarted'; data: { account: string; period: string; at: string } };

@@ -1,0 +1,112 @@
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import {
+  Equals,
+  IsIn,
+  IsInt,
+  IsNotEmptyObject,
+  IsObject,
+  IsOptional,
+  IsRFC3339,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { NAME_PATTERN, NAME_RULE } from './streams';
+import { validateAs, type Validated } from './validation';
+
+/** Input topic: usage requests as CloudEvents 1.0 structured JSON, keyed by subject. */
+export const USAGE_TOPIC = 'metering.usage.v1';
+/** Output topic: one decision per usage request, keyed by subject. */
+export const DECISIONS_TOPIC = 'metering.decisions.v1';
+/** Where input that fails validation goes, byte for byte, with the reason in headers. */
+export const USAGE_DLQ_TOPIC = 'metering.usage.v1.dlq';
+
+/** The largest quantity one request may carry; keeps every sum an exact integer. */
+export const MAX_QUANTITY = 1_000_000_000_000;
+
+/** `data` of a usage CloudEvent. */
+export class UsageData {
+  @IsString()
+  @Matches(NAME_PATTERN, { message: `meter ${NAME_RULE}` })
+  meter!: string;
+
+  @IsInt({ message: 'quantity must be an integer' })
+  @Min(1, { message: 'quantity must be at least 1' })
+  @Max(MAX_QUANTITY, { message: `quantity must be at most ${MAX_QUANTITY}` })
+  quantity!: number;
+}
+
+/** A usage request as producers send it, over HTTP or on `metering.usage.v1` (DESIGN §4). */
+export class UsageCloudEvent {
+  @Equals('1.0', { message: 'specversion must be "1.0"' })
+  specversion!: string;
+
+  @IsString()
+  @Length(1, 256)
+  id!: string;
+
+  @IsString()
+  @Length(1, 256)
+  source!: string;
+
+  @Equals(USAGE_TOPIC, { message: `type must be "${USAGE_TOPIC}"` })
+  type!: string;
+
+  @IsString()
+  @Matches(NAME_PATTERN, { message: `subject ${NAME_RULE}` })
+  subject!: string;
+
+  @IsOptional()
+  @IsRFC3339({ message: 'time must be an RFC 3339 timestamp' })
+  time?: string;
+
+  @IsOptional()
+  @IsIn(['application/json'])
+  datacontenttype?: string;
+
+  @IsObject()
+  @IsNotEmptyObject()
+  @ValidateNested()
+  @Type(() => UsageData)
+  data!: UsageData;
+}
+
+/** A validated usage request in the shape the domain takes. */
+export interface UsageRequest {
+  source: string;
+  id: string;
+  subject: string;
+  meter: string;
+  quantity: number;
+  /** ISO 8601 event time, or null: the receive time is used. */
+  time: string | null;
+}
+
+/** Validates one untrusted usage message; the same rules apply to HTTP and Kafka input. */
+export function parseUsageMessage(input: unknown, field = ''): Validated<UsageRequest> {
+  const result = validateAs(UsageCloudEvent, input, field);
+  if (!result.ok) return result;
+  const event = result.value;
+  if (event.time !== undefined && Number.isNaN(Date.parse(event.time))) {
+    return { ok: false, errors: [{ field: join(field, 'time'), reason: 'time must be a valid date' }] };
+  }
+  return {
+    ok: true,
+    value: {
+      source: event.source,
+      id: event.id,
+      subject: event.subject,
+      meter: event.data.meter,
+      quantity: event.data.quantity,
+      time: event.time === undefined ? null : new Date(event.time).toISOString(),
+    },
+  };
+}
+
+function join(prefix: string, field: string): string {
+  return prefix ? `${prefix}.${field}` : field;
+}

@@ -1,0 +1,43 @@
+import { plainToInstance, type ClassConstructor } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+
+/** One problem with one input field; `field` is a dotted path such as `data.quantity`. */
+export interface FieldError {
+  field: string;
+  reason: string;
+}
+
+/** The outcome of validating untrusted input against a contract class. */
+export type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+
+/** The options every contract is checked with, over HTTP and Kafka alike. */
+export const VALIDATION_OPTIONS = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  validationError: { target: false, value: false },
+} as const;
+
+/** Flattens class-validator's nested errors into one entry per failing constraint. */
+export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldError[] {
+  return errors.flatMap((error) => {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((reason) => ({ field, reason: reasonText(reason) }));
+    return [...own, ...flattenValidationErrors(error.children ?? [], field)];
+  });
+}
+
+// class-validator words an unknown field as "property x should not exist"; say it the same way everywhere.
+function reasonText(reason: string): string {
+  return reason.replace(/^property (\S+) should not exist$/, 'unknown field');
+}
+
+/** Validates a plain JSON value as an instance of `cls`, with no type coercion. */
+export function validateAs<T extends object>(cls: ClassConstructor<T>, input: unknown, field = ''): Validated<T> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, errors: [{ field, reason: 'must be a JSON object' }] };
+  }
+  const value = plainToInstance(cls, input);
+  const errors = flattenValidationErrors(validateSync(value, VALIDATION_OPTIONS), field);
+  return errors.length ? { ok: false, errors } : { ok: true, value };
+}
