@@ -1,1 +1,5 @@
-export default async function globalTeardown(): Promise<void> {}
+import { stopContainers } from './probe';
+
+export default async function globalTeardown(): Promise<void> {
+  await stopContainers();
+}

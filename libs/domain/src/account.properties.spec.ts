@@ -63,8 +63,8 @@ const scenario = fc.record({
   commands: fc.array(commandArb, { maxLength: 60 }),
 });
 
-const quotasOf = (s: { geo: ReturnType<typeof withDefaultTerms>; ocr?: ReturnType<typeof withDefaultTerms> }) =>
-  s.ocr ? { geo: s.geo, ocr: s.ocr } : { geo: s.geo };
+type Terms = ReturnType<typeof withDefaultTerms>;
+const quotasOf = (s: { geo: Terms; ocr?: Terms }): Record<string, Terms> => (s.ocr ? { geo: s.geo, ocr: s.ocr } : { geo: s.geo });
 
 describe('account invariants (property-based)', () => {
   it('never lets usage pass a hard limit', () => {

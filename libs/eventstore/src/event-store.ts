@@ -1,0 +1,71 @@
+import type { StoredEvent } from '@tally/events';
+
+/** What the writer expects the stream to be at: its last revision, absent, or anything. */
+export type ExpectedRevision = bigint | 'no_stream' | 'any';
+
+/**
+ * A position in the store's global order. Opaque: only the adapter that made it may
+ * compare it (see {@link EventStore.compare}).
+ */
+export type Checkpoint = string;
+
+/** An event as read back from the store. */
+export interface RecordedEvent extends StoredEvent {
+  streamName: string;
+  /** 0-based position within its stream. */
+  revision: bigint;
+  position: Checkpoint;
+  createdAt: string;
+}
+
+export interface AppendResult {
+  /** Revision of the last event appended: the next expected revision. */
+  nextRevision: bigint;
+  /** Global position of the last event appended. */
+  position: Checkpoint;
+}
+
+/** Options of an ordered subscription to every stream whose name starts with a prefix. */
+export interface SubscribeOptions {
+  /** Deliver events strictly after this position; null delivers from the start. */
+  from: Checkpoint | null;
+  prefixes: string[];
+  /** Largest batch to deliver at once. */
+  batchSize?: number;
+}
+
+/** Batches of events in global order, until closed. */
+export interface Subscription extends AsyncIterable<RecordedEvent[]> {
+  close(): Promise<void>;
+}
+
+/** The append was refused because the stream was not at the expected revision. */
+export class WrongExpectedRevisionError extends Error {
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: bigint | 'no_stream',
+  ) {
+    super(`stream ${stream} is at ${String(actual)}, expected ${String(expected)}`);
+    this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+/** The event-store port: every adapter (PostgreSQL, PGlite, EventStoreDB) passes one contract suite. */
+export interface EventStore {
+  /** Appends atomically if the stream is at `expected`; throws {@link WrongExpectedRevisionError} if not. */
+  appendToStream(stream: string, events: StoredEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /** Events of a stream from a revision on (inclusive); empty if the stream does not exist. */
+  readStream(stream: string, fromRevision?: bigint): Promise<RecordedEvent[]>;
+  /** The last event of a stream, or null if it does not exist. */
+  readLastEvent(stream: string): Promise<RecordedEvent | null>;
+  /** Ordered, gap-free delivery of events after a checkpoint, live once caught up. */
+  subscribe(options: SubscribeOptions): Subscription;
+  /** The position of the newest event, or null for an empty store. */
+  headPosition(): Promise<Checkpoint | null>;
+  /** Negative, zero or positive as `a` is before, at or after `b`. */
+  compare(a: Checkpoint, b: Checkpoint): number;
+  /** Throws if the store cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

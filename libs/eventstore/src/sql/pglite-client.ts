@@ -1,0 +1,38 @@
+import { PGlite } from '@electric-sql/pglite';
+import type { SqlClient, SqlQueryable } from './sql-client';
+
+/** A {@link SqlClient} over embedded PGlite (PostgreSQL in WebAssembly), stored in a directory. */
+export class PgliteClient implements SqlClient {
+  readonly kind = 'pglite' as const;
+
+  private constructor(private readonly db: PGlite) {}
+
+  /** Opens (creating if needed) the database in `dataDir`; `undefined` keeps it in memory. */
+  static async open(dataDir: string | undefined): Promise<PgliteClient> {
+    return new PgliteClient(await PGlite.create(dataDir));
+  }
+
+  async query<R>(sql: string, params: unknown[] = []): Promise<{ rows: R[] }> {
+    const result = await this.db.query<R>(sql, params);
+    return { rows: result.rows };
+  }
+
+  async transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (tx) =>
+      work({
+        async query<R>(sql: string, params: unknown[] = []) {
+          const result = await tx.query<R>(sql, params);
+          return { rows: result.rows };
+        },
+      }),
+    );
+  }
+
+  async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+    return this.db.listen(channel, () => onNotify());
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.closed) await this.db.close();
+  }
+}

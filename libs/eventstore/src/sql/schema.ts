@@ -1,0 +1,34 @@
+import type { SqlClient } from './sql-client';
+
+/** Channel the store notifies on every append, so subscribers wake without waiting to poll. */
+export const APPEND_CHANNEL = 'tally_events_appended';
+
+// Key of the advisory lock that serialises schema creation across processes starting together.
+const SCHEMA_LOCK = 7_342_001;
+
+/**
+ * The events table. `transaction_id` orders events by the transaction that wrote them, so a
+ * subscriber reading only transactions below the oldest one still running can never skip an
+ * event that commits late (see sql-event-store.ts).
+ */
+const DDL = `
+create table if not exists tally_events (
+  global_position bigserial primary key,
+  transaction_id xid8 not null default pg_current_xact_id(),
+  stream_id text not null,
+  stream_revision bigint not null,
+  event_type text not null,
+  data jsonb not null,
+  created_at timestamptz not null default now(),
+  unique (stream_id, stream_revision)
+);
+create index if not exists tally_events_order on tally_events (transaction_id, global_position);
+`;
+
+/** Creates the event-store tables if they are missing; safe to call from many processes at once. */
+export async function ensureEventStoreSchema(db: SqlClient): Promise<void> {
+  await db.transaction(async (tx) => {
+    if (db.kind === 'postgres') await tx.query('select pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
+    for (const statement of DDL.split(';').map((s) => s.trim()).filter(Boolean)) await tx.query(statement);
+  });
+}

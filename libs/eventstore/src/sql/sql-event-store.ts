@@ -1,0 +1,161 @@
+import type { StoredEvent } from '@tally/events';
+import {
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type Checkpoint,
+  type EventStore,
+  type ExpectedRevision,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '../event-store';
+import { APPEND_CHANNEL, ensureEventStoreSchema } from './schema';
+import { UNIQUE_VIOLATION, sqlState, type SqlClient, type SqlQueryable } from './sql-client';
+import { SqlSubscription } from './sql-subscription';
+
+interface EventRow {
+  global_position: string | bigint;
+  transaction_id: string;
+  stream_id: string;
+  stream_revision: string | bigint;
+  event_type: string;
+  data: Record<string, unknown>;
+  created_at: Date;
+}
+
+const COLUMNS = 'global_position, transaction_id::text as transaction_id, stream_id, stream_revision, event_type, data, created_at';
+
+/**
+ * The event store on PostgreSQL or PGlite. Appends rely on the unique (stream, revision) key
+ * for optimistic concurrency; the global order is (transaction id, position), read only below
+ * the oldest running transaction, which makes subscriptions gap-free without a global lock.
+ */
+export class SqlEventStore implements EventStore {
+  private constructor(private readonly db: SqlClient) {}
+
+  static async create(db: SqlClient): Promise<SqlEventStore> {
+    await ensureEventStoreSchema(db);
+    return new SqlEventStore(db);
+  }
+
+  async appendToStream(stream: string, events: StoredEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('appendToStream needs at least one event');
+    try {
+      return await this.db.transaction(async (tx) => {
+        const current = await currentRevision(tx, stream);
+        if (expected === 'no_stream' ? current !== null : expected !== 'any' && current !== expected) {
+          throw new WrongExpectedRevisionError(stream, expected, current ?? 'no_stream');
+        }
+        const first = current === null ? 0n : current + 1n;
+        const params: unknown[] = [stream];
+        const values = events.map((event, i) => {
+          params.push((first + BigInt(i)).toString(), event.type, JSON.stringify(event.data));
+          const p = params.length;
+          return `($1, $${p - 2}::bigint, $${p - 1}, $${p}::jsonb)`;
+        });
+        const { rows } = await tx.query<{ global_position: string | bigint; transaction_id: string }>(
+          `insert into tally_events (stream_id, stream_revision, event_type, data) values ${values.join(', ')}
+           returning global_position, transaction_id::text as transaction_id`,
+          params,
+        );
+        await tx.query('select pg_notify($1, $2)', [APPEND_CHANNEL, stream]);
+        const last = rows[rows.length - 1];
+        return { nextRevision: first + BigInt(events.length - 1), position: checkpointOf(last.transaction_id, last.global_position) };
+      });
+    } catch (error) {
+      // Two writers that read the same revision: the second insert hits the unique key.
+      if (sqlState(error) === UNIQUE_VIOLATION) {
+        throw new WrongExpectedRevisionError(stream, expected, (await currentRevision(this.db, stream)) ?? 'no_stream');
+      }
+      throw error;
+    }
+  }
+
+  async readStream(stream: string, fromRevision = 0n): Promise<RecordedEvent[]> {
+    const { rows } = await this.db.query<EventRow>(
+      `select ${COLUMNS} from tally_events where stream_id = $1 and stream_revision >= $2 order by stream_revision`,
+      [stream, fromRevision.toString()],
+    );
+    return rows.map(toRecorded);
+  }
+
+  async readLastEvent(stream: string): Promise<RecordedEvent | null> {
+    const { rows } = await this.db.query<EventRow>(
+      `select ${COLUMNS} from tally_events where stream_id = $1 order by stream_revision desc limit 1`,
+      [stream],
+    );
+    return rows.length ? toRecorded(rows[0]) : null;
+  }
+
+  /** One page of the global order after `from`, limited to what no running transaction can precede. */
+  async readAllAfter(from: Checkpoint | null, prefixes: string[], limit: number): Promise<RecordedEvent[]> {
+    const [tx, position] = from ? parseCheckpoint(from) : ['0', '0'];
+    const { rows } = await this.db.query<EventRow>(
+      `select ${COLUMNS} from tally_events
+        where (transaction_id, global_position) > ($1::xid8, $2::bigint)
+          and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          and stream_id like any($3::text[])
+        order by transaction_id, global_position
+        limit $4`,
+      [tx, position, prefixes.map((p) => `${p.replace(/[\\%_]/g, '\\$&')}%`), limit],
+    );
+    return rows.map(toRecorded);
+  }
+
+  subscribe(options: SubscribeOptions): Subscription {
+    return new SqlSubscription(this, this.db, options);
+  }
+
+  async headPosition(): Promise<Checkpoint | null> {
+    const { rows } = await this.db.query<{ transaction_id: string; global_position: string | bigint }>(
+      `select transaction_id::text as transaction_id, global_position from tally_events
+        order by transaction_id desc, global_position desc limit 1`,
+    );
+    return rows.length ? checkpointOf(rows[0].transaction_id, rows[0].global_position) : null;
+  }
+
+  compare(a: Checkpoint, b: Checkpoint): number {
+    const [ta, pa] = parseCheckpoint(a).map(BigInt);
+    const [tb, pb] = parseCheckpoint(b).map(BigInt);
+    if (ta !== tb) return ta < tb ? -1 : 1;
+    return pa === pb ? 0 : pa < pb ? -1 : 1;
+  }
+
+  async ping(): Promise<void> {
+    await this.db.query('select 1');
+  }
+
+  async close(): Promise<void> {
+    // The SQL client is shared with the read models; whoever opened it closes it.
+  }
+}
+
+async function currentRevision(db: SqlQueryable, stream: string): Promise<bigint | null> {
+  const { rows } = await db.query<{ revision: string | bigint | null }>(
+    'select max(stream_revision) as revision from tally_events where stream_id = $1',
+    [stream],
+  );
+  const revision = rows[0]?.revision;
+  return revision === null || revision === undefined ? null : BigInt(revision);
+}
+
+function checkpointOf(transactionId: string, position: string | bigint): Checkpoint {
+  return `${transactionId}:${position}`;
+}
+
+function parseCheckpoint(checkpoint: Checkpoint): [string, string] {
+  const match = /^(\d+):(\d+)$/.exec(checkpoint);
+  if (!match) throw new Error(`not a SQL event-store checkpoint: ${checkpoint}`);
+  return [match[1], match[2]];
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    streamName: row.stream_id,
+    revision: BigInt(row.stream_revision),
+    position: checkpointOf(row.transaction_id, row.global_position),
+    type: row.event_type,
+    data: row.data,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
