@@ -37,7 +37,9 @@ export async function probeInfrastructure(): Promise<Probed> {
     found.env.TALLY_TEST_KAFKA_BROKERS = `${kafka.getHost()}:${kafka.getMappedPort(9093)}`;
     found.notes.push(`Kafka started with testcontainers at ${found.env.TALLY_TEST_KAFKA_BROKERS}.`);
   } else {
-    found.notes.push(`Kafka unreachable at ${brokers} (${kafkaError}) and no Docker engine: Kafka suites are skipped. Run \`npm run infra:up\`.`);
+    found.notes.push(
+      `Kafka unreachable at ${brokers} (${kafkaError}) and no Docker engine: Kafka suites are skipped. Run \`npm run infra:up\`.`,
+    );
     found.missingRequired.push(`Kafka at ${brokers}`);
   }
 

@@ -32,11 +32,15 @@ describe('credits', () => {
   });
 
   it('grants once per grant id', () => {
-    given([...opened(), creditsGranted(10, 10, 'g-1')]).when(grantCredits(10, 'g-1')).thenNothing();
+    given([...opened(), creditsGranted(10, 10, 'g-1')])
+      .when(grantCredits(10, 'g-1'))
+      .thenNothing();
   });
 
   it('refuses a grant that would leave the exact integer range', () => {
-    given([...opened(), creditsGranted(Number.MAX_SAFE_INTEGER)]).when(grantCredits(1)).thenFails('CREDITS_OVERFLOW');
+    given([...opened(), creditsGranted(Number.MAX_SAFE_INTEGER)])
+      .when(grantCredits(1))
+      .thenFails('CREDITS_OVERFLOW');
   });
 });
 
@@ -50,7 +54,13 @@ describe('reversals', () => {
   });
 
   it('is a no-op the second time', () => {
-    given([...opened(), accepted, ...given([...opened(), accepted]).when(reverseUsage('ocr', 'u-9')).then([{ type: 'UsageReversed' }])])
+    given([
+      ...opened(),
+      accepted,
+      ...given([...opened(), accepted])
+        .when(reverseUsage('ocr', 'u-9'))
+        .then([{ type: 'UsageReversed' }]),
+    ])
       .when(reverseUsage('ocr', 'u-9'))
       .thenNothing();
   });
@@ -66,7 +76,26 @@ describe('reversals', () => {
   });
 
   it('gives back the units to the period they were counted in', () => {
-    const state = fold([...opened(), quotaSet({ limit: 10 }), accepted, { type: 'UsageReversed', data: { account: ACCOUNT, source: 'ocr', id: 'u-9', subject: 'alice', meter: 'geocoding', quantity: 4, month: '2026-11', creditsRefunded: 0, reason: null, at: NOW } }]);
+    const state = fold([
+      ...opened(),
+      quotaSet({ limit: 10 }),
+      accepted,
+      {
+        type: 'UsageReversed',
+        data: {
+          account: ACCOUNT,
+          source: 'ocr',
+          id: 'u-9',
+          subject: 'alice',
+          meter: 'geocoding',
+          quantity: 4,
+          month: '2026-11',
+          creditsRefunded: 0,
+          reason: null,
+          at: NOW,
+        },
+      },
+    ]);
     expect(state.usage['geocoding']['2026-11']).toBe(0);
   });
 });
@@ -85,14 +114,20 @@ describe('closing the books', () => {
     expect(opening.data).toMatchObject({
       period: '2026-12',
       previous: '2026-11',
-      carried: { credits: { balance: 94, granted: 100, spent: 6 }, quotas: { geocoding: { limit: 10 } }, usage: { geocoding: { '2026-11': 3, total: 5 } } },
+      carried: {
+        credits: { balance: 94, granted: 100, spent: 6 },
+        quotas: { geocoding: { limit: 10 } },
+        usage: { geocoding: { '2026-11': 3, total: 5 } },
+      },
     });
     expect(opening.data.carried.usage['geocoding']['2026-08']).toBeUndefined();
   });
 
   it('refuses any command on a closed period', () => {
     const { closing } = closeBooks(fold(opened()), '2026-12', '2026-12-01T00:00:00.000Z');
-    given([...opened(), closing]).when(grantCredits(1)).thenFails('BOOKS_CLOSED');
+    given([...opened(), closing])
+      .when(grantCredits(1))
+      .thenFails('BOOKS_CLOSED');
   });
 
   it('keeps remembering decisions of the previous period for idempotency', () => {
@@ -100,7 +135,13 @@ describe('closing the books', () => {
     const state = fold([...opened(), old]);
     const { closing, opening } = closeBooks(state, '2026-12', '2026-12-01T00:00:00.000Z');
     given([...opened(), old, closing, opening])
-      .when({ type: 'RequestUsage', account: ACCOUNT, usage: { source: 'geo', id: 'late', subject: 'alice', meter: 'geocoding', quantity: 1, time: null }, meter: null, now: '2026-12-02T00:00:00.000Z' })
+      .when({
+        type: 'RequestUsage',
+        account: ACCOUNT,
+        usage: { source: 'geo', id: 'late', subject: 'alice', meter: 'geocoding', quantity: 1, time: null },
+        meter: null,
+        now: '2026-12-02T00:00:00.000Z',
+      })
       .thenNothing();
   });
 });

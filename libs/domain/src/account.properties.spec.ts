@@ -22,16 +22,30 @@ const quotaArb = fc.record({
 
 const ids = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h');
 const commandArb: fc.Arbitrary<AccountCommand> = fc.oneof(
-  fc.record({ meter: fc.constantFrom('geo', 'ocr'), id: ids, quantity: fc.integer({ min: 1, max: 6 }), lateDays: fc.integer({ min: 0, max: 40 }) }).map(
-    ({ meter, id, quantity, lateDays }): AccountCommand => ({
+  fc
+    .record({
+      meter: fc.constantFrom('geo', 'ocr'),
+      id: ids,
+      quantity: fc.integer({ min: 1, max: 6 }),
+      lateDays: fc.integer({ min: 0, max: 40 }),
+    })
+    .map(({ meter, id, quantity, lateDays }): AccountCommand => ({
       type: 'RequestUsage',
       account: ACCOUNT,
-      usage: { source: 'svc', id, subject: 'alice', meter, quantity, time: new Date(Date.parse(NOW) - lateDays * 86_400_000).toISOString() },
+      usage: {
+        source: 'svc',
+        id,
+        subject: 'alice',
+        meter,
+        quantity,
+        time: new Date(Date.parse(NOW) - lateDays * 86_400_000).toISOString(),
+      },
       meter: meters[meter],
       now: NOW,
-    }),
-  ),
-  fc.integer({ min: 1, max: 20 }).map((amount): AccountCommand => ({ type: 'GrantCredits', account: ACCOUNT, amount, reason: null, grantId: null, now: NOW })),
+    })),
+  fc
+    .integer({ min: 1, max: 20 })
+    .map((amount): AccountCommand => ({ type: 'GrantCredits', account: ACCOUNT, amount, reason: null, grantId: null, now: NOW })),
   ids.map((id): AccountCommand => ({ type: 'ReverseUsage', account: ACCOUNT, source: 'svc', id, reason: null, now: NOW })),
 );
 
@@ -101,8 +115,10 @@ describe('account invariants (property-based)', () => {
         const { history, state } = run(quotasOf(s), s.commands);
         const expected: Record<string, number> = {};
         for (const e of history) {
-          if (e.type === 'UsageAccepted') expected[`${e.data.meter}|${e.data.month}`] = (expected[`${e.data.meter}|${e.data.month}`] ?? 0) + e.data.quantity;
-          if (e.type === 'UsageReversed') expected[`${e.data.meter}|${e.data.month}`] = (expected[`${e.data.meter}|${e.data.month}`] ?? 0) - e.data.quantity;
+          if (e.type === 'UsageAccepted')
+            expected[`${e.data.meter}|${e.data.month}`] = (expected[`${e.data.meter}|${e.data.month}`] ?? 0) + e.data.quantity;
+          if (e.type === 'UsageReversed')
+            expected[`${e.data.meter}|${e.data.month}`] = (expected[`${e.data.meter}|${e.data.month}`] ?? 0) - e.data.quantity;
         }
         for (const [key, units] of Object.entries(expected)) {
           const [meter, month] = key.split('|');

@@ -9,8 +9,16 @@ describe('billing lines', () => {
   });
 
   it('gives included units for free', () => {
-    expect(billingLine(key, 2500, { ...terms, includedUnits: 1000 })).toMatchObject({ billableUnits: 1500, blocks: 2, amount: '1.00' });
-    expect(billingLine(key, 300, { ...terms, includedUnits: 1000 })).toMatchObject({ billableUnits: 0, blocks: 0, amount: '0.00' });
+    expect(billingLine(key, 2500, { ...terms, includedUnits: 1000 })).toMatchObject({
+      billableUnits: 1500,
+      blocks: 2,
+      amount: '1.00',
+    });
+    expect(billingLine(key, 300, { ...terms, includedUnits: 1000 })).toMatchObject({
+      billableUnits: 0,
+      blocks: 0,
+      amount: '0.00',
+    });
   });
 
   it('multiplies decimals exactly, where floating point would drift', () => {

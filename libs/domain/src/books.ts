@@ -1,10 +1,10 @@
 import type { AccountEvent, AccountRootEvent, PeriodClosed, PeriodOpened } from '@tally/events';
 import type { Account } from './account-state';
-import { TOTAL, monthOf, oldestOpenMonth } from './time';
+import { TOTAL, oldestOpenMonth } from './time';
 
 /** Root stream event that registers a new account and its first period. */
-export function openAccount(account: string, now: string): AccountRootEvent {
-  return { type: 'AccountOpened', data: { account, period: monthOf(now), openedAt: now } };
+export function openAccount(account: string, period: string, now: string): AccountRootEvent {
+  return { type: 'AccountOpened', data: { account, period, openedAt: now } };
 }
 
 /** Root stream event that points at a period stream opened later. */
@@ -52,7 +52,13 @@ export function closeBooks(state: Account, next: string, now: string): { closing
     closing: { type: 'PeriodClosed', data: { account, period, next, closedAt: now } },
     opening: {
       type: 'PeriodOpened',
-      data: { account, period: next, previous: period, openedAt: now, carried: { credits: state.credits, quotas: state.quotas, usage } },
+      data: {
+        account,
+        period: next,
+        previous: period,
+        openedAt: now,
+        carried: { credits: state.credits, quotas: state.quotas, usage },
+      },
     },
   };
 }

@@ -68,7 +68,15 @@ describe('RequestUsage', () => {
 
   describe('meter default quota', () => {
     const withDefault = meter({
-      defaultQuota: { limit: 5, enforcement: 'hard', period: 'month', blockSize: 1000, blockPrice: '0', includedUnits: 0, currency: 'USD' },
+      defaultQuota: {
+        limit: 5,
+        enforcement: 'hard',
+        period: 'month',
+        blockSize: 1000,
+        blockPrice: '0',
+        includedUnits: 0,
+        currency: 'USD',
+      },
     });
 
     it('holds an account without its own quota to the default', () => {

@@ -90,13 +90,7 @@ export interface UsageReversed {
 
 /** Events of an account's period stream `account-{account}/{YYYY-MM}`. */
 export type AccountEvent =
-  | PeriodOpened
-  | PeriodClosed
-  | QuotaSet
-  | CreditsGranted
-  | UsageAccepted
-  | UsageRejected
-  | UsageReversed;
+  PeriodOpened | PeriodClosed | QuotaSet | CreditsGranted | UsageAccepted | UsageRejected | UsageReversed;
 
 /** Events of the account root stream `account-{account}`: where its books are. */
 export type AccountRootEvent =

@@ -21,7 +21,8 @@ type Upcaster = (data: Record<string, unknown>) => TallyEvent;
 
 const current =
   <T extends TallyEvent['type']>(type: T): Upcaster =>
-  (data) => ({ type, data }) as TallyEvent;
+  (data) =>
+    ({ type, data }) as TallyEvent;
 
 /**
  * Stored type name → reader. Names are explicit and versioned, never class names: when a

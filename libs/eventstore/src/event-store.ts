@@ -61,8 +61,8 @@ export interface EventStore {
   readLastEvent(stream: string): Promise<RecordedEvent | null>;
   /** Ordered, gap-free delivery of events after a checkpoint, live once caught up. */
   subscribe(options: SubscribeOptions): Subscription;
-  /** The position of the newest event, or null for an empty store. */
-  headPosition(): Promise<Checkpoint | null>;
+  /** The position of the newest event (of streams with one of `prefixes`, if given), or null if none. */
+  headPosition(prefixes?: string[]): Promise<Checkpoint | null>;
   /** Negative, zero or positive as `a` is before, at or after `b`. */
   compare(a: Checkpoint, b: Checkpoint): number;
   /** Throws if the store cannot be reached. */

@@ -8,7 +8,10 @@ export interface RetryOptions {
 
 /** Thrown when a decision kept losing the race for its stream. */
 export class ConcurrencyRetriesExhaustedError extends Error {
-  constructor(readonly attempts: number, override readonly cause: WrongExpectedRevisionError) {
+  constructor(
+    readonly attempts: number,
+    override readonly cause: WrongExpectedRevisionError,
+  ) {
     super(`gave up after ${attempts} version conflicts on ${cause.stream}`);
     this.name = 'ConcurrencyRetriesExhaustedError';
   }

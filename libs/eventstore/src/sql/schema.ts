@@ -29,6 +29,9 @@ create index if not exists tally_events_order on tally_events (transaction_id, g
 export async function ensureEventStoreSchema(db: SqlClient): Promise<void> {
   await db.transaction(async (tx) => {
     if (db.kind === 'postgres') await tx.query('select pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
-    for (const statement of DDL.split(';').map((s) => s.trim()).filter(Boolean)) await tx.query(statement);
+    for (const statement of DDL.split(';')
+      .map((s) => s.trim())
+      .filter(Boolean))
+      await tx.query(statement);
   });
 }

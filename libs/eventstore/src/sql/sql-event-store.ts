@@ -23,7 +23,8 @@ interface EventRow {
   created_at: Date;
 }
 
-const COLUMNS = 'global_position, transaction_id::text as transaction_id, stream_id, stream_revision, event_type, data, created_at';
+const COLUMNS =
+  'global_position, transaction_id::text as transaction_id, stream_id, stream_revision, event_type, data, created_at';
 
 /**
  * The event store on PostgreSQL or PGlite. Appends rely on the unique (stream, revision) key
@@ -60,7 +61,10 @@ export class SqlEventStore implements EventStore {
         );
         await tx.query('select pg_notify($1, $2)', [APPEND_CHANNEL, stream]);
         const last = rows[rows.length - 1];
-        return { nextRevision: first + BigInt(events.length - 1), position: checkpointOf(last.transaction_id, last.global_position) };
+        return {
+          nextRevision: first + BigInt(events.length - 1),
+          position: checkpointOf(last.transaction_id, last.global_position),
+        };
       });
     } catch (error) {
       // Two writers that read the same revision: the second insert hits the unique key.
@@ -97,7 +101,7 @@ export class SqlEventStore implements EventStore {
           and stream_id like any($3::text[])
         order by transaction_id, global_position
         limit $4`,
-      [tx, position, prefixes.map((p) => `${p.replace(/[\\%_]/g, '\\$&')}%`), limit],
+      [tx, position, likePatterns(prefixes), limit],
     );
     return rows.map(toRecorded);
   }
@@ -106,10 +110,12 @@ export class SqlEventStore implements EventStore {
     return new SqlSubscription(this, this.db, options);
   }
 
-  async headPosition(): Promise<Checkpoint | null> {
+  async headPosition(prefixes?: string[]): Promise<Checkpoint | null> {
     const { rows } = await this.db.query<{ transaction_id: string; global_position: string | bigint }>(
       `select transaction_id::text as transaction_id, global_position from tally_events
+        where $1::text[] is null or stream_id like any($1::text[])
         order by transaction_id desc, global_position desc limit 1`,
+      [prefixes ? likePatterns(prefixes) : null],
     );
     return rows.length ? checkpointOf(rows[0].transaction_id, rows[0].global_position) : null;
   }
@@ -137,6 +143,11 @@ async function currentRevision(db: SqlQueryable, stream: string): Promise<bigint
   );
   const revision = rows[0]?.revision;
   return revision === null || revision === undefined ? null : BigInt(revision);
+}
+
+// LIKE patterns matching names that start with each prefix taken literally.
+function likePatterns(prefixes: string[]): string[] {
+  return prefixes.map((p) => `${p.replace(/[\\%_]/g, '\\$&')}%`);
 }
 
 function checkpointOf(transactionId: string, position: string | bigint): Checkpoint {

@@ -1,0 +1,107 @@
+import { decide, DomainError, evolve, type Account, type AccountCommand } from '@tally/domain';
+import type { AccountEvent } from '@tally/events';
+import { retryOnConflict } from '@tally/eventstore';
+import type { AccountRepository } from './account-repository';
+
+/** What one command came to: the events it appended (maybe none) and the state after it. */
+export type Outcome = { ok: true; events: AccountEvent[]; state: Account } | { ok: false; error: DomainError };
+
+interface Pending {
+  command: AccountCommand;
+  resolve(outcome: Outcome): void;
+  reject(error: unknown): void;
+}
+
+export interface DecisionsOptions {
+  /** Most commands decided and appended together. */
+  maxBatch: number;
+  retry: { attempts: number; baseDelayMs: number };
+  onConflict?: () => void;
+}
+
+/**
+ * Decides commands per account, one batch at a time: commands that arrive while a batch is
+ * being appended wait and go into the next one, so a busy account costs one append per
+ * batch instead of one per request, and this process never races itself. Other processes
+ * are held off by the expected revision; a conflict re-runs the whole batch on fresh state.
+ */
+export class AccountDecisions {
+  private readonly queues = new Map<string, Pending[]>();
+
+  constructor(
+    private readonly repository: AccountRepository,
+    private readonly options: DecisionsOptions,
+  ) {}
+
+  /** Decides `command` and, unless it is refused, appends its events durably before resolving. */
+  execute(command: AccountCommand): Promise<Outcome> {
+    return new Promise((resolve, reject) => {
+      const queue = this.queues.get(command.account);
+      if (queue) {
+        queue.push({ command, resolve, reject });
+        return;
+      }
+      this.queues.set(command.account, [{ command, resolve, reject }]);
+      void this.drain(command.account);
+    });
+  }
+
+  /** Decides several commands as one batch (the Kafka consumer's per-account batch). */
+  executeAll(commands: AccountCommand[]): Promise<Outcome[]> {
+    return Promise.all(commands.map((c) => this.execute(c)));
+  }
+
+  /** Decides without appending: the outcome a command would have now. */
+  async dryRun(command: AccountCommand): Promise<Outcome> {
+    const loaded = await this.repository.load(command.account, command.now, false);
+    return decideOne(command, loaded.state);
+  }
+
+  private async drain(account: string): Promise<void> {
+    const queue = this.queues.get(account) as Pending[];
+    while (queue.length > 0) {
+      const batch = queue.splice(0, this.options.maxBatch);
+      try {
+        const outcomes = await retryOnConflict(async (attempt) => {
+          if (attempt > 1) this.options.onConflict?.();
+          return this.decideBatch(
+            account,
+            batch.map((p) => p.command),
+          );
+        }, this.options.retry);
+        batch.forEach((p, i) => p.resolve(outcomes[i]));
+      } catch (error) {
+        this.repository.forget(account);
+        batch.forEach((p) => p.reject(error));
+      }
+    }
+    this.queues.delete(account);
+  }
+
+  private async decideBatch(account: string, commands: AccountCommand[]): Promise<Outcome[]> {
+    const now = commands.reduce((latest, c) => (c.now > latest ? c.now : latest), commands[0].now);
+    const loaded = await this.repository.load(account, now, true);
+    let state = loaded.state;
+    const appended: AccountEvent[] = [];
+    const outcomes = commands.map((command) => {
+      const outcome = decideOne(command, state);
+      if (outcome.ok) {
+        state = outcome.state;
+        appended.push(...outcome.events);
+      }
+      return outcome;
+    });
+    await this.repository.append(loaded, appended, state);
+    return outcomes;
+  }
+}
+
+function decideOne(command: AccountCommand, state: Account): Outcome {
+  try {
+    const events = decide(command, state);
+    return { ok: true, events, state: events.reduce(evolve, state) };
+  } catch (error) {
+    if (error instanceof DomainError) return { ok: false, error };
+    throw error;
+  }
+}

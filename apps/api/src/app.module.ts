@@ -1,0 +1,79 @@
+import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { flattenValidationErrors, VALIDATION_OPTIONS } from '@tally/events';
+import { LoggerModule } from 'nestjs-pino';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { CreditsController } from './credits/credits.controller';
+import { GetCreditsHandler, GrantCreditsHandler } from './credits/credits.handlers';
+import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { validationProblem } from './http/problem';
+import { MetersController } from './meters/meters.controller';
+import { DefineMeterHandler, ListMetersHandler } from './meters/meters.handlers';
+import { HttpMetricsInterceptor } from './operations/http-metrics.interceptor';
+import { OperationsController } from './operations/operations.controller';
+import { QuotasController } from './quotas/quotas.controller';
+import { ChangeQuotaHandler, GetQuotasHandler, SetQuotaHandler } from './quotas/quota.handlers';
+import { ReportsController } from './reports/reports.controller';
+import { GetBillingHandler, GetDecisionsHandler, GetUsageHandler } from './reports/reports.handlers';
+import { loggerOptions } from './runtime/logger';
+import type { Runtime } from './runtime/runtime';
+import { RuntimeModule } from './runtime/runtime.module';
+import { MapSubjectHandler, SubjectsController } from './subjects/subjects.controller';
+import { CheckUsageHandler } from './usage/check-usage/check-usage.handler';
+import { RequestUsageHandler } from './usage/request-usage/request-usage.handler';
+import { ReverseUsageHandler } from './usage/reverse-usage/reverse-usage.handler';
+import { UsageController } from './usage/usage.controller';
+
+const HANDLERS = [
+  RequestUsageHandler,
+  CheckUsageHandler,
+  ReverseUsageHandler,
+  SetQuotaHandler,
+  ChangeQuotaHandler,
+  GetQuotasHandler,
+  GrantCreditsHandler,
+  GetCreditsHandler,
+  DefineMeterHandler,
+  ListMetersHandler,
+  MapSubjectHandler,
+  GetUsageHandler,
+  GetBillingHandler,
+  GetDecisionsHandler,
+];
+
+/** The HTTP application over a runtime built outside Nest (see runtime/runtime.ts). */
+@Module({})
+export class AppModule {
+  static forRuntime(runtime: Runtime): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [RuntimeModule.forRuntime(runtime), CqrsModule.forRoot(), LoggerModule.forRoot(loggerOptions(runtime.logger))],
+      controllers: [
+        UsageController,
+        QuotasController,
+        CreditsController,
+        MetersController,
+        SubjectsController,
+        ReportsController,
+        ApiKeysController,
+        OperationsController,
+      ],
+      providers: [
+        ...HANDLERS,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({
+            ...VALIDATION_OPTIONS,
+            transform: true,
+            exceptionFactory: (errors) => validationProblem(flattenValidationErrors(errors)),
+          }),
+        },
+      ],
+    };
+  }
+}

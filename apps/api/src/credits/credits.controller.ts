@@ -1,0 +1,34 @@
+import { Body, Controller, Get, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { CreditTotals } from '@tally/events';
+import { Allow } from '../auth/roles.decorator';
+import { NameParam } from '../http/params';
+import { Problem } from '../http/problem';
+import { GrantCreditsDto } from './credits.dto';
+import { GetCreditsQuery, GrantCreditsCommand } from './credits.commands';
+
+@ApiTags('credits')
+@ApiBearerAuth()
+@Controller('v1/accounts/:account/credits')
+export class CreditsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Grant credits; 201 with the new balance' })
+  grant(@NameParam('account') account: string, @Body() body: GrantCreditsDto): Promise<{ balance: number }> {
+    return this.commands.execute(new GrantCreditsCommand(account, body.amount, body.reason ?? null, body.id ?? null));
+  }
+
+  @Get()
+  @Allow('any')
+  @ApiOperation({ summary: 'Balance, granted and spent credits' })
+  async get(@NameParam('account') account: string): Promise<CreditTotals> {
+    const credits = await this.queries.execute(new GetCreditsQuery(account));
+    if (!credits) throw new Problem(404, 'ACCOUNT_NOT_FOUND', 'Account not found', `no account ${account} has been seen yet`);
+    return credits;
+  }
+}

@@ -1,0 +1,71 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ConcurrencyRetriesExhaustedError } from '@tally/eventstore';
+import { DomainError, type DomainErrorCode } from '@tally/domain';
+import type { Response } from 'express';
+import { Problem, type ProblemDocument } from './problem';
+
+const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
+  USAGE_NOT_FOUND: HttpStatus.NOT_FOUND,
+  USAGE_NOT_ACCEPTED: HttpStatus.CONFLICT,
+  QUOTA_NOT_FOUND: HttpStatus.NOT_FOUND,
+  CREDITS_OVERFLOW: HttpStatus.UNPROCESSABLE_ENTITY,
+  BOOKS_CLOSED: HttpStatus.CONFLICT,
+};
+
+// Errors body-parser raises before any handler runs.
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  expose?: boolean;
+  limit?: number;
+}
+
+/** The one place errors become responses: application/problem+json, never a stack or a secret. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    sendProblem(host.switchToHttp().getResponse<Response>(), error, this.logger);
+  }
+}
+
+/** Writes the problem document for any error. */
+export function sendProblem(response: Response, error: unknown, logger: Logger): void {
+  const problem = toProblem(error);
+  if (problem.status >= 500) logger.error({ err: error, code: problem.code }, problem.detail);
+  if (problem.status === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', '1');
+  response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+}
+
+/** Maps every error Tally can raise to a problem document; anything unknown is a bare 500. */
+export function toProblem(error: unknown): ProblemDocument {
+  if (error instanceof Problem) return error.toDocument();
+  if (error instanceof DomainError) {
+    return new Problem(DOMAIN_STATUS[error.code], error.code, title(error.code), error.message).toDocument();
+  }
+  if (error instanceof ConcurrencyRetriesExhaustedError) {
+    return new Problem(503, 'CONTENTION', 'Too much contention', 'the account is too busy right now; retry').toDocument();
+  }
+  const parser = error as BodyParserError;
+  if (parser?.type === 'entity.too.large') {
+    return new Problem(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', 'the body is larger than 1 MiB').toDocument();
+  }
+  if (parser?.type === 'entity.parse.failed') {
+    return new Problem(400, 'MALFORMED_JSON', 'Malformed JSON', 'the body is not valid JSON').toDocument();
+  }
+  if (parser?.type && parser.expose && parser.status && parser.status < 500) {
+    return new Problem(parser.status, 'BAD_BODY', 'Unreadable body', parser.type).toDocument();
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const code = HttpStatus[status] ?? 'ERROR';
+    return new Problem(status, code, title(code), error.message).toDocument();
+  }
+  return new Problem(500, 'INTERNAL', 'Internal error', 'an unexpected error occurred').toDocument();
+}
+
+function title(code: string): string {
+  const words = code.toLowerCase().replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

@@ -1,0 +1,43 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import type { FieldError } from '@tally/events';
+
+/** An RFC 9457 problem document, the body of every error response. */
+export interface ProblemDocument {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  errors?: FieldError[];
+}
+
+/** An error that already knows its problem document. */
+export class Problem extends HttpException {
+  constructor(
+    status: number,
+    readonly code: string,
+    title: string,
+    detail: string,
+    readonly errors?: FieldError[],
+  ) {
+    super({ title, detail }, status);
+  }
+
+  toDocument(): ProblemDocument {
+    const { title, detail } = this.getResponse() as { title: string; detail: string };
+    return {
+      type: `urn:tally:problem:${this.code.toLowerCase().replace(/_/g, '-')}`,
+      title,
+      status: this.getStatus(),
+      detail,
+      code: this.code,
+      ...(this.errors ? { errors: this.errors } : {}),
+    };
+  }
+}
+
+/** 400 with one entry per bad field. */
+export function validationProblem(errors: FieldError[]): Problem {
+  const detail = errors.map((e) => (e.field ? `${e.field}: ${e.reason}` : e.reason)).join('; ');
+  return new Problem(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'Invalid request', detail, errors);
+}

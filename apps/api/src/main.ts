@@ -1,0 +1,58 @@
+import 'reflect-metadata';
+import { ConfigError, createLogger, loadConfig } from '@tally/runtime';
+import { embeddedAdminToken } from './admin-token';
+import { createHttpApp } from './http-app';
+import { openRuntime } from './runtime/runtime';
+
+/**
+ * `npm start`: api and projector in one process (embedded on PGlite when DATABASE_URL is
+ * unset). `npm run start:api` passes --api-only: the projector then runs as its own process.
+ */
+async function main(): Promise<void> {
+  const apiOnly = process.argv.includes('--api-only');
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel, apiOnly ? 'tally-api' : 'tally');
+  if (apiOnly && !config.databaseUrl) {
+    throw new ConfigError('start:api runs without the projector and needs DATABASE_URL (the projector shares it)');
+  }
+  let generated: { token: string; path: string } | null = null;
+  if (!config.adminToken && !config.databaseUrl) {
+    const admin = embeddedAdminToken(config.dataDir);
+    config.adminToken = admin.token;
+    if (admin.generated) generated = admin;
+  }
+  if (!config.adminToken) logger.warn('METERING_ADMIN_TOKEN is not set: only API keys already created will work');
+
+  const runtime = await openRuntime(config, logger, { project: !apiOnly });
+  const app = await createHttpApp(runtime);
+  await app.listen(config.port, '0.0.0.0');
+  const url = `http://localhost:${config.port}`;
+  logger.info(
+    { url, mode: config.databaseUrl ? 'postgres' : 'embedded', eventStore: config.eventStore, projector: !apiOnly },
+    'Tally is listening',
+  );
+
+  // Plain stdout on purpose: the one time a secret is shown, and never through the JSON logs.
+  console.log(`\nTally listening on ${url}  (API docs: ${url}/docs)`);
+  if (generated) {
+    console.log(`Generated admin token (shown once, kept in ${generated.path}):\n  ${generated.token}\n`);
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await app.close();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof ConfigError ? `configuration error: ${error.message}` : (error as Error).message;
+  createLogger('error', 'tally').fatal({ err: error }, message);
+  process.exit(1);
+});

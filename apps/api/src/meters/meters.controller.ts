@@ -1,0 +1,39 @@
+import { Body, Controller, Get, Put } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { withDefaultTerms, type MeterDefinition } from '@tally/events';
+import type { MeterView } from '@tally/read-models';
+import { Allow } from '../auth/roles.decorator';
+import { NameParam } from '../http/params';
+import { DefineMeterDto } from './meter.dto';
+import { DefineMeterCommand, ListMetersQuery } from './meters.commands';
+
+@ApiTags('meters')
+@ApiBearerAuth()
+@Controller('v1/meters')
+export class MetersController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Put(':meter')
+  @ApiOperation({ summary: 'Define a meter: its credit price and default quota' })
+  define(@NameParam('meter') meter: string, @Body() body: DefineMeterDto): Promise<MeterDefinition> {
+    return this.commands.execute(
+      new DefineMeterCommand({
+        meter,
+        description: body.description ?? null,
+        creditsPerUnit: body.creditsPerUnit ?? null,
+        defaultQuota: body.defaultQuota ? withDefaultTerms(body.defaultQuota) : null,
+      }),
+    );
+  }
+
+  @Get()
+  @Allow('any')
+  @ApiOperation({ summary: 'All meters' })
+  list(): Promise<MeterView[]> {
+    return this.queries.execute(new ListMetersQuery());
+  }
+}

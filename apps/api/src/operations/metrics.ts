@@ -1,0 +1,56 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics of one process, on its own registry so that tests can run several apps. */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly httpRequests = new Counter({
+    name: 'tally_http_requests_total',
+    help: 'HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [this.registry],
+  });
+
+  readonly httpDuration = new Histogram({
+    name: 'tally_http_request_duration_seconds',
+    help: 'HTTP request duration',
+    labelNames: ['method', 'route'],
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  readonly decisions = new Counter({
+    name: 'tally_decisions_total',
+    help: 'Usage decisions by outcome and reason',
+    labelNames: ['decision', 'reason', 'channel'],
+    registers: [this.registry],
+  });
+
+  readonly conflicts = new Counter({
+    name: 'tally_version_conflicts_total',
+    help: 'Decision batches re-run because another writer appended first',
+    registers: [this.registry],
+  });
+
+  readonly projectedEvents = new Counter({
+    name: 'tally_projected_events_total',
+    help: 'Events written into the read models',
+    registers: [this.registry],
+  });
+
+  readonly projectionLag = new Gauge({
+    name: 'tally_projection_lag_seconds',
+    help: 'Age of the newest event of the last projected batch when it was projected',
+    registers: [this.registry],
+  });
+
+  readonly projectionErrors = new Counter({
+    name: 'tally_projection_errors_total',
+    help: 'Projection batches that failed and were retried',
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'tally_' });
+  }
+}

@@ -1,0 +1,51 @@
+import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public } from '../auth/roles.decorator';
+import type { Runtime } from '../runtime/runtime';
+import { RUNTIME } from '../runtime/runtime.module';
+import { Metrics } from './metrics';
+
+/** Liveness, readiness and Prometheus metrics; no token needed. */
+@ApiExcludeController()
+@Public()
+@Controller()
+export class OperationsController {
+  constructor(
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly metrics: Metrics,
+  ) {}
+
+  @Get('healthz')
+  health(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** Ready when the event store and the read-model database answer. */
+  @Get('readyz')
+  async ready(@Res({ passthrough: true }) response: Response): Promise<Record<string, string>> {
+    const checks = await Promise.all([
+      this.check('eventStore', () => this.runtime.store.ping()),
+      this.check('database', async () => void (await this.runtime.db.query('select 1'))),
+    ]);
+    const body = Object.fromEntries(checks);
+    const ready = checks.every(([, status]) => status === 'ok');
+    response.status(ready ? 200 : 503);
+    return { status: ready ? 'ready' : 'not ready', ...body };
+  }
+
+  @Get('metrics')
+  @Header('Content-Type', 'text/plain; version=0.0.4')
+  metricsText(): Promise<string> {
+    return this.metrics.registry.metrics();
+  }
+
+  private async check(name: string, probe: () => Promise<void>): Promise<[string, string]> {
+    try {
+      await Promise.race([probe(), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 2000))]);
+      return [name, 'ok'];
+    } catch (error) {
+      return [name, `unavailable: ${(error as Error).message}`];
+    }
+  }
+}

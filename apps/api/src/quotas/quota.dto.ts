@@ -1,0 +1,66 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { MAX_QUANTITY } from '@tally/events';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+
+/** Prices are exact decimals written as strings: up to 12 integer and 6 fraction digits. */
+export const PRICE_PATTERN = /^\d{1,12}(\.\d{1,6})?$/;
+const MAX_UNITS = Number.MAX_SAFE_INTEGER;
+
+/** Optional quota fields, shared by PUT (with `limit` required) and PATCH. */
+export class QuotaFieldsDto {
+  @ApiPropertyOptional({ enum: ['hard', 'soft'], default: 'hard' })
+  @IsOptional()
+  @IsIn(['hard', 'soft'])
+  enforcement?: 'hard' | 'soft';
+
+  @ApiPropertyOptional({ enum: ['month', 'none'], default: 'month' })
+  @IsOptional()
+  @IsIn(['month', 'none'])
+  period?: 'month' | 'none';
+
+  @ApiPropertyOptional({ default: 1000 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_QUANTITY)
+  blockSize?: number;
+
+  @ApiPropertyOptional({ example: '0.50', default: '0' })
+  @IsOptional()
+  @IsString()
+  @Matches(PRICE_PATTERN, { message: 'blockPrice must be a decimal string such as "0.50"' })
+  blockPrice?: string;
+
+  @ApiPropertyOptional({ default: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_UNITS)
+  includedUnits?: number;
+
+  @ApiPropertyOptional({ example: 'USD', default: 'USD' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as "USD"' })
+  currency?: string;
+}
+
+/** Body of PUT /v1/accounts/{account}/quotas/{meter}. */
+export class SetQuotaDto extends QuotaFieldsDto {
+  @ApiProperty({ nullable: true, example: 1000, description: 'null = unlimited, 0 = meter disabled' })
+  @ValidateIf((_, value) => value !== null)
+  @IsInt({ message: 'limit must be an integer or null' })
+  @Min(0)
+  @Max(MAX_UNITS)
+  limit!: number | null;
+}
+
+/** Body of PATCH /v1/accounts/{account}/quotas/{meter}: any subset. */
+export class ChangeQuotaDto extends QuotaFieldsDto {
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @IsInt({ message: 'limit must be an integer or null' })
+  @Min(0)
+  @Max(MAX_UNITS)
+  limit?: number | null;
+}

@@ -1,0 +1,47 @@
+import { CommandHandler, QueryHandler, type ICommandHandler, type IQueryHandler } from '@nestjs/cqrs';
+import type { QuotaStatus } from '@tally/domain';
+import type { QuotaTerms } from '@tally/events';
+import { ReadModels } from '@tally/read-models';
+import { AccountDecisions } from '../accounts/account-decisions';
+import { Clock } from '../runtime/clock';
+import { ChangeQuotaCommand, GetQuotasQuery, SetQuotaCommand } from './quota.commands';
+
+@CommandHandler(SetQuotaCommand)
+export class SetQuotaHandler implements ICommandHandler<SetQuotaCommand> {
+  constructor(
+    private readonly decisions: AccountDecisions,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute({ account, meter, quota }: SetQuotaCommand): Promise<QuotaTerms> {
+    const outcome = await this.decisions.execute({ type: 'SetQuota', account, meter, quota, now: this.clock.now() });
+    if (!outcome.ok) throw outcome.error;
+    return outcome.state.quotas[meter];
+  }
+}
+
+@CommandHandler(ChangeQuotaCommand)
+export class ChangeQuotaHandler implements ICommandHandler<ChangeQuotaCommand> {
+  constructor(
+    private readonly decisions: AccountDecisions,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute({ account, meter, patch }: ChangeQuotaCommand): Promise<QuotaTerms> {
+    const outcome = await this.decisions.execute({ type: 'ChangeQuota', account, meter, patch, now: this.clock.now() });
+    if (!outcome.ok) throw outcome.error;
+    return outcome.state.quotas[meter];
+  }
+}
+
+@QueryHandler(GetQuotasQuery)
+export class GetQuotasHandler implements IQueryHandler<GetQuotasQuery> {
+  constructor(
+    private readonly readModels: ReadModels,
+    private readonly clock: Clock,
+  ) {}
+
+  execute({ account, meter }: GetQuotasQuery): Promise<QuotaStatus[]> {
+    return this.readModels.quotas(account, this.clock.now(), meter);
+  }
+}

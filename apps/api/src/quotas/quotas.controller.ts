@@ -1,0 +1,54 @@
+import { Body, Controller, Get, Patch, Put } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DomainError, type QuotaStatus } from '@tally/domain';
+import { withDefaultTerms, type QuotaTerms } from '@tally/events';
+import { Allow } from '../auth/roles.decorator';
+import { NameParam } from '../http/params';
+import { validationProblem } from '../http/problem';
+import { ChangeQuotaDto, SetQuotaDto } from './quota.dto';
+import { ChangeQuotaCommand, GetQuotasQuery, SetQuotaCommand } from './quota.commands';
+
+@ApiTags('quotas')
+@ApiBearerAuth()
+@Controller('v1/accounts/:account/quotas')
+export class QuotasController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Put(':meter')
+  @ApiOperation({ summary: 'Set a quota (unset fields take their defaults)' })
+  set(@NameParam('account') account: string, @NameParam('meter') meter: string, @Body() body: SetQuotaDto): Promise<QuotaTerms> {
+    return this.commands.execute(new SetQuotaCommand(account, meter, withDefaultTerms(body)));
+  }
+
+  @Patch(':meter')
+  @ApiOperation({ summary: 'Change some fields of a quota' })
+  change(
+    @NameParam('account') account: string,
+    @NameParam('meter') meter: string,
+    @Body() body: ChangeQuotaDto,
+  ): Promise<QuotaTerms> {
+    const patch = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as Partial<QuotaTerms>;
+    if (Object.keys(patch).length === 0) throw validationProblem([{ field: '', reason: 'name at least one field to change' }]);
+    return this.commands.execute(new ChangeQuotaCommand(account, meter, patch));
+  }
+
+  @Get()
+  @Allow('any')
+  @ApiOperation({ summary: "The account's quotas with usage in the current period" })
+  list(@NameParam('account') account: string): Promise<QuotaStatus[]> {
+    return this.queries.execute(new GetQuotasQuery(account));
+  }
+
+  @Get(':meter')
+  @Allow('any')
+  @ApiOperation({ summary: 'One quota with usage in the current period' })
+  async one(@NameParam('account') account: string, @NameParam('meter') meter: string): Promise<QuotaStatus> {
+    const [quota] = await this.queries.execute(new GetQuotasQuery(account, meter));
+    if (!quota) throw new DomainError('QUOTA_NOT_FOUND', `account ${account} has no quota for meter ${meter}`);
+    return quota;
+  }
+}

@@ -1,0 +1,62 @@
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { BillingLine } from '@tally/domain';
+import type { DecisionView, UsageLine } from '@tally/read-models';
+import { stringify } from 'csv-stringify/sync';
+import type { Response } from 'express';
+import { Allow } from '../auth/roles.decorator';
+import { NameParam } from '../http/params';
+import { validationProblem } from '../http/problem';
+import { BillingQueryDto, DecisionsQueryDto, UsageQueryDto } from './reports.dto';
+import { GetBillingQuery, GetDecisionsQuery, GetUsageQuery } from './reports.queries';
+
+const BILLING_COLUMNS: Array<keyof BillingLine> = [
+  'account',
+  'meter',
+  'month',
+  'units',
+  'billableUnits',
+  'blocks',
+  'blockSize',
+  'blockPrice',
+  'amount',
+  'currency',
+];
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('v1')
+export class ReportsController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get('accounts/:account/usage')
+  @Allow('any')
+  @ApiOperation({ summary: 'Monthly use between two months (inclusive), per meter or per meter × subject' })
+  usage(@NameParam('account') account: string, @Query() query: UsageQueryDto): Promise<UsageLine[]> {
+    if (query.from > query.to) throw validationProblem([{ field: 'from', reason: 'from must not be after to' }]);
+    return this.queries.execute(new GetUsageQuery(account, query.from, query.to, query.groupBy === 'subject'));
+  }
+
+  @Get('billing')
+  @Allow('finance')
+  @ApiOperation({ summary: 'Billing lines of a month; Accept: text/csv gives CSV with a header row' })
+  @ApiProduces('application/json', 'text/csv')
+  async billing(
+    @Query() query: BillingQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<BillingLine[] | string> {
+    const lines = await this.queries.execute(new GetBillingQuery(query.month, query.account));
+    if (!accept?.includes('text/csv')) return lines;
+    response.type('text/csv').setHeader('Content-Disposition', `attachment; filename="billing-${query.month}.csv"`);
+    return stringify(lines, { header: true, columns: BILLING_COLUMNS });
+  }
+
+  @Get('accounts/:account/decisions')
+  @Allow('any')
+  @ApiOperation({ summary: 'Audit log of decisions, newest first' })
+  decisions(@NameParam('account') account: string, @Query() query: DecisionsQueryDto): Promise<DecisionView[]> {
+    return this.queries.execute(new GetDecisionsQuery(account, query.limit ?? 100));
+  }
+}

@@ -1,0 +1,80 @@
+import type { EventStore, SqlClient } from '@tally/eventstore';
+import { PROJECTIONS, ProjectionRunner, ReadModels } from '@tally/read-models';
+import { openDatabase, openEventStore, type Config, type Logger } from '@tally/runtime';
+import { AccountDecisions } from '../accounts/account-decisions';
+import { AccountRepository } from '../accounts/account-repository';
+import { Catalog } from '../accounts/catalog';
+import { ApiKeys } from '../auth/api-keys';
+import { Metrics } from '../operations/metrics';
+import { noPublisher, type DecisionPublisher } from './decision-publisher';
+
+/** Everything the HTTP layer, the Kafka consumer and the projector work with, built once per process. */
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  db: SqlClient;
+  store: EventStore;
+  readModels: ReadModels;
+  runner: ProjectionRunner;
+  decisions: AccountDecisions;
+  catalog: Catalog;
+  apiKeys: ApiKeys;
+  metrics: Metrics;
+  publisher: DecisionPublisher;
+  /** True while the projector runs in this process. */
+  projecting: boolean;
+  close(): Promise<void>;
+}
+
+/** Opens the databases of the configured mode and wires the pieces; `project` also starts the projector here. */
+export async function openRuntime(config: Config, logger: Logger, options: { project: boolean }): Promise<Runtime> {
+  const db = await openDatabase(config, options.project ? 'tally' : 'tally-api');
+  const closers: Array<() => Promise<void>> = [() => db.close()];
+  try {
+    const store = await openEventStore(config, db);
+    closers.unshift(() => store.close());
+    const metrics = new Metrics();
+    const runner = new ProjectionRunner(db, store, PROJECTIONS, {
+      onBatch: (report) => {
+        metrics.projectedEvents.inc(report.events);
+        metrics.projectionLag.set(report.lagSeconds);
+      },
+      onError: (error) => {
+        metrics.projectionErrors.inc();
+        logger.error({ err: error }, 'projection batch failed; retrying from the checkpoint');
+      },
+    });
+    await runner.init();
+    const apiKeys = new ApiKeys(db, config.adminToken);
+    await apiKeys.init();
+    const decisions = new AccountDecisions(new AccountRepository(store, config.defaultCredits), {
+      maxBatch: 500,
+      retry: { attempts: 50, baseDelayMs: 5 },
+      onConflict: () => metrics.conflicts.inc(),
+    });
+    if (options.project) {
+      runner.start();
+      closers.unshift(() => runner.stop());
+    }
+    return {
+      config,
+      logger,
+      db,
+      store,
+      readModels: new ReadModels(db),
+      runner,
+      decisions,
+      catalog: new Catalog(store),
+      apiKeys,
+      metrics,
+      publisher: noPublisher,
+      projecting: options.project,
+      async close() {
+        for (const close of closers) await close();
+      },
+    };
+  } catch (error) {
+    for (const close of closers) await close().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,35 @@
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { usageKey } from '@tally/domain';
+import type { UsageAccepted, UsageRejected } from '@tally/events';
+import { AccountDecisions } from '../../accounts/account-decisions';
+import { Catalog } from '../../accounts/catalog';
+import { Clock } from '../../runtime/clock';
+import { CheckUsageQuery, type UsageCheck } from './check-usage.query';
+
+@QueryHandler(CheckUsageQuery)
+export class CheckUsageHandler implements IQueryHandler<CheckUsageQuery> {
+  constructor(
+    private readonly decisions: AccountDecisions,
+    private readonly catalog: Catalog,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute({ request }: CheckUsageQuery): Promise<UsageCheck> {
+    const account = await this.catalog.accountOf(request.subject);
+    const outcome = await this.decisions.dryRun({
+      type: 'RequestUsage',
+      account,
+      usage: request,
+      meter: await this.catalog.meter(request.meter),
+      now: this.clock.now(),
+    });
+    if (!outcome.ok) throw outcome.error;
+    // A request already decided would get its original decision back.
+    const decided = (outcome.events[0] ?? outcome.state.decisions.get(usageKey(request.source, request.id))?.event) as
+      UsageAccepted | UsageRejected;
+    const { usage, limit, remaining } = decided.data;
+    return decided.type === 'UsageAccepted'
+      ? { allowed: true, usage, limit, remaining }
+      : { allowed: false, reason: decided.data.reason, usage, limit, remaining };
+  }
+}

@@ -1,0 +1,15 @@
+import { Command } from '@nestjs/cqrs';
+import type { DecisionMessage, UsageRequest } from '@tally/events';
+
+/** Where a usage request came in; decisions are counted per channel. */
+export type Channel = 'http' | 'kafka';
+
+/** Decide validated usage requests, in order; resolves once every decision is durable. */
+export class RequestUsageCommand extends Command<DecisionMessage[]> {
+  constructor(
+    readonly requests: UsageRequest[],
+    readonly channel: Channel,
+  ) {
+    super();
+  }
+}

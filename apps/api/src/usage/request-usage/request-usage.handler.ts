@@ -1,0 +1,57 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { usageKey, type RequestUsage } from '@tally/domain';
+import { toDecisionMessage, type DecisionMessage } from '@tally/events';
+import { AccountDecisions, type Outcome } from '../../accounts/account-decisions';
+import { Catalog } from '../../accounts/catalog';
+import { Metrics } from '../../operations/metrics';
+import { Clock } from '../../runtime/clock';
+import { RUNTIME } from '../../runtime/runtime.module';
+import type { Runtime } from '../../runtime/runtime';
+import { RequestUsageCommand } from './request-usage.command';
+
+/**
+ * Resolves each request's account and meter, decides them (per account, batched), and
+ * publishes every decision, the original one for a duplicate too, so a redelivered
+ * request republishes what was decided.
+ */
+@CommandHandler(RequestUsageCommand)
+export class RequestUsageHandler implements ICommandHandler<RequestUsageCommand> {
+  constructor(
+    private readonly decisions: AccountDecisions,
+    private readonly catalog: Catalog,
+    private readonly clock: Clock,
+    private readonly metrics: Metrics,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+  ) {}
+
+  async execute({ requests, channel }: RequestUsageCommand): Promise<DecisionMessage[]> {
+    const now = this.clock.now();
+    const commands = await Promise.all(
+      requests.map(async (usage): Promise<RequestUsage> => ({
+        type: 'RequestUsage',
+        account: await this.catalog.accountOf(usage.subject),
+        usage,
+        meter: await this.catalog.meter(usage.meter),
+        now,
+      })),
+    );
+    const outcomes = await this.decisions.executeAll(commands);
+    const messages = outcomes.map((outcome, i) => this.decisionOf(outcome, commands[i], channel));
+    await this.runtime.publisher.publish(messages);
+    return messages;
+  }
+
+  private decisionOf(outcome: Outcome, command: RequestUsage, channel: string): DecisionMessage {
+    if (!outcome.ok) throw outcome.error;
+    const decided = outcome.events.find((e) => e.type === 'UsageAccepted' || e.type === 'UsageRejected');
+    if (decided && (decided.type === 'UsageAccepted' || decided.type === 'UsageRejected')) {
+      const message = toDecisionMessage(decided);
+      this.metrics.decisions.inc({ decision: message.decision, reason: message.reason ?? '', channel });
+      return message;
+    }
+    const original = outcome.state.decisions.get(usageKey(command.usage.source, command.usage.id));
+    if (!original) throw new Error(`no decision for ${command.usage.source}/${command.usage.id}`);
+    return toDecisionMessage(original.event);
+  }
+}

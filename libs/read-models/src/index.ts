@@ -1,0 +1,5 @@
+export * from './projection';
+export * from './projection-runner';
+export * from './projections';
+export * from './queries';
+export * from './schema';

@@ -1,0 +1,68 @@
+import { resolve } from 'node:path';
+
+/** Which event store to use; chosen by EVENT_STORE, never by code edits. */
+export type EventStoreKind = 'pglite' | 'postgres' | 'eventstoredb';
+
+/** Everything Tally reads from the environment (DESIGN §1), parsed and checked once at start-up. */
+export interface Config {
+  port: number;
+  /** PostgreSQL for read models, API keys and (with EVENT_STORE=postgres) events; null: embedded PGlite. */
+  databaseUrl: string | null;
+  dataDir: string;
+  kafkaBrokers: string[] | null;
+  eventStore: EventStoreKind;
+  esdbConnectionString: string | null;
+  adminToken: string | null;
+  defaultCredits: number;
+  logLevel: string;
+  kafka: { usagePartitions: number; groupId: string };
+  projectorPort: number;
+}
+
+/** Thrown for a setting that cannot work, so the process stops before it serves anything. */
+export class ConfigError extends Error {}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || !Number.isSafeInteger(Number(raw))) {
+    throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+/** Reads the configuration; throws {@link ConfigError} naming the variable at fault. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.DATABASE_URL || null;
+  const esdbConnectionString = env.ESDB_CONNECTION_STRING || null;
+  const requested = env.EVENT_STORE || (databaseUrl ? 'postgres' : 'pglite');
+  if (!['pglite', 'postgres', 'eventstoredb'].includes(requested)) {
+    throw new ConfigError(`EVENT_STORE must be postgres or eventstoredb, got "${requested}"`);
+  }
+  const eventStore = requested as EventStoreKind;
+  if (eventStore === 'postgres' && !databaseUrl) throw new ConfigError('EVENT_STORE=postgres needs DATABASE_URL');
+  if (eventStore === 'eventstoredb' && !esdbConnectionString) {
+    throw new ConfigError('EVENT_STORE=eventstoredb needs ESDB_CONNECTION_STRING');
+  }
+  if (eventStore === 'pglite' && databaseUrl) throw new ConfigError('EVENT_STORE=pglite cannot be used with DATABASE_URL');
+  const brokers = (env.KAFKA_BROKERS ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  return {
+    port: integer(env, 'PORT', 3000, 0),
+    databaseUrl,
+    dataDir: resolve(env.METERING_DATA_DIR || './.data'),
+    kafkaBrokers: brokers.length ? brokers : null,
+    eventStore,
+    esdbConnectionString,
+    adminToken: env.METERING_ADMIN_TOKEN || null,
+    defaultCredits: integer(env, 'METERING_DEFAULT_CREDITS', 0, 0),
+    logLevel: env.LOG_LEVEL || 'info',
+    kafka: {
+      usagePartitions: integer(env, 'KAFKA_USAGE_PARTITIONS', 6, 1),
+      groupId: env.KAFKA_GROUP_ID || 'tally-api',
+    },
+    projectorPort: integer(env, 'PROJECTOR_PORT', 3001, 0),
+  };
+}

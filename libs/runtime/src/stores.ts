@@ -1,0 +1,31 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PgClient, PgliteClient, SqlEventStore, type EventStore, type SqlClient } from '@tally/eventstore';
+import type { Config } from './config';
+
+/** The read-model database: PostgreSQL at DATABASE_URL, else PGlite in METERING_DATA_DIR. */
+export async function openDatabase(config: Config, applicationName: string): Promise<SqlClient> {
+  if (config.databaseUrl) {
+    const db = new PgClient(config.databaseUrl, { applicationName });
+    try {
+      await db.query('select 1');
+    } catch (error) {
+      await db.close().catch(() => undefined);
+      throw new Error(`PostgreSQL at DATABASE_URL is unreachable: ${(error as Error).message}`);
+    }
+    return db;
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  return PgliteClient.open(join(config.dataDir, 'pglite'));
+}
+
+/** The event store EVENT_STORE names: the SQL store on the same database, or EventStoreDB. */
+export async function openEventStore(config: Config, db: SqlClient): Promise<EventStore> {
+  switch (config.eventStore) {
+    case 'pglite':
+    case 'postgres':
+      return SqlEventStore.create(db);
+    case 'eventstoredb':
+      throw new Error('EVENT_STORE=eventstoredb is not available in this build');
+  }
+}

@@ -1,0 +1,184 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { createLogger, loadConfig } from '@tally/runtime';
+import { createHttpApp } from '../../apps/api/src/http-app';
+import { openRuntime, type Runtime } from '../../apps/api/src/runtime/runtime';
+import { createTestDatabase, infra } from '../infra/infra';
+
+export const ADMIN_TOKEN = 'tly_test-admin-token-0123456789abcdefghijklmnop';
+
+/** A response with its parsed body. */
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+  text: string;
+}
+
+/** A small HTTP client over fetch, bound to a token. */
+export class Client {
+  constructor(
+    readonly url: string,
+    readonly token: string | null,
+  ) {}
+
+  as(token: string | null): Client {
+    return new Client(this.url, token);
+  }
+
+  get<T = any>(path: string, headers: Record<string, string> = {}): Promise<Reply<T>> {
+    return this.send('GET', path, undefined, headers);
+  }
+  post<T = any>(path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
+    return this.send('POST', path, body, headers);
+  }
+  put<T = any>(path: string, body?: unknown): Promise<Reply<T>> {
+    return this.send('PUT', path, body);
+  }
+  patch<T = any>(path: string, body?: unknown): Promise<Reply<T>> {
+    return this.send('PATCH', path, body);
+  }
+
+  /** Sends a body byte for byte (for malformed or oversized input). */
+  raw(method: string, path: string, body: string, contentType = 'application/json'): Promise<Reply> {
+    return this.send(method, path, body, { 'content-type': contentType }, true);
+  }
+
+  private async send(
+    method: string,
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+    raw = false,
+  ): Promise<Reply> {
+    const response = await fetch(`${this.url}${path}`, {
+      method,
+      headers: {
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...(body !== undefined && !raw ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : raw ? (body as string) : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // Not JSON (CSV, HTML): the text is the body.
+    }
+    return { status: response.status, body: parsed, headers: response.headers, text };
+  }
+}
+
+/** Which database a running Tally uses. */
+export type Backend = 'pglite' | 'postgres';
+
+/** The backends available here: PGlite always, PostgreSQL when reachable. */
+export const BACKENDS: Backend[] = infra.postgresUrl ? ['pglite', 'postgres'] : ['pglite'];
+
+/** A Tally (api + projector in one process) on a real HTTP port. */
+export interface RunningTally {
+  url: string;
+  admin: Client;
+  runtime: Runtime;
+  backend: Backend;
+  /** Where its state lives: the data directory or the database URL. */
+  location: { dataDir: string; databaseUrl: string | null };
+  stop(): Promise<void>;
+  /** Stops and deletes its data. */
+  destroy(): Promise<void>;
+}
+
+/** Starts Tally on a fresh (or the given) data directory or PostgreSQL database. */
+export async function startTally(
+  backend: Backend,
+  options: { location?: RunningTally['location']; env?: Record<string, string>; project?: boolean } = {},
+): Promise<RunningTally> {
+  let dropDatabase: (() => Promise<void>) | null = null;
+  let location = options.location;
+  if (!location) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tally-test-'));
+    if (backend === 'postgres') {
+      const database = await createTestDatabase();
+      dropDatabase = database.drop;
+      location = { dataDir, databaseUrl: database.url };
+    } else {
+      location = { dataDir, databaseUrl: null };
+    }
+  }
+  const config = loadConfig({
+    METERING_DATA_DIR: location.dataDir,
+    ...(location.databaseUrl ? { DATABASE_URL: location.databaseUrl } : {}),
+    METERING_ADMIN_TOKEN: ADMIN_TOKEN,
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+  const runtime = await openRuntime(config, createLogger('silent', 'test'), { project: options.project ?? true });
+  let app: INestApplication;
+  try {
+    app = await createHttpApp(runtime);
+    await app.listen(0, '127.0.0.1');
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+  const address = app.getHttpServer().address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}`;
+  const fixed = location;
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await app.close();
+    await runtime.close();
+  };
+  return {
+    url,
+    admin: new Client(url, ADMIN_TOKEN),
+    runtime,
+    backend,
+    location: fixed,
+    stop,
+    async destroy() {
+      await stop();
+      await dropDatabase?.();
+      rmSync(fixed.dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+let sequence = 0;
+
+/** A unique name for accounts, meters and ids, so tests sharing a Tally never collide. */
+export function unique(prefix: string): string {
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${(++sequence).toString(36)}`;
+}
+
+/** A usage CloudEvent as producers send it. */
+export function usageEvent(fields: {
+  id?: string;
+  source?: string;
+  subject: string;
+  meter: string;
+  quantity: unknown;
+  time?: string;
+}) {
+  return {
+    specversion: '1.0',
+    id: fields.id ?? unique('u'),
+    source: fields.source ?? 'test-service',
+    type: 'metering.usage.v1',
+    subject: fields.subject,
+    ...(fields.time ? { time: fields.time } : {}),
+    data: { meter: fields.meter, quantity: fields.quantity },
+  };
+}
+
+/** Every event the store holds, counted directly in its table (SQL stores). */
+export async function storedEventCount(tally: RunningTally): Promise<number> {
+  const { rows } = await tally.runtime.db.query<{ n: string | number }>('select count(*)::int as n from tally_events');
+  return Number(rows[0].n);
+}
