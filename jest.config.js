@@ -19,6 +19,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
     '^@tally/(domain|events|eventstore|read-models|runtime|client)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@tally/(api|projector)$': '<rootDir>/apps/$1/src/index.ts',
   },
   globalSetup: '<rootDir>/test/infra/global-setup.ts',
   globalTeardown: '<rootDir>/test/infra/global-teardown.ts',

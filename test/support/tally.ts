@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { createLogger, loadConfig } from '@tally/runtime';
-import { createHttpApp } from '../../apps/api/src/http-app';
-import { openRuntime, type Runtime } from '../../apps/api/src/runtime/runtime';
+import { createHttpApp, openRuntime, type Runtime } from '@tally/api';
 import { createTestDatabase, infra } from '../infra/infra';
 
 export const ADMIN_TOKEN = 'tly_test-admin-token-0123456789abcdefghijklmnop';
@@ -95,7 +94,7 @@ export interface RunningTally {
 /** Starts Tally on a fresh (or the given) data directory or PostgreSQL database. */
 export async function startTally(
   backend: Backend,
-  options: { location?: RunningTally['location']; env?: Record<string, string>; project?: boolean } = {},
+  options: { location?: RunningTally['location']; env?: Record<string, string>; project?: boolean; logs?: string[] } = {},
 ): Promise<RunningTally> {
   let dropDatabase: (() => Promise<void>) | null = null;
   let location = options.location;
@@ -116,7 +115,11 @@ export async function startTally(
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const runtime = await openRuntime(config, createLogger('silent', 'test'), { project: options.project ?? true });
+  const logs = options.logs;
+  const logger = logs
+    ? createLogger('info', 'test', { write: (line: string) => void logs.push(line) })
+    : createLogger('silent', 'test');
+  const runtime = await openRuntime(config, logger, { project: options.project ?? true });
   let app: INestApplication;
   try {
     app = await createHttpApp(runtime);

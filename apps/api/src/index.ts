@@ -1,0 +1,5 @@
+/** What tests and embedders use to run the api in-process. */
+export { createHttpApp } from './http-app';
+export { openRuntime, type Runtime } from './runtime/runtime';
+export { AccountDecisions } from './accounts/account-decisions';
+export { AccountRepository } from './accounts/account-repository';
