@@ -21,7 +21,13 @@ export function quotaStatus(meter: string, terms: QuotaTerms, usage: number, now
   const bounds = terms.period === 'month' ? monthBounds(monthOf(now)) : null;
   return {
     meter,
-    ...terms,
+    limit: terms.limit,
+    enforcement: terms.enforcement,
+    period: terms.period,
+    blockSize: terms.blockSize,
+    blockPrice: terms.blockPrice,
+    includedUnits: terms.includedUnits,
+    currency: terms.currency,
     usage,
     remaining: terms.limit === null ? null : Math.max(0, terms.limit - usage),
     overage: terms.limit === null ? 0 : Math.max(0, usage - terms.limit),

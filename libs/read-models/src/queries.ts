@@ -8,7 +8,7 @@ import {
   type BillingLine,
   type QuotaStatus,
 } from '@tally/domain';
-import { DEFAULT_QUOTA_TERMS, type CreditTotals, type QuotaTerms } from '@tally/events';
+import { DEFAULT_QUOTA_TERMS, withDefaultTerms, type CreditTotals, type QuotaTerms } from '@tally/events';
 import type { SqlQueryable } from '@tally/eventstore';
 import type { DecisionDoc, MeterDoc, QuotaDoc, UsageCounts } from './projections';
 
@@ -41,7 +41,7 @@ export class ReadModels {
       meter: doc.meter,
       description: doc.description,
       creditsPerUnit: doc.creditsPerUnit,
-      defaultQuota: doc.defaultQuota,
+      defaultQuota: doc.defaultQuota ? withDefaultTerms(doc.defaultQuota) : null,
       updatedAt: doc.updatedAt,
     }));
   }
@@ -77,7 +77,9 @@ export class ReadModels {
 
   async credits(account: string): Promise<CreditTotals | null> {
     const { rows } = await this.db.query<{ doc: CreditTotals }>('select doc from credits_v1 where account = $1', [account]);
-    return rows[0]?.doc ?? null;
+    if (!rows[0]) return null;
+    const { balance, granted, spent } = rows[0].doc;
+    return { balance, granted, spent };
   }
 
   /** Monthly use between two months inclusive, per meter or per meter × subject. */
@@ -89,7 +91,14 @@ export class ReadModels {
         where account = $1 and month between $2 and $3 order by month, meter${subject}`,
       [account, from, to],
     );
-    return rows.map((r) => ({ month: r.month, meter: r.meter, ...(bySubject ? { subject: r.subject } : {}), ...r.doc }));
+    return rows.map((r) => ({
+      month: r.month,
+      meter: r.meter,
+      ...(bySubject ? { subject: r.subject } : {}),
+      units: r.doc.units,
+      requests: r.doc.requests,
+      rejected: r.doc.rejected,
+    }));
   }
 
   /** Billing lines of a month, priced by the terms in force at its end (or now, if still open). */
@@ -123,7 +132,23 @@ export class ReadModels {
       "select doc from decisions_v1 where account = $1 order by doc->>'seq' desc limit $2",
       [account, limit],
     );
-    return rows.map(({ doc: { seq: _seq, ...view } }) => view);
+    return rows.map(({ doc }) => ({
+      id: doc.id,
+      source: doc.source,
+      subject: doc.subject,
+      account: doc.account,
+      meter: doc.meter,
+      quantity: doc.quantity,
+      decision: doc.decision,
+      ...(doc.reason ? { reason: doc.reason } : {}),
+      overage: doc.overage,
+      usage: doc.usage,
+      limit: doc.limit,
+      remaining: doc.remaining,
+      decidedAt: doc.decidedAt,
+      reversedAt: doc.reversedAt,
+      reversalReason: doc.reversalReason,
+    }));
   }
 
   /** Which accounts decided a usage with this source and id (normally one). */

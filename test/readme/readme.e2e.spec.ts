@@ -1,0 +1,81 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { eventually } from '../infra/infra';
+
+const ROOT = resolve(__dirname, '../..');
+
+/** The bash blocks the README marks with `<!-- walkthrough -->`, in order. */
+function walkthrough(): string {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/<!-- walkthrough -->\s*```bash\n([\s\S]*?)```/g)].map((m) => m[1]);
+  if (blocks.length < 4) throw new Error(`expected the README's walk-through blocks, found ${blocks.length}`);
+  return blocks.join('\n');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+describe('the README walk-through, verbatim, against the embedded build', () => {
+  let server: ChildProcess;
+  let cwd: string;
+  let port: number;
+  let stdout = '';
+
+  beforeAll(async () => {
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'pipe' });
+    cwd = mkdtempSync(join(tmpdir(), 'tally-readme-'));
+    port = await freePort();
+    // As `npm start` runs it: nothing set but the port, so embedded mode with a generated admin token.
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), LOG_LEVEL: 'warn' };
+    server = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], { cwd, env });
+    server.stdout?.on('data', (chunk) => (stdout += chunk));
+    server.stderr?.on('data', (chunk) => (stdout += chunk));
+    await eventually(async () => expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200), 30_000);
+  }, 60_000);
+
+  afterAll(async () => {
+    if (server.exitCode === null) {
+      const exited = new Promise((r) => server.once('exit', r));
+      server.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(cwd, { recursive: true, force: true });
+  });
+
+  it('prints the URL and the generated admin token once, and keeps the token in .data', () => {
+    const token = readFileSync(join(cwd, '.data/admin-token'), 'utf8').trim();
+    expect(stdout).toContain(`Tally listening on http://localhost:${port}`);
+    expect(stdout).toContain(token);
+  });
+
+  it('runs every block and shows what the README says', () => {
+    const output = execFileSync('bash', ['-euo', 'pipefail', '-c', walkthrough()], {
+      cwd,
+      env: { ...process.env, PORT: String(port) },
+      encoding: 'utf8',
+    });
+    const month = new Date().toISOString().slice(0, 7);
+    expect(output).toMatch(/"id":"u-1".*"decision":"accepted".*"remaining":400.* HTTP 200/);
+    expect(output).toMatch(/"id":"u-2".*"reason":"QUOTA_EXCEEDED".* HTTP 402/);
+    expect(output.match(/"id":"u-1".*"decision":"accepted".* HTTP 200/g)).toHaveLength(2);
+    expect(output).toMatch(/"id":"p-1".*"decision":"accepted".* HTTP 200/);
+    expect(output).toMatch(/"id":"p-2".*"reason":"INSUFFICIENT_CREDITS".* HTTP 402/);
+    expect(output).toContain('{"balance":40,"granted":100,"spent":60}');
+    expect(output).toContain('"subject":"bob","units":0,"requests":0,"rejected":1');
+    expect(output).toContain('account,meter,month,units,billableUnits,blocks,blockSize,blockPrice,amount,currency');
+    expect(output).toContain(`acme,geocoding,${month},600,400,4,100,0.50,2.00,USD`);
+    expect(output).toContain(`acme,ocr,${month},30,30,1,1000,0,0.00,USD`);
+    expect(output).toMatch(/"source":"geocoder","id":"u-1".*"quantity":600.*"reason":"test traffic","reversedAt":/);
+    expect(output).toMatch(/"reversalReason":"test traffic"/);
+  });
+});
