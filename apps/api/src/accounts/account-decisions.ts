@@ -60,6 +60,9 @@ export class AccountDecisions {
   private async drain(account: string): Promise<void> {
     const queue = this.queues.get(account) as Pending[];
     while (queue.length > 0) {
+      // Let waiting I/O (other requests) run first: an in-process store such as PGlite can
+      // answer through microtasks alone, and would otherwise decide every request on its own.
+      await new Promise((resolve) => setImmediate(resolve));
       const batch = queue.splice(0, this.options.maxBatch);
       try {
         const outcomes = await retryOnConflict(async (attempt) => {

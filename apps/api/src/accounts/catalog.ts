@@ -18,6 +18,7 @@ interface Entry<T> {
 export class Catalog {
   private readonly meters = new Map<string, Entry<MeterEvent[]>>();
   private readonly subjects = new Map<string, Entry<SubjectEvent[]>>();
+  private readonly reading = new Map<string, Promise<unknown>>();
 
   constructor(private readonly store: EventStore) {}
 
@@ -47,14 +48,21 @@ export class Catalog {
   ): Promise<Entry<T[]>> {
     const hit = cache.get(stream);
     if (hit && !fresh && Date.now() - hit.at < TTL_MS) return hit;
-    const recorded = await this.store.readStream(stream);
-    const entry: Entry<T[]> = {
-      value: recorded.map((e) => deserialize(e) as T),
-      revision: recorded.length ? recorded[recorded.length - 1].revision : 'no_stream',
-      at: Date.now(),
-    };
-    cache.set(stream, entry);
-    return entry;
+    // Concurrent misses for one stream share a single read.
+    const pending = this.reading.get(stream);
+    if (pending && !fresh) return pending as Promise<Entry<T[]>>;
+    const reading = (async () => {
+      const recorded = await this.store.readStream(stream);
+      const entry: Entry<T[]> = {
+        value: recorded.map((e) => deserialize(e) as T),
+        revision: recorded.length ? recorded[recorded.length - 1].revision : 'no_stream',
+        at: Date.now(),
+      };
+      cache.set(stream, entry);
+      return entry;
+    })().finally(() => this.reading.delete(stream));
+    this.reading.set(stream, reading);
+    return reading;
   }
 
   private async write<T extends MeterEvent | SubjectEvent>(
