@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { createLogger, loadConfig } from '@tally/runtime';
-import { createHttpApp, openRuntime, type Runtime } from '@tally/api';
+import { createHttpApp, openRuntime, startKafkaIntake, type Runtime } from '@tally/api';
 import { createTestDatabase, infra } from '../infra/infra';
 
 export const ADMIN_TOKEN = 'tly_test-admin-token-0123456789abcdefghijklmnop';
@@ -94,7 +94,14 @@ export interface RunningTally {
 /** Starts Tally on a fresh (or the given) data directory or PostgreSQL database. */
 export async function startTally(
   backend: Backend,
-  options: { location?: RunningTally['location']; env?: Record<string, string>; project?: boolean; logs?: string[] } = {},
+  options: {
+    location?: RunningTally['location'];
+    env?: Record<string, string>;
+    project?: boolean;
+    logs?: string[];
+    /** Consume and publish on Kafka, with topics prefixed so that suites never share them. */
+    kafka?: { topicPrefix: string; groupId?: string };
+  } = {},
 ): Promise<RunningTally> {
   let dropDatabase: (() => Promise<void>) | null = null;
   let location = options.location;
@@ -113,6 +120,14 @@ export async function startTally(
     ...(location.databaseUrl ? { DATABASE_URL: location.databaseUrl } : {}),
     METERING_ADMIN_TOKEN: ADMIN_TOKEN,
     LOG_LEVEL: 'silent',
+    ...(options.kafka
+      ? {
+          KAFKA_BROKERS: infra.kafkaBrokers ?? '',
+          KAFKA_TOPIC_PREFIX: options.kafka.topicPrefix,
+          KAFKA_GROUP_ID: options.kafka.groupId ?? `${options.kafka.topicPrefix}group`,
+          KAFKA_USAGE_PARTITIONS: '3',
+        }
+      : {}),
     ...options.env,
   });
   const logs = options.logs;
@@ -121,9 +136,11 @@ export async function startTally(
     : createLogger('silent', 'test');
   const runtime = await openRuntime(config, logger, { project: options.project ?? true });
   let app: INestApplication;
+  let consumer: Awaited<ReturnType<typeof startKafkaIntake>>;
   try {
     app = await createHttpApp(runtime);
     await app.listen(0, '127.0.0.1');
+    consumer = await startKafkaIntake(app, runtime);
   } catch (error) {
     await runtime.close();
     throw error;
@@ -135,6 +152,7 @@ export async function startTally(
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    await consumer?.stop();
     await app.close();
     await runtime.close();
   };

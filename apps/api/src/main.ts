@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, createLogger, loadConfig } from '@tally/runtime';
 import { embeddedAdminToken } from './admin-token';
 import { createHttpApp } from './http-app';
+import { startKafkaIntake } from './kafka-intake';
 import { openRuntime } from './runtime/runtime';
 
 /**
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   const runtime = await openRuntime(config, logger, { project: !apiOnly });
   const app = await createHttpApp(runtime);
   await app.listen(config.port, '0.0.0.0');
+  const consumer = await startKafkaIntake(app, runtime);
   const url = `http://localhost:${config.port}`;
   logger.info(
     { url, mode: config.databaseUrl ? 'postgres' : 'embedded', eventStore: config.eventStore, projector: !apiOnly },
@@ -43,6 +45,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // Intake first: the consumer finishes its batch and commits before anything it needs closes.
+    await consumer?.stop();
     await app.close();
     await runtime.close();
     process.exit(0);

@@ -15,7 +15,7 @@ export interface Config {
   adminToken: string | null;
   defaultCredits: number;
   logLevel: string;
-  kafka: { usagePartitions: number; groupId: string };
+  kafka: { usagePartitions: number; groupId: string; clientId: string; topicPrefix: string; sessionTimeoutMs: number };
   projectorPort: number;
 }
 
@@ -62,6 +62,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     kafka: {
       usagePartitions: integer(env, 'KAFKA_USAGE_PARTITIONS', 6, 1),
       groupId: env.KAFKA_GROUP_ID || 'tally-api',
+      clientId: env.KAFKA_CLIENT_ID || 'tally',
+      // Lets several deployments (or test suites) share a cluster without sharing topics.
+      topicPrefix: env.KAFKA_TOPIC_PREFIX || '',
+      // How long a consumer that died silently keeps its partitions before the group moves them.
+      sessionTimeoutMs: integer(env, 'KAFKA_SESSION_TIMEOUT_MS', 30_000, 6000),
     },
     projectorPort: integer(env, 'PROJECTOR_PORT', 3001, 0),
   };

@@ -26,6 +26,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly deadLetters = new Counter({
+    name: 'tally_dead_letters_total',
+    help: 'Kafka usage messages sent to the dead-letter topic, by error code',
+    labelNames: ['code'],
+    registers: [this.registry],
+  });
+
   readonly conflicts = new Counter({
     name: 'tally_version_conflicts_total',
     help: 'Decision batches re-run because another writer appended first',

@@ -21,12 +21,14 @@ export class OperationsController {
     return { status: 'ok' };
   }
 
-  /** Ready when the event store and the read-model database answer. */
+  /** Ready when the event store, the read-model database and (if configured) Kafka answer. */
   @Get('readyz')
   async ready(@Res({ passthrough: true }) response: Response): Promise<Record<string, string>> {
+    const kafka = this.runtime.kafka;
     const checks = await Promise.all([
       this.check('eventStore', () => this.runtime.store.ping()),
       this.check('database', async () => void (await this.runtime.db.query('select 1'))),
+      ...(kafka ? [this.check('kafka', () => kafka.ping())] : []),
     ]);
     const body = Object.fromEntries(checks);
     const ready = checks.every(([, status]) => status === 'ok');

@@ -6,6 +6,7 @@ import { AccountRepository } from '../accounts/account-repository';
 import { Catalog } from '../accounts/catalog';
 import { ApiKeys } from '../auth/api-keys';
 import { Metrics } from '../operations/metrics';
+import { KafkaAdapter } from '../kafka/kafka.adapter';
 import { noPublisher, type DecisionPublisher } from './decision-publisher';
 
 /** Everything the HTTP layer, the Kafka consumer and the projector work with, built once per process. */
@@ -21,6 +22,8 @@ export interface Runtime {
   apiKeys: ApiKeys;
   metrics: Metrics;
   publisher: DecisionPublisher;
+  /** Set when KAFKA_BROKERS is: the one kafkajs client of the process. */
+  kafka: KafkaAdapter | null;
   /** True while the projector runs in this process. */
   projecting: boolean;
   close(): Promise<void>;
@@ -52,6 +55,8 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
       retry: { attempts: 50, baseDelayMs: 5 },
       onConflict: () => metrics.conflicts.inc(),
     });
+    const kafka = config.kafkaBrokers ? await KafkaAdapter.connect(config, logger) : null;
+    if (kafka) closers.unshift(() => kafka.close());
     if (options.project) {
       runner.start();
       closers.unshift(() => runner.stop());
@@ -67,7 +72,8 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
       catalog: new Catalog(store),
       apiKeys,
       metrics,
-      publisher: noPublisher,
+      publisher: kafka?.publisher ?? noPublisher,
+      kafka,
       projecting: options.project,
       async close() {
         for (const close of closers) await close();

@@ -1,0 +1,50 @@
+import { parseUsageMessage, type FieldError, type UsageRequest } from '@tally/events';
+import type { IHeaders } from 'kafkajs';
+
+/** Why a message could not be decided; the dead-letter headers carry both fields. */
+export interface Rejection {
+  code: 'EMPTY_MESSAGE' | 'MALFORMED_JSON' | 'VALIDATION_FAILED';
+  detail: string;
+}
+
+export type Parsed = { ok: true; request: UsageRequest } | { ok: false; rejection: Rejection };
+
+const CE_HEADER = /^ce[_-](.+)$/i;
+
+function headerText(value: IHeaders[string]): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : first.toString('utf8');
+}
+
+function describe(errors: FieldError[]): string {
+  return errors.map((e) => (e.field ? `${e.field}: ${e.reason}` : e.reason)).join('; ');
+}
+
+/**
+ * Reads a `metering.usage.v1` message in either CloudEvents Kafka mode: structured (the
+ * whole event is the JSON value) or binary (attributes in `ce_` headers, `data` as the value),
+ * then validates it exactly as HTTP input is validated.
+ */
+export function parseKafkaUsage(value: Buffer | null, headers: IHeaders = {}): Parsed {
+  if (value === null || value.length === 0)
+    return { ok: false, rejection: { code: 'EMPTY_MESSAGE', detail: 'the message has no value' } };
+  let json: unknown;
+  try {
+    json = JSON.parse(value.toString('utf8'));
+  } catch (error) {
+    return {
+      ok: false,
+      rejection: { code: 'MALFORMED_JSON', detail: `the value is not valid JSON: ${(error as Error).message}` },
+    };
+  }
+  const attributes = Object.entries(headers).flatMap(([name, raw]) => {
+    const match = CE_HEADER.exec(name);
+    const text = headerText(raw);
+    return match && text !== undefined ? [[match[1].toLowerCase(), text] as const] : [];
+  });
+  const event = attributes.length > 0 ? { ...Object.fromEntries(attributes), data: json } : json;
+  const parsed = parseUsageMessage(event);
+  return parsed.ok
+    ? { ok: true, request: parsed.value }
+    : { ok: false, rejection: { code: 'VALIDATION_FAILED', detail: describe(parsed.errors) } };
+}

@@ -1,0 +1,3 @@
+export * from './kafka-usage-publisher';
+export * from './tally-client';
+export * from './usage-input';

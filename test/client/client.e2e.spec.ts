@@ -1,0 +1,93 @@
+import { KafkaUsagePublisher, TallyClient, TallyError } from '@tally/client';
+import { topicsOf } from '@tally/api';
+import { loadConfig } from '@tally/runtime';
+import { describeIf, eventually, infra } from '../infra/infra';
+import { startTally, unique, type RunningTally } from '../support/tally';
+import { consumeUntil, topicPrefix } from '../kafka/kafka-helpers';
+
+describe('TallyClient over HTTP', () => {
+  let tally: RunningTally;
+  let client: TallyClient;
+  let account: string;
+  let meter: string;
+  beforeAll(async () => {
+    tally = await startTally('pglite');
+    const key = await tally.admin.post('/v1/api-keys', { name: 'client-test', role: 'producer' });
+    client = new TallyClient({ baseUrl: tally.url, token: key.body.token, source: 'client-test' });
+    [account, meter] = [unique('a'), unique('m')];
+    await tally.admin.put(`/v1/accounts/${account}/quotas/${meter}`, { limit: 10 });
+  });
+  afterAll(() => tally.destroy());
+
+  it('records usage, returning accepted and rejected decisions alike', async () => {
+    const accepted = await client.record({ subject: account, meter, quantity: 6, id: 'c-1' });
+    expect(accepted).toMatchObject({ id: 'c-1', source: 'client-test', decision: 'accepted', remaining: 4 });
+    const rejected = await client.record({ subject: account, meter, quantity: 6 });
+    expect(rejected).toMatchObject({ decision: 'rejected', reason: 'QUOTA_EXCEEDED' });
+    expect(rejected.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await client.record({ subject: account, meter, quantity: 6, id: 'c-1' })).toEqual(accepted);
+  });
+
+  it('checks without recording, and records batches in order', async () => {
+    expect(await client.check({ subject: account, meter, quantity: 4 })).toEqual({
+      allowed: true,
+      usage: 10,
+      limit: 10,
+      remaining: 0,
+    });
+    const results = await client.recordBatch([
+      { subject: account, meter, quantity: 3 },
+      { subject: account, meter, quantity: 2, time: new Date() },
+    ]);
+    expect(results.map((r) => r.decision)).toEqual(['accepted', 'rejected']);
+  });
+
+  it('raises a typed error for bad input and bad tokens, never for a rejection', async () => {
+    const bad = await client.record({ subject: account, meter, quantity: 0 }).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(TallyError);
+    expect(bad).toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      retryable: false,
+      errors: [expect.objectContaining({ field: 'data.quantity' })],
+    });
+    const anonymous = new TallyClient({ baseUrl: tally.url, token: 'nope', source: 'x' });
+    await expect(anonymous.record({ subject: account, meter, quantity: 1 })).rejects.toMatchObject({
+      status: 401,
+      code: 'UNAUTHENTICATED',
+    });
+    const down = new TallyClient({ baseUrl: 'http://127.0.0.1:9', token: 'x', source: 'x', timeoutMs: 2000 });
+    await expect(down.record({ subject: account, meter, quantity: 1 })).rejects.toMatchObject({ status: 0, retryable: true });
+  });
+});
+
+describeIf(infra.kafkaBrokers, 'KafkaUsagePublisher on a real broker', () => {
+  let tally: RunningTally;
+  let prefix: string;
+  beforeAll(async () => {
+    prefix = topicPrefix();
+    tally = await startTally('pglite', { kafka: { topicPrefix: prefix } });
+  }, 60_000);
+  afterAll(() => tally.destroy());
+
+  it('publishes CloudEvents keyed by subject that Tally decides', async () => {
+    const topics = topicsOf(loadConfig({ KAFKA_TOPIC_PREFIX: prefix }));
+    const [account, meter] = [unique('a'), unique('m')];
+    await tally.admin.put(`/v1/accounts/${account}/quotas/${meter}`, { limit: null });
+    const publisher = new KafkaUsagePublisher({
+      brokers: infra.kafkaBrokers!.split(','),
+      source: 'publisher-test',
+      topic: topics.usage,
+      batchSize: 2,
+    });
+    await publisher.connect();
+    const ids = await publisher.publish(Array.from({ length: 5 }, (_, i) => ({ subject: account, meter, quantity: i + 1 })));
+    await publisher.disconnect();
+    expect(new Set(ids).size).toBe(5);
+    const seen = await consumeUntil(topics.decisions, (s) => ids.every((id) => s.some((m) => m.value?.toString().includes(id))));
+    expect(seen.filter((m) => m.key === account)).toHaveLength(5);
+    await eventually(async () =>
+      expect((await tally.admin.get(`/v1/accounts/${account}/quotas/${meter}`)).body).toMatchObject({ usage: 15 }),
+    );
+  });
+});
