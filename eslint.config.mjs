@@ -36,7 +36,7 @@ export default tseslint.config(
   },
   {
     // Test clients read arbitrary JSON replies; `any` there keeps assertions readable.
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', 'no-restricted-imports': 'off' },
   },
 );

@@ -54,12 +54,16 @@ export class SqlEventStore implements EventStore {
           const p = params.length;
           return `($1, $${p - 2}::bigint, $${p - 1}, $${p}::jsonb)`;
         });
+        // One round trip: insert, and NOTIFY subscribers (delivered when the transaction commits).
         const { rows } = await tx.query<{ global_position: string | bigint; transaction_id: string }>(
-          `insert into tally_events (stream_id, stream_revision, event_type, data) values ${values.join(', ')}
-           returning global_position, transaction_id::text as transaction_id`,
+          `with appended as (
+             insert into tally_events (stream_id, stream_revision, event_type, data) values ${values.join(', ')}
+             returning global_position, transaction_id
+           )
+           select global_position, transaction_id::text as transaction_id, pg_notify('${APPEND_CHANNEL}', $1)::text as notified
+             from appended order by global_position`,
           params,
         );
-        await tx.query('select pg_notify($1, $2)', [APPEND_CHANNEL, stream]);
         const last = rows[rows.length - 1];
         return {
           nextRevision: first + BigInt(events.length - 1),

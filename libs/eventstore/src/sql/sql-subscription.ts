@@ -5,6 +5,9 @@ import type { SqlEventStore } from './sql-event-store';
 
 // Without a notification (another process's NOTIFY lost, say) the subscriber still polls this often.
 const IDLE_POLL_MS = 500;
+// Once caught up, pages are read at most this often: under load a page then holds many events
+// (one transaction for the reader instead of one per event), at the cost of this much lag.
+const LIVE_INTERVAL_MS = 25;
 
 /** Catches up page by page, then waits for an append notification (or the idle poll) between pages. */
 export class SqlSubscription implements Subscription {
@@ -32,6 +35,7 @@ export class SqlSubscription implements Subscription {
           if (batch.length === batchSize) continue;
         }
         if (!this.notified && !this.closed) await this.sleep();
+        if (!this.closed) await new Promise((resolve) => setTimeout(resolve, LIVE_INTERVAL_MS));
       }
     } finally {
       await unlisten();
