@@ -5,3 +5,4 @@ export * from './sql/pglite-client';
 export * from './sql/schema';
 export * from './sql/sql-client';
 export * from './sql/sql-event-store';
+export * from './esdb/esdb-event-store';

@@ -19,6 +19,25 @@ export interface Config {
   projectorPort: number;
 }
 
+/** Every environment variable Tally reads; the README and docker-compose.yml are checked against it. */
+export const ENVIRONMENT = [
+  'PORT',
+  'DATABASE_URL',
+  'METERING_DATA_DIR',
+  'KAFKA_BROKERS',
+  'EVENT_STORE',
+  'ESDB_CONNECTION_STRING',
+  'METERING_ADMIN_TOKEN',
+  'METERING_DEFAULT_CREDITS',
+  'LOG_LEVEL',
+  'PROJECTOR_PORT',
+  'KAFKA_USAGE_PARTITIONS',
+  'KAFKA_GROUP_ID',
+  'KAFKA_CLIENT_ID',
+  'KAFKA_TOPIC_PREFIX',
+  'KAFKA_SESSION_TIMEOUT_MS',
+] as const;
+
 /** Thrown for a setting that cannot work, so the process stops before it serves anything. */
 export class ConfigError extends Error {}
 

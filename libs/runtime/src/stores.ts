@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PgClient, PgliteClient, SqlEventStore, type EventStore, type SqlClient } from '@tally/eventstore';
+import { EsdbEventStore, PgClient, PgliteClient, SqlEventStore, type EventStore, type SqlClient } from '@tally/eventstore';
 import type { Config } from './config';
 
 /** The read-model database: PostgreSQL at DATABASE_URL, else PGlite in METERING_DATA_DIR. */
@@ -26,6 +26,6 @@ export async function openEventStore(config: Config, db: SqlClient): Promise<Eve
     case 'postgres':
       return SqlEventStore.create(db);
     case 'eventstoredb':
-      throw new Error('EVENT_STORE=eventstoredb is not available in this build');
+      return EsdbEventStore.connect(config.esdbConnectionString as string);
   }
 }

@@ -1,0 +1,139 @@
+import {
+  ANY,
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  NO_STREAM,
+  START,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  jsonEvent,
+  type ResolvedEvent,
+} from '@eventstore/db-client';
+import type { StoredEvent } from '@tally/events';
+import {
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type Checkpoint,
+  type EventStore,
+  type ExpectedRevision,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '../event-store';
+import { checkpointOf, compareCheckpoints, positionOf, toRecorded } from './esdb-mapping';
+import { EsdbSubscription } from './esdb-subscription';
+
+// How far back headPosition looks for an event of the given prefixes before giving up.
+const HEAD_SCAN_LIMIT = 5000;
+
+/**
+ * The event store on EventStoreDB (@eventstore/db-client 6): streams map one to one, expected
+ * revisions are the server's, and subscriptions are catch-up subscriptions to $all filtered by
+ * stream-name prefix, resumed from a stored $all position.
+ */
+export class EsdbEventStore implements EventStore {
+  private constructor(
+    private readonly client: EventStoreDBClient,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** Connects and checks the server answers, failing fast with a clear message if it does not. */
+  static async connect(connectionString: string, timeoutMs = 5000): Promise<EsdbEventStore> {
+    const store = new EsdbEventStore(EventStoreDBClient.connectionString(connectionString), timeoutMs);
+    try {
+      await store.ping();
+    } catch (error) {
+      await store.close().catch(() => undefined);
+      throw new Error(`EventStoreDB at ${redact(connectionString)} is unreachable: ${(error as Error).message}`);
+    }
+    return store;
+  }
+
+  async appendToStream(stream: string, events: StoredEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('appendToStream needs at least one event');
+    try {
+      const result = await this.client.appendToStream(
+        stream,
+        events.map((e) => jsonEvent({ type: e.type, data: e.data })),
+        { expectedRevision: expected === 'no_stream' ? NO_STREAM : expected === 'any' ? ANY : expected },
+      );
+      const position = result.position ?? (await this.lastPositionOf(stream));
+      return { nextRevision: result.nextExpectedRevision, position: checkpointOf(position) };
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) {
+        const actual = typeof error.actualVersion === 'bigint' ? error.actualVersion : 'no_stream';
+        throw new WrongExpectedRevisionError(stream, expected, actual);
+      }
+      throw error;
+    }
+  }
+
+  async readStream(stream: string, fromRevision = 0n): Promise<RecordedEvent[]> {
+    return this.collect(
+      this.client.readStream(stream, { fromRevision: fromRevision === 0n ? START : fromRevision, direction: FORWARDS }),
+    );
+  }
+
+  async readLastEvent(stream: string): Promise<RecordedEvent | null> {
+    const [last] = await this.collect(this.client.readStream(stream, { fromRevision: END, direction: BACKWARDS, maxCount: 1 }));
+    return last ?? null;
+  }
+
+  subscribe(options: SubscribeOptions): Subscription {
+    return new EsdbSubscription(this.client, options);
+  }
+
+  async headPosition(prefixes?: string[]): Promise<Checkpoint | null> {
+    for await (const resolved of this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: HEAD_SCAN_LIMIT })) {
+      const event = resolved.event;
+      if (!event || event.streamId.startsWith('$')) continue;
+      if (!prefixes || prefixes.some((p) => event.streamId.startsWith(p))) return checkpointOf(event.position);
+    }
+    return null;
+  }
+
+  compare(a: Checkpoint, b: Checkpoint): number {
+    return compareCheckpoints(a, b);
+  }
+
+  async ping(): Promise<void> {
+    for await (const _ of this.client.readAll({
+      maxCount: 1,
+      direction: BACKWARDS,
+      fromPosition: END,
+      deadline: this.timeoutMs,
+    })) {
+      break;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.dispose();
+  }
+
+  private async lastPositionOf(stream: string) {
+    const last = await this.readLastEvent(stream);
+    if (!last) throw new Error(`stream ${stream} is empty after an append`);
+    return positionOf(last.position);
+  }
+
+  private async collect(read: AsyncIterable<ResolvedEvent>): Promise<RecordedEvent[]> {
+    const events: RecordedEvent[] = [];
+    try {
+      for await (const resolved of read) {
+        const recorded = toRecorded(resolved);
+        if (recorded) events.push(recorded);
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+    return events;
+  }
+}
+
+function redact(connectionString: string): string {
+  return connectionString.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}

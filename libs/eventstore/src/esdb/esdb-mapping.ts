@@ -1,0 +1,41 @@
+import type { AllStreamResolvedEvent, Position, ResolvedEvent } from '@eventstore/db-client';
+import type { Checkpoint, RecordedEvent } from '../event-store';
+
+/** A $all position as a checkpoint string: "commit:prepare". */
+export function checkpointOf(position: Position): Checkpoint {
+  return `${position.commit}:${position.prepare}`;
+}
+
+/** The $all position a checkpoint names. */
+export function positionOf(checkpoint: Checkpoint): Position {
+  const match = /^(\d+):(\d+)$/.exec(checkpoint);
+  if (!match) throw new Error(`not an EventStoreDB checkpoint: ${checkpoint}`);
+  return { commit: BigInt(match[1]), prepare: BigInt(match[2]) };
+}
+
+/** Orders two checkpoints by commit, then prepare position. */
+export function compareCheckpoints(a: Checkpoint, b: Checkpoint): number {
+  const pa = positionOf(a);
+  const pb = positionOf(b);
+  if (pa.commit !== pb.commit) return pa.commit < pb.commit ? -1 : 1;
+  return pa.prepare === pb.prepare ? 0 : pa.prepare < pb.prepare ? -1 : 1;
+}
+
+/**
+ * Maps a resolved event to the port's shape; non-JSON events are not Tally's. Event positions
+ * come with EventStoreDB 22.6 and later, which Tally requires.
+ */
+export function toRecorded(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent | null {
+  const event = resolved.event;
+  if (!event || !event.isJson) return null;
+  if (!event.position)
+    throw new Error('EventStoreDB returned an event without its position: Tally needs EventStoreDB 22.6 or later');
+  return {
+    streamName: event.streamId,
+    revision: event.revision,
+    position: checkpointOf(event.position),
+    type: event.type,
+    data: event.data as Record<string, unknown>,
+    createdAt: event.created.toISOString(),
+  };
+}
