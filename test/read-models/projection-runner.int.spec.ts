@@ -1,4 +1,4 @@
-import { serialize, streamNames, type AccountEvent, type TallyEvent } from '@tally/events';
+import { serialize, streamNames, withDefaultTerms, type AccountEvent, type TallyEvent } from '@tally/events';
 import { PgClient, PgliteClient, SqlEventStore, type SqlClient } from '@tally/eventstore';
 import {
   PROJECTED_STREAM_PREFIXES,
@@ -36,24 +36,29 @@ if (infra.postgresUrl) {
   ]);
 }
 
-const accepted = (id: string, quantity: number, subject = 'alice'): AccountEvent => ({
+const accepted = (id: string, quantity: number, subject = 'alice', month = '2026-11', meter = 'geo'): AccountEvent => ({
   type: 'UsageAccepted',
   data: {
     account: 'acme',
     source: 'svc',
     id,
     subject,
-    meter: 'geo',
+    meter,
     quantity,
-    time: '2026-11-05T00:00:00.000Z',
-    month: '2026-11',
+    time: `${month}-05T00:00:00.000Z`,
+    month,
     usage: 0,
     limit: null,
     remaining: null,
     overage: 0,
-    decidedAt: '2026-11-05T00:00:00.000Z',
+    decidedAt: `${month}-05T00:00:00.000Z`,
     creditsCharged: 0,
   },
+});
+
+const quotaSet = (at: string, blockPrice: string): AccountEvent => ({
+  type: 'QuotaSet',
+  data: { account: 'acme', meter: 'geo', quota: withDefaultTerms({ limit: null, blockSize: 10, blockPrice }), at },
 });
 
 describe.each(backends)('projection runner (%s)', (_name, open) => {
@@ -111,5 +116,86 @@ describe.each(backends)('projection runner (%s)', (_name, open) => {
     );
     // The subject breakdown was not dropped, so replaying did not count it twice.
     expect((await readModels().usage('acme', '2026-11', '2026-11', true))[0]).toMatchObject({ units: 7, requests: 2 });
+  });
+
+  it('bills a month by the terms in force at its end, and the open month by the terms now', async () => {
+    await append(
+      [
+        quotaSet('2026-10-01T00:00:00.000Z', '1.00'),
+        accepted('oct', 25, 'alice', '2026-10'),
+        quotaSet('2026-11-03T00:00:00.000Z', '9.00'),
+        accepted('nov', 5),
+      ],
+      'no_stream',
+    );
+    await store.appendToStream(
+      streamNames.meter('ocr'),
+      [
+        serialize({
+          type: 'MeterDefined',
+          data: {
+            meter: 'ocr',
+            description: null,
+            creditsPerUnit: null,
+            defaultQuota: withDefaultTerms({ limit: null, blockSize: 1, blockPrice: '0.25', currency: 'EUR' }),
+            at: '2026-09-01T00:00:00.000Z',
+          },
+        }),
+      ],
+      'no_stream',
+    );
+    await store.appendToStream(
+      streamNames.accountPeriod('acme', '2026-11'),
+      [serialize(accepted('ocr-1', 3, 'alice', '2026-11', 'ocr'))],
+      3n,
+    );
+    runner.start();
+    expect(await runner.waitFor((await store.headPosition(PROJECTED_STREAM_PREFIXES))!)).toBe(true);
+    const now = '2026-11-22T00:00:00.000Z';
+    expect(await readModels().billing('2026-10', now)).toEqual([
+      {
+        account: 'acme',
+        meter: 'geo',
+        month: '2026-10',
+        units: 25,
+        billableUnits: 25,
+        blocks: 3,
+        blockSize: 10,
+        blockPrice: '1.00',
+        amount: '3.00',
+        currency: 'USD',
+      },
+    ]);
+    expect(await readModels().billing('2026-11', now, 'acme')).toEqual([
+      {
+        account: 'acme',
+        meter: 'geo',
+        month: '2026-11',
+        units: 5,
+        billableUnits: 5,
+        blocks: 1,
+        blockSize: 10,
+        blockPrice: '9.00',
+        amount: '9.00',
+        currency: 'USD',
+      },
+      {
+        account: 'acme',
+        meter: 'ocr',
+        month: '2026-11',
+        units: 3,
+        billableUnits: 3,
+        blocks: 3,
+        blockSize: 1,
+        blockPrice: '0.25',
+        amount: '0.75',
+        currency: 'EUR',
+      },
+    ]);
+    // Asked as of a time before the price change, November is billed at the old price.
+    expect((await readModels().billing('2026-11', '2026-11-02T00:00:00.000Z', 'acme'))[0]).toMatchObject({
+      blockPrice: '1.00',
+      amount: '1.00',
+    });
   });
 });

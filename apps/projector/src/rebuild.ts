@@ -25,7 +25,7 @@ async function main(): Promise<void> {
 
   const started = Date.now();
   let done = 0;
-  let lastPrint = 0;
+  let lastPrint = started;
   const print = () => {
     const seconds = (Date.now() - started) / 1000;
     console.log(

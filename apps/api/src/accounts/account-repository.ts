@@ -21,6 +21,8 @@ export interface LoadedAccount {
   revision: ExpectedRevision;
   /** Events of a brand-new account's first period, appended with the first decision. */
   opening: AccountEvent[];
+  /** Whether the root stream already registers the account (only read for a new one). */
+  registered: boolean;
 }
 
 interface Cached {
@@ -60,7 +62,7 @@ export class AccountRepository {
       current = await this.rollOver(account, current, monthOf(now), now);
     }
     this.remember(account, current);
-    return { account, state: current.state, stream: current.stream, revision: current.revision, opening: [] };
+    return { account, state: current.state, stream: current.stream, revision: current.revision, opening: [], registered: true };
   }
 
   /** Appends decided events at the loaded revision; throws WrongExpectedRevisionError if another writer won. */
@@ -68,7 +70,7 @@ export class AccountRepository {
     const all = [...loaded.opening, ...events];
     if (all.length === 0) return;
     try {
-      if (loaded.opening.length > 0) await this.registerAccount(loaded.account, all[0] as PeriodOpened);
+      if (loaded.opening.length > 0 && !loaded.registered) await this.registerAccount(loaded.account, all[0] as PeriodOpened);
       const { nextRevision } = await this.store.appendToStream(loaded.stream, all.map(serialize), loaded.revision);
       this.remember(loaded.account, { state: after, stream: loaded.stream, revision: nextRevision });
     } catch (error) {
@@ -106,7 +108,14 @@ export class AccountRepository {
       const first = period ?? monthOf(now);
       const opening = openFirstPeriod(account, first, this.defaultCredits, now);
       const state = opening.reduce(evolve, initialState());
-      return { account, state, stream: streamNames.accountPeriod(account, first), revision: 'no_stream', opening };
+      return {
+        account,
+        state,
+        stream: streamNames.accountPeriod(account, first),
+        revision: 'no_stream',
+        opening,
+        registered: pointer !== null,
+      };
     }
     const history = await this.readWindow(account, stream, now);
     const state = [...history, ...stream].map((e) => deserialize(e) as AccountEvent).reduce(evolve, initialState());

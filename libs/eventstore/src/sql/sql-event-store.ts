@@ -41,42 +41,51 @@ export class SqlEventStore implements EventStore {
 
   async appendToStream(stream: string, events: StoredEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new Error('appendToStream needs at least one event');
-    try {
-      return await this.db.transaction(async (tx) => {
-        const current = await currentRevision(tx, stream);
-        if (expected === 'no_stream' ? current !== null : expected !== 'any' && current !== expected) {
-          throw new WrongExpectedRevisionError(stream, expected, current ?? 'no_stream');
-        }
-        const first = current === null ? 0n : current + 1n;
-        const params: unknown[] = [stream];
-        const values = events.map((event, i) => {
-          params.push((first + BigInt(i)).toString(), event.type, JSON.stringify(event.data));
-          const p = params.length;
-          return `($1, $${p - 2}::bigint, $${p - 1}, $${p}::jsonb)`;
-        });
-        // One round trip: insert, and NOTIFY subscribers (delivered when the transaction commits).
-        const { rows } = await tx.query<{ global_position: string | bigint; transaction_id: string }>(
-          `with appended as (
-             insert into tally_events (stream_id, stream_revision, event_type, data) values ${values.join(', ')}
-             returning global_position, transaction_id
-           )
-           select global_position, transaction_id::text as transaction_id, pg_notify('${APPEND_CHANNEL}', $1)::text as notified
-             from appended order by global_position`,
-          params,
-        );
-        const last = rows[rows.length - 1];
-        return {
-          nextRevision: first + BigInt(events.length - 1),
-          position: checkpointOf(last.transaction_id, last.global_position),
-        };
-      });
-    } catch (error) {
-      // Two writers that read the same revision: the second insert hits the unique key.
-      if (sqlState(error) === UNIQUE_VIOLATION) {
-        throw new WrongExpectedRevisionError(stream, expected, (await currentRevision(this.db, stream)) ?? 'no_stream');
+    // 'any' has no revision to lose to: a race on the unique key just means reading again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.appendOnce(stream, events, expected);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError) || expected !== 'any' || attempt >= 10) throw error;
       }
-      throw error;
     }
+  }
+
+  /**
+   * One statement, so one round trip and its own transaction: check the stream's revision,
+   * insert the events after it, and NOTIFY subscribers (delivered on commit). Two writers that
+   * read the same revision collide on the unique (stream, revision) key.
+   */
+  private async appendOnce(stream: string, events: StoredEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    const check = expected === 'any' ? null : expected === 'no_stream' ? '-1' : expected.toString();
+    let rows: Array<{ global_position: string | bigint; transaction_id: string; stream_revision: string | bigint }>;
+    try {
+      ({ rows } = await this.db.query(
+        `with current as (
+           select coalesce(max(stream_revision), -1) as revision from tally_events where stream_id = $1
+         ),
+         appended as (
+           insert into tally_events (stream_id, stream_revision, event_type, data)
+           select $1, current.revision + e.ord, e.type, e.data::jsonb
+             from current, unnest($2::text[], $3::text[]) with ordinality as e(type, data, ord)
+            where $4::bigint is null or current.revision = $4::bigint
+            order by e.ord
+           returning global_position, transaction_id, stream_revision
+         )
+         select global_position, transaction_id::text as transaction_id, stream_revision,
+                pg_notify('${APPEND_CHANNEL}', $1)::text as notified
+           from appended order by global_position`,
+        [stream, events.map((e) => e.type), events.map((e) => JSON.stringify(e.data)), check],
+      ));
+    } catch (error) {
+      if (sqlState(error) !== UNIQUE_VIOLATION) throw error;
+      rows = [];
+    }
+    if (rows.length === 0) {
+      throw new WrongExpectedRevisionError(stream, expected, (await currentRevision(this.db, stream)) ?? 'no_stream');
+    }
+    const last = rows[rows.length - 1];
+    return { nextRevision: BigInt(last.stream_revision), position: checkpointOf(last.transaction_id, last.global_position) };
   }
 
   async readStream(stream: string, fromRevision = 0n): Promise<RecordedEvent[]> {
