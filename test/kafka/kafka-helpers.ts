@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel, type IHeaders, type Message } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type IHeaders, type Message } from 'kafkajs';
 import { infra } from '../infra/infra';
 
 /** A unique topic prefix per suite, so suites sharing the broker never see each other's messages. */
@@ -11,7 +11,7 @@ export function kafkaClient(): Kafka {
 
 /** Produces messages (acks from all replicas) and disconnects. */
 export async function produce(topic: string, messages: Message[]): Promise<void> {
-  const producer = kafkaClient().producer();
+  const producer = kafkaClient().producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   try {
     for (let i = 0; i < messages.length; i += 500) {

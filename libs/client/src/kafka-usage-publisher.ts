@@ -1,5 +1,5 @@
 import { USAGE_TOPIC } from '@tally/events';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
 import { toCloudEvent, type UsageInput } from './usage-input';
 
 export interface KafkaUsagePublisherOptions {
@@ -26,7 +26,12 @@ export class KafkaUsagePublisher {
     const kafka =
       options.kafka ??
       new Kafka({ clientId: `tally-publisher-${options.source}`, brokers: options.brokers ?? [], logLevel: logLevel.WARN });
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.topic = options.topic ?? USAGE_TOPIC;
   }
 

@@ -3,6 +3,7 @@ import type { Config, Logger } from '@tally/runtime';
 import {
   CompressionTypes,
   Kafka,
+  Partitioners,
   logLevel,
   type Admin,
   type Consumer,
@@ -64,7 +65,13 @@ export class KafkaAdapter {
       connectionTimeout: 5000,
       retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 10_000 },
     });
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    // The default partitioner hashes keys as the Java client does, so a subject keeps its partition.
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.admin = this.kafka.admin();
   }
 
