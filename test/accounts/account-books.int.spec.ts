@@ -1,34 +1,10 @@
 import { AccountDecisions, AccountRepository } from '@tally/api';
 import { withDefaultTerms, deserialize, serialize, streamNames, type AccountEvent } from '@tally/events';
-import { PgClient, PgliteClient, SqlEventStore, type EventStore, type SqlClient } from '@tally/eventstore';
+import { SqlEventStore, type EventStore, type SqlClient } from '@tally/eventstore';
 import { closeBooks, fold, type AccountCommand } from '@tally/domain';
-import { createTestDatabase, infra } from '../infra/infra';
+import { sqlBackends } from '../support/databases';
 
-const backends: Array<[string, () => Promise<{ db: SqlClient; close(): Promise<void> }>]> = [
-  [
-    'pglite',
-    async () => {
-      const db = await PgliteClient.open(undefined);
-      return { db, close: () => db.close() };
-    },
-  ],
-];
-if (infra.postgresUrl) {
-  backends.push([
-    'postgres',
-    async () => {
-      const database = await createTestDatabase();
-      const db = new PgClient(database.url);
-      return {
-        db,
-        close: async () => {
-          await db.close();
-          await database.drop();
-        },
-      };
-    },
-  ]);
-}
+const backends = sqlBackends();
 
 const usage = (id: string, quantity: number, now: string, time: string | null = null): AccountCommand => ({
   type: 'RequestUsage',

@@ -1,5 +1,5 @@
 import { serialize, streamNames, withDefaultTerms, type AccountEvent, type TallyEvent } from '@tally/events';
-import { PgClient, PgliteClient, SqlEventStore, type SqlClient } from '@tally/eventstore';
+import { SqlEventStore, type SqlClient } from '@tally/eventstore';
 import {
   PROJECTED_STREAM_PREFIXES,
   PROJECTIONS,
@@ -8,33 +8,10 @@ import {
   dropProjection,
   usageMonthly,
 } from '@tally/read-models';
-import { createTestDatabase, eventually, infra } from '../infra/infra';
+import { eventually } from '../infra/infra';
+import { sqlBackends } from '../support/databases';
 
-const backends: Array<[string, () => Promise<{ db: SqlClient; close(): Promise<void> }>]> = [
-  [
-    'pglite',
-    async () => {
-      const db = await PgliteClient.open(undefined);
-      return { db, close: () => db.close() };
-    },
-  ],
-];
-if (infra.postgresUrl) {
-  backends.push([
-    'postgres',
-    async () => {
-      const database = await createTestDatabase();
-      const db = new PgClient(database.url);
-      return {
-        db,
-        close: async () => {
-          await db.close();
-          await database.drop();
-        },
-      };
-    },
-  ]);
-}
+const backends = sqlBackends();
 
 const accepted = (id: string, quantity: number, subject = 'alice', month = '2026-11', meter = 'geo'): AccountEvent => ({
   type: 'UsageAccepted',

@@ -1,17 +1,10 @@
-import type { DecisionMessage, FieldError, RejectReason } from '@tally/events';
+import type { DecisionMessage, FieldError, UsageCheck } from '@tally/events';
+
+export type { UsageCheck };
 import { toCloudEvent, type UsageInput } from './usage-input';
 
 /** A decision as Tally returns it. */
 export type Decision = DecisionMessage;
-
-/** The answer of a dry run. */
-export interface UsageCheck {
-  allowed: boolean;
-  reason?: RejectReason;
-  usage: number;
-  limit: number | null;
-  remaining: number | null;
-}
 
 /** Tally refused the request itself (not the usage): bad input, auth, or an outage. */
 export class TallyError extends Error {

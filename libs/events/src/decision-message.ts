@@ -18,6 +18,15 @@ export interface DecisionMessage {
   decidedAt: string;
 }
 
+/** The answer of POST /v1/usage/check: what deciding the request now would do. */
+export interface UsageCheck {
+  allowed: boolean;
+  reason?: RejectReason;
+  usage: number;
+  limit: number | null;
+  remaining: number | null;
+}
+
 /** Builds the public decision from the stored decision event. */
 export function toDecisionMessage(event: UsageAccepted | UsageRejected): DecisionMessage {
   const d = event.data;

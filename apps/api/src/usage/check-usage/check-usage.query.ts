@@ -1,14 +1,7 @@
 import { Query } from '@nestjs/cqrs';
-import type { RejectReason, UsageRequest } from '@tally/events';
+import type { UsageCheck, UsageRequest } from '@tally/events';
 
-/** The answer of a dry run: what deciding the request now would do. */
-export interface UsageCheck {
-  allowed: boolean;
-  reason?: RejectReason;
-  usage: number;
-  limit: number | null;
-  remaining: number | null;
-}
+export type { UsageCheck };
 
 /** Decide a usage request without recording anything. */
 export class CheckUsageQuery extends Query<UsageCheck> {

@@ -1,18 +1,8 @@
 import { Command } from '@nestjs/cqrs';
+import type { UsageReversed } from '@tally/events';
 
-/** A reversal as the API returns it. */
-export interface ReversalView {
-  account: string;
-  source: string;
-  id: string;
-  subject: string;
-  meter: string;
-  quantity: number;
-  month: string;
-  creditsRefunded: number;
-  reason: string | null;
-  reversedAt: string;
-}
+/** A reversal as the API returns it: the stored reversal, its time named for the response. */
+export type ReversalView = Omit<UsageReversed['data'], 'at'> & { reversedAt: string };
 
 /** Reverse an accepted usage by source + id; a second reversal returns the first. */
 export class ReverseUsageCommand extends Command<ReversalView> {
