@@ -2,6 +2,7 @@ import { USAGE_TOPIC } from '@tally/events';
 import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
 import { toCloudEvent, type UsageInput } from './usage-input';
 
+/** Options of {@link KafkaUsagePublisher}. */
 export interface KafkaUsagePublisherOptions {
   /** `source` of every usage, unless an input names its own. */
   source: string;

@@ -24,6 +24,7 @@ export class TallyError extends Error {
   }
 }
 
+/** Options of {@link TallyClient}. */
 export interface TallyClientOptions {
   /** e.g. http://localhost:3000 */
   baseUrl: string;

@@ -9,6 +9,7 @@ export interface RequestUsage {
   now: string;
 }
 
+/** Set a quota: all its terms, defaults already applied. */
 export interface SetQuota {
   type: 'SetQuota';
   account: string;
@@ -17,6 +18,7 @@ export interface SetQuota {
   now: string;
 }
 
+/** Change some terms of an existing quota. */
 export interface ChangeQuota {
   type: 'ChangeQuota';
   account: string;
@@ -25,6 +27,7 @@ export interface ChangeQuota {
   now: string;
 }
 
+/** Add credits to the wallet; with a `grantId`, at most once. */
 export interface GrantCredits {
   type: 'GrantCredits';
   account: string;
@@ -34,6 +37,7 @@ export interface GrantCredits {
   now: string;
 }
 
+/** Reverse an accepted usage by its source and id. */
 export interface ReverseUsage {
   type: 'ReverseUsage';
   account: string;

@@ -1,5 +1,6 @@
 /** How long a (source, id) pair stays a duplicate, and how late a usage may arrive. */
 export const IDEMPOTENCY_WINDOW_DAYS = 35;
+/** {@link IDEMPOTENCY_WINDOW_DAYS} in milliseconds. */
 export const IDEMPOTENCY_WINDOW_MS = IDEMPOTENCY_WINDOW_DAYS * 24 * 60 * 60 * 1000;
 /** How far ahead of the decider's clock an event time may be. */
 export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;

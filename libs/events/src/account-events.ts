@@ -52,26 +52,31 @@ export interface PeriodClosed {
   data: { account: string; period: string; next: string; closedAt: string };
 }
 
+/** A quota was set or changed; `quota` holds all of its terms after the change. */
 export interface QuotaSet {
   type: 'QuotaSet';
   data: { account: string; meter: string; quota: QuotaTerms; at: string };
 }
 
+/** Credits were added to the wallet; `balance` is the balance after. */
 export interface CreditsGranted {
   type: 'CreditsGranted';
   data: { account: string; amount: number; reason: string | null; grantId: string | null; balance: number; at: string };
 }
 
+/** A usage was accepted: it counts against its period and was charged `creditsCharged`. */
 export interface UsageAccepted {
   type: 'UsageAccepted';
   data: UsageDecisionData & { creditsCharged: number };
 }
 
+/** A usage was rejected, with the reason; it counts nothing. */
 export interface UsageRejected {
   type: 'UsageRejected';
   data: UsageDecisionData & { reason: RejectReason };
 }
 
+/** An accepted usage was reversed: its units return to `month`, its credits are refunded. */
 export interface UsageReversed {
   type: 'UsageReversed';
   data: {

@@ -10,6 +10,7 @@ export interface MeterDefinition {
   defaultQuota: QuotaTerms | null;
 }
 
+/** A meter was defined or redefined (the whole definition). */
 export interface MeterDefined {
   type: 'MeterDefined';
   data: MeterDefinition & { at: string };
@@ -21,5 +22,7 @@ export interface SubjectMapped {
   data: { subject: string; account: string; at: string };
 }
 
+/** Events of a meter stream. */
 export type MeterEvent = MeterDefined;
+/** Events of a subject stream. */
 export type SubjectEvent = SubjectMapped;

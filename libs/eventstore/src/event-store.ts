@@ -18,6 +18,7 @@ export interface RecordedEvent extends StoredEvent {
   createdAt: string;
 }
 
+/** Where an append left the stream and the store. */
 export interface AppendResult {
   /** Revision of the last event appended: the next expected revision. */
   nextRevision: bigint;

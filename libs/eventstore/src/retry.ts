@@ -1,5 +1,6 @@
 import { WrongExpectedRevisionError } from './event-store';
 
+/** How often, and how patiently, a decide step is re-run after losing a race. */
 export interface RetryOptions {
   attempts: number;
   /** Base delay; each attempt waits a random time up to base × 2^attempt. */

@@ -1,6 +1,7 @@
-import { deserialize, ACCOUNT_STREAM_PREFIX, METER_STREAM_PREFIX, type TallyEvent } from '@tally/events';
+import { deserialize, ACCOUNT_STREAM_PREFIX, METER_STREAM_PREFIX } from '@tally/events';
 import type { Checkpoint, EventStore, RecordedEvent, SqlClient, SqlQueryable, Subscription } from '@tally/eventstore';
-import type { EventContext, Projection } from './projection';
+import type { Projection } from './projection';
+import { applyToProjection } from './projection-rows';
 import { CHECKPOINTS_TABLE, ensureReadModelSchema } from './schema';
 
 /** Streams the read models are built from. */
@@ -14,6 +15,7 @@ export interface BatchReport {
   lagSeconds: number;
 }
 
+/** Batch size and the hooks the runner reports to. */
 export interface RunnerOptions {
   batchSize?: number;
   onBatch?: (report: BatchReport) => void;
@@ -127,87 +129,4 @@ export class ProjectionRunner {
     const found = Object.fromEntries(rows.map((r) => [r.name, r.position]));
     return Object.fromEntries(this.projections.map((p) => [p.name, found[p.name] ?? null]));
   }
-}
-
-type Row = { key: string[]; doc: unknown };
-
-async function applyToProjection(
-  tx: SqlQueryable,
-  p: Projection<never>,
-  events: Array<{ recorded: RecordedEvent; event: TallyEvent }>,
-): Promise<void> {
-  const touched = events.map(({ recorded, event }) => ({ recorded, event, keys: p.keysOf(event) })).filter((t) => t.keys.length);
-  if (touched.length === 0) return;
-  const rows = await loadRows(tx, p, uniqueKeys(touched.flatMap((t) => t.keys)));
-  const dirty = new Set<string>();
-  for (const { recorded, event, keys } of touched) {
-    const context: EventContext = { streamName: recorded.streamName, position: recorded.position, createdAt: recorded.createdAt };
-    for (const key of keys) {
-      const id = JSON.stringify(key);
-      const doc = p.evolve((rows.get(id)?.doc ?? null) as never, event, key, context);
-      rows.set(id, { key, doc });
-      dirty.add(id);
-    }
-  }
-  const changed = [...dirty].map((id) => rows.get(id) as Row);
-  await writeRows(
-    tx,
-    p,
-    changed.filter((r) => r.doc !== null),
-  );
-  await deleteRows(
-    tx,
-    p,
-    changed.filter((r) => r.doc === null).map((r) => r.key),
-  );
-}
-
-function uniqueKeys(keys: string[][]): string[][] {
-  return [...new Map(keys.map((k) => [JSON.stringify(k), k])).values()];
-}
-
-// Key columns as parallel text arrays, for unnest(): one round trip however many rows.
-function columns(p: Projection<never>, keys: string[][]): string[][] {
-  return p.keys.map((_, i) => keys.map((k) => k[i]));
-}
-
-async function loadRows(tx: SqlQueryable, p: Projection<never>, keys: string[][]): Promise<Map<string, Row>> {
-  const list = p.keys.join(', ');
-  const unnest = p.keys.map((_, i) => `$${i + 1}::text[]`).join(', ');
-  const { rows } = await tx.query<Record<string, unknown>>(
-    `select ${list}, doc from ${p.name} where (${list}) in (select * from unnest(${unnest}))`,
-    columns(p, keys),
-  );
-  return new Map(
-    rows.map((r) => {
-      const key = p.keys.map((k) => String(r[k]));
-      return [JSON.stringify(key), { key, doc: r.doc }];
-    }),
-  );
-}
-
-async function writeRows(tx: SqlQueryable, p: Projection<never>, rows: Row[]): Promise<void> {
-  if (rows.length === 0) return;
-  const list = p.keys.join(', ');
-  const n = p.keys.length;
-  const unnest = [...p.keys.map((_, i) => `$${i + 1}::text[]`), `$${n + 1}::text[]`].join(', ');
-  await tx.query(
-    `insert into ${p.name} (${list}, doc)
-     select ${list}, d::jsonb from unnest(${unnest}) as u(${list}, d)
-     on conflict (${list}) do update set doc = excluded.doc`,
-    [
-      ...columns(
-        p,
-        rows.map((r) => r.key),
-      ),
-      rows.map((r) => JSON.stringify(r.doc)),
-    ],
-  );
-}
-
-async function deleteRows(tx: SqlQueryable, p: Projection<never>, keys: string[][]): Promise<void> {
-  if (keys.length === 0) return;
-  const list = p.keys.join(', ');
-  const unnest = p.keys.map((_, i) => `$${i + 1}::text[]`).join(', ');
-  await tx.query(`delete from ${p.name} where (${list}) in (select * from unnest(${unnest}))`, columns(p, keys));
 }

@@ -8,6 +8,7 @@ export interface QuotaDoc {
   history: Array<{ at: string; terms: QuotaTerms }>;
 }
 
+/** Each account's own quotas, with the history of their terms. */
 export const quotas = projection<QuotaDoc>({
   name: 'quotas_v1',
   keys: ['account', 'meter'],
@@ -24,6 +25,7 @@ export interface MeterDoc extends MeterDefinition {
   defaultQuotaHistory: Array<{ at: string; terms: QuotaTerms | null }>;
 }
 
+/** Meter definitions, for GET /v1/meters and default-quota billing terms. */
 export const meters = projection<MeterDoc>({
   name: 'meters_v1',
   keys: ['meter'],
@@ -39,6 +41,7 @@ export const meters = projection<MeterDoc>({
   },
 });
 
+/** Each account's wallet: balance, granted and spent. */
 export const credits = projection<CreditTotals>({
   name: 'credits_v1',
   keys: ['account'],
@@ -71,6 +74,7 @@ export interface DecisionDoc extends DecisionMessage {
   reversalReason: string | null;
 }
 
+/** The decision log, keyed by account and (source, id). */
 export const decisions = projection<DecisionDoc>({
   name: 'decisions_v1',
   keys: ['account', 'source', 'id'],
