@@ -7,7 +7,7 @@ import { ADMIN_TOKEN, Client as Http } from '../support/tally';
 import { consumeUntil, produce, topicPrefix, usageMessage } from './kafka-helpers';
 
 const ROOT = resolve(__dirname, '../..');
-const MESSAGES = 3000;
+const MESSAGES = 6000;
 const ACCOUNTS = 10;
 
 function freePort(): Promise<number> {
@@ -73,7 +73,7 @@ describeIf(infra.kafkaBrokers && infra.postgresUrl, 'Kafka consumer killed mid-s
     const producing = produce(`${prefix}metering.usage.v1`, messages);
     await eventually(
       async () =>
-        expect(await count("select count(*) as n from tally_events where event_type = 'UsageAccepted.v1'")).toBeGreaterThan(200),
+        expect(await count("select count(*) as n from tally_events where event_type = 'UsageAccepted.v1'")).toBeGreaterThan(50),
       30_000,
     );
     child!.kill('SIGKILL');
@@ -97,12 +97,13 @@ describeIf(infra.kafkaBrokers && infra.postgresUrl, 'Kafka consumer killed mid-s
       expect(lines.reduce((sum, l) => sum + l.units, 0)).toBe(MESSAGES * 2);
     }, 30_000);
     // At least once: every decision is on the decisions topic, some possibly twice.
-    const seen = await consumeUntil(
+    const published = new Set<string>();
+    await consumeUntil(
       `${prefix}metering.decisions.v1`,
-      (s) => new Set(s.map((m) => JSON.parse(m.value!.toString()).id)).size >= MESSAGES,
+      (seen) => published.add(JSON.parse(seen[seen.length - 1].value!.toString()).id).size >= MESSAGES,
       60_000,
     );
-    expect(new Set(seen.map((m) => JSON.parse(m.value!.toString()).id)).size).toBe(MESSAGES);
+    expect(published.size).toBe(MESSAGES);
 
     const exited = new Promise((done) => child!.once('exit', done));
     child!.kill('SIGTERM');

@@ -30,12 +30,15 @@ describeIf(infra.kafkaBrokers && infra.postgresUrl, 'two api instances in one co
     );
     await produce(topics.usage, messages);
 
-    const seen = await consumeUntil(
+    const decisions = new Map<string, { decision: string }>();
+    await consumeUntil(
       topics.decisions,
-      (s) => new Set(s.map((m) => JSON.parse(m.value!.toString()).id)).size >= MESSAGES,
+      (seen) => {
+        const decision = JSON.parse(seen[seen.length - 1].value!.toString());
+        return decisions.set(decision.id, decision).size >= MESSAGES;
+      },
       90_000,
     );
-    const decisions = new Map(seen.map((m) => [JSON.parse(m.value!.toString()).id, JSON.parse(m.value!.toString())]));
     expect(decisions.size).toBe(MESSAGES);
     // 50 requests of 1 unit per account against a limit of 40: exactly 40 accepted for each.
     const accepted = [...decisions.values()].filter((d) => d.decision === 'accepted');
