@@ -42,9 +42,14 @@ const CACHE_LIMIT = 20_000;
 export class AccountRepository {
   private readonly cache = new Map<string, Cached>();
 
+  /**
+   * @param soleWriter true when no other process can append (embedded PGlite): cached states are
+   * then current and need no catch-up read. The expected-revision check still guards appends.
+   */
   constructor(
     private readonly store: EventStore,
     private readonly defaultCredits: number,
+    private readonly soleWriter = false,
   ) {}
 
   /**
@@ -94,6 +99,7 @@ export class AccountRepository {
   private async catchUp(account: string): Promise<Cached | null> {
     const cached = this.cache.get(account);
     if (!cached) return null;
+    if (this.soleWriter) return cached;
     const fresh = await this.store.readStream(cached.stream, cached.revision + 1n);
     const current = fresh.length ? this.fold(cached, fresh) : cached;
     return current.state.next === null ? current : this.followClosed(account, current);

@@ -50,7 +50,7 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
     await runner.init();
     const apiKeys = new ApiKeys(db, config.adminToken);
     await apiKeys.init();
-    const decisions = new AccountDecisions(new AccountRepository(store, config.defaultCredits), {
+    const decisions = new AccountDecisions(new AccountRepository(store, config.defaultCredits, config.eventStore === 'pglite'), {
       maxBatch: 500,
       retry: { attempts: 50, baseDelayMs: 5 },
       onConflict: () => metrics.conflicts.inc(),
