@@ -24,8 +24,6 @@ export interface Runtime {
   publisher: DecisionPublisher;
   /** Set when KAFKA_BROKERS is: the one kafkajs client of the process. */
   kafka: KafkaAdapter | null;
-  /** True while the projector runs in this process. */
-  projecting: boolean;
   close(): Promise<void>;
 }
 
@@ -74,7 +72,6 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
       metrics,
       publisher: kafka?.publisher ?? noPublisher,
       kafka,
-      projecting: options.project,
       async close() {
         for (const close of closers) await close();
       },
