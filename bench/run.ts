@@ -1,8 +1,7 @@
 import { cpus, totalmem } from 'node:os';
-import { Kafka, logLevel } from 'kafkajs';
 import { runHttpScenario, type HttpResult } from './http.bench';
 import { runKafkaScenario } from './kafka.bench';
-import { freshDatabase, postgresReachable } from './support';
+import { freshDatabase, kafkaReachable, postgresReachable } from './support';
 
 /**
  * `npm run bench`: throughput, latency, read-model catch-up and memory, measured against
@@ -69,19 +68,6 @@ async function main(): Promise<void> {
     );
   } finally {
     await db.drop();
-  }
-}
-
-async function kafkaReachable(brokers: string): Promise<boolean> {
-  const admin = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 1 } }).admin();
-  try {
-    await admin.connect();
-    await admin.describeCluster();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
   }
 }
 

@@ -1,3 +1,4 @@
+import { withDefaultTerms } from '@tally/events';
 import { given } from './testing/given';
 import { NOW, creditsGranted, meter, opened, quotaSet, requestUsage, usageAccepted } from './testing/fixtures';
 
@@ -67,17 +68,7 @@ describe('RequestUsage', () => {
   });
 
   describe('meter default quota', () => {
-    const withDefault = meter({
-      defaultQuota: {
-        limit: 5,
-        enforcement: 'hard',
-        period: 'month',
-        blockSize: 1000,
-        blockPrice: '0',
-        includedUnits: 0,
-        currency: 'USD',
-      },
-    });
+    const withDefault = meter({ defaultQuota: withDefaultTerms({ limit: 5 }) });
 
     it('holds an account without its own quota to the default', () => {
       given([...opened(), usageAccepted({ quantity: 4 })])
