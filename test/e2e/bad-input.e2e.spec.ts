@@ -36,12 +36,12 @@ describe.each(BACKENDS)('bad input over HTTP (%s)', (backend) => {
 
   it('refuses wrong types and unknown fields, naming each field', async () => {
     const body = await refused(
-      () => tally.admin.post('/v1/usage', { ...good(), subject: 42, specversion: '0.3', extra: true }),
+      () => tally.admin.post('/v1/usage', { ...good(), subject: 42, specversion: '0.3', Extra: true }),
       400,
     );
     expect(body.code).toBe('VALIDATION_FAILED');
-    expect(body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['extra', 'specversion', 'subject', 'subject']);
-    expect(body.errors).toContainEqual({ field: 'extra', reason: 'unknown field' });
+    expect(body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['Extra', 'specversion', 'subject', 'subject']);
+    expect(body.errors).toContainEqual({ field: 'Extra', reason: 'unknown field' });
   });
 
   it('refuses a batch with one bad event as a whole', async () => {

@@ -78,7 +78,7 @@ describeIf(infra.kafkaBrokers, `Kafka intake on a real broker (${backend})`, () 
     const malformed = Buffer.from(`{"specversion":"1.0", "id": "${marker}-bad",`);
     const invalid = JSON.stringify({
       ...usageEvent({ id: `${marker}-invalid`, subject: account, meter, quantity: 0 }),
-      colour: 'red',
+      Colour: 'red',
     });
     const goodId = `${marker}-good`;
     const before = await storedEventCount(tally);
@@ -104,7 +104,7 @@ describeIf(infra.kafkaBrokers, `Kafka intake on a real broker (${backend})`, () 
     expect(wrong.value!.toString()).toBe(invalid);
     expect(wrong.headers['tally-error-code']).toBe('VALIDATION_FAILED');
     expect(wrong.headers['tally-error']).toContain('data.quantity: quantity must be at least 1');
-    expect(wrong.headers['tally-error']).toContain('colour: unknown field');
+    expect(wrong.headers['tally-error']).toContain('Colour: unknown field');
     await consumeUntil(topics.decisions, (s) => s.some((m) => m.value?.toString().includes(goodId)));
     // Only the good message reached the store (its decision, plus the account's first period).
     expect((await storedEventCount(tally)) - before).toBeLessThanOrEqual(3);

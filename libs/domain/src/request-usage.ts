@@ -1,4 +1,4 @@
-import type { AccountEvent, QuotaTerms, RejectReason, UsageDecisionData } from '@tally/events';
+import { keptAttributes, type AccountEvent, type QuotaTerms, type RejectReason, type UsageDecisionData } from '@tally/events';
 import { usageKey, usageOf, type Account } from './account-state';
 import type { RequestUsage } from './commands';
 import { FUTURE_TOLERANCE_MS, IDEMPOTENCY_WINDOW_MS, TOTAL, monthOf, withinWindow } from './time';
@@ -41,6 +41,7 @@ export function requestUsage(command: RequestUsage, state: Account): AccountEven
     remaining: remainingOf(limit, used),
     overage: 0,
     decidedAt: now,
+    ...keptAttributes(request),
   };
   const reject = (reason: RejectReason): AccountEvent[] => [{ type: 'UsageRejected', data: { ...base, reason } }];
 

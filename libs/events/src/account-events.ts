@@ -1,3 +1,4 @@
+import type { UsageAttributes } from './cloudevents-attributes';
 import type { QuotaTerms } from './quota-terms';
 import type { RejectReason } from './reasons';
 
@@ -19,8 +20,12 @@ export interface CarriedState {
   usage: Record<string, Record<string, number>>;
 }
 
-/** Fields every usage decision records; the public decision message is built from them. */
-export interface UsageDecisionData {
+/**
+ * Fields every usage decision records; the public decision message is built from them. The
+ * CloudEvent attributes the usage carried (extensions such as `traceparent`, `dataschema`,
+ * `datacontenttype`) are present only when it carried them (stored from `.v2` on).
+ */
+export interface UsageDecisionData extends UsageAttributes {
   account: string;
   source: string;
   id: string;

@@ -1,8 +1,12 @@
+import { keptAttributes, type UsageAttributes } from './cloudevents-attributes';
 import type { UsageAccepted, UsageRejected } from './account-events';
 import type { RejectReason } from './reasons';
 
-/** A decision as clients see it: the HTTP body of POST /v1/usage and `metering.decisions.v1`. */
-export interface DecisionMessage {
+/**
+ * A decision as clients see it: the HTTP body of POST /v1/usage and `metering.decisions.v1`;
+ * with the usage's `extensions`, `dataschema` and `datacontenttype` when it carried them.
+ */
+export interface DecisionMessage extends UsageAttributes {
   id: string;
   source: string;
   subject: string;
@@ -44,5 +48,6 @@ export function toDecisionMessage(event: UsageAccepted | UsageRejected): Decisio
     limit: d.limit,
     remaining: d.remaining,
     decidedAt: d.decidedAt,
+    ...keptAttributes(d),
   };
 }

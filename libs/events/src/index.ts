@@ -1,5 +1,7 @@
 export * from './account-events';
 export * from './catalog-events';
+export * from './cloudevents-attributes';
+export * from './cloudevents-binding';
 export * from './decision-message';
 export * from './quota-terms';
 export * from './reasons';

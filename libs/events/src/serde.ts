@@ -35,18 +35,23 @@ const readers: Record<string, Upcaster> = {
   'PeriodClosed.v1': current('PeriodClosed'),
   'QuotaSet.v1': current('QuotaSet'),
   'CreditsGranted.v1': current('CreditsGranted'),
+  // v2 added the optional CloudEvent attributes kept with a decision; a v1 payload simply has none.
   'UsageAccepted.v1': current('UsageAccepted'),
+  'UsageAccepted.v2': current('UsageAccepted'),
   'UsageRejected.v1': current('UsageRejected'),
+  'UsageRejected.v2': current('UsageRejected'),
   'UsageReversed.v1': current('UsageReversed'),
   'MeterDefined.v1': current('MeterDefined'),
   'SubjectMapped.v1': current('SubjectMapped'),
 };
 
-const WRITE_VERSION = 'v1';
+/** The version each type is written as; a type not listed is at v1. */
+const WRITE_VERSIONS: Partial<Record<TallyEvent['type'], string>> = { UsageAccepted: 'v2', UsageRejected: 'v2' };
 
 /** Maps an event to its stored form. */
 export function serialize(event: TallyEvent): StoredEvent {
-  return { type: `${event.type}.${WRITE_VERSION}`, data: event.data as unknown as Record<string, unknown> };
+  const version = WRITE_VERSIONS[event.type] ?? 'v1';
+  return { type: `${event.type}.${version}`, data: event.data as unknown as Record<string, unknown> };
 }
 
 /** Maps any stored version of an event to the current in-memory shape. */

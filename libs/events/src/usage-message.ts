@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
   Equals,
-  IsIn,
   IsInt,
   IsNotEmptyObject,
   IsObject,
@@ -15,6 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { splitExtensions, usageAttributes, type UsageAttributes } from './cloudevents-attributes';
 import { NAME_PATTERN, NAME_RULE } from './streams';
 import { validateAs, type Validated } from './validation';
 
@@ -24,6 +24,9 @@ export const USAGE_TOPIC = 'metering.usage.v1';
 export const DECISIONS_TOPIC = 'metering.decisions.v1';
 /** Where input that fails validation goes, byte for byte, with the reason in headers. */
 export const USAGE_DLQ_TOPIC = 'metering.usage.v1.dlq';
+
+const JSON_MEDIA_TYPE = /^application\/json\s*(;[^\u0000-\u001f]*)?$/i;
+const ABSOLUTE_URI = /^[a-z][a-z0-9+.-]*:[^\s\u0000-\u001f]+$/i;
 
 /** The largest quantity one request may carry; keeps every sum an exact integer. */
 export const MAX_QUANTITY = 1_000_000_000_000;
@@ -64,9 +67,18 @@ export class UsageCloudEvent {
   @IsRFC3339({ message: 'time must be an RFC 3339 timestamp' })
   time?: string;
 
+  // `data` is JSON; media-type parameters (`; charset=utf-8`) are allowed and kept.
   @IsOptional()
-  @IsIn(['application/json'])
+  @IsString()
+  @Length(1, 256)
+  @Matches(JSON_MEDIA_TYPE, { message: 'datacontenttype must be application/json (parameters allowed)' })
   datacontenttype?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 2048)
+  @Matches(ABSOLUTE_URI, { message: 'dataschema must be an absolute URI' })
+  dataschema?: string;
 
   @IsObject()
   @IsNotEmptyObject()
@@ -75,8 +87,8 @@ export class UsageCloudEvent {
   data!: UsageData;
 }
 
-/** A validated usage request in the shape the domain takes. */
-export interface UsageRequest {
+/** A validated usage request in the shape the domain takes, with the attributes kept for its decision. */
+export interface UsageRequest extends UsageAttributes {
   source: string;
   id: string;
   subject: string;
@@ -88,8 +100,10 @@ export interface UsageRequest {
 
 /** Validates one untrusted usage message; the same rules apply to HTTP and Kafka input. */
 export function parseUsageMessage(input: unknown, field = ''): Validated<UsageRequest> {
-  const result = validateAs(UsageCloudEvent, input, field);
-  if (!result.ok) return result;
+  const split = isRecord(input) ? splitExtensions(input, field) : null;
+  const result = validateAs(UsageCloudEvent, split ? split.core : input, field);
+  const errors = [...(result.ok ? [] : result.errors), ...(split?.errors ?? [])];
+  if (!result.ok || errors.length) return { ok: false, errors };
   const event = result.value;
   if (event.time !== undefined && Number.isNaN(Date.parse(event.time))) {
     return { ok: false, errors: [{ field: join(field, 'time'), reason: 'time must be a valid date' }] };
@@ -103,8 +117,13 @@ export function parseUsageMessage(input: unknown, field = ''): Validated<UsageRe
       meter: event.data.meter,
       quantity: event.data.quantity,
       time: event.time === undefined ? null : new Date(event.time).toISOString(),
+      ...usageAttributes(event, split?.extensions ?? {}),
     },
   };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function join(prefix: string, field: string): string {

@@ -1,7 +1,14 @@
-import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { parseUsageMessage, type DecisionMessage, type FieldError, type UsageRequest } from '@tally/events';
+import {
+  fromHttpMessage,
+  parseUsageMessage,
+  type DecisionMessage,
+  type FieldError,
+  type MessageHeaders,
+  type UsageRequest,
+} from '@tally/events';
 import type { Response } from 'express';
 import { Allow } from '../auth/roles.decorator';
 import { validationProblem } from '../http/problem';
@@ -28,14 +35,16 @@ export class UsageController {
   @ApiBody({ type: UsageEventDoc })
   async record(
     @Body() body: unknown,
+    @Headers() headers: MessageHeaders,
     @Res({ passthrough: true }) response: Response,
   ): Promise<DecisionMessage | { results: DecisionMessage[] }> {
-    if (Array.isArray(body)) {
-      const results = await this.commands.execute(new RequestUsageCommand(parseBatch(body), 'http'));
+    const message = fromHttpMessage(headers, body);
+    if (message.batch) {
+      const results = await this.commands.execute(new RequestUsageCommand(parseBatch(message.events), 'http'));
       response.status(200);
       return { results };
     }
-    const [decision] = await this.commands.execute(new RequestUsageCommand([parseOne(body)], 'http'));
+    const [decision] = await this.commands.execute(new RequestUsageCommand([parseOne(message.event)], 'http'));
     response.status(decision.decision === 'accepted' ? 200 : 402);
     return decision;
   }
@@ -45,8 +54,10 @@ export class UsageController {
   @Allow('producer')
   @ApiOperation({ summary: 'Dry run: would this usage be accepted now? Changes nothing' })
   @ApiBody({ type: UsageEventDoc })
-  check(@Body() body: unknown): Promise<UsageCheck> {
-    return this.queries.execute(new CheckUsageQuery(parseOne(body)));
+  check(@Body() body: unknown, @Headers() headers: MessageHeaders): Promise<UsageCheck> {
+    const message = fromHttpMessage(headers, body);
+    if (message.batch) throw validationProblem([{ field: '', reason: 'a check takes one event, not a batch' }]);
+    return this.queries.execute(new CheckUsageQuery(parseOne(message.event)));
   }
 
   @Post('reversals')
@@ -64,7 +75,8 @@ function parseOne(body: unknown): UsageRequest {
 }
 
 // A batch is all or nothing: one bad event rejects the whole request, so nothing is half-written.
-function parseBatch(body: unknown[]): UsageRequest[] {
+function parseBatch(body: unknown): UsageRequest[] {
+  if (!Array.isArray(body)) throw validationProblem([{ field: '', reason: 'a batch is a JSON array of events' }]);
   if (body.length === 0 || body.length > MAX_USAGE_BATCH) {
     throw validationProblem([{ field: '', reason: `a batch holds 1 to ${MAX_USAGE_BATCH} events, got ${body.length}` }]);
   }

@@ -1,4 +1,25 @@
+import { CloudEvent, Kafka } from 'cloudevents';
 import { parseKafkaUsage } from './usage-message.parser';
+
+const TRACE = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+const sdkEvent = new CloudEvent({
+  id: 'u-9',
+  source: 'geocoder',
+  type: 'metering.usage.v1',
+  subject: 'alice',
+  time: '2026-11-22T10:00:00Z',
+  dataschema: 'https://schemas.example.com/usage.json',
+  data: { meter: 'geocoding', quantity: 3 },
+});
+
+// kafkajs delivers header values as Buffers and the value as bytes.
+function asDelivered(message: { headers: Record<string, unknown>; value: unknown }) {
+  const headers = Object.fromEntries(
+    Object.entries(message.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, Buffer.from(String(v))]])),
+  );
+  const value = typeof message.value === 'string' ? message.value : JSON.stringify(message.value);
+  return { headers, value: Buffer.from(value) };
+}
 
 const structured = {
   specversion: '1.0',
@@ -36,11 +57,28 @@ describe('reading metering.usage.v1 messages', () => {
     expect(parseKafkaUsage(null)).toMatchObject({ ok: false, rejection: { code: 'EMPTY_MESSAGE' } });
     expect(parseKafkaUsage(Buffer.from('{"id":'))).toMatchObject({ ok: false, rejection: { code: 'MALFORMED_JSON' } });
     const invalid = parseKafkaUsage(
-      Buffer.from(JSON.stringify({ ...structured, data: { meter: 'geocoding', quantity: 1.5 }, extra: 1 })),
+      Buffer.from(JSON.stringify({ ...structured, data: { meter: 'geocoding', quantity: 1.5 }, Extra_Field: 1 })),
     );
     expect(invalid).toEqual({
       ok: false,
-      rejection: { code: 'VALIDATION_FAILED', detail: 'extra: unknown field; data.quantity: quantity must be an integer' },
+      rejection: { code: 'VALIDATION_FAILED', detail: 'Extra_Field: unknown field; data.quantity: quantity must be an integer' },
+    });
+  });
+
+  it.each([
+    ['binary', Kafka.binary(sdkEvent)],
+    ['structured', Kafka.structured(sdkEvent)],
+  ])('keeps a ce_traceparent header and dataschema of an SDK %s-mode message', (_mode, message) => {
+    const { headers, value } = asDelivered(message as never);
+    const parsed = parseKafkaUsage(value, { ...headers, ce_traceparent: Buffer.from(TRACE) });
+    expect(parsed).toMatchObject({
+      ok: true,
+      request: {
+        id: 'u-9',
+        quantity: 3,
+        dataschema: 'https://schemas.example.com/usage.json',
+        extensions: { traceparent: TRACE },
+      },
     });
   });
 });

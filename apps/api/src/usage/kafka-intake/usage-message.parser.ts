@@ -1,4 +1,4 @@
-import { parseUsageMessage, type FieldError, type UsageRequest } from '@tally/events';
+import { fromKafkaMessage, parseUsageMessage, type FieldError, type UsageRequest } from '@tally/events';
 import type { IHeaders } from 'kafkajs';
 
 /** Why a message could not be decided; the dead-letter headers carry both fields. */
@@ -8,8 +8,6 @@ export interface Rejection {
 }
 
 export type Parsed = { ok: true; request: UsageRequest } | { ok: false; rejection: Rejection };
-
-const CE_HEADER = /^ce[_-](.+)$/i;
 
 function headerText(value: IHeaders[string]): string | undefined {
   const first = Array.isArray(value) ? value[0] : value;
@@ -23,7 +21,8 @@ function describe(errors: FieldError[]): string {
 /**
  * Reads a `metering.usage.v1` message in either CloudEvents Kafka mode: structured (the
  * whole event is the JSON value) or binary (attributes in `ce_` headers, `data` as the value),
- * then validates it exactly as HTTP input is validated.
+ * then validates it exactly as HTTP input is validated. Extension headers (`ce_traceparent`)
+ * are kept with the decision in both modes.
  */
 export function parseKafkaUsage(value: Buffer | null, headers: IHeaders = {}): Parsed {
   if (value === null || value.length === 0)
@@ -37,13 +36,8 @@ export function parseKafkaUsage(value: Buffer | null, headers: IHeaders = {}): P
       rejection: { code: 'MALFORMED_JSON', detail: `the value is not valid JSON: ${(error as Error).message}` },
     };
   }
-  const attributes = Object.entries(headers).flatMap(([name, raw]) => {
-    const match = CE_HEADER.exec(name);
-    const text = headerText(raw);
-    return match && text !== undefined ? [[match[1].toLowerCase(), text] as const] : [];
-  });
-  const event = attributes.length > 0 ? { ...Object.fromEntries(attributes), data: json } : json;
-  const parsed = parseUsageMessage(event);
+  const text = Object.fromEntries(Object.entries(headers).map(([name, raw]) => [name, headerText(raw)]));
+  const parsed = parseUsageMessage(fromKafkaMessage(text, json));
   return parsed.ok
     ? { ok: true, request: parsed.value }
     : { ok: false, rejection: { code: 'VALIDATION_FAILED', detail: describe(parsed.errors) } };
