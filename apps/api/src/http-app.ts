@@ -1,10 +1,11 @@
 import { Logger as NestLogger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
+import { buildOpenApiDocument } from './http/openapi/document';
 import { sendProblem } from './http/problem-details.filter';
 import type { Runtime } from './runtime/runtime';
 
@@ -28,15 +29,6 @@ export async function createHttpApp(runtime: Runtime): Promise<INestApplication>
     error ? sendProblem(res, error, bodyErrors) : next(),
   );
   app.disable('x-powered-by');
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Tally')
-      .setDescription('Event-sourced usage metering and quotas for microservices')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'openapi.json' });
   return app;
 }

@@ -8,7 +8,7 @@ import {
   type BillingLine,
   type QuotaStatus,
 } from '@tally/domain';
-import { DEFAULT_QUOTA_TERMS, withDefaultTerms, type CreditTotals, type QuotaTerms } from '@tally/events';
+import { DEFAULT_QUOTA_TERMS, keptAttributes, withDefaultTerms, type CreditTotals, type QuotaTerms } from '@tally/events';
 import type { SqlQueryable } from '@tally/eventstore';
 import type { DecisionDoc, MeterDoc, QuotaDoc, UsageCounts } from './projections';
 
@@ -148,6 +148,7 @@ export class ReadModels {
       decidedAt: doc.decidedAt,
       reversedAt: doc.reversedAt,
       reversalReason: doc.reversalReason,
+      ...keptAttributes(doc),
     }));
   }
 

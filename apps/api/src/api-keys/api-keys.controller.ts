@@ -1,7 +1,8 @@
 import { Body, Controller, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
 import { ApiKeys, ROLES, type ApiKey, type Role } from '../auth/api-keys';
+import { Answers, Operation } from '../http/openapi/answers';
 
 /** Body of POST /v1/api-keys. */
 export class CreateApiKeyDto {
@@ -22,7 +23,8 @@ export class ApiKeysController {
   constructor(private readonly keys: ApiKeys) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create an API key; the token is shown once' })
+  @Operation('createApiKey', 'Create an API key; the token is shown once')
+  @Answers(201, 'The key and its token (shown this once)', 'CreatedApiKey')
   create(@Body() body: CreateApiKeyDto): Promise<ApiKey & { token: string }> {
     return this.keys.create(body.name, body.role);
   }

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { CreditTotals } from '@tally/events';
 import { Allow } from '../auth/roles.decorator';
+import { Answers, Fails, Operation } from '../http/openapi/answers';
 import { NameParam } from '../http/params';
 import { Problem } from '../http/problem';
 import { GrantCreditsDto } from './credits.dto';
@@ -18,14 +19,17 @@ export class CreditsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Grant credits; 201 with the new balance' })
+  @Operation('grantCredits', 'Grant credits; 201 with the new balance')
+  @Answers(201, 'The balance after the grant', 'Balance')
   grant(@NameParam('account') account: string, @Body() body: GrantCreditsDto): Promise<{ balance: number }> {
     return this.commands.execute(new GrantCreditsCommand(account, body.amount, body.reason ?? null, body.id ?? null));
   }
 
   @Get()
   @Allow('any')
-  @ApiOperation({ summary: 'Balance, granted and spent credits' })
+  @Operation('getCredits', 'Balance, granted and spent credits')
+  @Answers(200, 'The wallet', 'Credits')
+  @Fails(404, 'No account of this id has been seen yet')
   async get(@NameParam('account') account: string): Promise<CreditTotals> {
     const credits = await this.queries.execute(new GetCreditsQuery(account));
     if (!credits) throw new Problem(404, 'ACCOUNT_NOT_FOUND', 'Account not found', `no account ${account} has been seen yet`);

@@ -5,13 +5,13 @@ import { SetQuotaDto } from '../quotas/quota.dto';
 
 /** Body of PUT /v1/meters/{meter}. */
 export class DefineMeterDto {
-  @ApiPropertyOptional({ example: 'Forward geocoding lookups' })
+  @ApiPropertyOptional({ type: 'string', nullable: true, example: 'Forward geocoding lookups' })
   @IsOptional()
   @IsString()
   @Length(0, 500)
   description?: string | null;
 
-  @ApiPropertyOptional({ example: 2, nullable: true, description: 'credits one unit costs' })
+  @ApiPropertyOptional({ type: 'integer', example: 2, nullable: true, description: 'credits one unit costs' })
   @IsOptional()
   @IsInt()
   @Min(0)

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { withDefaultTerms, type MeterDefinition } from '@tally/events';
 import type { MeterView } from '@tally/read-models';
 import { Allow } from '../auth/roles.decorator';
+import { Answers, Operation } from '../http/openapi/answers';
 import { NameParam } from '../http/params';
 import { DefineMeterDto } from './meter.dto';
 import { DefineMeterCommand, ListMetersQuery } from './meters.commands';
@@ -18,7 +19,8 @@ export class MetersController {
   ) {}
 
   @Put(':meter')
-  @ApiOperation({ summary: 'Define a meter: its credit price and default quota' })
+  @Operation('defineMeter', 'Define a meter: its credit price and default quota')
+  @Answers(200, 'The definition', 'Meter')
   define(@NameParam('meter') meter: string, @Body() body: DefineMeterDto): Promise<MeterDefinition> {
     return this.commands.execute(
       new DefineMeterCommand({
@@ -32,7 +34,8 @@ export class MetersController {
 
   @Get()
   @Allow('any')
-  @ApiOperation({ summary: 'All meters' })
+  @Operation('listMeters', 'All meters')
+  @Answers(200, 'Every meter, by name', ['Meter'])
   list(): Promise<MeterView[]> {
     return this.queries.execute(new ListMetersQuery());
   }

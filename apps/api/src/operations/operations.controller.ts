@@ -1,13 +1,14 @@
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../auth/roles.decorator';
+import { Answers, Operation } from '../http/openapi/answers';
 import type { Runtime } from '../runtime/runtime';
 import { RUNTIME } from '../runtime/runtime.module';
 import { Metrics } from './metrics';
 
 /** Liveness, readiness and Prometheus metrics; no token needed. */
-@ApiExcludeController()
+@ApiTags('operations')
 @Public()
 @Controller()
 export class OperationsController {
@@ -17,12 +18,17 @@ export class OperationsController {
   ) {}
 
   @Get('healthz')
+  @Operation('health', 'Liveness: the process answers')
+  @Answers(200, 'Alive', 'Health')
   health(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   /** Ready when the event store, the read-model database and (if configured) Kafka answer. */
   @Get('readyz')
+  @Operation('readiness', 'Readiness: the event store, the database and Kafka (if configured) answer')
+  @Answers(200, 'Ready', 'Readiness')
+  @Answers(503, 'Not ready; each dependency says why', 'Readiness')
   async ready(@Res({ passthrough: true }) response: Response): Promise<Record<string, string>> {
     const kafka = this.runtime.kafka;
     const checks = await Promise.all([
@@ -37,6 +43,9 @@ export class OperationsController {
   }
 
   @Get('metrics')
+  @Operation('metrics', 'Prometheus metrics (text exposition format)')
+  @ApiProduces('text/plain')
+  @Answers(200, 'Metrics in the Prometheus text format')
   @Header('Content-Type', 'text/plain; version=0.0.4')
   metricsText(): Promise<string> {
     return this.metrics.registry.metrics();

@@ -47,7 +47,7 @@ export class QuotaFieldsDto {
 
 /** Body of PUT /v1/accounts/{account}/quotas/{meter}. */
 export class SetQuotaDto extends QuotaFieldsDto {
-  @ApiProperty({ nullable: true, example: 1000, description: 'null = unlimited, 0 = meter disabled' })
+  @ApiProperty({ type: 'integer', nullable: true, example: 1000, description: 'null = unlimited, 0 = meter disabled' })
   @ValidateIf((_, value) => value !== null)
   @IsInt({ message: 'limit must be an integer or null' })
   @Min(0)
@@ -57,7 +57,7 @@ export class SetQuotaDto extends QuotaFieldsDto {
 
 /** Body of PATCH /v1/accounts/{account}/quotas/{meter}: any subset. */
 export class ChangeQuotaDto extends QuotaFieldsDto {
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: 'integer', nullable: true })
   @IsOptional()
   @IsInt({ message: 'limit must be an integer or null' })
   @Min(0)

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Patch, Put } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { DomainError, type QuotaStatus } from '@tally/domain';
 import { withDefaultTerms, type QuotaTerms } from '@tally/events';
 import { Allow } from '../auth/roles.decorator';
+import { Answers, Fails, Operation } from '../http/openapi/answers';
 import { NameParam } from '../http/params';
 import { validationProblem } from '../http/problem';
 import { ChangeQuotaDto, SetQuotaDto } from './quota.dto';
@@ -19,13 +20,16 @@ export class QuotasController {
   ) {}
 
   @Put(':meter')
-  @ApiOperation({ summary: 'Set a quota (unset fields take their defaults)' })
+  @Operation('setQuota', 'Set a quota (unset fields take their defaults)')
+  @Answers(200, 'The stored terms', 'QuotaTerms')
   set(@NameParam('account') account: string, @NameParam('meter') meter: string, @Body() body: SetQuotaDto): Promise<QuotaTerms> {
     return this.commands.execute(new SetQuotaCommand(account, meter, withDefaultTerms(body)));
   }
 
   @Patch(':meter')
-  @ApiOperation({ summary: 'Change some fields of a quota' })
+  @Operation('changeQuota', 'Change some fields of a quota')
+  @Answers(200, 'The stored terms', 'QuotaTerms')
+  @Fails(404, 'The account has no quota for this meter')
   change(
     @NameParam('account') account: string,
     @NameParam('meter') meter: string,
@@ -38,14 +42,17 @@ export class QuotasController {
 
   @Get()
   @Allow('any')
-  @ApiOperation({ summary: "The account's quotas with usage in the current period" })
+  @Operation('listQuotas', "The account's quotas with usage in the current period")
+  @Answers(200, 'Every quota of the account', ['QuotaStatus'])
   list(@NameParam('account') account: string): Promise<QuotaStatus[]> {
     return this.queries.execute(new GetQuotasQuery(account));
   }
 
   @Get(':meter')
   @Allow('any')
-  @ApiOperation({ summary: 'One quota with usage in the current period' })
+  @Operation('getQuota', 'One quota with usage in the current period')
+  @Answers(200, 'The quota', 'QuotaStatus')
+  @Fails(404, 'The account has no quota for this meter')
   async one(@NameParam('account') account: string, @NameParam('meter') meter: string): Promise<QuotaStatus> {
     const [quota] = await this.queries.execute(new GetQuotasQuery(account, meter));
     if (!quota) throw new DomainError('QUOTA_NOT_FOUND', `account ${account} has no quota for meter ${meter}`);

@@ -1,9 +1,10 @@
 import { Body, Controller, Put } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiProperty, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { NAME_PATTERN, NAME_RULE } from '@tally/events';
 import { IsString, Matches } from 'class-validator';
 import { Catalog } from '../accounts/catalog';
+import { Answers, Operation } from '../http/openapi/answers';
 import { NameParam } from '../http/params';
 import { Clock } from '../runtime/clock';
 
@@ -45,7 +46,8 @@ export class SubjectsController {
   constructor(private readonly commands: CommandBus) {}
 
   @Put(':subject')
-  @ApiOperation({ summary: 'Map a subject to the account that pays for it' })
+  @Operation('mapSubject', 'Map a subject to the account that pays for it')
+  @Answers(200, 'The mapping', 'SubjectMapping')
   map(@NameParam('subject') subject: string, @Body() body: MapSubjectDto): Promise<{ subject: string; account: string }> {
     return this.commands.execute(new MapSubjectCommand(subject, body.account));
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   fromHttpMessage,
   parseUsageMessage,
@@ -15,7 +15,9 @@ import { validationProblem } from '../http/problem';
 import { CheckUsageQuery, type UsageCheck } from './check-usage/check-usage.query';
 import { RequestUsageCommand } from './request-usage/request-usage.command';
 import { ReverseUsageCommand, type ReversalView } from './reverse-usage/reverse-usage.command';
-import { ReversalDto, UsageEventDoc } from './usage.dto';
+import { Answers, Fails, Operation } from '../http/openapi/answers';
+import { ref } from '../http/openapi/schemas';
+import { ReversalDto } from './usage.dto';
 
 /** Largest batch POST /v1/usage takes. */
 export const MAX_USAGE_BATCH = 1000;
@@ -31,8 +33,13 @@ export class UsageController {
 
   @Post()
   @Allow('producer')
-  @ApiOperation({ summary: 'Decide usage now: one CloudEvent (200 accepted / 402 rejected) or an array of up to 1000' })
-  @ApiBody({ type: UsageEventDoc })
+  @Operation('recordUsage', 'Decide usage now: one CloudEvent (200 accepted / 402 rejected) or a batch of up to 1000')
+  @ApiResponse({
+    status: 200,
+    description: 'Accepted (one event), or every decision of a batch, in order',
+    schema: { oneOf: [ref('Decision'), ref('DecisionBatch')] },
+  })
+  @Answers(402, 'Rejected, with the reason', 'Decision')
   async record(
     @Body() body: unknown,
     @Headers() headers: MessageHeaders,
@@ -52,8 +59,8 @@ export class UsageController {
   @Post('check')
   @HttpCode(200)
   @Allow('producer')
-  @ApiOperation({ summary: 'Dry run: would this usage be accepted now? Changes nothing' })
-  @ApiBody({ type: UsageEventDoc })
+  @Operation('checkUsage', 'Dry run: would this usage be accepted now? Changes nothing')
+  @Answers(200, 'What deciding it now would do', 'UsageCheck')
   check(@Body() body: unknown, @Headers() headers: MessageHeaders): Promise<UsageCheck> {
     const message = fromHttpMessage(headers, body);
     if (message.batch) throw validationProblem([{ field: '', reason: 'a check takes one event, not a batch' }]);
@@ -62,7 +69,10 @@ export class UsageController {
 
   @Post('reversals')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Reverse an accepted usage by source + id (a second reversal is a no-op)' })
+  @Operation('reverseUsage', 'Reverse an accepted usage by source + id (a second reversal is a no-op)')
+  @Answers(200, 'The reversal (the same one the second time)', 'Reversal')
+  @Fails(404, 'No decision for this source + id')
+  @Fails(409, 'The usage was rejected, or is older than 35 days')
   reverse(@Body() body: ReversalDto): Promise<ReversalView> {
     return this.commands.execute(new ReverseUsageCommand(body.source, body.id, body.reason ?? null));
   }

@@ -1,17 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
 
-/** Documents the CloudEvent accepted by POST /v1/usage (validated by libs/events' UsageCloudEvent). */
-export class UsageEventDoc {
-  @ApiProperty({ example: '1.0' }) specversion!: string;
-  @ApiProperty({ example: 'u-123' }) id!: string;
-  @ApiProperty({ example: 'geocoder' }) source!: string;
-  @ApiProperty({ example: 'metering.usage.v1' }) type!: string;
-  @ApiProperty({ example: 'alice' }) subject!: string;
-  @ApiPropertyOptional({ example: '2026-11-22T10:00:00Z', description: 'event time; the receive time if absent' }) time?: string;
-  @ApiProperty({ example: { meter: 'geocoding', quantity: 3 } }) data!: { meter: string; quantity: number };
-}
-
 /** Body of POST /v1/usage/reversals. */
 export class ReversalDto {
   @ApiProperty({ example: 'geocoder' })

@@ -1,0 +1,202 @@
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { REJECT_REASONS } from '@tally/events';
+
+/** A reference to one of {@link RESPONSE_SCHEMAS}. */
+export const ref = (name: keyof typeof RESPONSE_SCHEMAS | keyof typeof USAGE_SCHEMAS) => ({
+  $ref: `#/components/schemas/${name}`,
+});
+
+const int = (description?: string, example?: number): SchemaObject => ({
+  type: 'integer',
+  ...(description ? { description } : {}),
+  ...(example !== undefined ? { example } : {}),
+});
+const str = (example?: string, description?: string): SchemaObject => ({
+  type: 'string',
+  ...(example !== undefined ? { example } : {}),
+  ...(description ? { description } : {}),
+});
+const nullable = (schema: SchemaObject): SchemaObject => ({ ...schema, nullable: true });
+const object = (properties: Record<string, SchemaObject | { $ref: string }>, optional: string[] = []): SchemaObject => ({
+  type: 'object',
+  properties,
+  required: Object.keys(properties).filter((name) => !optional.includes(name)),
+});
+
+const extensions: SchemaObject = {
+  type: 'object',
+  description: 'CloudEvents extension attributes the usage carried (present only if it carried some)',
+  additionalProperties: { oneOf: [{ type: 'string' }, { type: 'integer' }, { type: 'boolean' }] },
+  example: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+};
+
+const decision = object(
+  {
+    id: str('u-123'),
+    source: str('geocoder'),
+    subject: str('alice'),
+    account: str('acme'),
+    meter: str('geocoding'),
+    quantity: int(undefined, 3),
+    decision: { type: 'string', enum: ['accepted', 'rejected'] },
+    reason: { type: 'string', enum: [...REJECT_REASONS], description: 'why a usage was rejected' },
+    overage: int('units of this request above a soft limit', 0),
+    usage: int("usage of the quota's period after the decision (before it, for a rejection)", 603),
+    limit: nullable(int('null = unlimited', 1000)),
+    remaining: nullable(int(undefined, 397)),
+    decidedAt: str('2026-11-22T10:00:00.123Z'),
+    extensions,
+    dataschema: str('https://schemas.example.com/usage/v1.json'),
+    datacontenttype: str('application/json; charset=utf-8'),
+  },
+  ['reason', 'extensions', 'dataschema', 'datacontenttype'],
+);
+
+const quotaTerms = {
+  limit: nullable(int('null = unlimited, 0 = meter disabled', 1000)),
+  enforcement: { type: 'string', enum: ['hard', 'soft'] } as SchemaObject,
+  period: { type: 'string', enum: ['month', 'none'] } as SchemaObject,
+  blockSize: int(undefined, 1000),
+  blockPrice: str('0.50', 'exact decimal'),
+  includedUnits: int(undefined, 0),
+  currency: str('USD'),
+};
+
+/** Schemas of what routes answer, by component name. */
+export const RESPONSE_SCHEMAS: Record<string, SchemaObject> = {
+  Decision: decision,
+  DecisionBatch: object({ results: { type: 'array', items: ref('Decision') } }),
+  UsageCheck: object(
+    {
+      allowed: { type: 'boolean' },
+      reason: { type: 'string', enum: [...REJECT_REASONS] },
+      usage: int(undefined, 600),
+      limit: nullable(int(undefined, 1000)),
+      remaining: nullable(int(undefined, 400)),
+    },
+    ['reason'],
+  ),
+  Reversal: object(
+    {
+      account: str('acme'),
+      source: str('geocoder'),
+      id: str('u-123'),
+      subject: str('alice'),
+      meter: str('geocoding'),
+      quantity: int(undefined, 3),
+      month: str('2026-11'),
+      creditsRefunded: int(undefined, 0),
+      reason: nullable(str('duplicate billing')),
+      reversedAt: str('2026-11-22T10:05:00.000Z'),
+    },
+    ['subject'],
+  ),
+  QuotaTerms: object(quotaTerms),
+  QuotaStatus: object({
+    meter: str('geocoding'),
+    ...quotaTerms,
+    usage: int(undefined, 600),
+    remaining: nullable(int(undefined, 400)),
+    overage: int(undefined, 0),
+    periodStart: nullable(str('2026-11-01T00:00:00.000Z')),
+    periodEnd: nullable(str('2026-12-01T00:00:00.000Z')),
+  }),
+  Credits: object({ balance: int(undefined, 40), granted: int(undefined, 100), spent: int(undefined, 60) }),
+  Balance: object({ balance: int(undefined, 100) }),
+  Meter: object(
+    {
+      meter: str('geocoding'),
+      description: nullable(str('Forward geocoding')),
+      creditsPerUnit: nullable(int(undefined, 2)),
+      defaultQuota: { type: 'object', allOf: [ref('QuotaTerms')], nullable: true },
+      updatedAt: str('2026-11-22T10:00:00.000Z'),
+    },
+    ['updatedAt'],
+  ),
+  SubjectMapping: object({ subject: str('alice'), account: str('acme') }),
+  UsageLine: object(
+    {
+      month: str('2026-11'),
+      meter: str('geocoding'),
+      subject: str('alice'),
+      units: int(undefined, 600),
+      requests: int(undefined, 1),
+      rejected: int(undefined, 0),
+    },
+    ['subject'],
+  ),
+  BillingLine: object({
+    account: str('acme'),
+    meter: str('geocoding'),
+    month: str('2026-11'),
+    units: int(undefined, 600),
+    billableUnits: int(undefined, 400),
+    blocks: int(undefined, 4),
+    blockSize: int(undefined, 100),
+    blockPrice: str('0.50'),
+    amount: str('2.00'),
+    currency: str('USD'),
+  }),
+  DecisionLogEntry: {
+    allOf: [
+      ref('Decision'),
+      object({ reversedAt: nullable(str('2026-11-22T10:05:00.000Z')), reversalReason: nullable(str('test traffic')) }),
+    ],
+  },
+  CreatedApiKey: object({
+    id: str('7f0c…'),
+    name: str('geocoder'),
+    role: { type: 'string', enum: ['admin', 'producer', 'finance'] },
+    token: str('tly_…', 'shown once; only its hash is stored'),
+  }),
+  Problem: object(
+    {
+      type: str('urn:tally:problem:validation-failed'),
+      title: str('Invalid request'),
+      status: int(undefined, 400),
+      detail: str('data.quantity: quantity must be at least 1'),
+      code: str('VALIDATION_FAILED'),
+      errors: {
+        type: 'array',
+        items: object({ field: str('data.quantity'), reason: str('quantity must be at least 1') }),
+      },
+    },
+    ['errors'],
+  ),
+  Health: object({ status: str('ok') }),
+  Readiness: {
+    type: 'object',
+    properties: { status: { type: 'string', enum: ['ready', 'not ready'] } },
+    required: ['status'],
+    additionalProperties: { type: 'string' },
+    example: { status: 'ready', eventStore: 'ok', database: 'ok' },
+  },
+};
+
+/** Schemas of the usage CloudEvent, in each mode of the HTTP binding. */
+export const USAGE_SCHEMAS: Record<string, SchemaObject> = {
+  UsageData: {
+    ...object({ meter: str('geocoding'), quantity: { type: 'integer', minimum: 1, maximum: 1e12, example: 3 } }),
+    additionalProperties: false,
+  },
+  UsageCloudEvent: {
+    ...object(
+      {
+        specversion: { type: 'string', enum: ['1.0'] },
+        id: str('u-123', 'unique per source: a retry with the same source + id counts once'),
+        source: str('geocoder'),
+        type: { type: 'string', enum: ['metering.usage.v1'] },
+        subject: str('alice'),
+        time: str('2026-11-22T10:00:00Z', 'RFC 3339; the receive time if absent'),
+        datacontenttype: str('application/json; charset=utf-8'),
+        dataschema: str('https://schemas.example.com/usage/v1.json'),
+        data: ref('UsageData'),
+      },
+      ['time', 'datacontenttype', 'dataschema'],
+    ),
+    description:
+      'CloudEvents 1.0; any other lower-case member is an extension attribute (a string, an integer or a boolean, e.g. traceparent), kept with the decision',
+    additionalProperties: true,
+  },
+  UsageBatch: { type: 'array', minItems: 1, maxItems: 1000, items: ref('UsageCloudEvent') },
+};
