@@ -61,7 +61,7 @@ describe('operations routes', () => {
     const lines = logs.map((line) => JSON.parse(line));
     expect(lines.find((l) => l.req?.url?.startsWith('/v1/meters?probe='))).toMatchObject({
       res: { statusCode: 401 },
-      msg: 'request completed',
+      msg: expect.stringMatching(/^GET \/v1\/meters\?probe=\S+ 401 \(\d+ ms\)$/),
     });
     const all = logs.join('\n');
     expect(all).not.toContain(secret);

@@ -174,4 +174,28 @@ export function eventStoreContract(open: () => Promise<{ store: EventStore; clos
       expect(store.compare(head!, seen[seen.length - 1].position)).toBeGreaterThanOrEqual(0);
     });
   });
+
+  describe('how far a follower is behind', () => {
+    it('finds the first event after a position, of the given prefixes only, and none past the head', async () => {
+      const prefix = `lag${randomUUID().slice(0, 8)}-`;
+      await store.appendToStream(`${prefix}a`, [event(1)], 'no_stream');
+      await store.appendToStream(stream('other'), [event(9)], 'no_stream');
+      await store.appendToStream(`${prefix}b`, [event(2)], 'no_stream');
+      const first = await eventuallyFound(() => store.firstEventAfter(null, [prefix]));
+      expect([first.streamName, first.data]).toEqual([`${prefix}a`, { n: 1 }]);
+      const second = await eventuallyFound(() => store.firstEventAfter(first.position, [prefix]));
+      expect([second.streamName, second.data]).toEqual([`${prefix}b`, { n: 2 }]);
+      expect(await store.firstEventAfter(second.position, [prefix])).toBeNull();
+    });
+  });
+}
+
+// A store may hold back events of transactions still running; ours have committed, so they show up.
+async function eventuallyFound(read: () => Promise<RecordedEvent | null>): Promise<RecordedEvent> {
+  let found: RecordedEvent | null = null;
+  await eventually(async () => {
+    found = await read();
+    expect(found).not.toBeNull();
+  });
+  return found!;
 }

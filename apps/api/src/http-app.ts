@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { buildOpenApiDocument } from './http/openapi/document';
 import { sendProblem } from './http/problem-details.filter';
 import type { Runtime } from './runtime/runtime';
+import { quietStartup } from './runtime/startup-logger';
 
 /** Bodies larger than this get 413 (DESIGN §5). */
 export const BODY_LIMIT = '1mb';
@@ -18,7 +19,7 @@ export async function createHttpApp(runtime: Runtime): Promise<INestApplication>
     bodyParser: false,
     bufferLogs: true,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(quietStartup(app.get(Logger)));
   app.useBodyParser('json', {
     limit: BODY_LIMIT,
     type: ['application/json', 'application/*+json'],

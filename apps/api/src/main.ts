@@ -1,6 +1,9 @@
 import 'reflect-metadata';
-import { ConfigError, createLogger, loadConfig } from '@tally/runtime';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, createLogger, isPretty, loadConfig } from '@tally/runtime';
 import { embeddedAdminToken } from './admin-token';
+import { generatedTokenNotice, startBanner, type EmbeddedAdmin } from './start-banner';
 import { createHttpApp } from './http-app';
 import { startKafkaIntake } from './kafka-intake';
 import { openRuntime } from './runtime/runtime';
@@ -12,32 +15,34 @@ import { openRuntime } from './runtime/runtime';
 async function main(): Promise<void> {
   const apiOnly = process.argv.includes('--api-only');
   const config = loadConfig();
-  const logger = createLogger(config.logLevel, apiOnly ? 'tally-api' : 'tally');
+  const logger = createLogger(config.logLevel, apiOnly ? 'tally-api' : 'tally', undefined, config.logFormat);
+  const pretty = isPretty(config.logFormat);
   if (apiOnly && !config.databaseUrl) {
     throw new ConfigError('start:api runs without the projector and needs DATABASE_URL (the projector shares it)');
   }
-  let generated: { token: string; path: string } | null = null;
+  let admin: EmbeddedAdmin | null = null;
   if (!config.adminToken && !config.databaseUrl) {
-    const admin = embeddedAdminToken(config.dataDir);
+    admin = embeddedAdminToken(config.dataDir);
     config.adminToken = admin.token;
-    if (admin.generated) generated = admin;
   }
   if (!config.adminToken) logger.warn('METERING_ADMIN_TOKEN is not set: only API keys already created will work');
 
+  // PGlite takes several seconds to create a database: say so rather than sit silent.
+  if (!config.databaseUrl && !existsSync(join(config.dataDir, 'pglite'))) {
+    logger.info(`creating the database in ${config.dataDir} (first start, a few seconds)…`);
+  }
   const runtime = await openRuntime(config, logger, { project: !apiOnly });
   const app = await createHttpApp(runtime);
   await app.listen(config.port, '0.0.0.0');
   const consumer = await startKafkaIntake(app, runtime);
   const url = `http://localhost:${config.port}`;
-  logger.info(
-    { url, mode: config.databaseUrl ? 'postgres' : 'embedded', eventStore: config.eventStore, projector: !apiOnly },
-    'Tally is listening',
-  );
-
-  // Plain stdout on purpose: the one time a secret is shown, and never through the JSON logs.
-  console.log(`\nTally listening on ${url}  (API docs: ${url}/docs)`);
-  if (generated) {
-    console.log(`Generated admin token (shown once, kept in ${generated.path}):\n  ${generated.token}\n`);
+  const mode = config.databaseUrl ? 'postgres' : 'embedded';
+  // Last, together, and never through the logs: where to go, and the token shown this once.
+  if (pretty) {
+    process.stdout.write(startBanner(url, admin));
+  } else {
+    logger.info({ url, docs: `${url}/docs`, mode, eventStore: config.eventStore, projector: !apiOnly }, `Tally listening on ${url}`);
+    process.stderr.write(generatedTokenNotice(admin));
   }
 
   let stopping = false;

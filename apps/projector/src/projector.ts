@@ -18,7 +18,7 @@ export async function startProjector(config: Config, logger: Logger): Promise<Pr
     throw error;
   });
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'tally_projector_' });
+  collectDefaultMetrics({ register: registry });
   const projected = new Counter({
     name: 'tally_projected_events_total',
     help: 'Events written into the read models',
@@ -26,14 +26,17 @@ export async function startProjector(config: Config, logger: Logger): Promise<Pr
   });
   const lag = new Gauge({
     name: 'tally_projection_lag_seconds',
-    help: 'Age of the newest projected event when projected',
+    help: 'Age of the oldest stored event not yet in the read models (0 when caught up)',
     registers: [registry],
+    collect: async () => {
+      const seconds = await runner.lagSeconds().catch(() => null);
+      if (seconds !== null) lag.set(seconds);
+    },
   });
   const errors = new Counter({ name: 'tally_projection_errors_total', help: 'Failed batches, retried', registers: [registry] });
   const runner = new ProjectionRunner(db, store, PROJECTIONS, {
     onBatch: (report) => {
       projected.inc(report.events);
-      lag.set(report.lagSeconds);
       logger.debug(report, 'projected batch');
     },
     onError: (error) => {

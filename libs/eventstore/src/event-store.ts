@@ -64,6 +64,8 @@ export interface EventStore {
   subscribe(options: SubscribeOptions): Subscription;
   /** The position of the newest event (of streams with one of `prefixes`, if given), or null if none. */
   headPosition(prefixes?: string[]): Promise<Checkpoint | null>;
+  /** The first event after `from` (of streams with one of `prefixes`), or null: how far a follower is behind. */
+  firstEventAfter(from: Checkpoint | null, prefixes: string[]): Promise<RecordedEvent | null>;
   /** Negative, zero or positive as `a` is before, at or after `b`. */
   compare(a: Checkpoint, b: Checkpoint): number;
   /** Throws if the store cannot be reached. */

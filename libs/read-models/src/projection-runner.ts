@@ -85,6 +85,16 @@ export class ProjectionRunner {
     return (positions as Checkpoint[]).reduce((a, b) => (this.store.compare(a, b) <= 0 ? a : b));
   }
 
+  /**
+   * How far the read models are behind the store: the age in seconds of the oldest stored
+   * event not projected yet, 0 when caught up. Measured against the store, so it keeps growing
+   * while a projector is stalled or stopped (the age of its last batch would stand still).
+   */
+  async lagSeconds(now = Date.now()): Promise<number> {
+    const next = await this.store.firstEventAfter(await this.oldestCheckpoint(), PROJECTED_STREAM_PREFIXES);
+    return next ? Math.max(0, (now - Date.parse(next.createdAt)) / 1000) : 0;
+  }
+
   /** Resolves once every projection has reached `position`; false if `timeoutMs` passed first. */
   async waitFor(position: Checkpoint, timeoutMs = 5000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { LogFormat } from './logger';
 
 /** Which event store to use; chosen by EVENT_STORE, never by code edits. */
 export type EventStoreKind = 'pglite' | 'postgres' | 'eventstoredb';
@@ -15,6 +16,7 @@ export interface Config {
   adminToken: string | null;
   defaultCredits: number;
   logLevel: string;
+  logFormat: LogFormat;
   kafka: { usagePartitions: number; groupId: string; clientId: string; topicPrefix: string; sessionTimeoutMs: number };
   projectorPort: number;
 }
@@ -30,6 +32,7 @@ export const ENVIRONMENT = [
   'METERING_ADMIN_TOKEN',
   'METERING_DEFAULT_CREDITS',
   'LOG_LEVEL',
+  'LOG_FORMAT',
   'PROJECTOR_PORT',
   'KAFKA_USAGE_PARTITIONS',
   'KAFKA_GROUP_ID',
@@ -48,6 +51,12 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${raw}"`);
   }
   return Number(raw);
+}
+
+function logFormatOf(raw: string | undefined): LogFormat {
+  const format = raw || 'auto';
+  if (!['auto', 'json', 'pretty'].includes(format)) throw new ConfigError(`LOG_FORMAT must be auto, json or pretty, got "${raw}"`);
+  return format as LogFormat;
 }
 
 /** Reads the configuration; throws {@link ConfigError} naming the variable at fault. */
@@ -78,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: env.METERING_ADMIN_TOKEN || null,
     defaultCredits: integer(env, 'METERING_DEFAULT_CREDITS', 0, 0),
     logLevel: env.LOG_LEVEL || 'info',
+    logFormat: logFormatOf(env.LOG_FORMAT),
     kafka: {
       usagePartitions: integer(env, 'KAFKA_USAGE_PARTITIONS', 6, 1),
       groupId: env.KAFKA_GROUP_ID || 'tally-api',

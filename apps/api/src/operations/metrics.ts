@@ -45,10 +45,18 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Measures projection lag at each scrape; set once the projection runner exists. */
+  projectionLagSource: (() => Promise<number>) | null = null;
+
   readonly projectionLag = new Gauge({
     name: 'tally_projection_lag_seconds',
-    help: 'Age of the newest event of the last projected batch when it was projected',
+    help: 'Age of the oldest stored event not yet in the read models (0 when caught up)',
     registers: [this.registry],
+    // Measured when scraped, against the store: a stalled projector shows a growing lag.
+    collect: async () => {
+      const lag = await this.projectionLagSource?.().catch(() => null);
+      if (typeof lag === 'number') this.projectionLag.set(lag);
+    },
   });
 
   readonly projectionErrors = new Counter({
@@ -58,6 +66,7 @@ export class Metrics {
   });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'tally_' });
+    // Standard names (process_*, nodejs_*), as Node dashboards and alerts expect them.
+    collectDefaultMetrics({ register: this.registry });
   }
 }

@@ -38,7 +38,6 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
     const runner = new ProjectionRunner(db, store, PROJECTIONS, {
       onBatch: (report) => {
         metrics.projectedEvents.inc(report.events);
-        metrics.projectionLag.set(report.lagSeconds);
       },
       onError: (error) => {
         metrics.projectionErrors.inc();
@@ -46,6 +45,7 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
       },
     });
     await runner.init();
+    metrics.projectionLagSource = () => runner.lagSeconds();
     const apiKeys = new ApiKeys(db, config.adminToken);
     await apiKeys.init();
     const decisions = new AccountDecisions(new AccountRepository(store, config.defaultCredits, config.eventStore === 'pglite'), {

@@ -94,6 +94,16 @@ export class EsdbEventStore implements EventStore {
     return null;
   }
 
+  async firstEventAfter(from: Checkpoint | null, prefixes: string[]): Promise<RecordedEvent | null> {
+    const fromPosition = from ? positionOf(from) : START;
+    for await (const resolved of this.client.readAll({ fromPosition, direction: FORWARDS, maxCount: HEAD_SCAN_LIMIT })) {
+      const event = toRecorded(resolved);
+      if (!event || (from && compareCheckpoints(event.position, from) <= 0)) continue;
+      if (prefixes.some((p) => event.streamName.startsWith(p))) return event;
+    }
+    return null;
+  }
+
   compare(a: Checkpoint, b: Checkpoint): number {
     return compareCheckpoints(a, b);
   }

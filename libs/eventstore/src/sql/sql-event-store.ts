@@ -119,6 +119,11 @@ export class SqlEventStore implements EventStore {
     return rows.map(toRecorded);
   }
 
+  async firstEventAfter(from: Checkpoint | null, prefixes: string[]): Promise<RecordedEvent | null> {
+    const [first] = await this.readAllAfter(from, prefixes, 1);
+    return first ?? null;
+  }
+
   subscribe(options: SubscribeOptions): Subscription {
     return new SqlSubscription(this, this.db, options);
   }

@@ -1,0 +1,65 @@
+import { startTally, unique, usageEvent, type RunningTally } from '../support/tally';
+
+const TRACE = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+const metric = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+
+describe('what operators see: request ids, trace context, metrics', () => {
+  let tally: RunningTally;
+  const logs: string[] = [];
+  beforeAll(async () => {
+    tally = await startTally('pglite', { logs });
+  });
+  afterAll(() => tally.destroy());
+
+  const logged = (url: string) => logs.map((line) => JSON.parse(line)).find((l) => l.req?.url === url);
+
+  it('keeps a caller X-Request-Id, or makes one, echoes it and logs it with the traceparent', async () => {
+    const given = unique('req');
+    const path = `/v1/meters?probe=${unique('p')}`;
+    const reply = await tally.admin.get(path, { 'x-request-id': given, traceparent: TRACE });
+    expect(reply.headers.get('x-request-id')).toBe(given);
+    expect(logged(path)?.req).toMatchObject({ id: given, traceparent: TRACE });
+
+    const other = `/v1/meters?probe=${unique('p')}`;
+    const generated = (await tally.admin.get(other, { 'x-request-id': 'has spaces\tand tabs' })).headers.get('x-request-id');
+    expect(generated).toMatch(/^[0-9a-f-]{36}$/);
+    expect(logged(other)?.req.id).toBe(generated);
+  });
+
+  it('exposes the standard process_* and nodejs_* metrics, unprefixed', async () => {
+    const text = (await tally.admin.as(null).get('/metrics')).text;
+    expect(text).toMatch(/^process_cpu_user_seconds_total /m);
+    expect(text).toMatch(/^nodejs_heap_size_used_bytes /m);
+    expect(text).not.toContain('tally_process_');
+    expect(text).not.toContain('tally_nodejs_');
+  });
+
+  it('reports projection lag as 0 once the read models have caught up', async () => {
+    const meter = unique('m');
+    await tally.admin.put(`/v1/meters/${meter}`, { defaultQuota: { limit: 10 } });
+    await tally.admin.post('/v1/usage', usageEvent({ subject: unique('a'), meter, quantity: 1 }));
+    await tally.runtime.runner.waitFor((await tally.runtime.store.headPosition())!);
+    const text = (await tally.admin.as(null).get('/metrics')).text;
+    expect(metric(text, 'tally_projection_lag_seconds')).toBe(0);
+  });
+});
+
+describe('projection lag of a stalled projector', () => {
+  let tally: RunningTally;
+  beforeAll(async () => {
+    // The api without its projector: nothing projects, as when a projector process has stopped.
+    tally = await startTally('pglite', { project: false });
+  });
+  afterAll(() => tally.destroy());
+
+  it('grows while events wait to be projected', async () => {
+    const meter = unique('m');
+    await tally.admin.put(`/v1/meters/${meter}`, { defaultQuota: { limit: 10 } });
+    const scrape = async () => metric((await tally.admin.as(null).get('/metrics')).text, 'tally_projection_lag_seconds');
+    const first = await scrape();
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const later = await scrape();
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(later).toBeGreaterThanOrEqual(first + 1);
+  });
+});
