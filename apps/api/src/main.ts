@@ -41,7 +41,10 @@ async function main(): Promise<void> {
   if (pretty) {
     process.stdout.write(startBanner(url, admin));
   } else {
-    logger.info({ url, docs: `${url}/docs`, mode, eventStore: config.eventStore, projector: !apiOnly }, `Tally listening on ${url}`);
+    logger.info(
+      { url, docs: `${url}/docs`, mode, eventStore: config.eventStore, projector: !apiOnly },
+      `Tally listening on ${url}`,
+    );
     process.stderr.write(generatedTokenNotice(admin));
   }
 

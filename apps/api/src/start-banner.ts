@@ -21,7 +21,10 @@ const shortPath = (path: string) => {
 export function startBanner(url: string, admin: EmbeddedAdmin | null): string {
   const lines = ['', `Tally listening on ${url}`, `  API docs     ${url}/docs`];
   if (admin?.generated) {
-    lines.push(`  admin token  ${admin.token}`, `               (generated now and shown once; kept in ${shortPath(admin.path)})`);
+    lines.push(
+      `  admin token  ${admin.token}`,
+      `               (generated now and shown once; kept in ${shortPath(admin.path)})`,
+    );
   } else if (admin) {
     lines.push(`  admin token  in ${shortPath(admin.path)}`);
   }

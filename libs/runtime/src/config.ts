@@ -55,7 +55,8 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
 
 function logFormatOf(raw: string | undefined): LogFormat {
   const format = raw || 'auto';
-  if (!['auto', 'json', 'pretty'].includes(format)) throw new ConfigError(`LOG_FORMAT must be auto, json or pretty, got "${raw}"`);
+  if (!['auto', 'json', 'pretty'].includes(format))
+    throw new ConfigError(`LOG_FORMAT must be auto, json or pretty, got "${raw}"`);
   return format as LogFormat;
 }
 
