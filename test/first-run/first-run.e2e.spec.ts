@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { eventually } from '../infra/infra';
 import { buildPrivately, freePort } from '../support/processes';
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 const isJson = (line: string) => {
   try {
