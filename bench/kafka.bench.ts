@@ -44,7 +44,12 @@ export async function runKafkaScenario(
         lastDecisionAt = Date.now();
       },
     });
-    const publisher = new KafkaUsagePublisher({ kafka, source: 'bench', topic: `${prefix}metering.usage.v1`, batchSize: 1000 });
+    const publisher = new KafkaUsagePublisher({
+      brokers: brokers.split(','),
+      source: 'bench',
+      topic: `${prefix}metering.usage.v1`,
+      batchSize: 1000,
+    });
     await publisher.connect();
     const inputs = Array.from({ length: events }, (_, i) => ({ subject: `acct-${i % accounts}`, meter: 'bench', quantity: 1 }));
     const started = Date.now();

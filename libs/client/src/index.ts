@@ -1,3 +1,5 @@
+export * from './contract';
 export * from './kafka-usage-publisher';
 export * from './tally-client';
+export * from './tally-error';
 export * from './usage-input';

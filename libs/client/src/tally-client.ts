@@ -1,28 +1,6 @@
-import type { DecisionMessage, FieldError, UsageCheck } from '@tally/events';
-
-export type { UsageCheck };
+import type { Decision, FieldError, UsageCheck } from './contract';
+import { TallyError } from './tally-error';
 import { toCloudEvent, type UsageInput } from './usage-input';
-
-/** A decision as Tally returns it. */
-export type Decision = DecisionMessage;
-
-/** Tally refused the request itself (not the usage): bad input, auth, or an outage. */
-export class TallyError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly errors: FieldError[] = [],
-  ) {
-    super(message);
-    this.name = 'TallyError';
-  }
-
-  /** Worth retrying with the same ids: the server was unavailable or busy. */
-  get retryable(): boolean {
-    return this.status === 0 || this.status === 429 || this.status >= 500;
-  }
-}
 
 /** Options of {@link TallyClient}. */
 export interface TallyClientOptions {
@@ -32,11 +10,22 @@ export interface TallyClientOptions {
   token: string;
   /** `source` of every usage this client sends, unless an input names its own. */
   source: string;
+  /** Per attempt; default 10 s. */
   timeoutMs?: number;
+  /** Further attempts after a retryable failure (unreachable, 429, 5xx); default 3. */
+  retries?: number;
+  /** First backoff delay, doubled per attempt, with jitter; default 200 ms. */
+  retryDelayMs?: number;
   fetch?: typeof fetch;
 }
 
-/** Records and checks usage over HTTP. A rejected usage is a result, not an error. */
+const MAX_DELAY_MS = 5_000;
+
+/**
+ * Records and checks usage over HTTP. A rejected usage is a result, not an error. Every call
+ * is idempotent (a usage's id is fixed before the first attempt, and Tally counts a source +
+ * id once), so failures that may be transient are retried with exponential backoff.
+ */
 export class TallyClient {
   private readonly fetch: typeof fetch;
 
@@ -61,6 +50,25 @@ export class TallyClient {
   }
 
   private async post<T>(path: string, body: unknown, ok: number[]): Promise<T> {
+    const retries = this.options.retries ?? 3;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.attempt<T>(path, body, ok);
+      } catch (error) {
+        if (!(error instanceof TallyError) || !error.retryable || attempt >= retries) throw error;
+        await new Promise((resolve) => setTimeout(resolve, this.delay(attempt, error)));
+      }
+    }
+  }
+
+  // Exponential with full jitter, so that many producers retrying after one outage spread out.
+  private delay(attempt: number, error: TallyError): number {
+    const backoff = (this.options.retryDelayMs ?? 200) * 2 ** attempt * (0.5 + Math.random() / 2);
+    const asked = error.retryAfterSeconds === null ? 0 : error.retryAfterSeconds * 1000;
+    return Math.min(MAX_DELAY_MS, Math.max(backoff, asked));
+  }
+
+  private async attempt<T>(path: string, body: unknown, ok: number[]): Promise<T> {
     let response: Response;
     try {
       response = await this.fetch(`${this.options.baseUrl.replace(/\/$/, '')}${path}`, {
@@ -73,13 +81,20 @@ export class TallyClient {
       throw new TallyError(0, 'UNREACHABLE', `Tally is unreachable: ${(error as Error).message}`);
     }
     const text = await response.text();
-    const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    let json: Record<string, unknown> = {};
+    try {
+      json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    } catch {
+      // A proxy's HTML error page, say: the status says enough.
+    }
     if (ok.includes(response.status)) return json as T;
+    const retryAfter = Number(response.headers.get('retry-after'));
     throw new TallyError(
       response.status,
       String(json.code ?? 'HTTP_' + response.status),
       String(json.detail ?? response.statusText),
       (json.errors as FieldError[]) ?? [],
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
     );
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { USAGE_TOPIC } from '@tally/events';
+import { USAGE_TYPE, type ExtensionValue } from './contract';
 
 /** One piece of usage as a producer reports it. */
 export interface UsageInput {
@@ -13,6 +13,8 @@ export interface UsageInput {
   time?: Date | string;
   /** Overrides the client's default source. */
   source?: string;
+  /** CloudEvents extension attributes, such as `traceparent`; kept with the decision. */
+  extensions?: Record<string, ExtensionValue>;
 }
 
 /** The CloudEvent (DESIGN §4) for a usage input. */
@@ -20,19 +22,21 @@ export interface UsageCloudEvent {
   specversion: '1.0';
   id: string;
   source: string;
-  type: typeof USAGE_TOPIC;
+  type: typeof USAGE_TYPE;
   subject: string;
   time?: string;
   data: { meter: string; quantity: number };
+  [extension: string]: unknown;
 }
 
 /** Builds the CloudEvent for an input, giving it an id if it has none. */
 export function toCloudEvent(input: UsageInput, defaultSource: string): UsageCloudEvent {
   return {
+    ...input.extensions,
     specversion: '1.0',
     id: input.id ?? randomUUID(),
     source: input.source ?? defaultSource,
-    type: USAGE_TOPIC,
+    type: USAGE_TYPE,
     subject: input.subject,
     ...(input.time ? { time: new Date(input.time).toISOString() } : {}),
     data: { meter: input.meter, quantity: input.quantity },

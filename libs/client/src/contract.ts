@@ -1,0 +1,51 @@
+/**
+ * The parts of Tally's contract (DESIGN §4, §5) a producer handles, declared here so that the
+ * package stands alone; test/client/contract-types.spec.ts fails to compile if they drift from
+ * the service's own definitions.
+ */
+
+/** The CloudEvents type of a usage, and the Kafka topic it goes to. */
+export const USAGE_TYPE = 'metering.usage.v1';
+
+/** Why a usage was rejected. */
+export type RejectReason = 'TOO_LATE' | 'IN_FUTURE' | 'NO_QUOTA' | 'METER_DISABLED' | 'QUOTA_EXCEEDED' | 'INSUFFICIENT_CREDITS';
+
+/** A CloudEvents extension attribute value. */
+export type ExtensionValue = string | number | boolean;
+
+/** A decision as Tally returns it (HTTP) and publishes it (`metering.decisions.v1`). */
+export interface Decision {
+  id: string;
+  source: string;
+  subject: string;
+  account: string;
+  meter: string;
+  quantity: number;
+  decision: 'accepted' | 'rejected';
+  reason?: RejectReason;
+  overage: number;
+  usage: number;
+  /** null: unlimited. */
+  limit: number | null;
+  remaining: number | null;
+  decidedAt: string;
+  /** The usage's extension attributes (such as `traceparent`), when it carried some. */
+  extensions?: Record<string, ExtensionValue>;
+  dataschema?: string;
+  datacontenttype?: string;
+}
+
+/** What deciding a usage now would do (`POST /v1/usage/check`). */
+export interface UsageCheck {
+  allowed: boolean;
+  reason?: RejectReason;
+  usage: number;
+  limit: number | null;
+  remaining: number | null;
+}
+
+/** One problem with one input field, as Tally names it. */
+export interface FieldError {
+  field: string;
+  reason: string;
+}

@@ -1,0 +1,44 @@
+import { TallyClient } from './tally-client';
+
+const decision = { id: 'u-1', decision: 'accepted' };
+const reply = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+
+function clientAnswering(...replies: Array<Response | Error>) {
+  const bodies: string[] = [];
+  const fetch = jest.fn(async (_url: unknown, init?: RequestInit) => {
+    bodies.push(String(init?.body));
+    const next = replies.shift()!;
+    if (next instanceof Error) throw next;
+    return next;
+  });
+  const client = new TallyClient({ baseUrl: 'http://tally', token: 't', source: 's', retryDelayMs: 1, fetch: fetch as never });
+  return { client, fetch, bodies };
+}
+
+describe('TallyClient retries', () => {
+  it('retries an unavailable or unreachable server with the same usage id, then returns the decision', async () => {
+    const { client, fetch, bodies } = clientAnswering(
+      reply(503, { code: 'BUSY' }),
+      new Error('ECONNRESET'),
+      reply(200, decision),
+    );
+    await expect(client.record({ subject: 'a', meter: 'm', quantity: 1 })).resolves.toEqual(decision);
+    expect(fetch).toHaveBeenCalledTimes(3);
+    expect(new Set(bodies).size).toBe(1);
+  });
+
+  it('does not retry what retrying cannot cure: bad input, auth', async () => {
+    const { client, fetch } = clientAnswering(reply(400, { code: 'VALIDATION_FAILED', errors: [] }));
+    await expect(client.record({ subject: 'a', meter: 'm', quantity: 0 })).rejects.toMatchObject({ status: 400 });
+    expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
+  it('gives up after its retries, with the last error', async () => {
+    const { client, fetch } = clientAnswering(
+      ...Array.from({ length: 4 }, () => reply(503, { code: 'BUSY' }, { 'retry-after': '0' })),
+    );
+    await expect(client.check({ subject: 'a', meter: 'm', quantity: 1 })).rejects.toMatchObject({ status: 503, retryable: true });
+    expect(fetch).toHaveBeenCalledTimes(4);
+  });
+});

@@ -1,0 +1,25 @@
+import type { Decision, ExtensionValue, FieldError, RejectReason, UsageCheck } from '@tally/client';
+import type {
+  DecisionMessage,
+  ExtensionValue as ServiceExtensionValue,
+  FieldError as ServiceFieldError,
+  RejectReason as ServiceRejectReason,
+  UsageCheck as ServiceUsageCheck,
+} from '@tally/events';
+
+// The client declares the contract's types itself so that it installs alone; these lines stop
+// compiling (npm test runs tsc) the moment they differ from the service's own definitions.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const same: [
+  Same<Decision, DecisionMessage>,
+  Same<UsageCheck, ServiceUsageCheck>,
+  Same<FieldError, ServiceFieldError>,
+  Same<RejectReason, ServiceRejectReason>,
+  Same<ExtensionValue, ServiceExtensionValue>,
+] = [true, true, true, true, true];
+
+describe("the client's copy of the contract types", () => {
+  it('is the same as the service definitions (checked by the compiler)', () => {
+    expect(same.every(Boolean)).toBe(true);
+  });
+});
