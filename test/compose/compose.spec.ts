@@ -14,6 +14,7 @@ interface Service {
   volumes?: string[];
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
+  profiles?: string[];
 }
 
 const compose = parse(readFileSync(resolve(ROOT, 'docker-compose.yml'), 'utf8')) as {
@@ -32,8 +33,11 @@ function environmentOf(service: Service): Record<string, string> {
 const published = (service: Service) => (service.ports ?? []).map((p) => Number(p.split(':').at(-1)));
 
 describe('docker-compose.yml agrees with the code', () => {
-  it('runs the five services of the full stack', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'eventstore', 'kafka', 'postgres', 'projector']);
+  it('runs the five services of the full stack, and Prometheus and Grafana only with the observability profile', () => {
+    const always = Object.keys(services).filter((name) => !services[name].profiles);
+    expect(always.sort()).toEqual(['api', 'eventstore', 'kafka', 'postgres', 'projector']);
+    expect(services.prometheus.profiles).toEqual(['observability']);
+    expect(services.grafana.profiles).toEqual(['observability']);
     expect(services.kafka.image).toMatch(/^apache\/kafka:3\.9\./);
     expect(services.eventstore.image).toMatch(/^eventstore\/eventstore:/);
   });
@@ -89,8 +93,10 @@ describe('docker-compose.yml agrees with the code', () => {
   });
 
   it('keeps data in named volumes that are declared', () => {
-    const used = Object.values(services).flatMap((s) => (s.volumes ?? []).map((v) => v.split(':')[0]));
-    expect(used.sort()).toEqual(['eventstore-data', 'kafka-data', 'postgres-data']);
+    const used = Object.values(services)
+      .flatMap((s) => (s.volumes ?? []).map((v) => v.split(':')[0]))
+      .filter((v) => !v.startsWith('./'));
+    expect(used.sort()).toEqual(['eventstore-data', 'grafana-data', 'kafka-data', 'postgres-data', 'prometheus-data']);
     for (const volume of used) expect(Object.keys(compose.volumes)).toContain(volume);
   });
 
@@ -103,6 +109,51 @@ describe('docker-compose.yml agrees with the code', () => {
       const entry = services[name].command!.find((part) => part.startsWith('dist/'))!;
       expect(existsSync(resolve(ROOT, entry.replace(/^dist\//, '').replace(/\.js$/, '.ts')))).toBe(true);
     }
+  });
+});
+
+describe('the observability profile agrees with the apps and the dashboard with the metrics', () => {
+  const yaml = (path: string) => parse(readFileSync(resolve(ROOT, path), 'utf8'));
+  // Where each bind mount of a service comes from in the repository, by its path in the container.
+  const mounts = (service: Service) =>
+    Object.fromEntries(
+      (service.volumes ?? []).filter((v) => v.startsWith('./')).map((v) => [v.split(':')[1], resolve(ROOT, v.split(':')[0])]),
+    );
+
+  it('has Prometheus scrape /metrics of the api and the projector on the ports they listen on', () => {
+    const config = yaml(mounts(services.prometheus)['/etc/prometheus/prometheus.yml']);
+    const targets = config.scrape_configs.flatMap((job: any) => job.static_configs.flatMap((c: any) => c.targets));
+    const api = loadConfig(environmentOf(services.api));
+    const projector = loadConfig(environmentOf(services.projector));
+    expect(targets.sort()).toEqual([`api:${api.port}`, `projector:${projector.projectorPort}`]);
+    expect(config.scrape_configs.every((job: any) => job.metrics_path === '/metrics')).toBe(true);
+  });
+
+  it('provisions Grafana with the Prometheus data source and the Tally dashboard', () => {
+    const grafana = mounts(services.grafana);
+    const provisioning = grafana['/etc/grafana/provisioning'];
+    const [source] = yaml(`${provisioning}/datasources/prometheus.yml`).datasources;
+    expect(source.url).toBe(`http://prometheus:${published(services.prometheus)[0]}`);
+    const [provider] = yaml(`${provisioning}/dashboards/tally.yml`).providers;
+    expect(grafana[provider.options.path]).toBeDefined();
+    const dashboard = JSON.parse(readFileSync(`${grafana[provider.options.path]}/tally.json`, 'utf8'));
+    for (const panel of dashboard.panels) expect(panel.datasource.uid).toBe(source.uid);
+  });
+
+  it('charts only metrics that the api or the projector exports', () => {
+    const sources = ['apps/api/src/operations/metrics.ts', 'apps/projector/src/projector.ts']
+      .map((path) => readFileSync(resolve(ROOT, path), 'utf8'))
+      .join('\n');
+    const exported = [...sources.matchAll(/name: '(tally_\w+)'/g)].map((m) => m[1]);
+    const dashboard = JSON.parse(readFileSync(resolve(ROOT, 'infra/observability/grafana/dashboards/tally.json'), 'utf8'));
+    const exprs: string[] = dashboard.panels.flatMap((p: any) => p.targets.map((t: any) => t.expr));
+    const charted = new Set(exprs.flatMap((e) => e.match(/\b(tally|process|nodejs)_\w+/g) ?? []));
+    for (const name of charted) {
+      const base = name.replace(/_(bucket|sum|count)$/, '');
+      expect([name, exported.includes(base) || /^(process|nodejs)_/.test(base)]).toEqual([name, true]);
+    }
+    const titles = dashboard.panels.map((p: any) => p.title.toLowerCase()).join(' | ');
+    for (const topic of ['intake', 'reason', 'lag', 'latency']) expect(titles).toContain(topic);
   });
 });
 

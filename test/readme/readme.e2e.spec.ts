@@ -68,6 +68,13 @@ describe('the README walk-through, verbatim, against the embedded build', () => 
     expect(output).toMatch(/"id":"u-1".*"decision":"accepted".*"remaining":400.* HTTP 200/);
     expect(output).toMatch(/"id":"u-2".*"reason":"QUOTA_EXCEEDED".* HTTP 402/);
     expect(output.match(/"id":"u-1".*"decision":"accepted".* HTTP 200/g)).toHaveLength(2);
+    expect(output).toMatch(/"id":"b-1".*"decision":"accepted".*"extensions":\{"traceparent":"00-4bf92f35[^"]*"\}.* HTTP 200/);
+    expect(output).toMatch(
+      /"id":"s-1".*"decision":"accepted".*"dataschema":"https:\/\/schemas.example.com\/usage\/v1.json".* HTTP 200/,
+    );
+    expect(output).toMatch(
+      /\{"results":\[\{"id":"m-1".*"decision":"accepted".*\{"id":"m-2".*"decision":"accepted".*\]\} HTTP 200/,
+    );
     expect(output).toMatch(/"id":"p-1".*"decision":"accepted".* HTTP 200/);
     expect(output).toMatch(/"id":"p-2".*"reason":"INSUFFICIENT_CREDITS".* HTTP 402/);
     expect(output).toContain('{"balance":40,"granted":100,"spent":60}');
