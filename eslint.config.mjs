@@ -22,43 +22,14 @@ export default tseslint.config(
           allow: ['@tally/api'],
           depConstraints: [
             { sourceTag: 'type:events', onlyDependOnLibsWithTags: ['type:events'], bannedExternalImports: infrastructure },
-            {
-              sourceTag: 'type:domain',
-              onlyDependOnLibsWithTags: ['type:events'],
-              bannedExternalImports: [...infrastructure, 'class-validator', 'class-transformer'],
-            },
+            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:events'], bannedExternalImports: [...infrastructure, 'class-validator', 'class-transformer'] },
             { sourceTag: 'type:eventstore', onlyDependOnLibsWithTags: ['type:events'] },
             { sourceTag: 'type:read-models', onlyDependOnLibsWithTags: ['type:events', 'type:domain', 'type:eventstore'] },
             { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:events', 'type:eventstore', 'type:read-models'] },
             // The client is published on its own (npm pack): it may import no other lib of the repository.
-            {
-              sourceTag: 'type:client',
-              onlyDependOnLibsWithTags: [],
-              bannedExternalImports: ['@nestjs/*', 'pg', '@eventstore/*', '@electric-sql/*'],
-            },
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: [
-                'type:events',
-                'type:domain',
-                'type:eventstore',
-                'type:read-models',
-                'type:runtime',
-                'type:client',
-              ],
-            },
-            {
-              sourceTag: 'type:test',
-              onlyDependOnLibsWithTags: [
-                'type:events',
-                'type:domain',
-                'type:eventstore',
-                'type:read-models',
-                'type:runtime',
-                'type:client',
-                'type:app',
-              ],
-            },
+            { sourceTag: 'type:client', onlyDependOnLibsWithTags: [], bannedExternalImports: ['@nestjs/*', 'pg', '@eventstore/*', '@electric-sql/*'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:events', 'type:domain', 'type:eventstore', 'type:read-models', 'type:runtime', 'type:client'] },
+            { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:events', 'type:domain', 'type:eventstore', 'type:read-models', 'type:runtime', 'type:client', 'type:app'] },
           ],
         },
       ],
