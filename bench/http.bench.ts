@@ -5,15 +5,17 @@ import { call, mib, startTallyProcess, TOKEN, waitUntil } from './support';
 export interface HttpResult {
   scenario: string;
   requests: number;
+  /** Events decided per second (for the check route: answers per second). */
   eventsPerSecond: number;
-  p50ms: number;
-  p99ms: number;
+  p50Ms: number;
+  p99Ms: number;
   errors: number;
-  catchUpMs: number;
-  rss: string;
+  /** After the load stopped, until the read models showed every accepted unit (null for checks). */
+  catchUpMs: number | null;
+  rssMiB: number;
 }
 
-interface Scenario {
+export interface HttpScenario {
   name: string;
   env: Record<string, string>;
   accounts: number;
@@ -21,14 +23,17 @@ interface Scenario {
   batch: number;
   connections: number;
   seconds: number;
+  /** `/v1/usage` decides and appends; `/v1/usage/check` is the dry run. */
+  path?: '/v1/usage' | '/v1/usage/check';
 }
 
 /**
- * Drives POST /v1/usage on a server process with autocannon (every request a new id, so
- * every request is decided and appended), then measures how long the read models take to
- * show every accepted unit.
+ * Drives a usage route on a server process with autocannon (every request a new id, so every
+ * request is decided and, on `/v1/usage`, appended), then measures how long the read models
+ * take to show every accepted unit.
  */
-export async function runHttpScenario(s: Scenario): Promise<HttpResult> {
+export async function runHttpScenario(s: HttpScenario): Promise<HttpResult> {
+  const path = s.path ?? '/v1/usage';
   const tally = await startTallyProcess(s.env);
   try {
     const meter = 'bench';
@@ -43,7 +48,7 @@ export async function runHttpScenario(s: Scenario): Promise<HttpResult> {
     });
     let n = 0;
     const result = await autocannon({
-      url: `${tally.url}/v1/usage`,
+      url: `${tally.url}${path}`,
       method: 'POST',
       connections: s.connections,
       duration: s.seconds,
@@ -59,20 +64,22 @@ export async function runHttpScenario(s: Scenario): Promise<HttpResult> {
     });
     const ok = result['2xx'];
     const month = new Date().toISOString().slice(0, 7);
-    const catchUpMs = await waitUntil(async () => {
-      const lines = (await call(tally.url, 'GET', `/v1/billing?month=${month}`)) as Array<{ units: number }>;
-      const total = lines.reduce((sum, l) => sum + l.units, 0);
-      return total >= ok * s.batch;
-    });
+    const catchUpMs =
+      path === '/v1/usage/check'
+        ? null
+        : await waitUntil(async () => {
+            const lines = (await call(tally.url, 'GET', `/v1/billing?month=${month}`)) as Array<{ units: number }>;
+            return lines.reduce((sum, l) => sum + l.units, 0) >= ok * s.batch;
+          });
     return {
       scenario: s.name,
       requests: result.requests.total,
       eventsPerSecond: Math.round((ok * s.batch) / s.seconds),
-      p50ms: result.latency.p50,
-      p99ms: result.latency.p99,
+      p50Ms: result.latency.p50,
+      p99Ms: result.latency.p99,
       errors: result.non2xx + result.errors,
       catchUpMs,
-      rss: mib(await tally.rssBytes()),
+      rssMiB: mib(await tally.rssBytes()),
     };
   } finally {
     await tally.stop();

@@ -9,31 +9,31 @@ export interface KafkaResult {
   produceMs: number;
   endToEndMs: number;
   eventsPerSecond: number;
-  readModelCatchUpMs: number;
-  rss: string;
+  readModelLagMs: number;
+  rssMiB: { api: number; projector: number };
+  /** The usage topic, for the raw-consumption baseline over the same messages. */
+  usageTopic: string;
 }
 
 /**
- * 20,000 usage events over 50 accounts through Kafka: from the first produce to the last
- * decision on `metering.decisions.v1`, with the api deciding on PostgreSQL.
+ * Usage events through Kafka in full mode (`start:api` and `start:projector` on PostgreSQL, as
+ * users run them): from the first produce to the last decision on `metering.decisions.v1`, then
+ * until the read models show every unit.
  */
 export async function runKafkaScenario(
   brokers: string,
   databaseUrl: string,
-  events = 20_000,
-  accounts = 50,
+  events: number,
+  accounts: number,
 ): Promise<KafkaResult> {
   const prefix = `bench${randomBytes(3).toString('hex')}.`;
-  const tally = await startTallyProcess({
-    DATABASE_URL: databaseUrl,
-    KAFKA_BROKERS: brokers,
-    KAFKA_TOPIC_PREFIX: prefix,
-    KAFKA_USAGE_PARTITIONS: '6',
-  });
+  const env = { DATABASE_URL: databaseUrl, KAFKA_BROKERS: brokers, KAFKA_TOPIC_PREFIX: prefix, KAFKA_USAGE_PARTITIONS: '6' };
+  const api = await startTallyProcess(env, 'api');
+  const projector = await startTallyProcess(env, 'projector');
   const kafka = new Kafka({ brokers: brokers.split(','), clientId: 'bench', logLevel: logLevel.NOTHING });
   const reader = kafka.consumer({ groupId: `${prefix}reader` });
   try {
-    await call(tally.url, 'PUT', '/v1/meters/bench', { defaultQuota: { limit: null } });
+    await call(api.url, 'PUT', '/v1/meters/bench', { defaultQuota: { limit: null } });
     let decided = 0;
     let lastDecisionAt = 0;
     await reader.connect();
@@ -44,10 +44,11 @@ export async function runKafkaScenario(
         lastDecisionAt = Date.now();
       },
     });
+    const usageTopic = `${prefix}metering.usage.v1`;
     const publisher = new KafkaUsagePublisher({
       brokers: brokers.split(','),
       source: 'bench',
-      topic: `${prefix}metering.usage.v1`,
+      topic: usageTopic,
       batchSize: 1000,
     });
     await publisher.connect();
@@ -56,24 +57,27 @@ export async function runKafkaScenario(
     await publisher.publish(inputs);
     const produceMs = Date.now() - started;
     await publisher.disconnect();
-    await waitUntil(async () => decided >= events, 300_000);
+    await waitUntil(async () => decided >= events, 600_000);
     const endToEndMs = lastDecisionAt - started;
     const month = new Date().toISOString().slice(0, 7);
-    const caughtUp = await waitUntil(async () => {
-      const lines = (await call(tally.url, 'GET', `/v1/billing?month=${month}`)) as Array<{ units: number }>;
+    await waitUntil(async () => {
+      const lines = (await call(api.url, 'GET', `/v1/billing?month=${month}`)) as Array<{ units: number }>;
       return lines.reduce((sum, l) => sum + l.units, 0) >= events;
     });
+    const readModelLagMs = Date.now() - lastDecisionAt;
     return {
       events,
       accounts,
       produceMs,
       endToEndMs,
       eventsPerSecond: Math.round(events / (endToEndMs / 1000)),
-      readModelCatchUpMs: Math.max(0, lastDecisionAt + caughtUp - lastDecisionAt),
-      rss: mib(await tally.rssBytes()),
+      readModelLagMs,
+      rssMiB: { api: mib(await api.rssBytes()), projector: mib(await projector.rssBytes()) },
+      usageTopic,
     };
   } finally {
     await reader.disconnect();
-    await tally.stop();
+    await projector.stop();
+    await api.stop();
   }
 }

@@ -1,74 +1,125 @@
 import { cpus, totalmem } from 'node:os';
-import { runHttpScenario, type HttpResult } from './http.bench';
-import { runKafkaScenario } from './kafka.bench';
+import { kafkaConsumeBaseline, nodeHttpBaseline, pgInsertBaseline } from './baselines';
+import { runHttpScenario, type HttpResult, type HttpScenario } from './http.bench';
+import { runKafkaScenario, type KafkaResult } from './kafka.bench';
 import { freshDatabase, kafkaReachable, postgresReachable } from './support';
 
+const QUICK = process.env.BENCH_QUICK === '1';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 5 : 10));
+const CONNECTIONS = 32;
+const PIPELINE = QUICK ? { events: 20_000, accounts: 200 } : { events: 200_000, accounts: 1_000 };
+
+const ratio = (value: number | null | undefined, base: number | null | undefined) =>
+  value && base ? `${((100 * value) / base).toFixed(1)}%` : '—';
+
 /**
- * `npm run bench`: throughput, latency, read-model catch-up and memory, measured against
- * server processes as users run them. Speed targets are checked here, never in unit tests.
+ * `npm run bench`: Tally's throughput, latency, read-model lag and memory, measured against
+ * processes as users run them, each beside a baseline measured in the same run (a bare node:http
+ * echo, single-row inserts on the same PostgreSQL, raw kafkajs consumption of the same messages).
+ * Ends with one JSON line, `{"bench":"tally","pipeline":…,"http":…,"checkApi":…,"baselines":…,"rssMiB":…}`.
+ * `BENCH_QUICK=1` is CI's short smoke run.
  */
 async function main(): Promise<void> {
-  const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-  console.log(`# Tally benchmarks — ${new Date().toISOString()}`);
+  console.log(`# Tally benchmarks — ${new Date().toISOString()}${QUICK ? ' (BENCH_QUICK)' : ''}`);
   console.log(
     `machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}\n`,
   );
-
-  const http: HttpResult[] = [];
-  http.push(
-    await runHttpScenario({
-      name: 'embedded PGlite, 1 event/request, 200 accounts',
-      env: {},
-      accounts: 200,
-      batch: 1,
-      connections: 32,
-      seconds,
-    }),
-  );
   const pg = await postgresReachable();
-  if (pg) {
-    for (const s of [
-      { name: 'PostgreSQL, 1 event/request, 200 accounts', accounts: 200, batch: 1 },
-      { name: 'PostgreSQL, 1 event/request, 1 hot account', accounts: 1, batch: 1 },
-      { name: 'PostgreSQL, 100 events/request, 200 accounts', accounts: 200, batch: 100 },
-    ]) {
-      const db = await freshDatabase('tally_bench_http');
-      try {
-        http.push(await runHttpScenario({ ...s, env: { DATABASE_URL: db.url }, connections: 32, seconds }));
-      } finally {
-        await db.drop();
-      }
-    }
-  } else {
-    console.log('PostgreSQL unreachable: PostgreSQL scenarios skipped.');
-  }
-  console.log('## HTTP: POST /v1/usage (autocannon, 32 connections, api + projector in one process)\n');
-  console.log('| scenario | events/s | p50 ms | p99 ms | non-2xx | read models caught up after | server RSS |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
-  for (const r of http)
-    console.log(
-      `| ${r.scenario} | ${r.eventsPerSecond} | ${r.p50ms} | ${r.p99ms} | ${r.errors} | ${r.catchUpMs} ms | ${r.rss} |`,
-    );
-
   const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-  if (!pg || !(await kafkaReachable(brokers))) {
+  const kafka = pg && (await kafkaReachable(brokers));
+
+  const nodeHttp = await nodeHttpBaseline(CONNECTIONS, SECONDS);
+  const pgInsertTps = pg ? await pgInsertBaseline(CONNECTIONS, SECONDS) : null;
+
+  const common = { connections: CONNECTIONS, seconds: SECONDS, batch: 1 };
+  const embedded = await runHttpScenario({
+    ...common,
+    name: 'embedded PGlite, 1 event/request, 1,000 accounts',
+    env: {},
+    accounts: 1_000,
+  });
+  const onPostgres = async (s: Omit<HttpScenario, 'env'>) => {
+    const db = await freshDatabase('tally_bench_http');
+    try {
+      return await runHttpScenario({ ...s, env: { DATABASE_URL: db.url } });
+    } finally {
+      await db.drop();
+    }
+  };
+  const postgres = pg
+    ? await onPostgres({ ...common, name: 'PostgreSQL, 1 event/request, 1,000 accounts', accounts: 1_000 })
+    : null;
+  const hot = pg ? await onPostgres({ ...common, name: 'PostgreSQL, 1 event/request, 1 hot account', accounts: 1 }) : null;
+  const batch100 = pg
+    ? await onPostgres({ ...common, name: 'PostgreSQL, 100 events/request, 1,000 accounts', accounts: 1_000, batch: 100 })
+    : null;
+  const check = pg
+    ? await onPostgres({
+        ...common,
+        name: 'PostgreSQL, POST /v1/usage/check, 1,000 accounts',
+        accounts: 1_000,
+        path: '/v1/usage/check',
+      })
+    : null;
+  if (!pg) console.log('PostgreSQL unreachable: PostgreSQL scenarios and baselines skipped.');
+
+  console.log(`## HTTP (autocannon, ${CONNECTIONS} connections, ${SECONDS} s, api + projector in one process)\n`);
+  console.log(
+    `baseline: node:http JSON echo ${nodeHttp.rps} requests/s (p99 ${nodeHttp.p99Ms} ms); pgbench single-row inserts, ${CONNECTIONS} clients: ${pgInsertTps ?? '—'} tps\n`,
+  );
+  console.log(
+    '| scenario | events/s | vs node:http | vs pg inserts | p50 ms | p99 ms | non-2xx | read models caught up after | RSS MiB |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of [embedded, postgres, hot, batch100, check].filter((x): x is HttpResult => x !== null)) {
+    console.log(
+      `| ${r.scenario} | ${r.eventsPerSecond} | ${ratio(r.eventsPerSecond, nodeHttp.rps)} | ${ratio(r.eventsPerSecond, pgInsertTps)} | ${r.p50Ms} | ${r.p99Ms} | ${r.errors} | ${r.catchUpMs ?? '—'} ms | ${r.rssMiB} |`,
+    );
+  }
+
+  let pipeline: KafkaResult | null = null;
+  let kafkaConsume: number | null = null;
+  if (kafka) {
+    const db = await freshDatabase('tally_bench_kafka');
+    try {
+      pipeline = await runKafkaScenario(brokers, db.url, PIPELINE.events, PIPELINE.accounts);
+      kafkaConsume = await kafkaConsumeBaseline(brokers, pipeline.usageTopic, pipeline.events);
+    } finally {
+      await db.drop();
+    }
+    const k = pipeline;
+    console.log('\n## Kafka: first produce → last decision on metering.decisions.v1 (start:api + start:projector, PostgreSQL)\n');
+    console.log(
+      '| events | accounts | produced in | first produce → last decision | events/s | vs raw kafkajs consume | read models caught up after | RSS api / projector MiB |',
+    );
+    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
+    console.log(
+      `| ${k.events} | ${k.accounts} | ${k.produceMs} ms | ${k.endToEndMs} ms | ${k.eventsPerSecond} | ${ratio(k.eventsPerSecond, kafkaConsume)} of ${kafkaConsume}/s | ${k.readModelLagMs} ms | ${k.rssMiB.api} / ${k.rssMiB.projector} |`,
+    );
+  } else {
     console.log(`\nKafka at ${brokers} or PostgreSQL unreachable: Kafka scenario skipped (run \`npm run infra:up\`).`);
-    return;
   }
-  const db = await freshDatabase('tally_bench_kafka');
-  try {
-    const k = await runKafkaScenario(brokers, db.url);
-    console.log('\n## Kafka: produce → decision on metering.decisions.v1 (PostgreSQL event store)\n');
-    console.log(
-      '| events | accounts | produced in | first produce → last decision | events/s | read models caught up after | server RSS |',
-    );
-    console.log('|---:|---:|---:|---:|---:|---:|---:|');
-    console.log(
-      `| ${k.events} | ${k.accounts} | ${k.produceMs} ms | ${k.endToEndMs} ms | ${k.eventsPerSecond} | ${k.readModelCatchUpMs} ms | ${k.rss} |`,
-    );
-  } finally {
-    await db.drop();
-  }
+
+  const figures = (r: HttpResult | null) => (r ? { decisionsPerSecond: r.eventsPerSecond, p99Ms: r.p99Ms } : null);
+  const summary = {
+    bench: 'tally',
+    quick: QUICK,
+    pipeline: pipeline && {
+      events: pipeline.events,
+      eventsPerSecond: pipeline.eventsPerSecond,
+      readModelLagMs: pipeline.readModelLagMs,
+    },
+    http: {
+      postgres: figures(postgres),
+      hotAccount: figures(hot),
+      embedded: figures(embedded),
+      batch100: batch100 && { eventsPerSecond: batch100.eventsPerSecond },
+    },
+    checkApi: check && { rps: check.eventsPerSecond, p99Ms: check.p99Ms },
+    baselines: { nodeHttpRps: nodeHttp.rps, pgInsertTps, kafkaConsumeEventsPerSecond: kafkaConsume },
+    rssMiB: { api: pipeline?.rssMiB.api ?? postgres?.rssMiB ?? embedded.rssMiB, projector: pipeline?.rssMiB.projector ?? null },
+  };
+  console.log(`\n${JSON.stringify(summary)}`);
 }
 
 main().catch((error: unknown) => {

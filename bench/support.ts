@@ -66,22 +66,32 @@ export async function freshDatabase(name: string): Promise<{ url: string; drop()
   };
 }
 
-/** A Tally server process (the built `npm start`), as a user runs it. */
+/** A Tally process (the built `npm start`, `start:api` or `start:projector`), as a user runs it. */
 export interface TallyProcess {
   url: string;
-  /** Resident memory of the server, from its own Prometheus metrics. */
+  /** Resident memory of the process, from its own Prometheus metrics. */
   rssBytes(): Promise<number>;
   metric(name: string): Promise<number | null>;
   stop(): Promise<void>;
 }
 
-export async function startTallyProcess(env: Record<string, string>): Promise<TallyProcess> {
+/** `all` is `npm start` (api + projector in one process); `api` and `projector` are full mode's two processes. */
+export type ProcessKind = 'all' | 'api' | 'projector';
+
+const SCRIPTS: Record<ProcessKind, string[]> = {
+  all: ['dist/apps/api/src/main.js'],
+  api: ['dist/apps/api/src/main.js', '--api-only'],
+  projector: ['dist/apps/projector/src/main.js'],
+};
+
+export async function startTallyProcess(env: Record<string, string>, kind: ProcessKind = 'all'): Promise<TallyProcess> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'tally-bench-'));
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], {
+  const [script, ...args] = SCRIPTS[kind];
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, script), ...args], {
     env: {
       PATH: process.env.PATH,
-      PORT: String(port),
+      [kind === 'projector' ? 'PROJECTOR_PORT' : 'PORT']: String(port),
       METERING_DATA_DIR: dataDir,
       METERING_ADMIN_TOKEN: TOKEN,
       LOG_LEVEL: 'warn',
@@ -92,13 +102,13 @@ export async function startTallyProcess(env: Record<string, string>): Promise<Ta
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`tally exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`tally ${kind} exited with ${child.exitCode}`);
     try {
       if ((await fetch(`${url}/readyz`)).status === 200) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error('tally did not become ready');
+    if (Date.now() > deadline) throw new Error(`tally ${kind} did not become ready`);
     await new Promise((r) => setTimeout(r, 200));
   }
   const metric = async (name: string) => {
@@ -109,7 +119,8 @@ export async function startTallyProcess(env: Record<string, string>): Promise<Ta
   return {
     url,
     metric,
-    rssBytes: async () => (await metric('tally_process_resident_memory_bytes')) ?? 0,
+    rssBytes: async () =>
+      (await metric('process_resident_memory_bytes')) ?? (await metric('tally_process_resident_memory_bytes')) ?? 0,
     async stop() {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
@@ -140,4 +151,4 @@ export async function waitUntil(check: () => Promise<boolean>, timeoutMs = 120_0
   return Date.now() - started;
 }
 
-export const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+export const mib = (bytes: number) => Math.round(bytes / 1024 / 1024);
