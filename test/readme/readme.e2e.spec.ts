@@ -1,9 +1,9 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { eventually } from '../infra/infra';
+import { freePort } from '../support/processes';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -13,16 +13,6 @@ function walkthrough(): string {
   const blocks = [...readme.matchAll(/<!-- walkthrough -->\s*```bash\n([\s\S]*?)```/g)].map((m) => m[1]);
   if (blocks.length < 4) throw new Error(`expected the README's walk-through blocks, found ${blocks.length}`);
   return blocks.join('\n');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 describe('the README walk-through, verbatim, against the embedded build', () => {
