@@ -1,4 +1,3 @@
-import { applyDecorators } from '@nestjs/common';
 import { ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { ref, RESPONSE_SCHEMAS } from './schemas';
 
@@ -17,5 +16,5 @@ export function Fails(status: number, description: string): MethodDecorator {
 
 /** A route's stable operation id (what generated clients call it) and summary. */
 export function Operation(operationId: string, summary: string): MethodDecorator {
-  return applyDecorators(ApiOperation({ operationId, summary }));
+  return ApiOperation({ operationId, summary });
 }
