@@ -10,6 +10,7 @@ import {
 } from '@tally/domain';
 import { DEFAULT_QUOTA_TERMS, withDefaultTerms, type CreditTotals, type QuotaTerms } from '@tally/events';
 import type { SqlQueryable } from '@tally/eventstore';
+import { listAccounts, type AccountSummary } from './account-list';
 import type { DecisionDoc, MeterDoc, QuotaDoc, UsageCounts } from './projections';
 
 /** A month of use as GET /v1/accounts/{a}/usage lists it. */
@@ -19,8 +20,8 @@ export interface UsageLine extends UsageCounts {
   subject?: string;
 }
 
-/** An audit-log entry: the decision, and its reversal if any. */
-export type DecisionView = Omit<DecisionDoc, 'seq'>;
+/** An audit-log entry: the decision, its reversal if any, and its `position` in the log (a paging cursor). */
+export type DecisionView = Omit<DecisionDoc, 'seq'> & { position: string };
 
 /** Public view of a meter. */
 export interface MeterView {
@@ -126,11 +127,16 @@ export class ReadModels {
     });
   }
 
-  /** The account's decisions, newest first. */
-  async decisions(account: string, limit: number): Promise<DecisionView[]> {
+  /** Accounts by id, after a cursor: see listAccounts. */
+  accounts(after: string | null, limit: number): Promise<AccountSummary[]> {
+    return listAccounts(this.db, after, limit);
+  }
+
+  /** The account's decisions, newest first; `before` (a position from an earlier page) gives the ones older than it. */
+  async decisions(account: string, limit: number, before: string | null = null): Promise<DecisionView[]> {
     const { rows } = await this.db.query<{ doc: DecisionDoc }>(
-      "select doc from decisions_v1 where account = $1 order by doc->>'seq' desc limit $2",
-      [account, limit],
+      "select doc from decisions_v1 where account = $1 and ($3::text is null or doc->>'seq' < $3) order by doc->>'seq' desc limit $2",
+      [account, limit, before],
     );
     return rows.map(({ doc }) => ({
       id: doc.id,
@@ -148,6 +154,7 @@ export class ReadModels {
       decidedAt: doc.decidedAt,
       reversedAt: doc.reversedAt,
       reversalReason: doc.reversalReason,
+      position: doc.seq,
     }));
   }
 

@@ -55,8 +55,8 @@ export class ReportsController {
 
   @Get('accounts/:account/decisions')
   @Allow('any')
-  @ApiOperation({ summary: 'Audit log of decisions, newest first' })
+  @ApiOperation({ summary: 'Audit log of decisions, newest first; `before=<position>` gives the page after that entry' })
   decisions(@NameParam('account') account: string, @Query() query: DecisionsQueryDto): Promise<DecisionView[]> {
-    return this.queries.execute(new GetDecisionsQuery(account, query.limit ?? 100));
+    return this.queries.execute(new GetDecisionsQuery(account, query.limit ?? 100, query.before ?? null));
   }
 }

@@ -3,6 +3,9 @@ import { Type } from 'class-transformer';
 import { MONTH_PATTERN, NAME_PATTERN, NAME_RULE } from '@tally/events';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
+// Positions are zero-padded numbers (SQL: transaction:position; EventStoreDB: commit:prepare).
+const POSITION_PATTERN = /^\d{20}(:\d{20}){0,3}$/;
+
 const MONTH_RULE = { message: ({ property }: { property: string }) => `${property} must be a month written YYYY-MM` };
 
 /** Query of GET /v1/accounts/{account}/usage. */
@@ -46,4 +49,10 @@ export class DecisionsQueryDto {
   @Min(1)
   @Max(1000)
   limit?: number;
+
+  @ApiPropertyOptional({ description: 'the position of the last entry of the previous page' })
+  @IsOptional()
+  @IsString()
+  @Matches(POSITION_PATTERN, { message: 'before must be the position of a decision from an earlier page' })
+  before?: string;
 }

@@ -1,0 +1,21 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AccountSummary } from '@tally/read-models';
+import { Allow } from '../../auth/roles.decorator';
+import { AccountsQueryDto } from './accounts-query.dto';
+import { ListAccountsQuery } from './list-accounts.query';
+
+@ApiTags('accounts')
+@ApiBearerAuth()
+@Controller('v1/accounts')
+export class AccountsController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get()
+  @Allow('finance')
+  @ApiOperation({ summary: 'Accounts by id; pass the last one as `after` for the next page' })
+  list(@Query() query: AccountsQueryDto): Promise<AccountSummary[]> {
+    return this.queries.execute(new ListAccountsQuery(query.after ?? null, query.limit ?? 100));
+  }
+}
