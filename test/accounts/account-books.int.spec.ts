@@ -11,6 +11,7 @@ const usage = (id: string, quantity: number, now: string, time: string | null = 
   account: 'acme',
   usage: { source: 'svc', id, subject: 'acme', meter: 'geo', quantity, time },
   meter: { meter: 'geo', description: null, creditsPerUnit: 1, defaultQuota: null },
+  reportedBy: 'kafka',
   now,
 });
 

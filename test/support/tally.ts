@@ -39,6 +39,9 @@ export class Client {
   patch<T = any>(path: string, body?: unknown): Promise<Reply<T>> {
     return this.send('PATCH', path, body);
   }
+  delete<T = any>(path: string): Promise<Reply<T>> {
+    return this.send('DELETE', path, undefined);
+  }
 
   /** Sends a body byte for byte (for malformed or oversized input). */
   raw(method: string, path: string, body: string, contentType = 'application/json'): Promise<Reply> {

@@ -140,6 +140,7 @@ describe('closing the books', () => {
         account: ACCOUNT,
         usage: { source: 'geo', id: 'late', subject: 'alice', meter: 'geocoding', quantity: 1, time: null },
         meter: null,
+        reportedBy: 'key-1',
         now: '2026-12-02T00:00:00.000Z',
       })
       .thenNothing();

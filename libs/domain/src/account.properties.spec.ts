@@ -41,6 +41,7 @@ const commandArb: fc.Arbitrary<AccountCommand> = fc.oneof(
         time: new Date(Date.parse(NOW) - lateDays * 86_400_000).toISOString(),
       },
       meter: meters[meter],
+      reportedBy: 'key-1',
       now: NOW,
     })),
   fc

@@ -41,6 +41,7 @@ export function requestUsage(command: RequestUsage, state: Account): AccountEven
     remaining: remainingOf(limit, used),
     overage: 0,
     decidedAt: now,
+    reportedBy: command.reportedBy,
   };
   const reject = (reason: RejectReason): AccountEvent[] => [{ type: 'UsageRejected', data: { ...base, reason } }];
 

@@ -17,41 +17,55 @@ export class UnknownEventTypeError extends Error {
   }
 }
 
-type Upcaster = (data: Record<string, unknown>) => TallyEvent;
+type Upcaster = (data: Record<string, unknown>) => Record<string, unknown>;
 
-const current =
-  <T extends TallyEvent['type']>(type: T): Upcaster =>
-  (data) =>
-    ({ type, data }) as TallyEvent;
+const asIs: Upcaster = (data) => data;
+// Decisions stored before keys were recorded do not know who reported them.
+const withoutReporter: Upcaster = (data) => ({ ...data, reportedBy: null });
 
 /**
- * Stored type name → reader. Names are explicit and versioned, never class names: when a
- * payload changes, add `X.v2` for writing and keep an upcaster from `X.v1` here.
+ * Each type's version written now, and how every version ever written reads. Names are explicit
+ * and versioned, never class names: when a payload changes, write `X.v(n+1)` and keep an
+ * upcaster from every older version here, so old events keep reading.
  */
-const readers: Record<string, Upcaster> = {
-  'AccountOpened.v1': current('AccountOpened'),
-  'PeriodStarted.v1': current('PeriodStarted'),
-  'PeriodOpened.v1': current('PeriodOpened'),
-  'PeriodClosed.v1': current('PeriodClosed'),
-  'QuotaSet.v1': current('QuotaSet'),
-  'CreditsGranted.v1': current('CreditsGranted'),
-  'UsageAccepted.v1': current('UsageAccepted'),
-  'UsageRejected.v1': current('UsageRejected'),
-  'UsageReversed.v1': current('UsageReversed'),
-  'MeterDefined.v1': current('MeterDefined'),
-  'SubjectMapped.v1': current('SubjectMapped'),
-};
+interface Versions {
+  write: string;
+  read: Readonly<Record<string, Upcaster>>;
+}
 
-const WRITE_VERSION = 'v1';
+const VERSIONS = new Map<TallyEvent['type'], Versions>([
+  ['AccountOpened', { write: 'v1', read: { v1: asIs } }],
+  ['PeriodStarted', { write: 'v1', read: { v1: asIs } }],
+  ['PeriodOpened', { write: 'v1', read: { v1: asIs } }],
+  ['PeriodClosed', { write: 'v1', read: { v1: asIs } }],
+  ['QuotaSet', { write: 'v1', read: { v1: asIs } }],
+  ['CreditsGranted', { write: 'v1', read: { v1: asIs } }],
+  ['UsageAccepted', { write: 'v2', read: { v1: withoutReporter, v2: asIs } }],
+  ['UsageRejected', { write: 'v2', read: { v1: withoutReporter, v2: asIs } }],
+  ['UsageReversed', { write: 'v1', read: { v1: asIs } }],
+  ['MeterDefined', { write: 'v1', read: { v1: asIs } }],
+  ['SubjectMapped', { write: 'v1', read: { v1: asIs } }],
+]);
 
-/** Maps an event to its stored form. */
+// Stored type → reader; a Map, so a stored name such as "constructor.v1" is unknown, not Object.
+const READERS = new Map<string, (data: Record<string, unknown>) => TallyEvent>(
+  [...VERSIONS].flatMap(([type, { read }]) =>
+    Object.entries(read).map(([version, upcast]) => [
+      `${type}.${version}`,
+      (data: Record<string, unknown>) => ({ type, data: upcast(data) }) as TallyEvent,
+    ]),
+  ),
+);
+
+/** Maps an event to its stored form, under its type's current version. */
 export function serialize(event: TallyEvent): StoredEvent {
-  return { type: `${event.type}.${WRITE_VERSION}`, data: event.data as unknown as Record<string, unknown> };
+  const version = VERSIONS.get(event.type)?.write ?? 'v1';
+  return { type: `${event.type}.${version}`, data: event.data as unknown as Record<string, unknown> };
 }
 
 /** Maps any stored version of an event to the current in-memory shape. */
 export function deserialize(stored: StoredEvent): TallyEvent {
-  const read = readers[stored.type];
+  const read = READERS.get(stored.type);
   if (!read) throw new UnknownEventTypeError(stored.type);
   return read(stored.data);
 }

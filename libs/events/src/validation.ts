@@ -1,5 +1,5 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
-import { validateSync, type ValidationError } from 'class-validator';
+import { ValidateBy, validateSync, type ValidationError, type ValidationOptions } from 'class-validator';
 
 /** One problem with one input field; `field` is a dotted path such as `data.quantity`. */
 export interface FieldError {
@@ -40,4 +40,39 @@ export function validateAs<T extends object>(cls: ClassConstructor<T>, input: un
   const value = plainToInstance(cls, input);
   const errors = flattenValidationErrors(validateSync(value, VALIDATION_OPTIONS), field);
   return errors.length ? { ok: false, errors } : { ok: true, value };
+}
+
+// Control characters (NUL included) and lone surrogates: PostgreSQL refuses the first in text and
+// jsonb and the second in jsonb, and neither belongs in a name or a reason a person reads.
+const FORBIDDEN_TEXT = /[\p{Cc}\p{Cs}]/u;
+
+/** The rule every name and free-text field follows (DESIGN §2 Names), as messages say it. */
+export const TEXT_RULE = 'must be text without control characters and with valid Unicode';
+
+/** Whether `value` is a string that follows {@link TEXT_RULE}, `min` to `max` characters long. */
+export function isText(value: unknown, min: number, max: number): value is string {
+  return typeof value === 'string' && value.length >= min && value.length <= max && !FORBIDDEN_TEXT.test(value);
+}
+
+/**
+ * `@IsText(min, max)`: a string of `min` to `max` UTF-16 units without control characters and
+ * with valid Unicode. Used for every id, source, name, description and reason, over HTTP and Kafka.
+ */
+export function IsText(min: number, max: number, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isText',
+      constraints: [min, max],
+      validator: {
+        validate: (value) => isText(value, min, max),
+        defaultMessage: (args) => {
+          const value = args?.value;
+          if (typeof value !== 'string') return `${args?.property} must be a string`;
+          if (value.length < min || value.length > max) return `${args?.property} must be ${min} to ${max} characters long`;
+          return `${args?.property} ${TEXT_RULE}`;
+        },
+      },
+    },
+    options,
+  );
 }

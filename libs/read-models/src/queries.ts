@@ -152,6 +152,7 @@ export class ReadModels {
       limit: doc.limit,
       remaining: doc.remaining,
       decidedAt: doc.decidedAt,
+      reportedBy: doc.reportedBy ?? null,
       reversedAt: doc.reversedAt,
       reversalReason: doc.reversalReason,
       position: doc.seq,

@@ -3,7 +3,9 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { parseUsageMessage, type DecisionMessage, type FieldError, type UsageRequest } from '@tally/events';
 import type { Response } from 'express';
+import type { ApiKey } from '../auth/api-keys';
 import { Allow } from '../auth/roles.decorator';
+import { assertSourcesAllowed, CurrentKey } from '../auth/source-binding';
 import { validationProblem } from '../http/problem';
 import { CheckUsageQuery, type UsageCheck } from './check-usage/check-usage.query';
 import { RequestUsageCommand } from './request-usage/request-usage.command';
@@ -28,14 +30,22 @@ export class UsageController {
   @ApiBody({ type: UsageEventDoc })
   async record(
     @Body() body: unknown,
+    @CurrentKey() key: ApiKey,
     @Res({ passthrough: true }) response: Response,
   ): Promise<DecisionMessage | { results: DecisionMessage[] }> {
     if (Array.isArray(body)) {
-      const results = await this.commands.execute(new RequestUsageCommand(parseBatch(body), 'http'));
+      const requests = parseBatch(body);
+      assertSourcesAllowed(
+        key,
+        requests.map((r) => r.source),
+      );
+      const results = await this.commands.execute(new RequestUsageCommand(requests, 'http', key.id));
       response.status(200);
       return { results };
     }
-    const [decision] = await this.commands.execute(new RequestUsageCommand([parseOne(body)], 'http'));
+    const request = parseOne(body);
+    assertSourcesAllowed(key, [request.source]);
+    const [decision] = await this.commands.execute(new RequestUsageCommand([request], 'http', key.id));
     response.status(decision.decision === 'accepted' ? 200 : 402);
     return decision;
   }
@@ -45,14 +55,17 @@ export class UsageController {
   @Allow('producer')
   @ApiOperation({ summary: 'Dry run: would this usage be accepted now? Changes nothing' })
   @ApiBody({ type: UsageEventDoc })
-  check(@Body() body: unknown): Promise<UsageCheck> {
-    return this.queries.execute(new CheckUsageQuery(parseOne(body)));
+  check(@Body() body: unknown, @CurrentKey() key: ApiKey): Promise<UsageCheck> {
+    const request = parseOne(body);
+    assertSourcesAllowed(key, [request.source]);
+    return this.queries.execute(new CheckUsageQuery(request));
   }
 
   @Post('reversals')
   @HttpCode(200)
   @ApiOperation({ summary: 'Reverse an accepted usage by source + id (a second reversal is a no-op)' })
-  reverse(@Body() body: ReversalDto): Promise<ReversalView> {
+  reverse(@Body() body: ReversalDto, @CurrentKey() key: ApiKey): Promise<ReversalView> {
+    assertSourcesAllowed(key, [body.source]);
     return this.commands.execute(new ReverseUsageCommand(body.source, body.id, body.reason ?? null));
   }
 }
