@@ -7,7 +7,7 @@ export default tseslint.config(
   { ignores: ['**/dist', '**/node_modules', '**/.data', '**/.infra', '**/coverage', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -28,6 +28,8 @@ export default tseslint.config(
             { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:events', 'type:eventstore', 'type:read-models'] },
             { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:events'], bannedExternalImports: ['@nestjs/*', 'pg', '@eventstore/*', '@electric-sql/*'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:events', 'type:domain', 'type:eventstore', 'type:read-models', 'type:runtime', 'type:client'] },
+            // The console is browser code: it talks to the api over HTTP only and imports no lib.
+            { sourceTag: 'type:console', onlyDependOnLibsWithTags: [], bannedExternalImports: ['@nestjs/*', 'pg', 'kafkajs', '@eventstore/*', '@electric-sql/*', 'node:*'] },
             { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:events', 'type:domain', 'type:eventstore', 'type:read-models', 'type:runtime', 'type:client', 'type:app'] },
           ],
         },

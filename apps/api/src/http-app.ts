@@ -5,14 +5,20 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
+import { builtConsoleDir, serveConsole } from './console/console-static';
 import { sendProblem } from './http/problem-details.filter';
 import type { Runtime } from './runtime/runtime';
 
 /** Bodies larger than this get 413 (DESIGN §5). */
 export const BODY_LIMIT = '1mb';
 
+/** Options of the HTTP application; tests point `consoleDir` at a console they built. */
+export interface HttpAppOptions {
+  consoleDir?: string | null;
+}
+
 /** Builds the HTTP application over a runtime; the caller listens and closes. */
-export async function createHttpApp(runtime: Runtime): Promise<INestApplication> {
+export async function createHttpApp(runtime: Runtime, options: HttpAppOptions = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRuntime(runtime), {
     bodyParser: false,
     bufferLogs: true,
@@ -28,6 +34,7 @@ export async function createHttpApp(runtime: Runtime): Promise<INestApplication>
     error ? sendProblem(res, error, bodyErrors) : next(),
   );
   app.disable('x-powered-by');
+  serveConsole(app, options.consoleDir === undefined ? builtConsoleDir() : options.consoleDir);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
