@@ -104,6 +104,8 @@ export async function startTally(
     logs?: string[];
     /** Consume and publish on Kafka, with topics prefixed so that suites never share them. */
     kafka?: { topicPrefix: string; groupId?: string };
+    /** The built console to serve at /console (default: dist/console, if built). */
+    consoleDir?: string;
   } = {},
 ): Promise<RunningTally> {
   let dropDatabase: (() => Promise<void>) | null = null;
@@ -141,7 +143,7 @@ export async function startTally(
   let app: INestApplication;
   let consumer: Awaited<ReturnType<typeof startKafkaIntake>>;
   try {
-    app = await createHttpApp(runtime);
+    app = await createHttpApp(runtime, options.consoleDir ? { consoleDir: options.consoleDir } : {});
     await app.listen(0, '127.0.0.1');
     consumer = await startKafkaIntake(app, runtime);
   } catch (error) {
