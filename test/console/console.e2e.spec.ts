@@ -200,8 +200,8 @@ describeIf(infra.chromium, 'the admin console in Chromium', () => {
     });
 
     it('shows a finance key the read pages and billing, and no way to change anything', async () => {
-      const finance = (await tally.admin.post('/v1/api-keys', { name: 'books', role: 'finance' })).body.token;
-      const page = await signIn(browser.context, tally.url, finance);
+      const created = (await tally.admin.post('/v1/api-keys', { name: 'books', role: 'finance' })).body;
+      const page = await signIn(browser.context, tally.url, created.token);
       await page.getByText('Signed in as').waitFor();
       expect(await page.getByRole('navigation').getByRole('link').allInnerTexts()).toEqual(['Accounts', 'Meters', 'Billing']);
       await page.goto(`${tally.url}/console/#/accounts/acme`);
@@ -211,6 +211,12 @@ describeIf(infra.chromium, 'the admin console in Chromium', () => {
       }
       await page.goto(`${tally.url}/console/#/billing`);
       await eventually(async () => expect(await page.locator('[data-total="USD"]').innerText()).toBe('3.00 USD'));
+
+      // Revoked while signed in: the next call is refused and the tab signs out, forgetting the key.
+      expect((await tally.admin.delete(`/v1/api-keys/${created.id}`)).status).toBe(204);
+      await page.getByRole('link', { name: 'Meters' }).click();
+      await page.getByRole('alert').filter({ hasText: 'no longer accepts the key' }).waitFor();
+      expect(await page.evaluate("sessionStorage.getItem('tally.console.token')")).toBeNull();
       await page.close();
     });
   });

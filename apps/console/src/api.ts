@@ -99,6 +99,9 @@ export interface ApiKey {
 
 const TOKEN_KEY = 'tally.console.token';
 
+/** Dispatched on window when the API refuses the session's key. */
+export const SIGNED_OUT = 'tally-console-signed-out';
+
 /** The signed-in key lives in session storage: it goes when the tab closes. */
 export const session = {
   token: (): string | null => sessionStorage.getItem(TOKEN_KEY),
@@ -129,6 +132,11 @@ export async function call<T>(
     throw new ApiError(0, `the API did not answer (${(error as Error).message})`);
   }
   const text = await response.text();
+  // The session's key stopped working (revoked, or the server's data was reset): sign out.
+  if (response.status === 401 && token !== null && token === session.token()) {
+    session.forget();
+    dispatchEvent(new Event(SIGNED_OUT));
+  }
   if (!response.ok) {
     let problem: { detail?: string; title?: string; errors?: ApiError['errors'] } = {};
     try {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { session, type Role } from './api';
+import { session, SIGNED_OUT, type Role } from './api';
 import { AccountPage } from './pages/account';
 import { AccountsPage } from './pages/accounts';
 import { ApiKeysPage } from './pages/api-keys';
@@ -16,17 +16,25 @@ export function App() {
   const [role, setRole] = useState<Role | null>(() =>
     session.token() ? (sessionStorage.getItem(ROLE_KEY) as Role | null) : null,
   );
+  const [expired, setExpired] = useState(false);
   const route = useRoute();
   useEffect(() => {
     // A reload keeps the key (session storage) but re-learns its role from the API.
     const token = session.token();
     if (token && !role) detectRole(token).then(setRole, () => signOut());
+    const onSignedOut = () => {
+      signOut();
+      setExpired(true);
+    };
+    addEventListener(SIGNED_OUT, onSignedOut);
+    return () => removeEventListener(SIGNED_OUT, onSignedOut);
   }, []);
 
   const signIn = (token: string, detected: Role) => {
     session.keep(token);
     sessionStorage.setItem(ROLE_KEY, detected);
     setRole(detected);
+    setExpired(false);
     if (!location.hash) location.hash = href('accounts');
   };
   const signOut = () => {
@@ -35,7 +43,7 @@ export function App() {
     setRole(null);
   };
 
-  if (!role || role === 'producer') return <SignIn onSignIn={signIn} />;
+  if (!role || role === 'producer') return <SignIn onSignIn={signIn} expired={expired} />;
   const admin = role === 'admin';
   const [page = 'accounts', ...rest] = route;
   const nav: Array<[string, string]> = [

@@ -4,7 +4,7 @@ import { ErrorNote } from '../components/feedback';
 import { detectRole } from '../role';
 
 /** Sign-in with an API key; a producer key is told it cannot use the console, and is not kept. */
-export function SignIn({ onSignIn }: { onSignIn: (token: string, role: Role) => void }) {
+export function SignIn({ onSignIn, expired }: { onSignIn: (token: string, role: Role) => void; expired: boolean }) {
   const [token, setToken] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const [producer, setProducer] = useState(false);
@@ -37,6 +37,11 @@ export function SignIn({ onSignIn }: { onSignIn: (token: string, role: Role) => 
         Sign in with an admin or finance API key. It stays in this tab only (session storage) and is sent to this server's API
         alone.
       </p>
+      {expired && (
+        <p class="error" role="alert">
+          The API no longer accepts the key this tab was signed in with (revoked?). Sign in again.
+        </p>
+      )}
       <form onSubmit={submit}>
         <label for="token">API key</label>
         <input

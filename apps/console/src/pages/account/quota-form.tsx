@@ -6,7 +6,7 @@ interface Props {
   account: string;
   /** The quota being edited, or null for a new one. */
   quota: QuotaStatus | null;
-  onSaved: () => void;
+  onSaved: (meter: string) => void;
   onCancel: () => void;
 }
 
@@ -38,7 +38,7 @@ export function QuotaForm({ account, quota, onSaved, onCancel }: Props) {
         includedUnits: Number(f.includedUnits),
         currency: f.currency.trim(),
       });
-      onSaved();
+      onSaved(f.meter.trim());
     } catch (failure) {
       setError(failure as ApiError);
     }

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { call, seg, type QuotaStatus } from '../../api';
-import { ErrorNote, Section } from '../../components/feedback';
+import { ErrorNote, Notice, Section } from '../../components/feedback';
 import { UsageBar } from '../../components/usage-bar';
 import { useApi } from '../../components/use-api';
 import { units } from '../../format';
@@ -17,6 +17,8 @@ interface Props {
 export function QuotasSection({ account, admin, version, onChange }: Props) {
   const quotas = useApi(() => call<QuotaStatus[]>('GET', `/v1/accounts/${seg(account)}/quotas`), [account, version]);
   const [editing, setEditing] = useState<QuotaStatus | null>(null);
+  // Each save remounts the form, so the next quota starts from the defaults again.
+  const [saved, setSaved] = useState<string | null>(null);
   return (
     <Section title="Quotas">
       <ErrorNote error={quotas.error} />
@@ -41,13 +43,15 @@ export function QuotasSection({ account, admin, version, onChange }: Props) {
           </li>
         ))}
       </ul>
+      {saved && <Notice>Quota for {saved} saved. Its bar shows once the read models catch up (Refresh).</Notice>}
       {admin && (
         <QuotaForm
-          key={editing?.meter ?? 'new'}
+          key={`${editing?.meter ?? 'new'}|${saved}`}
           account={account}
           quota={editing}
-          onSaved={() => {
+          onSaved={(meter) => {
             setEditing(null);
+            setSaved(meter);
             onChange();
           }}
           onCancel={() => setEditing(null)}
