@@ -19,6 +19,8 @@ describeIf(infra.chromium, 'the admin console in Chromium', () => {
     let browser: Awaited<ReturnType<typeof launchChromium>>;
     let admin: Page;
     let producer: Client;
+    const origins = new Set<string>();
+    const problems: string[] = [];
     // One set of pictures is enough: the embedded run takes them.
     const shot = (page: Page, name: string) =>
       backend === 'pglite' ? page.screenshot({ path: join(screenshotDir(), `${name}.png`), fullPage: true }) : null;
@@ -43,6 +45,12 @@ describeIf(infra.chromium, 'the admin console in Chromium', () => {
     beforeAll(async () => {
       tally = await startTally(backend, { consoleDir: built.dir });
       browser = await launchChromium();
+      browser.context.on('request', (request) => origins.add(new URL(request.url()).origin));
+      browser.context.on('console', (message) => {
+        // Chromium logs every refused fetch; the role probes and revoked keys make some on purpose.
+        const expected = /^Failed to load resource: the server responded with a status of (401|403|404)/;
+        if (message.type() === 'error' && !expected.test(message.text())) problems.push(message.text());
+      });
       await tally.admin.put('/v1/meters/geocoding', { description: 'Forward geocoding' });
       await tally.admin.put('/v1/meters/ocr', { description: 'OCR pages', creditsPerUnit: 2, defaultQuota: { limit: 500 } });
       producer = tally.admin.as((await tally.admin.post('/v1/api-keys', { name: 'geocoder', role: 'producer' })).body.token);
@@ -71,6 +79,11 @@ describeIf(infra.chromium, 'the admin console in Chromium', () => {
       await admin.getByText('Signed in as').waitFor();
       expect(await admin.locator('.who').innerText()).toContain('admin');
       expect(await admin.evaluate("sessionStorage.getItem('tally.console.token')")).toBe(ADMIN_TOKEN);
+      // Keyboard: the first Tab reaches "Skip to content", which moves focus to the page, not the route.
+      await admin.keyboard.press('Tab');
+      expect(await admin.evaluate('document.activeElement.textContent')).toBe('Skip to content');
+      await admin.keyboard.press('Enter');
+      expect(await admin.evaluate('[document.activeElement.id, location.hash]')).toEqual(['main', '#/accounts']);
       await openAccount();
 
       await admin.getByLabel('Meter', { exact: true }).fill('geocoding');
@@ -157,6 +170,18 @@ describeIf(infra.chromium, 'the admin console in Chromium', () => {
       });
       expect(await acme.innerText()).toContain('250');
       await shot(admin, 'accounts');
+
+      // 20 a page: with 20 more accounts, the page after the first holds the last two.
+      for (let i = 1; i <= 20; i++)
+        await tally.admin.post(`/v1/accounts/zz-${String(i).padStart(2, '0')}/credits`, { amount: i });
+      const names = admin.locator('table.accounts tbody th');
+      await refreshUntil(async () => expect(await names.count()).toBe(20));
+      expect((await names.allInnerTexts()).slice(0, 3)).toEqual(['acme', 'globex', 'zz-01']);
+      await admin.getByRole('button', { name: 'Next page' }).click();
+      await eventually(async () => expect(await names.allInnerTexts()).toEqual(['zz-19', 'zz-20']));
+      expect(await admin.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
+      await admin.getByRole('button', { name: 'Previous page' }).click();
+      await eventually(async () => expect(await names.count()).toBe(20));
     });
 
     it('shows billing totals and downloads the very CSV the API serves', async () => {
@@ -218,6 +243,11 @@ describeIf(infra.chromium, 'the admin console in Chromium', () => {
       await page.getByRole('alert').filter({ hasText: 'no longer accepts the key' }).waitFor();
       expect(await page.evaluate("sessionStorage.getItem('tally.console.token')")).toBeNull();
       await page.close();
+    });
+
+    it('loads nothing from another origin and breaks no content-security rule', () => {
+      expect([...origins]).toEqual([tally.url]);
+      expect(problems).toEqual([]);
     });
   });
 });

@@ -104,8 +104,8 @@ export async function startTally(
     logs?: string[];
     /** Consume and publish on Kafka, with topics prefixed so that suites never share them. */
     kafka?: { topicPrefix: string; groupId?: string };
-    /** The built console to serve at /console (default: dist/console, if built). */
-    consoleDir?: string;
+    /** The built console to serve at /console (default: dist/console, if built; null: none). */
+    consoleDir?: string | null;
   } = {},
 ): Promise<RunningTally> {
   let dropDatabase: (() => Promise<void>) | null = null;
@@ -143,7 +143,7 @@ export async function startTally(
   let app: INestApplication;
   let consumer: Awaited<ReturnType<typeof startKafkaIntake>>;
   try {
-    app = await createHttpApp(runtime, options.consoleDir ? { consoleDir: options.consoleDir } : {});
+    app = await createHttpApp(runtime, options.consoleDir === undefined ? {} : { consoleDir: options.consoleDir });
     await app.listen(0, '127.0.0.1');
     consumer = await startKafkaIntake(app, runtime);
   } catch (error) {

@@ -10,6 +10,7 @@ import { detectRole } from './role';
 import { href, useRoute } from './router';
 
 const ROLE_KEY = 'tally.console.role';
+const TITLES: Record<string, string> = { accounts: 'Accounts', meters: 'Meters', billing: 'Billing', 'api-keys': 'API keys' };
 
 /** The shell: sign-in until a key is known, then navigation and the page of the route. */
 export function App() {
@@ -46,25 +47,29 @@ export function App() {
   if (!role || role === 'producer') return <SignIn onSignIn={signIn} expired={expired} />;
   const admin = role === 'admin';
   const [page = 'accounts', ...rest] = route;
-  const nav: Array<[string, string]> = [
-    ['accounts', 'Accounts'],
-    ['meters', 'Meters'],
-    ['billing', 'Billing'],
-    ...(admin ? [['api-keys', 'API keys'] as [string, string]] : []),
-  ];
+  document.title = `${rest[0] ?? TITLES[page] ?? page} · Tally console`;
+  const nav = ['accounts', 'meters', 'billing', ...(admin ? ['api-keys'] : [])];
   return (
     <>
-      <a class="skip" href="#main">
+      {/* Not a hash link: the hash is the route here. */}
+      <a
+        class="skip"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
         Skip to content
       </a>
       <header class="top">
         <span class="brand">Tally</span>
         <nav aria-label="Console">
           <ul>
-            {nav.map(([to, label]) => (
+            {nav.map((to) => (
               <li key={to}>
                 <a href={href(to)} aria-current={page === to ? 'page' : undefined}>
-                  {label}
+                  {TITLES[to]}
                 </a>
               </li>
             ))}

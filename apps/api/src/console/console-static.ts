@@ -11,7 +11,7 @@ export const CONSOLE_PATH = '/console';
 
 // The page talks to this origin's API only; nothing is loaded from anywhere else.
 const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+  "default-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /**
  * The folder `npm run build` writes the console to: dist/console, found from the compiled api
