@@ -6,6 +6,7 @@ import type { DecisionView, UsageLine } from '@tally/read-models';
 import { stringify } from 'csv-stringify/sync';
 import type { Response } from 'express';
 import { Allow } from '../auth/roles.decorator';
+import { PAGE_LIMIT } from '../http/page-limit';
 import { NameParam } from '../http/params';
 import { validationProblem } from '../http/problem';
 import { BillingQueryDto, DecisionsQueryDto, UsageQueryDto } from './reports.dto';
@@ -57,6 +58,6 @@ export class ReportsController {
   @Allow('any')
   @ApiOperation({ summary: 'Audit log of decisions, newest first; `before=<position>` gives the page after that entry' })
   decisions(@NameParam('account') account: string, @Query() query: DecisionsQueryDto): Promise<DecisionView[]> {
-    return this.queries.execute(new GetDecisionsQuery(account, query.limit ?? 100, query.before ?? null));
+    return this.queries.execute(new GetDecisionsQuery(account, query.limit ?? PAGE_LIMIT.default, query.before ?? null));
   }
 }

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { NAME_PATTERN, NAME_RULE } from '@tally/events';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsOptional, IsString, Matches } from 'class-validator';
+import { PageLimit } from '../../http/page-limit';
 
 /** Query of GET /v1/accounts: a cursor (the last account of the previous page) and a page size. */
 export class AccountsQueryDto {
@@ -11,11 +11,6 @@ export class AccountsQueryDto {
   @Matches(NAME_PATTERN, { message: `after ${NAME_RULE}` })
   after?: string;
 
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be an integer' })
-  @Min(1)
-  @Max(1000)
+  @PageLimit()
   limit?: number;
 }

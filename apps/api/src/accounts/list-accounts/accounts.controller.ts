@@ -3,6 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AccountSummary } from '@tally/read-models';
 import { Allow } from '../../auth/roles.decorator';
+import { PAGE_LIMIT } from '../../http/page-limit';
 import { AccountsQueryDto } from './accounts-query.dto';
 import { ListAccountsQuery } from './list-accounts.query';
 
@@ -16,6 +17,6 @@ export class AccountsController {
   @Allow('finance')
   @ApiOperation({ summary: 'Accounts by id; pass the last one as `after` for the next page' })
   list(@Query() query: AccountsQueryDto): Promise<AccountSummary[]> {
-    return this.queries.execute(new ListAccountsQuery(query.after ?? null, query.limit ?? 100));
+    return this.queries.execute(new ListAccountsQuery(query.after ?? null, query.limit ?? PAGE_LIMIT.default));
   }
 }
