@@ -9,14 +9,13 @@ import {
   IsOptional,
   IsRFC3339,
   IsString,
-  Length,
   Matches,
   Max,
   Min,
   ValidateNested,
 } from 'class-validator';
 import { NAME_PATTERN, NAME_RULE } from './streams';
-import { validateAs, type Validated } from './validation';
+import { IsText, validateAs, type Validated } from './validation';
 
 /** Input topic: usage requests as CloudEvents 1.0 structured JSON, keyed by subject. */
 export const USAGE_TOPIC = 'metering.usage.v1';
@@ -45,12 +44,10 @@ export class UsageCloudEvent {
   @Equals('1.0', { message: 'specversion must be "1.0"' })
   specversion!: string;
 
-  @IsString()
-  @Length(1, 256)
+  @IsText(1, 256)
   id!: string;
 
-  @IsString()
-  @Length(1, 256)
+  @IsText(1, 256)
   source!: string;
 
   @Equals(USAGE_TOPIC, { message: `type must be "${USAGE_TOPIC}"` })

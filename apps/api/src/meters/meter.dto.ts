@@ -1,14 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsObject, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { IsText } from '@tally/events';
+import { IsInt, IsObject, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { SetQuotaDto } from '../quotas/quota.dto';
 
 /** Body of PUT /v1/meters/{meter}. */
 export class DefineMeterDto {
   @ApiPropertyOptional({ example: 'Forward geocoding lookups' })
   @IsOptional()
-  @IsString()
-  @Length(0, 500)
+  @IsText(0, 500)
   description?: string | null;
 
   @ApiPropertyOptional({ example: 2, nullable: true, description: 'credits one unit costs' })
