@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { ConcurrencyRetriesExhaustedError } from '@tally/eventstore';
+import { ConcurrencyRetriesExhaustedError, EventRejectedError } from '@tally/eventstore';
 import { DomainError, type DomainErrorCode } from '@tally/domain';
 import type { Response } from 'express';
 import { Problem, type ProblemDocument } from './problem';
@@ -46,6 +46,14 @@ export function toProblem(error: unknown): ProblemDocument {
   }
   if (error instanceof ConcurrencyRetriesExhaustedError) {
     return new Problem(503, 'CONTENTION', 'Too much contention', 'the account is too busy right now; retry').toDocument();
+  }
+  if (error instanceof EventRejectedError) {
+    return new Problem(
+      422,
+      'UNSTORABLE_INPUT',
+      'Unstorable input',
+      'the event store refused the data of this request',
+    ).toDocument();
   }
   const parser = error as BodyParserError;
   if (parser?.type === 'entity.too.large') {
