@@ -7,7 +7,6 @@ import {
   IsNotEmptyObject,
   IsObject,
   IsOptional,
-  IsRFC3339,
   IsString,
   Matches,
   Max,
@@ -15,7 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { NAME_PATTERN, NAME_RULE } from './streams';
-import { IsText, validateAs, type Validated } from './validation';
+import { IsText, IsTimestamp, validateAs, type Validated } from './validation';
 
 /** Input topic: usage requests as CloudEvents 1.0 structured JSON, keyed by subject. */
 export const USAGE_TOPIC = 'metering.usage.v1';
@@ -58,7 +57,7 @@ export class UsageCloudEvent {
   subject!: string;
 
   @IsOptional()
-  @IsRFC3339({ message: 'time must be an RFC 3339 timestamp' })
+  @IsTimestamp()
   time?: string;
 
   @IsOptional()

@@ -11,10 +11,10 @@ export class DefineMeterDto {
   @IsText(0, 500)
   description?: string | null;
 
-  @ApiPropertyOptional({ example: 2, nullable: true, description: 'credits one unit costs' })
+  @ApiPropertyOptional({ example: 2, minimum: 1, nullable: true, description: 'credits one unit costs' })
   @IsOptional()
   @IsInt()
-  @Min(0)
+  @Min(1, { message: 'creditsPerUnit must be at least 1 (leave it out, or null, for a meter not paid with credits)' })
   @Max(1_000_000)
   creditsPerUnit?: number | null;
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { MONTH_PATTERN, NAME_PATTERN, NAME_RULE } from '@tally/events';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
@@ -41,8 +41,9 @@ export class BillingQueryDto {
 export class DecisionsQueryDto {
   @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be an integer' })
+  // Digits only: Number() would also read "1e3", "0x10", " 7" and "".
+  @Transform(({ value }) => (typeof value === 'string' && /^[0-9]{1,9}$/.test(value) ? Number(value) : value))
+  @IsInt({ message: 'limit must be an integer written in digits' })
   @Min(1)
   @Max(1000)
   limit?: number;
