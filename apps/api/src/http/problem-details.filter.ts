@@ -12,14 +12,6 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   BOOKS_CLOSED: HttpStatus.CONFLICT,
 };
 
-// Errors body-parser raises before any handler runs.
-interface BodyParserError {
-  type?: string;
-  status?: number;
-  expose?: boolean;
-  limit?: number;
-}
-
 /** The one place errors become responses: application/problem+json, never a stack or a secret. */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -54,16 +46,6 @@ export function toProblem(error: unknown): ProblemDocument {
       'Unstorable input',
       'the event store refused the data of this request',
     ).toDocument();
-  }
-  const parser = error as BodyParserError;
-  if (parser?.type === 'entity.too.large') {
-    return new Problem(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', 'the body is larger than 1 MiB').toDocument();
-  }
-  if (parser?.type === 'entity.parse.failed') {
-    return new Problem(400, 'MALFORMED_JSON', 'Malformed JSON', 'the body is not valid JSON').toDocument();
-  }
-  if (parser?.type && parser.expose && parser.status && parser.status < 500) {
-    return new Problem(parser.status, 'BAD_BODY', 'Unreadable body', parser.type).toDocument();
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
