@@ -48,13 +48,11 @@ export class Client {
     return this.send(method, path, body, { 'content-type': contentType }, true);
   }
 
-  private async send(
-    method: string,
-    path: string,
-    body: unknown,
-    headers: Record<string, string> = {},
-    raw = false,
-  ): Promise<Reply> {
+  /** Sends bytes as they are, with exactly the headers given (besides the token). */
+  send(method: string, path: string, body: Uint8Array, headers: Record<string, string>): Promise<Reply>;
+  send(method: string, path: string, body: unknown, headers?: Record<string, string>, raw?: boolean): Promise<Reply>;
+  async send(method: string, path: string, body: unknown, headers: Record<string, string> = {}, raw = false): Promise<Reply> {
+    if (body instanceof Uint8Array) raw = true;
     const response = await fetch(`${this.url}${path}`, {
       method,
       headers: {
@@ -62,7 +60,7 @@ export class Client {
         ...(body !== undefined && !raw ? { 'content-type': 'application/json' } : {}),
         ...headers,
       },
-      body: body === undefined ? undefined : raw ? (body as string) : JSON.stringify(body),
+      body: body === undefined ? undefined : raw ? (body as string | Uint8Array) : JSON.stringify(body),
     });
     const text = await response.text();
     let parsed: unknown = text;

@@ -1,6 +1,6 @@
 import { withDefaultTerms } from '@tally/events';
 import { closeBooks } from './books';
-import { fold } from './account-state';
+import { fold, usageOf } from './account-state';
 import { given } from './testing/given';
 import { ACCOUNT, NOW, creditsGranted, grantCredits, opened, quotaSet, reverseUsage, usageAccepted } from './testing/fixtures';
 
@@ -96,7 +96,7 @@ describe('reversals', () => {
         },
       },
     ]);
-    expect(state.usage['geocoding']['2026-11']).toBe(0);
+    expect(usageOf(state, 'geocoding', '2026-11')).toBe(0);
   });
 });
 

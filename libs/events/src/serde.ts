@@ -1,5 +1,6 @@
 import type { AccountEvent, AccountRootEvent } from './account-events';
 import type { MeterEvent, SubjectEvent } from './catalog-events';
+import { completeTerms } from './quota-terms';
 
 /** Every event Tally stores, in its current in-memory shape. */
 export type TallyEvent = AccountEvent | AccountRootEvent | MeterEvent | SubjectEvent;
@@ -23,6 +24,20 @@ const asIs: Upcaster = (data) => data;
 // Decisions stored before keys were recorded do not know who reported them.
 const withoutReporter: Upcaster = (data) => ({ ...data, reportedBy: null });
 
+// Releases before terms were checked for null stored quotas with null fields; complete them.
+const quotaSetTerms: Upcaster = (data) => ({ ...data, quota: completeTerms(data.quota) });
+const carriedTerms: Upcaster = (data) => {
+  const carried = data.carried as { quotas: Record<string, unknown> };
+  const quotas = Object.fromEntries(Object.entries(carried.quotas).map(([meter, terms]) => [meter, completeTerms(terms)]));
+  return { ...data, carried: { ...carried, quotas } };
+};
+// ...and meters with creditsPerUnit 0, which made the meter free for every account: now "no price".
+const meterTerms: Upcaster = (data) => ({
+  ...data,
+  creditsPerUnit: typeof data.creditsPerUnit === 'number' && data.creditsPerUnit >= 1 ? data.creditsPerUnit : null,
+  defaultQuota: data.defaultQuota === null || data.defaultQuota === undefined ? null : completeTerms(data.defaultQuota),
+});
+
 /**
  * Each type's version written now, and how every version ever written reads. Names are explicit
  * and versioned, never class names: when a payload changes, write `X.v(n+1)` and keep an
@@ -36,14 +51,14 @@ interface Versions {
 const VERSIONS = new Map<TallyEvent['type'], Versions>([
   ['AccountOpened', { write: 'v1', read: { v1: asIs } }],
   ['PeriodStarted', { write: 'v1', read: { v1: asIs } }],
-  ['PeriodOpened', { write: 'v1', read: { v1: asIs } }],
+  ['PeriodOpened', { write: 'v1', read: { v1: carriedTerms } }],
   ['PeriodClosed', { write: 'v1', read: { v1: asIs } }],
-  ['QuotaSet', { write: 'v1', read: { v1: asIs } }],
+  ['QuotaSet', { write: 'v1', read: { v1: quotaSetTerms } }],
   ['CreditsGranted', { write: 'v1', read: { v1: asIs } }],
   ['UsageAccepted', { write: 'v2', read: { v1: withoutReporter, v2: asIs } }],
   ['UsageRejected', { write: 'v2', read: { v1: withoutReporter, v2: asIs } }],
   ['UsageReversed', { write: 'v1', read: { v1: asIs } }],
-  ['MeterDefined', { write: 'v1', read: { v1: asIs } }],
+  ['MeterDefined', { write: 'v1', read: { v1: meterTerms } }],
   ['SubjectMapped', { write: 'v1', read: { v1: asIs } }],
 ]);
 

@@ -8,7 +8,7 @@ import {
   type BillingLine,
   type QuotaStatus,
 } from '@tally/domain';
-import { DEFAULT_QUOTA_TERMS, withDefaultTerms, type CreditTotals, type QuotaTerms } from '@tally/events';
+import { completeTerms, DEFAULT_QUOTA_TERMS, type CreditTotals, type QuotaTerms } from '@tally/events';
 import type { SqlQueryable } from '@tally/eventstore';
 import { listAccounts, type AccountSummary } from './account-list';
 import type { DecisionDoc, MeterDoc, QuotaDoc, UsageCounts } from './projections';
@@ -42,7 +42,7 @@ export class ReadModels {
       meter: doc.meter,
       description: doc.description,
       creditsPerUnit: doc.creditsPerUnit,
-      defaultQuota: doc.defaultQuota ? withDefaultTerms(doc.defaultQuota) : null,
+      defaultQuota: doc.defaultQuota ? completeTerms(doc.defaultQuota) : null,
       updatedAt: doc.updatedAt,
     }));
   }
@@ -59,8 +59,9 @@ export class ReadModels {
         [meter ?? null],
       ),
     ]);
-    const terms = new Map<string, QuotaTerms>(defaults.rows.map(({ doc }) => [doc.meter, doc.defaultQuota as QuotaTerms]));
-    for (const row of own.rows) terms.set(row.meter, row.doc.terms);
+    // Rows projected by older releases may hold null terms: completed on read, never trusted.
+    const terms = new Map<string, QuotaTerms>(defaults.rows.map(({ doc }) => [doc.meter, completeTerms(doc.defaultQuota)]));
+    for (const row of own.rows) terms.set(row.meter, completeTerms(row.doc.terms));
     if (terms.size === 0) return [];
 
     const month = monthOf(now);
@@ -171,5 +172,5 @@ export class ReadModels {
 
 function inForce(history: Array<{ at: string; terms: QuotaTerms | null }>, cutoff: string): QuotaTerms | null {
   const entry = history.filter((h) => h.at < cutoff).at(-1);
-  return entry?.terms ?? null;
+  return entry?.terms ? completeTerms(entry.terms) : null;
 }

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 /** Most entries a list route returns per page, and how many it returns when not told. */
@@ -11,8 +11,9 @@ export const PageLimit = () =>
   applyDecorators(
     ApiPropertyOptional({ default: PAGE_LIMIT.default, minimum: 1, maximum: PAGE_LIMIT.max }),
     IsOptional(),
-    Type(() => Number),
-    IsInt({ message: 'limit must be an integer' }),
+    // Digits only: Number() would also read "1e3", "0x10", " 7" and "".
+    Transform(({ value }) => (typeof value === 'string' && /^[0-9]{1,9}$/.test(value) ? Number(value) : value)),
+    IsInt({ message: 'limit must be an integer written in digits' }),
     Min(1),
     Max(PAGE_LIMIT.max),
   );

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length } from 'class-validator';
+import { IsText } from '@tally/events';
+import { IsOptional } from 'class-validator';
 
 /** Documents the CloudEvent accepted by POST /v1/usage (validated by libs/events' UsageCloudEvent). */
 export class UsageEventDoc {
@@ -15,18 +16,15 @@ export class UsageEventDoc {
 /** Body of POST /v1/usage/reversals. */
 export class ReversalDto {
   @ApiProperty({ example: 'geocoder' })
-  @IsString()
-  @Length(1, 256)
+  @IsText(1, 256)
   source!: string;
 
   @ApiProperty({ example: 'u-123' })
-  @IsString()
-  @Length(1, 256)
+  @IsText(1, 256)
   id!: string;
 
   @ApiPropertyOptional({ example: 'duplicate billing' })
   @IsOptional()
-  @IsString()
-  @Length(0, 500)
+  @IsText(0, 500)
   reason?: string;
 }
