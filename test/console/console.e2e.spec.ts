@@ -139,6 +139,8 @@ describeIf(infra.chromium, 'the admin console in Chromium', () => {
       expect((await producer.post('/v1/usage', batch)).status).toBe(200);
       const rows = admin.locator('table.decisions tbody tr');
       await refreshUntil(async () => expect(await rows.count()).toBe(25));
+      // Who reported each decision: the producer key, by name.
+      expect(await rows.first().innerText()).toMatch(/\tgeocoder$/);
       // Newest first: the first page holds 25 of the batch, the refusal is on the second.
       const filter = admin.getByLabel('Show');
       await filter.selectOption('QUOTA_EXCEEDED');

@@ -63,6 +63,8 @@ export interface Decision {
   limit: number | null;
   decidedAt: string;
   reversedAt: string | null;
+  /** The id of the key that reported it, `bootstrap` (METERING_ADMIN_TOKEN) or `kafka`. */
+  reportedBy?: string | null;
   position: string;
 }
 

@@ -28,7 +28,7 @@ export function AccountPage({ account, admin }: { account: string; admin: boolea
         <CreditsSection account={account} admin={admin} version={version} onChange={refresh} />
       </div>
       <UsageSection account={account} admin={admin} version={version} />
-      <DecisionsSection account={account} version={version} />
+      <DecisionsSection account={account} admin={admin} version={version} />
     </>
   );
 }

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { call, seg, type Decision } from '../../api';
+import { call, seg, type ApiKey, type Decision } from '../../api';
 import { ErrorNote, Section } from '../../components/feedback';
 import { useApi } from '../../components/use-api';
 import { units, when } from '../../format';
@@ -8,7 +8,7 @@ const PAGE = 25;
 const REASONS = ['QUOTA_EXCEEDED', 'INSUFFICIENT_CREDITS', 'NO_QUOTA', 'METER_DISABLED', 'TOO_LATE', 'IN_FUTURE'];
 
 /** The audit log, newest first, a page at a time (before=<position>), filtered by outcome here. */
-export function DecisionsSection({ account, version }: { account: string; version: number }) {
+export function DecisionsSection({ account, admin, version }: { account: string; admin: boolean; version: number }) {
   const [cursors, setCursors] = useState<Array<string | null>>([null]);
   const [filter, setFilter] = useState('all');
   const before = cursors[cursors.length - 1];
@@ -16,6 +16,10 @@ export function DecisionsSection({ account, version }: { account: string; versio
     () => call<Decision[]>('GET', `/v1/accounts/${seg(account)}/decisions?limit=${PAGE}${before ? `&before=${before}` : ''}`),
     [account, version, before],
   );
+  // Admins may list keys, so the log can name who reported; revoked keys are no longer listed.
+  const keys = useApi(() => (admin ? call<ApiKey[]>('GET', '/v1/api-keys') : Promise.resolve([])), [admin]);
+  const keyNames = new Map((keys.data ?? []).map((k) => [k.id, k.name]));
+  const reporter = (id: string | null | undefined) => (id ? (keyNames.get(id) ?? id) : '—');
   const entries = page.data ?? [];
   const reasons = [...new Set([...REASONS, ...entries.flatMap((d) => (d.reason ? [d.reason] : []))])];
   const shown = entries.filter(
@@ -43,7 +47,7 @@ export function DecisionsSection({ account, version }: { account: string; versio
       <table class="decisions">
         <thead>
           <tr>
-            {['Decided', 'Subject', 'Meter', 'Quantity', 'Decision', 'Usage / limit', 'Source · id'].map((h) => (
+            {['Decided', 'Subject', 'Meter', 'Quantity', 'Decision', 'Usage / limit', 'Source · id', 'Reported by'].map((h) => (
               <th scope="col" key={h} class={h === 'Quantity' ? 'num' : undefined}>
                 {h}
               </th>
@@ -68,6 +72,7 @@ export function DecisionsSection({ account, version }: { account: string; versio
               <td class="muted">
                 {d.source} · {d.id}
               </td>
+              <td class="muted">{reporter(d.reportedBy)}</td>
             </tr>
           ))}
         </tbody>
