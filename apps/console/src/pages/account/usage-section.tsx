@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { call, seg, type UsageLine } from '../../api';
-import { BarChart, toSeries } from '../../components/bar-chart';
+import { BarChart } from '../../components/bar-chart';
+import { toSeries } from '../../components/series';
 import { ErrorNote, Section } from '../../components/feedback';
 import { useApi } from '../../components/use-api';
 import { addMonths, currentMonth, monthsBetween, units } from '../../format';
