@@ -7,7 +7,7 @@ export default tseslint.config(
   { ignores: ['**/dist', '**/node_modules', '**/.data', '**/.infra', '**/coverage', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -29,6 +29,8 @@ export default tseslint.config(
             // The client is published on its own (npm pack): it may import no other lib of the repository.
             { sourceTag: 'type:client', onlyDependOnLibsWithTags: [], bannedExternalImports: ['@nestjs/*', 'pg', '@eventstore/*', '@electric-sql/*'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:events', 'type:domain', 'type:eventstore', 'type:read-models', 'type:runtime', 'type:client'] },
+            // The console is browser code: it talks to the api over HTTP only and imports no lib.
+            { sourceTag: 'type:console', onlyDependOnLibsWithTags: [], bannedExternalImports: ['@nestjs/*', 'pg', 'kafkajs', '@eventstore/*', '@electric-sql/*', 'node:*'] },
             { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:events', 'type:domain', 'type:eventstore', 'type:read-models', 'type:runtime', 'type:client', 'type:app'] },
           ],
         },

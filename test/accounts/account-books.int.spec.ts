@@ -11,6 +11,7 @@ const usage = (id: string, quantity: number, now: string, time: string | null = 
   account: 'acme',
   usage: { source: 'svc', id, subject: 'acme', meter: 'geo', quantity, time },
   meter: { meter: 'geo', description: null, creditsPerUnit: 1, defaultQuota: null },
+  reportedBy: 'kafka',
   now,
 });
 
@@ -79,7 +80,7 @@ describe.each(backends)('account books over a real store (%s)', (_name, open) =>
       reason: null,
       now: '2026-12-03T00:00:00.000Z',
     });
-    expect(reversed.ok && reversed.state.usage['geo']['2026-11']).toBe(0);
+    expect(reversed.ok && reversed.state.usage.get('geo')?.get('2026-11')).toBe(0);
     expect(reversed.ok && reversed.state.credits.balance).toBe(98);
   });
 

@@ -55,7 +55,7 @@ describe.each(BACKENDS)('bad input over HTTP (%s)', (backend) => {
     expect(await refused(() => tally.admin.raw('POST', '/v1/usage', '{"specversion": "1.0",'), 400)).toMatchObject({
       code: 'MALFORMED_JSON',
     });
-    expect(await refused(() => tally.admin.raw('POST', '/v1/usage', 'hello', 'text/plain'), 400)).toMatchObject({
+    expect(await refused(() => tally.admin.raw('POST', '/v1/usage', '"hello"'), 400)).toMatchObject({
       code: 'VALIDATION_FAILED',
     });
     await refused(() => tally.admin.raw('PUT', `/v1/accounts/${account}/quotas/${meter}`, '{"limit":'), 400);

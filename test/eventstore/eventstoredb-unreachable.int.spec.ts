@@ -28,7 +28,7 @@ describe('EVENT_STORE=eventstoredb with the server unreachable', () => {
         EVENT_STORE: 'eventstoredb',
         ESDB_CONNECTION_STRING: NOWHERE,
         DATABASE_URL: infra.postgresUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-        METERING_ADMIN_TOKEN: 'x',
+        METERING_ADMIN_TOKEN: 'unreachable-test-admin-token',
         PORT: '0',
         PROJECTOR_PORT: '0',
       },
@@ -48,5 +48,17 @@ describe('EVENT_STORE=eventstoredb with the server unreachable', () => {
     });
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('EVENT_STORE=eventstoredb needs ESDB_CONNECTION_STRING');
+  });
+
+  // Here because this suite already builds dist: the same start-up path refuses a weak admin token.
+  it('refuses a METERING_ADMIN_TOKEN shorter than 16 characters, naming the variable but never its value', () => {
+    const run = spawnSync(process.execPath, [resolve(ROOT, 'dist/apps/api/src/main.js')], {
+      env: { PATH: process.env.PATH, METERING_ADMIN_TOKEN: 'Qw3rty-sh0rt', PORT: '0' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('METERING_ADMIN_TOKEN must be at least 16 characters');
+    expect(run.stdout + run.stderr).not.toContain('Qw3rty-sh0rt');
   });
 });

@@ -3,7 +3,7 @@ import { probeInfrastructure } from './probe';
 /**
  * Finds the infrastructure the integration suites need and hands its addresses to the test
  * workers through the environment. With REQUIRE_INFRA=1 (set by .ci/run) unreachable Kafka or
- * PostgreSQL fails the run instead of skipping; EventStoreDB is never required here.
+ * PostgreSQL (or a missing Chromium) fails the run instead of skipping; EventStoreDB is never required here.
  */
 export default async function globalSetup(): Promise<void> {
   const found = await probeInfrastructure();

@@ -6,6 +6,7 @@ export const infra = {
   postgresUrl: process.env.TALLY_TEST_PG_URL || null,
   kafkaBrokers: process.env.TALLY_TEST_KAFKA_BROKERS || null,
   esdbConnectionString: process.env.TALLY_TEST_ESDB || null,
+  chromium: process.env.TALLY_TEST_CHROMIUM || null,
 };
 
 /** `describe` when `available`, otherwise a skipped block; global-setup printed why. */

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 
@@ -6,6 +7,9 @@ interface Probed {
   notes: string[];
   missingRequired: string[];
 }
+
+/** Debian's Chromium, which the console's browser suite drives with playwright-core. */
+const CHROMIUM = '/usr/bin/chromium';
 
 const containers: Array<{ stop(): Promise<unknown> }> = [];
 
@@ -41,6 +45,15 @@ export async function probeInfrastructure(): Promise<Probed> {
       `Kafka unreachable at ${brokers} (${kafkaError}) and no Docker engine: Kafka suites are skipped. Run \`npm run infra:up\`.`,
     );
     found.missingRequired.push(`Kafka at ${brokers}`);
+  }
+
+  // The console's browser suite drives Debian's Chromium; a browser is never downloaded.
+  if (existsSync(CHROMIUM)) found.env.TALLY_TEST_CHROMIUM = CHROMIUM;
+  else {
+    found.notes.push(
+      `Chromium not found at ${CHROMIUM}: the console's browser suite is skipped. Install it with \`apt-get install chromium\`.`,
+    );
+    found.missingRequired.push(`Chromium at ${CHROMIUM}`);
   }
 
   if (process.env.ESDB_CONNECTION_STRING) found.env.TALLY_TEST_ESDB = process.env.ESDB_CONNECTION_STRING;

@@ -49,6 +49,11 @@ describe('the OpenAPI document', () => {
       expect(op.operationId).toMatch(/^[a-z][A-Za-z]+$/);
       const [status, success] = Object.entries(op.responses).find(([s]) => s.startsWith('2'))!;
       if (path === '/metrics') continue;
+      // 204 No Content is the one success that has no body to describe.
+      if (status === '204') {
+        expect(success.content).toBeUndefined();
+        continue;
+      }
       expect([`${method} ${path} ${status}`, Object.values(success.content ?? {})[0]]).toEqual([
         `${method} ${path} ${status}`,
         { schema: expect.anything() },

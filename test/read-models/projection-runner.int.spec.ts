@@ -29,6 +29,7 @@ const accepted = (id: string, quantity: number, subject = 'alice', month = '2026
     remaining: null,
     overage: 0,
     decidedAt: `${month}-05T00:00:00.000Z`,
+    reportedBy: 'kafka',
     creditsCharged: 0,
   },
 });

@@ -23,6 +23,7 @@ export function freePort(): Promise<number> {
 export function buildPrivately(name: string): { dir: string; main: string } {
   mkdirSync(join(ROOT, 'node_modules/.cache'), { recursive: true });
   const dir = mkdtempSync(join(ROOT, `node_modules/.cache/${name}-`));
-  execFileSync('npm', ['run', 'build', '--silent', '--', '-d', join(dir, 'dist')], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync('npm', ['run', 'build:services', '--silent', '--', '-d', join(dir, 'dist')], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync('npm', ['run', 'build:console', '--silent', '--', join(dir, 'dist/console')], { cwd: ROOT, stdio: 'pipe' });
   return { dir, main: join(dir, 'dist/apps/api/src/main.js') };
 }

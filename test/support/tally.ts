@@ -39,19 +39,20 @@ export class Client {
   patch<T = any>(path: string, body?: unknown): Promise<Reply<T>> {
     return this.send('PATCH', path, body);
   }
+  delete<T = any>(path: string): Promise<Reply<T>> {
+    return this.send('DELETE', path, undefined);
+  }
 
   /** Sends a body byte for byte (for malformed or oversized input). */
   raw(method: string, path: string, body: string, contentType = 'application/json'): Promise<Reply> {
     return this.send(method, path, body, { 'content-type': contentType }, true);
   }
 
-  private async send(
-    method: string,
-    path: string,
-    body: unknown,
-    headers: Record<string, string> = {},
-    raw = false,
-  ): Promise<Reply> {
+  /** Sends bytes as they are, with exactly the headers given (besides the token). */
+  send(method: string, path: string, body: Uint8Array, headers: Record<string, string>): Promise<Reply>;
+  send(method: string, path: string, body: unknown, headers?: Record<string, string>, raw?: boolean): Promise<Reply>;
+  async send(method: string, path: string, body: unknown, headers: Record<string, string> = {}, raw = false): Promise<Reply> {
+    if (body instanceof Uint8Array) raw = true;
     const response = await fetch(`${this.url}${path}`, {
       method,
       headers: {
@@ -59,7 +60,7 @@ export class Client {
         ...(body !== undefined && !raw ? { 'content-type': 'application/json' } : {}),
         ...headers,
       },
-      body: body === undefined ? undefined : raw ? (body as string) : JSON.stringify(body),
+      body: body === undefined ? undefined : raw ? (body as string | Uint8Array) : JSON.stringify(body),
     });
     const text = await response.text();
     let parsed: unknown = text;
@@ -101,6 +102,8 @@ export async function startTally(
     logs?: string[];
     /** Consume and publish on Kafka, with topics prefixed so that suites never share them. */
     kafka?: { topicPrefix: string; groupId?: string };
+    /** The built console to serve at /console (default: dist/console, if built; null: none). */
+    consoleDir?: string | null;
   } = {},
 ): Promise<RunningTally> {
   let dropDatabase: (() => Promise<void>) | null = null;
@@ -138,7 +141,7 @@ export async function startTally(
   let app: INestApplication;
   let consumer: Awaited<ReturnType<typeof startKafkaIntake>>;
   try {
-    app = await createHttpApp(runtime);
+    app = await createHttpApp(runtime, options.consoleDir === undefined ? {} : { consoleDir: options.consoleDir });
     await app.listen(0, '127.0.0.1');
     consumer = await startKafkaIntake(app, runtime);
   } catch (error) {

@@ -3,6 +3,8 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { flattenValidationErrors, VALIDATION_OPTIONS } from '@tally/events';
 import { LoggerModule } from 'nestjs-pino';
+import { AccountsController } from './accounts/list-accounts/accounts.controller';
+import { ListAccountsHandler } from './accounts/list-accounts/list-accounts.handler';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { CreditsController } from './credits/credits.controller';
@@ -41,6 +43,7 @@ const HANDLERS = [
   GetUsageHandler,
   GetBillingHandler,
   GetDecisionsHandler,
+  ListAccountsHandler,
 ];
 
 /** The HTTP application over a runtime built outside Nest (see runtime/runtime.ts). */
@@ -56,6 +59,7 @@ export class AppModule {
         CreditsController,
         MetersController,
         SubjectsController,
+        AccountsController,
         ReportsController,
         ApiKeysController,
         OperationsController,

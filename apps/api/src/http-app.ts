@@ -5,6 +5,9 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
+import { builtConsoleDir, serveConsole } from './console/console-static';
+import { BoundedExpressAdapter } from './http/http-server';
+import { bodyReadProblem, parseJsonBody, requireJsonMediaType, takesBody } from './http/json-body';
 import { buildOpenApiDocument } from './http/openapi/document';
 import { sendProblem } from './http/problem-details.filter';
 import type { Runtime } from './runtime/runtime';
@@ -13,23 +16,31 @@ import { quietStartup } from './runtime/startup-logger';
 /** Bodies larger than this get 413 (DESIGN §5). */
 export const BODY_LIMIT = '1mb';
 
+/** Options of the HTTP application; tests point `consoleDir` at a console they built. */
+export interface HttpAppOptions {
+  consoleDir?: string | null;
+}
+
 /** Builds the HTTP application over a runtime; the caller listens and closes. */
-export async function createHttpApp(runtime: Runtime): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRuntime(runtime), {
-    bodyParser: false,
-    bufferLogs: true,
-  });
+export async function createHttpApp(runtime: Runtime, options: HttpAppOptions = {}): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRuntime(runtime),
+    new BoundedExpressAdapter(runtime.config.http),
+    { bodyParser: false, bufferLogs: true },
+  );
   app.useLogger(quietStartup(app.get(Logger)));
-  app.useBodyParser('json', {
-    limit: BODY_LIMIT,
-    type: ['application/json', 'application/*+json'],
-  });
-  // Body-parser errors (bad JSON, too large) answered here, before Nest turns them into bare 400s.
+  // Bodies: media type checked before reading; read (and decoded) raw up to the limit; then
+  // checked for emptiness and depth before JSON.parse, so no body can reach a recursive walker.
+  app.use(requireJsonMediaType);
+  app.useBodyParser('raw', { limit: BODY_LIMIT, type: (req: Request) => takesBody(req) });
+  app.use(parseJsonBody);
+  // Body errors answered here, before Nest turns them into bare 400s (or 500s).
   const bodyErrors = new NestLogger('http');
-  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) =>
-    error ? sendProblem(res, error, bodyErrors) : next(),
+  app.use((error: unknown, req: Request, res: Response, next: NextFunction) =>
+    error ? sendProblem(res, bodyReadProblem(error, req), bodyErrors) : next(),
   );
   app.disable('x-powered-by');
+  serveConsole(app, options.consoleDir === undefined ? builtConsoleDir() : options.consoleDir);
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'openapi.json' });
   return app;
 }

@@ -1,6 +1,6 @@
 import { withDefaultTerms } from '@tally/events';
 import { closeBooks } from './books';
-import { fold } from './account-state';
+import { fold, usageOf } from './account-state';
 import { given } from './testing/given';
 import { ACCOUNT, NOW, creditsGranted, grantCredits, opened, quotaSet, reverseUsage, usageAccepted } from './testing/fixtures';
 
@@ -96,7 +96,7 @@ describe('reversals', () => {
         },
       },
     ]);
-    expect(state.usage['geocoding']['2026-11']).toBe(0);
+    expect(usageOf(state, 'geocoding', '2026-11')).toBe(0);
   });
 });
 
@@ -140,6 +140,7 @@ describe('closing the books', () => {
         account: ACCOUNT,
         usage: { source: 'geo', id: 'late', subject: 'alice', meter: 'geocoding', quantity: 1, time: null },
         meter: null,
+        reportedBy: 'key-1',
         now: '2026-12-02T00:00:00.000Z',
       })
       .thenNothing();

@@ -31,7 +31,7 @@ function setQuota({ account, meter, quota, now }: SetQuota): AccountEvent[] {
 }
 
 function changeQuota({ account, meter, patch, now }: ChangeQuota, state: Account): AccountEvent[] {
-  const existing = state.quotas[meter];
+  const existing = state.quotas.get(meter);
   if (!existing) throw new DomainError('QUOTA_NOT_FOUND', `account ${account} has no quota for meter ${meter}`);
   return [{ type: 'QuotaSet', data: { account, meter, quota: { ...existing, ...patch }, at: now } }];
 }

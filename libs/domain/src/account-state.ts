@@ -1,6 +1,7 @@
 import { Map as ImmutableMap } from 'immutable';
 import type {
   AccountEvent,
+  CarriedState,
   CreditTotals,
   CreditsGranted,
   QuotaTerms,
@@ -24,9 +25,14 @@ export interface Account {
   period: string | null;
   next: string | null;
   credits: CreditTotals;
-  quotas: Readonly<Record<string, QuotaTerms>>;
+  /**
+   * Quotas by meter. Maps, never plain objects: a meter named `toString` or `__proto__` must not
+   * find a member of Object.prototype where its quota would be. Native Maps, copied on write (they
+   * are small): Immutable's `update` silently drops the keys `__proto__` and `constructor`.
+   */
+  quotas: ReadonlyMap<string, QuotaTerms>;
   /** meter → period key ('YYYY-MM' or 'total') → accepted units net of reversals. */
-  usage: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  usage: ReadonlyMap<string, ReadonlyMap<string, number>>;
   /** Decisions of the idempotency window, keyed by {@link usageKey}. Persistent, so evolve stays pure. */
   decisions: ImmutableMap<string, DecisionRecord>;
   /** Credit grants that carried an id, for idempotent grants. */
@@ -45,8 +51,8 @@ export function initialState(): Account {
     period: null,
     next: null,
     credits: { balance: 0, granted: 0, spent: 0 },
-    quotas: {},
-    usage: {},
+    quotas: new Map(),
+    usage: new Map(),
     decisions: ImmutableMap(),
     grants: ImmutableMap(),
   };
@@ -54,15 +60,19 @@ export function initialState(): Account {
 
 /** Units counted for a meter under a period key. */
 export function usageOf(state: Account, meter: string, periodKey: string): number {
-  return state.usage[meter]?.[periodKey] ?? 0;
+  return state.usage.get(meter)?.get(periodKey) ?? 0;
 }
 
 function addUsage(state: Account, meter: string, month: string, delta: number): Account['usage'] {
-  const current = state.usage[meter] ?? {};
-  return {
-    ...state.usage,
-    [meter]: { ...current, [month]: (current[month] ?? 0) + delta, [TOTAL]: (current[TOTAL] ?? 0) + delta },
-  };
+  const byPeriod = new Map(state.usage.get(meter));
+  byPeriod.set(month, (byPeriod.get(month) ?? 0) + delta);
+  byPeriod.set(TOTAL, (byPeriod.get(TOTAL) ?? 0) + delta);
+  return new Map(state.usage).set(meter, byPeriod);
+}
+
+/** Carried usage (JSON) as the state keeps it; own keys only, whatever their names. */
+function usageFrom(carried: CarriedState['usage']): Account['usage'] {
+  return new Map(Object.entries(carried).map(([meter, byPeriod]) => [meter, new Map(Object.entries(byPeriod))]));
 }
 
 /** Applies one stored event; never mutates `state`. */
@@ -76,8 +86,8 @@ export function evolve(state: Account, event: AccountEvent): Account {
         period,
         next: null,
         credits: carried.credits,
-        quotas: carried.quotas,
-        usage: carried.usage,
+        quotas: new Map(Object.entries(carried.quotas)),
+        usage: usageFrom(carried.usage),
         // Older streams are read only for idempotency; forget what has left the window.
         decisions: state.decisions.filter((d) => withinWindow(d.event.data.decidedAt, openedAt)),
         grants: state.grants.filter((g) => withinWindow(g.at, openedAt)),
@@ -86,7 +96,7 @@ export function evolve(state: Account, event: AccountEvent): Account {
     case 'PeriodClosed':
       return { ...state, next: event.data.next };
     case 'QuotaSet':
-      return { ...state, quotas: { ...state.quotas, [event.data.meter]: event.data.quota } };
+      return { ...state, quotas: new Map(state.quotas).set(event.data.meter, event.data.quota) };
     case 'CreditsGranted': {
       const { amount, grantId } = event.data;
       const credits = { ...state.credits, balance: state.credits.balance + amount, granted: state.credits.granted + amount };

@@ -41,6 +41,7 @@ const commandArb: fc.Arbitrary<AccountCommand> = fc.oneof(
         time: new Date(Date.parse(NOW) - lateDays * 86_400_000).toISOString(),
       },
       meter: meters[meter],
+      reportedBy: 'key-1',
       now: NOW,
     })),
   fc
@@ -89,7 +90,7 @@ describe('account invariants (property-based)', () => {
         for (const state of states) {
           for (const [meter, quota] of Object.entries(quotas)) {
             if (quota.enforcement !== 'hard' || quota.limit === null) continue;
-            for (const [key, units] of Object.entries(state.usage[meter] ?? {})) {
+            for (const [key, units] of state.usage.get(meter) ?? []) {
               if (quota.period === 'none' ? key === 'total' : key !== 'total') expect(units).toBeLessThanOrEqual(quota.limit);
             }
           }
@@ -122,7 +123,7 @@ describe('account invariants (property-based)', () => {
         }
         for (const [key, units] of Object.entries(expected)) {
           const [meter, month] = key.split('|');
-          expect(state.usage[meter][month]).toBe(units);
+          expect(state.usage.get(meter)?.get(month)).toBe(units);
         }
         const reversed = history.filter((e) => e.type === 'UsageReversed').length;
         const acceptedOnce = new Set(history.filter((e) => e.type === 'UsageAccepted').map((e) => (e.data as { id: string }).id));

@@ -42,10 +42,11 @@ export function closeBooks(state: Account, next: string, now: string): { closing
   const account = state.account as string;
   const period = state.period as string;
   const oldest = oldestOpenMonth(now);
+  // Object.fromEntries defines own properties, so a meter named `__proto__` is carried like any other.
   const usage = Object.fromEntries(
-    Object.entries(state.usage).map(([meter, byPeriod]) => [
+    [...state.usage].map(([meter, byPeriod]) => [
       meter,
-      Object.fromEntries(Object.entries(byPeriod).filter(([key]) => key === TOTAL || key >= oldest)),
+      Object.fromEntries([...byPeriod].filter(([key]) => key === TOTAL || key >= oldest)),
     ]),
   );
   return {
@@ -57,7 +58,7 @@ export function closeBooks(state: Account, next: string, now: string): { closing
         period: next,
         previous: period,
         openedAt: now,
-        carried: { credits: state.credits, quotas: state.quotas, usage },
+        carried: { credits: state.credits, quotas: Object.fromEntries(state.quotas), usage },
       },
     },
   };

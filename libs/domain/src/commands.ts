@@ -6,6 +6,8 @@ export interface RequestUsage {
   account: string;
   usage: UsageRequest;
   meter: MeterDefinition | null;
+  /** Who reports it: the API key's id, or "kafka"; recorded with the decision. */
+  reportedBy: string;
   now: string;
 }
 

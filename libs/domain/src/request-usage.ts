@@ -5,7 +5,7 @@ import { FUTURE_TOLERANCE_MS, IDEMPOTENCY_WINDOW_MS, TOTAL, monthOf, withinWindo
 
 /** The quota a request is held to: the account's own, else the meter's default. */
 export function effectiveQuota(state: Account, command: Pick<RequestUsage, 'usage' | 'meter'>): QuotaTerms | null {
-  return state.quotas[command.usage.meter] ?? command.meter?.defaultQuota ?? null;
+  return state.quotas.get(command.usage.meter) ?? command.meter?.defaultQuota ?? null;
 }
 
 function remainingOf(limit: number | null, usage: number): number | null {
@@ -42,6 +42,7 @@ export function requestUsage(command: RequestUsage, state: Account): AccountEven
     overage: 0,
     decidedAt: now,
     ...keptAttributes(request),
+    reportedBy: command.reportedBy,
   };
   const reject = (reason: RejectReason): AccountEvent[] => [{ type: 'UsageRejected', data: { ...base, reason } }];
 

@@ -43,6 +43,11 @@ export interface UsageDecisionData extends UsageAttributes {
   /** Units of this request above a soft limit. */
   overage: number;
   decidedAt: string;
+  /**
+   * Who reported the usage: the id of the API key, or "kafka" for `metering.usage.v1`; null for
+   * decisions stored before keys were recorded (`UsageAccepted.v1`, `UsageRejected.v1`).
+   */
+  reportedBy: string | null;
 }
 
 /** First event of every period stream. */

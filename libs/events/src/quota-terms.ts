@@ -39,3 +39,25 @@ export function withDefaultTerms(input: Partial<QuotaTerms> & { limit: number | 
     currency: input.currency ?? DEFAULT_QUOTA_TERMS.currency,
   };
 }
+
+const isCount = (value: unknown, min: number): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= min;
+
+/**
+ * Terms as they may have been stored by any release, made complete: a field that is missing,
+ * null or not a valid value takes its default. Older releases stored null for fields a PATCH
+ * named with null; reading them must never break deciding or billing.
+ */
+export function completeTerms(stored: unknown): QuotaTerms {
+  const t = (typeof stored === 'object' && stored !== null ? stored : {}) as Record<string, unknown>;
+  const d = DEFAULT_QUOTA_TERMS;
+  return {
+    limit: isCount(t.limit, 0) ? t.limit : null,
+    enforcement: t.enforcement === 'hard' || t.enforcement === 'soft' ? t.enforcement : d.enforcement,
+    period: t.period === 'month' || t.period === 'none' ? t.period : d.period,
+    blockSize: isCount(t.blockSize, 1) ? t.blockSize : d.blockSize,
+    blockPrice: typeof t.blockPrice === 'string' && /^\d+(\.\d+)?$/.test(t.blockPrice) ? t.blockPrice : d.blockPrice,
+    includedUnits: isCount(t.includedUnits, 0) ? t.includedUnits : d.includedUnits,
+    currency: typeof t.currency === 'string' && t.currency !== '' ? t.currency : d.currency,
+  };
+}

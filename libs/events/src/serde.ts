@@ -1,5 +1,6 @@
 import type { AccountEvent, AccountRootEvent } from './account-events';
 import type { MeterEvent, SubjectEvent } from './catalog-events';
+import { completeTerms } from './quota-terms';
 
 /** Every event Tally stores, in its current in-memory shape. */
 export type TallyEvent = AccountEvent | AccountRootEvent | MeterEvent | SubjectEvent;
@@ -17,46 +18,69 @@ export class UnknownEventTypeError extends Error {
   }
 }
 
-type Upcaster = (data: Record<string, unknown>) => TallyEvent;
+type Upcaster = (data: Record<string, unknown>) => Record<string, unknown>;
 
-const current =
-  <T extends TallyEvent['type']>(type: T): Upcaster =>
-  (data) =>
-    ({ type, data }) as TallyEvent;
+const asIs: Upcaster = (data) => data;
+// Decisions stored before keys were recorded do not know who reported them.
+const withoutReporter: Upcaster = (data) => ({ ...data, reportedBy: null });
+
+// Releases before terms were checked for null stored quotas with null fields; complete them.
+const quotaSetTerms: Upcaster = (data) => ({ ...data, quota: completeTerms(data.quota) });
+const carriedTerms: Upcaster = (data) => {
+  const carried = data.carried as { quotas: Record<string, unknown> };
+  const quotas = Object.fromEntries(Object.entries(carried.quotas).map(([meter, terms]) => [meter, completeTerms(terms)]));
+  return { ...data, carried: { ...carried, quotas } };
+};
+// ...and meters with creditsPerUnit 0, which made the meter free for every account: now "no price".
+const meterTerms: Upcaster = (data) => ({
+  ...data,
+  creditsPerUnit: typeof data.creditsPerUnit === 'number' && data.creditsPerUnit >= 1 ? data.creditsPerUnit : null,
+  defaultQuota: data.defaultQuota === null || data.defaultQuota === undefined ? null : completeTerms(data.defaultQuota),
+});
 
 /**
- * Stored type name → reader. Names are explicit and versioned, never class names: when a
- * payload changes, add `X.v2` for writing and keep an upcaster from `X.v1` here.
+ * Each type's version written now, and how every version ever written reads. Names are explicit
+ * and versioned, never class names: when a payload changes, write `X.v(n+1)` and keep an
+ * upcaster from every older version here, so old events keep reading.
  */
-const readers: Record<string, Upcaster> = {
-  'AccountOpened.v1': current('AccountOpened'),
-  'PeriodStarted.v1': current('PeriodStarted'),
-  'PeriodOpened.v1': current('PeriodOpened'),
-  'PeriodClosed.v1': current('PeriodClosed'),
-  'QuotaSet.v1': current('QuotaSet'),
-  'CreditsGranted.v1': current('CreditsGranted'),
-  // v2 added the optional CloudEvent attributes kept with a decision; a v1 payload simply has none.
-  'UsageAccepted.v1': current('UsageAccepted'),
-  'UsageAccepted.v2': current('UsageAccepted'),
-  'UsageRejected.v1': current('UsageRejected'),
-  'UsageRejected.v2': current('UsageRejected'),
-  'UsageReversed.v1': current('UsageReversed'),
-  'MeterDefined.v1': current('MeterDefined'),
-  'SubjectMapped.v1': current('SubjectMapped'),
-};
+interface Versions {
+  write: string;
+  read: Readonly<Record<string, Upcaster>>;
+}
 
-/** The version each type is written as; a type not listed is at v1. */
-const WRITE_VERSIONS: Partial<Record<TallyEvent['type'], string>> = { UsageAccepted: 'v2', UsageRejected: 'v2' };
+const VERSIONS = new Map<TallyEvent['type'], Versions>([
+  ['AccountOpened', { write: 'v1', read: { v1: asIs } }],
+  ['PeriodStarted', { write: 'v1', read: { v1: asIs } }],
+  ['PeriodOpened', { write: 'v1', read: { v1: carriedTerms } }],
+  ['PeriodClosed', { write: 'v1', read: { v1: asIs } }],
+  ['QuotaSet', { write: 'v1', read: { v1: quotaSetTerms } }],
+  ['CreditsGranted', { write: 'v1', read: { v1: asIs } }],
+  ['UsageAccepted', { write: 'v2', read: { v1: withoutReporter, v2: asIs } }],
+  ['UsageRejected', { write: 'v2', read: { v1: withoutReporter, v2: asIs } }],
+  ['UsageReversed', { write: 'v1', read: { v1: asIs } }],
+  ['MeterDefined', { write: 'v1', read: { v1: meterTerms } }],
+  ['SubjectMapped', { write: 'v1', read: { v1: asIs } }],
+]);
 
-/** Maps an event to its stored form. */
+// Stored type → reader; a Map, so a stored name such as "constructor.v1" is unknown, not Object.
+const READERS = new Map<string, (data: Record<string, unknown>) => TallyEvent>(
+  [...VERSIONS].flatMap(([type, { read }]) =>
+    Object.entries(read).map(([version, upcast]) => [
+      `${type}.${version}`,
+      (data: Record<string, unknown>) => ({ type, data: upcast(data) }) as TallyEvent,
+    ]),
+  ),
+);
+
+/** Maps an event to its stored form, under its type's current version. */
 export function serialize(event: TallyEvent): StoredEvent {
-  const version = WRITE_VERSIONS[event.type] ?? 'v1';
+  const version = VERSIONS.get(event.type)?.write ?? 'v1';
   return { type: `${event.type}.${version}`, data: event.data as unknown as Record<string, unknown> };
 }
 
 /** Maps any stored version of an event to the current in-memory shape. */
 export function deserialize(stored: StoredEvent): TallyEvent {
-  const read = readers[stored.type];
+  const read = READERS.get(stored.type);
   if (!read) throw new UnknownEventTypeError(stored.type);
   return read(stored.data);
 }

@@ -6,7 +6,6 @@ import {
   IsNotEmptyObject,
   IsObject,
   IsOptional,
-  IsRFC3339,
   IsString,
   Length,
   Matches,
@@ -16,7 +15,7 @@ import {
 } from 'class-validator';
 import { splitExtensions, usageAttributes, type UsageAttributes } from './cloudevents-attributes';
 import { NAME_PATTERN, NAME_RULE } from './streams';
-import { validateAs, type Validated } from './validation';
+import { IsText, IsTimestamp, validateAs, type Validated } from './validation';
 
 /** Input topic: usage requests as CloudEvents 1.0 structured JSON, keyed by subject. */
 export const USAGE_TOPIC = 'metering.usage.v1';
@@ -48,12 +47,10 @@ export class UsageCloudEvent {
   @Equals('1.0', { message: 'specversion must be "1.0"' })
   specversion!: string;
 
-  @IsString()
-  @Length(1, 256)
+  @IsText(1, 256)
   id!: string;
 
-  @IsString()
-  @Length(1, 256)
+  @IsText(1, 256)
   source!: string;
 
   @Equals(USAGE_TOPIC, { message: `type must be "${USAGE_TOPIC}"` })
@@ -64,7 +61,7 @@ export class UsageCloudEvent {
   subject!: string;
 
   @IsOptional()
-  @IsRFC3339({ message: 'time must be an RFC 3339 timestamp' })
+  @IsTimestamp()
   time?: string;
 
   // `data` is JSON; media-type parameters (`; charset=utf-8`) are allowed and kept.

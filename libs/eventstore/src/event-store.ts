@@ -52,6 +52,20 @@ export class WrongExpectedRevisionError extends Error {
   }
 }
 
+/**
+ * The store refused what the events hold (not where they go): retrying cannot cure it, so the
+ * caller fails only the request whose data it was. `reason` is the store's words, for logs.
+ */
+export class EventRejectedError extends Error {
+  constructor(
+    readonly stream: string,
+    readonly reason: string,
+  ) {
+    super(`the store refused the events for ${stream}: ${reason}`);
+    this.name = 'EventRejectedError';
+  }
+}
+
 /** The event-store port: every adapter (PostgreSQL, PGlite, EventStoreDB) passes one contract suite. */
 export interface EventStore {
   /** Appends atomically if the stream is at `expected`; throws {@link WrongExpectedRevisionError} if not. */

@@ -1,3 +1,4 @@
+export * from './account-list';
 export * from './projection';
 export * from './projection-runner';
 export * from './projections';

@@ -8,8 +8,9 @@ import {
   type BillingLine,
   type QuotaStatus,
 } from '@tally/domain';
-import { DEFAULT_QUOTA_TERMS, keptAttributes, withDefaultTerms, type CreditTotals, type QuotaTerms } from '@tally/events';
+import { completeTerms, DEFAULT_QUOTA_TERMS, keptAttributes, type CreditTotals, type QuotaTerms } from '@tally/events';
 import type { SqlQueryable } from '@tally/eventstore';
+import { listAccounts, type AccountSummary } from './account-list';
 import type { DecisionDoc, MeterDoc, QuotaDoc, UsageCounts } from './projections';
 
 /** A month of use as GET /v1/accounts/{a}/usage lists it. */
@@ -19,8 +20,8 @@ export interface UsageLine extends UsageCounts {
   subject?: string;
 }
 
-/** An audit-log entry: the decision, and its reversal if any. */
-export type DecisionView = Omit<DecisionDoc, 'seq'>;
+/** An audit-log entry: the decision, its reversal if any, and its `position` in the log (a paging cursor). */
+export type DecisionView = Omit<DecisionDoc, 'seq'> & { position: string };
 
 /** Public view of a meter. */
 export interface MeterView {
@@ -41,7 +42,7 @@ export class ReadModels {
       meter: doc.meter,
       description: doc.description,
       creditsPerUnit: doc.creditsPerUnit,
-      defaultQuota: doc.defaultQuota ? withDefaultTerms(doc.defaultQuota) : null,
+      defaultQuota: doc.defaultQuota ? completeTerms(doc.defaultQuota) : null,
       updatedAt: doc.updatedAt,
     }));
   }
@@ -58,8 +59,9 @@ export class ReadModels {
         [meter ?? null],
       ),
     ]);
-    const terms = new Map<string, QuotaTerms>(defaults.rows.map(({ doc }) => [doc.meter, doc.defaultQuota as QuotaTerms]));
-    for (const row of own.rows) terms.set(row.meter, row.doc.terms);
+    // Rows projected by older releases may hold null terms: completed on read, never trusted.
+    const terms = new Map<string, QuotaTerms>(defaults.rows.map(({ doc }) => [doc.meter, completeTerms(doc.defaultQuota)]));
+    for (const row of own.rows) terms.set(row.meter, completeTerms(row.doc.terms));
     if (terms.size === 0) return [];
 
     const month = monthOf(now);
@@ -126,11 +128,16 @@ export class ReadModels {
     });
   }
 
-  /** The account's decisions, newest first. */
-  async decisions(account: string, limit: number): Promise<DecisionView[]> {
+  /** Accounts by id, after a cursor: see listAccounts. */
+  accounts(after: string | null, limit: number): Promise<AccountSummary[]> {
+    return listAccounts(this.db, after, limit);
+  }
+
+  /** The account's decisions, newest first; `before` (a position from an earlier page) gives the ones older than it. */
+  async decisions(account: string, limit: number, before: string | null = null): Promise<DecisionView[]> {
     const { rows } = await this.db.query<{ doc: DecisionDoc }>(
-      "select doc from decisions_v1 where account = $1 order by doc->>'seq' desc limit $2",
-      [account, limit],
+      "select doc from decisions_v1 where account = $1 and ($3::text is null or doc->>'seq' < $3) order by doc->>'seq' desc limit $2",
+      [account, limit, before],
     );
     return rows.map(({ doc }) => ({
       id: doc.id,
@@ -146,9 +153,11 @@ export class ReadModels {
       limit: doc.limit,
       remaining: doc.remaining,
       decidedAt: doc.decidedAt,
+      reportedBy: doc.reportedBy ?? null,
       reversedAt: doc.reversedAt,
       reversalReason: doc.reversalReason,
       ...keptAttributes(doc),
+      position: doc.seq,
     }));
   }
 
@@ -164,5 +173,5 @@ export class ReadModels {
 
 function inForce(history: Array<{ at: string; terms: QuotaTerms | null }>, cutoff: string): QuotaTerms | null {
   const entry = history.filter((h) => h.at < cutoff).at(-1);
-  return entry?.terms ?? null;
+  return entry?.terms ? completeTerms(entry.terms) : null;
 }

@@ -19,7 +19,12 @@ export interface Config {
   logFormat: LogFormat;
   kafka: { usagePartitions: number; groupId: string; clientId: string; topicPrefix: string; sessionTimeoutMs: number };
   projectorPort: number;
+  /** Limits that keep slow or numerous clients from holding the api's sockets. */
+  http: { maxConnections: number; requestTimeoutMs: number; headersTimeoutMs: number };
 }
+
+/** The shortest METERING_ADMIN_TOKEN accepted (DESIGN §1). */
+export const MIN_ADMIN_TOKEN_LENGTH = 16;
 
 /** Every environment variable Tally reads; the README and docker-compose.yml are checked against it. */
 export const ENVIRONMENT = [
@@ -39,6 +44,9 @@ export const ENVIRONMENT = [
   'KAFKA_CLIENT_ID',
   'KAFKA_TOPIC_PREFIX',
   'KAFKA_SESSION_TIMEOUT_MS',
+  'HTTP_MAX_CONNECTIONS',
+  'HTTP_REQUEST_TIMEOUT_MS',
+  'HTTP_HEADERS_TIMEOUT_MS',
 ] as const;
 
 /** Thrown for a setting that cannot work, so the process stops before it serves anything. */
@@ -74,6 +82,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('EVENT_STORE=eventstoredb needs ESDB_CONNECTION_STRING');
   }
   if (eventStore === 'pglite' && databaseUrl) throw new ConfigError('EVENT_STORE=pglite cannot be used with DATABASE_URL');
+  const adminToken = env.METERING_ADMIN_TOKEN || null;
+  // Named, never shown: the value is a secret even when it is too short to be a good one.
+  if (adminToken !== null && adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
+    throw new ConfigError(`METERING_ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters long`);
+  }
   const brokers = (env.KAFKA_BROKERS ?? '')
     .split(',')
     .map((b) => b.trim())
@@ -85,7 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     kafkaBrokers: brokers.length ? brokers : null,
     eventStore,
     esdbConnectionString,
-    adminToken: env.METERING_ADMIN_TOKEN || null,
+    adminToken,
     defaultCredits: integer(env, 'METERING_DEFAULT_CREDITS', 0, 0),
     logLevel: env.LOG_LEVEL || 'info',
     logFormat: logFormatOf(env.LOG_FORMAT),
@@ -99,5 +112,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sessionTimeoutMs: integer(env, 'KAFKA_SESSION_TIMEOUT_MS', 30_000, 6000),
     },
     projectorPort: integer(env, 'PROJECTOR_PORT', 3001, 0),
+    http: {
+      maxConnections: integer(env, 'HTTP_MAX_CONNECTIONS', 1000, 1),
+      requestTimeoutMs: integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 1000),
+      headersTimeoutMs: integer(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 1000),
+    },
   };
 }

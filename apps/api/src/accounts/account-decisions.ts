@@ -1,6 +1,6 @@
 import { decide, DomainError, evolve, type Account, type AccountCommand } from '@tally/domain';
 import type { AccountEvent } from '@tally/events';
-import { retryOnConflict } from '@tally/eventstore';
+import { EventRejectedError, retryOnConflict } from '@tally/eventstore';
 import type { AccountRepository } from './account-repository';
 
 /** What one command came to: the events it appended (maybe none) and the state after it. */
@@ -63,22 +63,31 @@ export class AccountDecisions {
       // Let waiting I/O (other requests) run first: an in-process store such as PGlite can
       // answer through microtasks alone, and would otherwise decide every request on its own.
       await new Promise((resolve) => setImmediate(resolve));
-      const batch = queue.splice(0, this.options.maxBatch);
-      try {
-        const outcomes = await retryOnConflict(async (attempt) => {
-          if (attempt > 1) this.options.onConflict?.();
-          return this.decideBatch(
-            account,
-            batch.map((p) => p.command),
-          );
-        }, this.options.retry);
-        batch.forEach((p, i) => p.resolve(outcomes[i]));
-      } catch (error) {
-        this.repository.forget(account);
-        batch.forEach((p) => p.reject(error));
-      }
+      await this.settle(account, queue.splice(0, this.options.maxBatch));
     }
     this.queues.delete(account);
+  }
+
+  /** Decides and appends a batch, then answers each of its commands. */
+  private async settle(account: string, batch: Pending[]): Promise<void> {
+    try {
+      const outcomes = await retryOnConflict(async (attempt) => {
+        if (attempt > 1) this.options.onConflict?.();
+        return this.decideBatch(
+          account,
+          batch.map((p) => p.command),
+        );
+      }, this.options.retry);
+      batch.forEach((p, i) => p.resolve(outcomes[i]));
+    } catch (error) {
+      this.repository.forget(account);
+      if (error instanceof EventRejectedError && batch.length > 1) {
+        // One command's data was refused: append each alone, so only that command fails.
+        for (const pending of batch) await this.settle(account, [pending]);
+        return;
+      }
+      batch.forEach((p) => p.reject(error));
+    }
   }
 
   private async decideBatch(account: string, commands: AccountCommand[]): Promise<Outcome[]> {

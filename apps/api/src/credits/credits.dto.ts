@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsText } from '@tally/events';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 /** Largest single grant; keeps every balance an exact integer. */
 export const MAX_GRANT = 1_000_000_000_000_000;
@@ -14,13 +15,11 @@ export class GrantCreditsDto {
 
   @ApiPropertyOptional({ example: 'welcome bonus' })
   @IsOptional()
-  @IsString()
-  @Length(0, 500)
+  @IsText(0, 500)
   reason?: string;
 
   @ApiPropertyOptional({ example: 'grant-2026-11-001', description: 'idempotency key: a grant id is granted once' })
   @IsOptional()
-  @IsString()
-  @Length(1, 256)
+  @IsText(1, 256)
   id?: string;
 }

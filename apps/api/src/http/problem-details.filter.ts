@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { ConcurrencyRetriesExhaustedError } from '@tally/eventstore';
+import { ConcurrencyRetriesExhaustedError, EventRejectedError } from '@tally/eventstore';
 import { DomainError, type DomainErrorCode } from '@tally/domain';
 import type { Response } from 'express';
 import { Problem, type ProblemDocument } from './problem';
@@ -11,14 +11,6 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   CREDITS_OVERFLOW: HttpStatus.UNPROCESSABLE_ENTITY,
   BOOKS_CLOSED: HttpStatus.CONFLICT,
 };
-
-// Errors body-parser raises before any handler runs.
-interface BodyParserError {
-  type?: string;
-  status?: number;
-  expose?: boolean;
-  limit?: number;
-}
 
 /** The one place errors become responses: application/problem+json, never a stack or a secret. */
 @Catch()
@@ -47,15 +39,13 @@ export function toProblem(error: unknown): ProblemDocument {
   if (error instanceof ConcurrencyRetriesExhaustedError) {
     return new Problem(503, 'CONTENTION', 'Too much contention', 'the account is too busy right now; retry').toDocument();
   }
-  const parser = error as BodyParserError;
-  if (parser?.type === 'entity.too.large') {
-    return new Problem(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', 'the body is larger than 1 MiB').toDocument();
-  }
-  if (parser?.type === 'entity.parse.failed') {
-    return new Problem(400, 'MALFORMED_JSON', 'Malformed JSON', 'the body is not valid JSON').toDocument();
-  }
-  if (parser?.type && parser.expose && parser.status && parser.status < 500) {
-    return new Problem(parser.status, 'BAD_BODY', 'Unreadable body', parser.type).toDocument();
+  if (error instanceof EventRejectedError) {
+    return new Problem(
+      422,
+      'UNSTORABLE_INPUT',
+      'Unstorable input',
+      'the event store refused the data of this request',
+    ).toDocument();
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();

@@ -1,20 +1,20 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsObject, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { IsText } from '@tally/events';
+import { IsInt, IsObject, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { SetQuotaDto } from '../quotas/quota.dto';
 
 /** Body of PUT /v1/meters/{meter}. */
 export class DefineMeterDto {
   @ApiPropertyOptional({ type: 'string', nullable: true, example: 'Forward geocoding lookups' })
   @IsOptional()
-  @IsString()
-  @Length(0, 500)
+  @IsText(0, 500)
   description?: string | null;
 
-  @ApiPropertyOptional({ type: 'integer', example: 2, nullable: true, description: 'credits one unit costs' })
+  @ApiPropertyOptional({ type: 'integer', example: 2, minimum: 1, nullable: true, description: 'credits one unit costs' })
   @IsOptional()
   @IsInt()
-  @Min(0)
+  @Min(1, { message: 'creditsPerUnit must be at least 1 (leave it out, or null, for a meter not paid with credits)' })
   @Max(1_000_000)
   creditsPerUnit?: number | null;
 

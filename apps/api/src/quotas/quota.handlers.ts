@@ -16,7 +16,7 @@ export class SetQuotaHandler implements ICommandHandler<SetQuotaCommand> {
   async execute({ account, meter, quota }: SetQuotaCommand): Promise<QuotaTerms> {
     const outcome = await this.decisions.execute({ type: 'SetQuota', account, meter, quota, now: this.clock.now() });
     if (!outcome.ok) throw outcome.error;
-    return outcome.state.quotas[meter];
+    return outcome.state.quotas.get(meter) as QuotaTerms;
   }
 }
 
@@ -30,7 +30,7 @@ export class ChangeQuotaHandler implements ICommandHandler<ChangeQuotaCommand> {
   async execute({ account, meter, patch }: ChangeQuotaCommand): Promise<QuotaTerms> {
     const outcome = await this.decisions.execute({ type: 'ChangeQuota', account, meter, patch, now: this.clock.now() });
     if (!outcome.ok) throw outcome.error;
-    return outcome.state.quotas[meter];
+    return outcome.state.quotas.get(meter) as QuotaTerms;
   }
 }
 

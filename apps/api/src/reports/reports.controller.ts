@@ -8,6 +8,7 @@ import type { Response } from 'express';
 import { Allow } from '../auth/roles.decorator';
 import { Answers, Operation } from '../http/openapi/answers';
 import { ref } from '../http/openapi/schemas';
+import { PAGE_LIMIT } from '../http/page-limit';
 import { NameParam } from '../http/params';
 import { validationProblem } from '../http/problem';
 import { BillingQueryDto, DecisionsQueryDto, UsageQueryDto } from './reports.dto';
@@ -68,9 +69,9 @@ export class ReportsController {
 
   @Get('accounts/:account/decisions')
   @Allow('any')
-  @Operation('listDecisions', 'Audit log of decisions, newest first')
-  @Answers(200, 'Decisions, newest first, each with its reversal if any', ['DecisionLogEntry'])
+  @Operation('listDecisions', 'Audit log of decisions, newest first; `before=<position>` gives the page after that entry')
+  @Answers(200, 'Decisions, newest first, each with its position and its reversal if any', ['DecisionLogEntry'])
   decisions(@NameParam('account') account: string, @Query() query: DecisionsQueryDto): Promise<DecisionView[]> {
-    return this.queries.execute(new GetDecisionsQuery(account, query.limit ?? 100));
+    return this.queries.execute(new GetDecisionsQuery(account, query.limit ?? PAGE_LIMIT.default, query.before ?? null));
   }
 }

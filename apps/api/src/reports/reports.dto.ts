@@ -1,7 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { MONTH_PATTERN, NAME_PATTERN, NAME_RULE } from '@tally/events';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { PageLimit } from '../http/page-limit';
+
+// Positions are zero-padded numbers (SQL: transaction:position; EventStoreDB: commit:prepare).
+const POSITION_PATTERN = /^\d{20}(:\d{20}){0,3}$/;
 
 const MONTH_RULE = { message: ({ property }: { property: string }) => `${property} must be a month written YYYY-MM` };
 
@@ -39,11 +42,12 @@ export class BillingQueryDto {
 
 /** Query of GET /v1/accounts/{account}/decisions. */
 export class DecisionsQueryDto {
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be an integer' })
-  @Min(1)
-  @Max(1000)
+  @PageLimit()
   limit?: number;
+
+  @ApiPropertyOptional({ description: 'the position of the last entry of the previous page' })
+  @IsOptional()
+  @IsString()
+  @Matches(POSITION_PATTERN, { message: 'before must be the position of a decision from an earlier page' })
+  before?: string;
 }

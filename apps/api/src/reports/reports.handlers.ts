@@ -29,7 +29,7 @@ export class GetBillingHandler implements IQueryHandler<GetBillingQuery> {
 export class GetDecisionsHandler implements IQueryHandler<GetDecisionsQuery> {
   constructor(private readonly readModels: ReadModels) {}
 
-  execute({ account, limit }: GetDecisionsQuery): Promise<DecisionView[]> {
-    return this.readModels.decisions(account, limit);
+  execute({ account, limit, before }: GetDecisionsQuery): Promise<DecisionView[]> {
+    return this.readModels.decisions(account, limit, before);
   }
 }

@@ -29,6 +29,7 @@ export class GetDecisionsQuery extends Query<DecisionView[]> {
   constructor(
     readonly account: string,
     readonly limit: number,
+    readonly before: string | null = null,
   ) {
     super();
   }

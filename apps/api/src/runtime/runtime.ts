@@ -46,7 +46,9 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
     });
     await runner.init();
     metrics.projectionLagSource = () => runner.lagSeconds();
-    const apiKeys = new ApiKeys(db, config.adminToken);
+    const apiKeys = new ApiKeys(db, config.adminToken, (error) =>
+      logger.warn({ err: error }, 'could not record when an API key was last used'),
+    );
     await apiKeys.init();
     const decisions = new AccountDecisions(new AccountRepository(store, config.defaultCredits, config.eventStore === 'pglite'), {
       maxBatch: 500,

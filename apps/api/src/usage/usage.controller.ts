@@ -10,7 +10,9 @@ import {
   type UsageRequest,
 } from '@tally/events';
 import type { Response } from 'express';
+import type { ApiKey } from '../auth/api-keys';
 import { Allow } from '../auth/roles.decorator';
+import { assertSourcesAllowed, CurrentKey } from '../auth/source-binding';
 import { validationProblem } from '../http/problem';
 import { CheckUsageQuery, type UsageCheck } from './check-usage/check-usage.query';
 import { RequestUsageCommand } from './request-usage/request-usage.command';
@@ -43,15 +45,23 @@ export class UsageController {
   async record(
     @Body() body: unknown,
     @Headers() headers: MessageHeaders,
+    @CurrentKey() key: ApiKey,
     @Res({ passthrough: true }) response: Response,
   ): Promise<DecisionMessage | { results: DecisionMessage[] }> {
     const message = fromHttpMessage(headers, body);
     if (message.batch) {
-      const results = await this.commands.execute(new RequestUsageCommand(parseBatch(message.events), 'http'));
+      const requests = parseBatch(message.events);
+      assertSourcesAllowed(
+        key,
+        requests.map((r) => r.source),
+      );
+      const results = await this.commands.execute(new RequestUsageCommand(requests, 'http', key.id));
       response.status(200);
       return { results };
     }
-    const [decision] = await this.commands.execute(new RequestUsageCommand([parseOne(message.event)], 'http'));
+    const request = parseOne(message.event);
+    assertSourcesAllowed(key, [request.source]);
+    const [decision] = await this.commands.execute(new RequestUsageCommand([request], 'http', key.id));
     response.status(decision.decision === 'accepted' ? 200 : 402);
     return decision;
   }
@@ -61,10 +71,12 @@ export class UsageController {
   @Allow('producer')
   @Operation('checkUsage', 'Dry run: would this usage be accepted now? Changes nothing')
   @Answers(200, 'What deciding it now would do', 'UsageCheck')
-  check(@Body() body: unknown, @Headers() headers: MessageHeaders): Promise<UsageCheck> {
+  check(@Body() body: unknown, @Headers() headers: MessageHeaders, @CurrentKey() key: ApiKey): Promise<UsageCheck> {
     const message = fromHttpMessage(headers, body);
     if (message.batch) throw validationProblem([{ field: '', reason: 'a check takes one event, not a batch' }]);
-    return this.queries.execute(new CheckUsageQuery(parseOne(message.event)));
+    const request = parseOne(message.event);
+    assertSourcesAllowed(key, [request.source]);
+    return this.queries.execute(new CheckUsageQuery(request));
   }
 
   @Post('reversals')
@@ -73,7 +85,8 @@ export class UsageController {
   @Answers(200, 'The reversal (the same one the second time)', 'Reversal')
   @Fails(404, 'No decision for this source + id')
   @Fails(409, 'The usage was rejected, or is older than 35 days')
-  reverse(@Body() body: ReversalDto): Promise<ReversalView> {
+  reverse(@Body() body: ReversalDto, @CurrentKey() key: ApiKey): Promise<ReversalView> {
+    assertSourcesAllowed(key, [body.source]);
     return this.commands.execute(new ReverseUsageCommand(body.source, body.id, body.reason ?? null));
   }
 }

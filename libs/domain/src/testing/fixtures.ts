@@ -34,6 +34,7 @@ const decided = (fields: Partial<UsageDecisionData>): UsageDecisionData => ({
   remaining: null,
   overage: 0,
   decidedAt: NOW,
+  reportedBy: 'key-1',
   ...fields,
 });
 
@@ -51,6 +52,7 @@ export const requestUsage = (
   account: ACCOUNT,
   usage: { source: 'geocoder', id: `r-${++seq}`, subject: 'alice', meter: 'geocoding', quantity: 1, time: null, ...usage },
   meter,
+  reportedBy: 'key-1',
   now,
 });
 

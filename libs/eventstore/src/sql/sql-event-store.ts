@@ -1,5 +1,6 @@
 import type { StoredEvent } from '@tally/events';
 import {
+  EventRejectedError,
   WrongExpectedRevisionError,
   type AppendResult,
   type Checkpoint,
@@ -78,7 +79,10 @@ export class SqlEventStore implements EventStore {
         [stream, events.map((e) => e.type), events.map((e) => JSON.stringify(e.data)), check],
       ));
     } catch (error) {
-      if (sqlState(error) !== UNIQUE_VIOLATION) throw error;
+      const state = sqlState(error);
+      // Class 22 (data exception): e.g. NUL or a lone surrogate in jsonb. The payload, not the store, is at fault.
+      if (state?.startsWith('22')) throw new EventRejectedError(stream, (error as Error).message);
+      if (state !== UNIQUE_VIOLATION) throw error;
       rows = [];
     }
     if (rows.length === 0) {

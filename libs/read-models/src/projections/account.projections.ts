@@ -70,6 +70,8 @@ export const credits = projection<CreditTotals>({
 /** The audit log: every decision, newest first by `seq`, marked when reversed. */
 export interface DecisionDoc extends DecisionMessage {
   seq: string;
+  /** The API key id (or "kafka") that reported the usage; null for rows written before it was recorded. */
+  reportedBy: string | null;
   reversedAt: string | null;
   reversalReason: string | null;
 }
@@ -88,7 +90,13 @@ export const decisions = projection<DecisionDoc>({
       : [],
   evolve: (doc, e, _key, context) => {
     if (e.type === 'UsageAccepted' || e.type === 'UsageRejected') {
-      return { ...toDecisionMessage(e), seq: sortable(context.position), reversedAt: null, reversalReason: null };
+      return {
+        ...toDecisionMessage(e),
+        seq: sortable(context.position),
+        reportedBy: e.data.reportedBy,
+        reversedAt: null,
+        reversalReason: null,
+      };
     }
     if (e.type === 'UsageReversed' && doc) return { ...doc, reversedAt: e.data.at, reversalReason: e.data.reason };
     return doc;

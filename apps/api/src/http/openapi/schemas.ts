@@ -45,11 +45,12 @@ const decision = object(
     limit: nullable(int('null = unlimited', 1000)),
     remaining: nullable(int(undefined, 397)),
     decidedAt: str('2026-11-22T10:00:00.123Z'),
+    reportedBy: nullable(str('7f0c…', 'id of the API key (or "kafka") that reported the usage; null before keys were recorded')),
     extensions,
     dataschema: str('https://schemas.example.com/usage/v1.json'),
     datacontenttype: str('application/json; charset=utf-8'),
   },
-  ['reason', 'extensions', 'dataschema', 'datacontenttype'],
+  ['reason', 'reportedBy', 'extensions', 'dataschema', 'datacontenttype'],
 );
 
 const quotaTerms = {
@@ -140,13 +141,32 @@ export const RESPONSE_SCHEMAS: Record<string, SchemaObject> = {
   DecisionLogEntry: {
     allOf: [
       ref('Decision'),
-      object({ reversedAt: nullable(str('2026-11-22T10:05:00.000Z')), reversalReason: nullable(str('test traffic')) }),
+      object({
+        position: str('00000000000000001234', "the entry's place in the store's order; pass it as `before` for the next page"),
+        reversedAt: nullable(str('2026-11-22T10:05:00.000Z')),
+        reversalReason: nullable(str('test traffic')),
+      }),
     ],
   },
+  AccountSummary: object({
+    account: str('acme'),
+    quotas: int("the account's own quotas", 2),
+    balance: int(undefined, 40),
+    lastDecisionAt: nullable(str('2026-11-22T10:00:00.123Z')),
+  }),
+  ApiKey: object({
+    id: str('7f0c…'),
+    name: str('geocoder'),
+    role: { type: 'string', enum: ['admin', 'producer', 'finance'] },
+    source: nullable(str('geocoder', 'the only source the key may report under')),
+    createdAt: str('2026-11-22T10:00:00.000Z'),
+    lastUsedAt: nullable(str('2026-11-22T10:05:00.000Z')),
+  }),
   CreatedApiKey: object({
     id: str('7f0c…'),
     name: str('geocoder'),
     role: { type: 'string', enum: ['admin', 'producer', 'finance'] },
+    source: nullable(str('geocoder', 'the only source the key may report under')),
     token: str('tly_…', 'shown once; only its hash is stored'),
   }),
   Problem: object(

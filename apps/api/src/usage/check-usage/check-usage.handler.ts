@@ -21,6 +21,7 @@ export class CheckUsageHandler implements IQueryHandler<CheckUsageQuery> {
       account,
       usage: request,
       meter: await this.catalog.meter(request.meter),
+      reportedBy: 'check',
       now: this.clock.now(),
     });
     if (!outcome.ok) throw outcome.error;

@@ -6,9 +6,14 @@ export type Channel = 'http' | 'kafka';
 
 /** Decide validated usage requests, in order; resolves once every decision is durable. */
 export class RequestUsageCommand extends Command<DecisionMessage[]> {
+  /**
+   * @param reportedBy recorded with each decision: the API key's id over HTTP; defaults to the
+   * channel's name ("kafka" for the topic, which has no key).
+   */
   constructor(
     readonly requests: UsageRequest[],
     readonly channel: Channel,
+    readonly reportedBy: string = channel,
   ) {
     super();
   }

@@ -25,7 +25,7 @@ export class RequestUsageHandler implements ICommandHandler<RequestUsageCommand>
     @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {}
 
-  async execute({ requests, channel }: RequestUsageCommand): Promise<DecisionMessage[]> {
+  async execute({ requests, channel, reportedBy }: RequestUsageCommand): Promise<DecisionMessage[]> {
     const now = this.clock.now();
     const commands = await Promise.all(
       requests.map(async (usage): Promise<RequestUsage> => ({
@@ -33,6 +33,7 @@ export class RequestUsageHandler implements ICommandHandler<RequestUsageCommand>
         account: await this.catalog.accountOf(usage.subject),
         usage,
         meter: await this.catalog.meter(usage.meter),
+        reportedBy,
         now,
       })),
     );

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { DomainError, usageKey } from '@tally/domain';
+import type { UsageReversed } from '@tally/events';
 import { PROJECTED_STREAM_PREFIXES, ProjectionRunner, ReadModels } from '@tally/read-models';
 import { AccountDecisions } from '../../accounts/account-decisions';
 import { Clock } from '../../runtime/clock';
@@ -9,8 +10,10 @@ import { RUNTIME } from '../../runtime/runtime.module';
 import { ReverseUsageCommand, type ReversalView } from './reverse-usage.command';
 
 /**
- * A reversal names only source + id, so the account comes from the decision log. The log may
- * lag, so before answering 404 the handler waits for the projector to reach the store's head.
+ * A reversal names only source + id, so the accounts come from the decision log. Duplicates are
+ * per account, so after a subject was remapped the same usage may have been accepted in two
+ * accounts: it is reversed in every one that accepted it. The log may lag, so the handler first
+ * waits (up to 5 s) for the projector to reach the store's head.
  */
 @CommandHandler(ReverseUsageCommand)
 export class ReverseUsageHandler implements ICommandHandler<ReverseUsageCommand> {
@@ -23,22 +26,27 @@ export class ReverseUsageHandler implements ICommandHandler<ReverseUsageCommand>
   ) {}
 
   async execute({ source, id, reason }: ReverseUsageCommand): Promise<ReversalView> {
-    const account = await this.findAccount(source, id);
-    const outcome = await this.decisions.execute({ type: 'ReverseUsage', account, source, id, reason, now: this.clock.now() });
-    if (!outcome.ok) throw outcome.error;
-    const reversal = outcome.state.decisions.get(usageKey(source, id))?.reversal;
-    if (!reversal) throw new Error(`reversal of ${source}/${id} left no record`);
-    const { at, ...rest } = reversal;
-    return { ...rest, reversedAt: at };
-  }
-
-  private async findAccount(source: string, id: string): Promise<string> {
-    let accounts = await this.readModels.accountsOfUsage(source, id);
-    if (accounts.length === 0) {
-      const head = await this.runtime.store.headPosition(PROJECTED_STREAM_PREFIXES);
-      if (head && (await this.runner.waitFor(head, 5000))) accounts = await this.readModels.accountsOfUsage(source, id);
+    const head = await this.runtime.store.headPosition(PROJECTED_STREAM_PREFIXES);
+    if (head) await this.runner.waitFor(head, 5000);
+    const accounts = [...new Set(await this.readModels.accountsOfUsage(source, id))];
+    const reversals: Array<UsageReversed['data']> = [];
+    const refusals: DomainError[] = [];
+    for (const account of accounts) {
+      const now = this.clock.now();
+      const outcome = await this.decisions.execute({ type: 'ReverseUsage', account, source, id, reason, now });
+      const reversal = outcome.ok ? outcome.state.decisions.get(usageKey(source, id))?.reversal : null;
+      if (reversal) reversals.push(reversal);
+      else if (!outcome.ok) refusals.push(outcome.error);
     }
-    if (accounts.length === 0) throw new DomainError('USAGE_NOT_FOUND', `no usage ${source}/${id} is known`);
-    return accounts[0];
+    // Refusals in some accounts (a rejection there) do not matter while another account accepted it.
+    if (reversals.length === 0) {
+      throw (
+        refusals.find((e) => e.code === 'USAGE_NOT_ACCEPTED') ??
+        refusals[0] ??
+        new DomainError('USAGE_NOT_FOUND', `no usage ${source}/${id} is known`)
+      );
+    }
+    const { at, ...rest } = reversals[0];
+    return { ...rest, reversedAt: at, accounts: reversals.map((r) => r.account) };
   }
 }

@@ -1,0 +1,2 @@
+// Vite imports the stylesheet; TypeScript only needs to know such imports exist.
+declare module '*.css';

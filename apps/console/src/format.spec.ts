@@ -1,0 +1,39 @@
+import { toSeries } from './components/series';
+import { addMonths, currentMonth, monthsBetween, totals, units, when } from './format';
+
+describe('console formatting', () => {
+  it('walks months across year ends', () => {
+    expect(addMonths('2026-11', 2)).toBe('2027-01');
+    expect(addMonths('2026-01', -1)).toBe('2025-12');
+    expect(monthsBetween('2026-11', '2027-02')).toEqual(['2026-11', '2026-12', '2027-01', '2027-02']);
+    expect(currentMonth(new Date('2026-12-31T23:59:59Z'))).toBe('2026-12');
+  });
+
+  it('sums amounts exactly per currency, where floating point would drift', () => {
+    const lines = Array.from({ length: 10 }, () => ({ amount: '0.10', currency: 'USD' }));
+    expect(totals([...lines, { amount: '0.20', currency: 'EUR' }, { amount: '123456789012345.99', currency: 'EUR' }])).toEqual([
+      { currency: 'EUR', amount: '123456789012346.19' },
+      { currency: 'USD', amount: '1.00' },
+    ]);
+    expect(totals([{ amount: '7', currency: 'USD' }])).toEqual([{ currency: 'USD', amount: '7.00' }]);
+  });
+
+  it('writes limits and times for people', () => {
+    expect([units(null), units(1234567), units(0)]).toEqual(['unlimited', '1,234,567', '0']);
+    expect([when(null), when('2026-11-30T03:40:01.123Z')]).toEqual(['—', '2026-11-30 03:40:01 UTC']);
+  });
+
+  it('groups monthly lines into one series per name, zero where a month has none', () => {
+    const months = ['2026-10', '2026-11'];
+    const lines = [
+      { month: '2026-11', meter: 'ocr', subject: 'bob', units: 5 },
+      { month: '2026-10', meter: 'geo', subject: 'alice', units: 2 },
+      { month: '2026-11', meter: 'geo', subject: 'alice', units: 3 },
+      { month: '2026-09', meter: 'geo', subject: 'alice', units: 99 },
+    ];
+    expect(toSeries(lines, months, (l) => l.subject)).toEqual([
+      { name: 'alice', values: [2, 3] },
+      { name: 'bob', values: [0, 5] },
+    ]);
+  });
+});

@@ -1,0 +1,46 @@
+/** The current UTC month, YYYY-MM, as the API names months. */
+export function currentMonth(now = new Date()): string {
+  return now.toISOString().slice(0, 7);
+}
+
+/** The month `offset` months from `month` (negative = earlier). */
+export function addMonths(month: string, offset: number): string {
+  const [year, m] = month.split('-').map(Number);
+  const date = new Date(Date.UTC(year, m - 1 + offset, 1));
+  return date.toISOString().slice(0, 7);
+}
+
+/** The months from `from` to `to` inclusive. */
+export function monthsBetween(from: string, to: string): string[] {
+  const months: string[] = [];
+  for (let m = from; m <= to; m = addMonths(m, 1)) months.push(m);
+  return months;
+}
+
+const integer = new Intl.NumberFormat('en-US');
+
+/** An integer with thousands separators; null means no limit. */
+export function units(value: number | null | undefined): string {
+  return value === null || value === undefined ? 'unlimited' : integer.format(value);
+}
+
+/** A timestamp for people: date and time in UTC. */
+export function when(iso: string | null | undefined): string {
+  return iso ? `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC` : '—';
+}
+
+/**
+ * Sums decimal amount strings exactly (no floating point), per currency, as the API computes
+ * them: amounts carry at most 2 decimals.
+ */
+export function totals(lines: Array<{ amount: string; currency: string }>): Array<{ currency: string; amount: string }> {
+  const cents = new Map<string, bigint>();
+  for (const { amount, currency } of lines) {
+    const [whole, fraction = ''] = amount.split('.');
+    const value = BigInt(whole) * 100n + BigInt(fraction.padEnd(2, '0').slice(0, 2));
+    cents.set(currency, (cents.get(currency) ?? 0n) + value);
+  }
+  return [...cents.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([currency, value]) => ({ currency, amount: `${value / 100n}.${(value % 100n).toString().padStart(2, '0')}` }));
+}

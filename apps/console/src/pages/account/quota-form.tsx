@@ -1,0 +1,84 @@
+import { useState } from 'preact/hooks';
+import { ApiError, call, seg, type QuotaStatus } from '../../api';
+import { ErrorNote } from '../../components/feedback';
+
+interface Props {
+  account: string;
+  /** The quota being edited, or null for a new one. */
+  quota: QuotaStatus | null;
+  onSaved: (meter: string) => void;
+  onCancel: () => void;
+}
+
+/** Sets a quota with PUT: every term is sent, so the form shows exactly what will be stored. */
+export function QuotaForm({ account, quota, onSaved, onCancel }: Props) {
+  const [f, setF] = useState({
+    meter: quota?.meter ?? '',
+    limit: quota?.limit === null || quota === null ? '' : String(quota.limit),
+    enforcement: quota?.enforcement ?? 'hard',
+    period: quota?.period ?? 'month',
+    blockSize: String(quota?.blockSize ?? 1000),
+    blockPrice: quota?.blockPrice ?? '0',
+    includedUnits: String(quota?.includedUnits ?? 0),
+    currency: quota?.currency ?? 'USD',
+  });
+  const [error, setError] = useState<ApiError | null>(null);
+  const set = (field: keyof typeof f) => (e: Event) => setF({ ...f, [field]: (e.currentTarget as HTMLInputElement).value });
+
+  const save = async (event: Event) => {
+    event.preventDefault();
+    setError(null);
+    try {
+      await call('PUT', `/v1/accounts/${seg(account)}/quotas/${seg(f.meter.trim())}`, {
+        limit: f.limit.trim() === '' ? null : Number(f.limit),
+        enforcement: f.enforcement,
+        period: f.period,
+        blockSize: Number(f.blockSize),
+        blockPrice: f.blockPrice.trim(),
+        includedUnits: Number(f.includedUnits),
+        currency: f.currency.trim(),
+      });
+      onSaved(f.meter.trim());
+    } catch (failure) {
+      setError(failure as ApiError);
+    }
+  };
+
+  const field = (id: keyof typeof f, label: string, extra: Record<string, unknown> = {}) => (
+    <>
+      <label for={`quota-${id}`}>{label}</label>
+      <input id={`quota-${id}`} value={f[id]} onInput={set(id)} {...extra} />
+    </>
+  );
+
+  return (
+    <form class="grid quota-form" onSubmit={save} aria-label={quota ? `Edit the ${quota.meter} quota` : 'Set a quota'}>
+      <h3 class="span">{quota ? `Edit the ${quota.meter} quota` : 'Set a quota'}</h3>
+      {field('meter', 'Meter', { required: true, readOnly: quota !== null })}
+      {field('limit', 'Limit (empty = unlimited, 0 = disabled)', { type: 'number', min: 0, step: 1 })}
+      <label for="quota-enforcement">Enforcement</label>
+      <select id="quota-enforcement" value={f.enforcement} onChange={set('enforcement')}>
+        <option value="hard">hard: refuse past the limit</option>
+        <option value="soft">soft: accept and report overage</option>
+      </select>
+      <label for="quota-period">Period</label>
+      <select id="quota-period" value={f.period} onChange={set('period')}>
+        <option value="month">month (resets each UTC month)</option>
+        <option value="none">none (cumulative capacity)</option>
+      </select>
+      {field('blockSize', 'Block size', { type: 'number', min: 1, step: 1, required: true })}
+      {field('blockPrice', 'Block price (decimal)', { required: true, inputMode: 'decimal' })}
+      {field('includedUnits', 'Included units', { type: 'number', min: 0, step: 1, required: true })}
+      {field('currency', 'Currency', { required: true })}
+      <div class="form-actions">
+        <button type="submit">Save quota</button>
+        {quota && (
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+      </div>
+      <ErrorNote error={error} />
+    </form>
+  );
+}

@@ -1,0 +1,62 @@
+import { useState } from 'preact/hooks';
+import { call, seg, type QuotaStatus } from '../../api';
+import { ErrorNote, Notice, Section } from '../../components/feedback';
+import { UsageBar } from '../../components/usage-bar';
+import { useApi } from '../../components/use-api';
+import { units } from '../../format';
+import { QuotaForm } from './quota-form';
+
+interface Props {
+  account: string;
+  admin: boolean;
+  version: number;
+  onChange: () => void;
+}
+
+/** The account's quotas in their current period as bars, and (for admins) the quota form. */
+export function QuotasSection({ account, admin, version, onChange }: Props) {
+  const quotas = useApi(() => call<QuotaStatus[]>('GET', `/v1/accounts/${seg(account)}/quotas`), [account, version]);
+  const [editing, setEditing] = useState<QuotaStatus | null>(null);
+  // Each save remounts the form, so the next quota starts from the defaults again.
+  const [saved, setSaved] = useState<string | null>(null);
+  return (
+    <Section title="Quotas">
+      <ErrorNote error={quotas.error} />
+      {quotas.data?.length === 0 && <p class="muted">No quota: usage is decided by meter defaults or credits alone.</p>}
+      <ul class="quotas">
+        {(quotas.data ?? []).map((q) => (
+          <li key={q.meter}>
+            <div class="quota-head">
+              <strong>{q.meter}</strong>
+              <span class="muted">
+                {q.enforcement}, {q.period === 'month' ? 'monthly' : 'cumulative'}
+                {q.overage > 0 ? `, ${units(q.overage)} over` : ''}
+                {` · ${q.blockPrice} ${q.currency} per ${units(q.blockSize)} after ${units(q.includedUnits)} included`}
+              </span>
+              {admin && (
+                <button type="button" class="link" onClick={() => setEditing(q)} aria-label={`Edit the ${q.meter} quota`}>
+                  Edit
+                </button>
+              )}
+            </div>
+            <UsageBar meter={q.meter} usage={q.usage} reserved={q.reserved ?? 0} limit={q.limit} />
+          </li>
+        ))}
+      </ul>
+      {saved && <Notice>Quota for {saved} saved. Its bar shows once the read models catch up (Refresh).</Notice>}
+      {admin && (
+        <QuotaForm
+          key={`${editing?.meter ?? 'new'}|${saved}`}
+          account={account}
+          quota={editing}
+          onSaved={(meter) => {
+            setEditing(null);
+            setSaved(meter);
+            onChange();
+          }}
+          onCancel={() => setEditing(null)}
+        />
+      )}
+    </Section>
+  );
+}

@@ -1,0 +1,32 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('configuration', () => {
+  it.each(['Zx9', 'change-me', '123456789012345'])(
+    'refuses a METERING_ADMIN_TOKEN shorter than 16 characters, without showing it',
+    (token) => {
+      let error: unknown;
+      try {
+        loadConfig({ METERING_ADMIN_TOKEN: token });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toContain('METERING_ADMIN_TOKEN must be at least 16 characters');
+      expect((error as Error).message).not.toContain(token);
+    },
+  );
+
+  it('accepts a token of 16 characters or more, and none at all', () => {
+    expect(loadConfig({ METERING_ADMIN_TOKEN: '1234567890123456' }).adminToken).toBe('1234567890123456');
+    expect(loadConfig({}).adminToken).toBeNull();
+  });
+
+  it('bounds the HTTP server by default and lets each limit be set', () => {
+    expect(loadConfig({}).http).toEqual({ maxConnections: 1000, requestTimeoutMs: 30_000, headersTimeoutMs: 10_000 });
+    expect(loadConfig({ HTTP_MAX_CONNECTIONS: '5', HTTP_REQUEST_TIMEOUT_MS: '2000' }).http).toMatchObject({
+      maxConnections: 5,
+      requestTimeoutMs: 2000,
+    });
+    expect(() => loadConfig({ HTTP_MAX_CONNECTIONS: '0' })).toThrow('HTTP_MAX_CONNECTIONS');
+  });
+});
