@@ -64,6 +64,11 @@ export interface EventStore {
   subscribe(options: SubscribeOptions): Subscription;
   /** The position of the newest event (of streams with one of `prefixes`, if given), or null if none. */
   headPosition(prefixes?: string[]): Promise<Checkpoint | null>;
+  /**
+   * How many events (of streams with one of `prefixes`) lie after `from` (null: from the start),
+   * counting at most `cap`: how far behind a follower is, for metrics.
+   */
+  countAfter(from: Checkpoint | null, prefixes: string[], cap: number): Promise<number>;
   /** Negative, zero or positive as `a` is before, at or after `b`. */
   compare(a: Checkpoint, b: Checkpoint): number;
   /** Throws if the store cannot be reached. */

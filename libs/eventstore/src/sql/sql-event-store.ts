@@ -133,6 +133,18 @@ export class SqlEventStore implements EventStore {
     return rows.length ? checkpointOf(rows[0].transaction_id, rows[0].global_position) : null;
   }
 
+  async countAfter(from: Checkpoint | null, prefixes: string[], cap: number): Promise<number> {
+    const [tx, position] = from ? parseCheckpoint(from) : ['0', '0'];
+    const { rows } = await this.db.query<{ n: string | number }>(
+      `select count(*)::int as n from (
+         select 1 from tally_events
+          where (transaction_id, global_position) > ($1::xid8, $2::bigint) and stream_id like any($3::text[])
+          limit $4) after`,
+      [tx, position, likePatterns(prefixes), cap],
+    );
+    return Number(rows[0].n);
+  }
+
   compare(a: Checkpoint, b: Checkpoint): number {
     const [ta, pa] = parseCheckpoint(a).map(BigInt);
     const [tb, pb] = parseCheckpoint(b).map(BigInt);
