@@ -52,6 +52,21 @@ describe('deciding a slice with poison isolation', () => {
     });
   });
 
+  it('given poison, then isolating decides one step at a time (one account would batch them again)', async () => {
+    let running = 0;
+    let most = 0;
+    const { decide: inner } = store(['p1']);
+    const decide = async (items: Item[]) => {
+      most = Math.max(most, ++running);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      running--;
+      await inner(items);
+    };
+    const out = await decideIsolating([item('a'), item('p1'), item('b'), item('c', 'bob')], (i) => i.subject, decide);
+    expect(out.map((u) => u.item.id)).toEqual(['p1']);
+    expect(most).toBe(1);
+  });
+
   it('given the store going away while isolating, then the failure is thrown, not dead-lettered', async () => {
     let calls = 0;
     const decide = async (items: Item[]) => {

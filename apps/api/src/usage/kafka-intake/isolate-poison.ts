@@ -10,7 +10,8 @@ export interface Undecidable<T> {
  * Decides `items` so that a message the store refuses cannot fail the others: the whole slice
  * first, then, if it is refused, each subject's messages, then each message of a refused
  * subject alone. Decisions are idempotent, so deciding a message again returns its decision.
- * A failure that can pass by retrying is thrown (after the other groups finished) for the
+ * Once isolating, one step runs at a time: messages of one account decided concurrently would
+ * be batched into one append again. A failure that can pass by retrying is thrown for the
  * caller to retry the slice; what is returned are the messages to dead-letter.
  */
 export async function decideIsolating<T>(
@@ -24,17 +25,20 @@ export async function decideIsolating<T>(
   if (items.length === 1) return [{ item: items[0], failure: first }];
   const groups = new Map<string, T[]>();
   for (const item of items) groups.set(subjectOf(item), [...(groups.get(subjectOf(item)) ?? []), item]);
-  const perGroup = await settle([...groups.values()], async (group) => {
+  const refused: Undecidable<T>[] = [];
+  for (const group of groups.values()) {
     const failure = await attempt(group, decide);
-    if (failure === null) return [];
-    if (group.length === 1) return [{ item: group[0], failure }];
-    const alone = await settle(group, async (item) => {
+    if (failure === null) continue;
+    if (group.length === 1) {
+      refused.push({ item: group[0], failure });
+      continue;
+    }
+    for (const item of group) {
       const own = await attempt([item], decide);
-      return own === null ? [] : [{ item, failure: own }];
-    });
-    return alone.flat();
-  });
-  return perGroup.flat();
+      if (own !== null) refused.push({ item, failure: own });
+    }
+  }
+  return refused;
 }
 
 /** null if decided; the failure if it cannot pass by retrying; throws one that can. */
@@ -47,12 +51,4 @@ async function attempt<T>(items: T[], decide: (items: T[]) => Promise<void>): Pr
     if (failure.retry) throw error;
     return failure;
   }
-}
-
-/** Runs every task to the end, then throws the first failure if any failed. */
-async function settle<I, R>(inputs: I[], task: (input: I) => Promise<R>): Promise<R[]> {
-  const results = await Promise.allSettled(inputs.map(task));
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
-  return results.map((r) => (r as PromiseFulfilledResult<R>).value);
 }
