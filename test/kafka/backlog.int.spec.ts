@@ -5,6 +5,11 @@ import { build, decisionId, report, storedDecisions, topicSize } from './fault-s
 import { committedToEnd, countCopies, produce, topicPrefix, usageMessage } from './kafka-helpers';
 
 const MESSAGES = 100_000;
+
+/** Sum of the consumer lag gauges over the partitions. */
+function lagOf(metrics: string): number {
+  return [...metrics.matchAll(/^tally_kafka_consumer_lag\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
 const SUBJECTS = 100;
 
 describeIf(infra.kafkaBrokers && infra.postgresUrl, 'a backlog of 100,000 usage messages waiting for the api', () => {
@@ -45,7 +50,22 @@ describeIf(infra.kafkaBrokers && infra.postgresUrl, 'a backlog of 100,000 usage 
 
     const started = Date.now();
     await api.start();
-    await eventually(async () => expect((await storedDecisions(database.url)).events).toBe(MESSAGES), 100_000);
+    // /metrics reports the backlog as consumer lag from the broker's end offsets, then none.
+    let mostLag = 0;
+    const watching = setInterval(async () => {
+      mostLag = Math.max(
+        mostLag,
+        lagOf(
+          await api.admin.get('/metrics').then(
+            (r) => r.text,
+            () => '',
+          ),
+        ),
+      );
+    }, 1000);
+    await eventually(async () => expect((await storedDecisions(database.url)).events).toBe(MESSAGES), 100_000).finally(() =>
+      clearInterval(watching),
+    );
     const decided = Date.now() - started;
     const decisions = `${prefix}metering.decisions.v1`;
     await eventually(async () => expect(await topicSize(decisions)).toBeGreaterThanOrEqual(MESSAGES), 60_000);
@@ -57,6 +77,13 @@ describeIf(infra.kafkaBrokers && infra.postgresUrl, 'a backlog of 100,000 usage 
     expect(copies.size).toBe(MESSAGES);
     expect(messages.every((_, i) => copies.has(`b-${i}`))).toBe(true);
     await eventually(async () => expect(await committedToEnd(`${prefix}metering.usage.v1`, group)).toBe(true), 15_000);
+    expect(mostLag).toBeGreaterThan(0);
+    await eventually(async () => {
+      const text = (await api.admin.get('/metrics')).text;
+      expect(text.match(/^tally_kafka_consumer_lag\{/gm)).toHaveLength(6);
+      expect(lagOf(text)).toBe(0);
+      expect(text).toMatch(/^tally_relay_lag_events 0$/m);
+    }, 15_000);
     expect(errorLines(api.logs)).toEqual([]);
     expect(api.logs.join('\n')).not.toMatch(/larger than the max message size|KafkaJSNonRetriableError/);
     report('backlog', {
@@ -66,6 +93,7 @@ describeIf(infra.kafkaBrokers && infra.postgresUrl, 'a backlog of 100,000 usage 
       drainedMs: decided,
       publishedMs: published,
       duplicatesPublished: total - MESSAGES,
+      mostConsumerLagSeen: mostLag,
     });
   }, 180_000);
 });
