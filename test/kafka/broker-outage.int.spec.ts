@@ -20,6 +20,7 @@ describeIf(runs, 'the broker stopped for 20 s mid-stream (a broker of its own)',
   const group = `${prefix}group`;
   const message = (i: number) => usageMessage({ id: `o-${i}`, subject: `s-${i % SUBJECTS}`, meter: 'outage', quantity: 1 });
   const readyStatus = async () => (await fetch(`${api.url}/readyz`)).status;
+  const consumerCheck = async () => ((await (await fetch(`${api.url}/readyz`)).json()) as { consumer?: string }).consumer;
 
   beforeAll(async () => {
     build();
@@ -61,6 +62,9 @@ describeIf(runs, 'the broker stopped for 20 s mid-stream (a broker of its own)',
     const stopped = Date.now();
     await eventually(async () => expect(await readyStatus()).toBe(503), 15_000);
     const notReadyAfter = Date.now() - stopped;
+    // Not only the broker check: the consumer itself reports that it is not consuming.
+    await eventually(async () => expect(await consumerCheck()).toMatch(/^unavailable: not consuming/), 10_000);
+    const consumerDownAfter = Date.now() - stopped;
     // Decisions over HTTP are durable without Kafka: answered as usual, relayed later.
     const http = [
       await api.admin.post('/v1/usage', usageEvent({ id: 'h-1', subject: 'http-acct', meter: 'outage', quantity: 3 })),
@@ -74,6 +78,7 @@ describeIf(runs, 'the broker stopped for 20 s mid-stream (a broker of its own)',
     const restarted = Date.now();
     await api.ready(90_000);
     const readyAgainAfter = Date.now() - restarted;
+    expect(await consumerCheck()).toBe('ok');
     await produce(
       `${prefix}metering.usage.v1`,
       Array.from({ length: AFTER }, (_, i) => message(BEFORE + i)),
@@ -102,12 +107,14 @@ describeIf(runs, 'the broker stopped for 20 s mid-stream (a broker of its own)',
       http: http.length,
       outageMs: OUTAGE_MS,
       notReadyAfterMs: notReadyAfter,
+      consumerNotConsumingAfterMs: consumerDownAfter,
       readyAgainAfterMs: readyAgainAfter,
       drainedAfterRestartMs: drainedAfter,
       consumerRestarts: restarts ?? '?',
       duplicatesPublished: size - total,
     });
     expect(notReadyAfter).toBeLessThan(10_000);
+    expect(consumerDownAfter).toBeLessThan(10_000);
 
     const exit = api.kill('SIGTERM');
     const sigterm = Date.now();

@@ -1,7 +1,7 @@
 import type { KafkaConsumer } from '@tally/runtime';
 
 /** How long without a fetch or a decided slice before a joined consumer counts as stalled. */
-export const STALL_MS = 8000;
+export const STALL_MS = 6000;
 
 /**
  * Whether the usage consumer is consuming, from kafkajs's instrumentation events: joined to its
