@@ -2,7 +2,7 @@ import type { CommandBus } from '@nestjs/cqrs';
 import type { EachBatchPayload, KafkaAdapter, KafkaConsumer, Logger } from '@tally/runtime';
 import { ConsumerHealth } from './consumer-health';
 import { decideSlice } from './decide-slice';
-import { RestartPolicy } from './restart-policy';
+import { DEFAULT_RESTARTS, RestartPolicy, type RestartOptions } from './restart-policy';
 
 /** Counters the consumer reports to. */
 export interface IntakeMetrics {
@@ -25,7 +25,7 @@ export class UsageConsumer {
   readonly health = new ConsumerHealth();
   private consumer: KafkaConsumer | null = null;
   private stopping = false;
-  private readonly restarts = new RestartPolicy();
+  private readonly restarts: RestartPolicy;
   private readonly sleepers = new Set<() => void>();
 
   constructor(
@@ -34,7 +34,10 @@ export class UsageConsumer {
     private readonly logger: Logger,
     private readonly metrics: IntakeMetrics,
     private readonly onGiveUp: (error: unknown) => void,
-  ) {}
+    restartOptions: RestartOptions = DEFAULT_RESTARTS,
+  ) {
+    this.restarts = new RestartPolicy(restartOptions);
+  }
 
   async start(): Promise<void> {
     const consumer = this.kafka.createConsumer();
