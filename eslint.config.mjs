@@ -38,6 +38,22 @@ export default tseslint.config(
     },
   },
   {
+    // One adapter owns the Kafka client (libs/client is the producers' own, separate package).
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    ignores: ['libs/runtime/src/kafka/kafka.adapter.ts', 'libs/client/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@tally/api', message: 'only test/ runs the api in-process' },
+            { name: 'kafkajs', message: 'kafkajs stays behind libs/runtime/src/kafka/kafka.adapter.ts' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Test clients read arbitrary JSON replies; `any` there keeps assertions readable.
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', 'no-restricted-imports': 'off' },

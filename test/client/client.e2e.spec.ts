@@ -1,6 +1,5 @@
 import { KafkaUsagePublisher, TallyClient, TallyError } from '@tally/client';
-import { topicsOf } from '@tally/api';
-import { loadConfig } from '@tally/runtime';
+import { loadConfig, topicsOf } from '@tally/runtime';
 import { describeIf, eventually, infra } from '../infra/infra';
 import { startTally, unique, type RunningTally } from '../support/tally';
 import { consumeUntil, topicPrefix } from '../kafka/kafka-helpers';

@@ -71,7 +71,11 @@ describe('docker-compose.yml agrees with the code', () => {
     const advertised = environmentOf(services.kafka)
       .KAFKA_ADVERTISED_LISTENERS.split(',')
       .map((l) => l.replace(/^\w+:\/\//, ''));
-    for (const broker of api.kafkaBrokers ?? []) expect(advertised).toContain(broker);
+    for (const name of ['api', 'projector']) {
+      const brokers = loadConfig(environmentOf(services[name])).kafkaBrokers;
+      expect(brokers).not.toBeNull();
+      for (const broker of brokers ?? []) expect(advertised).toContain(broker);
+    }
     expect(published(services.api)).toContain(api.port);
     expect(services.api.healthcheck?.test.join(' ')).toContain(`localhost:${api.port}/readyz`);
     const projector = loadConfig(environmentOf(services.projector));
@@ -85,9 +89,11 @@ describe('docker-compose.yml agrees with the code', () => {
       eventstore: { condition: 'service_healthy' },
       kafka: { condition: 'service_healthy' },
     });
+    // The projector relays decisions to Kafka.
     expect(services.projector.depends_on).toEqual({
       postgres: { condition: 'service_healthy' },
       eventstore: { condition: 'service_healthy' },
+      kafka: { condition: 'service_healthy' },
     });
     for (const service of Object.values(services)) expect(service.healthcheck?.test.length).toBeGreaterThan(0);
   });

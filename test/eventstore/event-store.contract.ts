@@ -173,6 +173,15 @@ export function eventStoreContract(open: () => Promise<{ store: EventStore; clos
       expect(head).not.toBeNull();
       expect(store.compare(head!, seen[seen.length - 1].position)).toBeGreaterThanOrEqual(0);
     });
+
+    it('counts the events after a position, up to a cap', async () => {
+      const s = stream('count');
+      await store.appendToStream(s, [event(1), event(2), event(3), event(4)], 'no_stream');
+      const events = await store.readStream(s);
+      expect(await store.countAfter(events[0].position, [s], 100)).toBe(3);
+      expect(await store.countAfter(events[3].position, [s], 100)).toBe(0);
+      expect(await store.countAfter(null, [s], 2)).toBe(2);
+    });
   });
 
   describe('how far a follower is behind', () => {

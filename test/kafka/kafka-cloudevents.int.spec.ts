@@ -1,7 +1,6 @@
 import { CloudEvent, Kafka } from 'cloudevents';
 import type { Message } from 'kafkajs';
-import { topicsOf } from '@tally/api';
-import { loadConfig } from '@tally/runtime';
+import { loadConfig, topicsOf } from '@tally/runtime';
 import { describeIf, infra } from '../infra/infra';
 import { startTally, unique, type RunningTally } from '../support/tally';
 import { consumeUntil, produce, topicPrefix } from './kafka-helpers';

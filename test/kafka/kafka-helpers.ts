@@ -1,24 +1,87 @@
 import { randomBytes } from 'node:crypto';
-import { Kafka, Partitioners, logLevel, type IHeaders, type Message } from 'kafkajs';
+import { CompressionTypes, Kafka, Partitioners, logLevel, type IHeaders, type Message } from 'kafkajs';
 import { infra } from '../infra/infra';
 
 /** A unique topic prefix per suite, so suites sharing the broker never see each other's messages. */
 export const topicPrefix = () => `t${randomBytes(4).toString('hex')}.`;
 
-export function kafkaClient(): Kafka {
-  return new Kafka({ brokers: (infra.kafkaBrokers ?? '').split(','), clientId: 'tally-test', logLevel: logLevel.NOTHING });
+export function kafkaClient(brokers = infra.kafkaBrokers ?? ''): Kafka {
+  return new Kafka({ brokers: brokers.split(','), clientId: 'tally-test', logLevel: logLevel.NOTHING });
 }
 
-/** Produces messages (acks from all replicas) and disconnects. */
-export async function produce(topic: string, messages: Message[]): Promise<void> {
-  const producer = kafkaClient().producer({ createPartitioner: Partitioners.DefaultPartitioner });
+/** Produces messages (acks from all replicas) and disconnects; big backlogs go in big gzip sends. */
+export async function produce(
+  topic: string,
+  messages: Message[],
+  options: { brokers?: string; perSend?: number } = {},
+): Promise<void> {
+  const perSend = options.perSend ?? 500;
+  const producer = kafkaClient(options.brokers).producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   try {
-    for (let i = 0; i < messages.length; i += 500) {
-      await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 500) });
+    for (let i = 0; i < messages.length; i += perSend) {
+      const compression = perSend > 500 ? CompressionTypes.GZIP : CompressionTypes.None;
+      await producer.send({ topic, acks: -1, compression, messages: messages.slice(i, i + perSend) });
     }
   } finally {
     await producer.disconnect();
+  }
+}
+
+/**
+ * Reads a topic from the beginning, counting copies per key of `idOf`, until `until` holds or
+ * `timeoutMs` passes (then throws). Batch at a time, for topics of 100,000 messages.
+ */
+export async function countCopies(
+  topic: string,
+  idOf: (value: Buffer) => string,
+  until: (copies: Map<string, number>) => boolean,
+  options: { brokers?: string; timeoutMs?: number } = {},
+): Promise<Map<string, number>> {
+  const consumer = kafkaClient(options.brokers).consumer({ groupId: `reader-${randomBytes(6).toString('hex')}` });
+  const copies = new Map<string, number>();
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`timed out reading ${topic}: ${copies.size} distinct`)),
+        options.timeoutMs ?? 60_000,
+      );
+      consumer
+        .run({
+          eachBatch: async ({ batch }) => {
+            for (const message of batch.messages) {
+              const id = idOf(message.value!);
+              copies.set(id, (copies.get(id) ?? 0) + 1);
+            }
+            if (until(copies)) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
+    });
+    return copies;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+/** Waits until the group has committed every partition of `topic` up to its end. */
+export async function committedToEnd(topic: string, groupId: string, brokers?: string): Promise<boolean> {
+  const admin = kafkaClient(brokers).admin();
+  await admin.connect();
+  try {
+    const [ends, [committed]] = await Promise.all([
+      admin.fetchTopicOffsets(topic),
+      admin.fetchOffsets({ groupId, topics: [topic] }),
+    ]);
+    const at = new Map(committed.partitions.map((p) => [p.partition, p.offset]));
+    return ends.every((end) => end.high === '0' || at.get(end.partition) === end.high);
+  } finally {
+    await admin.disconnect();
   }
 }
 

@@ -1,5 +1,4 @@
-import { topicsOf } from '@tally/api';
-import { loadConfig } from '@tally/runtime';
+import { loadConfig, topicsOf } from '@tally/runtime';
 import { describeIf, eventually, infra } from '../infra/infra';
 import { startTally, type RunningTally } from '../support/tally';
 import { consumeUntil, produce, topicPrefix, usageMessage } from './kafka-helpers';

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { topicsOf } from '@tally/api';
-import { loadConfig } from '@tally/runtime';
+import { loadConfig, topicsOf } from '@tally/runtime';
 import { describeIf, infra } from '../infra/infra';
 import { BACKENDS, startTally, unique, type RunningTally } from '../support/tally';
 import { consumeUntil, produce, topicPrefix, usageMessage } from './kafka-helpers';

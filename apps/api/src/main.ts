@@ -34,7 +34,10 @@ async function main(): Promise<void> {
   const runtime = await openRuntime(config, logger, { project: !apiOnly });
   const app = await createHttpApp(runtime);
   await app.listen(config.port, '0.0.0.0');
-  const consumer = await startKafkaIntake(app, runtime);
+  const intake = await startKafkaIntake(app, runtime, (error) => {
+    logger.fatal({ err: error }, 'exiting: the Kafka consumer cannot be restarted');
+    process.exit(1);
+  });
   const url = `http://localhost:${config.port}`;
   const mode = config.databaseUrl ? 'postgres' : 'embedded';
   // Last, together, and never through the logs: where to go, and the token shown this once.
@@ -53,8 +56,14 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    // Intake first: the consumer finishes its batch and commits before anything it needs closes.
-    await consumer?.stop();
+    // Whatever hangs (a broker that does not answer), the process is gone within 10 s; offsets
+    // not committed by then are redelivered, and decisions are idempotent.
+    setTimeout(() => {
+      logger.error('shutdown did not finish within 9 s; exiting');
+      process.exit(1);
+    }, 9000).unref();
+    // Intake first: the consumer finishes its slice and commits before anything it needs closes.
+    await intake?.stop();
     await app.close();
     await runtime.close();
     process.exit(0);

@@ -3,8 +3,9 @@ import { ConfigError, createLogger, loadConfig } from '@tally/runtime';
 import { startProjector } from './projector';
 
 /**
- * `npm run start:projector`: keeps the read models in PostgreSQL up to date, as its own
- * process; serves /healthz, /readyz and /metrics on PROJECTOR_PORT.
+ * `npm run start:projector`: keeps the read models in PostgreSQL up to date and, with
+ * KAFKA_BROKERS, relays decisions to Kafka, as its own process; serves /healthz, /readyz and
+ * /metrics on PROJECTOR_PORT.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
 
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
+    setTimeout(() => process.exit(1), 9000).unref();
     server.close();
     await projector.close();
     process.exit(0);

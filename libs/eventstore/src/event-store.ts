@@ -80,6 +80,11 @@ export interface EventStore {
   headPosition(prefixes?: string[]): Promise<Checkpoint | null>;
   /** The first event after `from` (of streams with one of `prefixes`), or null: how far a follower is behind. */
   firstEventAfter(from: Checkpoint | null, prefixes: string[]): Promise<RecordedEvent | null>;
+  /**
+   * How many events (of streams with one of `prefixes`) lie after `from` (null: from the start),
+   * counting at most `cap`: how far behind a follower is, for metrics.
+   */
+  countAfter(from: Checkpoint | null, prefixes: string[], cap: number): Promise<number>;
   /** Negative, zero or positive as `a` is before, at or after `b`. */
   compare(a: Checkpoint, b: Checkpoint): number;
   /** Throws if the store cannot be reached. */

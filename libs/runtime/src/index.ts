@@ -1,3 +1,5 @@
 export * from './config';
 export * from './logger';
 export * from './stores';
+export * from './kafka';
+export * from './relay';

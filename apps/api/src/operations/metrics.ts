@@ -65,6 +65,25 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly consumerRestarts = new Counter({
+    name: 'tally_kafka_consumer_restarts_total',
+    help: 'Times the usage consumer crashed and was restarted',
+    registers: [this.registry],
+  });
+
+  readonly consumerConsuming = new Gauge({
+    name: 'tally_kafka_consumer_consuming',
+    help: '1 while the usage consumer is in its group and fetching or deciding',
+    registers: [this.registry],
+  });
+
+  readonly consumerLag = new Gauge({
+    name: 'tally_kafka_consumer_lag',
+    help: "Messages of metering.usage.v1 after the group's committed offset, per partition (from the broker's end offsets)",
+    labelNames: ['topic', 'partition'],
+    registers: [this.registry],
+  });
+
   constructor() {
     // Standard names (process_*, nodejs_*), as Node dashboards and alerts expect them.
     collectDefaultMetrics({ register: this.registry });

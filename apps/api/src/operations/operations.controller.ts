@@ -24,7 +24,10 @@ export class OperationsController {
     return { status: 'ok' };
   }
 
-  /** Ready when the event store, the read-model database and (if configured) Kafka answer. */
+  /**
+   * Ready when the event store, the read-model database and (if configured) Kafka answer, and
+   * the Kafka consumer is consuming (in its group, fetching or deciding).
+   */
   @Get('readyz')
   @Operation('readiness', 'Readiness: the event store, the database and Kafka (if configured) answer')
   @Answers(200, 'Ready', 'Readiness')
@@ -35,6 +38,7 @@ export class OperationsController {
       this.check('eventStore', () => this.runtime.store.ping()),
       this.check('database', async () => void (await this.runtime.db.query('select 1'))),
       ...(kafka ? [this.check('kafka', () => kafka.ping())] : []),
+      ...(kafka ? [this.check('consumer', async () => this.consuming())] : []),
     ]);
     const body = Object.fromEntries(checks);
     const ready = checks.every(([, status]) => status === 'ok');
@@ -49,6 +53,12 @@ export class OperationsController {
   @Header('Content-Type', 'text/plain; version=0.0.4')
   metricsText(): Promise<string> {
     return this.metrics.registry.metrics();
+  }
+
+  private consuming(): void {
+    const intake = this.runtime.intake;
+    if (!intake) throw new Error('not started');
+    if (!intake.consuming()) throw new Error('not consuming (crashed, restarting, stopped or stalled)');
   }
 
   private async check(name: string, probe: () => Promise<void>): Promise<[string, string]> {

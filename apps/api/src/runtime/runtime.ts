@@ -1,13 +1,20 @@
 import type { EventStore, SqlClient } from '@tally/eventstore';
 import { PROJECTIONS, ProjectionRunner, ReadModels } from '@tally/read-models';
-import { openDatabase, openEventStore, type Config, type Logger } from '@tally/runtime';
+import {
+  KafkaAdapter,
+  openDatabase,
+  openEventStore,
+  relayMetrics,
+  startKafkaRelay,
+  type Config,
+  type DecisionRelay,
+  type Logger,
+} from '@tally/runtime';
 import { AccountDecisions } from '../accounts/account-decisions';
 import { AccountRepository } from '../accounts/account-repository';
 import { Catalog } from '../accounts/catalog';
 import { ApiKeys } from '../auth/api-keys';
 import { Metrics } from '../operations/metrics';
-import { KafkaAdapter } from '../kafka/kafka.adapter';
-import { noPublisher, type DecisionPublisher } from './decision-publisher';
 
 /** Everything the HTTP layer, the Kafka consumer and the projector work with, built once per process. */
 export interface Runtime {
@@ -21,13 +28,19 @@ export interface Runtime {
   catalog: Catalog;
   apiKeys: ApiKeys;
   metrics: Metrics;
-  publisher: DecisionPublisher;
   /** Set when KAFKA_BROKERS is: the one kafkajs client of the process. */
   kafka: KafkaAdapter | null;
+  /** Set once the Kafka consumer runs: whether it is consuming, for readiness. */
+  intake: { consuming(): boolean } | null;
+  /** The outbox relay to `metering.decisions.v1`, when this process projects and Kafka is configured. */
+  relay: DecisionRelay | null;
   close(): Promise<void>;
 }
 
-/** Opens the databases of the configured mode and wires the pieces; `project` also starts the projector here. */
+/**
+ * Opens the databases of the configured mode and wires the pieces; `project` also starts the
+ * projector here, and with Kafka the decision relay (embedded mode without Kafka has none).
+ */
 export async function openRuntime(config: Config, logger: Logger, options: { project: boolean }): Promise<Runtime> {
   const db = await openDatabase(config, options.project ? 'tally' : 'tally-api');
   const closers: Array<() => Promise<void>> = [() => db.close()];
@@ -57,9 +70,16 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
     });
     const kafka = config.kafkaBrokers ? await KafkaAdapter.connect(config, logger) : null;
     if (kafka) closers.unshift(() => kafka.close());
+    let relay: DecisionRelay | null = null;
     if (options.project) {
       runner.start();
       closers.unshift(() => runner.stop());
+      if (kafka) {
+        const hooks = relayMetrics(metrics.registry);
+        relay = await startKafkaRelay(db, store, kafka, logger, hooks);
+        const started = relay;
+        closers.unshift(() => started.stop());
+      }
     }
     return {
       config,
@@ -72,8 +92,9 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
       catalog: new Catalog(store),
       apiKeys,
       metrics,
-      publisher: kafka?.publisher ?? noPublisher,
       kafka,
+      relay,
+      intake: null,
       async close() {
         for (const close of closers) await close();
       },

@@ -104,6 +104,19 @@ export class EsdbEventStore implements EventStore {
     return null;
   }
 
+  async countAfter(from: Checkpoint | null, prefixes: string[], cap: number): Promise<number> {
+    let count = 0;
+    const read = this.client.readAll({ fromPosition: from ? positionOf(from) : START, direction: FORWARDS, maxCount: cap + 1 });
+    for await (const resolved of read) {
+      const event = resolved.event;
+      if (!event?.position || !prefixes.some((p) => event.streamId.startsWith(p))) continue;
+      // The read starts at `from` inclusive; the count is of what lies after it.
+      if (from && compareCheckpoints(checkpointOf(event.position), from) <= 0) continue;
+      if (++count >= cap) break;
+    }
+    return count;
+  }
+
   compare(a: Checkpoint, b: Checkpoint): number {
     return compareCheckpoints(a, b);
   }

@@ -1,12 +1,15 @@
-import { Pool, type PoolClient } from 'pg';
-import type { SqlClient, SqlQueryable } from './sql-client';
+import { Client, Pool, type PoolClient } from 'pg';
+import type { SessionLock, SqlClient, SqlQueryable } from './sql-client';
 
 /** A {@link SqlClient} over a pg connection pool. */
 export class PgClient implements SqlClient {
   readonly kind = 'postgres' as const;
   private readonly pool: Pool;
 
-  constructor(connectionString: string, options: { max?: number; applicationName?: string } = {}) {
+  constructor(
+    private readonly connectionString: string,
+    private readonly options: { max?: number; applicationName?: string } = {},
+  ) {
     this.pool = new Pool({
       connectionString,
       max: options.max ?? 10,
@@ -24,31 +27,73 @@ export class PgClient implements SqlClient {
 
   async transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // Checked out, the client has no pool listener: a server restart between two statements
+    // would otherwise be an unhandled 'error' event. A broken client is destroyed on release.
+    let broken: Error | undefined;
+    const onError = (error: Error) => (broken = error);
+    client.on('error', onError);
     try {
       await client.query('begin');
       const result = await work(wrap(client));
       await client.query('commit');
       return result;
     } catch (error) {
-      await client.query('rollback').catch(() => undefined);
+      if (!broken) await client.query('rollback').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(broken);
     }
   }
 
-  async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+  async listen(channel: string, onNotify: (lost?: Error) => void): Promise<() => Promise<void>> {
     const client = await this.pool.connect();
+    let broken: Error | undefined;
+    // A checked-out client has no pool listener: without this, a server restart would crash the
+    // process. The listener learns that notifications stopped, so that it can listen again.
+    const onError = (error: Error) => {
+      broken = error;
+      onNotify(error);
+    };
     const handler = (message: { channel: string }) => {
       if (message.channel === channel) onNotify();
     };
+    client.on('error', onError);
     client.on('notification', handler);
-    await client.query(`listen ${quoteIdent(channel)}`);
+    try {
+      await client.query(`listen ${quoteIdent(channel)}`);
+    } catch (error) {
+      client.release(error as Error);
+      throw error;
+    }
     return async () => {
       client.off('notification', handler);
-      await client.query(`unlisten ${quoteIdent(channel)}`).catch(() => undefined);
-      client.release();
+      if (!broken) await client.query(`unlisten ${quoteIdent(channel)}`).catch((error: Error) => (broken = error));
+      client.off('error', onError);
+      client.release(broken);
     };
+  }
+
+  async trySessionLock(key: number): Promise<SessionLock | null> {
+    const client = new Client({
+      connectionString: this.connectionString,
+      application_name: `${this.options.applicationName ?? 'tally'}-lock`,
+      connectionTimeoutMillis: 5000,
+    });
+    let markLost: () => void = () => undefined;
+    const lost = new Promise<void>((resolve) => (markLost = resolve));
+    client.on('error', () => markLost());
+    client.on('end', () => markLost());
+    try {
+      await client.connect();
+      const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [key]);
+      if (rows[0].locked) return { lost, release: () => client.end().catch(() => undefined) };
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    await client.end().catch(() => undefined);
+    return null;
   }
 
   async close(): Promise<void> {

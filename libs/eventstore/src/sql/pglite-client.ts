@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import type { SqlClient, SqlQueryable } from './sql-client';
+import type { SessionLock, SqlClient, SqlQueryable } from './sql-client';
 
 /** A {@link SqlClient} over embedded PGlite (PostgreSQL in WebAssembly), stored in a directory. */
 export class PgliteClient implements SqlClient {
@@ -30,6 +30,11 @@ export class PgliteClient implements SqlClient {
 
   async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
     return this.db.listen(channel, () => onNotify());
+  }
+
+  /** PGlite serves one process: the lock is always free, and never lost while the database is open. */
+  async trySessionLock(): Promise<SessionLock> {
+    return { lost: new Promise<void>(() => undefined), release: async () => undefined };
   }
 
   async close(): Promise<void> {

@@ -7,11 +7,25 @@ export interface SqlQueryable {
 export interface SqlClient extends SqlQueryable {
   /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
   transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T>;
-  /** Calls `onNotify` on every NOTIFY on `channel`; resolves to an unsubscribe function. */
-  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  /**
+   * Calls `onNotify` on every NOTIFY on `channel`, and once with the error if the listening
+   * connection is lost (no notification comes after that); resolves to an unsubscribe function.
+   */
+  listen(channel: string, onNotify: (lost?: Error) => void): Promise<() => Promise<void>>;
+  /**
+   * Takes a session-level advisory lock on a connection of its own, or resolves null if another
+   * session holds it. The lock lasts until released or until that connection is lost.
+   */
+  trySessionLock(key: number): Promise<SessionLock | null>;
   /** 'postgres' or 'pglite', for logs and readiness. */
   readonly kind: 'postgres' | 'pglite';
   close(): Promise<void>;
+}
+
+/** A held advisory lock; `lost` resolves if its connection drops (another process may take it then). */
+export interface SessionLock {
+  readonly lost: Promise<void>;
+  release(): Promise<void>;
 }
 
 /** SQLSTATE of a unique-constraint violation. */
@@ -20,4 +34,15 @@ export const UNIQUE_VIOLATION = '23505';
 /** Whether an error from either driver carries a SQLSTATE code. */
 export function sqlState(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+}
+
+/**
+ * Whether the database refused a statement because of the data in it, which retrying cannot
+ * cure: class 22 (data exception: bad encoding, NUL, out of range), integrity violations other
+ * than the unique key that signals a concurrent append, and class 54 (value too large).
+ */
+export function refusesData(error: unknown): boolean {
+  const state = sqlState(error);
+  if (!state || !/^[0-9A-Z]{5}$/.test(state)) return false;
+  return state.startsWith('22') || state.startsWith('54') || (state.startsWith('23') && state !== UNIQUE_VIOLATION);
 }

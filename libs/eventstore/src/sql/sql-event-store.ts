@@ -24,6 +24,8 @@ interface EventRow {
   created_at: Date;
 }
 
+// The text alias of transaction_id shadows the column in ORDER BY: order by the qualified column,
+// or "1000" sorts before "999" and a page that spans the change of digits skips events.
 const COLUMNS =
   'global_position, transaction_id::text as transaction_id, stream_id, stream_revision, event_type, data, created_at';
 
@@ -116,7 +118,7 @@ export class SqlEventStore implements EventStore {
         where (transaction_id, global_position) > ($1::xid8, $2::bigint)
           and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
           and stream_id like any($3::text[])
-        order by transaction_id, global_position
+        order by tally_events.transaction_id, global_position
         limit $4`,
       [tx, position, likePatterns(prefixes), limit],
     );
@@ -136,10 +138,22 @@ export class SqlEventStore implements EventStore {
     const { rows } = await this.db.query<{ transaction_id: string; global_position: string | bigint }>(
       `select transaction_id::text as transaction_id, global_position from tally_events
         where $1::text[] is null or stream_id like any($1::text[])
-        order by transaction_id desc, global_position desc limit 1`,
+        order by tally_events.transaction_id desc, global_position desc limit 1`,
       [prefixes ? likePatterns(prefixes) : null],
     );
     return rows.length ? checkpointOf(rows[0].transaction_id, rows[0].global_position) : null;
+  }
+
+  async countAfter(from: Checkpoint | null, prefixes: string[], cap: number): Promise<number> {
+    const [tx, position] = from ? parseCheckpoint(from) : ['0', '0'];
+    const { rows } = await this.db.query<{ n: string | number }>(
+      `select count(*)::int as n from (
+         select 1 from tally_events
+          where (transaction_id, global_position) > ($1::xid8, $2::bigint) and stream_id like any($3::text[])
+          limit $4) after`,
+      [tx, position, likePatterns(prefixes), cap],
+    );
+    return Number(rows[0].n);
   }
 
   compare(a: Checkpoint, b: Checkpoint): number {

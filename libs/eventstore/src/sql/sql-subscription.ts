@@ -14,6 +14,7 @@ export class SqlSubscription implements Subscription {
   private closed = false;
   private wake: (() => void) | null = null;
   private notified = false;
+  private lost: Error | null = null;
 
   constructor(
     private readonly store: SqlEventStore,
@@ -22,11 +23,16 @@ export class SqlSubscription implements Subscription {
   ) {}
 
   async *[Symbol.asyncIterator](): AsyncIterator<RecordedEvent[]> {
-    const unlisten = await this.db.listen(APPEND_CHANNEL, () => this.poke());
+    const unlisten = await this.db.listen(APPEND_CHANNEL, (lost) => {
+      if (lost) this.lost = lost;
+      this.poke();
+    });
     let from: Checkpoint | null = this.options.from;
     const batchSize = this.options.batchSize ?? 500;
     try {
       while (!this.closed) {
+        // Without notifications this would still poll; failing makes the owner subscribe afresh.
+        if (this.lost) throw this.lost;
         this.notified = false;
         const batch = await this.store.readAllAfter(from, this.options.prefixes, batchSize);
         if (batch.length > 0) {

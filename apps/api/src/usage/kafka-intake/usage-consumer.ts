@@ -1,93 +1,147 @@
 import type { CommandBus } from '@nestjs/cqrs';
-import type { Logger } from '@tally/runtime';
-import type { Consumer, EachBatchPayload, KafkaMessage, Message } from 'kafkajs';
-import type { KafkaAdapter } from '../../kafka/kafka.adapter';
-import { RequestUsageCommand } from '../request-usage/request-usage.command';
-import { parseKafkaUsage, type Rejection } from './usage-message.parser';
+import type { EachBatchPayload, KafkaAdapter, KafkaConsumer, Logger } from '@tally/runtime';
+import { ConsumerHealth } from './consumer-health';
+import { decideSlice } from './decide-slice';
+import { DEFAULT_RESTARTS, RestartPolicy, type RestartOptions } from './restart-policy';
 
 /** Counters the consumer reports to. */
 export interface IntakeMetrics {
   deadLettered(code: string): void;
+  restarted(): void;
 }
 
+/** Most messages decided, dead-lettered and committed as one step. */
+export const SLICE_SIZE = 500;
+const MAX_RETRY_DELAY_MS = 2000;
+
 /**
- * Consumes `metering.usage.v1` a batch per partition at a time: invalid messages go to the
- * dead-letter topic byte for byte, valid ones are decided (per account, in one append per
- * account) and their decisions published; only then are the offsets resolved and committed.
- * A failure throws, so kafkajs retries the batch from the last commit: idempotent decisions
- * make the redelivery harmless. Nothing is logged and skipped.
+ * Consumes `metering.usage.v1` a partition batch at a time, in slices of at most 500 messages:
+ * each slice is decided (or dead-lettered) and its offsets committed before the next. A failure
+ * that retrying can cure is retried with backoff, without limit, until it passes or the
+ * consumer stops; nothing is logged and skipped. A crash kafkajs does not recover from itself
+ * restarts the consumer with backoff; if that keeps failing, `onGiveUp` ends the process.
  */
 export class UsageConsumer {
-  private consumer: Consumer | null = null;
+  readonly health = new ConsumerHealth();
+  private consumer: KafkaConsumer | null = null;
+  private stopping = false;
+  private readonly restarts: RestartPolicy;
+  private readonly sleepers = new Set<() => void>();
 
   constructor(
     private readonly kafka: KafkaAdapter,
     private readonly commands: CommandBus,
     private readonly logger: Logger,
     private readonly metrics: IntakeMetrics,
-  ) {}
+    private readonly onGiveUp: (error: unknown) => void,
+    restartOptions: RestartOptions = DEFAULT_RESTARTS,
+  ) {
+    this.restarts = new RestartPolicy(restartOptions);
+  }
 
   async start(): Promise<void> {
-    this.consumer = this.kafka.createConsumer();
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [this.kafka.topics.usage], fromBeginning: true });
-    await this.consumer.run({
+    const consumer = this.kafka.createConsumer();
+    this.consumer = consumer;
+    this.health.watch(consumer);
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart) {
+        this.logger.warn({ err: payload.error }, 'Kafka consumer crashed; kafkajs restarts it');
+        this.metrics.restarted();
+      } else void this.restart(payload.error);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [this.kafka.topics.usage], fromBeginning: true });
+    await consumer.run({
       eachBatchAutoResolve: false,
       autoCommit: true,
+      // commitOffsetsIfNecessary then commits every resolved slice at once.
+      autoCommitThreshold: 1,
       partitionsConsumedConcurrently: 3,
       eachBatch: (payload) => this.handle(payload),
     });
     this.logger.info({ topic: this.kafka.topics.usage }, 'consuming usage from Kafka');
   }
 
-  /** Finishes the batch in hand, commits its offsets and leaves the group. */
+  /** Finishes the slice in hand, commits its offsets and leaves the group. */
   async stop(): Promise<void> {
-    await this.consumer?.disconnect();
+    this.stopping = true;
+    for (const wake of this.sleepers) wake();
+    await this.consumer?.disconnect().catch(() => undefined);
   }
 
-  private async handle({
-    batch,
-    resolveOffset,
-    heartbeat,
-    commitOffsetsIfNecessary,
-    isRunning,
-    isStale,
-  }: EachBatchPayload): Promise<void> {
-    if (!isRunning() || isStale() || batch.messages.length === 0) return;
-    const requests = [];
-    const deadLetters: Message[] = [];
-    for (const message of batch.messages) {
-      const parsed = parseKafkaUsage(message.value, message.headers);
-      if (parsed.ok) requests.push(parsed.request);
-      else deadLetters.push(this.deadLetter(message, parsed.rejection, batch.topic, batch.partition));
+  private async restart(cause: unknown): Promise<void> {
+    for (let error = cause; !this.stopping;) {
+      this.metrics.restarted();
+      const delay = this.restarts.next();
+      if (delay === null) {
+        this.logger.fatal({ err: error }, 'the Kafka consumer keeps failing; giving up so that the process is restarted');
+        return this.onGiveUp(error);
+      }
+      this.logger.error({ err: error, delayMs: delay }, 'Kafka consumer crashed; restarting it');
+      await this.sleep(delay);
+      if (this.stopping) return;
+      try {
+        await this.consumer?.disconnect().catch(() => undefined);
+        await this.start();
+        return;
+      } catch (failed) {
+        error = failed;
+      }
     }
-    await this.kafka.send(this.kafka.topics.deadLetters, deadLetters);
-    for (const letter of deadLetters) this.metrics.deadLettered(String(letter.headers?.['tally-error-code']));
-    if (requests.length > 0) await this.commands.execute(new RequestUsageCommand(requests, 'kafka'));
-    // A rebalance while deciding: the decisions are durable; the new owner redelivers and gets them back.
-    if (isStale()) return;
-    resolveOffset(batch.lastOffset());
-    await commitOffsetsIfNecessary();
-    await heartbeat();
   }
 
-  private deadLetter(message: KafkaMessage, rejection: Rejection, topic: string, partition: number): Message {
-    this.logger.warn(
-      { topic, partition, offset: message.offset, code: rejection.code, detail: rejection.detail },
-      'usage message dead-lettered',
-    );
-    return {
-      key: message.key,
-      value: message.value,
-      headers: {
-        ...message.headers,
-        'tally-error-code': rejection.code,
-        'tally-error': rejection.detail,
-        'tally-source-topic': topic,
-        'tally-source-partition': String(partition),
-        'tally-source-offset': message.offset,
-        'tally-failed-at': new Date().toISOString(),
-      },
-    };
+  private async handle(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isStale } = payload;
+    const live = () => payload.isRunning() && !isStale() && !this.stopping;
+    const source = { topic: batch.topic, partition: batch.partition };
+    for (let from = 0; from < batch.messages.length && live(); from += SLICE_SIZE) {
+      const slice = batch.messages.slice(from, from + SLICE_SIZE);
+      const done = await this.untilDone(
+        () =>
+          decideSlice(slice, source, {
+            kafka: this.kafka,
+            commands: this.commands,
+            logger: this.logger,
+            deadLettered: (code) => this.metrics.deadLettered(code),
+          }),
+        live,
+        heartbeat,
+      );
+      // Stopped, or a rebalance while deciding: the decisions are durable; the new owner redelivers and gets them back.
+      if (!done || isStale()) return;
+      this.health.active();
+      resolveOffset(slice[slice.length - 1].offset);
+      await commitOffsetsIfNecessary();
+      await heartbeat();
+    }
+  }
+
+  /** Runs `work` until it passes; false if the consumer stopped first. */
+  private async untilDone(work: () => Promise<void>, live: () => boolean, heartbeat: () => Promise<void>): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await work();
+        return true;
+      } catch (error) {
+        const delay = Math.min(MAX_RETRY_DELAY_MS, 100 * 2 ** attempt);
+        this.logger.warn({ err: error, attempt: attempt + 1, delayMs: delay }, 'deciding a slice failed; retrying it');
+        await this.sleep(delay);
+        if (!live()) return false;
+        // Keep the partitions while waiting for the store to come back.
+        await heartbeat().catch(() => undefined);
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.sleepers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.sleepers.add(done);
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { fromKafkaMessage, parseUsageMessage, type FieldError, type UsageRequest } from '@tally/events';
-import type { IHeaders } from 'kafkajs';
+import type { IHeaders } from '@tally/runtime';
 
 /** Why a message could not be decided; the dead-letter headers carry both fields. */
 export interface Rejection {

@@ -1,4 +1,3 @@
-import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { usageKey, type RequestUsage } from '@tally/domain';
 import { toDecisionMessage, type DecisionMessage } from '@tally/events';
@@ -6,14 +5,12 @@ import { AccountDecisions, type Outcome } from '../../accounts/account-decisions
 import { Catalog } from '../../accounts/catalog';
 import { Metrics } from '../../operations/metrics';
 import { Clock } from '../../runtime/clock';
-import { RUNTIME } from '../../runtime/runtime.module';
-import type { Runtime } from '../../runtime/runtime';
 import { RequestUsageCommand } from './request-usage.command';
 
 /**
- * Resolves each request's account and meter, decides them (per account, batched), and
- * publishes every decision, the original one for a duplicate too, so a redelivered
- * request republishes what was decided.
+ * Resolves each request's account and meter, decides them (per account, batched), and answers
+ * with every decision, the original one for a duplicate, once it is durable. Nothing is
+ * published here: the relay feeds `metering.decisions.v1` from the store.
  */
 @CommandHandler(RequestUsageCommand)
 export class RequestUsageHandler implements ICommandHandler<RequestUsageCommand> {
@@ -22,7 +19,6 @@ export class RequestUsageHandler implements ICommandHandler<RequestUsageCommand>
     private readonly catalog: Catalog,
     private readonly clock: Clock,
     private readonly metrics: Metrics,
-    @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {}
 
   async execute({ requests, channel, reportedBy }: RequestUsageCommand): Promise<DecisionMessage[]> {
@@ -39,7 +35,6 @@ export class RequestUsageHandler implements ICommandHandler<RequestUsageCommand>
     );
     const outcomes = await this.decisions.executeAll(commands);
     const messages = outcomes.map((outcome, i) => this.decisionOf(outcome, commands[i], channel));
-    await this.runtime.publisher.publish(messages);
     return messages;
   }
 

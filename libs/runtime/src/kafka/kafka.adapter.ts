@@ -1,5 +1,4 @@
-import { DECISIONS_TOPIC, USAGE_DLQ_TOPIC, USAGE_TOPIC, type DecisionMessage } from '@tally/events';
-import type { Config, Logger } from '@tally/runtime';
+import { DECISIONS_TOPIC, USAGE_DLQ_TOPIC, USAGE_TOPIC } from '@tally/events';
 import {
   CompressionTypes,
   Kafka,
@@ -11,7 +10,12 @@ import {
   type Message,
   type Producer,
 } from 'kafkajs';
-import type { DecisionPublisher } from '../runtime/decision-publisher';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import { chunkByBytes } from './produce-chunks';
+
+// kafkajs stays behind this file: the rest of Tally names its types through these aliases.
+export type { Consumer as KafkaConsumer, EachBatchPayload, IHeaders, KafkaMessage, Message as OutgoingMessage } from 'kafkajs';
 
 /** The three topics, with the deployment's prefix. */
 export interface Topics {
@@ -20,6 +24,7 @@ export interface Topics {
   deadLetters: string;
 }
 
+/** The topic names of a configuration. */
 export function topicsOf(config: Config): Topics {
   const prefix = config.kafka.topicPrefix;
   return {
@@ -27,6 +32,12 @@ export function topicsOf(config: Config): Topics {
     decisions: `${prefix}${DECISIONS_TOPIC}`,
     deadLetters: `${prefix}${USAGE_DLQ_TOPIC}`,
   };
+}
+
+/** How far a consumer group is behind one partition's end. */
+export interface PartitionLag {
+  partition: number;
+  lag: number;
 }
 
 /** kafkajs logs through the process logger, at warn and above unless debugging. */
@@ -42,8 +53,8 @@ function logCreator(logger: Logger) {
 }
 
 /**
- * The one owner of the kafkajs client: topic creation, the idempotent producer (decisions and
- * dead letters, acks from all in-sync replicas) and the usage consumer.
+ * The one owner of the kafkajs client: topic creation, the producer (decisions and dead letters,
+ * gzip, acks from all in-sync replicas, requests bounded by bytes), consumers and offsets.
  */
 export class KafkaAdapter {
   readonly topics: Topics;
@@ -66,8 +77,8 @@ export class KafkaAdapter {
       retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 10_000 },
     });
     // The default partitioner hashes keys as the Java client does, so a subject keeps its partition.
+    // One request in flight keeps order per partition; delivery is at least once, callers dedupe.
     this.producer = this.kafka.producer({
-      idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
@@ -100,31 +111,40 @@ export class KafkaAdapter {
     });
   }
 
-  /** Sends messages and resolves once every in-sync replica has them. */
+  /**
+   * Sends messages in order, gzip-compressed, in requests of at most 256 KiB each (far below the
+   * broker's 1 MiB limit), and resolves once every in-sync replica has them all.
+   */
   async send(topic: string, messages: Message[]): Promise<void> {
-    if (messages.length === 0) return;
-    await this.producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
+    for (const chunk of chunkByBytes(messages)) {
+      await this.producer.send({ topic, acks: -1, compression: CompressionTypes.GZIP, messages: chunk });
+    }
   }
 
-  /** Publishes decisions keyed by subject on the decisions topic. */
-  readonly publisher: DecisionPublisher = {
-    publish: (decisions: DecisionMessage[]) =>
-      this.send(
-        this.topics.decisions,
-        decisions.map((d) => ({ key: d.subject, value: JSON.stringify(d), headers: { 'content-type': 'application/json' } })),
-      ),
-  };
-
-  /** A consumer in the configured group; this adapter disconnects it on close. */
+  /** A new consumer in the configured group, committing whenever an offset is resolved. */
   createConsumer(): Consumer {
     this.consumer = this.kafka.consumer({
       groupId: this.config.kafka.groupId,
       allowAutoTopicCreation: false,
       sessionTimeout: this.config.kafka.sessionTimeoutMs,
       heartbeatInterval: Math.min(3000, Math.floor(this.config.kafka.sessionTimeoutMs / 3)),
+      maxWaitTimeInMs: 1000,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 30_000 },
     });
     return this.consumer;
+  }
+
+  /** Per partition of the usage topic: messages between the group's committed offset and the end. */
+  async consumerLag(): Promise<PartitionLag[]> {
+    const [ends, [committed]] = await Promise.all([
+      this.admin.fetchTopicOffsets(this.topics.usage),
+      this.admin.fetchOffsets({ groupId: this.config.kafka.groupId, topics: [this.topics.usage] }),
+    ]);
+    const done = new Map(committed.partitions.map((p) => [p.partition, Number(p.offset)]));
+    return ends.map((end) => {
+      const at = done.get(end.partition) ?? -1;
+      return { partition: end.partition, lag: Number(end.high) - (at >= 0 ? at : Number(end.low)) };
+    });
   }
 
   /** Throws if the cluster does not answer. */
@@ -134,7 +154,7 @@ export class KafkaAdapter {
 
   /** Stops consuming first (finishing the batch in hand and committing), then the producer. */
   async close(): Promise<void> {
-    await this.consumer?.disconnect();
+    await this.consumer?.disconnect().catch(() => undefined);
     await this.producer.disconnect();
     await this.admin.disconnect();
   }

@@ -1,0 +1,24 @@
+import type { KafkaMessage, OutgoingMessage } from '@tally/runtime';
+
+/** Why a message was dead-lettered: the code and text that go in its headers. */
+export interface DeadLetterReason {
+  code: string;
+  detail: string;
+}
+
+/** The original message, byte for byte, with headers naming the error and where it came from. */
+export function deadLetter(message: KafkaMessage, reason: DeadLetterReason, topic: string, partition: number): OutgoingMessage {
+  return {
+    key: message.key,
+    value: message.value,
+    headers: {
+      ...message.headers,
+      'tally-error-code': reason.code,
+      'tally-error': reason.detail,
+      'tally-source-topic': topic,
+      'tally-source-partition': String(partition),
+      'tally-source-offset': message.offset,
+      'tally-failed-at': new Date().toISOString(),
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export * from './kafka.adapter';
+export * from './produce-chunks';

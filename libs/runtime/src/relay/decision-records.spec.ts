@@ -1,0 +1,41 @@
+import { serialize, type UsageDecisionData } from '@tally/events';
+import { decisionRecord } from './decision-records';
+
+const decision: UsageDecisionData = {
+  account: 'acme',
+  source: 'geocoder',
+  id: 'u-1',
+  subject: 'alice',
+  meter: 'geocoding',
+  quantity: 3,
+  time: '2026-11-22T10:00:00.000Z',
+  month: '2026-11',
+  usage: 3,
+  limit: 10,
+  remaining: 7,
+  overage: 0,
+  decidedAt: '2026-11-22T10:00:00.100Z',
+  reportedBy: 'kafka',
+};
+const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+describe('the published form of a stored decision', () => {
+  it('is keyed by subject with the usage as the CloudEvents identity', () => {
+    const record = decisionRecord(serialize({ type: 'UsageAccepted', data: { ...decision, creditsCharged: 0 } }));
+    expect(record?.key).toBe('alice');
+    expect(record?.headers).toMatchObject({ ce_type: 'metering.decision.v1', ce_source: 'geocoder', ce_id: 'u-1' });
+    expect(record?.headers).not.toHaveProperty('ce_traceparent');
+    expect(JSON.parse(record!.value)).toMatchObject({ decision: 'accepted', quantity: 3 });
+  });
+
+  it('carries the usage trace context on as ce_traceparent', () => {
+    const traced = { ...decision, reason: 'QUOTA_EXCEEDED' as const, extensions: { traceparent: TRACEPARENT } };
+    const record = decisionRecord(serialize({ type: 'UsageRejected', data: traced }));
+    expect(record?.headers.ce_traceparent).toBe(TRACEPARENT);
+  });
+
+  it('is null for events that are not decisions', () => {
+    const granted = { account: 'acme', amount: 5, reason: null, grantId: null, balance: 5, at: decision.decidedAt };
+    expect(decisionRecord(serialize({ type: 'CreditsGranted', data: granted }))).toBeNull();
+  });
+});
