@@ -105,6 +105,21 @@ describe.each(BACKENDS)('hostile input (%s)', (backend) => {
     });
   });
 
+  describe('found by the fuzz suite', () => {
+    it('refuses a field named constructor at any depth with 400 (class-transformer crashed on it)', async () => {
+      const event = { ...usageEvent({ subject: 'a', meter: 'm', quantity: 1 }), extra: [{ q: { constructor: 'x' } }] };
+      const reply = await tally.admin.post('/v1/usage', event);
+      expect(reply.body.errors).toEqual([{ field: 'extra[0].q.constructor', reason: 'unknown field' }]);
+      expect((await tally.admin.put(`/v1/accounts/a/quotas/m`, { limit: 1, constructor: 'x' })).status).toBe(400);
+    });
+
+    it('writes nothing for an account never seen when its command is refused', async () => {
+      const before = await storedEventCount(tally);
+      expect((await tally.admin.patch(`/v1/accounts/${unique('new')}/quotas/m`, { limit: 1 })).status).toBe(404);
+      expect(await storedEventCount(tally)).toBe(before);
+    });
+  });
+
   describe('5. bodies that are not JSON', () => {
     it('refuses a form body with 415 and an empty body with 400, leaving the meter as it was', async () => {
       const meter = unique('ocr');
