@@ -146,6 +146,8 @@ function mutate(document: unknown, pick: number, value: unknown, addKey: string 
 
 /** One fuzz case: an HTTP request as bytes and headers. */
 export interface FuzzRequest {
+  /** Whose token is sent: the admin, a producer bound to source "fuzz", a finance key, none, or a made-up one. */
+  as: 'admin' | 'producer' | 'finance' | 'none' | 'bad';
   method: string;
   path: string;
   headers: Record<string, string>;
@@ -236,8 +238,12 @@ export const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc
       { weight: 1, arbitrary: fc.constantFrom('gzip', 'gzip-lie', 'deflate-lie', 'br-lie', 'compress') },
     ),
     accept: fc.constantFrom('application/json', 'text/csv', '*/*', ''),
+    as: fc.oneof(
+      { weight: 6, arbitrary: fc.constant('admin' as const) },
+      { weight: 1, arbitrary: fc.constantFrom('producer' as const, 'finance' as const, 'none' as const, 'bad' as const) },
+    ),
   })
-  .chain(({ route, name, query, contentType, encoding, accept }) =>
+  .chain(({ route, name, query, contentType, encoding, accept, as }) =>
     bodyText(route, name.text).map((text): FuzzRequest => {
       const search = new URLSearchParams();
       for (const key of route.query ?? []) if (query.length % 2 === 0) search.append(key, '2026-11');
@@ -252,6 +258,7 @@ export const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc
       }
       const path = `${route.path(name.path)}${search.size ? `?${search}` : ''}`;
       return {
+        as,
         method: route.method,
         path,
         headers,

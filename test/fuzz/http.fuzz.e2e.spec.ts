@@ -9,11 +9,22 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 1500);
 describe.each(BACKENDS)('fuzzing every route over HTTP (%s)', (backend) => {
   let tally: RunningTally;
   const crashes: unknown[] = [];
+  const tokens: Record<FuzzRequest['as'], string | null> = {
+    admin: null,
+    producer: null,
+    finance: null,
+    none: null,
+    bad: 'tly_x',
+  };
   const onCrash = (error: unknown) => crashes.push(error);
   beforeAll(async () => {
     process.on('uncaughtException', onCrash);
     process.on('unhandledRejection', onCrash);
     tally = await startTally(backend);
+    tokens.admin = tally.admin.token;
+    for (const role of ['producer', 'finance'] as const) {
+      tokens[role] = (await tally.admin.post('/v1/api-keys', { name: role, role, source: 'fuzz' })).body.token;
+    }
   });
   afterAll(async () => {
     process.off('uncaughtException', onCrash);
@@ -29,7 +40,8 @@ describe.each(BACKENDS)('fuzzing every route over HTTP (%s)', (backend) => {
   };
 
   const send = async (request: FuzzRequest) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${tally.admin.token}`, ...request.headers };
+    const token = tokens[request.as];
+    const headers: Record<string, string> = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...request.headers };
     const response = await fetch(`${tally.url}${request.path}`, {
       method: request.method,
       headers,
