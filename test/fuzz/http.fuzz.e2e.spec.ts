@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { BACKENDS, startTally, type RunningTally } from '../support/tally';
-import { fuzzRequest, type FuzzRequest } from './fuzz-inputs';
+import { fuzzRequest, type FuzzRequest } from './fuzz-requests';
 
 // Seeded, so a failure can be replayed: FUZZ_SEED=<seed> FUZZ_RUNS=<n> npm run test:jest -- test/fuzz
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_130);
