@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { eventually } from '../infra/infra';
-import { BACKENDS, startTally, storedEventCount, unique, usageEvent, type RunningTally } from '../support/tally';
+import { BACKENDS, startTally, storedEventCount, unique, usageEvent, withQuota, type RunningTally } from '../support/tally';
 
 // Issue 8, findings 5 to 7, replayed over real HTTP: bodies, query strings, times, meters and
 // reversals after a remap. Terms and names: hostile-terms.e2e.spec.ts.
@@ -11,12 +11,6 @@ describe.each(BACKENDS)('hostile bodies and the smaller findings (%s)', (backend
     tally = await startTally(backend, { logs });
   });
   afterAll(() => tally.destroy());
-
-  const withQuota = async (quota: Record<string, unknown>) => {
-    const [account, meter] = [unique('a'), unique('m')];
-    expect((await tally.admin.put(`/v1/accounts/${account}/quotas/${meter}`, quota)).status).toBe(200);
-    return { account, meter };
-  };
 
   describe('5. bodies that are not JSON', () => {
     it('refuses a form body with 415 and an empty body with 400, leaving the meter as it was', async () => {
@@ -38,7 +32,7 @@ describe.each(BACKENDS)('hostile bodies and the smaller findings (%s)', (backend
     });
 
     it('accepts application/json with parameters and application/*+json types', async () => {
-      const { account, meter } = await withQuota({ limit: null });
+      const { account, meter } = await withQuota(tally, { limit: null });
       const event = JSON.stringify(usageEvent({ subject: account, meter, quantity: 1 }));
       expect((await tally.admin.raw('POST', '/v1/usage', event, 'application/json; charset=UTF-8')).status).toBe(200);
       expect((await tally.admin.raw('POST', '/v1/usage', event, 'application/cloudevents+json')).status).toBe(200);
@@ -57,7 +51,7 @@ describe.each(BACKENDS)('hostile bodies and the smaller findings (%s)', (backend
     });
 
     it('refuses a body that is not the encoding it claims with 400, logging no stack trace', async () => {
-      const { account, meter } = await withQuota({ limit: null });
+      const { account, meter } = await withQuota(tally, { limit: null });
       const event = JSON.stringify(usageEvent({ subject: account, meter, quantity: 1 }));
       logs.length = 0;
       for (const encoding of ['gzip', 'deflate', 'br']) {

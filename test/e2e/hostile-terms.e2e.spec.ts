@@ -1,7 +1,7 @@
 import { openFirstPeriod } from '@tally/domain';
 import { serialize, streamNames } from '@tally/events';
 import { eventually } from '../infra/infra';
-import { BACKENDS, startTally, storedEventCount, unique, usageEvent, type RunningTally } from '../support/tally';
+import { BACKENDS, startTally, storedEventCount, unique, usageEvent, withQuota, type RunningTally } from '../support/tally';
 
 // Issue 8 ("a probe found overspend, wiped terms, billing outages and 500s"), findings 2 and 3,
 // replayed over real HTTP: quota terms and names. Bodies and limits: hostile-bodies.e2e.spec.ts.
@@ -19,15 +19,10 @@ describe.each(BACKENDS)('hostile terms and names (%s)', (backend) => {
     expect([json.status, csv.status]).toEqual([200, 200]);
     return json.body as Array<Record<string, unknown>>;
   };
-  const withQuota = async (quota: Record<string, unknown>) => {
-    const [account, meter] = [unique('a'), unique('m')];
-    expect((await tally.admin.put(`/v1/accounts/${account}/quotas/${meter}`, quota)).status).toBe(200);
-    return { account, meter };
-  };
 
   describe('2. null where a value is required', () => {
     it('refuses null for every quota field but limit, in PATCH and PUT, so the hard limit holds', async () => {
-      const { account, meter } = await withQuota({ limit: 10 });
+      const { account, meter } = await withQuota(tally, { limit: 10 });
       for (const field of ['enforcement', 'period', 'blockSize', 'blockPrice', 'includedUnits', 'currency']) {
         const patched = await tally.admin.patch(`/v1/accounts/${account}/quotas/${meter}`, { [field]: null });
         expect([field, patched.status]).toEqual([field, 400]);
