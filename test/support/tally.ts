@@ -181,6 +181,17 @@ export function unique(prefix: string): string {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${(++sequence).toString(36)}`;
 }
 
+/** A fresh account and meter with the given quota (PUT), for tests that need one. */
+export async function withQuota(
+  tally: RunningTally,
+  quota: Record<string, unknown>,
+): Promise<{ account: string; meter: string }> {
+  const [account, meter] = [unique('a'), unique('m')];
+  const reply = await tally.admin.put(`/v1/accounts/${account}/quotas/${meter}`, quota);
+  if (reply.status !== 200) throw new Error(`PUT quota answered ${reply.status}`);
+  return { account, meter };
+}
+
 /** A usage CloudEvent as producers send it. */
 export function usageEvent(fields: {
   id?: string;

@@ -1,7 +1,6 @@
-import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { flattenValidationErrors, VALIDATION_OPTIONS } from '@tally/events';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountsController } from './accounts/list-accounts/accounts.controller';
 import { ListAccountsHandler } from './accounts/list-accounts/list-accounts.handler';
@@ -10,7 +9,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { CreditsController } from './credits/credits.controller';
 import { GetCreditsHandler, GrantCreditsHandler } from './credits/credits.handlers';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
-import { validationProblem } from './http/problem';
+import { TallyValidationPipe } from './http/validation.pipe';
 import { MetersController } from './meters/meters.controller';
 import { DefineMeterHandler, ListMetersHandler } from './meters/meters.handlers';
 import { HttpMetricsInterceptor } from './operations/http-metrics.interceptor';
@@ -69,14 +68,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
-        {
-          provide: APP_PIPE,
-          useValue: new ValidationPipe({
-            ...VALIDATION_OPTIONS,
-            transform: true,
-            exceptionFactory: (errors) => validationProblem(flattenValidationErrors(errors)),
-          }),
-        },
+        { provide: APP_PIPE, useValue: new TallyValidationPipe() },
       ],
     };
   }

@@ -57,9 +57,14 @@ export class WrongExpectedRevisionError extends Error {
  * caller fails only the request whose data it was. `reason` is the store's words, for logs.
  */
 export class EventRejectedError extends Error {
+  /**
+   * @param code the store's own code for the refusal where it has one (a PostgreSQL SQLSTATE),
+   * so that whoever sorts failures (the Kafka consumer's dead letters) can name it.
+   */
   constructor(
     readonly stream: string,
     readonly reason: string,
+    readonly code?: string,
   ) {
     super(`the store refused the events for ${stream}: ${reason}`);
     this.name = 'EventRejectedError';

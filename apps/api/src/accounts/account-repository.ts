@@ -72,8 +72,9 @@ export class AccountRepository {
 
   /** Appends decided events at the loaded revision; throws WrongExpectedRevisionError if another writer won. */
   async append(loaded: LoadedAccount, events: AccountEvent[], after: Account): Promise<void> {
+    // A new account opens with its first recorded event: a refused command (404, 409) writes nothing.
+    if (events.length === 0) return;
     const all = [...loaded.opening, ...events];
-    if (all.length === 0) return;
     try {
       if (loaded.opening.length > 0 && !loaded.registered) await this.registerAccount(loaded.account, all[0] as PeriodOpened);
       const { nextRevision } = await this.store.appendToStream(loaded.stream, all.map(serialize), loaded.revision);

@@ -11,7 +11,7 @@ import {
   type Subscription,
 } from '../event-store';
 import { APPEND_CHANNEL, ensureEventStoreSchema } from './schema';
-import { UNIQUE_VIOLATION, sqlState, type SqlClient, type SqlQueryable } from './sql-client';
+import { UNIQUE_VIOLATION, refusesData, sqlState, type SqlClient, type SqlQueryable } from './sql-client';
 import { SqlSubscription } from './sql-subscription';
 
 interface EventRow {
@@ -82,8 +82,9 @@ export class SqlEventStore implements EventStore {
       ));
     } catch (error) {
       const state = sqlState(error);
-      // Class 22 (data exception): e.g. NUL or a lone surrogate in jsonb. The payload, not the store, is at fault.
-      if (state?.startsWith('22')) throw new EventRejectedError(stream, (error as Error).message);
+      // A data exception (NUL or a lone surrogate in jsonb, a value out of range or too large):
+      // the payload, not the store, is at fault, and retrying cannot cure it.
+      if (refusesData(error)) throw new EventRejectedError(stream, (error as Error).message, state);
       if (state !== UNIQUE_VIOLATION) throw error;
       rows = [];
     }

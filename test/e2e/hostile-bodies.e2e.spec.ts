@@ -1,0 +1,115 @@
+import { gzipSync } from 'node:zlib';
+import { eventually } from '../infra/infra';
+import { BACKENDS, startTally, storedEventCount, unique, usageEvent, withQuota, type RunningTally } from '../support/tally';
+
+// Issue 8, findings 5 to 7, replayed over real HTTP: bodies, query strings, times, meters and
+// reversals after a remap. Terms and names: hostile-terms.e2e.spec.ts.
+describe.each(BACKENDS)('hostile bodies and the smaller findings (%s)', (backend) => {
+  let tally: RunningTally;
+  const logs: string[] = [];
+  beforeAll(async () => {
+    tally = await startTally(backend, { logs });
+  });
+  afterAll(() => tally.destroy());
+
+  describe('5. bodies that are not JSON', () => {
+    it('refuses a form body with 415 and an empty body with 400, leaving the meter as it was', async () => {
+      const meter = unique('ocr');
+      const definition = { description: 'OCR pages', creditsPerUnit: 2, defaultQuota: { limit: 100 } };
+      await tally.admin.put(`/v1/meters/${meter}`, definition);
+      const before = await storedEventCount(tally);
+      const form = await tally.admin.raw('PUT', `/v1/meters/${meter}`, 'description=x', 'application/x-www-form-urlencoded');
+      expect(form.body).toMatchObject({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+      expect((await tally.admin.raw('PUT', `/v1/meters/${meter}`, '')).body).toMatchObject({ status: 400, code: 'EMPTY_BODY' });
+      expect((await tally.admin.raw('PUT', `/v1/meters/${meter}`, '{}', 'text/plain')).status).toBe(415);
+      expect((await tally.admin.raw('PUT', `/v1/meters/${meter}`, '{}', 'application/json; charset=latin1')).status).toBe(415);
+      expect(await storedEventCount(tally)).toBe(before);
+      await eventually(async () =>
+        expect((await tally.admin.get('/v1/meters')).body.find((m: { meter: string }) => m.meter === meter)).toMatchObject(
+          definition,
+        ),
+      );
+    });
+
+    it('accepts application/json with parameters and application/*+json types', async () => {
+      const { account, meter } = await withQuota(tally, { limit: null });
+      const event = JSON.stringify(usageEvent({ subject: account, meter, quantity: 1 }));
+      expect((await tally.admin.raw('POST', '/v1/usage', event, 'application/json; charset=UTF-8')).status).toBe(200);
+      expect((await tally.admin.raw('POST', '/v1/usage', event, 'application/cloudevents+json')).status).toBe(200);
+    });
+  });
+
+  describe('6. bodies that used to crash the server', () => {
+    it('refuses JSON nested thousands deep with 400', async () => {
+      const deep = `${'['.repeat(4000)}${']'.repeat(4000)}`;
+      expect((await tally.admin.raw('POST', '/v1/usage', deep)).body).toMatchObject({ status: 400, code: 'TOO_DEEP' });
+      const deepObject = JSON.stringify({
+        ...usageEvent({ subject: 'a', meter: 'm', quantity: 1 }),
+        data: JSON.parse(`${'{"a":'.repeat(40)}1${'}'.repeat(40)}`),
+      });
+      expect((await tally.admin.raw('POST', '/v1/usage', deepObject)).status).toBe(400);
+    });
+
+    it('refuses a body that is not the encoding it claims with 400, logging no stack trace', async () => {
+      const { account, meter } = await withQuota(tally, { limit: null });
+      const event = JSON.stringify(usageEvent({ subject: account, meter, quantity: 1 }));
+      logs.length = 0;
+      for (const encoding of ['gzip', 'deflate', 'br']) {
+        const reply = await fetch(`${tally.url}/v1/usage`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-encoding': encoding },
+          body: event,
+        });
+        expect([encoding, reply.status]).toEqual([encoding, 400]);
+        expect(await reply.json()).toMatchObject({ code: 'BAD_ENCODING' });
+      }
+      expect(logs.join('\n')).not.toMatch(/\n\s+at |"stack"/);
+      const gzipped = await tally.admin.send('POST', '/v1/usage', gzipSync(event), {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+      });
+      expect(gzipped.status).toBe(200);
+    });
+  });
+
+  describe('7. the smaller findings', () => {
+    it.each(['1e3', '0x10', ' 7', '', '1.0', '-1'])('refuses the decisions limit %j', async (limit) => {
+      const reply = await tally.admin.get(`/v1/accounts/a/decisions?limit=${encodeURIComponent(limit)}`);
+      expect(reply.status).toBe(400);
+    });
+
+    it.each(['2026-02-30T10:00:00Z', '2026-04-31T10:00:00Z', '2026-11-22T24:00:00Z', '2026-11-22T10:60:00Z'])(
+      'refuses the time %s instead of rolling it over',
+      async (time) => {
+        const reply = await tally.admin.post('/v1/usage', usageEvent({ subject: 'a', meter: 'm', quantity: 1, time }));
+        expect(reply.body.errors).toContainEqual({ field: 'time', reason: expect.stringContaining('real date') });
+      },
+    );
+
+    it('refuses creditsPerUnit 0, which made a meter free for every account', async () => {
+      const reply = await tally.admin.put(`/v1/meters/${unique('m')}`, { creditsPerUnit: 0 });
+      expect(reply.body.errors).toContainEqual({ field: 'creditsPerUnit', reason: expect.stringContaining('at least 1') });
+    });
+
+    it('reverses a usage in every account that accepted it after its subject was remapped', async () => {
+      const [subject, org, meter] = [unique('s'), unique('org'), unique('m')];
+      await tally.admin.put(`/v1/meters/${meter}`, { defaultQuota: { limit: null } });
+      const event = usageEvent({ id: unique('job'), subject, meter, quantity: 4 });
+      expect((await tally.admin.post('/v1/usage', event)).body.account).toBe(subject);
+      await tally.admin.put(`/v1/subjects/${subject}`, { account: org });
+      expect((await tally.admin.post('/v1/usage', event)).body.account).toBe(org);
+
+      const reversal = await tally.admin.post('/v1/usage/reversals', { source: event.source, id: event.id });
+      expect(reversal.status).toBe(200);
+      expect(reversal.body.accounts.sort()).toEqual([subject, org].sort());
+      await eventually(async () => {
+        for (const account of [subject, org]) {
+          const [decision] = (await tally.admin.get(`/v1/accounts/${account}/decisions`)).body;
+          expect(decision.reversedAt).not.toBeNull();
+        }
+      });
+      const again = await tally.admin.post('/v1/usage/reversals', { source: event.source, id: event.id });
+      expect(again.body).toEqual(reversal.body);
+    });
+  });
+});
