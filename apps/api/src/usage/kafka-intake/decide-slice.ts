@@ -49,11 +49,32 @@ export async function decideSlice(
   if (letters.length === 0) return;
   const outgoing: OutgoingMessage[] = letters.map(({ message, reason }) => {
     deps.logger.warn(
-      { topic: source.topic, partition: source.partition, offset: message.offset, code: reason.code, detail: reason.detail },
+      {
+        topic: source.topic,
+        partition: source.partition,
+        offset: message.offset,
+        code: reason.code,
+        detail: reason.detail,
+        traceparent: traceOf(message),
+      },
       'usage message dead-lettered',
     );
     return deadLetter(message, reason, source.topic, source.partition);
   });
   await deps.kafka.send(deps.kafka.topics.deadLetters, outgoing);
   for (const { reason } of letters) deps.deadLettered(reason.code);
+}
+
+/** The W3C trace context a message carried (binary mode's `ce_traceparent`, or a plain header), for its log line. */
+function traceOf(message: KafkaMessage): string | undefined {
+  for (const name of ['ce_traceparent', 'traceparent']) {
+    const value = message.headers?.[name];
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined)
+      return first
+        .toString()
+        .replace(/[^\x20-\x7e]/g, '?')
+        .slice(0, 128);
+  }
+  return undefined;
 }
