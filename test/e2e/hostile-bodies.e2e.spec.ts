@@ -39,6 +39,68 @@ describe.each(BACKENDS)('hostile bodies and the smaller findings (%s)', (backend
     });
   });
 
+  describe('bodies a second probe found (after the hostile-input fixes)', () => {
+    it('refuses bytes that are not UTF-8 with 400 instead of merging two ids into one U+FFFD', async () => {
+      const { account, meter } = await withQuota(tally, { limit: null });
+      const before = await storedEventCount(tally);
+      for (const bad of [0xff, 0xfe]) {
+        const json = JSON.stringify(usageEvent({ subject: account, meter, quantity: 1, id: 'inv-@' }));
+        const [head, tail] = json.split('@');
+        const bytes = Buffer.concat([Buffer.from(head), Buffer.from([bad]), Buffer.from(tail)]);
+        const reply = await tally.admin.send('POST', '/v1/usage', bytes, { 'content-type': 'application/json; charset=utf-8' });
+        expect(reply.body).toMatchObject({ status: 400, code: 'BAD_ENCODING' });
+      }
+      expect(await storedEventCount(tally)).toBe(before);
+    });
+
+    it('refuses a JSON null (or any non-object) body with 400, leaving the meter as it was', async () => {
+      const meter = unique('paid');
+      await tally.admin.put(`/v1/meters/${meter}`, { description: 'Paid', creditsPerUnit: 5 });
+      const before = await storedEventCount(tally);
+      for (const body of ['null', '42', '"text"', 'true']) {
+        expect((await tally.admin.raw('PUT', `/v1/meters/${meter}`, body)).body).toMatchObject({
+          status: 400,
+          code: 'NOT_AN_OBJECT',
+        });
+      }
+      expect(await storedEventCount(tally)).toBe(before);
+    });
+
+    it('refuses a lone surrogate in dataschema or datacontenttype with 400 naming the field, alone or in a batch', async () => {
+      const { account, meter } = await withQuota(tally, { limit: null });
+      const before = await storedEventCount(tally);
+      const good = usageEvent({ subject: account, meter, quantity: 1 });
+      const bad = [
+        { ...usageEvent({ subject: account, meter, quantity: 1 }), dataschema: 'http://x/\ud800' },
+        { ...usageEvent({ subject: account, meter, quantity: 1 }), datacontenttype: 'application/json; x="\ud800"' },
+      ];
+      for (const event of bad) {
+        const field = 'dataschema' in event ? 'dataschema' : 'datacontenttype';
+        const one = await tally.admin.raw('POST', '/v1/usage', JSON.stringify(event));
+        expect(one.body).toMatchObject({ status: 400, errors: [expect.objectContaining({ field })] });
+        const batch = await tally.admin.raw('POST', '/v1/usage', JSON.stringify([good, event]));
+        expect(batch.body).toMatchObject({ status: 400, errors: [expect.objectContaining({ field: `[1].${field}` })] });
+        expect((await tally.admin.raw('POST', '/v1/usage/check', JSON.stringify(event))).status).toBe(400);
+      }
+      expect(await storedEventCount(tally)).toBe(before);
+    });
+
+    it('counts lengths in characters: an id of 256 emoji is accepted, 257 is refused', async () => {
+      const { account, meter } = await withQuota(tally, { limit: null });
+      const emoji = '\u{1F600}';
+      const fits = await tally.admin.post(
+        '/v1/usage',
+        usageEvent({ subject: account, meter, quantity: 1, id: emoji.repeat(256) }),
+      );
+      expect(fits.status).toBe(200);
+      const over = await tally.admin.post(
+        '/v1/usage',
+        usageEvent({ subject: account, meter, quantity: 1, id: emoji.repeat(257) }),
+      );
+      expect(over.body).toMatchObject({ status: 400, errors: [expect.objectContaining({ field: 'id' })] });
+    });
+  });
+
   describe('6. bodies that used to crash the server', () => {
     it('refuses JSON nested thousands deep with 400', async () => {
       const deep = `${'['.repeat(4000)}${']'.repeat(4000)}`;

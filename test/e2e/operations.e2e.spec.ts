@@ -27,7 +27,17 @@ describe('operations routes', () => {
     const meter = unique('m');
     await tally.admin.put(`/v1/meters/${meter}`, { defaultQuota: { limit: 1 } });
     await tally.admin.post('/v1/usage', usageEvent({ subject: unique('a'), meter, quantity: 2 }));
+    // Answers given before a handler runs count too: the guard's 401, the body check's 415.
+    expect((await tally.admin.as(null).get('/v1/meters')).status).toBe(401);
+    const plain = await fetch(`${tally.url}/v1/meters/${meter}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${tally.admin.token}`, 'content-type': 'text/plain' },
+      body: 'x',
+    });
+    expect(plain.status).toBe(415);
     const text = (await tally.admin.as(null).get('/metrics')).text;
+    expect(text).toMatch(/tally_http_requests_total\{method="GET",route="\/v1\/meters",status="401"\} [1-9]/);
+    expect(text).toMatch(/tally_http_requests_total\{method="PUT",route="unmatched",status="415"\} [1-9]/);
     expect(text).toMatch(/tally_decisions_total\{decision="rejected",reason="QUOTA_EXCEEDED",channel="http"\} [1-9]/);
     expect(text).toMatch(/tally_http_requests_total\{method="POST",route="\/v1\/usage",status="402"\} [1-9]/);
     expect(text).toContain('tally_projection_lag_seconds');
@@ -57,8 +67,13 @@ describe('operations routes', () => {
     const reply = await tally.admin.as(secret).get(`/v1/meters?probe=${unique('p')}`);
     expect(reply.status).toBe(401);
     expect(reply.text).not.toContain(secret);
+    const inQuery = await tally.admin.as(secret).get(`/v1/meters?access_token=${secret}&api-key=${secret}&probe=q`);
+    expect(inQuery.status).toBe(401);
     const created = await tally.admin.post('/v1/api-keys', { name: 'logged', role: 'finance' });
     const lines = logs.map((line) => JSON.parse(line));
+    expect(lines.find((l) => l.req?.url?.includes('access_token'))?.req.url).toBe(
+      '/v1/meters?access_token=[redacted]&api-key=[redacted]&probe=q',
+    );
     expect(lines.find((l) => l.req?.url?.startsWith('/v1/meters?probe='))).toMatchObject({
       res: { statusCode: 401 },
       msg: expect.stringMatching(/^GET \/v1\/meters\?probe=\S+ 401 \(\d+ ms\)$/),

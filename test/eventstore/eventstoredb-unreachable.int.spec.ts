@@ -1,6 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { EsdbEventStore } from '@tally/eventstore';
 import { infra } from '../infra/infra';
 
@@ -60,5 +63,32 @@ describe('EVENT_STORE=eventstoredb with the server unreachable', () => {
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('METERING_ADMIN_TOKEN must be at least 16 characters');
     expect(run.stdout + run.stderr).not.toContain('Qw3rty-sh0rt');
+    // A configuration mistake is one sentence for the operator, not a stack trace.
+    expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('says a port in use in one sentence', async () => {
+    const taken = createServer().listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const port = String((taken.address() as AddressInfo).port);
+    const dataDir = mkdtempSync(join(tmpdir(), 'tally-port-taken-'));
+    try {
+      const run = spawnSync(process.execPath, [resolve(ROOT, 'dist/apps/api/src/main.js')], {
+        env: {
+          PATH: process.env.PATH,
+          METERING_ADMIN_TOKEN: 'a-long-enough-admin-token',
+          PORT: port,
+          METERING_DATA_DIR: dataDir,
+        },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(run.status).toBe(1);
+      expect(run.stdout).toContain(`port ${port} is already in use`);
+      expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      taken.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountsController } from './accounts/list-accounts/accounts.controller';
@@ -12,7 +12,6 @@ import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { TallyValidationPipe } from './http/validation.pipe';
 import { MetersController } from './meters/meters.controller';
 import { DefineMeterHandler, ListMetersHandler } from './meters/meters.handlers';
-import { HttpMetricsInterceptor } from './operations/http-metrics.interceptor';
 import { OperationsController } from './operations/operations.controller';
 import { QuotasController } from './quotas/quotas.controller';
 import { ChangeQuotaHandler, GetQuotasHandler, SetQuotaHandler } from './quotas/quota.handlers';
@@ -67,7 +66,6 @@ export class AppModule {
         ...HANDLERS,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-        { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
         { provide: APP_PIPE, useValue: new TallyValidationPipe() },
       ],
     };

@@ -9,6 +9,8 @@ import { builtConsoleDir, serveConsole } from './console/console-static';
 import { BoundedExpressAdapter } from './http/http-server';
 import { bodyReadProblem, parseJsonBody, requireJsonMediaType, takesBody } from './http/json-body';
 import { buildOpenApiDocument } from './http/openapi/document';
+import { httpMetrics } from './operations/http-metrics.middleware';
+import { Metrics } from './operations/metrics';
 import { sendProblem } from './http/problem-details.filter';
 import type { Runtime } from './runtime/runtime';
 import { quietStartup } from './runtime/startup-logger';
@@ -29,6 +31,7 @@ export async function createHttpApp(runtime: Runtime, options: HttpAppOptions = 
     { bodyParser: false, bufferLogs: true },
   );
   app.useLogger(quietStartup(app.get(Logger)));
+  app.use(httpMetrics(app.get(Metrics)));
   // Bodies: media type checked before reading; read (and decoded) raw up to the limit; then
   // checked for emptiness and depth before JSON.parse, so no body can reach a recursive walker.
   app.use(requireJsonMediaType);

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, createLogger, isPretty, loadConfig } from '@tally/runtime';
+import { ConfigError, createLogger, exitOnStartupFailure, isPretty, loadConfig } from '@tally/runtime';
 import { embeddedAdminToken } from './admin-token';
 import { generatedTokenNotice, startBanner, type EmbeddedAdmin } from './start-banner';
 import { createHttpApp } from './http-app';
@@ -72,8 +72,4 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
 }
 
-main().catch((error: unknown) => {
-  const message = error instanceof ConfigError ? `configuration error: ${error.message}` : (error as Error).message;
-  createLogger('error', 'tally').fatal({ err: error }, message);
-  process.exit(1);
-});
+main().catch((error: unknown) => exitOnStartupFailure('tally', error));

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { ConfigError, createLogger, loadConfig } from '@tally/runtime';
+import { ConfigError, createLogger, exitOnStartupFailure, loadConfig } from '@tally/runtime';
 import { startProjector } from './projector';
 
 /**
@@ -43,8 +43,4 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
 }
 
-main().catch((error: unknown) => {
-  const message = error instanceof ConfigError ? `configuration error: ${error.message}` : (error as Error).message;
-  createLogger('error', 'tally-projector').fatal({ err: error }, message);
-  process.exit(1);
-});
+main().catch((error: unknown) => exitOnStartupFailure('tally-projector', error));

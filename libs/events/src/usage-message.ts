@@ -7,7 +7,6 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  Length,
   Matches,
   Max,
   Min,
@@ -15,7 +14,7 @@ import {
 } from 'class-validator';
 import { splitExtensions, usageAttributes, type UsageAttributes } from './cloudevents-attributes';
 import { NAME_PATTERN, NAME_RULE } from './streams';
-import { IsText, IsTimestamp, validateAs, type Validated } from './validation';
+import { IsText, IsTimestamp, shapeErrors, validateAs, type Validated } from './validation';
 
 /** Input topic: usage requests as CloudEvents 1.0 structured JSON, keyed by subject. */
 export const USAGE_TOPIC = 'metering.usage.v1';
@@ -66,14 +65,12 @@ export class UsageCloudEvent {
 
   // `data` is JSON; media-type parameters (`; charset=utf-8`) are allowed and kept.
   @IsOptional()
-  @IsString()
-  @Length(1, 256)
+  @IsText(1, 256)
   @Matches(JSON_MEDIA_TYPE, { message: 'datacontenttype must be application/json (parameters allowed)' })
   datacontenttype?: string;
 
   @IsOptional()
-  @IsString()
-  @Length(1, 2048)
+  @IsText(1, 2048)
   @Matches(ABSOLUTE_URI, { message: 'dataschema must be an absolute URI' })
   dataschema?: string;
 
@@ -97,6 +94,10 @@ export interface UsageRequest extends UsageAttributes {
 
 /** Validates one untrusted usage message; the same rules apply to HTTP and Kafka input. */
 export function parseUsageMessage(input: unknown, field = ''): Validated<UsageRequest> {
+  // Reserved keys (`__proto__`, `constructor`) and depth first: splitting the members would
+  // otherwise assign `__proto__` instead of refusing it.
+  const shape = shapeErrors(input, field);
+  if (shape.length) return { ok: false, errors: shape };
   const split = isRecord(input) ? splitExtensions(input, field) : null;
   const result = validateAs(UsageCloudEvent, split ? split.core : input, field);
   const errors = [...(result.ok ? [] : result.errors), ...(split?.errors ?? [])];

@@ -88,11 +88,26 @@ export const TEXT_RULE = 'must be text without control characters and with valid
 
 /** Whether `value` is a string that follows {@link TEXT_RULE}, `min` to `max` characters long. */
 export function isText(value: unknown, min: number, max: number): value is string {
-  return typeof value === 'string' && value.length >= min && value.length <= max && !FORBIDDEN_TEXT.test(value);
+  if (typeof value !== 'string' || FORBIDDEN_TEXT.test(value)) return false;
+  const length = characters(value);
+  return length >= min && length <= max;
+}
+
+/** Length in Unicode characters (code points), as limits are stated: an emoji is one, not two. */
+export function characters(value: string): number {
+  let count = 0;
+  for (let i = 0; i < value.length; i++, count++) {
+    const unit = value.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < value.length) {
+      const next = value.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+  }
+  return count;
 }
 
 /**
- * `@IsText(min, max)`: a string of `min` to `max` UTF-16 units without control characters and
+ * `@IsText(min, max)`: a string of `min` to `max` characters without control characters and
  * with valid Unicode. Used for every id, source, name, description and reason, over HTTP and Kafka.
  */
 export function IsText(min: number, max: number, options?: ValidationOptions): PropertyDecorator {
@@ -105,7 +120,8 @@ export function IsText(min: number, max: number, options?: ValidationOptions): P
         defaultMessage: (args) => {
           const value = args?.value;
           if (typeof value !== 'string') return `${args?.property} must be a string`;
-          if (value.length < min || value.length > max) return `${args?.property} must be ${min} to ${max} characters long`;
+          if (characters(value) < min || characters(value) > max)
+            return `${args?.property} must be ${min} to ${max} characters long`;
           return `${args?.property} ${TEXT_RULE}`;
         },
       },
@@ -169,4 +185,18 @@ export function IsTimestamp(options?: ValidationOptions): PropertyDecorator {
     },
     options,
   );
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Bytes as UTF-8 text, or null when they are not UTF-8 (HTTP bodies, Kafka values and headers):
+ * a lenient decode turns every invalid byte into U+FFFD, and two different ids would become one.
+ */
+export function decodeUtf8(bytes: Uint8Array): string | null {
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    return null;
+  }
 }

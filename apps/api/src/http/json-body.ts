@@ -1,3 +1,4 @@
+import { decodeUtf8 } from '@tally/events';
 import type { NextFunction, Request, Response } from 'express';
 import { Problem } from './problem';
 
@@ -44,7 +45,10 @@ export function parseJsonBody(req: Request, _res: Response, next: NextFunction):
   if (!Buffer.isBuffer(raw) || raw.length === 0) {
     return next(new Problem(400, 'EMPTY_BODY', 'Empty body', 'this route needs a JSON body'));
   }
-  const text = raw.toString('utf8');
+  const text = decodeUtf8(raw);
+  if (text === null) {
+    return next(new Problem(400, 'BAD_ENCODING', 'Body is not UTF-8', 'JSON must be UTF-8 (RFC 8259); the body is not'));
+  }
   if (nestingDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
     return next(new Problem(400, 'TOO_DEEP', 'JSON nested too deeply', `JSON may nest at most ${MAX_JSON_DEPTH} levels`));
   }
@@ -52,6 +56,10 @@ export function parseJsonBody(req: Request, _res: Response, next: NextFunction):
     req.body = JSON.parse(text);
   } catch {
     return next(new Problem(400, 'MALFORMED_JSON', 'Malformed JSON', 'the body is not valid JSON'));
+  }
+  // Every JSON route takes an object (POST /v1/usage also an array); `null` would read as "no fields".
+  if (typeof req.body !== 'object' || req.body === null) {
+    return next(new Problem(400, 'NOT_AN_OBJECT', 'Body is not a JSON object', 'the body must be a JSON object'));
   }
   next();
 }

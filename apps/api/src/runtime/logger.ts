@@ -17,6 +17,28 @@ export function requestId(req: IncomingMessage, res: ServerResponse): string {
   return id;
 }
 
+// Query parameters whose values may be secrets: a client that put its token in the URL.
+const SECRET_PARAM = /token|key|secret|password|auth|signature/i;
+
+/** The URL as it may be logged: values of secret-looking query parameters replaced. */
+export function loggableUrl(url: string | undefined): string {
+  if (!url || !url.includes('?')) return url ?? '';
+  const [path, query] = url.split('?', 2);
+  const params = query.split('&').map((pair) => {
+    const name = pair.split('=', 1)[0];
+    return SECRET_PARAM.test(decodeSafely(name)) ? `${name}=[redacted]` : pair;
+  });
+  return `${path}?${params.join('&')}`;
+}
+
+function decodeSafely(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 /** nestjs-pino options: Nest's own logs and one line per request, through the same logger. */
 export function loggerOptions(logger: Logger): Params {
   return {
@@ -24,15 +46,15 @@ export function loggerOptions(logger: Logger): Params {
       logger,
       genReqId: requestId,
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
-      customSuccessMessage: (req, res, ms) => `${req.method} ${req.url} ${res.statusCode} (${Math.round(ms)} ms)`,
-      customErrorMessage: (req, res) => `${req.method} ${req.url} ${res.statusCode} failed`,
+      customSuccessMessage: (req, res, ms) => `${req.method} ${loggableUrl(req.url)} ${res.statusCode} (${Math.round(ms)} ms)`,
+      customErrorMessage: (req, res) => `${req.method} ${loggableUrl(req.url)} ${res.statusCode} failed`,
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
       serializers: {
         // The W3C trace context, when the caller sent one, ties the line to its trace.
         req: (req: { method: string; url: string; id: unknown; headers: Record<string, string | undefined> }) => ({
           id: req.id,
           method: req.method,
-          url: req.url,
+          url: loggableUrl(req.url),
           ...(req.headers.traceparent ? { traceparent: req.headers.traceparent } : {}),
         }),
       },

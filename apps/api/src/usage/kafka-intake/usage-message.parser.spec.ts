@@ -82,3 +82,24 @@ describe('reading metering.usage.v1 messages', () => {
     });
   });
 });
+
+describe('Kafka values and headers a second probe found', () => {
+  it('dead-letters a value that is not UTF-8 instead of merging ids into U+FFFD', () => {
+    const [head, tail] = JSON.stringify({ ...structured, id: 'inv-@' }).split('@');
+    const value = Buffer.concat([Buffer.from(head), Buffer.from([0xff]), Buffer.from(tail)]);
+    expect(parseKafkaUsage(value, {})).toMatchObject({ ok: false, rejection: { code: 'MALFORMED_JSON' } });
+  });
+
+  it('refuses a binary-mode attribute header that is not UTF-8, naming it', () => {
+    const headers = { ce_specversion: Buffer.from('1.0'), ce_id: Buffer.from([0x69, 0xfe]), ce_source: Buffer.from('geocoder') };
+    const parsed = parseKafkaUsage(Buffer.from(JSON.stringify(structured.data)), headers);
+    expect(parsed).toMatchObject({ ok: false, rejection: { code: 'VALIDATION_FAILED', detail: 'ce_id: header is not UTF-8' } });
+  });
+
+  it('refuses top-level __proto__ and constructor members as HTTP does', () => {
+    for (const member of ['"__proto__":{"x":1}', '"constructor":"x"']) {
+      const value = Buffer.from(`{${member},${JSON.stringify(structured).slice(1)}`);
+      expect(parseKafkaUsage(value, {})).toMatchObject({ ok: false, rejection: { code: 'VALIDATION_FAILED' } });
+    }
+  });
+});

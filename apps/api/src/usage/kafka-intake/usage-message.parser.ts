@@ -1,4 +1,4 @@
-import { fromKafkaMessage, parseUsageMessage, type FieldError, type UsageRequest } from '@tally/events';
+import { decodeUtf8, fromKafkaMessage, parseUsageMessage, type FieldError, type UsageRequest } from '@tally/events';
 import type { IHeaders } from '@tally/runtime';
 
 /** Why a message could not be decided; the dead-letter headers carry both fields. */
@@ -9,9 +9,18 @@ export interface Rejection {
 
 export type Parsed = { ok: true; request: UsageRequest } | { ok: false; rejection: Rejection };
 
-function headerText(value: IHeaders[string]): string | undefined {
-  const first = Array.isArray(value) ? value[0] : value;
-  return first === undefined ? undefined : first.toString('utf8');
+/** Header values as text; a `ce_` attribute that is not UTF-8 is refused, not mangled into U+FFFD. */
+function headerTexts(
+  headers: IHeaders,
+): { ok: true; headers: Record<string, string | undefined> } | { ok: false; header: string } {
+  const text: Record<string, string | undefined> = {};
+  for (const [name, raw] of Object.entries(headers)) {
+    const first = Array.isArray(raw) ? raw[0] : raw;
+    const decoded = first === undefined ? undefined : typeof first === 'string' ? first : decodeUtf8(first);
+    if (decoded === null) return { ok: false, header: name };
+    text[name] = decoded;
+  }
+  return { ok: true, headers: text };
 }
 
 function describe(errors: FieldError[]): string {
@@ -27,17 +36,20 @@ function describe(errors: FieldError[]): string {
 export function parseKafkaUsage(value: Buffer | null, headers: IHeaders = {}): Parsed {
   if (value === null || value.length === 0)
     return { ok: false, rejection: { code: 'EMPTY_MESSAGE', detail: 'the message has no value' } };
+  const body = decodeUtf8(value);
+  if (body === null) return { ok: false, rejection: { code: 'MALFORMED_JSON', detail: 'the value is not UTF-8 (RFC 8259)' } };
+  const text = headerTexts(headers);
+  if (!text.ok) return { ok: false, rejection: { code: 'VALIDATION_FAILED', detail: `${text.header}: header is not UTF-8` } };
   let json: unknown;
   try {
-    json = JSON.parse(value.toString('utf8'));
+    json = JSON.parse(body);
   } catch (error) {
     return {
       ok: false,
       rejection: { code: 'MALFORMED_JSON', detail: `the value is not valid JSON: ${(error as Error).message}` },
     };
   }
-  const text = Object.fromEntries(Object.entries(headers).map(([name, raw]) => [name, headerText(raw)]));
-  const parsed = parseUsageMessage(fromKafkaMessage(text, json));
+  const parsed = parseUsageMessage(fromKafkaMessage(text.headers, json));
   return parsed.ok
     ? { ok: true, request: parsed.value }
     : { ok: false, rejection: { code: 'VALIDATION_FAILED', detail: describe(parsed.errors) } };

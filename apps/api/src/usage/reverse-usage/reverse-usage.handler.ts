@@ -4,6 +4,7 @@ import { DomainError, usageKey } from '@tally/domain';
 import type { UsageReversed } from '@tally/events';
 import { PROJECTED_STREAM_PREFIXES, ProjectionRunner, ReadModels } from '@tally/read-models';
 import { AccountDecisions } from '../../accounts/account-decisions';
+import { Problem } from '../../http/problem';
 import { Clock } from '../../runtime/clock';
 import type { Runtime } from '../../runtime/runtime';
 import { RUNTIME } from '../../runtime/runtime.module';
@@ -27,8 +28,17 @@ export class ReverseUsageHandler implements ICommandHandler<ReverseUsageCommand>
 
   async execute({ source, id, reason }: ReverseUsageCommand): Promise<ReversalView> {
     const head = await this.runtime.store.headPosition(PROJECTED_STREAM_PREFIXES);
-    if (head) await this.runner.waitFor(head, 5000);
+    const caughtUp = head === null || (await this.runner.waitFor(head, 5000));
     const accounts = [...new Set(await this.readModels.accountsOfUsage(source, id))];
+    // Not in a log that is behind the store is not "unknown": the caller should try again.
+    if (accounts.length === 0 && !caughtUp) {
+      throw new Problem(
+        503,
+        'READ_MODELS_BEHIND',
+        'Decision log is behind',
+        'the decision log has not caught up with the event store (is the projector running?); try again shortly',
+      );
+    }
     const reversals: Array<UsageReversed['data']> = [];
     const refusals: DomainError[] = [];
     for (const account of accounts) {
