@@ -60,7 +60,7 @@ describe.each(BACKENDS)('hostile bodies and the smaller findings (%s)', (backend
       for (const body of ['null', '42', '"text"', 'true']) {
         expect((await tally.admin.raw('PUT', `/v1/meters/${meter}`, body)).body).toMatchObject({
           status: 400,
-          code: 'NOT_AN_OBJECT',
+          code: 'VALIDATION_FAILED',
         });
       }
       expect(await storedEventCount(tally)).toBe(before);

@@ -30,6 +30,11 @@ describeIf(runs, 'PostgreSQL restarted mid-stream (a cluster of its own)', () =>
     });
     await api.start();
   }, 120_000);
+  afterEach(() => {
+    // If the api died, its last words are the diagnosis.
+    if (api && ![null, 0].includes(api.child().exitCode))
+      console.log(`[api exited ${api?.child().exitCode}]\n${api?.logs.slice(-40).join('\n')}`);
+  });
   afterAll(async () => {
     await api?.kill('SIGKILL');
     await pg?.destroy();

@@ -1,6 +1,6 @@
 import { decodeUtf8 } from '@tally/events';
 import type { NextFunction, Request, Response } from 'express';
-import { Problem } from './problem';
+import { Problem, validationProblem } from './problem';
 
 /** Deepest nesting of arrays and objects a body may have; Tally's own bodies need 3. */
 export const MAX_JSON_DEPTH = 32;
@@ -59,7 +59,7 @@ export function parseJsonBody(req: Request, _res: Response, next: NextFunction):
   }
   // Every JSON route takes an object (POST /v1/usage also an array); `null` would read as "no fields".
   if (typeof req.body !== 'object' || req.body === null) {
-    return next(new Problem(400, 'NOT_AN_OBJECT', 'Body is not a JSON object', 'the body must be a JSON object'));
+    return next(validationProblem([{ field: '', reason: 'must be a JSON object' }]));
   }
   next();
 }

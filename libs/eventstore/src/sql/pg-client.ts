@@ -18,6 +18,10 @@ export class PgClient implements SqlClient {
     });
     // An idle client that loses its connection must not crash the process; the pool replaces it.
     this.pool.on('error', () => undefined);
+    // Nor a checked-out one: a server shutdown can emit 'error' on a client twice (the FATAL
+    // message, then the closed socket), and pg-pool's query listens only once. The failure still
+    // reaches the statement that was running; this listener only keeps the process alive.
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   async query<R>(sql: string, params: unknown[] = []): Promise<{ rows: R[] }> {
