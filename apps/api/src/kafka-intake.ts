@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { Clock } from './runtime/clock';
 import type { Runtime } from './runtime/runtime';
 import { UsageConsumer } from './usage/kafka-intake/usage-consumer';
 
@@ -26,6 +27,7 @@ export async function startKafkaIntake(
   const consumer = new UsageConsumer(
     kafka,
     app.get(CommandBus),
+    app.get(Clock),
     logger,
     { deadLettered: (code) => metrics.deadLetters.inc({ code }), restarted: () => metrics.consumerRestarts.inc() },
     onGiveUp,

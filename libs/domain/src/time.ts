@@ -21,11 +21,6 @@ export function monthBounds(month: string): { start: string; end: string } {
   };
 }
 
-/** The month after a 'YYYY-MM' month. */
-export function nextMonth(month: string): string {
-  return monthOf(monthBounds(month).end);
-}
-
 /** Whether `iso` lies inside the idempotency window that ends at `now`. */
 export function withinWindow(iso: string, now: string): boolean {
   return Date.parse(iso) >= Date.parse(now) - IDEMPOTENCY_WINDOW_MS;

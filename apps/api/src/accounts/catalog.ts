@@ -8,6 +8,7 @@ const TTL_MS = 2000;
 interface Entry<T> {
   value: T;
   revision: bigint | 'no_stream';
+  /** performance.now() when read: cache age is a duration, never business time. */
   at: number;
 }
 
@@ -47,7 +48,7 @@ export class Catalog {
     fresh = false,
   ): Promise<Entry<T[]>> {
     const hit = cache.get(stream);
-    if (hit && !fresh && Date.now() - hit.at < TTL_MS) return hit;
+    if (hit && !fresh && performance.now() - hit.at < TTL_MS) return hit;
     // Concurrent misses for one stream share a single read.
     const pending = this.reading.get(stream);
     if (pending && !fresh) return pending as Promise<Entry<T[]>>;
@@ -56,7 +57,7 @@ export class Catalog {
       const entry: Entry<T[]> = {
         value: recorded.map((e) => deserialize(e) as T),
         revision: recorded.length ? recorded[recorded.length - 1].revision : 'no_stream',
-        at: Date.now(),
+        at: performance.now(),
       };
       cache.set(stream, entry);
       return entry;
@@ -76,7 +77,7 @@ export class Catalog {
         const events = decide(current.value);
         if (events.length === 0) return false;
         const { nextRevision } = await this.store.appendToStream(stream, events.map(serialize), current.revision);
-        cache.set(stream, { value: [...current.value, ...events], revision: nextRevision, at: Date.now() });
+        cache.set(stream, { value: [...current.value, ...events], revision: nextRevision, at: performance.now() });
         return true;
       },
       { attempts: 10, baseDelayMs: 5 },

@@ -63,7 +63,8 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
       logger.warn({ err: error }, 'could not record when an API key was last used'),
     );
     await apiKeys.init();
-    const decisions = new AccountDecisions(new AccountRepository(store, config.defaultCredits, config.eventStore === 'pglite'), {
+    const decisions = new AccountDecisions(new AccountRepository(store, config.eventStore === 'pglite'), {
+      defaultCredits: config.defaultCredits,
       maxBatch: 500,
       retry: { attempts: 50, baseDelayMs: 5 },
       onConflict: () => metrics.conflicts.inc(),

@@ -6,8 +6,13 @@ export interface DeadLetterReason {
   detail: string;
 }
 
-/** The original message, byte for byte, with headers naming the error and where it came from. */
-export function deadLetter(message: KafkaMessage, reason: DeadLetterReason, topic: string, partition: number): OutgoingMessage {
+/** The original message, byte for byte, with headers naming the error, where it came from and when it failed. */
+export function deadLetter(
+  message: KafkaMessage,
+  reason: DeadLetterReason,
+  source: { topic: string; partition: number },
+  failedAt: string,
+): OutgoingMessage {
   return {
     key: message.key,
     value: message.value,
@@ -15,10 +20,10 @@ export function deadLetter(message: KafkaMessage, reason: DeadLetterReason, topi
       ...message.headers,
       'tally-error-code': reason.code,
       'tally-error': reason.detail,
-      'tally-source-topic': topic,
-      'tally-source-partition': String(partition),
+      'tally-source-topic': source.topic,
+      'tally-source-partition': String(source.partition),
       'tally-source-offset': message.offset,
-      'tally-failed-at': new Date().toISOString(),
+      'tally-failed-at': failedAt,
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { CommandBus } from '@nestjs/cqrs';
 import type { UsageRequest } from '@tally/events';
 import type { KafkaAdapter, KafkaMessage, Logger, OutgoingMessage } from '@tally/runtime';
+import type { Clock } from '../../runtime/clock';
 import { RequestUsageCommand } from '../request-usage/request-usage.command';
 import { deadLetter, type DeadLetterReason } from './dead-letters';
 import { decideIsolating } from './isolate-poison';
@@ -25,7 +26,7 @@ interface Valid {
 export async function decideSlice(
   slice: KafkaMessage[],
   source: SliceSource,
-  deps: { kafka: KafkaAdapter; commands: CommandBus; logger: Logger; deadLettered(code: string): void },
+  deps: { kafka: KafkaAdapter; commands: CommandBus; clock: Clock; logger: Logger; deadLettered(code: string): void },
 ): Promise<void> {
   const valid: Valid[] = [];
   const letters: Array<{ message: KafkaMessage; reason: DeadLetterReason }> = [];
@@ -47,12 +48,13 @@ export async function decideSlice(
   );
   for (const { item, failure } of undecidable) letters.push({ message: item.message, reason: failure });
   if (letters.length === 0) return;
+  const failedAt = deps.clock.now();
   const outgoing: OutgoingMessage[] = letters.map(({ message, reason }) => {
     deps.logger.warn(
       { topic: source.topic, partition: source.partition, offset: message.offset, code: reason.code, detail: reason.detail },
       'usage message dead-lettered',
     );
-    return deadLetter(message, reason, source.topic, source.partition);
+    return deadLetter(message, reason, source, failedAt);
   });
   await deps.kafka.send(deps.kafka.topics.deadLetters, outgoing);
   for (const { reason } of letters) deps.deadLettered(reason.code);

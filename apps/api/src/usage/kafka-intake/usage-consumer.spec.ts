@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { CommandBus } from '@nestjs/cqrs';
 import { createLogger, type KafkaAdapter } from '@tally/runtime';
 import { UsageConsumer } from './usage-consumer';
+import { Clock } from '../../runtime/clock';
 
 const CRASH = 'consumer.crash';
 
@@ -42,6 +43,7 @@ function setup(failConnectsAfterFirst: number) {
   const usage = new UsageConsumer(
     kafka,
     {} as CommandBus,
+    new Clock(),
     createLogger('silent', 'test'),
     { deadLettered: () => undefined, restarted: () => counts.restarts++ },
     () => counts.gaveUp++,

@@ -3,6 +3,7 @@ import type { EachBatchPayload, KafkaAdapter, KafkaConsumer, Logger } from '@tal
 import { ConsumerHealth } from './consumer-health';
 import { decideSlice } from './decide-slice';
 import { DEFAULT_RESTARTS, RestartPolicy, type RestartOptions } from './restart-policy';
+import type { Clock } from '../../runtime/clock';
 
 /** Counters the consumer reports to. */
 export interface IntakeMetrics {
@@ -31,6 +32,7 @@ export class UsageConsumer {
   constructor(
     private readonly kafka: KafkaAdapter,
     private readonly commands: CommandBus,
+    private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly metrics: IntakeMetrics,
     private readonly onGiveUp: (error: unknown) => void,
@@ -101,6 +103,7 @@ export class UsageConsumer {
           decideSlice(slice, source, {
             kafka: this.kafka,
             commands: this.commands,
+            clock: this.clock,
             logger: this.logger,
             deadLettered: (code) => this.metrics.deadLettered(code),
           }),
