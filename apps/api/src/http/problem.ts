@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import type { FieldError } from '@tally/events';
+import type { FieldError } from '@tally/messages';
 
 /** An RFC 9457 problem document, the body of every error response. */
 export interface ProblemDocument {

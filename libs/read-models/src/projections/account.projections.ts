@@ -1,5 +1,6 @@
-import type { CreditTotals, DecisionMessage, MeterDefinition, QuotaTerms } from '@tally/events';
-import { toDecisionMessage } from '@tally/events';
+import type { CreditTotals, MeterDefinition, QuotaTerms } from '@tally/events';
+import type { DecisionMessage } from '@tally/messages';
+import { toDecisionMessage } from '@tally/messages';
 import { projection } from '../projection';
 
 /** A quota's current terms and every change of them, for billing by the terms in force. */

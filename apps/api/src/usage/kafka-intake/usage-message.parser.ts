@@ -1,4 +1,5 @@
-import { fromKafkaMessage, parseUsageMessage, type FieldError, type UsageRequest } from '@tally/events';
+import { type UsageRequest } from '@tally/events';
+import { fromKafkaMessage, parseUsageMessage, type FieldError } from '@tally/messages';
 import type { IHeaders } from '@tally/runtime';
 
 /** Why a message could not be decided; the dead-letter headers carry both fields. */

@@ -1,6 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { usageKey, type RequestUsage } from '@tally/domain';
-import { toDecisionMessage, type DecisionMessage } from '@tally/events';
+import { toDecisionMessage, type DecisionMessage } from '@tally/messages';
 import { AccountDecisions, type Outcome } from '../../accounts/account-decisions';
 import { Catalog } from '../../accounts/catalog';
 import { Metrics } from '../../operations/metrics';

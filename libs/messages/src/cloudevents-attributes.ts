@@ -1,20 +1,5 @@
+import type { ExtensionValue, UsageAttributes } from '@tally/events';
 import type { FieldError } from './validation';
-
-/** A CloudEvents extension attribute value: the spec's type system as JSON carries it. */
-export type ExtensionValue = string | number | boolean;
-
-/**
- * What a usage CloudEvent carries besides the usage itself: kept with its decision (stored in
- * the decision event, returned in the decision) so that a trace or a schema can be followed.
- */
-export interface UsageAttributes {
-  /** The media type of `data` as the producer sent it, parameters included. */
-  datacontenttype?: string;
-  /** URI of the schema `data` adheres to. */
-  dataschema?: string;
-  /** Extension attributes such as `traceparent`, by name. */
-  extensions?: Record<string, ExtensionValue>;
-}
 
 /** The attributes the CloudEvents 1.0 core defines; every other top-level name is an extension. */
 export const CORE_ATTRIBUTES: ReadonlySet<string> = new Set([
@@ -93,9 +78,4 @@ export function usageAttributes(
     ...(event.dataschema !== undefined ? { dataschema: event.dataschema } : {}),
     ...(Object.keys(extensions).length ? { extensions } : {}),
   };
-}
-
-/** Copies kept attributes from one record to another (request → event → decision). */
-export function keptAttributes(from: UsageAttributes): UsageAttributes {
-  return usageAttributes(from, from.extensions ?? {});
 }

@@ -1,6 +1,4 @@
-import { keptAttributes, type UsageAttributes } from './cloudevents-attributes';
-import type { UsageAccepted, UsageRejected } from './account-events';
-import type { RejectReason } from './reasons';
+import { keptAttributes, type RejectReason, type UsageAccepted, type UsageAttributes, type UsageRejected } from '@tally/events';
 
 /**
  * A decision as clients see it: the HTTP body of POST /v1/usage and `metering.decisions.v1`;

@@ -13,16 +13,10 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { splitExtensions, usageAttributes, type UsageAttributes } from './cloudevents-attributes';
-import { NAME_PATTERN, NAME_RULE } from './streams';
+import { NAME_PATTERN, NAME_RULE, type UsageRequest } from '@tally/events';
+import { splitExtensions, usageAttributes } from './cloudevents-attributes';
+import { USAGE_TOPIC } from './topics';
 import { IsText, IsTimestamp, validateAs, type Validated } from './validation';
-
-/** Input topic: usage requests as CloudEvents 1.0 structured JSON, keyed by subject. */
-export const USAGE_TOPIC = 'metering.usage.v1';
-/** Output topic: one decision per usage request, keyed by subject. */
-export const DECISIONS_TOPIC = 'metering.decisions.v1';
-/** Where input that fails validation goes, byte for byte, with the reason in headers. */
-export const USAGE_DLQ_TOPIC = 'metering.usage.v1.dlq';
 
 const JSON_MEDIA_TYPE = /^application\/json\s*(;[^\u0000-\u001f]*)?$/i;
 const ABSOLUTE_URI = /^[a-z][a-z0-9+.-]*:[^\s\u0000-\u001f]+$/i;
@@ -82,17 +76,6 @@ export class UsageCloudEvent {
   @ValidateNested()
   @Type(() => UsageData)
   data!: UsageData;
-}
-
-/** A validated usage request in the shape the domain takes, with the attributes kept for its decision. */
-export interface UsageRequest extends UsageAttributes {
-  source: string;
-  id: string;
-  subject: string;
-  meter: string;
-  quantity: number;
-  /** ISO 8601 event time, or null: the receive time is used. */
-  time: string | null;
 }
 
 /** Validates one untrusted usage message; the same rules apply to HTTP and Kafka input. */
