@@ -1,4 +1,8 @@
 import type { SqlQueryable } from '@tally/eventstore';
+import { credits } from '../credits/projection';
+import { decisions } from '../decisions/projection';
+import { tableOf } from '../projection';
+import { quotas } from '../quotas/projection';
 
 /** One account as GET /v1/accounts lists it. */
 export interface AccountSummary {
@@ -15,14 +19,14 @@ export interface AccountSummary {
  * its first period on, so the credits projection is the list of accounts; the other columns are
  * looked up per listed account through the tables' primary keys and the (account, seq) index.
  */
-export async function listAccounts(db: SqlQueryable, after: string | null, limit: number): Promise<AccountSummary[]> {
+export async function readAccounts(db: SqlQueryable, after: string | null, limit: number): Promise<AccountSummary[]> {
   const { rows } = await db.query<{ account: string; quotas: string | number; balance: string | number; last: string | null }>(
     `select c.account,
-            (select count(*) from quotas_v1 q where q.account = c.account) as quotas,
+            (select count(*) from ${tableOf(quotas)} q where q.account = c.account) as quotas,
             c.doc->>'balance' as balance,
-            (select d.doc->>'decidedAt' from decisions_v1 d where d.account = c.account
+            (select d.doc->>'decidedAt' from ${tableOf(decisions)} d where d.account = c.account
               order by d.doc->>'seq' desc limit 1) as last
-       from credits_v1 c
+       from ${tableOf(credits)} c
       where ($1::text is null or c.account collate "C" > $1)
       order by c.account collate "C"
       limit $2`,

@@ -29,7 +29,7 @@ const isUsage = (e: TallyEvent): e is Extract<TallyEvent, { type: 'UsageAccepted
 export const usageMonthly = projection<UsageCounts>({
   name: 'usage_monthly_v1',
   keys: ['account', 'meter', 'month'],
-  indexes: ['create index if not exists usage_monthly_v1_month on usage_monthly_v1 (month)'],
+  indexes: (table) => [`create index if not exists ${table}_month on ${table} (month)`],
   keysOf: (e) => (isUsage(e) ? [[e.data.account, e.data.meter, e.data.month]] : []),
   evolve: (doc, e) => count(doc, e),
 });
