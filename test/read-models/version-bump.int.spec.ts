@@ -28,7 +28,7 @@ function withMonthlyUsageRenamed(): typeof current {
     });
     // Loaded into the fresh registry (an import would be hoisted out of it); the library itself
     // is not mocked, only the module its projections come from.
-    bumped = jest.requireActual('@tally/read-models');
+    bumped = jest.requireActual<typeof current>('@tally/read-models');
   });
   jest.dontMock(USAGE_PROJECTIONS);
   return bumped as typeof current;
