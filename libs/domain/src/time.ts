@@ -1,3 +1,5 @@
+import type { QuotaTerms } from '@tally/events';
+
 /** How long a (source, id) pair stays a duplicate, and how late a usage may arrive. */
 export const IDEMPOTENCY_WINDOW_DAYS = 35;
 /** {@link IDEMPOTENCY_WINDOW_DAYS} in milliseconds. */
@@ -29,4 +31,9 @@ export function withinWindow(iso: string, now: string): boolean {
 /** The oldest month that a decision at `now` can still count usage in. */
 export function oldestOpenMonth(now: string): string {
   return monthOf(new Date(Date.parse(now) - IDEMPOTENCY_WINDOW_MS).toISOString());
+}
+
+/** The period key a quota counts usage under at `now`. */
+export function currentPeriodKey(terms: Pick<QuotaTerms, 'period'>, now: string): string {
+  return terms.period === 'none' ? TOTAL : monthOf(now);
 }

@@ -11,6 +11,7 @@ export * from './projection-runner';
 export * from './projections';
 export * from './quotas/projection';
 export * from './quotas/query';
+export * from './quotas/quota-status';
 export * from './read-models';
 export * from './schema';
 export * from './usage/projection';

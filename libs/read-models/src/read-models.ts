@@ -1,4 +1,4 @@
-import type { BillingLine, QuotaStatus } from '@tally/domain';
+import type { BillingLine } from '@tally/domain';
 import type { CreditTotals } from '@tally/events';
 import type { SqlQueryable } from '@tally/eventstore';
 import { readAccounts, type AccountSummary } from './accounts/query';
@@ -7,6 +7,7 @@ import { readCredits } from './credits/query';
 import { readAccountsOfUsage, readDecisions, type DecisionView } from './decisions/query';
 import { readMeters, type MeterView } from './meters/query';
 import { readQuotas } from './quotas/query';
+import type { QuotaStatus } from './quotas/quota-status';
 import { readUsage, type UsageLine } from './usage/query';
 
 /**

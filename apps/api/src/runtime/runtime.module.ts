@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ProjectionRunner, ReadModels } from '@tally/read-models';
 import { AccountDecisions } from '../accounts/account-decisions';
-import { Catalog } from '../accounts/catalog';
+import { Catalog } from '../catalog/catalog';
 import { ApiKeys } from '../auth/api-keys';
 import { Metrics } from '../operations/metrics';
 import { Readiness } from '../operations/readiness';

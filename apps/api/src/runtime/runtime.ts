@@ -12,7 +12,7 @@ import {
 } from '@tally/runtime';
 import { AccountDecisions } from '../accounts/account-decisions';
 import { AccountRepository } from '../accounts/account-repository';
-import { Catalog } from '../accounts/catalog';
+import { Catalog } from '../catalog/catalog';
 import { ApiKeys } from '../auth/api-keys';
 import { Metrics } from '../operations/metrics';
 

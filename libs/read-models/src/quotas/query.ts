@@ -1,10 +1,11 @@
-import { currentPeriodKey, monthOf, quotaStatus, TOTAL, type QuotaStatus } from '@tally/domain';
+import { currentPeriodKey, monthOf, TOTAL } from '@tally/domain';
 import { completeTerms, type QuotaTerms } from '@tally/events';
 import type { SqlQueryable } from '@tally/eventstore';
 import { meters, type MeterDoc } from '../meters/projection';
 import { tableOf } from '../projection';
 import { usageMonthly, usageTotals, type UsageCounts } from '../usage/projection';
 import { quotas, type QuotaDoc } from './projection';
+import { quotaStatus, type QuotaStatus } from './quota-status';
 
 /** The account's quotas (own, else meter defaults) with usage in the period current at `now`. */
 export async function readQuotas(db: SqlQueryable, account: string, now: string, meter?: string): Promise<QuotaStatus[]> {

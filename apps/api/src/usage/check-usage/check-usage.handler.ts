@@ -2,7 +2,7 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { decisionFor } from '@tally/domain';
 import type { UsageAccepted, UsageRejected } from '@tally/events';
 import { AccountDecisions } from '../../accounts/account-decisions';
-import { Catalog } from '../../accounts/catalog';
+import { Catalog } from '../../catalog/catalog';
 import { Clock } from '../../runtime/clock';
 import { requestUsageCommand } from '../request-usage/usage-command';
 import { CheckUsageQuery, type UsageCheck } from './check-usage.query';

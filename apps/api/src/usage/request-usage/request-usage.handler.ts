@@ -2,7 +2,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { decisionFor, type RequestUsage } from '@tally/domain';
 import { toDecisionMessage, type DecisionMessage } from '@tally/messages';
 import { AccountDecisions, type Outcome } from '../../accounts/account-decisions';
-import { Catalog } from '../../accounts/catalog';
+import { Catalog } from '../../catalog/catalog';
 import { Metrics } from '../../operations/metrics';
 import { Clock } from '../../runtime/clock';
 import { RequestUsageCommand } from './request-usage.command';

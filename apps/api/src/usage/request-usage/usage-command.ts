@@ -1,6 +1,6 @@
 import type { RequestUsage } from '@tally/domain';
 import type { UsageRequest } from '@tally/events';
-import type { Catalog } from '../../accounts/catalog';
+import type { Catalog } from '../../catalog/catalog';
 
 /**
  * The domain command for one usage request: its account (the subject's mapping) and its meter's

@@ -1,7 +1,7 @@
 import type { QuotaTerms } from '@tally/events';
-import { TOTAL, monthBounds, monthOf } from './time';
+import { monthBounds, monthOf } from '@tally/domain';
 
-/** A quota with its usage in the current period, as GET /v1/accounts/{a}/quotas shows it. */
+/** A quota with its usage in the current period: the view GET /v1/accounts/{a}/quotas answers with. */
 export interface QuotaStatus extends QuotaTerms {
   meter: string;
   usage: number;
@@ -11,12 +11,7 @@ export interface QuotaStatus extends QuotaTerms {
   periodEnd: string | null;
 }
 
-/** The period key a quota counts usage under at `now`. */
-export function currentPeriodKey(terms: Pick<QuotaTerms, 'period'>, now: string): string {
-  return terms.period === 'none' ? TOTAL : monthOf(now);
-}
-
-/** Combines terms with the usage counted under {@link currentPeriodKey}. */
+/** Combines terms with the usage counted under `currentPeriodKey` (the domain's rule). */
 export function quotaStatus(meter: string, terms: QuotaTerms, usage: number, now: string): QuotaStatus {
   const bounds = terms.period === 'month' ? monthBounds(monthOf(now)) : null;
   return {
