@@ -7,6 +7,11 @@ export interface FieldError {
   reason: string;
 }
 
+/** The errors as one line, `field: reason; …`: a problem's detail, a dead letter's reason. */
+export function describeFieldErrors(errors: FieldError[]): string {
+  return errors.map((e) => (e.field ? `${e.field}: ${e.reason}` : e.reason)).join('; ');
+}
+
 /** The outcome of validating untrusted input against a contract class. */
 export type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 

@@ -3,3 +3,4 @@ export * from './logger';
 export * from './stores';
 export * from './kafka';
 export * from './relay';
+export * from './projection-metrics';

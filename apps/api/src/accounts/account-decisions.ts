@@ -100,7 +100,7 @@ export class AccountDecisions {
       }, this.options.retry);
       batch.forEach((p, i) => p.resolve(outcomes[i]));
     } catch (error) {
-      this.repository.forget(account);
+      // The repository dropped its cached state when an append failed: the next batch reads afresh.
       if (error instanceof EventRejectedError && batch.length > 1) {
         // One command's data was refused: append each alone, so only that command fails.
         for (const pending of batch) await this.settle(account, [pending]);

@@ -97,11 +97,6 @@ export class AccountRepository {
     }
   }
 
-  /** Forgets a cached state, e.g. after a failed append. */
-  forget(account: string): void {
-    this.cache.delete(account);
-  }
-
   private remember(account: string, cached: Cached): void {
     // Map keeps insertion order: re-inserting marks the account as recently used.
     this.cache.delete(account);

@@ -4,6 +4,7 @@ import {
   KafkaAdapter,
   openDatabase,
   openEventStore,
+  projectionMetrics,
   relayMetrics,
   startKafkaRelay,
   type Config,
@@ -48,17 +49,10 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
     const store = await openEventStore(config, db);
     closers.unshift(() => store.close());
     const metrics = new Metrics();
-    const runner = new ProjectionRunner(db, store, PROJECTIONS, {
-      onBatch: (report) => {
-        metrics.projectedEvents.inc(report.events);
-      },
-      onError: (error) => {
-        metrics.projectionErrors.inc();
-        logger.error({ err: error }, 'projection batch failed; retrying from the checkpoint');
-      },
-    });
+    const projection = projectionMetrics(metrics.registry, logger);
+    const runner = new ProjectionRunner(db, store, PROJECTIONS, projection);
     await runner.init();
-    metrics.projectionLagSource = () => runner.lagSeconds();
+    projection.measureLag(() => runner.lagSeconds());
     const apiKeys = new ApiKeys(db, config.adminToken, (error) =>
       logger.warn({ err: error }, 'could not record when an API key was last used'),
     );

@@ -1,5 +1,5 @@
 import { type UsageRequest } from '@tally/events';
-import { fromKafkaMessage, parseUsageMessage, type FieldError } from '@tally/messages';
+import { describeFieldErrors, fromKafkaMessage, parseUsageMessage } from '@tally/messages';
 import type { IHeaders } from '@tally/runtime';
 
 /** Why a message could not be decided; the dead-letter headers carry both fields. */
@@ -13,10 +13,6 @@ export type Parsed = { ok: true; request: UsageRequest } | { ok: false; rejectio
 function headerText(value: IHeaders[string]): string | undefined {
   const first = Array.isArray(value) ? value[0] : value;
   return first === undefined ? undefined : first.toString('utf8');
-}
-
-function describe(errors: FieldError[]): string {
-  return errors.map((e) => (e.field ? `${e.field}: ${e.reason}` : e.reason)).join('; ');
 }
 
 /**
@@ -41,5 +37,5 @@ export function parseKafkaUsage(value: Buffer | null, headers: IHeaders = {}): P
   const parsed = parseUsageMessage(fromKafkaMessage(text, json));
   return parsed.ok
     ? { ok: true, request: parsed.value }
-    : { ok: false, rejection: { code: 'VALIDATION_FAILED', detail: describe(parsed.errors) } };
+    : { ok: false, rejection: { code: 'VALIDATION_FAILED', detail: describeFieldErrors(parsed.errors) } };
 }
