@@ -147,7 +147,12 @@ describe('the observability profile agrees with the apps and the dashboard with 
   });
 
   it('charts only metrics that the api or the projector exports', () => {
-    const sources = ['apps/api/src/operations/metrics.ts', 'apps/projector/src/projector.ts']
+    // The projection metrics both processes register live in libs/runtime.
+    const sources = [
+      'apps/api/src/operations/metrics.ts',
+      'apps/projector/src/projector.ts',
+      'libs/runtime/src/projection-metrics.ts',
+    ]
       .map((path) => readFileSync(resolve(ROOT, path), 'utf8'))
       .join('\n');
     const exported = [...sources.matchAll(/name: '(tally_\w+)'/g)].map((m) => m[1]);
