@@ -1,6 +1,7 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+const validation = ['class-validator', 'class-transformer'];
 const infrastructure = ['@nestjs/*', 'pg', 'kafkajs', '@eventstore/*', '@electric-sql/*', 'express', 'pino*', 'prom-client'];
 
 export default tseslint.config(
@@ -21,17 +22,20 @@ export default tseslint.config(
           // Only the e2e tests (type:test) import the api, to run it in-process.
           allow: ['@tally/api'],
           depConstraints: [
-            { sourceTag: 'type:events', onlyDependOnLibsWithTags: ['type:events'], bannedExternalImports: infrastructure },
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:events'], bannedExternalImports: [...infrastructure, 'class-validator', 'class-transformer'] },
+            // Stored events and their serde: plain data, no validation library (that is the messages' job).
+            { sourceTag: 'type:events', onlyDependOnLibsWithTags: ['type:events'], bannedExternalImports: [...infrastructure, ...validation] },
+            // Transport contracts (CloudEvents usage message, decision message, topics) and their validation.
+            { sourceTag: 'type:messages', onlyDependOnLibsWithTags: ['type:events'], bannedExternalImports: infrastructure },
+            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:events'], bannedExternalImports: [...infrastructure, ...validation] },
             { sourceTag: 'type:eventstore', onlyDependOnLibsWithTags: ['type:events'] },
-            { sourceTag: 'type:read-models', onlyDependOnLibsWithTags: ['type:events', 'type:domain', 'type:eventstore'] },
-            { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:events', 'type:eventstore', 'type:read-models'] },
+            { sourceTag: 'type:read-models', onlyDependOnLibsWithTags: ['type:events', 'type:messages', 'type:domain', 'type:eventstore'] },
+            { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:events', 'type:messages', 'type:eventstore', 'type:read-models'] },
             // The client is published on its own (npm pack): it may import no other lib of the repository.
             { sourceTag: 'type:client', onlyDependOnLibsWithTags: [], bannedExternalImports: ['@nestjs/*', 'pg', '@eventstore/*', '@electric-sql/*'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:events', 'type:domain', 'type:eventstore', 'type:read-models', 'type:runtime', 'type:client'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:events', 'type:messages', 'type:domain', 'type:eventstore', 'type:read-models', 'type:runtime', 'type:client'] },
             // The console is browser code: it talks to the api over HTTP only and imports no lib.
             { sourceTag: 'type:console', onlyDependOnLibsWithTags: [], bannedExternalImports: ['@nestjs/*', 'pg', 'kafkajs', '@eventstore/*', '@electric-sql/*', 'node:*'] },
-            { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:events', 'type:domain', 'type:eventstore', 'type:read-models', 'type:runtime', 'type:client', 'type:app'] },
+            { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:events', 'type:messages', 'type:domain', 'type:eventstore', 'type:read-models', 'type:runtime', 'type:client', 'type:app'] },
           ],
         },
       ],

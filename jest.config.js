@@ -18,7 +18,7 @@ module.exports = {
   testMatch: ['**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
-    '^@tally/(domain|events|eventstore|read-models|runtime|client)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@tally/(domain|events|eventstore|messages|read-models|runtime|client)$': '<rootDir>/libs/$1/src/index.ts',
     '^@tally/(api|projector)$': '<rootDir>/apps/$1/src/index.ts',
   },
   globalSetup: '<rootDir>/test/infra/global-setup.ts',

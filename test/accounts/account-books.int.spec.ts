@@ -1,7 +1,7 @@
 import { AccountDecisions, AccountRepository } from '@tally/api';
 import { withDefaultTerms, deserialize, serialize, streamNames, type AccountEvent } from '@tally/events';
 import { SqlEventStore, type EventStore, type SqlClient } from '@tally/eventstore';
-import { closeBooks, fold, type AccountCommand } from '@tally/domain';
+import { decideBooks, fold, type AccountCommand } from '@tally/domain';
 import { sqlBackends } from '../support/databases';
 
 const backends = sqlBackends();
@@ -26,7 +26,7 @@ describe.each(backends)('account books over a real store (%s)', (_name, open) =>
   afterEach(() => close());
 
   const deciderOn = (s: EventStore, defaultCredits = 100) =>
-    new AccountDecisions(new AccountRepository(s, defaultCredits), { maxBatch: 100, retry: { attempts: 50, baseDelayMs: 2 } });
+    new AccountDecisions(new AccountRepository(s), { defaultCredits, maxBatch: 100, retry: { attempts: 50, baseDelayMs: 2 } });
   const streamOf = async (period: string) =>
     (await store.readStream(streamNames.accountPeriod('acme', period))).map((e) => deserialize(e) as AccountEvent);
 
@@ -99,12 +99,11 @@ describe.each(backends)('account books over a real store (%s)', (_name, open) =>
   it('recovers when a writer stopped between closing one period and opening the next', async () => {
     await deciderOn(store).execute(usage('oct', 4, '2026-10-20T00:00:00.000Z'));
     const october = await store.readStream(streamNames.accountPeriod('acme', '2026-10'));
-    const { closing } = closeBooks(
+    const { closing } = decideBooks(
+      { type: 'ClosePeriod', account: 'acme', now: '2026-11-01T00:00:00.000Z' },
       fold(october.map((e) => deserialize(e) as AccountEvent)),
-      '2026-11',
-      '2026-11-01T00:00:00.000Z',
-    );
-    await store.appendToStream(streamNames.accountPeriod('acme', '2026-10'), [serialize(closing)], october.at(-1)!.revision);
+    )!;
+    await store.appendToStream(streamNames.accountPeriod('acme', '2026-10'), closing.map(serialize), october.at(-1)!.revision);
 
     const outcome = await deciderOn(store).execute(usage('nov', 1, '2026-11-02T00:00:00.000Z'));
     expect(outcome.ok && outcome.state.credits.balance).toBe(95);

@@ -26,7 +26,8 @@ describe.each(sqlBackends())('one bad request among a batch (%s)', (_name, open)
   });
 
   it('decides the 29 good requests and fails only the one the store refuses', async () => {
-    const decisions = new AccountDecisions(new AccountRepository(store, 1000), {
+    const decisions = new AccountDecisions(new AccountRepository(store), {
+      defaultCredits: 1000,
       maxBatch: 500,
       retry: { attempts: 10, baseDelayMs: 2 },
     });

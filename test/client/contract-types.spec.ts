@@ -1,11 +1,6 @@
 import type { Decision, ExtensionValue, FieldError, RejectReason, UsageCheck } from '@tally/client';
-import type {
-  DecisionMessage,
-  ExtensionValue as ServiceExtensionValue,
-  FieldError as ServiceFieldError,
-  RejectReason as ServiceRejectReason,
-  UsageCheck as ServiceUsageCheck,
-} from '@tally/events';
+import type { ExtensionValue as ServiceExtensionValue, RejectReason as ServiceRejectReason } from '@tally/events';
+import type { DecisionMessage, FieldError as ServiceFieldError, UsageCheck as ServiceUsageCheck } from '@tally/messages';
 
 // The client declares the contract's types itself so that it installs alone; these lines stop
 // compiling (npm test runs tsc) the moment they differ from the service's own definitions.

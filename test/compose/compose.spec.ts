@@ -147,9 +147,11 @@ describe('the observability profile agrees with the apps and the dashboard with 
   });
 
   it('charts only metrics that the api or the projector exports', () => {
+    // The projection metrics both processes register, and the relay's, live in libs/runtime.
     const sources = [
       'apps/api/src/operations/metrics.ts',
       'apps/projector/src/projector.ts',
+      'libs/runtime/src/projection-metrics.ts',
       'libs/runtime/src/relay/relay-metrics.ts',
     ]
       .map((path) => readFileSync(resolve(ROOT, path), 'utf8'))

@@ -1,4 +1,4 @@
-import { openFirstPeriod } from '@tally/domain';
+import { decideBooks, initialState } from '@tally/domain';
 import { serialize, streamNames } from '@tally/events';
 import { eventually } from '../infra/infra';
 import { BACKENDS, startTally, storedEventCount, unique, usageEvent, withQuota, type RunningTally } from '../support/tally';
@@ -39,7 +39,10 @@ describe.each(BACKENDS)('hostile terms and names (%s)', (backend) => {
       const [account, carriedMeter, patchedMeter, defaultMeter, freeMeter] = ['a', 'c', 'p', 'd', 'f'].map(unique);
       const now = new Date().toISOString();
       const nulls = { enforcement: null, period: null, blockSize: null, blockPrice: null, includedUnits: null, currency: null };
-      const [opened] = openFirstPeriod(account, month(), 0, now);
+      const [opened] = decideBooks(
+        { type: 'OpenAccount', account, registered: month(), defaultCredits: 0, now },
+        initialState(),
+      )!.opening;
       if (opened.type !== 'PeriodOpened') throw new Error('expected PeriodOpened');
       opened.data.carried.quotas = { [carriedMeter]: { limit: 10, ...nulls } as never };
       const { store } = tally.runtime;

@@ -84,7 +84,7 @@ describe.each(backends)('projection runner (%s)', (_name, open) => {
     expect(await runner.waitFor(head)).toBe(true);
     await runner.stop();
 
-    await dropProjection(db, usageMonthly as never);
+    await dropProjection(db, usageMonthly);
     expect(await readModels().usage('acme', '2026-11', '2026-11', false)).toEqual([]);
     runner.start();
     await eventually(async () =>

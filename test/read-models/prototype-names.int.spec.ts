@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { isText, serialize, streamNames, withDefaultTerms, type AccountEvent } from '@tally/events';
+import { serialize, streamNames, withDefaultTerms, type AccountEvent } from '@tally/events';
+import { isText } from '@tally/messages';
 import { PROJECTED_STREAM_PREFIXES, PROJECTIONS, ProjectionRunner, ReadModels } from '@tally/read-models';
 import { SqlEventStore, type SqlClient } from '@tally/eventstore';
 import { sqlBackends } from '../support/databases';

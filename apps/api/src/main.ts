@@ -5,7 +5,7 @@ import { ConfigError, createLogger, exitOnStartupFailure, isPretty, loadConfig }
 import { embeddedAdminToken } from './admin-token';
 import { generatedTokenNotice, startBanner, type EmbeddedAdmin } from './start-banner';
 import { createHttpApp } from './http-app';
-import { startKafkaIntake } from './kafka-intake';
+import { startKafkaIntake } from './usage/request-usage/kafka-intake/start-kafka-intake';
 import { openRuntime } from './runtime/runtime';
 
 /**

@@ -3,13 +3,14 @@ import {
   KafkaAdapter,
   openDatabase,
   openEventStore,
+  projectionMetrics,
   relayMetrics,
   startKafkaRelay,
   type Config,
   type DecisionRelay,
   type Logger,
 } from '@tally/runtime';
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The projector process's pieces. */
 export interface Projector {
@@ -33,31 +34,9 @@ export async function startProjector(config: Config, logger: Logger): Promise<Pr
   });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const projected = new Counter({
-    name: 'tally_projected_events_total',
-    help: 'Events written into the read models',
-    registers: [registry],
-  });
-  const lag = new Gauge({
-    name: 'tally_projection_lag_seconds',
-    help: 'Age of the oldest stored event not yet in the read models (0 when caught up)',
-    registers: [registry],
-    collect: async () => {
-      const seconds = await runner.lagSeconds().catch(() => null);
-      if (seconds !== null) lag.set(seconds);
-    },
-  });
-  const errors = new Counter({ name: 'tally_projection_errors_total', help: 'Failed batches, retried', registers: [registry] });
-  const runner = new ProjectionRunner(db, store, PROJECTIONS, {
-    onBatch: (report) => {
-      projected.inc(report.events);
-      logger.debug(report, 'projected batch');
-    },
-    onError: (error) => {
-      errors.inc();
-      logger.error({ err: error }, 'projection batch failed; retrying from the checkpoint');
-    },
-  });
+  const metrics = projectionMetrics(registry, logger);
+  const runner = new ProjectionRunner(db, store, PROJECTIONS, metrics);
+  metrics.measureLag(() => runner.lagSeconds());
   await runner.init();
   let kafka: KafkaAdapter | null = null;
   try {

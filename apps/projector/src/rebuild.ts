@@ -23,11 +23,11 @@ async function main(): Promise<void> {
   const head = await store.headPosition(PROJECTED_STREAM_PREFIXES);
   console.log(`rebuilding ${selected.map((p) => p.name).join(', ')} up to ${head ?? 'an empty store'}`);
 
-  const started = Date.now();
+  const started = performance.now();
   let done = 0;
   let lastPrint = started;
   const print = () => {
-    const seconds = (Date.now() - started) / 1000;
+    const seconds = (performance.now() - started) / 1000;
     console.log(
       `  ${done.toLocaleString('en')} events projected, ${Math.round(done / Math.max(seconds, 0.001)).toLocaleString('en')}/s`,
     );
@@ -37,16 +37,16 @@ async function main(): Promise<void> {
     for await (const batch of subscription) {
       await runner.apply(batch);
       done += batch.length;
-      if (Date.now() - lastPrint > 1000) {
+      if (performance.now() - lastPrint > 1000) {
         print();
-        lastPrint = Date.now();
+        lastPrint = performance.now();
       }
       if (store.compare(batch[batch.length - 1].position, head) >= 0) break;
     }
     await subscription.close();
   }
   print();
-  console.log(`rebuilt in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`rebuilt in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   await store.close();
   await db.close();
 }

@@ -1,8 +1,17 @@
 import { withDefaultTerms } from '@tally/events';
-import { closeBooks } from './books';
 import { fold, usageOf } from './account-state';
 import { given } from './testing/given';
-import { ACCOUNT, NOW, creditsGranted, grantCredits, opened, quotaSet, reverseUsage, usageAccepted } from './testing/fixtures';
+import {
+  ACCOUNT,
+  NOW,
+  closedAt,
+  creditsGranted,
+  grantCredits,
+  opened,
+  quotaSet,
+  reverseUsage,
+  usageAccepted,
+} from './testing/fixtures';
 
 describe('quotas', () => {
   it('sets a quota with its terms', () => {
@@ -109,7 +118,7 @@ describe('closing the books', () => {
       usageAccepted({ quantity: 3, creditsCharged: 6 }),
       usageAccepted({ quantity: 2, month: '2026-08', time: '2026-08-30T00:00:00.000Z' }),
     ]);
-    const { closing, opening } = closeBooks(state, '2026-12', '2026-12-01T00:00:01.000Z');
+    const { closing, opening } = closedAt(state, '2026-12-01T00:00:01.000Z');
     expect(closing.data).toMatchObject({ period: '2026-11', next: '2026-12' });
     expect(opening.data).toMatchObject({
       period: '2026-12',
@@ -124,7 +133,7 @@ describe('closing the books', () => {
   });
 
   it('refuses any command on a closed period', () => {
-    const { closing } = closeBooks(fold(opened()), '2026-12', '2026-12-01T00:00:00.000Z');
+    const { closing } = closedAt(fold(opened()), '2026-12-01T00:00:00.000Z');
     given([...opened(), closing])
       .when(grantCredits(1))
       .thenFails('BOOKS_CLOSED');
@@ -133,7 +142,7 @@ describe('closing the books', () => {
   it('keeps remembering decisions of the previous period for idempotency', () => {
     const old = usageAccepted({ source: 'geo', id: 'late', decidedAt: '2026-11-30T23:59:00.000Z' });
     const state = fold([...opened(), old]);
-    const { closing, opening } = closeBooks(state, '2026-12', '2026-12-01T00:00:00.000Z');
+    const { closing, opening } = closedAt(state, '2026-12-01T00:00:00.000Z');
     given([...opened(), old, closing, opening])
       .when({
         type: 'RequestUsage',

@@ -1,5 +1,5 @@
 import type { AccountEvent } from '@tally/events';
-import { usageKey, type Account } from './account-state';
+import { decisionFor, type Account } from './account-state';
 import type { AccountCommand, ChangeQuota, GrantCredits, ReverseUsage, SetQuota } from './commands';
 import { DomainError, unreachable } from './errors';
 import { requestUsage } from './request-usage';
@@ -46,7 +46,7 @@ function grantCredits({ account, amount, reason, grantId, now }: GrantCredits, s
 }
 
 function reverseUsage({ account, source, id, reason, now }: ReverseUsage, state: Account): AccountEvent[] {
-  const record = state.decisions.get(usageKey(source, id));
+  const record = decisionFor(state, source, id);
   if (!record || !withinWindow(record.event.data.decidedAt, now)) {
     throw new DomainError('USAGE_NOT_FOUND', `no usage ${source}/${id} was decided for ${account} in the last 35 days`);
   }

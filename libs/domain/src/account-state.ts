@@ -44,6 +44,11 @@ export function usageKey(source: string, id: string): string {
   return `${source}\u0000${id}`;
 }
 
+/** The decision the account remembers for a usage, with its reversal if any; null if it remembers none. */
+export function decisionFor(state: Account, source: string, id: string): DecisionRecord | null {
+  return state.decisions.get(usageKey(source, id)) ?? null;
+}
+
 /** State before any event. */
 export function initialState(): Account {
   return {

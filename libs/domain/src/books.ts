@@ -1,19 +1,67 @@
 import type { AccountEvent, AccountRootEvent, PeriodClosed, PeriodOpened } from '@tally/events';
 import type { Account } from './account-state';
-import { TOTAL, oldestOpenMonth } from './time';
+import { DomainError, unreachable } from './errors';
+import { TOTAL, monthOf, oldestOpenMonth } from './time';
 
-/** Root stream event that registers a new account and its first period. */
-export function openAccount(account: string, period: string, now: string): AccountRootEvent {
-  return { type: 'AccountOpened', data: { account, period, openedAt: now } };
+/**
+ * Open a new account in the month of `now`: an empty wallet, then its default credits. When the
+ * root stream already registers a period whose stream was never written, that period opens.
+ */
+export interface OpenAccount {
+  type: 'OpenAccount';
+  account: string;
+  /** The period the root stream registers for this account, or null for a brand-new one. */
+  registered: string | null;
+  defaultCredits: number;
+  now: string;
 }
 
-/** Root stream event that points at a period stream opened later. */
-export function periodStarted(account: string, period: string, now: string): AccountRootEvent {
-  return { type: 'PeriodStarted', data: { account, period, at: now } };
+/** Close the books: end the open period when `now` lies in a later month, and open that month. */
+export interface ClosePeriod {
+  type: 'ClosePeriod';
+  account: string;
+  now: string;
 }
 
-/** The first events of a new account's first period: an empty wallet, then its default credits. */
-export function openFirstPeriod(account: string, period: string, defaultCredits: number, now: string): AccountEvent[] {
+/** Open the period a closing named, when the writer that closed the books stopped before opening it. */
+export interface OpenNextPeriod {
+  type: 'OpenNextPeriod';
+  account: string;
+  now: string;
+}
+
+/** Everything that moves an account from one period stream to another. */
+export type BooksCommand = OpenAccount | ClosePeriod | OpenNextPeriod;
+
+/** The events of one move, by the stream each goes to. */
+export interface PeriodTransition {
+  /** The period the account decides in afterwards. */
+  period: string;
+  /** Appended to the stream of the period being left. */
+  closing: PeriodClosed[];
+  /** The first events of the new period's stream. */
+  opening: AccountEvent[];
+  /** Appended to the account's root stream, which points at the open period. */
+  root: AccountRootEvent[];
+}
+
+/** Decides whether and how the books move at `command.now`; null when the account stays where it is. */
+export function decideBooks(command: BooksCommand, state: Account): PeriodTransition | null {
+  switch (command.type) {
+    case 'OpenAccount':
+      return openAccount(command, state);
+    case 'ClosePeriod':
+      return closePeriod(command, state);
+    case 'OpenNextPeriod':
+      return openNextPeriod(command, state);
+    default:
+      return unreachable(command);
+  }
+}
+
+function openAccount({ account, registered, defaultCredits, now }: OpenAccount, state: Account): PeriodTransition | null {
+  if (state.period !== null) return null;
+  const period = registered ?? monthOf(now);
   const opened: PeriodOpened = {
     type: 'PeriodOpened',
     data: {
@@ -24,23 +72,39 @@ export function openFirstPeriod(account: string, period: string, defaultCredits:
       carried: { credits: { balance: 0, granted: 0, spent: 0 }, quotas: {}, usage: {} },
     },
   };
-  if (defaultCredits <= 0) return [opened];
-  return [
-    opened,
-    {
-      type: 'CreditsGranted',
-      data: { account, amount: defaultCredits, reason: 'default credits', grantId: null, balance: defaultCredits, at: now },
-    },
-  ];
+  const credits: AccountEvent[] =
+    defaultCredits > 0
+      ? [
+          {
+            type: 'CreditsGranted',
+            data: { account, amount: defaultCredits, reason: 'default credits', grantId: null, balance: defaultCredits, at: now },
+          },
+        ]
+      : [];
+  const root: AccountRootEvent[] =
+    registered === null ? [{ type: 'AccountOpened', data: { account, period, openedAt: now } }] : [];
+  return { period, closing: [], opening: [opened, ...credits], root };
 }
 
-/**
- * Closes the books of the state's period and opens `next`: the closing event ends the old
- * stream, the opening event starts the new one carrying what later decisions need.
- */
-export function closeBooks(state: Account, next: string, now: string): { closing: PeriodClosed; opening: PeriodOpened } {
-  const account = state.account as string;
-  const period = state.period as string;
+function closePeriod({ account, now }: ClosePeriod, state: Account): PeriodTransition | null {
+  if (state.period === null || monthOf(now) <= state.period) return null;
+  if (state.next !== null) throw new DomainError('BOOKS_CLOSED', `period ${state.period} is already closed`);
+  const next = monthOf(now);
+  return {
+    period: next,
+    closing: [{ type: 'PeriodClosed', data: { account, period: state.period, next, closedAt: now } }],
+    opening: [carryForward(state, next, now)],
+    root: [{ type: 'PeriodStarted', data: { account, period: next, at: now } }],
+  };
+}
+
+function openNextPeriod({ now }: OpenNextPeriod, state: Account): PeriodTransition | null {
+  if (state.next === null) return null;
+  return { period: state.next, closing: [], opening: [carryForward(state, state.next, now)], root: [] };
+}
+
+/** The first event of `next`: what later decisions need of the closed period (wallet, quotas, recent usage). */
+function carryForward(state: Account, next: string, now: string): PeriodOpened {
   const oldest = oldestOpenMonth(now);
   // Object.fromEntries defines own properties, so a meter named `__proto__` is carried like any other.
   const usage = Object.fromEntries(
@@ -50,16 +114,13 @@ export function closeBooks(state: Account, next: string, now: string): { closing
     ]),
   );
   return {
-    closing: { type: 'PeriodClosed', data: { account, period, next, closedAt: now } },
-    opening: {
-      type: 'PeriodOpened',
-      data: {
-        account,
-        period: next,
-        previous: period,
-        openedAt: now,
-        carried: { credits: state.credits, quotas: Object.fromEntries(state.quotas), usage },
-      },
+    type: 'PeriodOpened',
+    data: {
+      account: state.account as string,
+      period: next,
+      previous: state.period as string,
+      openedAt: now,
+      carried: { credits: state.credits, quotas: Object.fromEntries(state.quotas), usage },
     },
   };
 }

@@ -5,6 +5,5 @@ export * from './books';
 export * from './catalog';
 export * from './commands';
 export * from './errors';
-export * from './quota-status';
 export * from './request-usage';
 export * from './time';

@@ -2,10 +2,9 @@ import fc from 'fast-check';
 import { withDefaultTerms, type AccountEvent, type QuotaTerms } from '@tally/events';
 import { decide } from './account-decider';
 import { evolve, fold, usageKey, usageOf, type Account } from './account-state';
-import { closeBooks } from './books';
 import type { AccountCommand } from './commands';
 import { DomainError } from './errors';
-import { ACCOUNT, NOW, opened } from './testing/fixtures';
+import { ACCOUNT, NOW, closedAt, opened } from './testing/fixtures';
 import { TOTAL } from './time';
 
 // DESIGN §2: a name that is a member of a JavaScript object is an ordinary name. The rules are
@@ -139,7 +138,7 @@ describe('names that are members of Object.prototype are ordinary names', () => 
           expect(new Map(state.quotas)).toEqual(model.quotas);
 
           // Closing the books writes quotas and usage as JSON objects; every name must survive.
-          const { closing, opening } = closeBooks(state, '2026-12', '2026-12-01T00:00:00.000Z');
+          const { closing, opening } = closedAt(state, '2026-12-01T00:00:00.000Z');
           const reopened = evolve(evolve(state, closing), JSON.parse(JSON.stringify(opening)) as AccountEvent);
           expect(new Map(reopened.quotas)).toEqual(model.quotas);
           for (const [meter, units] of model.used) expect(usageOf(reopened, meter, TOTAL)).toBe(units);

@@ -1,5 +1,5 @@
 import { keptAttributes, type AccountEvent, type QuotaTerms, type RejectReason, type UsageDecisionData } from '@tally/events';
-import { usageKey, usageOf, type Account } from './account-state';
+import { decisionFor, usageOf, type Account } from './account-state';
 import type { RequestUsage } from './commands';
 import { FUTURE_TOLERANCE_MS, IDEMPOTENCY_WINDOW_MS, TOTAL, monthOf, withinWindow } from './time';
 
@@ -18,7 +18,7 @@ function remainingOf(limit: number | null, usage: number): number | null {
  */
 export function requestUsage(command: RequestUsage, state: Account): AccountEvent[] {
   const { usage: request, now } = command;
-  const prior = state.decisions.get(usageKey(request.source, request.id));
+  const prior = decisionFor(state, request.source, request.id);
   if (prior && withinWindow(prior.event.data.decidedAt, now)) return [];
 
   const time = request.time ?? now;

@@ -1,3 +1,5 @@
+import type { QuotaTerms } from '@tally/events';
+
 /** How long a (source, id) pair stays a duplicate, and how late a usage may arrive. */
 export const IDEMPOTENCY_WINDOW_DAYS = 35;
 /** {@link IDEMPOTENCY_WINDOW_DAYS} in milliseconds. */
@@ -21,11 +23,6 @@ export function monthBounds(month: string): { start: string; end: string } {
   };
 }
 
-/** The month after a 'YYYY-MM' month. */
-export function nextMonth(month: string): string {
-  return monthOf(monthBounds(month).end);
-}
-
 /** Whether `iso` lies inside the idempotency window that ends at `now`. */
 export function withinWindow(iso: string, now: string): boolean {
   return Date.parse(iso) >= Date.parse(now) - IDEMPOTENCY_WINDOW_MS;
@@ -34,4 +31,9 @@ export function withinWindow(iso: string, now: string): boolean {
 /** The oldest month that a decision at `now` can still count usage in. */
 export function oldestOpenMonth(now: string): string {
   return monthOf(new Date(Date.parse(now) - IDEMPOTENCY_WINDOW_MS).toISOString());
+}
+
+/** The period key a quota counts usage under at `now`. */
+export function currentPeriodKey(terms: Pick<QuotaTerms, 'period'>, now: string): string {
+  return terms.period === 'none' ? TOTAL : monthOf(now);
 }

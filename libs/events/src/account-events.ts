@@ -1,4 +1,4 @@
-import type { UsageAttributes } from './cloudevents-attributes';
+import type { UsageAttributes } from './usage-request';
 import type { QuotaTerms } from './quota-terms';
 import type { RejectReason } from './reasons';
 

@@ -1,4 +1,15 @@
-import { deserialize, serialize, UnknownEventTypeError, type TallyEvent } from './serde';
+import { withDefaultTerms } from './quota-terms';
+import {
+  deserialize,
+  serialize,
+  STORED_TYPES,
+  UnknownEventTypeError,
+  type EventData,
+  type EventType,
+  type StoredPayload,
+  type StoredType,
+  type TallyEvent,
+} from './serde';
 
 const decision = {
   account: 'acme',
@@ -33,4 +44,76 @@ describe('serde', () => {
   it.each(['constructor.v1', 'toString', '__proto__', 'UsageAccepted.v9'])('refuses the unknown stored type %s', (type) => {
     expect(() => deserialize({ type, data: {} })).toThrow(UnknownEventTypeError);
   });
+});
+
+const at = '2026-11-22T10:00:00.000Z';
+const terms = withDefaultTerms({ limit: 10 });
+const meter = { meter: 'geocoding', description: null, creditsPerUnit: 2, defaultQuota: terms };
+
+// One event of every type in its current shape: a new type without a sample does not compile.
+const CURRENT: { [T in EventType]: EventData<T> } = {
+  AccountOpened: { account: 'acme', period: '2026-11', openedAt: at },
+  PeriodStarted: { account: 'acme', period: '2026-12', at },
+  PeriodOpened: {
+    account: 'acme',
+    period: '2026-12',
+    previous: '2026-11',
+    openedAt: at,
+    carried: {
+      credits: { balance: 5, granted: 7, spent: 2 },
+      quotas: { geocoding: terms },
+      usage: { geocoding: { '2026-11': 3 } },
+    },
+  },
+  PeriodClosed: { account: 'acme', period: '2026-11', next: '2026-12', closedAt: at },
+  QuotaSet: { account: 'acme', meter: 'geocoding', quota: terms, at },
+  CreditsGranted: { account: 'acme', amount: 7, reason: 'welcome', grantId: 'g-1', balance: 7, at },
+  UsageAccepted: { ...decision, creditsCharged: 6, reportedBy: 'key-1', extensions: { traceparent: 'x' } },
+  UsageRejected: { ...decision, reason: 'QUOTA_EXCEEDED', reportedBy: 'kafka' },
+  UsageReversed: {
+    ...{ account: 'acme', source: 'geocoder', id: 'job-42', subject: 'alice', meter: 'geocoding' },
+    ...{ quantity: 3, month: '2026-11', creditsRefunded: 6, reason: null, at },
+  },
+  MeterDefined: { ...meter, at },
+  SubjectMapped: { subject: 'alice', account: 'acme', at },
+};
+
+// One payload of every stored type and version ever written: a new version without a sample does not compile.
+const STORED: Record<StoredType, StoredPayload> = {
+  'AccountOpened.v1': CURRENT.AccountOpened,
+  'PeriodStarted.v1': CURRENT.PeriodStarted,
+  'PeriodOpened.v1': CURRENT.PeriodOpened as unknown as StoredPayload,
+  'PeriodClosed.v1': CURRENT.PeriodClosed,
+  'QuotaSet.v1': CURRENT.QuotaSet as unknown as StoredPayload,
+  'CreditsGranted.v1': CURRENT.CreditsGranted,
+  'UsageAccepted.v1': { ...decision, creditsCharged: 6 },
+  'UsageAccepted.v2': CURRENT.UsageAccepted as unknown as StoredPayload,
+  'UsageRejected.v1': { ...decision, reason: 'NO_QUOTA' },
+  'UsageRejected.v2': CURRENT.UsageRejected as unknown as StoredPayload,
+  'UsageReversed.v1': CURRENT.UsageReversed,
+  'MeterDefined.v1': CURRENT.MeterDefined as unknown as StoredPayload,
+  'SubjectMapped.v1': CURRENT.SubjectMapped,
+};
+
+describe('serde round trip', () => {
+  it('reads every stored type it has a sample for, and has a sample for every type it reads', () => {
+    expect([...STORED_TYPES].sort()).toEqual(Object.keys(STORED).sort());
+  });
+
+  it.each(Object.keys(CURRENT) as EventType[])('writes %s under its write version and reads it back unchanged', (type) => {
+    const event = { type, data: CURRENT[type] } as TallyEvent;
+    const stored = serialize(event);
+    expect(STORED_TYPES).toContain(stored.type);
+    expect(stored.type.startsWith(`${type}.v`)).toBe(true);
+    expect(deserialize(JSON.parse(JSON.stringify(stored)))).toEqual(event);
+  });
+
+  it.each(Object.entries(STORED))(
+    'reads %s as its type, and writes that back in a form that reads the same',
+    (storedType, data) => {
+      const event = deserialize({ type: storedType, data: JSON.parse(JSON.stringify(data)) });
+      expect(event.type).toBe(storedType.split('.')[0]);
+      expect(deserialize(serialize(event))).toEqual(event);
+    },
+  );
 });

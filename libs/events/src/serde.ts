@@ -18,64 +18,91 @@ export class UnknownEventTypeError extends Error {
   }
 }
 
-type Upcaster = (data: Record<string, unknown>) => Record<string, unknown>;
+/** The name of an event type, without its version. */
+export type EventType = TallyEvent['type'];
+/** The current in-memory payload of an event type. */
+export type EventData<T extends EventType> = Extract<TallyEvent, { type: T }>['data'];
+/** A payload as some release stored it: JSON, read through the reader of its version. */
+export type StoredPayload = Record<string, unknown>;
 
-const asIs: Upcaster = (data) => data;
+type Reader<T extends EventType> = (data: StoredPayload) => EventData<T>;
+
+/** Each type's version written now (one of those it reads) and a reader for every version ever written. */
+interface Codec<T extends EventType, V extends string> {
+  write: V;
+  read: Readonly<Record<V, Reader<T>>>;
+}
+
+function codec<T extends EventType>() {
+  return <V extends string>(write: NoInfer<V>, read: Record<V, Reader<T>>): Codec<T, V> => ({ write, read });
+}
+
+// The payload of this version is the current shape: nothing to upcast.
+const asIs =
+  <T extends EventType>(): Reader<T> =>
+  (data) =>
+    data as EventData<T>;
 // Decisions stored before keys were recorded do not know who reported them.
-const withoutReporter: Upcaster = (data) => ({ ...data, reportedBy: null });
+const withoutReporter =
+  <T extends 'UsageAccepted' | 'UsageRejected'>(): Reader<T> =>
+  (data) =>
+    ({ ...data, reportedBy: null }) as EventData<T>;
 
 // Releases before terms were checked for null stored quotas with null fields; complete them.
-const quotaSetTerms: Upcaster = (data) => ({ ...data, quota: completeTerms(data.quota) });
-const carriedTerms: Upcaster = (data) => {
-  const carried = data.carried as { quotas: Record<string, unknown> };
-  const quotas = Object.fromEntries(Object.entries(carried.quotas).map(([meter, terms]) => [meter, completeTerms(terms)]));
-  return { ...data, carried: { ...carried, quotas } };
+const quotaSetTerms: Reader<'QuotaSet'> = (data) => ({ ...(data as EventData<'QuotaSet'>), quota: completeTerms(data.quota) });
+const carriedTerms: Reader<'PeriodOpened'> = (data) => {
+  const stored = data as EventData<'PeriodOpened'>;
+  const quotas = Object.fromEntries(
+    Object.entries(stored.carried.quotas as Record<string, unknown>).map(([meter, terms]) => [meter, completeTerms(terms)]),
+  );
+  return { ...stored, carried: { ...stored.carried, quotas } };
 };
 // ...and meters with creditsPerUnit 0, which made the meter free for every account: now "no price".
-const meterTerms: Upcaster = (data) => ({
-  ...data,
+const meterTerms: Reader<'MeterDefined'> = (data) => ({
+  ...(data as unknown as EventData<'MeterDefined'>),
   creditsPerUnit: typeof data.creditsPerUnit === 'number' && data.creditsPerUnit >= 1 ? data.creditsPerUnit : null,
   defaultQuota: data.defaultQuota === null || data.defaultQuota === undefined ? null : completeTerms(data.defaultQuota),
 });
 
 /**
- * Each type's version written now, and how every version ever written reads. Names are explicit
- * and versioned, never class names: when a payload changes, write `X.v(n+1)` and keep an
- * upcaster from every older version here, so old events keep reading.
+ * Each event type's write version and its readers, one entry per type: a type missing here does
+ * not compile. Names are explicit and versioned, never class names: when a payload changes,
+ * write `X.v(n+1)` and keep a reader for every older version, so old events keep reading.
  */
-interface Versions {
-  write: string;
-  read: Readonly<Record<string, Upcaster>>;
-}
+const CODECS = {
+  AccountOpened: codec<'AccountOpened'>()('v1', { v1: asIs() }),
+  PeriodStarted: codec<'PeriodStarted'>()('v1', { v1: asIs() }),
+  PeriodOpened: codec<'PeriodOpened'>()('v1', { v1: carriedTerms }),
+  PeriodClosed: codec<'PeriodClosed'>()('v1', { v1: asIs() }),
+  QuotaSet: codec<'QuotaSet'>()('v1', { v1: quotaSetTerms }),
+  CreditsGranted: codec<'CreditsGranted'>()('v1', { v1: asIs() }),
+  UsageAccepted: codec<'UsageAccepted'>()('v2', { v1: withoutReporter(), v2: asIs() }),
+  UsageRejected: codec<'UsageRejected'>()('v2', { v1: withoutReporter(), v2: asIs() }),
+  UsageReversed: codec<'UsageReversed'>()('v1', { v1: asIs() }),
+  MeterDefined: codec<'MeterDefined'>()('v1', { v1: meterTerms }),
+  SubjectMapped: codec<'SubjectMapped'>()('v1', { v1: asIs() }),
+} satisfies { [T in EventType]: Codec<T, string> };
 
-const VERSIONS = new Map<TallyEvent['type'], Versions>([
-  ['AccountOpened', { write: 'v1', read: { v1: asIs } }],
-  ['PeriodStarted', { write: 'v1', read: { v1: asIs } }],
-  ['PeriodOpened', { write: 'v1', read: { v1: carriedTerms } }],
-  ['PeriodClosed', { write: 'v1', read: { v1: asIs } }],
-  ['QuotaSet', { write: 'v1', read: { v1: quotaSetTerms } }],
-  ['CreditsGranted', { write: 'v1', read: { v1: asIs } }],
-  ['UsageAccepted', { write: 'v2', read: { v1: withoutReporter, v2: asIs } }],
-  ['UsageRejected', { write: 'v2', read: { v1: withoutReporter, v2: asIs } }],
-  ['UsageReversed', { write: 'v1', read: { v1: asIs } }],
-  ['MeterDefined', { write: 'v1', read: { v1: meterTerms } }],
-  ['SubjectMapped', { write: 'v1', read: { v1: asIs } }],
-]);
+type Codecs = typeof CODECS;
+/** Every stored type name this build reads, such as `UsageAccepted.v1`. */
+export type StoredType = { [T in EventType]: `${T}.${Extract<keyof Codecs[T]['read'], string>}` }[EventType];
 
 // Stored type → reader; a Map, so a stored name such as "constructor.v1" is unknown, not Object.
-const READERS = new Map<string, (data: Record<string, unknown>) => TallyEvent>(
-  [...VERSIONS].flatMap(([type, { read }]) =>
-    Object.entries(read).map(([version, upcast]) => [
+const READERS = new Map<string, (data: StoredPayload) => TallyEvent>(
+  (Object.keys(CODECS) as EventType[]).flatMap((type) =>
+    Object.entries(CODECS[type].read as Record<string, Reader<EventType>>).map(([version, read]) => [
       `${type}.${version}`,
-      (data: Record<string, unknown>) => ({ type, data: upcast(data) }) as TallyEvent,
+      (data: StoredPayload) => ({ type, data: read(data) }) as TallyEvent,
     ]),
   ),
 );
 
+/** Every stored type name this build reads, for specs that must cover each one. */
+export const STORED_TYPES = [...READERS.keys()] as StoredType[];
+
 /** Maps an event to its stored form, under its type's current version. */
 export function serialize(event: TallyEvent): StoredEvent {
-  const version = VERSIONS.get(event.type)?.write ?? 'v1';
-  return { type: `${event.type}.${version}`, data: event.data as unknown as Record<string, unknown> };
+  return { type: `${event.type}.${CODECS[event.type].write}`, data: event.data as unknown as StoredPayload };
 }
 
 /** Maps any stored version of an event to the current in-memory shape. */

@@ -1,6 +1,6 @@
 import type { TallyEvent } from '@tally/events';
 import type { RecordedEvent, SqlQueryable } from '@tally/eventstore';
-import type { EventContext, Projection } from './projection';
+import { tableOf, type EventContext, type Projection } from './projection';
 
 // A projection's rows are (key columns…, doc jsonb). Each batch reads the rows it touches in
 // one query, evolves them in memory, and writes (or deletes) them in one query each.
@@ -10,7 +10,7 @@ type Row = { key: string[]; doc: unknown };
 /** Applies events to one projection's table inside the runner's transaction. */
 export async function applyToProjection(
   tx: SqlQueryable,
-  p: Projection<never>,
+  p: Projection,
   events: Array<{ recorded: RecordedEvent; event: TallyEvent }>,
 ): Promise<void> {
   const touched = events.map(({ recorded, event }) => ({ recorded, event, keys: p.keysOf(event) })).filter((t) => t.keys.length);
@@ -18,10 +18,10 @@ export async function applyToProjection(
   const rows = await loadRows(tx, p, uniqueKeys(touched.flatMap((t) => t.keys)));
   const dirty = new Set<string>();
   for (const { recorded, event, keys } of touched) {
-    const context: EventContext = { streamName: recorded.streamName, position: recorded.position, createdAt: recorded.createdAt };
+    const context: EventContext = { position: recorded.position };
     for (const key of keys) {
       const id = JSON.stringify(key);
-      const doc = p.evolve((rows.get(id)?.doc ?? null) as never, event, key, context);
+      const doc = p.evolve(rows.get(id)?.doc ?? null, event, key, context);
       rows.set(id, { key, doc });
       dirty.add(id);
     }
@@ -44,15 +44,15 @@ function uniqueKeys(keys: string[][]): string[][] {
 }
 
 // Key columns as parallel text arrays, for unnest(): one round trip however many rows.
-function columns(p: Projection<never>, keys: string[][]): string[][] {
+function columns(p: Projection, keys: string[][]): string[][] {
   return p.keys.map((_, i) => keys.map((k) => k[i]));
 }
 
-async function loadRows(tx: SqlQueryable, p: Projection<never>, keys: string[][]): Promise<Map<string, Row>> {
+async function loadRows(tx: SqlQueryable, p: Projection, keys: string[][]): Promise<Map<string, Row>> {
   const list = p.keys.join(', ');
   const unnest = p.keys.map((_, i) => `$${i + 1}::text[]`).join(', ');
   const { rows } = await tx.query<Record<string, unknown>>(
-    `select ${list}, doc from ${p.name} where (${list}) in (select * from unnest(${unnest}))`,
+    `select ${list}, doc from ${tableOf(p)} where (${list}) in (select * from unnest(${unnest}))`,
     columns(p, keys),
   );
   return new Map(
@@ -63,13 +63,13 @@ async function loadRows(tx: SqlQueryable, p: Projection<never>, keys: string[][]
   );
 }
 
-async function writeRows(tx: SqlQueryable, p: Projection<never>, rows: Row[]): Promise<void> {
+async function writeRows(tx: SqlQueryable, p: Projection, rows: Row[]): Promise<void> {
   if (rows.length === 0) return;
   const list = p.keys.join(', ');
   const n = p.keys.length;
   const unnest = [...p.keys.map((_, i) => `$${i + 1}::text[]`), `$${n + 1}::text[]`].join(', ');
   await tx.query(
-    `insert into ${p.name} (${list}, doc)
+    `insert into ${tableOf(p)} (${list}, doc)
      select ${list}, d::jsonb from unnest(${unnest}) as u(${list}, d)
      on conflict (${list}) do update set doc = excluded.doc`,
     [
@@ -82,9 +82,9 @@ async function writeRows(tx: SqlQueryable, p: Projection<never>, rows: Row[]): P
   );
 }
 
-async function deleteRows(tx: SqlQueryable, p: Projection<never>, keys: string[][]): Promise<void> {
+async function deleteRows(tx: SqlQueryable, p: Projection, keys: string[][]): Promise<void> {
   if (keys.length === 0) return;
   const list = p.keys.join(', ');
   const unnest = p.keys.map((_, i) => `$${i + 1}::text[]`).join(', ');
-  await tx.query(`delete from ${p.name} where (${list}) in (select * from unnest(${unnest}))`, columns(p, keys));
+  await tx.query(`delete from ${tableOf(p)} where (${list}) in (select * from unnest(${unnest}))`, columns(p, keys));
 }

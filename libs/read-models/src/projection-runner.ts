@@ -35,7 +35,7 @@ export class ProjectionRunner {
   constructor(
     private readonly db: SqlClient,
     private readonly store: EventStore,
-    private readonly projections: readonly Projection<never>[],
+    private readonly projections: readonly Projection[],
     private readonly options: RunnerOptions = {},
   ) {}
 

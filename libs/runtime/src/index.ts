@@ -4,3 +4,4 @@ export * from './stores';
 export * from './kafka';
 export * from './relay';
 export * from './startup-failure';
+export * from './projection-metrics';

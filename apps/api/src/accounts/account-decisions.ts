@@ -1,7 +1,7 @@
-import { decide, DomainError, evolve, type Account, type AccountCommand } from '@tally/domain';
+import { decide, decideBooks, DomainError, evolve, type Account, type AccountCommand } from '@tally/domain';
 import type { AccountEvent } from '@tally/events';
 import { EventRejectedError, retryOnConflict } from '@tally/eventstore';
-import type { AccountRepository } from './account-repository';
+import type { AccountRepository, LoadedAccount } from './account-repository';
 
 /** What one command came to: the events it appended (maybe none) and the state after it. */
 export type Outcome = { ok: true; events: AccountEvent[]; state: Account } | { ok: false; error: DomainError };
@@ -13,6 +13,8 @@ interface Pending {
 }
 
 export interface DecisionsOptions {
+  /** Credits a new account opens with. */
+  defaultCredits: number;
   /** Most commands decided and appended together. */
   maxBatch: number;
   retry: { attempts: number; baseDelayMs: number };
@@ -53,8 +55,26 @@ export class AccountDecisions {
 
   /** Decides without appending: the outcome a command would have now. */
   async dryRun(command: AccountCommand): Promise<Outcome> {
-    const loaded = await this.repository.load(command.account, command.now, false);
+    const loaded = await this.loadAt(command.account, command.now, false);
     return decideOne(command, loaded.state);
+  }
+
+  /**
+   * The account ready to decide on at `now`, the books moved as the domain decides: a new account
+   * opens (appended with its first decision), a half-done move completes and, when `closeBooks`,
+   * a past period closes. A dry run closes nothing.
+   */
+  private async loadAt(account: string, now: string, closeBooks: boolean): Promise<LoadedAccount> {
+    let loaded = await this.repository.load(account, now);
+    const opening = decideBooks(
+      { type: 'OpenAccount', account, registered: loaded.registered, defaultCredits: this.options.defaultCredits, now },
+      loaded.state,
+    );
+    if (opening) return this.repository.withOpening(loaded, opening);
+    const resumed = decideBooks({ type: 'OpenNextPeriod', account, now }, loaded.state);
+    if (resumed) loaded = await this.repository.appendTransition(loaded, resumed);
+    const closed = closeBooks ? decideBooks({ type: 'ClosePeriod', account, now }, loaded.state) : null;
+    return closed ? this.repository.appendTransition(loaded, closed) : loaded;
   }
 
   private async drain(account: string): Promise<void> {
@@ -80,7 +100,7 @@ export class AccountDecisions {
       }, this.options.retry);
       batch.forEach((p, i) => p.resolve(outcomes[i]));
     } catch (error) {
-      this.repository.forget(account);
+      // The repository dropped its cached state when an append failed: the next batch reads afresh.
       if (error instanceof EventRejectedError && batch.length > 1) {
         // One command's data was refused: append each alone, so only that command fails.
         for (const pending of batch) await this.settle(account, [pending]);
@@ -92,7 +112,7 @@ export class AccountDecisions {
 
   private async decideBatch(account: string, commands: AccountCommand[]): Promise<Outcome[]> {
     const now = commands.reduce((latest, c) => (c.now > latest ? c.now : latest), commands[0].now);
-    const loaded = await this.repository.load(account, now, true);
+    const loaded = await this.loadAt(account, now, true);
     let state = loaded.state;
     const appended: AccountEvent[] = [];
     const outcomes = commands.map((command) => {

@@ -1,14 +1,4 @@
-import {
-  closeBooks,
-  evolve,
-  initialState,
-  monthOf,
-  oldestOpenMonth,
-  openAccount,
-  openFirstPeriod,
-  periodStarted,
-  type Account,
-} from '@tally/domain';
+import { evolve, initialState, oldestOpenMonth, type Account, type PeriodTransition } from '@tally/domain';
 import { deserialize, serialize, streamNames, type AccountEvent, type AccountRootEvent, type PeriodOpened } from '@tally/events';
 import type { EventStore, ExpectedRevision, RecordedEvent } from '@tally/eventstore';
 
@@ -16,13 +6,13 @@ import type { EventStore, ExpectedRevision, RecordedEvent } from '@tally/eventst
 export interface LoadedAccount {
   account: string;
   state: Account;
-  /** The open period stream, and the revision to append at. */
-  stream: string;
+  /** The period stream decisions go to, and the revision to append at; null before an account opens. */
+  stream: string | null;
   revision: ExpectedRevision;
-  /** Events of a brand-new account's first period, appended with the first decision. */
-  opening: AccountEvent[];
-  /** Whether the root stream already registers the account (only read for a new one). */
-  registered: boolean;
+  /** The period the root stream registers when no period stream was written (a new account: null). */
+  registered: string | null;
+  /** A new account's opening, appended together with its first decided events. */
+  opening: PeriodTransition | null;
 }
 
 interface Cached {
@@ -34,10 +24,10 @@ interface Cached {
 const CACHE_LIMIT = 20_000;
 
 /**
- * Loads and stores account aggregates over the period streams. Loading follows the root
- * stream to the open period, folds the streams of the idempotency window, and closes the
- * books when the calendar has moved on. States are cached and caught up by reading only the
- * events appended since, so a busy account costs one small read per decision batch.
+ * Loads, folds and appends account aggregates over the period streams; every rule about when
+ * the books move lives in the domain (`decideBooks`). Loading follows the root stream to the
+ * newest period and folds the streams of the idempotency window. States are cached and caught
+ * up by reading only the events appended since, so a busy account costs one small read per batch.
  */
 export class AccountRepository {
   private readonly cache = new Map<string, Cached>();
@@ -48,46 +38,63 @@ export class AccountRepository {
    */
   constructor(
     private readonly store: EventStore,
-    private readonly defaultCredits: number,
     private readonly soleWriter = false,
   ) {}
 
-  /**
-   * The account as of now. With `write`, also closes the books of a past period first; a
-   * dry run never writes.
-   */
-  async load(account: string, now: string, write: boolean): Promise<LoadedAccount> {
-    let current = await this.catchUp(account);
-    if (!current) {
-      const cold = await this.coldLoad(account, now);
-      if ('opening' in cold) return cold;
-      current = cold;
-    }
-    if (write && current.state.period !== null && monthOf(now) > current.state.period) {
-      current = await this.rollOver(account, current, monthOf(now), now);
-    }
+  /** Reads and folds the account's newest period; `now` bounds how far back the idempotency window reaches. */
+  async load(account: string, now: string): Promise<LoadedAccount> {
+    const current = (await this.catchUp(account)) ?? (await this.coldLoad(account, now));
+    if ('registered' in current) return current;
     this.remember(account, current);
-    return { account, state: current.state, stream: current.stream, revision: current.revision, opening: [], registered: true };
+    return { account, state: current.state, stream: current.stream, revision: current.revision, registered: null, opening: null };
+  }
+
+  /** The account as it will be once `opening` is appended with its first decision; writes nothing. */
+  withOpening(loaded: LoadedAccount, opening: PeriodTransition): LoadedAccount {
+    const state = opening.opening.reduce(evolve, loaded.state);
+    return {
+      ...loaded,
+      state,
+      stream: streamNames.accountPeriod(loaded.account, opening.period),
+      revision: 'no_stream',
+      opening,
+    };
+  }
+
+  /** Moves the books now: closes the loaded stream (at its revision), opens the next, then points the root at it. */
+  async appendTransition(loaded: LoadedAccount, transition: PeriodTransition): Promise<LoadedAccount> {
+    const { account } = loaded;
+    try {
+      if (transition.closing.length > 0) {
+        await this.store.appendToStream(loaded.stream as string, transition.closing.map(serialize), loaded.revision);
+      }
+      const stream = streamNames.accountPeriod(account, transition.period);
+      const { nextRevision } = await this.store.appendToStream(stream, transition.opening.map(serialize), 'no_stream');
+      if (transition.root.length > 0) {
+        await this.store.appendToStream(streamNames.accountRoot(account), transition.root.map(serialize), 'any');
+      }
+      const state = [...transition.closing, ...transition.opening].reduce(evolve, loaded.state);
+      this.remember(account, { state, stream, revision: nextRevision });
+      return { ...loaded, state, stream, revision: nextRevision };
+    } catch (error) {
+      this.cache.delete(account);
+      throw error;
+    }
   }
 
   /** Appends decided events at the loaded revision; throws WrongExpectedRevisionError if another writer won. */
   async append(loaded: LoadedAccount, events: AccountEvent[], after: Account): Promise<void> {
     // A new account opens with its first recorded event: a refused command (404, 409) writes nothing.
     if (events.length === 0) return;
-    const all = [...loaded.opening, ...events];
+    const all = [...(loaded.opening?.opening ?? []), ...events];
     try {
-      if (loaded.opening.length > 0 && !loaded.registered) await this.registerAccount(loaded.account, all[0] as PeriodOpened);
-      const { nextRevision } = await this.store.appendToStream(loaded.stream, all.map(serialize), loaded.revision);
-      this.remember(loaded.account, { state: after, stream: loaded.stream, revision: nextRevision });
+      if (loaded.opening) await this.register(loaded.account, loaded.opening.root);
+      const { nextRevision } = await this.store.appendToStream(loaded.stream as string, all.map(serialize), loaded.revision);
+      this.remember(loaded.account, { state: after, stream: loaded.stream as string, revision: nextRevision });
     } catch (error) {
       this.cache.delete(loaded.account);
       throw error;
     }
-  }
-
-  /** Forgets a cached state, e.g. after a failed append. */
-  forget(account: string): void {
-    this.cache.delete(account);
   }
 
   private remember(account: string, cached: Cached): void {
@@ -103,7 +110,7 @@ export class AccountRepository {
     if (this.soleWriter) return cached;
     const fresh = await this.store.readStream(cached.stream, cached.revision + 1n);
     const current = fresh.length ? this.fold(cached, fresh) : cached;
-    return current.state.next === null ? current : this.followClosed(account, current);
+    return this.followClosed(account, current);
   }
 
   private async coldLoad(account: string, now: string): Promise<Cached | LoadedAccount> {
@@ -112,22 +119,12 @@ export class AccountRepository {
     const stream = period ? await this.store.readStream(streamNames.accountPeriod(account, period)) : [];
     if (!period || stream.length === 0) {
       // A new account, or one whose first period was registered but never written.
-      const first = period ?? monthOf(now);
-      const opening = openFirstPeriod(account, first, this.defaultCredits, now);
-      const state = opening.reduce(evolve, initialState());
-      return {
-        account,
-        state,
-        stream: streamNames.accountPeriod(account, first),
-        revision: 'no_stream',
-        opening,
-        registered: pointer !== null,
-      };
+      return { account, state: initialState(), stream: null, revision: 'no_stream', registered: period, opening: null };
     }
     const history = await this.readWindow(account, stream, now);
     const state = [...history, ...stream].map((e) => deserialize(e) as AccountEvent).reduce(evolve, initialState());
     const current = { state, stream: streamNames.accountPeriod(account, period), revision: stream[stream.length - 1].revision };
-    return current.state.next === null ? current : this.followClosed(account, current);
+    return this.followClosed(account, current);
   }
 
   /** Events of the earlier periods that still matter for idempotency, oldest first. */
@@ -144,42 +141,24 @@ export class AccountRepository {
     return earlier.flat();
   }
 
-  /** Follows closed periods to the open one, opening it if a writer stopped between close and open. */
+  /** Follows closed periods to the newest written one; its `next` stays set if a writer stopped before opening it. */
   private async followClosed(account: string, closed: Cached): Promise<Cached> {
     let current = closed;
     while (current.state.next !== null) {
-      const next = current.state.next;
-      const stream = streamNames.accountPeriod(account, next);
-      let events = await this.store.readStream(stream);
-      if (events.length === 0) {
-        const { opening } = closeBooks(current.state, next, new Date().toISOString());
-        await this.store.appendToStream(stream, [serialize(opening)], 'no_stream');
-        events = await this.store.readStream(stream);
-      }
+      const stream = streamNames.accountPeriod(account, current.state.next);
+      const events = await this.store.readStream(stream);
+      if (events.length === 0) return current;
       current = this.fold({ ...current, stream, revision: -1n }, events);
     }
     return current;
   }
 
-  /** Closes the open period and opens `period`: close (at the revision read), open, then point the root at it. */
-  private async rollOver(account: string, current: Cached, period: string, now: string): Promise<Cached> {
-    const { closing, opening } = closeBooks(current.state, period, now);
-    await this.store.appendToStream(current.stream, [serialize(closing)], current.revision);
-    const stream = streamNames.accountPeriod(account, period);
-    const { nextRevision } = await this.store.appendToStream(stream, [serialize(opening)], 'no_stream');
-    await this.store.appendToStream(streamNames.accountRoot(account), [serialize(periodStarted(account, period, now))], 'any');
-    return { state: evolve(evolve(current.state, closing), opening), stream, revision: nextRevision };
-  }
-
-  private async registerAccount(account: string, opened: PeriodOpened): Promise<void> {
+  /** Registers a new account in its root stream unless another writer already did. */
+  private async register(account: string, events: AccountRootEvent[]): Promise<void> {
+    if (events.length === 0) return;
     const root = streamNames.accountRoot(account);
-    const existing = await this.store.readLastEvent(root);
-    if (existing) return;
-    await this.store.appendToStream(
-      root,
-      [serialize(openAccount(account, opened.data.period, opened.data.openedAt))],
-      'no_stream',
-    );
+    if (await this.store.readLastEvent(root)) return;
+    await this.store.appendToStream(root, events.map(serialize), 'no_stream');
   }
 
   private fold(from: Cached, events: RecordedEvent[]): Cached {

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsText } from '@tally/events';
+import { IsText } from '@tally/messages';
 import { IsIn, IsOptional } from 'class-validator';
 import { ApiKeys, ROLES, type ApiKey, type ApiKeyView, type Role } from '../auth/api-keys';
 import { Answers, Fails, Operation } from '../http/openapi/answers';

@@ -127,7 +127,7 @@ export class ApiKeys {
       return { id: BOOTSTRAP_KEY_ID, name: 'METERING_ADMIN_TOKEN', role: 'admin', source: null };
     }
     const cached = this.cache.get(hash);
-    let key = cached && Date.now() - cached.at < CACHE_TTL_MS ? cached.key : null;
+    let key = cached && performance.now() - cached.at < CACHE_TTL_MS ? cached.key : null;
     if (!key) {
       const { rows } = await this.db.query<ApiKey>(
         'select id, name, role, source from tally_api_keys where token_hash = $1 and revoked_at is null',
@@ -137,7 +137,7 @@ export class ApiKeys {
       // Only real keys are cached: caching misses would let random tokens grow the cache.
       if (key) {
         if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-        this.cache.set(hash, { key, at: Date.now() });
+        this.cache.set(hash, { key, at: performance.now() });
       }
     }
     if (key) await this.touch(key.id);
@@ -146,8 +146,8 @@ export class ApiKeys {
 
   private async touch(id: string): Promise<void> {
     const last = this.lastUsedWritten.get(id);
-    if (last !== undefined && Date.now() - last < LAST_USED_RESOLUTION_MS) return;
-    this.lastUsedWritten.set(id, Date.now());
+    if (last !== undefined && performance.now() - last < LAST_USED_RESOLUTION_MS) return;
+    this.lastUsedWritten.set(id, performance.now());
     if (this.lastUsedWritten.size > CACHE_LIMIT) this.lastUsedWritten.clear();
     // Bookkeeping only: a failed write must not fail the request it describes.
     await this.db.query('update tally_api_keys set last_used_at = now() where id = $1', [id]).catch(this.onError);

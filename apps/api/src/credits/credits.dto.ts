@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsText } from '@tally/events';
+import { IsText } from '@tally/messages';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 /** Largest single grant; keeps every balance an exact integer. */

@@ -1,4 +1,4 @@
-import { decodeUtf8 } from '@tally/events';
+import { decodeUtf8 } from '@tally/messages';
 import type { NextFunction, Request, Response } from 'express';
 import { Problem, validationProblem } from './problem';
 

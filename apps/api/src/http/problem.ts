@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import type { FieldError } from '@tally/events';
+import { describeFieldErrors, type FieldError } from '@tally/messages';
 
 /** An RFC 9457 problem document, the body of every error response. */
 export interface ProblemDocument {
@@ -38,6 +38,5 @@ export class Problem extends HttpException {
 
 /** 400 with one entry per bad field. */
 export function validationProblem(errors: FieldError[]): Problem {
-  const detail = errors.map((e) => (e.field ? `${e.field}: ${e.reason}` : e.reason)).join('; ');
-  return new Problem(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'Invalid request', detail, errors);
+  return new Problem(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'Invalid request', describeFieldErrors(errors), errors);
 }

@@ -1,5 +1,5 @@
 import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
-import { flattenValidationErrors, shapeErrors, VALIDATION_OPTIONS } from '@tally/events';
+import { flattenValidationErrors, shapeErrors, VALIDATION_OPTIONS } from '@tally/messages';
 import { validationProblem } from './problem';
 
 /**

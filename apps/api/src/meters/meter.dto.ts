@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsText } from '@tally/events';
+import { IsText } from '@tally/messages';
 import { IsInt, IsObject, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { SetQuotaDto } from '../quotas/quota.dto';
 

@@ -1,7 +1,7 @@
 import { CommandHandler, QueryHandler, type ICommandHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { MeterDefinition } from '@tally/events';
 import { ReadModels, type MeterView } from '@tally/read-models';
-import { Catalog } from '../accounts/catalog';
+import { Catalog } from '../catalog/catalog';
 import { Clock } from '../runtime/clock';
 import { DefineMeterCommand, ListMetersQuery } from './meters.commands';
 

@@ -39,32 +39,6 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly projectedEvents = new Counter({
-    name: 'tally_projected_events_total',
-    help: 'Events written into the read models',
-    registers: [this.registry],
-  });
-
-  /** Measures projection lag at each scrape; set once the projection runner exists. */
-  projectionLagSource: (() => Promise<number>) | null = null;
-
-  readonly projectionLag = new Gauge({
-    name: 'tally_projection_lag_seconds',
-    help: 'Age of the oldest stored event not yet in the read models (0 when caught up)',
-    registers: [this.registry],
-    // Measured when scraped, against the store: a stalled projector shows a growing lag.
-    collect: async () => {
-      const lag = await this.projectionLagSource?.().catch(() => null);
-      if (typeof lag === 'number') this.projectionLag.set(lag);
-    },
-  });
-
-  readonly projectionErrors = new Counter({
-    name: 'tally_projection_errors_total',
-    help: 'Projection batches that failed and were retried',
-    registers: [this.registry],
-  });
-
   readonly consumerRestarts = new Counter({
     name: 'tally_kafka_consumer_restarts_total',
     help: 'Times the usage consumer crashed and was restarted',

@@ -1,5 +1,5 @@
 import { Command, Query } from '@nestjs/cqrs';
-import type { QuotaStatus } from '@tally/domain';
+import type { QuotaStatus } from '@tally/read-models';
 import type { QuotaTerms } from '@tally/events';
 
 /** Set an account's quota for a meter (PUT). */

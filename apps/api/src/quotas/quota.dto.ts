@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { MAX_QUANTITY, OptionalNotNull } from '@tally/events';
+import { MAX_QUANTITY, OptionalNotNull } from '@tally/messages';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 
 /** Prices are exact decimals written as strings: up to 12 integer and 6 fraction digits. */

@@ -1,5 +1,5 @@
 import { CommandHandler, QueryHandler, type ICommandHandler, type IQueryHandler } from '@nestjs/cqrs';
-import type { QuotaStatus } from '@tally/domain';
+import type { QuotaStatus } from '@tally/read-models';
 import type { QuotaTerms } from '@tally/events';
 import { ReadModels } from '@tally/read-models';
 import { AccountDecisions } from '../accounts/account-decisions';

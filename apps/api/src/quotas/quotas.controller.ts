@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Patch, Put } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { DomainError, type QuotaStatus } from '@tally/domain';
+import { DomainError } from '@tally/domain';
+import type { QuotaStatus } from '@tally/read-models';
 import { withDefaultTerms, type QuotaTerms } from '@tally/events';
 import { Allow } from '../auth/roles.decorator';
 import { Answers, Fails, Operation } from '../http/openapi/answers';

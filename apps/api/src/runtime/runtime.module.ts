@@ -1,22 +1,24 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ProjectionRunner, ReadModels } from '@tally/read-models';
 import { AccountDecisions } from '../accounts/account-decisions';
-import { Catalog } from '../accounts/catalog';
+import { Catalog } from '../catalog/catalog';
 import { ApiKeys } from '../auth/api-keys';
 import { Metrics } from '../operations/metrics';
+import { Readiness } from '../operations/readiness';
 import { Clock } from './clock';
 import type { Runtime } from './runtime';
 
-/** Injection tokens for runtime pieces that are interfaces, not classes. */
-export const RUNTIME = Symbol('Runtime');
+/** Injection token of the event store: an interface (SQL or EventStoreDB adapter), so it has no class to inject by. */
+export const EVENT_STORE = Symbol('EventStore');
 
-/** Makes the runtime's pieces injectable everywhere; the runtime itself is built outside Nest. */
+/** Makes each piece of the runtime injectable on its own; the runtime itself is built outside Nest. */
 @Global()
 @Module({})
 export class RuntimeModule {
   static forRuntime(runtime: Runtime): DynamicModule {
     const providers = [
-      { provide: RUNTIME, useValue: runtime },
+      { provide: EVENT_STORE, useValue: runtime.store },
+      { provide: Readiness, useValue: new Readiness(runtime) },
       { provide: ReadModels, useValue: runtime.readModels },
       { provide: ProjectionRunner, useValue: runtime.runner },
       { provide: AccountDecisions, useValue: runtime.decisions },

@@ -4,6 +4,7 @@ import {
   KafkaAdapter,
   openDatabase,
   openEventStore,
+  projectionMetrics,
   relayMetrics,
   startKafkaRelay,
   type Config,
@@ -12,7 +13,7 @@ import {
 } from '@tally/runtime';
 import { AccountDecisions } from '../accounts/account-decisions';
 import { AccountRepository } from '../accounts/account-repository';
-import { Catalog } from '../accounts/catalog';
+import { Catalog } from '../catalog/catalog';
 import { ApiKeys } from '../auth/api-keys';
 import { Metrics } from '../operations/metrics';
 
@@ -48,22 +49,16 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
     const store = await openEventStore(config, db);
     closers.unshift(() => store.close());
     const metrics = new Metrics();
-    const runner = new ProjectionRunner(db, store, PROJECTIONS, {
-      onBatch: (report) => {
-        metrics.projectedEvents.inc(report.events);
-      },
-      onError: (error) => {
-        metrics.projectionErrors.inc();
-        logger.error({ err: error }, 'projection batch failed; retrying from the checkpoint');
-      },
-    });
+    const projection = projectionMetrics(metrics.registry, logger);
+    const runner = new ProjectionRunner(db, store, PROJECTIONS, projection);
     await runner.init();
-    metrics.projectionLagSource = () => runner.lagSeconds();
+    projection.measureLag(() => runner.lagSeconds());
     const apiKeys = new ApiKeys(db, config.adminToken, (error) =>
       logger.warn({ err: error }, 'could not record when an API key was last used'),
     );
     await apiKeys.init();
-    const decisions = new AccountDecisions(new AccountRepository(store, config.defaultCredits, config.eventStore === 'pglite'), {
+    const decisions = new AccountDecisions(new AccountRepository(store, config.eventStore === 'pglite'), {
+      defaultCredits: config.defaultCredits,
       maxBatch: 500,
       retry: { attempts: 50, baseDelayMs: 5 },
       onConflict: () => metrics.conflicts.inc(),

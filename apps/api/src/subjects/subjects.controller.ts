@@ -3,7 +3,7 @@ import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nest
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { NAME_PATTERN, NAME_RULE } from '@tally/events';
 import { IsString, Matches } from 'class-validator';
-import { Catalog } from '../accounts/catalog';
+import { Catalog } from '../catalog/catalog';
 import { Answers, Operation } from '../http/openapi/answers';
 import { NameParam } from '../http/params';
 import { Clock } from '../runtime/clock';

@@ -1,14 +1,8 @@
 import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
-import {
-  fromHttpMessage,
-  parseUsageMessage,
-  type DecisionMessage,
-  type FieldError,
-  type MessageHeaders,
-  type UsageRequest,
-} from '@tally/events';
+import { type UsageRequest } from '@tally/events';
+import { fromHttpMessage, parseUsageMessage, type DecisionMessage, type FieldError, type MessageHeaders } from '@tally/messages';
 import type { Response } from 'express';
 import type { ApiKey } from '../auth/api-keys';
 import { Allow } from '../auth/roles.decorator';

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsText } from '@tally/events';
+import { IsText } from '@tally/messages';
 import { IsOptional } from 'class-validator';
 
 /** Body of POST /v1/usage/reversals. */

@@ -1,13 +1,25 @@
-import type { AccountEvent, MeterDefinition, QuotaTerms, UsageDecisionData } from '@tally/events';
+import type { AccountEvent, PeriodClosed, PeriodOpened, MeterDefinition, QuotaTerms, UsageDecisionData } from '@tally/events';
 import { withDefaultTerms } from '@tally/events';
 import type { GrantCredits, RequestUsage, ReverseUsage } from '../commands';
-import { openFirstPeriod } from '../books';
+import type { Account } from '../account-state';
+import { initialState } from '../account-state';
+import { decideBooks } from '../books';
 
 export const ACCOUNT = 'acme';
 export const NOW = '2026-11-22T10:00:00.000Z';
 
 /** A new account's first period, with `credits` default credits. */
-export const opened = (credits = 0): AccountEvent[] => openFirstPeriod(ACCOUNT, '2026-11', credits, '2026-11-01T00:00:00.000Z');
+export const opened = (credits = 0): AccountEvent[] =>
+  decideBooks(
+    { type: 'OpenAccount', account: ACCOUNT, registered: null, defaultCredits: credits, now: '2026-11-01T00:00:00.000Z' },
+    initialState(),
+  )!.opening;
+
+/** Closing the books of `state` at `now`: the event that ends its period and the one that opens the next. */
+export function closedAt(state: Account, now: string): { closing: PeriodClosed; opening: PeriodOpened } {
+  const move = decideBooks({ type: 'ClosePeriod', account: ACCOUNT, now }, state)!;
+  return { closing: move.closing[0], opening: move.opening[0] as PeriodOpened };
+}
 
 export const quotaSet = (quota: Partial<QuotaTerms> & { limit: number | null }, meter = 'geocoding'): AccountEvent => ({
   type: 'QuotaSet',

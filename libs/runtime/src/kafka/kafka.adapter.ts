@@ -1,4 +1,4 @@
-import { DECISIONS_TOPIC, USAGE_DLQ_TOPIC, USAGE_TOPIC } from '@tally/events';
+import { DECISIONS_TOPIC, USAGE_DLQ_TOPIC, USAGE_TOPIC } from '@tally/messages';
 import {
   CompressionTypes,
   Kafka,

@@ -1,4 +1,5 @@
-import { deserialize, toDecisionMessage, type StoredEvent } from '@tally/events';
+import { deserialize, type StoredEvent } from '@tally/events';
+import { toDecisionMessage } from '@tally/messages';
 
 /** A message for `metering.decisions.v1`, in the CloudEvents Kafka binary binding. */
 export interface DecisionRecord {

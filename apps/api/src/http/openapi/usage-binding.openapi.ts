@@ -1,5 +1,5 @@
 import type { ParameterObject, RequestBodyObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { CLOUDEVENTS_BATCH_JSON, CLOUDEVENTS_JSON } from '@tally/events';
+import { CLOUDEVENTS_BATCH_JSON, CLOUDEVENTS_JSON } from '@tally/messages';
 import { ref } from './schemas';
 
 const EXAMPLE_EVENT = {

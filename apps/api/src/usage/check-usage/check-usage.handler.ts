@@ -1,9 +1,10 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { usageKey } from '@tally/domain';
+import { decisionFor } from '@tally/domain';
 import type { UsageAccepted, UsageRejected } from '@tally/events';
 import { AccountDecisions } from '../../accounts/account-decisions';
-import { Catalog } from '../../accounts/catalog';
+import { Catalog } from '../../catalog/catalog';
 import { Clock } from '../../runtime/clock';
+import { requestUsageCommand } from '../request-usage/usage-command';
 import { CheckUsageQuery, type UsageCheck } from './check-usage.query';
 
 @QueryHandler(CheckUsageQuery)
@@ -15,18 +16,10 @@ export class CheckUsageHandler implements IQueryHandler<CheckUsageQuery> {
   ) {}
 
   async execute({ request }: CheckUsageQuery): Promise<UsageCheck> {
-    const account = await this.catalog.accountOf(request.subject);
-    const outcome = await this.decisions.dryRun({
-      type: 'RequestUsage',
-      account,
-      usage: request,
-      meter: await this.catalog.meter(request.meter),
-      reportedBy: 'check',
-      now: this.clock.now(),
-    });
+    const outcome = await this.decisions.dryRun(await requestUsageCommand(this.catalog, request, 'check', this.clock.now()));
     if (!outcome.ok) throw outcome.error;
     // A request already decided would get its original decision back.
-    const decided = (outcome.events[0] ?? outcome.state.decisions.get(usageKey(request.source, request.id))?.event) as
+    const decided = (outcome.events[0] ?? decisionFor(outcome.state, request.source, request.id)?.event) as
       UsageAccepted | UsageRejected;
     const { usage, limit, remaining } = decided.data;
     return decided.type === 'UsageAccepted'

@@ -1,5 +1,6 @@
 import { Query } from '@nestjs/cqrs';
-import type { UsageCheck, UsageRequest } from '@tally/events';
+import type { UsageRequest } from '@tally/events';
+import type { UsageCheck } from '@tally/messages';
 
 export type { UsageCheck };
 

@@ -1,5 +1,6 @@
 import { Command } from '@nestjs/cqrs';
-import type { DecisionMessage, UsageRequest } from '@tally/events';
+import type { UsageRequest } from '@tally/events';
+import type { DecisionMessage } from '@tally/messages';
 
 /** Where a usage request came in; decisions are counted per channel. */
 export type Channel = 'http' | 'kafka';

@@ -1,11 +1,12 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { usageKey, type RequestUsage } from '@tally/domain';
-import { toDecisionMessage, type DecisionMessage } from '@tally/events';
+import { decisionFor, type RequestUsage } from '@tally/domain';
+import { toDecisionMessage, type DecisionMessage } from '@tally/messages';
 import { AccountDecisions, type Outcome } from '../../accounts/account-decisions';
-import { Catalog } from '../../accounts/catalog';
+import { Catalog } from '../../catalog/catalog';
 import { Metrics } from '../../operations/metrics';
 import { Clock } from '../../runtime/clock';
 import { RequestUsageCommand } from './request-usage.command';
+import { requestUsageCommand } from './usage-command';
 
 /**
  * Resolves each request's account and meter, decides them (per account, batched), and answers
@@ -23,16 +24,7 @@ export class RequestUsageHandler implements ICommandHandler<RequestUsageCommand>
 
   async execute({ requests, channel, reportedBy }: RequestUsageCommand): Promise<DecisionMessage[]> {
     const now = this.clock.now();
-    const commands = await Promise.all(
-      requests.map(async (usage): Promise<RequestUsage> => ({
-        type: 'RequestUsage',
-        account: await this.catalog.accountOf(usage.subject),
-        usage,
-        meter: await this.catalog.meter(usage.meter),
-        reportedBy,
-        now,
-      })),
-    );
+    const commands = await Promise.all(requests.map((usage) => requestUsageCommand(this.catalog, usage, reportedBy, now)));
     const outcomes = await this.decisions.executeAll(commands);
     const messages = outcomes.map((outcome, i) => this.decisionOf(outcome, commands[i], channel));
     return messages;
@@ -46,7 +38,7 @@ export class RequestUsageHandler implements ICommandHandler<RequestUsageCommand>
       this.metrics.decisions.inc({ decision: message.decision, reason: message.reason ?? '', channel });
       return message;
     }
-    const original = outcome.state.decisions.get(usageKey(command.usage.source, command.usage.id));
+    const original = decisionFor(outcome.state, command.usage.source, command.usage.id);
     if (!original) throw new Error(`no decision for ${command.usage.source}/${command.usage.id}`);
     return toDecisionMessage(original.event);
   }

@@ -1,13 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { DomainError, usageKey } from '@tally/domain';
+import { decisionFor, DomainError } from '@tally/domain';
 import type { UsageReversed } from '@tally/events';
+import type { EventStore } from '@tally/eventstore';
 import { PROJECTED_STREAM_PREFIXES, ProjectionRunner, ReadModels } from '@tally/read-models';
 import { AccountDecisions } from '../../accounts/account-decisions';
 import { Problem } from '../../http/problem';
 import { Clock } from '../../runtime/clock';
-import type { Runtime } from '../../runtime/runtime';
-import { RUNTIME } from '../../runtime/runtime.module';
+import { EVENT_STORE } from '../../runtime/runtime.module';
 import { ReverseUsageCommand, type ReversalView } from './reverse-usage.command';
 
 /**
@@ -23,11 +23,11 @@ export class ReverseUsageHandler implements ICommandHandler<ReverseUsageCommand>
     private readonly readModels: ReadModels,
     private readonly runner: ProjectionRunner,
     private readonly clock: Clock,
-    @Inject(RUNTIME) private readonly runtime: Runtime,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   async execute({ source, id, reason }: ReverseUsageCommand): Promise<ReversalView> {
-    const head = await this.runtime.store.headPosition(PROJECTED_STREAM_PREFIXES);
+    const head = await this.store.headPosition(PROJECTED_STREAM_PREFIXES);
     const caughtUp = head === null || (await this.runner.waitFor(head, 5000));
     const accounts = [...new Set(await this.readModels.accountsOfUsage(source, id))];
     // Not in a log that is behind the store is not "unknown": the caller should try again.
@@ -44,7 +44,7 @@ export class ReverseUsageHandler implements ICommandHandler<ReverseUsageCommand>
     for (const account of accounts) {
       const now = this.clock.now();
       const outcome = await this.decisions.execute({ type: 'ReverseUsage', account, source, id, reason, now });
-      const reversal = outcome.ok ? outcome.state.decisions.get(usageKey(source, id))?.reversal : null;
+      const reversal = outcome.ok ? decisionFor(outcome.state, source, id)?.reversal : null;
       if (reversal) reversals.push(reversal);
       else if (!outcome.ok) refusals.push(outcome.error);
     }

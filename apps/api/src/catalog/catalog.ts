@@ -1,0 +1,86 @@
+import { accountOf, defineMeter, mapSubject, meterFrom } from '@tally/domain';
+import { deserialize, serialize, streamNames, type MeterDefinition, type MeterEvent, type SubjectEvent } from '@tally/events';
+import { retryOnConflict, type EventStore } from '@tally/eventstore';
+
+// Definitions change rarely; another instance's change is seen within this long.
+const TTL_MS = 2000;
+
+interface Entry<T> {
+  value: T;
+  revision: bigint | 'no_stream';
+  /** performance.now() when read: cache age is a duration, never business time. */
+  at: number;
+}
+
+/**
+ * Meters and subject mappings: small streams read on the deciding path, so kept in a short
+ * cache that this process's own writes refresh at once.
+ */
+export class Catalog {
+  private readonly meters = new Map<string, Entry<MeterEvent[]>>();
+  private readonly subjects = new Map<string, Entry<SubjectEvent[]>>();
+  private readonly reading = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly store: EventStore) {}
+
+  async meter(name: string): Promise<MeterDefinition | null> {
+    return meterFrom((await this.read(this.meters, streamNames.meter(name))).value);
+  }
+
+  async accountOf(subject: string): Promise<string> {
+    return accountOf(subject, (await this.read(this.subjects, streamNames.subject(subject))).value);
+  }
+
+  /** Defines a meter; returns whether anything changed. */
+  async defineMeter(definition: MeterDefinition, now: string): Promise<boolean> {
+    const stream = streamNames.meter(definition.meter);
+    return this.write(this.meters, stream, (events) => defineMeter(meterFrom(events), definition, now));
+  }
+
+  /** Maps a subject to an account; returns whether anything changed. */
+  async mapSubject(subject: string, account: string, now: string): Promise<boolean> {
+    return this.write(this.subjects, streamNames.subject(subject), (events) => mapSubject(subject, account, events, now));
+  }
+
+  private async read<T extends MeterEvent | SubjectEvent>(
+    cache: Map<string, Entry<T[]>>,
+    stream: string,
+    fresh = false,
+  ): Promise<Entry<T[]>> {
+    const hit = cache.get(stream);
+    if (hit && !fresh && performance.now() - hit.at < TTL_MS) return hit;
+    // Concurrent misses for one stream share a single read.
+    const pending = this.reading.get(stream);
+    if (pending && !fresh) return pending as Promise<Entry<T[]>>;
+    const reading = (async () => {
+      const recorded = await this.store.readStream(stream);
+      const entry: Entry<T[]> = {
+        value: recorded.map((e) => deserialize(e) as T),
+        revision: recorded.length ? recorded[recorded.length - 1].revision : 'no_stream',
+        at: performance.now(),
+      };
+      cache.set(stream, entry);
+      return entry;
+    })().finally(() => this.reading.delete(stream));
+    this.reading.set(stream, reading);
+    return reading;
+  }
+
+  private async write<T extends MeterEvent | SubjectEvent>(
+    cache: Map<string, Entry<T[]>>,
+    stream: string,
+    decide: (events: T[]) => T[],
+  ): Promise<boolean> {
+    return retryOnConflict(
+      async () => {
+        const current = await this.read(cache, stream, true);
+        const events = decide(current.value);
+        if (events.length === 0) return false;
+        const { nextRevision } = await this.store.appendToStream(stream, events.map(serialize), current.revision);
+        cache.set(stream, { value: [...current.value, ...events], revision: nextRevision, at: performance.now() });
+        return true;
+      },
+      { attempts: 10, baseDelayMs: 5 },
+    );
+  }
+}

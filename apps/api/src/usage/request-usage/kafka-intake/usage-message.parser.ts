@@ -1,0 +1,53 @@
+import { type UsageRequest } from '@tally/events';
+import { decodeUtf8, describeFieldErrors, fromKafkaMessage, parseUsageMessage } from '@tally/messages';
+import type { IHeaders } from '@tally/runtime';
+
+/** Why a message could not be decided; the dead-letter headers carry both fields. */
+export interface Rejection {
+  code: 'EMPTY_MESSAGE' | 'MALFORMED_JSON' | 'VALIDATION_FAILED';
+  detail: string;
+}
+
+export type Parsed = { ok: true; request: UsageRequest } | { ok: false; rejection: Rejection };
+
+/** Header values as text; a `ce_` attribute that is not UTF-8 is refused, not mangled into U+FFFD. */
+function headerTexts(
+  headers: IHeaders,
+): { ok: true; headers: Record<string, string | undefined> } | { ok: false; header: string } {
+  const text: Record<string, string | undefined> = {};
+  for (const [name, raw] of Object.entries(headers)) {
+    const first = Array.isArray(raw) ? raw[0] : raw;
+    const decoded = first === undefined ? undefined : typeof first === 'string' ? first : decodeUtf8(first);
+    if (decoded === null) return { ok: false, header: name };
+    text[name] = decoded;
+  }
+  return { ok: true, headers: text };
+}
+
+/**
+ * Reads a `metering.usage.v1` message in either CloudEvents Kafka mode: structured (the
+ * whole event is the JSON value) or binary (attributes in `ce_` headers, `data` as the value),
+ * then validates it exactly as HTTP input is validated. Extension headers (`ce_traceparent`)
+ * are kept with the decision in both modes.
+ */
+export function parseKafkaUsage(value: Buffer | null, headers: IHeaders = {}): Parsed {
+  if (value === null || value.length === 0)
+    return { ok: false, rejection: { code: 'EMPTY_MESSAGE', detail: 'the message has no value' } };
+  const body = decodeUtf8(value);
+  if (body === null) return { ok: false, rejection: { code: 'MALFORMED_JSON', detail: 'the value is not UTF-8 (RFC 8259)' } };
+  const text = headerTexts(headers);
+  if (!text.ok) return { ok: false, rejection: { code: 'VALIDATION_FAILED', detail: `${text.header}: header is not UTF-8` } };
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (error) {
+    return {
+      ok: false,
+      rejection: { code: 'MALFORMED_JSON', detail: `the value is not valid JSON: ${(error as Error).message}` },
+    };
+  }
+  const parsed = parseUsageMessage(fromKafkaMessage(text.headers, json));
+  return parsed.ok
+    ? { ok: true, request: parsed.value }
+    : { ok: false, rejection: { code: 'VALIDATION_FAILED', detail: describeFieldErrors(parsed.errors) } };
+}

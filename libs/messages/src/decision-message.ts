@@ -1,0 +1,51 @@
+import { keptAttributes, type RejectReason, type UsageAccepted, type UsageAttributes, type UsageRejected } from '@tally/events';
+
+/**
+ * A decision as clients see it: the HTTP body of POST /v1/usage and `metering.decisions.v1`;
+ * with the usage's `extensions`, `dataschema` and `datacontenttype` when it carried them.
+ */
+export interface DecisionMessage extends UsageAttributes {
+  id: string;
+  source: string;
+  subject: string;
+  account: string;
+  meter: string;
+  quantity: number;
+  decision: 'accepted' | 'rejected';
+  reason?: RejectReason;
+  overage: number;
+  usage: number;
+  limit: number | null;
+  remaining: number | null;
+  decidedAt: string;
+}
+
+/** The answer of POST /v1/usage/check: what deciding the request now would do. */
+export interface UsageCheck {
+  allowed: boolean;
+  reason?: RejectReason;
+  usage: number;
+  limit: number | null;
+  remaining: number | null;
+}
+
+/** Builds the public decision from the stored decision event. */
+export function toDecisionMessage(event: UsageAccepted | UsageRejected): DecisionMessage {
+  const d = event.data;
+  return {
+    id: d.id,
+    source: d.source,
+    subject: d.subject,
+    account: d.account,
+    meter: d.meter,
+    quantity: d.quantity,
+    decision: event.type === 'UsageAccepted' ? 'accepted' : 'rejected',
+    ...(event.type === 'UsageRejected' ? { reason: event.data.reason } : {}),
+    overage: d.overage,
+    usage: d.usage,
+    limit: d.limit,
+    remaining: d.remaining,
+    decidedAt: d.decidedAt,
+    ...keptAttributes(d),
+  };
+}

@@ -1,0 +1,6 @@
+export * from './cloudevents-attributes';
+export * from './cloudevents-binding';
+export * from './decision-message';
+export * from './topics';
+export * from './usage-message';
+export * from './validation';

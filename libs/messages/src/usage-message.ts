@@ -1,0 +1,112 @@
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import {
+  Equals,
+  IsInt,
+  IsNotEmptyObject,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { NAME_PATTERN, NAME_RULE, type UsageRequest } from '@tally/events';
+import { splitExtensions, usageAttributes } from './cloudevents-attributes';
+import { USAGE_TOPIC } from './topics';
+import { IsText, IsTimestamp, shapeErrors, validateAs, type Validated } from './validation';
+
+const JSON_MEDIA_TYPE = /^application\/json\s*(;[^\u0000-\u001f]*)?$/i;
+const ABSOLUTE_URI = /^[a-z][a-z0-9+.-]*:[^\s\u0000-\u001f]+$/i;
+
+/** The largest quantity one request may carry; keeps every sum an exact integer. */
+export const MAX_QUANTITY = 1_000_000_000_000;
+
+/** `data` of a usage CloudEvent. */
+export class UsageData {
+  @IsString()
+  @Matches(NAME_PATTERN, { message: `meter ${NAME_RULE}` })
+  meter!: string;
+
+  @IsInt({ message: 'quantity must be an integer' })
+  @Min(1, { message: 'quantity must be at least 1' })
+  @Max(MAX_QUANTITY, { message: `quantity must be at most ${MAX_QUANTITY}` })
+  quantity!: number;
+}
+
+/** A usage request as producers send it, over HTTP or on `metering.usage.v1` (DESIGN §4). */
+export class UsageCloudEvent {
+  @Equals('1.0', { message: 'specversion must be "1.0"' })
+  specversion!: string;
+
+  @IsText(1, 256)
+  id!: string;
+
+  @IsText(1, 256)
+  source!: string;
+
+  @Equals(USAGE_TOPIC, { message: `type must be "${USAGE_TOPIC}"` })
+  type!: string;
+
+  @IsString()
+  @Matches(NAME_PATTERN, { message: `subject ${NAME_RULE}` })
+  subject!: string;
+
+  @IsOptional()
+  @IsTimestamp()
+  time?: string;
+
+  // `data` is JSON; media-type parameters (`; charset=utf-8`) are allowed and kept.
+  @IsOptional()
+  @IsText(1, 256)
+  @Matches(JSON_MEDIA_TYPE, { message: 'datacontenttype must be application/json (parameters allowed)' })
+  datacontenttype?: string;
+
+  @IsOptional()
+  @IsText(1, 2048)
+  @Matches(ABSOLUTE_URI, { message: 'dataschema must be an absolute URI' })
+  dataschema?: string;
+
+  @IsObject()
+  @IsNotEmptyObject()
+  @ValidateNested()
+  @Type(() => UsageData)
+  data!: UsageData;
+}
+
+/** Validates one untrusted usage message; the same rules apply to HTTP and Kafka input. */
+export function parseUsageMessage(input: unknown, field = ''): Validated<UsageRequest> {
+  // Reserved keys (`__proto__`, `constructor`) and depth first: splitting the members would
+  // otherwise assign `__proto__` instead of refusing it.
+  const shape = shapeErrors(input, field);
+  if (shape.length) return { ok: false, errors: shape };
+  const split = isRecord(input) ? splitExtensions(input, field) : null;
+  const result = validateAs(UsageCloudEvent, split ? split.core : input, field);
+  const errors = [...(result.ok ? [] : result.errors), ...(split?.errors ?? [])];
+  if (!result.ok || errors.length) return { ok: false, errors };
+  const event = result.value;
+  if (event.time !== undefined && Number.isNaN(Date.parse(event.time))) {
+    return { ok: false, errors: [{ field: join(field, 'time'), reason: 'time must be a valid date' }] };
+  }
+  return {
+    ok: true,
+    value: {
+      source: event.source,
+      id: event.id,
+      subject: event.subject,
+      meter: event.data.meter,
+      quantity: event.data.quantity,
+      time: event.time === undefined ? null : new Date(event.time).toISOString(),
+      ...usageAttributes(event, split?.extensions ?? {}),
+    },
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function join(prefix: string, field: string): string {
+  return prefix ? `${prefix}.${field}` : field;
+}

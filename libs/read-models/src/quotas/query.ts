@@ -1,0 +1,38 @@
+import { currentPeriodKey, monthOf, TOTAL } from '@tally/domain';
+import { completeTerms, type QuotaTerms } from '@tally/events';
+import type { SqlQueryable } from '@tally/eventstore';
+import { meters, type MeterDoc } from '../meters/projection';
+import { tableOf } from '../projection';
+import { usageMonthly, usageTotals, type UsageCounts } from '../usage/projection';
+import { quotas, type QuotaDoc } from './projection';
+import { quotaStatus, type QuotaStatus } from './quota-status';
+
+/** The account's quotas (own, else meter defaults) with usage in the period current at `now`. */
+export async function readQuotas(db: SqlQueryable, account: string, now: string, meter?: string): Promise<QuotaStatus[]> {
+  const [own, defaults] = await Promise.all([
+    db.query<{ meter: string; doc: QuotaDoc }>(
+      `select meter, doc from ${tableOf(quotas)} where account = $1 and ($2::text is null or meter = $2) order by meter`,
+      [account, meter ?? null],
+    ),
+    db.query<{ doc: MeterDoc }>(
+      `select doc from ${tableOf(meters)} where doc->'defaultQuota' <> 'null'::jsonb and ($1::text is null or meter = $1) order by meter`,
+      [meter ?? null],
+    ),
+  ]);
+  // Rows projected by older releases may hold null terms: completed on read, never trusted.
+  const terms = new Map<string, QuotaTerms>(defaults.rows.map(({ doc }) => [doc.meter, completeTerms(doc.defaultQuota)]));
+  for (const row of own.rows) terms.set(row.meter, completeTerms(row.doc.terms));
+  if (terms.size === 0) return [];
+
+  const month = monthOf(now);
+  const usage = await db.query<{ meter: string; month: string; doc: UsageCounts }>(
+    `select meter, month, doc from ${tableOf(usageMonthly)} where account = $1 and month = $2 and meter = any($3::text[])
+     union all
+     select meter, '${TOTAL}' as month, doc from ${tableOf(usageTotals)} where account = $1 and meter = any($3::text[])`,
+    [account, month, [...terms.keys()]],
+  );
+  const units = new Map(usage.rows.map((r) => [`${r.meter}|${r.month}`, r.doc.units]));
+  return [...terms.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([m, t]) => quotaStatus(m, t, units.get(`${m}|${currentPeriodKey(t, now)}`) ?? 0, now));
+}

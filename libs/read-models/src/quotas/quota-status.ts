@@ -1,0 +1,32 @@
+import type { QuotaTerms } from '@tally/events';
+import { monthBounds, monthOf } from '@tally/domain';
+
+/** A quota with its usage in the current period: the view GET /v1/accounts/{a}/quotas answers with. */
+export interface QuotaStatus extends QuotaTerms {
+  meter: string;
+  usage: number;
+  remaining: number | null;
+  overage: number;
+  periodStart: string | null;
+  periodEnd: string | null;
+}
+
+/** Combines terms with the usage counted under `currentPeriodKey` (the domain's rule). */
+export function quotaStatus(meter: string, terms: QuotaTerms, usage: number, now: string): QuotaStatus {
+  const bounds = terms.period === 'month' ? monthBounds(monthOf(now)) : null;
+  return {
+    meter,
+    limit: terms.limit,
+    enforcement: terms.enforcement,
+    period: terms.period,
+    blockSize: terms.blockSize,
+    blockPrice: terms.blockPrice,
+    includedUnits: terms.includedUnits,
+    currency: terms.currency,
+    usage,
+    remaining: terms.limit === null ? null : Math.max(0, terms.limit - usage),
+    overage: terms.limit === null ? 0 : Math.max(0, usage - terms.limit),
+    periodStart: bounds?.start ?? null,
+    periodEnd: bounds?.end ?? null,
+  };
+}

@@ -1,0 +1,57 @@
+import type { BillingLine } from '@tally/domain';
+import type { CreditTotals } from '@tally/events';
+import type { SqlQueryable } from '@tally/eventstore';
+import { readAccounts, type AccountSummary } from './accounts/query';
+import { readBilling } from './billing/query';
+import { readCredits } from './credits/query';
+import { readAccountsOfUsage, readDecisions, type DecisionView } from './decisions/query';
+import { readMeters, type MeterView } from './meters/query';
+import { readQuotas } from './quotas/query';
+import type { QuotaStatus } from './quotas/quota-status';
+import { readUsage, type UsageLine } from './usage/query';
+
+/**
+ * Reads the projections, one query module per read model (`<model>/query.ts`, next to its
+ * projection). Every answer may lag the event store by the projector's delay.
+ */
+export class ReadModels {
+  constructor(private readonly db: SqlQueryable) {}
+
+  meters(): Promise<MeterView[]> {
+    return readMeters(this.db);
+  }
+
+  /** The account's quotas (own, else meter defaults) with usage in the period current at `now`. */
+  quotas(account: string, now: string, meter?: string): Promise<QuotaStatus[]> {
+    return readQuotas(this.db, account, now, meter);
+  }
+
+  credits(account: string): Promise<CreditTotals | null> {
+    return readCredits(this.db, account);
+  }
+
+  /** Monthly use between two months inclusive, per meter or per meter × subject. */
+  usage(account: string, from: string, to: string, bySubject: boolean): Promise<UsageLine[]> {
+    return readUsage(this.db, account, from, to, bySubject);
+  }
+
+  /** Billing lines of a month, priced by the terms in force at its end (or now, if still open). */
+  billing(month: string, now: string, account?: string): Promise<BillingLine[]> {
+    return readBilling(this.db, month, now, account);
+  }
+
+  /** Accounts by id, after a cursor (exclusive). */
+  accounts(after: string | null, limit: number): Promise<AccountSummary[]> {
+    return readAccounts(this.db, after, limit);
+  }
+
+  /** The account's decisions, newest first; `before` (a position from an earlier page) gives the ones older than it. */
+  decisions(account: string, limit: number, before: string | null = null): Promise<DecisionView[]> {
+    return readDecisions(this.db, account, limit, before);
+  }
+
+  /** Which accounts decided a usage with this source and id (normally one). */
+  accountsOfUsage(source: string, id: string): Promise<string[]> {
+    return readAccountsOfUsage(this.db, source, id);
+  }
+}

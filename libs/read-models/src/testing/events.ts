@@ -1,0 +1,49 @@
+import { withDefaultTerms, type TallyEvent, type UsageDecisionData } from '@tally/events';
+
+const AT = '2026-11-05T00:00:00.000Z';
+
+/** A usage decision's fields, for account `acme`, meter `geo`, subject `alice` in 2026-11 unless given. */
+export const decision = (over: Partial<UsageDecisionData> = {}): UsageDecisionData => ({
+  ...{ account: 'acme', source: 'svc', id: 'u1', subject: 'alice', meter: 'geo', quantity: 1, time: AT, month: '2026-11' },
+  ...{ usage: 0, limit: null, remaining: null, overage: 0, decidedAt: AT, reportedBy: 'kafka' },
+  ...over,
+});
+
+export const accepted = (over: Partial<UsageDecisionData> = {}, creditsCharged = 0): TallyEvent => ({
+  type: 'UsageAccepted',
+  data: { ...decision(over), creditsCharged },
+});
+
+export const rejected = (over: Partial<UsageDecisionData> = {}): TallyEvent => ({
+  type: 'UsageRejected',
+  data: { ...decision(over), reason: 'QUOTA_EXCEEDED' },
+});
+
+export const reversed = (over: Partial<UsageDecisionData> = {}, creditsRefunded = 0, at = AT): TallyEvent => {
+  const { account, source, id, subject, meter, quantity, month } = decision(over);
+  return {
+    type: 'UsageReversed',
+    data: { account, source, id, subject, meter, quantity, month, creditsRefunded, reason: 'duplicate', at },
+  };
+};
+
+export const quotaSet = (limit: number | null, at = AT, meter = 'geo'): TallyEvent => ({
+  type: 'QuotaSet',
+  data: { account: 'acme', meter, quota: withDefaultTerms({ limit }), at },
+});
+
+export const granted = (amount: number, account = 'acme'): TallyEvent => ({
+  type: 'CreditsGranted',
+  data: { account, amount, reason: null, grantId: null, balance: amount, at: AT },
+});
+
+export const periodOpened = (account = 'acme'): TallyEvent => ({
+  type: 'PeriodOpened',
+  data: {
+    account,
+    period: '2026-11',
+    previous: null,
+    openedAt: AT,
+    carried: { credits: { balance: 0, granted: 0, spent: 0 }, quotas: {}, usage: {} },
+  },
+});
