@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsText } from '@tally/messages';
 import { IsInt, IsObject, IsOptional, Max, Min, ValidateNested } from 'class-validator';
-import { SetQuotaDto } from '../quotas/quota.dto';
+import { SetQuotaDto } from '../../quotas/set-quota/set-quota.dto';
 
 /** Body of PUT /v1/meters/{meter}. */
 export class DefineMeterDto {

@@ -1,5 +1,4 @@
-import { Command, Query } from '@nestjs/cqrs';
-import type { CreditTotals } from '@tally/events';
+import { Command } from '@nestjs/cqrs';
 
 /** Grant credits to an account; with an id, granted once. */
 export class GrantCreditsCommand extends Command<{ balance: number }> {
@@ -9,13 +8,6 @@ export class GrantCreditsCommand extends Command<{ balance: number }> {
     readonly reason: string | null,
     readonly grantId: string | null,
   ) {
-    super();
-  }
-}
-
-/** The account's wallet as projected. */
-export class GetCreditsQuery extends Query<CreditTotals | null> {
-  constructor(readonly account: string) {
     super();
   }
 }

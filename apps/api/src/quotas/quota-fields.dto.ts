@@ -1,10 +1,11 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { MAX_QUANTITY, OptionalNotNull } from '@tally/messages';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 
 /** Prices are exact decimals written as strings: up to 12 integer and 6 fraction digits. */
 export const PRICE_PATTERN = /^\d{1,12}(\.\d{1,6})?$/;
-const MAX_UNITS = Number.MAX_SAFE_INTEGER;
+/** Largest limit or included units a quota takes. */
+export const MAX_UNITS = Number.MAX_SAFE_INTEGER;
 
 /** Optional quota fields, shared by PUT (with `limit` required) and PATCH. */
 export class QuotaFieldsDto {
@@ -43,24 +44,4 @@ export class QuotaFieldsDto {
   @IsString()
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as "USD"' })
   currency?: string;
-}
-
-/** Body of PUT /v1/accounts/{account}/quotas/{meter}. */
-export class SetQuotaDto extends QuotaFieldsDto {
-  @ApiProperty({ type: 'integer', nullable: true, example: 1000, description: 'null = unlimited, 0 = meter disabled' })
-  @ValidateIf((_, value) => value !== null)
-  @IsInt({ message: 'limit must be an integer or null' })
-  @Min(0)
-  @Max(MAX_UNITS)
-  limit!: number | null;
-}
-
-/** Body of PATCH /v1/accounts/{account}/quotas/{meter}: any subset. */
-export class ChangeQuotaDto extends QuotaFieldsDto {
-  @ApiPropertyOptional({ type: 'integer', nullable: true })
-  @IsOptional()
-  @IsInt({ message: 'limit must be an integer or null' })
-  @Min(0)
-  @Max(MAX_UNITS)
-  limit?: number | null;
 }

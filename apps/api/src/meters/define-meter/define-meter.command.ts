@@ -1,6 +1,5 @@
-import { Command, Query } from '@nestjs/cqrs';
+import { Command } from '@nestjs/cqrs';
 import type { MeterDefinition } from '@tally/events';
-import type { MeterView } from '@tally/read-models';
 
 /** Define or redefine a meter. */
 export class DefineMeterCommand extends Command<MeterDefinition> {
@@ -8,5 +7,3 @@ export class DefineMeterCommand extends Command<MeterDefinition> {
     super();
   }
 }
-
-export class ListMetersQuery extends Query<MeterView[]> {}
