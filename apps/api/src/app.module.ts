@@ -34,10 +34,12 @@ import type { Runtime } from './runtime/runtime';
 import { RuntimeModule } from './runtime/runtime.module';
 import { MapSubjectController } from './subjects/map-subject/map-subject.controller';
 import { MapSubjectHandler } from './subjects/map-subject/map-subject.handler';
+import { CheckUsageController } from './usage/check-usage/check-usage.controller';
 import { CheckUsageHandler } from './usage/check-usage/check-usage.handler';
+import { RequestUsageController } from './usage/request-usage/request-usage.controller';
 import { RequestUsageHandler } from './usage/request-usage/request-usage.handler';
+import { ReverseUsageController } from './usage/reverse-usage/reverse-usage.controller';
 import { ReverseUsageHandler } from './usage/reverse-usage/reverse-usage.handler';
-import { UsageController } from './usage/usage.controller';
 
 const HANDLERS = [
   RequestUsageHandler,
@@ -66,7 +68,9 @@ export class AppModule {
       imports: [RuntimeModule.forRuntime(runtime), CqrsModule.forRoot(), LoggerModule.forRoot(loggerOptions(runtime.logger))],
       // In this order: the OpenAPI document lists paths and operations as Nest meets them.
       controllers: [
-        UsageController,
+        RequestUsageController,
+        CheckUsageController,
+        ReverseUsageController,
         SetQuotaController,
         ChangeQuotaController,
         GetQuotasController,

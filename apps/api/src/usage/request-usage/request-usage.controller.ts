@@ -1,19 +1,16 @@
-import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type UsageRequest } from '@tally/events';
 import { fromHttpMessage, parseUsageMessage, type DecisionMessage, type FieldError, type MessageHeaders } from '@tally/messages';
 import type { Response } from 'express';
-import type { ApiKey } from '../auth/api-keys';
-import { Allow } from '../auth/roles.decorator';
-import { assertSourcesAllowed, CurrentKey } from '../auth/source-binding';
-import { validationProblem } from '../http/problem';
-import { CheckUsageQuery, type UsageCheck } from './check-usage/check-usage.query';
-import { RequestUsageCommand } from './request-usage/request-usage.command';
-import { ReverseUsageCommand, type ReversalView } from './reverse-usage/reverse-usage.command';
-import { Answers, Fails, Operation } from '../http/openapi/answers';
-import { ref } from '../http/openapi/schemas';
-import { ReversalDto } from './usage.dto';
+import type { ApiKey } from '../../auth/api-keys';
+import { Allow } from '../../auth/roles.decorator';
+import { assertSourcesAllowed, CurrentKey } from '../../auth/source-binding';
+import { validationProblem } from '../../http/problem';
+import { RequestUsageCommand } from './request-usage.command';
+import { Answers, Operation } from '../../http/openapi/answers';
+import { ref } from '../../http/openapi/schemas';
 
 /** Largest batch POST /v1/usage takes. */
 export const MAX_USAGE_BATCH = 1000;
@@ -21,11 +18,8 @@ export const MAX_USAGE_BATCH = 1000;
 @ApiTags('usage')
 @ApiBearerAuth()
 @Controller('v1/usage')
-export class UsageController {
-  constructor(
-    private readonly commands: CommandBus,
-    private readonly queries: QueryBus,
-  ) {}
+export class RequestUsageController {
+  constructor(private readonly commands: CommandBus) {}
 
   @Post()
   @Allow('producer')
@@ -59,33 +53,10 @@ export class UsageController {
     response.status(decision.decision === 'accepted' ? 200 : 402);
     return decision;
   }
-
-  @Post('check')
-  @HttpCode(200)
-  @Allow('producer')
-  @Operation('checkUsage', 'Dry run: would this usage be accepted now? Changes nothing')
-  @Answers(200, 'What deciding it now would do', 'UsageCheck')
-  check(@Body() body: unknown, @Headers() headers: MessageHeaders, @CurrentKey() key: ApiKey): Promise<UsageCheck> {
-    const message = fromHttpMessage(headers, body);
-    if (message.batch) throw validationProblem([{ field: '', reason: 'a check takes one event, not a batch' }]);
-    const request = parseOne(message.event);
-    assertSourcesAllowed(key, [request.source]);
-    return this.queries.execute(new CheckUsageQuery(request));
-  }
-
-  @Post('reversals')
-  @HttpCode(200)
-  @Operation('reverseUsage', 'Reverse an accepted usage by source + id (a second reversal is a no-op)')
-  @Answers(200, 'The reversal (the same one the second time)', 'Reversal')
-  @Fails(404, 'No decision for this source + id')
-  @Fails(409, 'The usage was rejected, or is older than 35 days')
-  reverse(@Body() body: ReversalDto, @CurrentKey() key: ApiKey): Promise<ReversalView> {
-    assertSourcesAllowed(key, [body.source]);
-    return this.commands.execute(new ReverseUsageCommand(body.source, body.id, body.reason ?? null));
-  }
 }
 
-function parseOne(body: unknown): UsageRequest {
+/** One usage CloudEvent, validated; a 400 naming each bad field otherwise. */
+export function parseOne(body: unknown): UsageRequest {
   const parsed = parseUsageMessage(body);
   if (!parsed.ok) throw validationProblem(parsed.errors);
   return parsed.value;
