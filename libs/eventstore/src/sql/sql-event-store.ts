@@ -1,4 +1,5 @@
 import type { StoredEvent } from '@tally/events';
+import { compareCheckpoints, encodeCheckpoint } from '../checkpoint';
 import {
   EventRejectedError,
   WrongExpectedRevisionError,
@@ -12,22 +13,8 @@ import {
 } from '../event-store';
 import { APPEND_CHANNEL, ensureEventStoreSchema } from './schema';
 import { UNIQUE_VIOLATION, refusesData, sqlState, type SqlClient, type SqlQueryable } from './sql-client';
+import { COLUMNS, likePatterns, parseCheckpoint, STORE, toRecorded, type EventRow } from './event-rows';
 import { SqlSubscription } from './sql-subscription';
-
-interface EventRow {
-  global_position: string | bigint;
-  transaction_id: string;
-  stream_id: string;
-  stream_revision: string | bigint;
-  event_type: string;
-  data: Record<string, unknown>;
-  created_at: Date;
-}
-
-// The text alias of transaction_id shadows the column in ORDER BY: order by the qualified column,
-// or "1000" sorts before "999" and a page that spans the change of digits skips events.
-const COLUMNS =
-  'global_position, transaction_id::text as transaction_id, stream_id, stream_revision, event_type, data, created_at';
 
 /**
  * The event store on PostgreSQL or PGlite. Appends rely on the unique (stream, revision) key
@@ -92,7 +79,7 @@ export class SqlEventStore implements EventStore {
       throw new WrongExpectedRevisionError(stream, expected, (await currentRevision(this.db, stream)) ?? 'no_stream');
     }
     const last = rows[rows.length - 1];
-    return { nextRevision: BigInt(last.stream_revision), position: checkpointOf(last.transaction_id, last.global_position) };
+    return { nextRevision: BigInt(last.stream_revision), position: encodeCheckpoint(last.transaction_id, last.global_position) };
   }
 
   async readStream(stream: string, fromRevision = 0n): Promise<RecordedEvent[]> {
@@ -142,7 +129,7 @@ export class SqlEventStore implements EventStore {
         order by tally_events.transaction_id desc, global_position desc limit 1`,
       [prefixes ? likePatterns(prefixes) : null],
     );
-    return rows.length ? checkpointOf(rows[0].transaction_id, rows[0].global_position) : null;
+    return rows.length ? encodeCheckpoint(rows[0].transaction_id, rows[0].global_position) : null;
   }
 
   async countAfter(from: Checkpoint | null, prefixes: string[], cap: number): Promise<number> {
@@ -158,10 +145,7 @@ export class SqlEventStore implements EventStore {
   }
 
   compare(a: Checkpoint, b: Checkpoint): number {
-    const [ta, pa] = parseCheckpoint(a).map(BigInt);
-    const [tb, pb] = parseCheckpoint(b).map(BigInt);
-    if (ta !== tb) return ta < tb ? -1 : 1;
-    return pa === pb ? 0 : pa < pb ? -1 : 1;
+    return compareCheckpoints(a, b, STORE);
   }
 
   async ping(): Promise<void> {
@@ -180,30 +164,4 @@ async function currentRevision(db: SqlQueryable, stream: string): Promise<bigint
   );
   const revision = rows[0]?.revision;
   return revision === null || revision === undefined ? null : BigInt(revision);
-}
-
-// LIKE patterns matching names that start with each prefix taken literally.
-function likePatterns(prefixes: string[]): string[] {
-  return prefixes.map((p) => `${p.replace(/[\\%_]/g, '\\$&')}%`);
-}
-
-function checkpointOf(transactionId: string, position: string | bigint): Checkpoint {
-  return `${transactionId}:${position}`;
-}
-
-function parseCheckpoint(checkpoint: Checkpoint): [string, string] {
-  const match = /^(\d+):(\d+)$/.exec(checkpoint);
-  if (!match) throw new Error(`not a SQL event-store checkpoint: ${checkpoint}`);
-  return [match[1], match[2]];
-}
-
-function toRecorded(row: EventRow): RecordedEvent {
-  return {
-    streamName: row.stream_id,
-    revision: BigInt(row.stream_revision),
-    position: checkpointOf(row.transaction_id, row.global_position),
-    type: row.event_type,
-    data: row.data,
-    createdAt: new Date(row.created_at).toISOString(),
-  };
 }
