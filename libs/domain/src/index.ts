@@ -5,5 +5,7 @@ export * from './books';
 export * from './catalog';
 export * from './commands';
 export * from './errors';
+export * from './hold-state';
+export * from './holds';
 export * from './request-usage';
 export * from './time';
