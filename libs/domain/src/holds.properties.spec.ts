@@ -84,8 +84,10 @@ const scenario = fc.record({
   steps: fc.array(stepArb, { maxLength: 50 }),
 });
 
+type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
+
 /** Runs the steps on a clock that only moves forward; returns each state with its instant. */
-function run(s: fc.RecordValue<typeof scenario> extends infer T ? T : never) {
+function run(s: Scenario) {
   const quota = withDefaultTerms({ limit: s.limit, enforcement: s.enforcement, period: s.period });
   const history: AccountEvent[] = [...opened(5), { type: 'QuotaSet', data: { account: ACCOUNT, meter: 'geo', quota, at: NOW } }];
   let state: Account = fold(history);
