@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
+import { AccountAsOf } from './accounts/as-of/account-as-of';
+import { AccountsOfId } from './accounts/accounts-of-id';
 import { AccountsController } from './accounts/list-accounts/accounts.controller';
 import { ListAccountsHandler } from './accounts/list-accounts/list-accounts.handler';
 import { ApiKeysController } from './api-keys/api-keys.controller';
@@ -17,6 +19,12 @@ import { QuotasController } from './quotas/quotas.controller';
 import { ChangeQuotaHandler, GetQuotasHandler, SetQuotaHandler } from './quotas/quota.handlers';
 import { ReportsController } from './reports/reports.controller';
 import { GetBillingHandler, GetDecisionsHandler, GetUsageHandler } from './reports/reports.handlers';
+import { CommitHoldController } from './reservations/commit-hold/commit-hold.controller';
+import { CommitHoldHandler } from './reservations/commit-hold/commit-hold.handler';
+import { HoldUsageController } from './reservations/hold-usage/hold-usage.controller';
+import { HoldUsageHandler } from './reservations/hold-usage/hold-usage.handler';
+import { ReleaseHoldController } from './reservations/release-hold/release-hold.controller';
+import { ReleaseHoldHandler } from './reservations/release-hold/release-hold.handler';
 import { loggerOptions } from './runtime/logger';
 import type { Runtime } from './runtime/runtime';
 import { RuntimeModule } from './runtime/runtime.module';
@@ -42,6 +50,9 @@ const HANDLERS = [
   GetBillingHandler,
   GetDecisionsHandler,
   ListAccountsHandler,
+  HoldUsageHandler,
+  CommitHoldHandler,
+  ReleaseHoldHandler,
 ];
 
 /** The HTTP application over a runtime built outside Nest (see runtime/runtime.ts). */
@@ -53,6 +64,9 @@ export class AppModule {
       imports: [RuntimeModule.forRuntime(runtime), CqrsModule.forRoot(), LoggerModule.forRoot(loggerOptions(runtime.logger))],
       controllers: [
         UsageController,
+        HoldUsageController,
+        CommitHoldController,
+        ReleaseHoldController,
         QuotasController,
         CreditsController,
         MetersController,
@@ -64,6 +78,8 @@ export class AppModule {
       ],
       providers: [
         ...HANDLERS,
+        AccountAsOf,
+        AccountsOfId,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useValue: new TallyValidationPipe() },

@@ -64,16 +64,14 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
         now,
       })),
     ids.map((id) => (now: string): AccountCommand => ({ type: 'ReleaseHold', account: ACCOUNT, source: 'svc', id, now })),
-    fc
-      .integer({ min: 1, max: 20 })
-      .map((amount) => (now: string): AccountCommand => ({
-        type: 'GrantCredits',
-        account: ACCOUNT,
-        amount,
-        reason: null,
-        grantId: null,
-        now,
-      })),
+    fc.integer({ min: 1, max: 20 }).map((amount) => (now: string): AccountCommand => ({
+      type: 'GrantCredits',
+      account: ACCOUNT,
+      amount,
+      reason: null,
+      grantId: null,
+      now,
+    })),
   ),
 });
 

@@ -1,5 +1,6 @@
 export * from './account-decider';
 export * from './account-state';
+export * from './as-of';
 export * from './billing';
 export * from './books';
 export * from './catalog';

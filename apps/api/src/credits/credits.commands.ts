@@ -1,5 +1,5 @@
 import { Command, Query } from '@nestjs/cqrs';
-import type { CreditTotals } from '@tally/events';
+import type { Wallet } from '@tally/read-models';
 
 /** Grant credits to an account; with an id, granted once. */
 export class GrantCreditsCommand extends Command<{ balance: number }> {
@@ -13,9 +13,12 @@ export class GrantCreditsCommand extends Command<{ balance: number }> {
   }
 }
 
-/** The account's wallet as projected. */
-export class GetCreditsQuery extends Query<CreditTotals | null> {
-  constructor(readonly account: string) {
+/** The account's wallet as projected, or as known at `asOf`. */
+export class GetCreditsQuery extends Query<Wallet | null> {
+  constructor(
+    readonly account: string,
+    readonly asOf: string | null = null,
+  ) {
     super();
   }
 }

@@ -3,6 +3,8 @@ import type { QuotaStatus } from '@tally/read-models';
 import type { QuotaTerms } from '@tally/events';
 import { ReadModels } from '@tally/read-models';
 import { AccountDecisions } from '../accounts/account-decisions';
+import { AccountAsOf } from '../accounts/as-of/account-as-of';
+import { asOfInstant } from '../accounts/as-of/as-of.dto';
 import { Clock } from '../runtime/clock';
 import { ChangeQuotaCommand, GetQuotasQuery, SetQuotaCommand } from './quota.commands';
 
@@ -38,10 +40,13 @@ export class ChangeQuotaHandler implements ICommandHandler<ChangeQuotaCommand> {
 export class GetQuotasHandler implements IQueryHandler<GetQuotasQuery> {
   constructor(
     private readonly readModels: ReadModels,
+    private readonly asOf: AccountAsOf,
     private readonly clock: Clock,
   ) {}
 
-  execute({ account, meter }: GetQuotasQuery): Promise<QuotaStatus[]> {
-    return this.readModels.quotas(account, this.clock.now(), meter);
+  execute({ account, meter, asOf }: GetQuotasQuery): Promise<QuotaStatus[]> {
+    const now = this.clock.now();
+    if (asOf !== null) return this.asOf.quotas(account, asOfInstant(asOf, now), meter);
+    return this.readModels.quotas(account, now, meter);
   }
 }
