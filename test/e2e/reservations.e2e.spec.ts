@@ -43,6 +43,13 @@ describe.each(BACKENDS)('reservations over HTTP (%s)', (backend) => {
     const over = await tally.admin.post('/v1/usage', usageEvent({ subject: account, meter, quantity: 61 }));
     expect(over.body).toMatchObject({ decision: 'rejected', reason: 'QUOTA_EXCEEDED' });
 
+    const asUsage = await tally.admin.post('/v1/usage', usageEvent({ id: 'job-1', subject: account, meter, quantity: 1 }));
+    expect([asUsage.status, asUsage.body]).toEqual([
+      200,
+      expect.objectContaining({ id: 'job-1', quantity: 40, decision: 'accepted' }),
+    ]);
+    const check = await tally.admin.post('/v1/usage/check', usageEvent({ id: 'job-1', subject: account, meter, quantity: 99 }));
+    expect(check.body).toMatchObject({ allowed: true, remaining: 60 });
     const again = await tally.admin.post('/v1/reservations', holdEvent({ id: 'job-1', subject: account, meter, quantity: 99 }));
     expect(again.status).toBe(201);
     expect(again.body).toEqual(held.body);

@@ -71,6 +71,14 @@ export function initialState(): Account {
   };
 }
 
+/** What a repeat of this source + id is answered with: the usage decided under it, else its hold; null if none. */
+export function originalDecision(state: Account, source: string, id: string): UsageAccepted | UsageRejected | UsageHeld | null {
+  const decided = decisionFor(state, source, id);
+  if (decided) return decided.event;
+  const hold = holdFor(state, source, id);
+  return hold ? { type: 'UsageHeld', data: hold.hold } : null;
+}
+
 /** The hold the account remembers under a source + id, or null. */
 export function holdFor(state: Account, source: string, id: string): HoldRecord | null {
   return state.holds.get(usageKey(source, id)) ?? null;

@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { decisionFor, holdFor, type Account, type HoldUsage } from '@tally/domain';
+import { holdFor, originalDecision, type Account, type HoldUsage } from '@tally/domain';
 import type { UsageHeld } from '@tally/events';
 import { toDecisionMessage } from '@tally/messages';
 import { AccountDecisions } from '../../accounts/account-decisions';
@@ -12,8 +12,7 @@ import type { HoldView } from './hold-usage.dto';
 
 /** A hold as answered: the decision it is (accepted), when it frees itself and the credits it keeps. */
 export function holdView(held: UsageHeld): HoldView {
-  const { creditsHeld, expiresAt, ...decision } = held.data;
-  return { ...toDecisionMessage({ type: 'UsageAccepted', data: { ...decision, creditsCharged: 0 } }), expiresAt, creditsHeld };
+  return { ...toDecisionMessage(held), expiresAt: held.data.expiresAt, creditsHeld: held.data.creditsHeld };
 }
 
 /** Decides a hold by the rules of a usage (DESIGN §3 Reservations); a duplicate id gets the original decision. */
@@ -45,11 +44,11 @@ export class HoldUsageHandler implements ICommandHandler<HoldUsageCommand> {
   }
 }
 
-/** The decision already made for this source + id: the hold, else the usage decided under it. */
+/** The decision already made for this source + id: the hold (even once committed), else the usage decided under it. */
 function original(state: Account, source: string, id: string): HoldView {
   const hold = holdFor(state, source, id);
   if (hold) return holdView({ type: 'UsageHeld', data: hold.hold });
-  const decided = decisionFor(state, source, id);
+  const decided = originalDecision(state, source, id);
   if (!decided) throw new Error(`no decision for ${source}/${id}`);
-  return toDecisionMessage(decided.event);
+  return toDecisionMessage(decided);
 }
