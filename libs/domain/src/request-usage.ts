@@ -89,40 +89,41 @@ function judge(command: RequestUsage | HoldUsage, state: Account): Verdict {
   return { ok: true, base, after, held, cost, overage };
 }
 
-/** DESIGN §3, in order, after rule 1: a duplicate (usage or hold) decides nothing (no event). */
-export function requestUsage(command: RequestUsage, state: Account): AccountEvent[] {
+type Accepted = Extract<Verdict, { ok: true }>;
+
+/** Rule 1 (a duplicate, usage or hold, decides nothing), then {@link judge}; `accept` says what an acceptance records. */
+function decideLikeUsage(
+  command: RequestUsage | HoldUsage,
+  state: Account,
+  accept: (v: Accepted) => AccountEvent,
+): AccountEvent[] {
   if (alreadyDecided(state, command.usage.source, command.usage.id, command.now)) return [];
   const verdict = judge(command, state);
-  if (!verdict.ok) return [{ type: 'UsageRejected', data: { ...verdict.base, reason: verdict.reason } }];
-  const { base, after, held, cost, overage } = verdict;
-  return [
-    {
-      type: 'UsageAccepted',
-      data: { ...base, usage: after, remaining: remainingOf(base.limit, after + held), overage, creditsCharged: cost },
-    },
-  ];
+  return verdict.ok ? [accept(verdict)] : [{ type: 'UsageRejected', data: { ...verdict.base, reason: verdict.reason } }];
+}
+
+/** DESIGN §3, in order: the usage counts against its period and is charged its credits. */
+export function requestUsage(command: RequestUsage, state: Account): AccountEvent[] {
+  return decideLikeUsage(command, state, ({ base, after, held, cost, overage }) => ({
+    type: 'UsageAccepted',
+    data: { ...base, usage: after, remaining: remainingOf(base.limit, after + held), overage, creditsCharged: cost },
+  }));
 }
 
 /**
  * DESIGN §3 Reservations: decided by the same rules with q = the held quantity; if accepted, q
  * units and q × creditsPerUnit credits are held until `expiresAt`. A rejection is an ordinary
- * `UsageRejected`; a duplicate of a hold or of a usage decides nothing.
+ * `UsageRejected`.
  */
 export function holdUsage(command: HoldUsage, state: Account): AccountEvent[] {
-  if (alreadyDecided(state, command.usage.source, command.usage.id, command.now)) return [];
-  const verdict = judge(command, state);
-  if (!verdict.ok) return [{ type: 'UsageRejected', data: { ...verdict.base, reason: verdict.reason } }];
-  const { base, after, held, cost, overage } = verdict;
-  return [
-    {
-      type: 'UsageHeld',
-      data: {
-        ...base,
-        remaining: remainingOf(base.limit, after + held),
-        overage,
-        creditsHeld: cost,
-        expiresAt: expiryOf(command.now, command.ttlSeconds),
-      },
+  return decideLikeUsage(command, state, ({ base, after, held, cost, overage }) => ({
+    type: 'UsageHeld',
+    data: {
+      ...base,
+      remaining: remainingOf(base.limit, after + held),
+      overage,
+      creditsHeld: cost,
+      expiresAt: expiryOf(command.now, command.ttlSeconds),
     },
-  ];
+  }));
 }

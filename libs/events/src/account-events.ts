@@ -119,14 +119,7 @@ export interface UsageHeld {
  */
 export interface HoldReleased {
   type: 'HoldReleased';
-  data: {
-    account: string;
-    source: string;
-    id: string;
-    subject: string;
-    meter: string;
-    month: string;
-    quantity: number;
+  data: Pick<UsageDecisionData, 'account' | 'source' | 'id' | 'subject' | 'meter' | 'month' | 'quantity'> & {
     creditsHeld: number;
     committed: number | null;
     at: string;

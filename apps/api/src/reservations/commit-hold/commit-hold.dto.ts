@@ -1,17 +1,10 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsText, MAX_QUANTITY, OptionalNotNull } from '@tally/messages';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { MAX_QUANTITY, OptionalNotNull } from '@tally/messages';
 import { IsInt, Max, Min } from 'class-validator';
+import { HoldIdDto } from '../hold-id.dto';
 
 /** Body of POST /v1/reservations/commit. */
-export class CommitHoldDto {
-  @ApiProperty({ example: 'geocoder' })
-  @IsText(1, 256)
-  source!: string;
-
-  @ApiProperty({ example: 'job-42' })
-  @IsText(1, 256)
-  id!: string;
-
+export class CommitHoldDto extends HoldIdDto {
   @ApiPropertyOptional({ description: 'units used, at most the units held; all of them when absent', example: 7 })
   @OptionalNotNull()
   @IsInt({ message: 'quantity must be an integer' })
