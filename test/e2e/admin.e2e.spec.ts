@@ -154,7 +154,12 @@ describe.each(BACKENDS)('administration over HTTP (%s)', (backend) => {
       });
       expect((await tally.admin.post(`/v1/accounts/${account}/credits`, { amount: 50 })).body).toEqual({ balance: 150 });
       await eventually(async () =>
-        expect((await tally.admin.get(`/v1/accounts/${account}/credits`)).body).toEqual({ balance: 150, granted: 150, spent: 0 }),
+        expect((await tally.admin.get(`/v1/accounts/${account}/credits`)).body).toEqual({
+          balance: 150,
+          held: 0,
+          granted: 150,
+          spent: 0,
+        }),
       );
     });
 

@@ -106,7 +106,12 @@ describe.each(BACKENDS)('reports, billing and reversals over HTTP (%s)', (backen
     const second = await tally.admin.post('/v1/usage/reversals', { source: 'ocr-svc', id });
     expect(second.body).toEqual(first.body);
     await eventually(async () => {
-      expect((await tally.admin.get(`/v1/accounts/${account}/credits`)).body).toEqual({ balance: 20, granted: 20, spent: 0 });
+      expect((await tally.admin.get(`/v1/accounts/${account}/credits`)).body).toEqual({
+        balance: 20,
+        held: 0,
+        granted: 20,
+        spent: 0,
+      });
       expect((await tally.admin.get(`/v1/accounts/${account}/quotas/${meter}`)).body).toMatchObject({ usage: 0, remaining: 10 });
       const month = thisMonth();
       expect((await tally.admin.get(`/v1/accounts/${account}/usage?from=${month}&to=${month}`)).body).toEqual([

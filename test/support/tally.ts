@@ -22,6 +22,8 @@ export interface RunningTally {
   url: string;
   admin: Client;
   runtime: Runtime;
+  /** The Nest application: tests that control time replace its `Clock`'s `now`. */
+  app: INestApplication;
   backend: Backend;
   /** Where its state lives: the data directory or the database URL. */
   location: { dataDir: string; databaseUrl: string | null };
@@ -101,6 +103,7 @@ export async function startTally(
     url,
     admin: new Client(url, ADMIN_TOKEN),
     runtime,
+    app,
     backend,
     location: fixed,
     stop,

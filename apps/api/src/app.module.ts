@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
+import { AccountAsOf } from './accounts/as-of/account-as-of';
+import { AccountsOfId } from './accounts/accounts-of-id';
 import { AccountsController } from './accounts/list-accounts/accounts.controller';
 import { ListAccountsHandler } from './accounts/list-accounts/list-accounts.handler';
 import { ApiKeysController } from './api-keys/api-keys.controller';
@@ -29,6 +31,12 @@ import { GetDecisionsController } from './reports/get-decisions/get-decisions.co
 import { GetDecisionsHandler } from './reports/get-decisions/get-decisions.handler';
 import { GetUsageController } from './reports/get-usage/get-usage.controller';
 import { GetUsageHandler } from './reports/get-usage/get-usage.handler';
+import { CommitHoldController } from './reservations/commit-hold/commit-hold.controller';
+import { CommitHoldHandler } from './reservations/commit-hold/commit-hold.handler';
+import { HoldUsageController } from './reservations/hold-usage/hold-usage.controller';
+import { HoldUsageHandler } from './reservations/hold-usage/hold-usage.handler';
+import { ReleaseHoldController } from './reservations/release-hold/release-hold.controller';
+import { ReleaseHoldHandler } from './reservations/release-hold/release-hold.handler';
 import { loggerOptions } from './runtime/logger';
 import type { Runtime } from './runtime/runtime';
 import { RuntimeModule } from './runtime/runtime.module';
@@ -57,6 +65,9 @@ const HANDLERS = [
   GetBillingHandler,
   GetDecisionsHandler,
   ListAccountsHandler,
+  HoldUsageHandler,
+  CommitHoldHandler,
+  ReleaseHoldHandler,
 ];
 
 /** The HTTP application over a runtime built outside Nest (see runtime/runtime.ts). */
@@ -71,6 +82,9 @@ export class AppModule {
         RequestUsageController,
         CheckUsageController,
         ReverseUsageController,
+        HoldUsageController,
+        CommitHoldController,
+        ReleaseHoldController,
         SetQuotaController,
         ChangeQuotaController,
         GetQuotasController,
@@ -88,6 +102,8 @@ export class AppModule {
       ],
       providers: [
         ...HANDLERS,
+        AccountAsOf,
+        AccountsOfId,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useValue: new TallyValidationPipe() },

@@ -2,7 +2,8 @@ import type { AccountEvent } from '@tally/events';
 import { decisionFor, type Account } from './account-state';
 import type { AccountCommand, ChangeQuota, GrantCredits, ReverseUsage, SetQuota } from './commands';
 import { DomainError, unreachable } from './errors';
-import { requestUsage } from './request-usage';
+import { commitHold, releaseHold } from './holds';
+import { holdUsage, requestUsage } from './request-usage';
 import { withinWindow } from './time';
 
 /** Decides a command against the account's state; returns the events to append (maybe none). */
@@ -21,6 +22,12 @@ export function decide(command: AccountCommand, state: Account): AccountEvent[] 
       return grantCredits(command, state);
     case 'ReverseUsage':
       return reverseUsage(command, state);
+    case 'HoldUsage':
+      return holdUsage(command, state);
+    case 'CommitHold':
+      return commitHold(command, state);
+    case 'ReleaseHold':
+      return releaseHold(command, state);
     default:
       return unreachable(command);
   }

@@ -7,9 +7,11 @@ import type {
   QuotaTerms,
   UsageAccepted,
   UsageRejected,
+  UsageHeld,
   UsageReversed,
 } from '@tally/events';
 import { unreachable } from './errors';
+import { holdLive, withHold, withHoldEnded, type HoldRecord } from './hold-state';
 import { TOTAL, withinWindow } from './time';
 
 /** A decision the account remembers for idempotency and reversals. */
@@ -37,6 +39,10 @@ export interface Account {
   decisions: ImmutableMap<string, DecisionRecord>;
   /** Credit grants that carried an id, for idempotent grants. */
   grants: ImmutableMap<string, CreditsGranted['data']>;
+  /** Holds of the idempotency window, keyed by {@link usageKey}, with how each ended. */
+  holds: ImmutableMap<string, HoldRecord>;
+  /** Holds neither committed nor released, by {@link usageKey}; those past `expiresAt` count nothing. */
+  openHolds: ImmutableMap<string, UsageHeld['data']>;
 }
 
 /** The key under which a usage request is deduplicated. */
@@ -60,7 +66,22 @@ export function initialState(): Account {
     usage: new Map(),
     decisions: ImmutableMap(),
     grants: ImmutableMap(),
+    holds: ImmutableMap(),
+    openHolds: ImmutableMap(),
   };
+}
+
+/** What a repeat of this source + id is answered with: the usage decided under it, else its hold; null if none. */
+export function originalDecision(state: Account, source: string, id: string): UsageAccepted | UsageRejected | UsageHeld | null {
+  const decided = decisionFor(state, source, id);
+  if (decided) return decided.event;
+  const hold = holdFor(state, source, id);
+  return hold ? { type: 'UsageHeld', data: hold.hold } : null;
+}
+
+/** The hold the account remembers under a source + id, or null. */
+export function holdFor(state: Account, source: string, id: string): HoldRecord | null {
+  return state.holds.get(usageKey(source, id)) ?? null;
 }
 
 /** Units counted for a meter under a period key. */
@@ -96,6 +117,8 @@ export function evolve(state: Account, event: AccountEvent): Account {
         // Older streams are read only for idempotency; forget what has left the window.
         decisions: state.decisions.filter((d) => withinWindow(d.event.data.decidedAt, openedAt)),
         grants: state.grants.filter((g) => withinWindow(g.at, openedAt)),
+        holds: state.holds.filter((h) => withinWindow(h.hold.decidedAt, openedAt)),
+        openHolds: state.openHolds.filter((hold) => holdLive(hold, openedAt)),
       };
     }
     case 'PeriodClosed':
@@ -140,6 +163,10 @@ export function evolve(state: Account, event: AccountEvent): Account {
         decisions: original ? state.decisions.set(key, { ...original, reversal: event.data }) : state.decisions,
       };
     }
+    case 'UsageHeld':
+      return { ...state, ...withHold(state, usageKey(event.data.source, event.data.id), event.data) };
+    case 'HoldReleased':
+      return { ...state, ...withHoldEnded(state, usageKey(event.data.source, event.data.id), event.data) };
     default:
       return unreachable(event);
   }

@@ -49,5 +49,36 @@ export interface ReverseUsage {
   now: string;
 }
 
+/** Hold units (and their credits) for a usage whose size is known only after the work. */
+export interface HoldUsage extends Omit<RequestUsage, 'type'> {
+  type: 'HoldUsage';
+  /** How long the hold lasts unless committed or released: 1 to 3600 seconds. */
+  ttlSeconds: number;
+}
+
+/** Commit a hold: record an accepted usage of `quantity` (all the held units when null), release the rest. */
+export interface CommitHold {
+  type: 'CommitHold';
+  account: string;
+  source: string;
+  id: string;
+  quantity: number | null;
+  /** The meter's definition (its default quota), looked up by the caller; the held price is kept from the hold. */
+  meter: MeterDefinition | null;
+  /** Who commits: recorded with the accepted usage. */
+  reportedBy: string;
+  now: string;
+}
+
+/** Release a hold: free all its units and credits. */
+export interface ReleaseHold {
+  type: 'ReleaseHold';
+  account: string;
+  source: string;
+  id: string;
+  now: string;
+}
+
 /** Everything an account can be asked to do. Time arrives in the command, so deciding is pure. */
-export type AccountCommand = RequestUsage | SetQuota | ChangeQuota | GrantCredits | ReverseUsage;
+export type AccountCommand =
+  RequestUsage | SetQuota | ChangeQuota | GrantCredits | ReverseUsage | HoldUsage | CommitHold | ReleaseHold;

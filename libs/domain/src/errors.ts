@@ -1,5 +1,15 @@
 /** Stable codes of the commands the domain refuses; the HTTP layer maps each to a status. */
-export type DomainErrorCode = 'USAGE_NOT_FOUND' | 'USAGE_NOT_ACCEPTED' | 'QUOTA_NOT_FOUND' | 'CREDITS_OVERFLOW' | 'BOOKS_CLOSED';
+export type DomainErrorCode =
+  | 'USAGE_NOT_FOUND'
+  | 'USAGE_NOT_ACCEPTED'
+  | 'QUOTA_NOT_FOUND'
+  | 'CREDITS_OVERFLOW'
+  | 'BOOKS_CLOSED'
+  | 'RESERVATION_NOT_FOUND'
+  | 'RESERVATION_EXPIRED'
+  | 'RESERVATION_RELEASED'
+  | 'RESERVATION_COMMITTED'
+  | 'COMMIT_EXCEEDS_HOLD';
 
 /** A command the current state does not allow; nothing was appended. */
 export class DomainError extends Error {

@@ -1,31 +1,55 @@
-import { keptAttributes, type AccountEvent, type QuotaTerms, type RejectReason, type UsageDecisionData } from '@tally/events';
-import { decisionFor, usageOf, type Account } from './account-state';
-import type { RequestUsage } from './commands';
+import {
+  keptAttributes,
+  type AccountEvent,
+  type MeterDefinition,
+  type QuotaTerms,
+  type RejectReason,
+  type UsageDecisionData,
+} from '@tally/events';
+import { decisionFor, holdFor, usageOf, type Account } from './account-state';
+import type { HoldUsage, RequestUsage } from './commands';
+import { expiryOf, heldCredits, heldUnits } from './hold-state';
 import { FUTURE_TOLERANCE_MS, IDEMPOTENCY_WINDOW_MS, TOTAL, monthOf, withinWindow } from './time';
 
 /** The quota a request is held to: the account's own, else the meter's default. */
 export function effectiveQuota(state: Account, command: Pick<RequestUsage, 'usage' | 'meter'>): QuotaTerms | null {
-  return state.quotas.get(command.usage.meter) ?? command.meter?.defaultQuota ?? null;
+  return quotaOf(state, command.usage.meter, command.meter);
 }
 
-function remainingOf(limit: number | null, usage: number): number | null {
-  return limit === null ? null : Math.max(0, limit - usage);
+/** The quota of a meter for this account: its own, else the definition's default. */
+export function quotaOf(state: Account, meter: string, definition: MeterDefinition | null): QuotaTerms | null {
+  return state.quotas.get(meter) ?? definition?.defaultQuota ?? null;
+}
+
+/** What is left of a limit once `counted` units (usage and holds) are taken; null when unlimited. */
+export function remainingOf(limit: number | null, counted: number): number | null {
+  return limit === null ? null : Math.max(0, limit - counted);
+}
+
+type Verdict =
+  | { ok: false; base: UsageDecisionData; reason: RejectReason }
+  | { ok: true; base: UsageDecisionData; after: number; held: number; cost: number; overage: number };
+
+/** Whether the account already decided this source + id (as a usage or a hold) within the window. */
+export function alreadyDecided(state: Account, source: string, id: string, now: string): boolean {
+  const prior = decisionFor(state, source, id);
+  const hold = holdFor(state, source, id);
+  return Boolean((prior && withinWindow(prior.event.data.decidedAt, now)) || (hold && withinWindow(hold.hold.decidedAt, now)));
 }
 
 /**
- * DESIGN §3, in order: duplicate, time window, quota or credits present, disabled meter,
- * hard/soft limit, credit balance. A duplicate decides nothing (no event).
+ * DESIGN §3 rules 2 to 6, in order: time window, quota or credits present, disabled meter,
+ * hard/soft limit (usage + held + q ≤ limit), credit balance (balance − held credits ≥ cost).
  */
-export function requestUsage(command: RequestUsage, state: Account): AccountEvent[] {
+function judge(command: RequestUsage | HoldUsage, state: Account): Verdict {
   const { usage: request, now } = command;
-  const prior = decisionFor(state, request.source, request.id);
-  if (prior && withinWindow(prior.event.data.decidedAt, now)) return [];
-
   const time = request.time ?? now;
   const quota = effectiveQuota(state, command);
   const creditsPerUnit = command.meter?.creditsPerUnit ?? null;
   const month = monthOf(time);
-  const used = usageOf(state, request.meter, quota?.period === 'none' ? TOTAL : month);
+  const periodKey = quota?.period === 'none' ? TOTAL : month;
+  const used = usageOf(state, request.meter, periodKey);
+  const held = heldUnits(state, request.meter, periodKey, now);
   const limit = quota?.limit ?? null;
   const base: UsageDecisionData = {
     account: command.account,
@@ -38,13 +62,13 @@ export function requestUsage(command: RequestUsage, state: Account): AccountEven
     month,
     usage: used,
     limit,
-    remaining: remainingOf(limit, used),
+    remaining: remainingOf(limit, used + held),
     overage: 0,
     decidedAt: now,
     ...keptAttributes(request),
     reportedBy: command.reportedBy,
   };
-  const reject = (reason: RejectReason): AccountEvent[] => [{ type: 'UsageRejected', data: { ...base, reason } }];
+  const reject = (reason: RejectReason): Verdict => ({ ok: false, base, reason });
 
   const at = Date.parse(time);
   if (at < Date.parse(now) - IDEMPOTENCY_WINDOW_MS) return reject('TOO_LATE');
@@ -54,17 +78,52 @@ export function requestUsage(command: RequestUsage, state: Account): AccountEven
 
   const after = used + request.quantity;
   // A counter that would leave exact integer range is treated as over any limit.
-  if (!Number.isSafeInteger(after)) return reject('QUOTA_EXCEEDED');
-  if (limit !== null && quota?.enforcement === 'hard' && after > limit) return reject('QUOTA_EXCEEDED');
+  if (!Number.isSafeInteger(after + held)) return reject('QUOTA_EXCEEDED');
+  if (limit !== null && quota?.enforcement === 'hard' && after + held > limit) return reject('QUOTA_EXCEEDED');
 
   const cost = creditsPerUnit === null ? 0 : request.quantity * creditsPerUnit;
-  if (!Number.isSafeInteger(cost) || cost > state.credits.balance) return reject('INSUFFICIENT_CREDITS');
-
+  if (!Number.isSafeInteger(cost) || cost > state.credits.balance - heldCredits(state, now)) {
+    return reject('INSUFFICIENT_CREDITS');
+  }
   const overage = limit === null ? 0 : Math.max(0, after - limit) - Math.max(0, used - limit);
-  return [
-    {
-      type: 'UsageAccepted',
-      data: { ...base, usage: after, remaining: remainingOf(limit, after), overage, creditsCharged: cost },
+  return { ok: true, base, after, held, cost, overage };
+}
+
+type Accepted = Extract<Verdict, { ok: true }>;
+
+/** Rule 1 (a duplicate, usage or hold, decides nothing), then {@link judge}; `accept` says what an acceptance records. */
+function decideLikeUsage(
+  command: RequestUsage | HoldUsage,
+  state: Account,
+  accept: (v: Accepted) => AccountEvent,
+): AccountEvent[] {
+  if (alreadyDecided(state, command.usage.source, command.usage.id, command.now)) return [];
+  const verdict = judge(command, state);
+  return verdict.ok ? [accept(verdict)] : [{ type: 'UsageRejected', data: { ...verdict.base, reason: verdict.reason } }];
+}
+
+/** DESIGN §3, in order: the usage counts against its period and is charged its credits. */
+export function requestUsage(command: RequestUsage, state: Account): AccountEvent[] {
+  return decideLikeUsage(command, state, ({ base, after, held, cost, overage }) => ({
+    type: 'UsageAccepted',
+    data: { ...base, usage: after, remaining: remainingOf(base.limit, after + held), overage, creditsCharged: cost },
+  }));
+}
+
+/**
+ * DESIGN §3 Reservations: decided by the same rules with q = the held quantity; if accepted, q
+ * units and q × creditsPerUnit credits are held until `expiresAt`. A rejection is an ordinary
+ * `UsageRejected`.
+ */
+export function holdUsage(command: HoldUsage, state: Account): AccountEvent[] {
+  return decideLikeUsage(command, state, ({ base, after, held, cost, overage }) => ({
+    type: 'UsageHeld',
+    data: {
+      ...base,
+      remaining: remainingOf(base.limit, after + held),
+      overage,
+      creditsHeld: cost,
+      expiresAt: expiryOf(command.now, command.ttlSeconds),
     },
-  ];
+  }));
 }

@@ -103,9 +103,40 @@ export interface UsageReversed {
   };
 }
 
+/**
+ * A reservation was accepted: `quantity` units (and `creditsHeld` credits) are held against the
+ * quota and the wallet until `expiresAt`, unless released or committed before. `usage` is the
+ * period's usage (holds excluded); `remaining` what is left after every open hold, this one included.
+ */
+export interface UsageHeld {
+  type: 'UsageHeld';
+  data: UsageDecisionData & { creditsHeld: number; expiresAt: string };
+}
+
+/**
+ * A hold ended before its expiry: released (`committed` null) or committed, in which case a
+ * `UsageAccepted` of `committed` units under the same source + id follows it.
+ */
+export interface HoldReleased {
+  type: 'HoldReleased';
+  data: Pick<UsageDecisionData, 'account' | 'source' | 'id' | 'subject' | 'meter' | 'month' | 'quantity'> & {
+    creditsHeld: number;
+    committed: number | null;
+    at: string;
+  };
+}
+
 /** Events of an account's period stream `account-{account}/{YYYY-MM}`. */
 export type AccountEvent =
-  PeriodOpened | PeriodClosed | QuotaSet | CreditsGranted | UsageAccepted | UsageRejected | UsageReversed;
+  | PeriodOpened
+  | PeriodClosed
+  | QuotaSet
+  | CreditsGranted
+  | UsageAccepted
+  | UsageRejected
+  | UsageReversed
+  | UsageHeld
+  | HoldReleased;
 
 /** Events of the account root stream `account-{account}`: where its books are. */
 export type AccountRootEvent =

@@ -74,6 +74,11 @@ const CURRENT: { [T in EventType]: EventData<T> } = {
     ...{ account: 'acme', source: 'geocoder', id: 'job-42', subject: 'alice', meter: 'geocoding' },
     ...{ quantity: 3, month: '2026-11', creditsRefunded: 6, reason: null, at },
   },
+  UsageHeld: { ...decision, creditsHeld: 6, expiresAt: '2026-11-22T10:05:00.000Z', reportedBy: 'key-1' },
+  HoldReleased: {
+    ...{ account: 'acme', source: 'geocoder', id: 'job-42', subject: 'alice', meter: 'geocoding', month: '2026-11' },
+    ...{ quantity: 3, creditsHeld: 6, committed: 2, at },
+  },
   MeterDefined: { ...meter, at },
   SubjectMapped: { subject: 'alice', account: 'acme', at },
 };
@@ -91,6 +96,8 @@ const STORED: Record<StoredType, StoredPayload> = {
   'UsageRejected.v1': { ...decision, reason: 'NO_QUOTA' },
   'UsageRejected.v2': CURRENT.UsageRejected as unknown as StoredPayload,
   'UsageReversed.v1': CURRENT.UsageReversed,
+  'UsageHeld.v1': CURRENT.UsageHeld as unknown as StoredPayload,
+  'HoldReleased.v1': CURRENT.HoldReleased,
   'MeterDefined.v1': CURRENT.MeterDefined as unknown as StoredPayload,
   'SubjectMapped.v1': CURRENT.SubjectMapped,
 };

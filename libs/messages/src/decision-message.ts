@@ -1,4 +1,11 @@
-import { keptAttributes, type RejectReason, type UsageAccepted, type UsageAttributes, type UsageRejected } from '@tally/events';
+import {
+  keptAttributes,
+  type RejectReason,
+  type UsageAccepted,
+  type UsageAttributes,
+  type UsageHeld,
+  type UsageRejected,
+} from '@tally/events';
 
 /**
  * A decision as clients see it: the HTTP body of POST /v1/usage and `metering.decisions.v1`;
@@ -30,7 +37,7 @@ export interface UsageCheck {
 }
 
 /** Builds the public decision from the stored decision event. */
-export function toDecisionMessage(event: UsageAccepted | UsageRejected): DecisionMessage {
+export function toDecisionMessage(event: UsageAccepted | UsageRejected | UsageHeld): DecisionMessage {
   const d = event.data;
   return {
     id: d.id,
@@ -39,7 +46,7 @@ export function toDecisionMessage(event: UsageAccepted | UsageRejected): Decisio
     account: d.account,
     meter: d.meter,
     quantity: d.quantity,
-    decision: event.type === 'UsageAccepted' ? 'accepted' : 'rejected',
+    decision: event.type === 'UsageRejected' ? 'rejected' : 'accepted',
     ...(event.type === 'UsageRejected' ? { reason: event.data.reason } : {}),
     overage: d.overage,
     usage: d.usage,

@@ -13,6 +13,8 @@ export * from './quotas/projection';
 export * from './quotas/query';
 export * from './quotas/quota-status';
 export * from './read-models';
+export * from './reservations/projection';
+export * from './reservations/query';
 export * from './schema';
 export * from './usage/projection';
 export * from './usage/query';

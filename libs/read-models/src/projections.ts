@@ -3,6 +3,7 @@ import { decisions } from './decisions/projection';
 import { meters } from './meters/projection';
 import type { Projection } from './projection';
 import { quotas } from './quotas/projection';
+import { reservations } from './reservations/projection';
 import { usageMonthly, usageMonthlyBySubject, usageTotals } from './usage/projection';
 
 /** Every read model the projector keeps. */
@@ -14,4 +15,5 @@ export const PROJECTIONS: readonly Projection[] = [
   usageMonthly,
   usageMonthlyBySubject,
   usageTotals,
+  reservations,
 ];

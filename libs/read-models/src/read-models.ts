@@ -1,13 +1,13 @@
 import type { BillingLine } from '@tally/domain';
-import type { CreditTotals } from '@tally/events';
 import type { SqlQueryable } from '@tally/eventstore';
 import { readAccounts, type AccountSummary } from './accounts/query';
 import { readBilling } from './billing/query';
-import { readCredits } from './credits/query';
+import { readCredits, type Wallet } from './credits/query';
 import { readAccountsOfUsage, readDecisions, type DecisionView } from './decisions/query';
 import { readMeters, type MeterView } from './meters/query';
 import { readQuotas } from './quotas/query';
 import type { QuotaStatus } from './quotas/quota-status';
+import { readAccountsOfHold, type HoldPlace } from './reservations/query';
 import { readUsage, type UsageLine } from './usage/query';
 
 /**
@@ -26,8 +26,14 @@ export class ReadModels {
     return readQuotas(this.db, account, now, meter);
   }
 
-  credits(account: string): Promise<CreditTotals | null> {
-    return readCredits(this.db, account);
+  /** The wallet, with the credits live holds keep at `now`. */
+  credits(account: string, now: string): Promise<Wallet | null> {
+    return readCredits(this.db, account, now);
+  }
+
+  /** Which accounts hold (or held) a reservation with this source and id, the latest first. */
+  accountsOfHold(source: string, id: string): Promise<HoldPlace[]> {
+    return readAccountsOfHold(this.db, source, id);
   }
 
   /** Monthly use between two months inclusive, per meter or per meter × subject. */

@@ -10,6 +10,11 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   QUOTA_NOT_FOUND: HttpStatus.NOT_FOUND,
   CREDITS_OVERFLOW: HttpStatus.UNPROCESSABLE_ENTITY,
   BOOKS_CLOSED: HttpStatus.CONFLICT,
+  RESERVATION_NOT_FOUND: HttpStatus.NOT_FOUND,
+  RESERVATION_EXPIRED: HttpStatus.CONFLICT,
+  RESERVATION_RELEASED: HttpStatus.CONFLICT,
+  RESERVATION_COMMITTED: HttpStatus.CONFLICT,
+  COMMIT_EXCEEDS_HOLD: HttpStatus.CONFLICT,
 };
 
 /** The one place errors become responses: application/problem+json, never a stack or a secret. */

@@ -1,6 +1,6 @@
 import type { AccountEvent, PeriodClosed, PeriodOpened, MeterDefinition, QuotaTerms, UsageDecisionData } from '@tally/events';
 import { withDefaultTerms } from '@tally/events';
-import type { GrantCredits, RequestUsage, ReverseUsage } from '../commands';
+import type { CommitHold, GrantCredits, HoldUsage, ReleaseHold, RequestUsage, ReverseUsage } from '../commands';
 import type { Account } from '../account-state';
 import { initialState } from '../account-state';
 import { decideBooks } from '../books';
@@ -93,3 +93,33 @@ export const reverseUsage = (source: string, id: string, now = NOW): ReverseUsag
   reason: null,
   now,
 });
+
+/** A hold of `quantity` geocoding units (by default for 5 minutes) decided at `now`. */
+export const holdUsage = (
+  usage: Partial<RequestUsage['usage']> = {},
+  meter: MeterDefinition | null = null,
+  now = NOW,
+  ttlSeconds = 300,
+): HoldUsage => ({ ...requestUsage(usage, meter, now), type: 'HoldUsage', ttlSeconds });
+
+export const commitHold = (id: string, quantity: number | null, now = NOW, meter: MeterDefinition | null = null): CommitHold => ({
+  type: 'CommitHold',
+  account: ACCOUNT,
+  source: 'geocoder',
+  id,
+  quantity,
+  meter,
+  reportedBy: 'key-2',
+  now,
+});
+
+export const releaseHold = (id: string, now = NOW): ReleaseHold => ({
+  type: 'ReleaseHold',
+  account: ACCOUNT,
+  source: 'geocoder',
+  id,
+  now,
+});
+
+/** An instant `seconds` after {@link NOW}. */
+export const later = (seconds: number): string => new Date(Date.parse(NOW) + seconds * 1000).toISOString();

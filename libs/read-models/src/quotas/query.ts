@@ -4,6 +4,7 @@ import type { SqlQueryable } from '@tally/eventstore';
 import { meters, type MeterDoc } from '../meters/projection';
 import { tableOf } from '../projection';
 import { usageMonthly, usageTotals, type UsageCounts } from '../usage/projection';
+import { readHeld } from '../reservations/query';
 import { quotas, type QuotaDoc } from './projection';
 import { quotaStatus, type QuotaStatus } from './quota-status';
 
@@ -32,7 +33,11 @@ export async function readQuotas(db: SqlQueryable, account: string, now: string,
     [account, month, [...terms.keys()]],
   );
   const units = new Map(usage.rows.map((r) => [`${r.meter}|${r.month}`, r.doc.units]));
+  const held = await readHeld(db, account, now);
   return [...terms.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([m, t]) => quotaStatus(m, t, units.get(`${m}|${currentPeriodKey(t, now)}`) ?? 0, now));
+    .map(([m, t]) => {
+      const key = currentPeriodKey(t, now);
+      return quotaStatus(m, t, units.get(`${m}|${key}`) ?? 0, held.units(m, key), now);
+    });
 }

@@ -5,14 +5,16 @@ import { monthBounds, monthOf } from '@tally/domain';
 export interface QuotaStatus extends QuotaTerms {
   meter: string;
   usage: number;
+  /** Units held by live reservations in the period: they count against the limit until they end or expire. */
+  reserved: number;
   remaining: number | null;
   overage: number;
   periodStart: string | null;
   periodEnd: string | null;
 }
 
-/** Combines terms with the usage counted under `currentPeriodKey` (the domain's rule). */
-export function quotaStatus(meter: string, terms: QuotaTerms, usage: number, now: string): QuotaStatus {
+/** Combines terms with the usage counted under `currentPeriodKey` (the domain's rule) and the units held. */
+export function quotaStatus(meter: string, terms: QuotaTerms, usage: number, reserved: number, now: string): QuotaStatus {
   const bounds = terms.period === 'month' ? monthBounds(monthOf(now)) : null;
   return {
     meter,
@@ -24,7 +26,8 @@ export function quotaStatus(meter: string, terms: QuotaTerms, usage: number, now
     includedUnits: terms.includedUnits,
     currency: terms.currency,
     usage,
-    remaining: terms.limit === null ? null : Math.max(0, terms.limit - usage),
+    reserved,
+    remaining: terms.limit === null ? null : Math.max(0, terms.limit - usage - reserved),
     overage: terms.limit === null ? 0 : Math.max(0, usage - terms.limit),
     periodStart: bounds?.start ?? null,
     periodEnd: bounds?.end ?? null,

@@ -1,7 +1,8 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { CreditTotals } from '@tally/events';
+import type { Wallet } from '@tally/read-models';
+import { AsOfQueryDto } from '../../accounts/as-of/as-of.dto';
 import { Allow } from '../../auth/roles.decorator';
 import { Answers, Fails, Operation } from '../../http/openapi/answers';
 import { NameParam } from '../../http/params';
@@ -16,11 +17,11 @@ export class GetCreditsController {
 
   @Get()
   @Allow('any')
-  @Operation('getCredits', 'Balance, granted and spent credits')
+  @Operation('getCredits', 'Balance, held, granted and spent credits, now or as known at `asOf`')
   @Answers(200, 'The wallet', 'Credits')
-  @Fails(404, 'No account of this id has been seen yet')
-  async get(@NameParam('account') account: string): Promise<CreditTotals> {
-    const credits = await this.queries.execute(new GetCreditsQuery(account));
+  @Fails(404, 'No account of this id has been seen yet (by `asOf`)')
+  async get(@NameParam('account') account: string, @Query() query: AsOfQueryDto): Promise<Wallet> {
+    const credits = await this.queries.execute(new GetCreditsQuery(account, query.asOf ?? null));
     if (!credits) throw new Problem(404, 'ACCOUNT_NOT_FOUND', 'Account not found', `no account ${account} has been seen yet`);
     return credits;
   }

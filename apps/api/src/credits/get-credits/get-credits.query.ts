@@ -1,9 +1,12 @@
 import { Query } from '@nestjs/cqrs';
-import type { CreditTotals } from '@tally/events';
+import type { Wallet } from '@tally/read-models';
 
-/** The account's wallet as projected. */
-export class GetCreditsQuery extends Query<CreditTotals | null> {
-  constructor(readonly account: string) {
+/** The account's wallet as projected, or as known at `asOf`. */
+export class GetCreditsQuery extends Query<Wallet | null> {
+  constructor(
+    readonly account: string,
+    readonly asOf: string | null = null,
+  ) {
     super();
   }
 }

@@ -2,6 +2,7 @@ import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec
 import { REJECT_REASONS } from '@tally/events';
 import { int, nullable, object, str } from './schema-builders';
 import type { USAGE_SCHEMAS } from './usage-schemas';
+import { RESERVATION_SCHEMAS } from './reservation-schemas';
 
 /** A reference to one of {@link RESPONSE_SCHEMAS} or of the usage schemas. */
 export const ref = (name: keyof typeof RESPONSE_SCHEMAS | keyof typeof USAGE_SCHEMAS) => ({
@@ -82,12 +83,19 @@ export const RESPONSE_SCHEMAS: Record<string, SchemaObject> = {
     meter: str('geocoding'),
     ...quotaTerms,
     usage: int(undefined, 600),
+    reserved: int('units held by live reservations in the period; they count against the limit', 0),
     remaining: nullable(int(undefined, 400)),
     overage: int(undefined, 0),
     periodStart: nullable(str('2026-11-01T00:00:00.000Z')),
     periodEnd: nullable(str('2026-12-01T00:00:00.000Z')),
   }),
-  Credits: object({ balance: int(undefined, 40), granted: int(undefined, 100), spent: int(undefined, 60) }),
+  Credits: object({
+    balance: int(undefined, 40),
+    held: int('credits live reservations keep: in the balance, but not spendable', 0),
+    granted: int(undefined, 100),
+    spent: int(undefined, 60),
+  }),
+  ...RESERVATION_SCHEMAS,
   Balance: object({ balance: int(undefined, 100) }),
   Meter: object(
     {

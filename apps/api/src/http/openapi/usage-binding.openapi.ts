@@ -32,9 +32,10 @@ const parameters: ParameterObject[] = BINARY_HEADERS.map(([name, example, descri
   schema: { type: 'string', example },
 }));
 
-function requestBody(batch: boolean): RequestBodyObject {
-  const one = ref('UsageCloudEvent');
-  const json = batch ? { oneOf: [one, ref('UsageBatch'), ref('UsageData')] } : { oneOf: [one, ref('UsageData')] };
+function requestBody(batch: boolean, hold = false): RequestBodyObject {
+  const one = ref(hold ? 'ReservationCloudEvent' : 'UsageCloudEvent');
+  const data = ref(hold ? 'ReservationData' : 'UsageData');
+  const json = batch ? { oneOf: [one, ref('UsageBatch'), data] } : { oneOf: [one, data] };
   return {
     required: true,
     description:
@@ -60,4 +61,5 @@ function requestBody(batch: boolean): RequestBodyObject {
 export const USAGE_OPERATIONS: Record<string, { requestBody: RequestBodyObject; parameters: ParameterObject[] }> = {
   recordUsage: { requestBody: requestBody(true), parameters },
   checkUsage: { requestBody: requestBody(false), parameters },
+  holdUsage: { requestBody: requestBody(false, true), parameters },
 };

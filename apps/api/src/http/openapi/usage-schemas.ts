@@ -29,3 +29,9 @@ export const USAGE_SCHEMAS: Record<string, SchemaObject> = {
   },
   UsageBatch: { type: 'array', minItems: 1, maxItems: 1000, items: ref('UsageCloudEvent') },
 };
+
+// A reservation is a usage CloudEvent whose data may add ttlSeconds.
+USAGE_SCHEMAS.ReservationCloudEvent = {
+  ...USAGE_SCHEMAS.UsageCloudEvent,
+  properties: { ...USAGE_SCHEMAS.UsageCloudEvent.properties, data: ref('ReservationData') },
+};

@@ -1,8 +1,9 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '@tally/domain';
 import type { QuotaStatus } from '@tally/read-models';
+import { AsOfQueryDto } from '../../accounts/as-of/as-of.dto';
 import { Allow } from '../../auth/roles.decorator';
 import { Answers, Fails, Operation } from '../../http/openapi/answers';
 import { NameParam } from '../../http/params';
@@ -17,19 +18,23 @@ export class GetQuotasController {
 
   @Get()
   @Allow('any')
-  @Operation('listQuotas', "The account's quotas with usage in the current period")
+  @Operation('listQuotas', "The account's quotas with usage and reserved units in the current period, or as known at `asOf`")
   @Answers(200, 'Every quota of the account', ['QuotaStatus'])
-  list(@NameParam('account') account: string): Promise<QuotaStatus[]> {
-    return this.queries.execute(new GetQuotasQuery(account));
+  list(@NameParam('account') account: string, @Query() query: AsOfQueryDto): Promise<QuotaStatus[]> {
+    return this.queries.execute(new GetQuotasQuery(account, undefined, query.asOf ?? null));
   }
 
   @Get(':meter')
   @Allow('any')
-  @Operation('getQuota', 'One quota with usage in the current period')
+  @Operation('getQuota', 'One quota with usage and reserved units in the current period, or as known at `asOf`')
   @Answers(200, 'The quota', 'QuotaStatus')
-  @Fails(404, 'The account has no quota for this meter')
-  async one(@NameParam('account') account: string, @NameParam('meter') meter: string): Promise<QuotaStatus> {
-    const [quota] = await this.queries.execute(new GetQuotasQuery(account, meter));
+  @Fails(404, 'The account has no quota for this meter (at `asOf`)')
+  async one(
+    @NameParam('account') account: string,
+    @NameParam('meter') meter: string,
+    @Query() query: AsOfQueryDto,
+  ): Promise<QuotaStatus> {
+    const [quota] = await this.queries.execute(new GetQuotasQuery(account, meter, query.asOf ?? null));
     if (!quota) throw new DomainError('QUOTA_NOT_FOUND', `account ${account} has no quota for meter ${meter}`);
     return quota;
   }

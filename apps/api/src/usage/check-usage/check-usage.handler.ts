@@ -1,6 +1,6 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { decisionFor } from '@tally/domain';
-import type { UsageAccepted, UsageRejected } from '@tally/events';
+import { originalDecision } from '@tally/domain';
+import type { UsageAccepted, UsageHeld, UsageRejected } from '@tally/events';
 import { AccountDecisions } from '../../accounts/account-decisions';
 import { Catalog } from '../../catalog/catalog';
 import { Clock } from '../../runtime/clock';
@@ -19,11 +19,11 @@ export class CheckUsageHandler implements IQueryHandler<CheckUsageQuery> {
     const outcome = await this.decisions.dryRun(await requestUsageCommand(this.catalog, request, 'check', this.clock.now()));
     if (!outcome.ok) throw outcome.error;
     // A request already decided would get its original decision back.
-    const decided = (outcome.events[0] ?? decisionFor(outcome.state, request.source, request.id)?.event) as
-      UsageAccepted | UsageRejected;
+    const decided = (outcome.events[0] ?? originalDecision(outcome.state, request.source, request.id)) as
+      UsageAccepted | UsageRejected | UsageHeld;
     const { usage, limit, remaining } = decided.data;
-    return decided.type === 'UsageAccepted'
-      ? { allowed: true, usage, limit, remaining }
-      : { allowed: false, reason: decided.data.reason, usage, limit, remaining };
+    return decided.type === 'UsageRejected'
+      ? { allowed: false, reason: decided.data.reason, usage, limit, remaining }
+      : { allowed: true, usage, limit, remaining };
   }
 }

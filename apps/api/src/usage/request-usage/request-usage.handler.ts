@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { decisionFor, type RequestUsage } from '@tally/domain';
+import { originalDecision, type RequestUsage } from '@tally/domain';
 import { toDecisionMessage, type DecisionMessage } from '@tally/messages';
 import { AccountDecisions, type Outcome } from '../../accounts/account-decisions';
 import { Catalog } from '../../catalog/catalog';
@@ -38,8 +38,9 @@ export class RequestUsageHandler implements ICommandHandler<RequestUsageCommand>
       this.metrics.decisions.inc({ decision: message.decision, reason: message.reason ?? '', channel });
       return message;
     }
-    const original = decisionFor(outcome.state, command.usage.source, command.usage.id);
+    // A duplicate: the usage decided under this source + id, or the hold that holds it.
+    const original = originalDecision(outcome.state, command.usage.source, command.usage.id);
     if (!original) throw new Error(`no decision for ${command.usage.source}/${command.usage.id}`);
-    return toDecisionMessage(original.event);
+    return toDecisionMessage(original);
   }
 }

@@ -1,13 +1,10 @@
-import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { decisionFor, DomainError } from '@tally/domain';
 import type { UsageReversed } from '@tally/events';
-import type { EventStore } from '@tally/eventstore';
-import { PROJECTED_STREAM_PREFIXES, ProjectionRunner, ReadModels } from '@tally/read-models';
+import { ReadModels } from '@tally/read-models';
 import { AccountDecisions } from '../../accounts/account-decisions';
-import { Problem } from '../../http/problem';
+import { AccountsOfId } from '../../accounts/accounts-of-id';
 import { Clock } from '../../runtime/clock';
-import { EVENT_STORE } from '../../runtime/runtime.module';
 import { ReverseUsageCommand, type ReversalView } from './reverse-usage.command';
 
 /**
@@ -21,24 +18,12 @@ export class ReverseUsageHandler implements ICommandHandler<ReverseUsageCommand>
   constructor(
     private readonly decisions: AccountDecisions,
     private readonly readModels: ReadModels,
-    private readonly runner: ProjectionRunner,
+    private readonly accountsOfId: AccountsOfId,
     private readonly clock: Clock,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   async execute({ source, id, reason }: ReverseUsageCommand): Promise<ReversalView> {
-    const head = await this.store.headPosition(PROJECTED_STREAM_PREFIXES);
-    const caughtUp = head === null || (await this.runner.waitFor(head, 5000));
-    const accounts = [...new Set(await this.readModels.accountsOfUsage(source, id))];
-    // Not in a log that is behind the store is not "unknown": the caller should try again.
-    if (accounts.length === 0 && !caughtUp) {
-      throw new Problem(
-        503,
-        'READ_MODELS_BEHIND',
-        'Decision log is behind',
-        'the decision log has not caught up with the event store (is the projector running?); try again shortly',
-      );
-    }
+    const accounts = [...new Set(await this.accountsOfId.find(() => this.readModels.accountsOfUsage(source, id)))];
     const reversals: Array<UsageReversed['data']> = [];
     const refusals: DomainError[] = [];
     for (const account of accounts) {

@@ -1,0 +1,84 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  currentPeriodKey,
+  foldAsOf,
+  heldCredits,
+  heldUnits,
+  meterEventsAsOf,
+  meterFrom,
+  periodsAsOf,
+  usageOf,
+  type Account,
+} from '@tally/domain';
+import {
+  deserialize,
+  streamNames,
+  type AccountEvent,
+  type AccountRootEvent,
+  type MeterEvent,
+  type QuotaTerms,
+} from '@tally/events';
+import type { EventStore } from '@tally/eventstore';
+import { quotaStatus, ReadModels, type QuotaStatus, type Wallet } from '@tally/read-models';
+import { EVENT_STORE } from '../../runtime/runtime.module';
+
+/**
+ * Answers as Tally knew them at an instant: the account's events decided at or before it are
+ * folded by the domain's own `evolve`, with the meter terms in force then. Read from the event
+ * store, never from the read models, which only know the present.
+ */
+@Injectable()
+export class AccountAsOf {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly readModels: ReadModels,
+  ) {}
+
+  /** The account at `asOf`, or null when it had not opened yet. */
+  async state(account: string, asOf: string): Promise<Account | null> {
+    const root = (await this.store.readStream(streamNames.accountRoot(account))).map((e) => deserialize(e) as AccountRootEvent);
+    // The period open then, and the one before it: a hold (at most an hour) may cross the month's start.
+    const periods = periodsAsOf(root, asOf).slice(-2);
+    const streams = await Promise.all(periods.map((p) => this.store.readStream(streamNames.accountPeriod(account, p))));
+    const state = foldAsOf(
+      streams.flat().map((e) => deserialize(e) as AccountEvent),
+      asOf,
+    );
+    return state.period === null ? null : state;
+  }
+
+  /** The quotas (own, else meter defaults then in force) as GET …/quotas answered at `asOf`. */
+  async quotas(account: string, asOf: string, meter?: string): Promise<QuotaStatus[]> {
+    const [state, defaults] = await Promise.all([this.state(account, asOf), this.defaultQuotas(asOf, meter)]);
+    const terms = new Map(defaults);
+    for (const [m, own] of state?.quotas ?? []) if (meter === undefined || m === meter) terms.set(m, own);
+    return [...terms.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([m, t]) => {
+        const key = currentPeriodKey(t, asOf);
+        return state
+          ? quotaStatus(m, t, usageOf(state, m, key), heldUnits(state, m, key, asOf), asOf)
+          : quotaStatus(m, t, 0, 0, asOf);
+      });
+  }
+
+  /** The wallet as GET …/credits answered at `asOf`; null when the account had not opened. */
+  async credits(account: string, asOf: string): Promise<Wallet | null> {
+    const state = await this.state(account, asOf);
+    if (!state) return null;
+    const { balance, granted, spent } = state.credits;
+    return { balance, held: heldCredits(state, asOf), granted, spent };
+  }
+
+  private async defaultQuotas(asOf: string, only?: string): Promise<Array<[string, QuotaTerms]>> {
+    // Meters are never deleted: today's list names every meter that existed then.
+    const names = (await this.readModels.meters()).map((m) => m.meter).filter((m) => only === undefined || m === only);
+    const definitions = await Promise.all(
+      names.map(async (name) => {
+        const events = (await this.store.readStream(streamNames.meter(name))).map((e) => deserialize(e) as MeterEvent);
+        return meterFrom(meterEventsAsOf(events, asOf));
+      }),
+    );
+    return definitions.flatMap((d) => (d?.defaultQuota ? [[d.meter, d.defaultQuota] as [string, QuotaTerms]] : []));
+  }
+}

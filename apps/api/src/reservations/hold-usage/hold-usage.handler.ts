@@ -1,0 +1,54 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { holdFor, originalDecision, type Account, type HoldUsage } from '@tally/domain';
+import type { UsageHeld } from '@tally/events';
+import { toDecisionMessage } from '@tally/messages';
+import { AccountDecisions } from '../../accounts/account-decisions';
+import { Catalog } from '../../catalog/catalog';
+import { Metrics } from '../../operations/metrics';
+import { Clock } from '../../runtime/clock';
+import { requestUsageCommand } from '../../usage/request-usage/usage-command';
+import { HoldUsageCommand } from './hold-usage.command';
+import type { HoldView } from './hold-usage.dto';
+
+/** A hold as answered: the decision it is (accepted), when it frees itself and the credits it keeps. */
+export function holdView(held: UsageHeld): HoldView {
+  return { ...toDecisionMessage(held), expiresAt: held.data.expiresAt, creditsHeld: held.data.creditsHeld };
+}
+
+/** Decides a hold by the rules of a usage (DESIGN §3 Reservations); a duplicate id gets the original decision. */
+@CommandHandler(HoldUsageCommand)
+export class HoldUsageHandler implements ICommandHandler<HoldUsageCommand> {
+  constructor(
+    private readonly decisions: AccountDecisions,
+    private readonly catalog: Catalog,
+    private readonly clock: Clock,
+    private readonly metrics: Metrics,
+  ) {}
+
+  async execute({ request, reportedBy }: HoldUsageCommand): Promise<HoldView> {
+    const base = await requestUsageCommand(this.catalog, request.usage, reportedBy, this.clock.now());
+    const command: HoldUsage = { ...base, type: 'HoldUsage', ttlSeconds: request.ttlSeconds };
+    const outcome = await this.decisions.execute(command);
+    if (!outcome.ok) throw outcome.error;
+    for (const event of outcome.events) {
+      if (event.type === 'UsageHeld' || event.type === 'UsageRejected') {
+        this.metrics.decisions.inc({
+          decision: event.type === 'UsageHeld' ? 'held' : 'rejected',
+          reason: event.type === 'UsageRejected' ? event.data.reason : '',
+          channel: 'http',
+        });
+        return event.type === 'UsageHeld' ? holdView(event) : toDecisionMessage(event);
+      }
+    }
+    return original(outcome.state, request.usage.source, request.usage.id);
+  }
+}
+
+/** The decision already made for this source + id: the hold (even once committed), else the usage decided under it. */
+function original(state: Account, source: string, id: string): HoldView {
+  const hold = holdFor(state, source, id);
+  if (hold) return holdView({ type: 'UsageHeld', data: hold.hold });
+  const decided = originalDecision(state, source, id);
+  if (!decided) throw new Error(`no decision for ${source}/${id}`);
+  return toDecisionMessage(decided);
+}
