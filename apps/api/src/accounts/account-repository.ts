@@ -1,6 +1,13 @@
 import { evolve, initialState, oldestOpenMonth, type Account, type PeriodTransition } from '@tally/domain';
 import { deserialize, serialize, streamNames, type AccountEvent, type AccountRootEvent, type PeriodOpened } from '@tally/events';
-import type { EventStore, ExpectedRevision, RecordedEvent } from '@tally/eventstore';
+import {
+  GroupCommit,
+  WrongExpectedRevisionError,
+  type EventStore,
+  type ExpectedRevision,
+  type GroupCommitOptions,
+  type RecordedEvent,
+} from '@tally/eventstore';
 
 /** An account's state, loaded where it can be decided on and appended to. */
 export interface LoadedAccount {
@@ -19,31 +26,58 @@ interface Cached {
   state: Account;
   stream: string;
   revision: bigint;
+  /** Another writer appended after it (an append at its revision conflicted): catch up before use. */
+  stale?: boolean;
 }
 
-const CACHE_LIMIT = 20_000;
+export interface RepositoryOptions {
+  /** Accounts whose folded state stays in memory, least recently used dropped first. */
+  cacheSize: number;
+  /**
+   * True when no other process can append (embedded PGlite): even a dry run may trust the cache.
+   * Deciding always trusts it (the expected revision catches another writer).
+   */
+  soleWriter: boolean;
+  /** How decided events of many accounts are committed together. */
+  groupCommit: GroupCommitOptions;
+}
+
+/** 20,000 accounts cached; groups of up to 500 accounts, two in flight. */
+export const REPOSITORY_DEFAULTS: RepositoryOptions = {
+  cacheSize: 20_000,
+  soleWriter: false,
+  groupCommit: { maxStreams: 500, maxInFlight: 2 },
+};
 
 /**
  * Loads, folds and appends account aggregates over the period streams; every rule about when
  * the books move lives in the domain (`decideBooks`). Loading follows the root stream to the
- * newest period and folds the streams of the idempotency window. States are cached and caught
- * up by reading only the events appended since, so a busy account costs one small read per batch.
+ * newest period and folds the streams of the idempotency window. States are cached: an account
+ * this process decides on is appended to at its cached revision without reading the store first,
+ * and caught up (reading only the events appended since) only after another writer got in
+ * between, which the append's expected-revision check reports. Decided events of all accounts go
+ * to the store through one group commit.
  */
 export class AccountRepository {
   private readonly cache = new Map<string, Cached>();
+  private readonly commits: GroupCommit;
+  private readonly options: RepositoryOptions;
 
-  /**
-   * @param soleWriter true when no other process can append (embedded PGlite): cached states are
-   * then current and need no catch-up read. The expected-revision check still guards appends.
-   */
   constructor(
     private readonly store: EventStore,
-    private readonly soleWriter = false,
-  ) {}
+    options: Partial<RepositoryOptions> = {},
+  ) {
+    this.options = { ...REPOSITORY_DEFAULTS, ...options };
+    this.commits = new GroupCommit(store, this.options.groupCommit);
+  }
 
-  /** Reads and folds the account's newest period; `now` bounds how far back the idempotency window reaches. */
-  async load(account: string, now: string): Promise<LoadedAccount> {
-    const current = (await this.catchUp(account)) ?? (await this.coldLoad(account, now));
+  /**
+   * Reads and folds the account's newest period; `now` bounds how far back the idempotency window
+   * reaches. With `fresh`, a cached state is caught up with the store first (a dry run, which has
+   * no append to detect another writer with); otherwise it is used as it is.
+   */
+  async load(account: string, now: string, fresh = false): Promise<LoadedAccount> {
+    const current = (await this.catchUp(account, fresh)) ?? (await this.coldLoad(account, now));
     if ('registered' in current) return current;
     this.remember(account, current);
     return { account, state: current.state, stream: current.stream, revision: current.revision, registered: null, opening: null };
@@ -77,7 +111,7 @@ export class AccountRepository {
       this.remember(account, { state, stream, revision: nextRevision });
       return { ...loaded, state, stream, revision: nextRevision };
     } catch (error) {
-      this.cache.delete(account);
+      this.forget(account, error);
       throw error;
     }
   }
@@ -88,28 +122,41 @@ export class AccountRepository {
     if (events.length === 0) return;
     const all = [...(loaded.opening?.opening ?? []), ...events];
     try {
-      if (loaded.opening) await this.register(loaded.account, loaded.opening.root);
-      const { nextRevision } = await this.store.appendToStream(loaded.stream as string, all.map(serialize), loaded.revision);
+      // A new account's registration joins the same group commit as its first events.
+      const [{ nextRevision }] = await Promise.all([
+        this.commits.append(loaded.stream as string, all.map(serialize), loaded.revision),
+        this.register(loaded.account, loaded.opening?.root ?? []),
+      ]);
       this.remember(loaded.account, { state: after, stream: loaded.stream as string, revision: nextRevision });
     } catch (error) {
-      this.cache.delete(loaded.account);
+      this.forget(loaded.account, error);
       throw error;
     }
+  }
+
+  /**
+   * After a failed append: a conflict means another writer appended, so the cached state is
+   * caught up from its revision on next use; any other failure drops it (the next load reads afresh).
+   */
+  private forget(account: string, error: unknown): void {
+    const cached = this.cache.get(account);
+    if (cached && error instanceof WrongExpectedRevisionError) cached.stale = true;
+    else this.cache.delete(account);
   }
 
   private remember(account: string, cached: Cached): void {
     // Map keeps insertion order: re-inserting marks the account as recently used.
     this.cache.delete(account);
     this.cache.set(account, cached);
-    if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
+    if (this.cache.size > this.options.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
   }
 
-  private async catchUp(account: string): Promise<Cached | null> {
+  private async catchUp(account: string, mustRead: boolean): Promise<Cached | null> {
     const cached = this.cache.get(account);
     if (!cached) return null;
-    if (this.soleWriter) return cached;
-    const fresh = await this.store.readStream(cached.stream, cached.revision + 1n);
-    const current = fresh.length ? this.fold(cached, fresh) : cached;
+    if (!cached.stale && (!mustRead || this.options.soleWriter)) return cached;
+    const since = await this.store.readStream(cached.stream, cached.revision + 1n);
+    const current = since.length ? this.fold(cached, since) : { ...cached, stale: false };
     return this.followClosed(account, current);
   }
 
@@ -153,12 +200,17 @@ export class AccountRepository {
     return current;
   }
 
-  /** Registers a new account in its root stream unless another writer already did. */
+  /**
+   * Registers a new account in its root stream unless another writer already did (the load saw
+   * no root stream, so the domain decided to register; a conflict means another writer won).
+   */
   private async register(account: string, events: AccountRootEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const root = streamNames.accountRoot(account);
-    if (await this.store.readLastEvent(root)) return;
-    await this.store.appendToStream(root, events.map(serialize), 'no_stream');
+    try {
+      await this.commits.append(streamNames.accountRoot(account), events.map(serialize), 'no_stream');
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+    }
   }
 
   private fold(from: Cached, events: RecordedEvent[]): Cached {

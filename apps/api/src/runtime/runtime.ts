@@ -57,7 +57,13 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
       logger.warn({ err: error }, 'could not record when an API key was last used'),
     );
     await apiKeys.init();
-    const decisions = new AccountDecisions(new AccountRepository(store, config.eventStore === 'pglite'), {
+    const repository = new AccountRepository(store, {
+      cacheSize: config.accountCacheSize,
+      soleWriter: config.eventStore === 'pglite',
+      // Two groups in flight: the next one fills while the previous one commits.
+      groupCommit: { maxStreams: 500, maxInFlight: 2, onGroup: (n) => metrics.groupCommitStreams.observe(n) },
+    });
+    const decisions = new AccountDecisions(repository, {
       defaultCredits: config.defaultCredits,
       maxBatch: 500,
       retry: { attempts: 50, baseDelayMs: 5 },
