@@ -7,6 +7,7 @@ import {
   type RecordedEvent,
 } from '@tally/eventstore';
 import { eventually } from '../infra/infra';
+import { appendManyContract } from './append-many.contract';
 
 const event = (n: number) => ({ type: 'Counted.v1', data: { n } });
 
@@ -125,6 +126,8 @@ export function eventStoreContract(open: () => Promise<{ store: EventStore; clos
       expect(attempts).toBe(3);
     });
   });
+
+  describe('append to many streams at once', () => appendManyContract(() => store, stream));
 
   describe('ordered subscription', () => {
     const collect = async (prefix: string, from: string | null, count: number): Promise<RecordedEvent[]> => {
