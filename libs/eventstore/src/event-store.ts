@@ -80,8 +80,7 @@ export interface StreamAppend {
 
 /** How one stream's part of a multi-stream append went: appended, or refused on its own. */
 export type StreamAppendOutcome =
-  | { ok: true; result: AppendResult }
-  | { ok: false; error: WrongExpectedRevisionError | EventRejectedError };
+  { ok: true; result: AppendResult } | { ok: false; error: WrongExpectedRevisionError | EventRejectedError };
 
 /** The event-store port: every adapter (PostgreSQL, PGlite, EventStoreDB) passes one contract suite. */
 export interface EventStore {
