@@ -17,8 +17,12 @@ const EVENTS_PER_REQUEST = 100;
  * on the api alone, then reads its resident memory: the caches must stay bounded however many
  * accounts the api has seen.
  */
-export async function runManyAccounts(databaseUrl: string, accounts: number): Promise<AccountsResult> {
-  const api = await startTallyProcess({ DATABASE_URL: databaseUrl }, 'api');
+export async function runManyAccounts(
+  databaseUrl: string,
+  accounts: number,
+  env: Record<string, string> = {},
+): Promise<AccountsResult> {
+  const api = await startTallyProcess({ DATABASE_URL: databaseUrl, ...env }, 'api');
   try {
     await call(api.url, 'PUT', '/v1/meters/bench', { defaultQuota: { limit: null } });
     let next = 0;

@@ -1,4 +1,4 @@
-import { AccountDecisions, AccountRepository } from '@tally/api';
+import { AccountDecisions, AccountRepository, Catalog } from '@tally/api';
 import type { AccountCommand } from '@tally/domain';
 import { SqlEventStore, type EventStore, type SqlClient } from '@tally/eventstore';
 import { sqlBackends } from '../support/databases';
@@ -52,6 +52,22 @@ describe.each(sqlBackends())('accounts this process decides on (%s)', (_name, op
     expect(reads()).toBe(coldReads);
   });
 
+  it('are kept up to the cache size: the least recently used account is read again', async () => {
+    const { store: watched, reads } = counting(store);
+    const decisions = new AccountDecisions(new AccountRepository(watched, { cacheSize: 2 }), {
+      defaultCredits: 100,
+      maxBatch: 100,
+      retry: { attempts: 20, baseDelayMs: 2 },
+    });
+    for (const account of ['a', 'b', 'c']) await decisions.execute(usage(account, 'u1'));
+    const before = reads();
+    await decisions.execute(usage('c', 'u2'));
+    await decisions.execute(usage('b', 'u2'));
+    expect(reads()).toBe(before);
+    await decisions.execute(usage('a', 'u2'));
+    expect(reads()).toBeGreaterThan(before);
+  });
+
   it('are caught up after another process appended, and decided on the fresh state', async () => {
     const here = decider(store);
     const there = decider(store);
@@ -72,5 +88,23 @@ describe.each(sqlBackends())('accounts this process decides on (%s)', (_name, op
       "select count(distinct transaction_id)::int as n from tally_events where event_type like 'UsageAccepted.%'",
     );
     expect(rows[0].n).toBeLessThan(accounts.length / 2);
+  });
+});
+
+describe.each(sqlBackends())('subjects the catalog keeps (%s)', (_name, open) => {
+  it('are bounded: past the limit the oldest subject is read from the store again', async () => {
+    const { db, close } = await open();
+    try {
+      const { store, reads } = counting(await SqlEventStore.create(db));
+      const catalog = new Catalog(store, 2);
+      for (const subject of ['s1', 's2', 's3']) await catalog.accountOf(subject);
+      const before = reads();
+      expect([await catalog.accountOf('s3'), await catalog.accountOf('s2')]).toEqual(['s3', 's2']);
+      expect(reads()).toBe(before);
+      await catalog.accountOf('s1');
+      expect(reads()).toBe(before + 1);
+    } finally {
+      await close();
+    }
   });
 });

@@ -4,3 +4,4 @@ export { startKafkaIntake } from './usage/request-usage/kafka-intake/start-kafka
 export { openRuntime, type Runtime } from './runtime/runtime';
 export { AccountDecisions } from './accounts/account-decisions';
 export { AccountRepository } from './accounts/account-repository';
+export { Catalog } from './catalog/catalog';

@@ -103,7 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     esdbConnectionString,
     adminToken,
     defaultCredits: integer(env, 'METERING_DEFAULT_CREDITS', 0, 0),
-    accountCacheSize: integer(env, 'ACCOUNT_CACHE_SIZE', 20_000, 1),
+    accountCacheSize: integer(env, 'ACCOUNT_CACHE_SIZE', 10_000, 1),
     logLevel: env.LOG_LEVEL || 'info',
     logFormat: logFormatOf(env.LOG_FORMAT),
     kafka: {

@@ -42,9 +42,9 @@ export interface RepositoryOptions {
   groupCommit: GroupCommitOptions;
 }
 
-/** 20,000 accounts cached; groups of up to 500 accounts, two in flight. */
+/** 10,000 accounts cached; groups of up to 500 accounts, two in flight. */
 export const REPOSITORY_DEFAULTS: RepositoryOptions = {
-  cacheSize: 20_000,
+  cacheSize: 10_000,
   soleWriter: false,
   groupCommit: { maxStreams: 500, maxInFlight: 2 },
 };

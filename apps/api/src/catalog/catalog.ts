@@ -21,7 +21,11 @@ export class Catalog {
   private readonly subjects = new Map<string, Entry<SubjectEvent[]>>();
   private readonly reading = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly store: EventStore) {}
+  /** @param limit most subjects (and meters) kept, oldest read dropped first: memory stays bounded however many subjects report. */
+  constructor(
+    private readonly store: EventStore,
+    private readonly limit = 10_000,
+  ) {}
 
   async meter(name: string): Promise<MeterDefinition | null> {
     return meterFrom((await this.read(this.meters, streamNames.meter(name))).value);
@@ -59,7 +63,7 @@ export class Catalog {
         revision: recorded.length ? recorded[recorded.length - 1].revision : 'no_stream',
         at: performance.now(),
       };
-      cache.set(stream, entry);
+      this.keep(cache, stream, entry);
       return entry;
     })().finally(() => this.reading.delete(stream));
     this.reading.set(stream, reading);
@@ -77,10 +81,16 @@ export class Catalog {
         const events = decide(current.value);
         if (events.length === 0) return false;
         const { nextRevision } = await this.store.appendToStream(stream, events.map(serialize), current.revision);
-        cache.set(stream, { value: [...current.value, ...events], revision: nextRevision, at: performance.now() });
+        this.keep(cache, stream, { value: [...current.value, ...events], revision: nextRevision, at: performance.now() });
         return true;
       },
       { attempts: 10, baseDelayMs: 5 },
     );
+  }
+
+  private keep<T>(cache: Map<string, Entry<T>>, stream: string, entry: Entry<T>): void {
+    cache.delete(stream);
+    cache.set(stream, entry);
+    if (cache.size > this.limit) cache.delete(cache.keys().next().value as string);
   }
 }

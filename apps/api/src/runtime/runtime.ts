@@ -90,7 +90,7 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
       readModels: new ReadModels(db),
       runner,
       decisions,
-      catalog: new Catalog(store),
+      catalog: new Catalog(store, config.accountCacheSize),
       apiKeys,
       metrics,
       kafka,
