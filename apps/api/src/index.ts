@@ -4,4 +4,5 @@ export { startKafkaIntake } from './usage/request-usage/kafka-intake/start-kafka
 export { openRuntime, type Runtime } from './runtime/runtime';
 export { AccountDecisions } from './accounts/account-decisions';
 export { AccountRepository } from './accounts/account-repository';
+export { REPOSITORY_DEFAULTS, type RepositoryOptions } from './accounts/repository-options';
 export { Catalog } from './catalog/catalog';

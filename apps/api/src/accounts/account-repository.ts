@@ -5,9 +5,10 @@ import {
   WrongExpectedRevisionError,
   type EventStore,
   type ExpectedRevision,
-  type GroupCommitOptions,
   type RecordedEvent,
 } from '@tally/eventstore';
+import { LruMap } from '../runtime/lru-map';
+import { REPOSITORY_DEFAULTS, type RepositoryOptions } from './repository-options';
 
 /** An account's state, loaded where it can be decided on and appended to. */
 export interface LoadedAccount {
@@ -30,25 +31,6 @@ interface Cached {
   stale?: boolean;
 }
 
-export interface RepositoryOptions {
-  /** Accounts whose folded state stays in memory, least recently used dropped first. */
-  cacheSize: number;
-  /**
-   * True when no other process can append (embedded PGlite): even a dry run may trust the cache.
-   * Deciding always trusts it (the expected revision catches another writer).
-   */
-  soleWriter: boolean;
-  /** How decided events of many accounts are committed together. */
-  groupCommit: GroupCommitOptions;
-}
-
-/** 10,000 accounts cached; groups of up to 500 accounts, two in flight. */
-export const REPOSITORY_DEFAULTS: RepositoryOptions = {
-  cacheSize: 10_000,
-  soleWriter: false,
-  groupCommit: { maxStreams: 500, maxInFlight: 2 },
-};
-
 /**
  * Loads, folds and appends account aggregates over the period streams; every rule about when
  * the books move lives in the domain (`decideBooks`). Loading follows the root stream to the
@@ -59,7 +41,7 @@ export const REPOSITORY_DEFAULTS: RepositoryOptions = {
  * to the store through one group commit.
  */
 export class AccountRepository {
-  private readonly cache = new Map<string, Cached>();
+  private readonly cache: LruMap<string, Cached>;
   private readonly commits: GroupCommit;
   private readonly options: RepositoryOptions;
 
@@ -69,6 +51,7 @@ export class AccountRepository {
   ) {
     this.options = { ...REPOSITORY_DEFAULTS, ...options };
     this.commits = new GroupCommit(store, this.options.groupCommit);
+    this.cache = new LruMap(this.options.cacheSize);
   }
 
   /**
@@ -79,7 +62,7 @@ export class AccountRepository {
   async load(account: string, now: string, fresh = false): Promise<LoadedAccount> {
     const current = (await this.catchUp(account, fresh)) ?? (await this.coldLoad(account, now));
     if ('registered' in current) return current;
-    this.remember(account, current);
+    this.cache.set(account, current);
     return { account, state: current.state, stream: current.stream, revision: current.revision, registered: null, opening: null };
   }
 
@@ -108,7 +91,7 @@ export class AccountRepository {
         await this.store.appendToStream(streamNames.accountRoot(account), transition.root.map(serialize), 'any');
       }
       const state = [...transition.closing, ...transition.opening].reduce(evolve, loaded.state);
-      this.remember(account, { state, stream, revision: nextRevision });
+      this.cache.set(account, { state, stream, revision: nextRevision });
       return { ...loaded, state, stream, revision: nextRevision };
     } catch (error) {
       this.forget(account, error);
@@ -127,7 +110,7 @@ export class AccountRepository {
         this.commits.append(loaded.stream as string, all.map(serialize), loaded.revision),
         this.register(loaded.account, loaded.opening?.root ?? []),
       ]);
-      this.remember(loaded.account, { state: after, stream: loaded.stream as string, revision: nextRevision });
+      this.cache.set(loaded.account, { state: after, stream: loaded.stream as string, revision: nextRevision });
     } catch (error) {
       this.forget(loaded.account, error);
       throw error;
@@ -142,13 +125,6 @@ export class AccountRepository {
     const cached = this.cache.get(account);
     if (cached && error instanceof WrongExpectedRevisionError) cached.stale = true;
     else this.cache.delete(account);
-  }
-
-  private remember(account: string, cached: Cached): void {
-    // Map keeps insertion order: re-inserting marks the account as recently used.
-    this.cache.delete(account);
-    this.cache.set(account, cached);
-    if (this.cache.size > this.options.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
   }
 
   private async catchUp(account: string, mustRead: boolean): Promise<Cached | null> {

@@ -1,6 +1,7 @@
 import { accountOf, defineMeter, mapSubject, meterFrom } from '@tally/domain';
 import { deserialize, serialize, streamNames, type MeterDefinition, type MeterEvent, type SubjectEvent } from '@tally/events';
 import { retryOnConflict, type EventStore } from '@tally/eventstore';
+import { LruMap } from '../runtime/lru-map';
 
 // Definitions change rarely; another instance's change is seen within this long.
 const TTL_MS = 2000;
@@ -17,15 +18,18 @@ interface Entry<T> {
  * cache that this process's own writes refresh at once.
  */
 export class Catalog {
-  private readonly meters = new Map<string, Entry<MeterEvent[]>>();
-  private readonly subjects = new Map<string, Entry<SubjectEvent[]>>();
+  private readonly meters: LruMap<string, Entry<MeterEvent[]>>;
+  private readonly subjects: LruMap<string, Entry<SubjectEvent[]>>;
   private readonly reading = new Map<string, Promise<unknown>>();
 
   /** @param limit most subjects (and meters) kept, oldest read dropped first: memory stays bounded however many subjects report. */
   constructor(
     private readonly store: EventStore,
-    private readonly limit = 10_000,
-  ) {}
+    limit = 10_000,
+  ) {
+    this.meters = new LruMap(limit);
+    this.subjects = new LruMap(limit);
+  }
 
   async meter(name: string): Promise<MeterDefinition | null> {
     return meterFrom((await this.read(this.meters, streamNames.meter(name))).value);
@@ -47,7 +51,7 @@ export class Catalog {
   }
 
   private async read<T extends MeterEvent | SubjectEvent>(
-    cache: Map<string, Entry<T[]>>,
+    cache: LruMap<string, Entry<T[]>>,
     stream: string,
     fresh = false,
   ): Promise<Entry<T[]>> {
@@ -63,7 +67,7 @@ export class Catalog {
         revision: recorded.length ? recorded[recorded.length - 1].revision : 'no_stream',
         at: performance.now(),
       };
-      this.keep(cache, stream, entry);
+      cache.set(stream, entry);
       return entry;
     })().finally(() => this.reading.delete(stream));
     this.reading.set(stream, reading);
@@ -71,7 +75,7 @@ export class Catalog {
   }
 
   private async write<T extends MeterEvent | SubjectEvent>(
-    cache: Map<string, Entry<T[]>>,
+    cache: LruMap<string, Entry<T[]>>,
     stream: string,
     decide: (events: T[]) => T[],
   ): Promise<boolean> {
@@ -81,16 +85,10 @@ export class Catalog {
         const events = decide(current.value);
         if (events.length === 0) return false;
         const { nextRevision } = await this.store.appendToStream(stream, events.map(serialize), current.revision);
-        this.keep(cache, stream, { value: [...current.value, ...events], revision: nextRevision, at: performance.now() });
+        cache.set(stream, { value: [...current.value, ...events], revision: nextRevision, at: performance.now() });
         return true;
       },
       { attempts: 10, baseDelayMs: 5 },
     );
-  }
-
-  private keep<T>(cache: Map<string, Entry<T>>, stream: string, entry: Entry<T>): void {
-    cache.delete(stream);
-    cache.set(stream, entry);
-    if (cache.size > this.limit) cache.delete(cache.keys().next().value as string);
   }
 }

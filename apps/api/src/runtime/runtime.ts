@@ -13,6 +13,7 @@ import {
 } from '@tally/runtime';
 import { AccountDecisions } from '../accounts/account-decisions';
 import { AccountRepository } from '../accounts/account-repository';
+import { REPOSITORY_DEFAULTS } from '../accounts/repository-options';
 import { Catalog } from '../catalog/catalog';
 import { ApiKeys } from '../auth/api-keys';
 import { Metrics } from '../operations/metrics';
@@ -60,8 +61,7 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
     const repository = new AccountRepository(store, {
       cacheSize: config.accountCacheSize,
       soleWriter: config.eventStore === 'pglite',
-      // Two groups in flight: the next one fills while the previous one commits.
-      groupCommit: { maxStreams: 500, maxInFlight: 2, onGroup: (n) => metrics.groupCommitStreams.observe(n) },
+      groupCommit: { ...REPOSITORY_DEFAULTS.groupCommit, onGroup: (n) => metrics.groupCommitStreams.observe(n) },
     });
     const decisions = new AccountDecisions(repository, {
       defaultCredits: config.defaultCredits,

@@ -1,6 +1,7 @@
 import { WrongExpectedRevisionError, type StreamAppend, type StreamAppendOutcome } from '../event-store';
 import { APPEND_CHANNEL } from './schema';
 import { UNIQUE_VIOLATION, refusesData, sqlState, type SqlQueryable } from './sql-client';
+import { checkpointOf } from './sql-rows';
 
 // A deadlock cannot happen between two group commits (both insert in stream-name order), but if
 // another writer's order crosses ours the parts are simply appended one by one.
@@ -89,7 +90,7 @@ export async function appendManyOnce(db: SqlQueryable, appends: StreamAppend[]):
         ? { ok: false, error: new WrongExpectedRevisionError(stream, wanted, actualOf(BigInt(row.revision))) }
         : {
             ok: true,
-            result: { nextRevision: BigInt(row.last_revision), position: `${row.transaction_id}:${row.last_position}` },
+            result: { nextRevision: BigInt(row.last_revision), position: checkpointOf(row.transaction_id, row.last_position) },
           };
   }
   return outcomes;

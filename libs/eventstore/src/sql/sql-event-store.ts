@@ -15,23 +15,9 @@ import {
 import { appendEach } from '../append-each';
 import { appendManyOnce, revisionCheck } from './append-many';
 import { APPEND_CHANNEL, ensureEventStoreSchema } from './schema';
-import { UNIQUE_VIOLATION, refusesData, sqlState, type SqlClient, type SqlQueryable } from './sql-client';
+import { UNIQUE_VIOLATION, refusesData, sqlState, type SqlClient } from './sql-client';
 import { SqlSubscription } from './sql-subscription';
-
-interface EventRow {
-  global_position: string | bigint;
-  transaction_id: string;
-  stream_id: string;
-  stream_revision: string | bigint;
-  event_type: string;
-  data: Record<string, unknown>;
-  created_at: Date;
-}
-
-// The text alias of transaction_id shadows the column in ORDER BY: order by the qualified column,
-// or "1000" sorts before "999" and a page that spans the change of digits skips events.
-const COLUMNS =
-  'global_position, transaction_id::text as transaction_id, stream_id, stream_revision, event_type, data, created_at';
+import { COLUMNS, checkpointOf, currentRevision, likePatterns, parseCheckpoint, toRecorded, type EventRow } from './sql-rows';
 
 /**
  * The event store on PostgreSQL or PGlite. Appends rely on the unique (stream, revision) key
@@ -187,39 +173,4 @@ export class SqlEventStore implements EventStore {
   async close(): Promise<void> {
     // The SQL client is shared with the read models; whoever opened it closes it.
   }
-}
-
-async function currentRevision(db: SqlQueryable, stream: string): Promise<bigint | null> {
-  const { rows } = await db.query<{ revision: string | bigint | null }>(
-    'select max(stream_revision) as revision from tally_events where stream_id = $1',
-    [stream],
-  );
-  const revision = rows[0]?.revision;
-  return revision === null || revision === undefined ? null : BigInt(revision);
-}
-
-// LIKE patterns matching names that start with each prefix taken literally.
-function likePatterns(prefixes: string[]): string[] {
-  return prefixes.map((p) => `${p.replace(/[\\%_]/g, '\\$&')}%`);
-}
-
-function checkpointOf(transactionId: string, position: string | bigint): Checkpoint {
-  return `${transactionId}:${position}`;
-}
-
-function parseCheckpoint(checkpoint: Checkpoint): [string, string] {
-  const match = /^(\d+):(\d+)$/.exec(checkpoint);
-  if (!match) throw new Error(`not a SQL event-store checkpoint: ${checkpoint}`);
-  return [match[1], match[2]];
-}
-
-function toRecorded(row: EventRow): RecordedEvent {
-  return {
-    streamName: row.stream_id,
-    revision: BigInt(row.stream_revision),
-    position: checkpointOf(row.transaction_id, row.global_position),
-    type: row.event_type,
-    data: row.data,
-    createdAt: new Date(row.created_at).toISOString(),
-  };
 }
