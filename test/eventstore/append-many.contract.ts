@@ -1,6 +1,5 @@
 import { WrongExpectedRevisionError, type EventStore } from '@tally/eventstore';
-
-const event = (n: number) => ({ type: 'Counted.v1', data: { n } });
+import { event } from './reading-in-order.contract';
 
 /**
  * `appendMany` (a group commit), part of the contract every adapter passes: each part is checked

@@ -6,25 +6,40 @@ import { AccountsController } from './accounts/list-accounts/accounts.controller
 import { ListAccountsHandler } from './accounts/list-accounts/list-accounts.handler';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AuthGuard } from './auth/auth.guard';
-import { CreditsController } from './credits/credits.controller';
-import { GetCreditsHandler, GrantCreditsHandler } from './credits/credits.handlers';
+import { GetCreditsController } from './credits/get-credits/get-credits.controller';
+import { GetCreditsHandler } from './credits/get-credits/get-credits.handler';
+import { GrantCreditsController } from './credits/grant-credits/grant-credits.controller';
+import { GrantCreditsHandler } from './credits/grant-credits/grant-credits.handler';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { TallyValidationPipe } from './http/validation.pipe';
-import { MetersController } from './meters/meters.controller';
-import { DefineMeterHandler, ListMetersHandler } from './meters/meters.handlers';
+import { DefineMeterController } from './meters/define-meter/define-meter.controller';
+import { DefineMeterHandler } from './meters/define-meter/define-meter.handler';
+import { ListMetersController } from './meters/list-meters/list-meters.controller';
+import { ListMetersHandler } from './meters/list-meters/list-meters.handler';
 import { OperationsController } from './operations/operations.controller';
-import { QuotasController } from './quotas/quotas.controller';
-import { ChangeQuotaHandler, GetQuotasHandler, SetQuotaHandler } from './quotas/quota.handlers';
-import { ReportsController } from './reports/reports.controller';
-import { GetBillingHandler, GetDecisionsHandler, GetUsageHandler } from './reports/reports.handlers';
+import { ChangeQuotaController } from './quotas/change-quota/change-quota.controller';
+import { ChangeQuotaHandler } from './quotas/change-quota/change-quota.handler';
+import { GetQuotasController } from './quotas/get-quotas/get-quotas.controller';
+import { GetQuotasHandler } from './quotas/get-quotas/get-quotas.handler';
+import { SetQuotaController } from './quotas/set-quota/set-quota.controller';
+import { SetQuotaHandler } from './quotas/set-quota/set-quota.handler';
+import { GetBillingController } from './reports/get-billing/get-billing.controller';
+import { GetBillingHandler } from './reports/get-billing/get-billing.handler';
+import { GetDecisionsController } from './reports/get-decisions/get-decisions.controller';
+import { GetDecisionsHandler } from './reports/get-decisions/get-decisions.handler';
+import { GetUsageController } from './reports/get-usage/get-usage.controller';
+import { GetUsageHandler } from './reports/get-usage/get-usage.handler';
 import { loggerOptions } from './runtime/logger';
 import type { Runtime } from './runtime/runtime';
 import { RuntimeModule } from './runtime/runtime.module';
-import { MapSubjectHandler, SubjectsController } from './subjects/subjects.controller';
+import { MapSubjectController } from './subjects/map-subject/map-subject.controller';
+import { MapSubjectHandler } from './subjects/map-subject/map-subject.handler';
+import { CheckUsageController } from './usage/check-usage/check-usage.controller';
 import { CheckUsageHandler } from './usage/check-usage/check-usage.handler';
+import { RequestUsageController } from './usage/request-usage/request-usage.controller';
 import { RequestUsageHandler } from './usage/request-usage/request-usage.handler';
+import { ReverseUsageController } from './usage/reverse-usage/reverse-usage.controller';
 import { ReverseUsageHandler } from './usage/reverse-usage/reverse-usage.handler';
-import { UsageController } from './usage/usage.controller';
 
 const HANDLERS = [
   RequestUsageHandler,
@@ -51,14 +66,23 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [RuntimeModule.forRuntime(runtime), CqrsModule.forRoot(), LoggerModule.forRoot(loggerOptions(runtime.logger))],
+      // In this order: the OpenAPI document lists paths and operations as Nest meets them.
       controllers: [
-        UsageController,
-        QuotasController,
-        CreditsController,
-        MetersController,
-        SubjectsController,
+        RequestUsageController,
+        CheckUsageController,
+        ReverseUsageController,
+        SetQuotaController,
+        ChangeQuotaController,
+        GetQuotasController,
+        GrantCreditsController,
+        GetCreditsController,
+        DefineMeterController,
+        ListMetersController,
+        MapSubjectController,
         AccountsController,
-        ReportsController,
+        GetUsageController,
+        GetBillingController,
+        GetDecisionsController,
         ApiKeysController,
         OperationsController,
       ],

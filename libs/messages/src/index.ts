@@ -1,6 +1,7 @@
 export * from './cloudevents-attributes';
 export * from './cloudevents-binding';
 export * from './decision-message';
+export * from './field-rules';
 export * from './topics';
 export * from './usage-message';
 export * from './validation';

@@ -15,7 +15,8 @@ import {
 import { NAME_PATTERN, NAME_RULE, type UsageRequest } from '@tally/events';
 import { splitExtensions, usageAttributes } from './cloudevents-attributes';
 import { USAGE_TOPIC } from './topics';
-import { IsText, IsTimestamp, shapeErrors, validateAs, type Validated } from './validation';
+import { IsText, IsTimestamp } from './field-rules';
+import { shapeErrors, validateAs, type Validated } from './validation';
 
 const JSON_MEDIA_TYPE = /^application\/json\s*(;[^\u0000-\u001f]*)?$/i;
 const ABSOLUTE_URI = /^[a-z][a-z0-9+.-]*:[^\s\u0000-\u001f]+$/i;

@@ -1,24 +1,23 @@
 import type { AllStreamResolvedEvent, Position, ResolvedEvent } from '@eventstore/db-client';
+import { compareCheckpoints as compareStoreCheckpoints, decodeCheckpoint, encodeCheckpoint } from '../checkpoint';
 import type { Checkpoint, RecordedEvent } from '../event-store';
+
+const STORE = 'an EventStoreDB';
 
 /** A $all position as a checkpoint string: "commit:prepare". */
 export function checkpointOf(position: Position): Checkpoint {
-  return `${position.commit}:${position.prepare}`;
+  return encodeCheckpoint(position.commit, position.prepare);
 }
 
 /** The $all position a checkpoint names. */
 export function positionOf(checkpoint: Checkpoint): Position {
-  const match = /^(\d+):(\d+)$/.exec(checkpoint);
-  if (!match) throw new Error(`not an EventStoreDB checkpoint: ${checkpoint}`);
-  return { commit: BigInt(match[1]), prepare: BigInt(match[2]) };
+  const [commit, prepare] = decodeCheckpoint(checkpoint, STORE);
+  return { commit, prepare };
 }
 
 /** Orders two checkpoints by commit, then prepare position. */
 export function compareCheckpoints(a: Checkpoint, b: Checkpoint): number {
-  const pa = positionOf(a);
-  const pb = positionOf(b);
-  if (pa.commit !== pb.commit) return pa.commit < pb.commit ? -1 : 1;
-  return pa.prepare === pb.prepare ? 0 : pa.prepare < pb.prepare ? -1 : 1;
+  return compareStoreCheckpoints(a, b, STORE);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { WrongExpectedRevisionError, type StreamAppend, type StreamAppendOutcome } from '../event-store';
 import { APPEND_CHANNEL } from './schema';
 import { UNIQUE_VIOLATION, refusesData, sqlState, type SqlQueryable } from './sql-client';
-import { checkpointOf } from './sql-rows';
+import { encodeCheckpoint } from '../checkpoint';
 
 // A deadlock cannot happen between two group commits (both insert in stream-name order), but if
 // another writer's order crosses ours the parts are simply appended one by one.
@@ -90,7 +90,10 @@ export async function appendManyOnce(db: SqlQueryable, appends: StreamAppend[]):
         ? { ok: false, error: new WrongExpectedRevisionError(stream, wanted, actualOf(BigInt(row.revision))) }
         : {
             ok: true,
-            result: { nextRevision: BigInt(row.last_revision), position: checkpointOf(row.transaction_id, row.last_position) },
+            result: {
+              nextRevision: BigInt(row.last_revision),
+              position: encodeCheckpoint(row.transaction_id, row.last_position),
+            },
           };
   }
   return outcomes;

@@ -1,4 +1,5 @@
 import type { StoredEvent } from '@tally/events';
+import { compareCheckpoints, encodeCheckpoint } from '../checkpoint';
 import {
   EventRejectedError,
   WrongExpectedRevisionError,
@@ -15,9 +16,9 @@ import {
 import { appendEach } from '../append-each';
 import { appendManyOnce, revisionCheck } from './append-many';
 import { APPEND_CHANNEL, ensureEventStoreSchema } from './schema';
-import { UNIQUE_VIOLATION, refusesData, sqlState, type SqlClient } from './sql-client';
+import { UNIQUE_VIOLATION, refusesData, sqlState, type SqlClient, type SqlQueryable } from './sql-client';
+import { COLUMNS, likePatterns, parseCheckpoint, STORE, toRecorded, type EventRow } from './event-rows';
 import { SqlSubscription } from './sql-subscription';
-import { COLUMNS, checkpointOf, currentRevision, likePatterns, parseCheckpoint, toRecorded, type EventRow } from './sql-rows';
 
 /**
  * The event store on PostgreSQL or PGlite. Appends rely on the unique (stream, revision) key
@@ -94,7 +95,7 @@ export class SqlEventStore implements EventStore {
       throw new WrongExpectedRevisionError(stream, expected, (await currentRevision(this.db, stream)) ?? 'no_stream');
     }
     const last = rows[rows.length - 1];
-    return { nextRevision: BigInt(last.stream_revision), position: checkpointOf(last.transaction_id, last.global_position) };
+    return { nextRevision: BigInt(last.stream_revision), position: encodeCheckpoint(last.transaction_id, last.global_position) };
   }
 
   async readStream(stream: string, fromRevision = 0n): Promise<RecordedEvent[]> {
@@ -144,7 +145,7 @@ export class SqlEventStore implements EventStore {
         order by tally_events.transaction_id desc, global_position desc limit 1`,
       [prefixes ? likePatterns(prefixes) : null],
     );
-    return rows.length ? checkpointOf(rows[0].transaction_id, rows[0].global_position) : null;
+    return rows.length ? encodeCheckpoint(rows[0].transaction_id, rows[0].global_position) : null;
   }
 
   async countAfter(from: Checkpoint | null, prefixes: string[], cap: number): Promise<number> {
@@ -160,10 +161,7 @@ export class SqlEventStore implements EventStore {
   }
 
   compare(a: Checkpoint, b: Checkpoint): number {
-    const [ta, pa] = parseCheckpoint(a).map(BigInt);
-    const [tb, pb] = parseCheckpoint(b).map(BigInt);
-    if (ta !== tb) return ta < tb ? -1 : 1;
-    return pa === pb ? 0 : pa < pb ? -1 : 1;
+    return compareCheckpoints(a, b, STORE);
   }
 
   async ping(): Promise<void> {
@@ -173,4 +171,13 @@ export class SqlEventStore implements EventStore {
   async close(): Promise<void> {
     // The SQL client is shared with the read models; whoever opened it closes it.
   }
+}
+
+async function currentRevision(db: SqlQueryable, stream: string): Promise<bigint | null> {
+  const { rows } = await db.query<{ revision: string | bigint | null }>(
+    'select max(stream_revision) as revision from tally_events where stream_id = $1',
+    [stream],
+  );
+  const revision = rows[0]?.revision;
+  return revision === null || revision === undefined ? null : BigInt(revision);
 }

@@ -54,14 +54,13 @@ function logCreator(logger: Logger) {
 
 /**
  * The one owner of the kafkajs client: topic creation, the producer (decisions and dead letters,
- * gzip, acks from all in-sync replicas, requests bounded by bytes), consumers and offsets.
+ * gzip, acks from all in-sync replicas, requests bounded by bytes), the consumers it hands out (their callers own them) and offsets.
  */
 export class KafkaAdapter {
   readonly topics: Topics;
   private readonly kafka: Kafka;
   private readonly producer: Producer;
   private readonly admin: Admin;
-  private consumer: Consumer | null = null;
 
   private constructor(
     private readonly config: Config,
@@ -121,9 +120,12 @@ export class KafkaAdapter {
     }
   }
 
-  /** A new consumer in the configured group, committing whenever an offset is resolved. */
+  /**
+   * A new consumer in the configured group, committing whenever an offset is resolved. The caller
+   * owns it (connects, stops and disconnects it: see UsageConsumer); `close` does not touch it.
+   */
   createConsumer(): Consumer {
-    this.consumer = this.kafka.consumer({
+    return this.kafka.consumer({
       groupId: this.config.kafka.groupId,
       allowAutoTopicCreation: false,
       sessionTimeout: this.config.kafka.sessionTimeoutMs,
@@ -131,7 +133,6 @@ export class KafkaAdapter {
       maxWaitTimeInMs: 1000,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 30_000 },
     });
-    return this.consumer;
   }
 
   /** Per partition of the usage topic: messages between the group's committed offset and the end. */
@@ -152,9 +153,8 @@ export class KafkaAdapter {
     await this.admin.describeCluster();
   }
 
-  /** Stops consuming first (finishing the batch in hand and committing), then the producer. */
+  /** Disconnects the producer and the admin client; stop the consumers first (their owners do). */
   async close(): Promise<void> {
-    await this.consumer?.disconnect().catch(() => undefined);
     await this.producer.disconnect();
     await this.admin.disconnect();
   }

@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { OperationObject, ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { ref, RESPONSE_SCHEMAS, USAGE_SCHEMAS } from './schemas';
+import { ref, RESPONSE_SCHEMAS } from './schemas';
+import { USAGE_SCHEMAS } from './usage-schemas';
 import { USAGE_OPERATIONS } from './usage-binding.openapi';
 
 const problem = (description: string): ResponseObject => ({

@@ -10,6 +10,7 @@ const CRASH = 'consumer.crash';
 class FakeConsumer extends EventEmitter {
   readonly events = { GROUP_JOIN: 'j', FETCH: 'f', FETCH_START: 'fs', CRASH, STOP: 's', DISCONNECT: 'd' };
   running = false;
+  disconnects = 0;
   constructor(private readonly failConnect: boolean) {
     super();
   }
@@ -21,6 +22,7 @@ class FakeConsumer extends EventEmitter {
     this.running = true;
   }
   async disconnect() {
+    this.disconnects++;
     this.running = false;
   }
   crash(restart: boolean) {
@@ -29,12 +31,13 @@ class FakeConsumer extends EventEmitter {
   }
 }
 
-function setup(failConnectsAfterFirst: number) {
+function setup(failConnectsAfterFirst: number, failFirst = false) {
   const consumers: FakeConsumer[] = [];
   const kafka = {
     topics: { usage: 'usage', decisions: 'decisions', deadLetters: 'dlq' },
     createConsumer: () => {
-      const consumer = new FakeConsumer(consumers.length > 0 && consumers.length <= failConnectsAfterFirst);
+      const fails = consumers.length === 0 ? failFirst : consumers.length <= failConnectsAfterFirst;
+      const consumer = new FakeConsumer(fails);
       consumers.push(consumer);
       return consumer;
     },
@@ -94,5 +97,14 @@ describe('supervising the usage consumer', () => {
     await settle();
     expect(consumers).toHaveLength(1);
     expect(counts.gaveUp).toBe(0);
+  });
+
+  // The UsageConsumer is the one owner of its kafkajs consumer: the adapter's close() no longer
+  // disconnects consumers, so a start that fails must not leave one connected behind it.
+  it('disconnects a consumer whose start failed, and rethrows', async () => {
+    const { usage, consumers } = setup(0, true);
+    await expect(usage.start()).rejects.toThrow('ECONNREFUSED');
+    expect(consumers).toHaveLength(1);
+    expect(consumers[0].disconnects).toBe(1);
   });
 });

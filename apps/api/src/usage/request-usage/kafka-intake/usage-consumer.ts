@@ -51,16 +51,22 @@ export class UsageConsumer {
         this.metrics.restarted();
       } else void this.restart(payload.error);
     });
-    await consumer.connect();
-    await consumer.subscribe({ topics: [this.kafka.topics.usage], fromBeginning: true });
-    await consumer.run({
-      eachBatchAutoResolve: false,
-      autoCommit: true,
-      // commitOffsetsIfNecessary then commits every resolved slice at once.
-      autoCommitThreshold: 1,
-      partitionsConsumedConcurrently: 3,
-      eachBatch: (payload) => this.handle(payload),
-    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [this.kafka.topics.usage], fromBeginning: true });
+      await consumer.run({
+        eachBatchAutoResolve: false,
+        autoCommit: true,
+        // commitOffsetsIfNecessary then commits every resolved slice at once.
+        autoCommitThreshold: 1,
+        partitionsConsumedConcurrently: 3,
+        eachBatch: (payload) => this.handle(payload),
+      });
+    } catch (error) {
+      // This class owns the consumer it asked for: nothing else disconnects it.
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
     this.logger.info({ topic: this.kafka.topics.usage }, 'consuming usage from Kafka');
   }
 

@@ -1,0 +1,19 @@
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+
+// Short builders for the hand-written component schemas.
+export const int = (description?: string, example?: number): SchemaObject => ({
+  type: 'integer',
+  ...(description ? { description } : {}),
+  ...(example !== undefined ? { example } : {}),
+});
+export const str = (example?: string, description?: string): SchemaObject => ({
+  type: 'string',
+  ...(example !== undefined ? { example } : {}),
+  ...(description ? { description } : {}),
+});
+export const nullable = (schema: SchemaObject): SchemaObject => ({ ...schema, nullable: true });
+export const object = (properties: Record<string, SchemaObject | { $ref: string }>, optional: string[] = []): SchemaObject => ({
+  type: 'object',
+  properties,
+  required: Object.keys(properties).filter((name) => !optional.includes(name)),
+});

@@ -1,0 +1,31 @@
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { object, str } from './schema-builders';
+import { ref } from './schemas';
+
+/** Schemas of the usage CloudEvent, in each mode of the HTTP binding. */
+export const USAGE_SCHEMAS: Record<string, SchemaObject> = {
+  UsageData: {
+    ...object({ meter: str('geocoding'), quantity: { type: 'integer', minimum: 1, maximum: 1e12, example: 3 } }),
+    additionalProperties: false,
+  },
+  UsageCloudEvent: {
+    ...object(
+      {
+        specversion: { type: 'string', enum: ['1.0'] },
+        id: str('u-123', 'unique per source: a retry with the same source + id counts once'),
+        source: str('geocoder'),
+        type: { type: 'string', enum: ['metering.usage.v1'] },
+        subject: str('alice'),
+        time: str('2026-11-22T10:00:00Z', 'RFC 3339; the receive time if absent'),
+        datacontenttype: str('application/json; charset=utf-8'),
+        dataschema: str('https://schemas.example.com/usage/v1.json'),
+        data: ref('UsageData'),
+      },
+      ['time', 'datacontenttype', 'dataschema'],
+    ),
+    description:
+      'CloudEvents 1.0; any other lower-case member is an extension attribute (a string, an integer or a boolean, e.g. traceparent), kept with the decision',
+    additionalProperties: true,
+  },
+  UsageBatch: { type: 'array', minItems: 1, maxItems: 1000, items: ref('UsageCloudEvent') },
+};

@@ -1,0 +1,31 @@
+import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { fromHttpMessage, type MessageHeaders } from '@tally/messages';
+import type { ApiKey } from '../../auth/api-keys';
+import { Allow } from '../../auth/roles.decorator';
+import { assertSourcesAllowed, CurrentKey } from '../../auth/source-binding';
+import { Answers, Operation } from '../../http/openapi/answers';
+import { validationProblem } from '../../http/problem';
+import { parseOne } from '../request-usage/request-usage.controller';
+import { CheckUsageQuery, type UsageCheck } from './check-usage.query';
+
+@ApiTags('usage')
+@ApiBearerAuth()
+@Controller('v1/usage')
+export class CheckUsageController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Post('check')
+  @HttpCode(200)
+  @Allow('producer')
+  @Operation('checkUsage', 'Dry run: would this usage be accepted now? Changes nothing')
+  @Answers(200, 'What deciding it now would do', 'UsageCheck')
+  check(@Body() body: unknown, @Headers() headers: MessageHeaders, @CurrentKey() key: ApiKey): Promise<UsageCheck> {
+    const message = fromHttpMessage(headers, body);
+    if (message.batch) throw validationProblem([{ field: '', reason: 'a check takes one event, not a batch' }]);
+    const request = parseOne(message.event);
+    assertSourcesAllowed(key, [request.source]);
+    return this.queries.execute(new CheckUsageQuery(request));
+  }
+}

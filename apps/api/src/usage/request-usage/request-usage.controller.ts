@@ -1,0 +1,80 @@
+import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { type UsageRequest } from '@tally/events';
+import { fromHttpMessage, parseUsageMessage, type DecisionMessage, type FieldError, type MessageHeaders } from '@tally/messages';
+import type { Response } from 'express';
+import type { ApiKey } from '../../auth/api-keys';
+import { Allow } from '../../auth/roles.decorator';
+import { assertSourcesAllowed, CurrentKey } from '../../auth/source-binding';
+import { validationProblem } from '../../http/problem';
+import { RequestUsageCommand } from './request-usage.command';
+import { Answers, Operation } from '../../http/openapi/answers';
+import { ref } from '../../http/openapi/schemas';
+
+/** Largest batch POST /v1/usage takes. */
+export const MAX_USAGE_BATCH = 1000;
+
+@ApiTags('usage')
+@ApiBearerAuth()
+@Controller('v1/usage')
+export class RequestUsageController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @Allow('producer')
+  @Operation('recordUsage', 'Decide usage now: one CloudEvent (200 accepted / 402 rejected) or a batch of up to 1000')
+  @ApiResponse({
+    status: 200,
+    description: 'Accepted (one event), or every decision of a batch, in order',
+    schema: { oneOf: [ref('Decision'), ref('DecisionBatch')] },
+  })
+  @Answers(402, 'Rejected, with the reason', 'Decision')
+  async record(
+    @Body() body: unknown,
+    @Headers() headers: MessageHeaders,
+    @CurrentKey() key: ApiKey,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<DecisionMessage | { results: DecisionMessage[] }> {
+    const message = fromHttpMessage(headers, body);
+    if (message.batch) {
+      const requests = parseBatch(message.events);
+      assertSourcesAllowed(
+        key,
+        requests.map((r) => r.source),
+      );
+      const results = await this.commands.execute(new RequestUsageCommand(requests, 'http', key.id));
+      response.status(200);
+      return { results };
+    }
+    const request = parseOne(message.event);
+    assertSourcesAllowed(key, [request.source]);
+    const [decision] = await this.commands.execute(new RequestUsageCommand([request], 'http', key.id));
+    response.status(decision.decision === 'accepted' ? 200 : 402);
+    return decision;
+  }
+}
+
+/** One usage CloudEvent, validated; a 400 naming each bad field otherwise. */
+export function parseOne(body: unknown): UsageRequest {
+  const parsed = parseUsageMessage(body);
+  if (!parsed.ok) throw validationProblem(parsed.errors);
+  return parsed.value;
+}
+
+// A batch is all or nothing: one bad event rejects the whole request, so nothing is half-written.
+function parseBatch(body: unknown): UsageRequest[] {
+  if (!Array.isArray(body)) throw validationProblem([{ field: '', reason: 'a batch is a JSON array of events' }]);
+  if (body.length === 0 || body.length > MAX_USAGE_BATCH) {
+    throw validationProblem([{ field: '', reason: `a batch holds 1 to ${MAX_USAGE_BATCH} events, got ${body.length}` }]);
+  }
+  const errors: FieldError[] = [];
+  const requests = body.flatMap((item, i) => {
+    const parsed = parseUsageMessage(item, `[${i}]`);
+    if (parsed.ok) return [parsed.value];
+    errors.push(...parsed.errors);
+    return [];
+  });
+  if (errors.length) throw validationProblem(errors);
+  return requests;
+}

@@ -1,0 +1,43 @@
+import type { Checkpoint, RecordedEvent } from '../event-store';
+import { decodeCheckpoint, encodeCheckpoint } from '../checkpoint';
+
+/** How `tally_events` rows are read: the columns, the row, and the event it maps to. */
+export interface EventRow {
+  global_position: string | bigint;
+  transaction_id: string;
+  stream_id: string;
+  stream_revision: string | bigint;
+  event_type: string;
+  data: Record<string, unknown>;
+  created_at: Date;
+}
+
+// The text alias of transaction_id shadows the column in ORDER BY: order by the qualified column,
+// or "1000" sorts before "999" and a page that spans the change of digits skips events.
+export const COLUMNS =
+  'global_position, transaction_id::text as transaction_id, stream_id, stream_revision, event_type, data, created_at';
+
+// LIKE patterns matching names that start with each prefix taken literally.
+export function likePatterns(prefixes: string[]): string[] {
+  return prefixes.map((p) => `${p.replace(/[\\%_]/g, '\\$&')}%`);
+}
+
+/** Whose checkpoints these are, in errors. */
+export const STORE = 'a SQL event-store';
+
+// A checkpoint is "transaction id:position"; the SQL takes both numbers as text.
+export function parseCheckpoint(checkpoint: Checkpoint): [string, string] {
+  const [transactionId, position] = decodeCheckpoint(checkpoint, STORE);
+  return [String(transactionId), String(position)];
+}
+
+export function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    streamName: row.stream_id,
+    revision: BigInt(row.stream_revision),
+    position: encodeCheckpoint(row.transaction_id, row.global_position),
+    type: row.event_type,
+    data: row.data,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
