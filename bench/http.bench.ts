@@ -5,10 +5,16 @@ import { call, mib, startTallyProcess, TOKEN, waitUntil } from './support';
 export interface HttpResult {
   scenario: string;
   requests: number;
-  /** Events decided per second (for the check route: answers per second). */
-  eventsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
+  /**
+   * Events decided per second (for the check route: answers per second), counting only requests
+   * answered within the run; null when not one was (a figure of 0 would claim nothing was decided).
+   */
+  eventsPerSecond: number | null;
+  /** Latency of the answered requests; null when none was answered. */
+  p50Ms: number | null;
+  p99Ms: number | null;
+  /** Requests still unanswered when the run stopped (decided or not, they are not counted). */
+  unanswered: number;
   errors: number;
   /** After the load stopped, until the read models showed every accepted unit (null for checks). */
   catchUpMs: number | null;
@@ -74,9 +80,10 @@ export async function runHttpScenario(s: HttpScenario): Promise<HttpResult> {
     return {
       scenario: s.name,
       requests: result.requests.total,
-      eventsPerSecond: Math.round((ok * s.batch) / s.seconds),
-      p50Ms: result.latency.p50,
-      p99Ms: result.latency.p99,
+      eventsPerSecond: ok > 0 ? Math.round((ok * s.batch) / s.seconds) : null,
+      p50Ms: ok > 0 ? result.latency.p50 : null,
+      p99Ms: ok > 0 ? result.latency.p99 : null,
+      unanswered: Math.max(0, ((result.requests as { sent?: number }).sent ?? 0) - result.requests.total),
       errors: result.non2xx + result.errors,
       catchUpMs,
       rssMiB: mib(await tally.rssBytes()),

@@ -10,6 +10,11 @@ export interface KafkaResult {
   endToEndMs: number;
   eventsPerSecond: number;
   readModelLagMs: number;
+  /**
+   * p99 over the projector's batches of how long their oldest event waited to be projected, as
+   * the upper bound of its histogram bucket (`tally_projection_batch_lag_seconds`); null if none.
+   */
+  readModelLagP99Ms: number | null;
   rssMiB: { api: number; projector: number };
   /** The usage topic, for the raw-consumption baseline over the same messages. */
   usageTopic: string;
@@ -27,7 +32,15 @@ export async function runKafkaScenario(
   accounts: number,
 ): Promise<KafkaResult> {
   const prefix = `bench${randomBytes(3).toString('hex')}.`;
-  const env = { DATABASE_URL: databaseUrl, KAFKA_BROKERS: brokers, KAFKA_TOPIC_PREFIX: prefix, KAFKA_USAGE_PARTITIONS: '6' };
+  // A consumer group of its own: sharing the default one with other deployments on the cluster
+  // (test suites, another bench) makes the group rebalance under the measurement.
+  const env = {
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: brokers,
+    KAFKA_TOPIC_PREFIX: prefix,
+    KAFKA_GROUP_ID: `${prefix}tally-api`,
+    KAFKA_USAGE_PARTITIONS: '6',
+  };
   const api = await startTallyProcess(env, 'api');
   const projector = await startTallyProcess(env, 'projector');
   const kafka = new Kafka({ brokers: brokers.split(','), clientId: 'bench', logLevel: logLevel.NOTHING });
@@ -72,6 +85,11 @@ export async function runKafkaScenario(
       endToEndMs,
       eventsPerSecond: Math.round(events / (endToEndMs / 1000)),
       readModelLagMs,
+      readModelLagP99Ms: bucketQuantile(
+        await (await fetch(`${projector.url}/metrics`)).text(),
+        'tally_projection_batch_lag_seconds',
+        0.99,
+      ),
       rssMiB: { api: mib(await api.rssBytes()), projector: mib(await projector.rssBytes()) },
       usageTopic,
     };
@@ -80,4 +98,16 @@ export async function runKafkaScenario(
     await projector.stop();
     await api.stop();
   }
+}
+
+/** The upper bound (ms) of the histogram bucket holding quantile `q`, from Prometheus text. */
+function bucketQuantile(text: string, name: string, q: number): number | null {
+  const buckets = [...text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\S+)$`, 'gm'))].map((m) => ({
+    le: m[1] === '+Inf' ? Infinity : Number(m[1]),
+    count: Number(m[2]),
+  }));
+  const total = buckets.find((b) => b.le === Infinity)?.count ?? 0;
+  if (total === 0) return null;
+  const bucket = buckets.find((b) => b.count >= q * total);
+  return bucket && Number.isFinite(bucket.le) ? Math.round(bucket.le * 1000) : null;
 }

@@ -1,5 +1,6 @@
 import { cpus, totalmem } from 'node:os';
 import { kafkaConsumeBaseline, nodeHttpBaseline, pgInsertBaseline } from './baselines';
+import { runManyAccounts, type AccountsResult } from './accounts.bench';
 import { runHttpScenario, type HttpResult, type HttpScenario } from './http.bench';
 import { runKafkaScenario, type KafkaResult } from './kafka.bench';
 import { freshDatabase, kafkaReachable, postgresReachable } from './support';
@@ -8,6 +9,8 @@ const QUICK = process.env.BENCH_QUICK === '1';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 5 : 10));
 const CONNECTIONS = 32;
 const PIPELINE = QUICK ? { events: 20_000, accounts: 200 } : { events: 200_000, accounts: 1_000 };
+// Distinct accounts decided before the api's memory is read (its caches must stay bounded).
+const MANY_ACCOUNTS = QUICK ? 20_000 : 100_000;
 
 const ratio = (value: number | null | undefined, base: number | null | undefined) =>
   value && base ? `${((100 * value) / base).toFixed(1)}%` : '—';
@@ -61,6 +64,15 @@ async function main(): Promise<void> {
         path: '/v1/usage/check',
       })
     : null;
+  let many: AccountsResult | null = null;
+  if (pg) {
+    const db = await freshDatabase('tally_bench_accounts');
+    try {
+      many = await runManyAccounts(db.url, MANY_ACCOUNTS);
+    } finally {
+      await db.drop();
+    }
+  }
   if (!pg) console.log('PostgreSQL unreachable: PostgreSQL scenarios and baselines skipped.');
 
   console.log(`## HTTP (autocannon, ${CONNECTIONS} connections, ${SECONDS} s, api + projector in one process)\n`);
@@ -68,12 +80,17 @@ async function main(): Promise<void> {
     `baseline: node:http JSON echo ${nodeHttp.rps} requests/s (p99 ${nodeHttp.p99Ms} ms); pgbench single-row inserts, ${CONNECTIONS} clients: ${pgInsertTps ?? '—'} tps\n`,
   );
   console.log(
-    '| scenario | events/s | vs node:http | vs pg inserts | p50 ms | p99 ms | non-2xx | read models caught up after | RSS MiB |',
+    '| scenario | events/s | vs node:http | vs pg inserts | p50 ms | p99 ms | non-2xx | unanswered at the end | read models caught up after | RSS MiB |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of [embedded, postgres, hot, batch100, check].filter((x): x is HttpResult => x !== null)) {
     console.log(
-      `| ${r.scenario} | ${r.eventsPerSecond} | ${ratio(r.eventsPerSecond, nodeHttp.rps)} | ${ratio(r.eventsPerSecond, pgInsertTps)} | ${r.p50Ms} | ${r.p99Ms} | ${r.errors} | ${r.catchUpMs ?? '—'} ms | ${r.rssMiB} |`,
+      `| ${r.scenario} | ${r.eventsPerSecond ?? 'none answered'} | ${ratio(r.eventsPerSecond, nodeHttp.rps)} | ${ratio(r.eventsPerSecond, pgInsertTps)} | ${r.p50Ms ?? '—'} | ${r.p99Ms ?? '—'} | ${r.errors} | ${r.unanswered} | ${r.catchUpMs ?? '—'} ms | ${r.rssMiB} |`,
+    );
+  }
+  if (many) {
+    console.log(
+      `\napi alone (start:api, PostgreSQL), ${many.accounts} distinct accounts decided in ${many.seconds.toFixed(1)} s: RSS ${many.apiRssMiB} MiB`,
     );
   }
 
@@ -90,11 +107,11 @@ async function main(): Promise<void> {
     const k = pipeline;
     console.log('\n## Kafka: first produce → last decision on metering.decisions.v1 (start:api + start:projector, PostgreSQL)\n');
     console.log(
-      '| events | accounts | produced in | first produce → last decision | events/s | vs raw kafkajs consume | read models caught up after | RSS api / projector MiB |',
+      '| events | accounts | produced in | first produce → last decision | events/s | vs raw kafkajs consume | read models caught up after | projector batch lag p99 | RSS api / projector MiB |',
     );
-    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
+    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     console.log(
-      `| ${k.events} | ${k.accounts} | ${k.produceMs} ms | ${k.endToEndMs} ms | ${k.eventsPerSecond} | ${ratio(k.eventsPerSecond, kafkaConsume)} of ${kafkaConsume}/s | ${k.readModelLagMs} ms | ${k.rssMiB.api} / ${k.rssMiB.projector} |`,
+      `| ${k.events} | ${k.accounts} | ${k.produceMs} ms | ${k.endToEndMs} ms | ${k.eventsPerSecond} | ${ratio(k.eventsPerSecond, kafkaConsume)} of ${kafkaConsume}/s | ${k.readModelLagMs} ms | ≤ ${k.readModelLagP99Ms ?? '—'} ms | ${k.rssMiB.api} / ${k.rssMiB.projector} |`,
     );
   } else {
     console.log(`\nKafka at ${brokers} or PostgreSQL unreachable: Kafka scenario skipped (run \`npm run infra:up\`).`);
@@ -108,6 +125,7 @@ async function main(): Promise<void> {
       events: pipeline.events,
       eventsPerSecond: pipeline.eventsPerSecond,
       readModelLagMs: pipeline.readModelLagMs,
+      readModelLagP99Ms: pipeline.readModelLagP99Ms,
     },
     http: {
       postgres: figures(postgres),
@@ -117,7 +135,11 @@ async function main(): Promise<void> {
     },
     checkApi: check && { rps: check.eventsPerSecond, p99Ms: check.p99Ms },
     baselines: { nodeHttpRps: nodeHttp.rps, pgInsertTps, kafkaConsumeEventsPerSecond: kafkaConsume },
-    rssMiB: { api: pipeline?.rssMiB.api ?? postgres?.rssMiB ?? embedded.rssMiB, projector: pipeline?.rssMiB.projector ?? null },
+    rssMiB: {
+      api: pipeline?.rssMiB.api ?? postgres?.rssMiB ?? embedded.rssMiB,
+      projector: pipeline?.rssMiB.projector ?? null,
+      apiAfterAccounts: many && { accounts: many.accounts, rssMiB: many.apiRssMiB },
+    },
   };
   console.log(`\n${JSON.stringify(summary)}`);
 }

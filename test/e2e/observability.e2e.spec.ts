@@ -26,6 +26,20 @@ describe('what operators see: request ids, trace context, metrics', () => {
     expect(logged(other)?.req.id).toBe(generated);
   });
 
+  it('logs no info line per decided usage (the hot route), but still warns about a refused one', async () => {
+    const meter = unique('m');
+    await tally.admin.put(`/v1/meters/${meter}`, { defaultQuota: { limit: 10 } });
+    const before = logs.length;
+    await tally.admin.post('/v1/usage', usageEvent({ subject: unique('a'), meter, quantity: 1 }));
+    await tally.admin.post('/v1/usage/check', usageEvent({ subject: unique('a'), meter, quantity: 1 }));
+    await tally.admin.post('/v1/usage', { specversion: '1.0' });
+    const requestLines = logs
+      .slice(before)
+      .map((line) => JSON.parse(line))
+      .filter((l) => l.req?.url?.startsWith('/v1/usage'));
+    expect(requestLines.map((l) => [l.req.url, l.res.statusCode, l.level])).toEqual([['/v1/usage', 400, 40]]);
+  });
+
   it('exposes the standard process_* and nodejs_* metrics, unprefixed', async () => {
     const text = (await tally.admin.as(null).get('/metrics')).text;
     expect(text).toMatch(/^process_cpu_user_seconds_total /m);

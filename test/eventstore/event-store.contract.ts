@@ -4,6 +4,7 @@ import {
   retryOnConflict,
   type EventStore,
 } from '@tally/eventstore';
+import { appendManyContract } from './append-many.contract';
 import { event, readingInOrderContract, stream } from './reading-in-order.contract';
 
 /**
@@ -119,6 +120,8 @@ export function eventStoreContract(open: () => Promise<{ store: EventStore; clos
       expect(attempts).toBe(3);
     });
   });
+
+  describe('append to many streams at once', () => appendManyContract(() => store, stream));
 
   readingInOrderContract(() => store);
 }

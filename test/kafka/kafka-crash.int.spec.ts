@@ -45,12 +45,15 @@ describeIf(infra.kafkaBrokers && infra.postgresUrl, 'Kafka consumer killed mid-s
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'pipe' });
     database = await createTestDatabase();
     port = await freePort();
+    const prefix = topicPrefix();
     env = {
       PATH: process.env.PATH,
       PORT: String(port),
       DATABASE_URL: database.url,
       KAFKA_BROKERS: infra.kafkaBrokers!,
-      KAFKA_TOPIC_PREFIX: topicPrefix(),
+      KAFKA_TOPIC_PREFIX: prefix,
+      // A group of its own: the default one is shared with every other deployment on the cluster.
+      KAFKA_GROUP_ID: `${prefix}api`,
       KAFKA_USAGE_PARTITIONS: '4',
       KAFKA_SESSION_TIMEOUT_MS: '6000',
       METERING_ADMIN_TOKEN: ADMIN_TOKEN,

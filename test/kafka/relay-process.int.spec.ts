@@ -41,6 +41,8 @@ describeIf(infra.kafkaBrokers && infra.postgresUrl, 'full mode: start:api decide
       DATABASE_URL: database.url,
       KAFKA_BROKERS: infra.kafkaBrokers!,
       KAFKA_TOPIC_PREFIX: prefix,
+      // A group of its own: the default one is shared with every other deployment on the cluster.
+      KAFKA_GROUP_ID: `${prefix}api`,
       KAFKA_USAGE_PARTITIONS: '3',
       LOG_LEVEL: 'warn',
     };

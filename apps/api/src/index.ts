@@ -5,3 +5,5 @@ export { openRuntime, type Runtime } from './runtime/runtime';
 export { AccountDecisions } from './accounts/account-decisions';
 export { AccountRepository } from './accounts/account-repository';
 export { Clock } from './runtime/clock';
+export { REPOSITORY_DEFAULTS, type RepositoryOptions } from './accounts/repository-options';
+export { Catalog } from './catalog/catalog';

@@ -71,10 +71,29 @@ export class EventRejectedError extends Error {
   }
 }
 
+/** One stream's part of a multi-stream append: its events and the revision it must be at. */
+export interface StreamAppend {
+  stream: string;
+  events: StoredEvent[];
+  expected: ExpectedRevision;
+}
+
+/** How one stream's part of a multi-stream append went: appended, or refused on its own. */
+export type StreamAppendOutcome =
+  { ok: true; result: AppendResult } | { ok: false; error: WrongExpectedRevisionError | EventRejectedError };
+
 /** The event-store port: every adapter (PostgreSQL, PGlite, EventStoreDB) passes one contract suite. */
 export interface EventStore {
   /** Appends atomically if the stream is at `expected`; throws {@link WrongExpectedRevisionError} if not. */
   appendToStream(stream: string, events: StoredEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /**
+   * Appends to several distinct streams at once (a group commit), each part atomic and checked
+   * against its own expected revision: a part that conflicts or whose data is refused fails
+   * alone, in its outcome, and never fails the others. Rejects only if the store cannot be
+   * reached (then nothing is known about any part). Adapters without multi-stream transactions
+   * append the parts one by one.
+   */
+  appendMany(appends: StreamAppend[]): Promise<StreamAppendOutcome[]>;
   /** Events of a stream from a revision on (inclusive); empty if the stream does not exist. */
   readStream(stream: string, fromRevision?: bigint): Promise<RecordedEvent[]>;
   /** The last event of a stream, or null if it does not exist. */

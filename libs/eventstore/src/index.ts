@@ -6,3 +6,4 @@ export * from './sql/schema';
 export * from './sql/sql-client';
 export * from './sql/sql-event-store';
 export * from './esdb/esdb-event-store';
+export * from './group-commit';

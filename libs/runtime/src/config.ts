@@ -15,6 +15,8 @@ export interface Config {
   esdbConnectionString: string | null;
   adminToken: string | null;
   defaultCredits: number;
+  /** Accounts whose folded state the api keeps in memory (least recently used dropped first). */
+  accountCacheSize: number;
   logLevel: string;
   logFormat: LogFormat;
   kafka: { usagePartitions: number; groupId: string; clientId: string; topicPrefix: string; sessionTimeoutMs: number };
@@ -36,6 +38,7 @@ export const ENVIRONMENT = [
   'ESDB_CONNECTION_STRING',
   'METERING_ADMIN_TOKEN',
   'METERING_DEFAULT_CREDITS',
+  'ACCOUNT_CACHE_SIZE',
   'LOG_LEVEL',
   'LOG_FORMAT',
   'PROJECTOR_PORT',
@@ -100,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     esdbConnectionString,
     adminToken,
     defaultCredits: integer(env, 'METERING_DEFAULT_CREDITS', 0, 0),
+    accountCacheSize: integer(env, 'ACCOUNT_CACHE_SIZE', 10_000, 1),
     logLevel: env.LOG_LEVEL || 'info',
     logFormat: logFormatOf(env.LOG_FORMAT),
     kafka: {

@@ -1,5 +1,5 @@
 import type { RunnerOptions } from '@tally/read-models';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Logger } from './logger';
 
 /** The runner hooks that feed the projection metrics, and where the lag is measured from. */
@@ -29,6 +29,12 @@ export function projectionMetrics(registry: Registry, logger: Logger): Projectio
       if (typeof seconds === 'number') lag.set(seconds);
     },
   });
+  const batchLag = new Histogram({
+    name: 'tally_projection_batch_lag_seconds',
+    help: 'Per projected batch: seconds from storing its oldest event to projecting it (how stale the read models were)',
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
   const errors = new Counter({
     name: 'tally_projection_errors_total',
     help: 'Projection batches that failed and were retried',
@@ -37,6 +43,7 @@ export function projectionMetrics(registry: Registry, logger: Logger): Projectio
   return {
     onBatch: (report) => {
       projected.inc(report.events);
+      batchLag.observe(report.oldestLagSeconds);
       logger.debug(report, 'projected batch');
     },
     onError: (error) => {

@@ -55,7 +55,9 @@ export class AccountDecisions {
 
   /** Decides without appending: the outcome a command would have now. */
   async dryRun(command: AccountCommand): Promise<Outcome> {
-    const loaded = await this.loadAt(command.account, command.now, false);
+    // Caught up with the store first: a dry run appends nothing, so no revision check would
+    // reveal a decision another process made since this one cached the account.
+    const loaded = await this.loadAt(command.account, command.now, false, true);
     return decideOne(command, loaded.state);
   }
 
@@ -64,8 +66,8 @@ export class AccountDecisions {
    * opens (appended with its first decision), a half-done move completes and, when `closeBooks`,
    * a past period closes. A dry run closes nothing.
    */
-  private async loadAt(account: string, now: string, closeBooks: boolean): Promise<LoadedAccount> {
-    let loaded = await this.repository.load(account, now);
+  private async loadAt(account: string, now: string, closeBooks: boolean, fresh = false): Promise<LoadedAccount> {
+    let loaded = await this.repository.load(account, now, fresh);
     const opening = decideBooks(
       { type: 'OpenAccount', account, registered: loaded.registered, defaultCredits: this.options.defaultCredits, now },
       loaded.state,

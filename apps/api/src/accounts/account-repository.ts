@@ -1,6 +1,14 @@
 import { evolve, initialState, oldestOpenMonth, type Account, type PeriodTransition } from '@tally/domain';
 import { deserialize, serialize, streamNames, type AccountEvent, type AccountRootEvent, type PeriodOpened } from '@tally/events';
-import type { EventStore, ExpectedRevision, RecordedEvent } from '@tally/eventstore';
+import {
+  GroupCommit,
+  WrongExpectedRevisionError,
+  type EventStore,
+  type ExpectedRevision,
+  type RecordedEvent,
+} from '@tally/eventstore';
+import { LruMap } from '../runtime/lru-map';
+import { REPOSITORY_DEFAULTS, type RepositoryOptions } from './repository-options';
 
 /** An account's state, loaded where it can be decided on and appended to. */
 export interface LoadedAccount {
@@ -19,33 +27,42 @@ interface Cached {
   state: Account;
   stream: string;
   revision: bigint;
+  /** Another writer appended after it (an append at its revision conflicted): catch up before use. */
+  stale?: boolean;
 }
-
-const CACHE_LIMIT = 20_000;
 
 /**
  * Loads, folds and appends account aggregates over the period streams; every rule about when
  * the books move lives in the domain (`decideBooks`). Loading follows the root stream to the
- * newest period and folds the streams of the idempotency window. States are cached and caught
- * up by reading only the events appended since, so a busy account costs one small read per batch.
+ * newest period and folds the streams of the idempotency window. States are cached: an account
+ * this process decides on is appended to at its cached revision without reading the store first,
+ * and caught up (reading only the events appended since) only after another writer got in
+ * between, which the append's expected-revision check reports. Decided events of all accounts go
+ * to the store through one group commit.
  */
 export class AccountRepository {
-  private readonly cache = new Map<string, Cached>();
+  private readonly cache: LruMap<string, Cached>;
+  private readonly commits: GroupCommit;
+  private readonly options: RepositoryOptions;
 
-  /**
-   * @param soleWriter true when no other process can append (embedded PGlite): cached states are
-   * then current and need no catch-up read. The expected-revision check still guards appends.
-   */
   constructor(
     private readonly store: EventStore,
-    private readonly soleWriter = false,
-  ) {}
+    options: Partial<RepositoryOptions> = {},
+  ) {
+    this.options = { ...REPOSITORY_DEFAULTS, ...options };
+    this.commits = new GroupCommit(store, this.options.groupCommit);
+    this.cache = new LruMap(this.options.cacheSize);
+  }
 
-  /** Reads and folds the account's newest period; `now` bounds how far back the idempotency window reaches. */
-  async load(account: string, now: string): Promise<LoadedAccount> {
-    const current = (await this.catchUp(account)) ?? (await this.coldLoad(account, now));
+  /**
+   * Reads and folds the account's newest period; `now` bounds how far back the idempotency window
+   * reaches. With `fresh`, a cached state is caught up with the store first (a dry run, which has
+   * no append to detect another writer with); otherwise it is used as it is.
+   */
+  async load(account: string, now: string, fresh = false): Promise<LoadedAccount> {
+    const current = (await this.catchUp(account, fresh)) ?? (await this.coldLoad(account, now));
     if ('registered' in current) return current;
-    this.remember(account, current);
+    this.cache.set(account, current);
     return { account, state: current.state, stream: current.stream, revision: current.revision, registered: null, opening: null };
   }
 
@@ -74,10 +91,10 @@ export class AccountRepository {
         await this.store.appendToStream(streamNames.accountRoot(account), transition.root.map(serialize), 'any');
       }
       const state = [...transition.closing, ...transition.opening].reduce(evolve, loaded.state);
-      this.remember(account, { state, stream, revision: nextRevision });
+      this.cache.set(account, { state, stream, revision: nextRevision });
       return { ...loaded, state, stream, revision: nextRevision };
     } catch (error) {
-      this.cache.delete(account);
+      this.forget(account, error);
       throw error;
     }
   }
@@ -88,28 +105,34 @@ export class AccountRepository {
     if (events.length === 0) return;
     const all = [...(loaded.opening?.opening ?? []), ...events];
     try {
-      if (loaded.opening) await this.register(loaded.account, loaded.opening.root);
-      const { nextRevision } = await this.store.appendToStream(loaded.stream as string, all.map(serialize), loaded.revision);
-      this.remember(loaded.account, { state: after, stream: loaded.stream as string, revision: nextRevision });
+      // A new account's registration joins the same group commit as its first events.
+      const [{ nextRevision }] = await Promise.all([
+        this.commits.append(loaded.stream as string, all.map(serialize), loaded.revision),
+        this.register(loaded.account, loaded.opening?.root ?? []),
+      ]);
+      this.cache.set(loaded.account, { state: after, stream: loaded.stream as string, revision: nextRevision });
     } catch (error) {
-      this.cache.delete(loaded.account);
+      this.forget(loaded.account, error);
       throw error;
     }
   }
 
-  private remember(account: string, cached: Cached): void {
-    // Map keeps insertion order: re-inserting marks the account as recently used.
-    this.cache.delete(account);
-    this.cache.set(account, cached);
-    if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
+  /**
+   * After a failed append: a conflict means another writer appended, so the cached state is
+   * caught up from its revision on next use; any other failure drops it (the next load reads afresh).
+   */
+  private forget(account: string, error: unknown): void {
+    const cached = this.cache.get(account);
+    if (cached && error instanceof WrongExpectedRevisionError) cached.stale = true;
+    else this.cache.delete(account);
   }
 
-  private async catchUp(account: string): Promise<Cached | null> {
+  private async catchUp(account: string, mustRead: boolean): Promise<Cached | null> {
     const cached = this.cache.get(account);
     if (!cached) return null;
-    if (this.soleWriter) return cached;
-    const fresh = await this.store.readStream(cached.stream, cached.revision + 1n);
-    const current = fresh.length ? this.fold(cached, fresh) : cached;
+    if (!cached.stale && (!mustRead || this.options.soleWriter)) return cached;
+    const since = await this.store.readStream(cached.stream, cached.revision + 1n);
+    const current = since.length ? this.fold(cached, since) : { ...cached, stale: false };
     return this.followClosed(account, current);
   }
 
@@ -153,12 +176,17 @@ export class AccountRepository {
     return current;
   }
 
-  /** Registers a new account in its root stream unless another writer already did. */
+  /**
+   * Registers a new account in its root stream unless another writer already did (the load saw
+   * no root stream, so the domain decided to register; a conflict means another writer won).
+   */
   private async register(account: string, events: AccountRootEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const root = streamNames.accountRoot(account);
-    if (await this.store.readLastEvent(root)) return;
-    await this.store.appendToStream(root, events.map(serialize), 'no_stream');
+    try {
+      await this.commits.append(streamNames.accountRoot(account), events.map(serialize), 'no_stream');
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+    }
   }
 
   private fold(from: Cached, events: RecordedEvent[]): Cached {

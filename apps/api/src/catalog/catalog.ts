@@ -1,6 +1,7 @@
 import { accountOf, defineMeter, mapSubject, meterFrom } from '@tally/domain';
 import { deserialize, serialize, streamNames, type MeterDefinition, type MeterEvent, type SubjectEvent } from '@tally/events';
 import { retryOnConflict, type EventStore } from '@tally/eventstore';
+import { LruMap } from '../runtime/lru-map';
 
 // Definitions change rarely; another instance's change is seen within this long.
 const TTL_MS = 2000;
@@ -17,11 +18,18 @@ interface Entry<T> {
  * cache that this process's own writes refresh at once.
  */
 export class Catalog {
-  private readonly meters = new Map<string, Entry<MeterEvent[]>>();
-  private readonly subjects = new Map<string, Entry<SubjectEvent[]>>();
+  private readonly meters: LruMap<string, Entry<MeterEvent[]>>;
+  private readonly subjects: LruMap<string, Entry<SubjectEvent[]>>;
   private readonly reading = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly store: EventStore) {}
+  /** @param limit most subjects (and meters) kept, oldest read dropped first: memory stays bounded however many subjects report. */
+  constructor(
+    private readonly store: EventStore,
+    limit = 10_000,
+  ) {
+    this.meters = new LruMap(limit);
+    this.subjects = new LruMap(limit);
+  }
 
   async meter(name: string): Promise<MeterDefinition | null> {
     return meterFrom((await this.read(this.meters, streamNames.meter(name))).value);
@@ -43,7 +51,7 @@ export class Catalog {
   }
 
   private async read<T extends MeterEvent | SubjectEvent>(
-    cache: Map<string, Entry<T[]>>,
+    cache: LruMap<string, Entry<T[]>>,
     stream: string,
     fresh = false,
   ): Promise<Entry<T[]>> {
@@ -67,7 +75,7 @@ export class Catalog {
   }
 
   private async write<T extends MeterEvent | SubjectEvent>(
-    cache: Map<string, Entry<T[]>>,
+    cache: LruMap<string, Entry<T[]>>,
     stream: string,
     decide: (events: T[]) => T[],
   ): Promise<boolean> {

@@ -39,6 +39,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly groupCommitStreams = new Histogram({
+    name: 'tally_group_commit_streams',
+    help: 'Accounts whose decided events were committed together in one transaction (one group commit)',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
+    registers: [this.registry],
+  });
+
   readonly consumerRestarts = new Counter({
     name: 'tally_kafka_consumer_restarts_total',
     help: 'Times the usage consumer crashed and was restarted',

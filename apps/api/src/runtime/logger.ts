@@ -39,6 +39,15 @@ function decodeSafely(text: string): string {
   }
 }
 
+// The deciding routes, called once per metered call of every producer: a line per success would
+// be most of the log and a measurable share of their cost, so they log at debug (failures still
+// warn); tally_http_requests_total and tally_decisions_total count them.
+const HOT_ROUTE = /^\/v1\/usage(\/check)?\/?(\?|$)/;
+
+function isHotRoute(req: IncomingMessage): boolean {
+  return req.method === 'POST' && HOT_ROUTE.test(req.url ?? '');
+}
+
 /** nestjs-pino options: Nest's own logs and one line per request, through the same logger. */
 export function loggerOptions(logger: Logger): Params {
   return {
@@ -48,7 +57,8 @@ export function loggerOptions(logger: Logger): Params {
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
       customSuccessMessage: (req, res, ms) => `${req.method} ${loggableUrl(req.url)} ${res.statusCode} (${Math.round(ms)} ms)`,
       customErrorMessage: (req, res) => `${req.method} ${loggableUrl(req.url)} ${res.statusCode} failed`,
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      customLogLevel: (req, res, error) =>
+        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : isHotRoute(req) ? 'debug' : 'info',
       serializers: {
         // The W3C trace context, when the caller sent one, ties the line to its trace.
         req: (req: { method: string; url: string; id: unknown; headers: Record<string, string | undefined> }) => ({

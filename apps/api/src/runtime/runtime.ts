@@ -13,6 +13,7 @@ import {
 } from '@tally/runtime';
 import { AccountDecisions } from '../accounts/account-decisions';
 import { AccountRepository } from '../accounts/account-repository';
+import { REPOSITORY_DEFAULTS } from '../accounts/repository-options';
 import { Catalog } from '../catalog/catalog';
 import { ApiKeys } from '../auth/api-keys';
 import { Metrics } from '../operations/metrics';
@@ -57,7 +58,12 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
       logger.warn({ err: error }, 'could not record when an API key was last used'),
     );
     await apiKeys.init();
-    const decisions = new AccountDecisions(new AccountRepository(store, config.eventStore === 'pglite'), {
+    const repository = new AccountRepository(store, {
+      cacheSize: config.accountCacheSize,
+      soleWriter: config.eventStore === 'pglite',
+      groupCommit: { ...REPOSITORY_DEFAULTS.groupCommit, onGroup: (n) => metrics.groupCommitStreams.observe(n) },
+    });
+    const decisions = new AccountDecisions(repository, {
       defaultCredits: config.defaultCredits,
       maxBatch: 500,
       retry: { attempts: 50, baseDelayMs: 5 },
@@ -84,7 +90,7 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
       readModels: new ReadModels(db),
       runner,
       decisions,
-      catalog: new Catalog(store),
+      catalog: new Catalog(store, config.accountCacheSize),
       apiKeys,
       metrics,
       kafka,

@@ -19,9 +19,12 @@ import {
   type EventStore,
   type ExpectedRevision,
   type RecordedEvent,
+  type StreamAppend,
+  type StreamAppendOutcome,
   type SubscribeOptions,
   type Subscription,
 } from '../event-store';
+import { appendEach } from '../append-each';
 import { checkpointOf, compareCheckpoints, positionOf, toRecorded } from './esdb-mapping';
 import { EsdbSubscription } from './esdb-subscription';
 
@@ -68,6 +71,11 @@ export class EsdbEventStore implements EventStore {
       }
       throw error;
     }
+  }
+
+  /** EventStoreDB has no multi-stream transaction: the parts are appended one by one. */
+  appendMany(appends: StreamAppend[]): Promise<StreamAppendOutcome[]> {
+    return appendEach((part) => this.appendToStream(part.stream, part.events, part.expected), appends);
   }
 
   async readStream(stream: string, fromRevision = 0n): Promise<RecordedEvent[]> {

@@ -8,9 +8,13 @@ import {
   type EventStore,
   type ExpectedRevision,
   type RecordedEvent,
+  type StreamAppend,
+  type StreamAppendOutcome,
   type SubscribeOptions,
   type Subscription,
 } from '../event-store';
+import { appendEach } from '../append-each';
+import { appendManyOnce, revisionCheck } from './append-many';
 import { APPEND_CHANNEL, ensureEventStoreSchema } from './schema';
 import { UNIQUE_VIOLATION, refusesData, sqlState, type SqlClient, type SqlQueryable } from './sql-client';
 import { COLUMNS, likePatterns, parseCheckpoint, STORE, toRecorded, type EventRow } from './event-rows';
@@ -42,12 +46,24 @@ export class SqlEventStore implements EventStore {
   }
 
   /**
+   * A group commit: every part in one statement (see append-many.ts). When that statement is
+   * refused as a whole (a concurrent writer won a revision, or one part's data is invalid), the
+   * parts are appended one by one, so a conflict or a refusal fails only its own part.
+   */
+  async appendMany(appends: StreamAppend[]): Promise<StreamAppendOutcome[]> {
+    if (appends.some((a) => a.events.length === 0)) throw new Error('appendMany needs at least one event per stream');
+    const distinct = new Set(appends.map((a) => a.stream)).size === appends.length;
+    const grouped = appends.length > 1 && distinct ? await appendManyOnce(this.db, appends) : null;
+    return grouped ?? appendEach((part) => this.appendToStream(part.stream, part.events, part.expected), appends);
+  }
+
+  /**
    * One statement, so one round trip and its own transaction: check the stream's revision,
    * insert the events after it, and NOTIFY subscribers (delivered on commit). Two writers that
    * read the same revision collide on the unique (stream, revision) key.
    */
   private async appendOnce(stream: string, events: StoredEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    const check = expected === 'any' ? null : expected === 'no_stream' ? '-1' : expected.toString();
+    const check = revisionCheck(expected);
     let rows: Array<{ global_position: string | bigint; transaction_id: string; stream_revision: string | bigint }>;
     try {
       ({ rows } = await this.db.query(

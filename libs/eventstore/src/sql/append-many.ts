@@ -1,0 +1,109 @@
+import { WrongExpectedRevisionError, type StreamAppend, type StreamAppendOutcome } from '../event-store';
+import { APPEND_CHANNEL } from './schema';
+import { UNIQUE_VIOLATION, refusesData, sqlState, type SqlQueryable } from './sql-client';
+import { encodeCheckpoint } from '../checkpoint';
+
+// A deadlock cannot happen between two group commits (both insert in stream-name order), but if
+// another writer's order crosses ours the parts are simply appended one by one.
+const DEADLOCK_DETECTED = '40P01';
+
+interface PartRow {
+  part: number;
+  revision: string | bigint;
+  last_revision: string | bigint | null;
+  last_position: string | bigint | null;
+  transaction_id: string;
+}
+
+/**
+ * Appends every part in ONE statement (so one transaction, one round trip and one fsync): each
+ * part's revision is read and checked inside it, only the parts at their expected revision are
+ * inserted, and subscribers are notified once. A part behind its stream comes back as a
+ * conflict without touching the others. Resolves null when the statement as a whole was refused
+ * (a concurrent writer took one of the revisions, or one part's data is invalid): nothing was
+ * written, and the caller appends the parts one by one so that the fault stays with its part.
+ * The parts must name distinct streams.
+ */
+export async function appendManyOnce(db: SqlQueryable, appends: StreamAppend[]): Promise<StreamAppendOutcome[] | null> {
+  // Stream-name order: two group commits that share streams lock their keys in the same order.
+  const order = appends.map((_, i) => i).sort((a, b) => (appends[a].stream < appends[b].stream ? -1 : 1));
+  const parts: number[] = [];
+  const ords: number[] = [];
+  const types: string[] = [];
+  const data: string[] = [];
+  order.forEach((index, part) => {
+    appends[index].events.forEach((event, i) => {
+      parts.push(part);
+      ords.push(i + 1);
+      types.push(event.type);
+      data.push(JSON.stringify(event.data));
+    });
+  });
+  const streams = order.map((i) => appends[i].stream);
+  const expected = order.map((i) => revisionCheck(appends[i].expected));
+  let rows: PartRow[];
+  try {
+    ({ rows } = await db.query<PartRow>(
+      `with parts as (
+         select (p.n - 1)::int as part, p.stream, p.expected
+           from unnest($5::text[], $6::bigint[]) with ordinality as p(stream, expected, n)
+       ),
+       current as (
+         select p.part, p.stream, p.expected,
+                coalesce((select max(e.stream_revision) from tally_events e where e.stream_id = p.stream), -1) as revision
+           from parts p
+       ),
+       appended as (
+         insert into tally_events (stream_id, stream_revision, event_type, data)
+         select c.stream, c.revision + i.ord, i.type, i.data::jsonb
+           from unnest($1::int[], $2::int[], $3::text[], $4::text[]) as i(part, ord, type, data)
+           join current c on c.part = i.part
+          where c.expected is null or c.revision = c.expected
+          order by i.part, i.ord
+         returning global_position, stream_id, stream_revision
+       ),
+       summary as (
+         select stream_id, max(stream_revision) as last_revision, max(global_position) as last_position
+           from appended group by stream_id
+       ),
+       notified as (
+         select pg_notify('${APPEND_CHANNEL}', '')::text as notified from (select 1 from summary limit 1) one
+       )
+       select c.part, c.revision, s.last_revision, s.last_position,
+              pg_current_xact_id()::text as transaction_id, n.notified
+         from current c
+         left join summary s on s.stream_id = c.stream
+         left join notified n on true
+        order by c.part`,
+      [parts, ords, types, data, streams, expected],
+    ));
+  } catch (error) {
+    const state = sqlState(error);
+    if (state === UNIQUE_VIOLATION || state === DEADLOCK_DETECTED || refusesData(error)) return null;
+    throw error;
+  }
+  const outcomes: StreamAppendOutcome[] = new Array(appends.length);
+  for (const row of rows) {
+    const { stream, expected: wanted } = appends[order[row.part]];
+    outcomes[order[row.part]] =
+      row.last_revision === null || row.last_position === null
+        ? { ok: false, error: new WrongExpectedRevisionError(stream, wanted, actualOf(BigInt(row.revision))) }
+        : {
+            ok: true,
+            result: {
+              nextRevision: BigInt(row.last_revision),
+              position: encodeCheckpoint(row.transaction_id, row.last_position),
+            },
+          };
+  }
+  return outcomes;
+}
+
+/** The revision an append must find, as the statement checks it: null for 'any', -1 for 'no_stream'. */
+export function revisionCheck(expected: StreamAppend['expected']): string | null {
+  return expected === 'any' ? null : expected === 'no_stream' ? '-1' : expected.toString();
+}
+
+function actualOf(revision: bigint): bigint | 'no_stream' {
+  return revision < 0n ? 'no_stream' : revision;
+}

@@ -1,0 +1,65 @@
+import {
+  APPEND_CHANNEL,
+  EventRejectedError,
+  GroupCommit,
+  SqlEventStore,
+  WrongExpectedRevisionError,
+  type SqlClient,
+} from '@tally/eventstore';
+import { sqlBackends } from '../support/databases';
+
+const event = (n: number | string) => ({ type: 'Counted.v1', data: { n } });
+const transactionOf = (position: string) => position.split(':')[0];
+
+describe.each(sqlBackends())('group commit on the SQL event store (%s)', (_name, open) => {
+  let db: SqlClient;
+  let close: () => Promise<void>;
+  let store: SqlEventStore;
+  beforeEach(async () => {
+    ({ db, close } = await open());
+    store = await SqlEventStore.create(db);
+  });
+  afterEach(() => close());
+
+  it('commits the parts of appendMany in one transaction and notifies subscribers once', async () => {
+    let notifications = 0;
+    const unlisten = await db.listen(APPEND_CHANNEL, () => notifications++);
+    const outcomes = await store.appendMany(
+      Array.from({ length: 20 }, (_, i) => ({ stream: `s-${i}`, events: [event(i), event(i)], expected: 'no_stream' as const })),
+    );
+    const transactions = new Set(outcomes.map((o) => o.ok && transactionOf(o.result.position)));
+    expect([...transactions]).toHaveLength(1);
+    expect(transactions.has(false)).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await unlisten();
+    expect(notifications).toBe(1);
+  });
+
+  it('refuses only the part whose data the store refuses, and appends the others', async () => {
+    const outcomes = await store.appendMany([
+      { stream: 'good-1', events: [event(1)], expected: 'no_stream' },
+      { stream: 'bad', events: [event('nul\u0000byte')], expected: 'no_stream' },
+      { stream: 'good-2', events: [event(2)], expected: 'no_stream' },
+    ]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
+    expect(!outcomes[1].ok && outcomes[1].error).toBeInstanceOf(EventRejectedError);
+    expect(await store.readStream('bad')).toEqual([]);
+    expect((await store.readStream('good-2')).map((e) => e.data)).toEqual([{ n: 2 }]);
+  });
+
+  it('groups appends to distinct streams made together, and answers each with its own outcome', async () => {
+    const groups: number[] = [];
+    const commits = new GroupCommit(store, { maxStreams: 8, maxInFlight: 1, onGroup: (n) => groups.push(n) });
+    await store.appendToStream('stale', [event(0)], 'no_stream');
+    const settled = await Promise.allSettled([
+      ...Array.from({ length: 20 }, (_, i) => commits.append(`g-${i}`, [event(i)], 'no_stream')),
+      commits.append('stale', [event(1)], 'no_stream'),
+      commits.append('refused', [event('\u0000')], 'no_stream'),
+    ]);
+    expect(settled.slice(0, 20).every((s) => s.status === 'fulfilled')).toBe(true);
+    expect(settled[20].status === 'rejected' && settled[20].reason).toBeInstanceOf(WrongExpectedRevisionError);
+    expect(settled[21].status === 'rejected' && settled[21].reason).toBeInstanceOf(EventRejectedError);
+    // 22 appends, at most 8 per group: 3 groups, not 22 transactions.
+    expect(groups).toEqual([8, 8, 6]);
+  });
+});
