@@ -9,6 +9,7 @@ import type {
   UsageRejected,
   UsageReversed,
 } from '@tally/events';
+import { alertsFrom, withAlertRaised } from './alert-memory';
 import { unreachable } from './errors';
 import { TOTAL, withinWindow } from './time';
 
@@ -37,6 +38,10 @@ export interface Account {
   decisions: ImmutableMap<string, DecisionRecord>;
   /** Credit grants that carried an id, for idempotent grants. */
   grants: ImmutableMap<string, CreditsGranted['data']>;
+  /** Balance below which a debit raises `credits.low`; null = no credit alert. */
+  creditsBelow: number | null;
+  /** Quota thresholds already raised: {@link alertKey}(meter, period key) → percentages. */
+  alerted: ReadonlyMap<string, ReadonlySet<number>>;
 }
 
 /** The key under which a usage request is deduplicated. */
@@ -60,6 +65,8 @@ export function initialState(): Account {
     usage: new Map(),
     decisions: ImmutableMap(),
     grants: ImmutableMap(),
+    creditsBelow: null,
+    alerted: new Map(),
   };
 }
 
@@ -96,6 +103,7 @@ export function evolve(state: Account, event: AccountEvent): Account {
         // Older streams are read only for idempotency; forget what has left the window.
         decisions: state.decisions.filter((d) => withinWindow(d.event.data.decidedAt, openedAt)),
         grants: state.grants.filter((g) => withinWindow(g.at, openedAt)),
+        ...alertsFrom(carried.alerts),
       };
     }
     case 'PeriodClosed':
@@ -140,6 +148,10 @@ export function evolve(state: Account, event: AccountEvent): Account {
         decisions: original ? state.decisions.set(key, { ...original, reversal: event.data }) : state.decisions,
       };
     }
+    case 'CreditAlertSet':
+      return { ...state, creditsBelow: event.data.creditsBelow };
+    case 'AlertRaised':
+      return { ...state, alerted: withAlertRaised(state.alerted, event.data) };
     default:
       return unreachable(event);
   }

@@ -1,5 +1,7 @@
 export * from './account-decider';
 export * from './account-state';
+export * from './alert-memory';
+export * from './alerts';
 export * from './billing';
 export * from './books';
 export * from './catalog';

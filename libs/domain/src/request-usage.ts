@@ -1,5 +1,6 @@
 import { keptAttributes, type AccountEvent, type QuotaTerms, type RejectReason, type UsageDecisionData } from '@tally/events';
 import { decisionFor, usageOf, type Account } from './account-state';
+import { alertsFor } from './alerts';
 import type { RequestUsage } from './commands';
 import { FUTURE_TOLERANCE_MS, IDEMPOTENCY_WINDOW_MS, TOTAL, monthOf, withinWindow } from './time';
 
@@ -25,7 +26,8 @@ export function requestUsage(command: RequestUsage, state: Account): AccountEven
   const quota = effectiveQuota(state, command);
   const creditsPerUnit = command.meter?.creditsPerUnit ?? null;
   const month = monthOf(time);
-  const used = usageOf(state, request.meter, quota?.period === 'none' ? TOTAL : month);
+  const periodKey = quota?.period === 'none' ? TOTAL : month;
+  const used = usageOf(state, request.meter, periodKey);
   const limit = quota?.limit ?? null;
   const base: UsageDecisionData = {
     account: command.account,
@@ -66,5 +68,6 @@ export function requestUsage(command: RequestUsage, state: Account): AccountEven
       type: 'UsageAccepted',
       data: { ...base, usage: after, remaining: remainingOf(limit, after), overage, creditsCharged: cost },
     },
+    ...alertsFor({ account: command.account, usage: request, quota, periodKey, after, cost, now }, state),
   ];
 }

@@ -1,6 +1,7 @@
 import type { UsageAttributes } from './usage-request';
 import type { QuotaTerms } from './quota-terms';
 import type { RejectReason } from './reasons';
+import type { AlertRaised, CarriedAlerts, CreditAlertSet } from './alert-events';
 
 /** Credit wallet totals; `balance = granted - spent` at all times. */
 export interface CreditTotals {
@@ -18,6 +19,7 @@ export interface CarriedState {
   credits: CreditTotals;
   quotas: Record<string, QuotaTerms>;
   usage: Record<string, Record<string, number>>;
+  alerts?: CarriedAlerts;
 }
 
 /**
@@ -105,7 +107,15 @@ export interface UsageReversed {
 
 /** Events of an account's period stream `account-{account}/{YYYY-MM}`. */
 export type AccountEvent =
-  PeriodOpened | PeriodClosed | QuotaSet | CreditsGranted | UsageAccepted | UsageRejected | UsageReversed;
+  | PeriodOpened
+  | PeriodClosed
+  | QuotaSet
+  | CreditsGranted
+  | UsageAccepted
+  | UsageRejected
+  | UsageReversed
+  | CreditAlertSet
+  | AlertRaised;
 
 /** Events of the account root stream `account-{account}`: where its books are. */
 export type AccountRootEvent =

@@ -79,6 +79,8 @@ const CODECS = {
   UsageAccepted: codec<'UsageAccepted'>()('v2', { v1: withoutReporter(), v2: asIs() }),
   UsageRejected: codec<'UsageRejected'>()('v2', { v1: withoutReporter(), v2: asIs() }),
   UsageReversed: codec<'UsageReversed'>()('v1', { v1: asIs() }),
+  CreditAlertSet: codec<'CreditAlertSet'>()('v1', { v1: asIs() }),
+  AlertRaised: codec<'AlertRaised'>()('v1', { v1: asIs() }),
   MeterDefined: codec<'MeterDefined'>()('v1', { v1: meterTerms }),
   SubjectMapped: codec<'SubjectMapped'>()('v1', { v1: asIs() }),
 } satisfies { [T in EventType]: Codec<T, string> };

@@ -93,3 +93,8 @@ export const reverseUsage = (source: string, id: string, now = NOW): ReverseUsag
   reason: null,
   now,
 });
+
+export const creditAlertSet = (creditsBelow: number | null): AccountEvent => ({
+  type: 'CreditAlertSet',
+  data: { account: ACCOUNT, creditsBelow, at: '2026-11-01T00:00:00.000Z' },
+});

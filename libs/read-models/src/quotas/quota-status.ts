@@ -23,6 +23,7 @@ export function quotaStatus(meter: string, terms: QuotaTerms, usage: number, now
     blockPrice: terms.blockPrice,
     includedUnits: terms.includedUnits,
     currency: terms.currency,
+    alertAt: terms.alertAt,
     usage,
     remaining: terms.limit === null ? null : Math.max(0, terms.limit - usage),
     overage: terms.limit === null ? 0 : Math.max(0, usage - terms.limit),
