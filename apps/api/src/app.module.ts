@@ -4,6 +4,8 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountsController } from './accounts/list-accounts/accounts.controller';
 import { ListAccountsHandler } from './accounts/list-accounts/list-accounts.handler';
+import { AlertsController } from './accounts/set-alerts/alerts.controller';
+import { SetAlertsHandler } from './accounts/set-alerts/set-alerts.handler';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { CreditsController } from './credits/credits.controller';
@@ -25,6 +27,11 @@ import { CheckUsageHandler } from './usage/check-usage/check-usage.handler';
 import { RequestUsageHandler } from './usage/request-usage/request-usage.handler';
 import { ReverseUsageHandler } from './usage/reverse-usage/reverse-usage.handler';
 import { UsageController } from './usage/usage.controller';
+import { CreateWebhookHandler } from './webhooks/create-webhook/create-webhook.handler';
+import { DeleteWebhookHandler } from './webhooks/delete-webhook/delete-webhook.handler';
+import { ListDeliveriesHandler } from './webhooks/list-deliveries/list-deliveries.handler';
+import { ListWebhooksHandler } from './webhooks/list-webhooks/list-webhooks.handler';
+import { WebhooksController } from './webhooks/webhooks.controller';
 
 const HANDLERS = [
   RequestUsageHandler,
@@ -42,6 +49,11 @@ const HANDLERS = [
   GetBillingHandler,
   GetDecisionsHandler,
   ListAccountsHandler,
+  SetAlertsHandler,
+  CreateWebhookHandler,
+  ListWebhooksHandler,
+  DeleteWebhookHandler,
+  ListDeliveriesHandler,
 ];
 
 /** The HTTP application over a runtime built outside Nest (see runtime/runtime.ts). */
@@ -60,6 +72,8 @@ export class AppModule {
         AccountsController,
         ReportsController,
         ApiKeysController,
+        AlertsController,
+        WebhooksController,
         OperationsController,
       ],
       providers: [

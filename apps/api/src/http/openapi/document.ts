@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { OperationObject, ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ref, RESPONSE_SCHEMAS, USAGE_SCHEMAS } from './schemas';
+import { ALERT_SCHEMAS } from './alert-schemas';
 import { USAGE_OPERATIONS } from './usage-binding.openapi';
 
 const problem = (description: string): ResponseObject => ({
@@ -53,7 +54,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   );
   document.components = {
     ...document.components,
-    schemas: { ...document.components?.schemas, ...RESPONSE_SCHEMAS, ...USAGE_SCHEMAS },
+    schemas: { ...document.components?.schemas, ...RESPONSE_SCHEMAS, ...USAGE_SCHEMAS, ...ALERT_SCHEMAS },
   };
   for (const item of Object.values(document.paths)) {
     for (const operation of [item.get, item.put, item.post, item.patch, item.delete]) {

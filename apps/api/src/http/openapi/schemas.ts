@@ -6,18 +6,18 @@ export const ref = (name: keyof typeof RESPONSE_SCHEMAS | keyof typeof USAGE_SCH
   $ref: `#/components/schemas/${name}`,
 });
 
-const int = (description?: string, example?: number): SchemaObject => ({
+export const int = (description?: string, example?: number): SchemaObject => ({
   type: 'integer',
   ...(description ? { description } : {}),
   ...(example !== undefined ? { example } : {}),
 });
-const str = (example?: string, description?: string): SchemaObject => ({
+export const str = (example?: string, description?: string): SchemaObject => ({
   type: 'string',
   ...(example !== undefined ? { example } : {}),
   ...(description ? { description } : {}),
 });
-const nullable = (schema: SchemaObject): SchemaObject => ({ ...schema, nullable: true });
-const object = (properties: Record<string, SchemaObject | { $ref: string }>, optional: string[] = []): SchemaObject => ({
+export const nullable = (schema: SchemaObject): SchemaObject => ({ ...schema, nullable: true });
+export const object = (properties: Record<string, SchemaObject | { $ref: string }>, optional: string[] = []): SchemaObject => ({
   type: 'object',
   properties,
   required: Object.keys(properties).filter((name) => !optional.includes(name)),
@@ -61,6 +61,13 @@ const quotaTerms = {
   blockPrice: str('0.50', 'exact decimal'),
   includedUnits: int(undefined, 0),
   currency: str('USD'),
+  alertAt: {
+    type: 'array',
+    items: { type: 'integer', minimum: 1, maximum: 1000 },
+    maxItems: 10,
+    description: 'percentages of the limit that raise an alert once per period',
+    example: [80, 100],
+  } as SchemaObject,
 };
 
 /** Schemas of what routes answer, by component name. */
