@@ -74,5 +74,12 @@ describe('the README walk-through, verbatim, against the embedded build', () => 
     expect(output).toContain(`acme,ocr,${month},30,30,1,1000,0,0.00,USD`);
     expect(output).toMatch(/"source":"geocoder","id":"u-1".*"quantity":600.*"reason":"test traffic","reversedAt":/);
     expect(output).toMatch(/"reversalReason":"test traffic"/);
+    expect(output).toMatch(/"secret":"whsec_[A-Za-z0-9+/=]+"/);
+    expect(output).toMatch(/"alertAt":\[50,80\]/);
+    expect(output).toMatch(
+      /alrt_[0-9a-f]{32} \{"type":"quota.threshold",.*"data":\{.*"account":"globex","meter":"geocoding","kind":"quota.threshold","threshold":50,"usage":53,"limit":100/,
+    );
+    expect(output.match(/alrt_[0-9a-f]{32} \{"type"/g)).toHaveLength(1);
+    expect(output).toMatch(/\[\{"alertId":"alrt_[0-9a-f]{32}","attempt":1,.*"statusCode":200,"error":null/);
   });
 });

@@ -4,11 +4,17 @@ import type { DecisionRecord } from './decision-records';
 /** The CloudEvents type of a published alert. */
 export const ALERT_EVENT_TYPE = 'metering.alert.v1';
 
-/** A stored alert as its message (`metering.alerts.v1`, webhooks), or null for every other event. */
+/**
+ * A stored alert as its message (`metering.alerts.v1`, webhooks), or null for every other event.
+ * Fields in the contract's order (a JSONB store does not keep the order they were written in).
+ */
 export function alertOf(stored: StoredEvent): AlertData | null {
   if (!stored.type.startsWith('AlertRaised.')) return null;
   const event = deserialize(stored);
-  return event.type === 'AlertRaised' ? event.data : null;
+  if (event.type !== 'AlertRaised') return null;
+  const { id, account, meter, kind, threshold, usage, limit, balance, period, raisedAt } = event.data;
+  // The fields a kind does not have stay undefined, which JSON leaves out.
+  return { id, account, meter, kind, threshold, usage, limit, balance, period, raisedAt };
 }
 
 /**
