@@ -116,6 +116,28 @@ describe.each(BACKENDS)('alerts delivered to webhooks signed per Standard Webhoo
     expect(JSON.stringify((await log()).body)).not.toContain(endpoint.secret.slice(6));
   }, 60_000);
 
+  it('keeps delivering to other endpoints while one hangs, and logs its attempts as timed out', async () => {
+    const hanging = new WebhookReceiver();
+    hanging.hang = true;
+    await hanging.up();
+    const slow = (await tally.admin.post('/v1/webhooks', { url: hanging.url })).body;
+    try {
+      const [account, meter] = [unique('a'), unique('m')];
+      await tally.admin.put(`/v1/accounts/${account}/quotas/${meter}`, { limit: 10, alertAt: [10] });
+      expect((await tally.admin.post('/v1/usage', usageEvent({ subject: account, meter, quantity: 1 }))).status).toBe(200);
+      await eventually(() => expect(hanging.received.some((r) => r.body.includes(`"${account}"`))).toBe(true), 15_000);
+      // The hanging receiver holds its delivery; the other endpoint has its copy all the same.
+      await eventually(() => expect(receiver.received.some((r) => r.body.includes(`"${account}"`))).toBe(true), 15_000);
+      await eventually(async () => {
+        const log = (await tally.admin.get(`/v1/webhooks/${slow.id}/deliveries`)).body;
+        expect(log).toContainEqual(expect.objectContaining({ statusCode: null, error: 'timed out after 2000 ms' }));
+      }, 15_000);
+    } finally {
+      await tally.admin.delete(`/v1/webhooks/${slow.id}`);
+      await hanging.down();
+    }
+  }, 60_000);
+
   it('removes an endpoint (204, then 404) and answers 404 for the log of an unknown one', async () => {
     const created = await tally.admin.post('/v1/webhooks', { url: 'https://10.0.0.1/hook' });
     expect((await tally.admin.delete(`/v1/webhooks/${created.body.id}`)).status).toBe(204);

@@ -15,6 +15,8 @@ export interface Received {
 export class WebhookReceiver {
   readonly received: Received[] = [];
   status = 204;
+  /** Read requests but never answer them (a receiver that hangs). */
+  hang = false;
   private server: Server | null = null;
   private port = 0;
 
@@ -27,8 +29,12 @@ export class WebhookReceiver {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        this.received.push({ body: Buffer.concat(chunks).toString('utf8'), headers: req.headers, answered: this.status });
-        res.writeHead(this.status).end();
+        this.received.push({
+          body: Buffer.concat(chunks).toString('utf8'),
+          headers: req.headers,
+          answered: this.hang ? 0 : this.status,
+        });
+        if (!this.hang) res.writeHead(this.status).end();
       });
     });
     await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));

@@ -30,7 +30,7 @@ export async function startOutbox(
 ): Promise<Outbox> {
   const relay = kafka ? await startKafkaRelay(db, store, kafka, logger, relayMetrics(registry)) : null;
   const alertRelay = kafka ? await startAlertRelay(db, store, kafka, logger, relayMetrics(registry, undefined, 'alerts')) : null;
-  const webhooks = await startWebhooks(db, store, config, logger);
+  const webhooks = await startWebhooks(db, store, config, logger, relayMetrics(registry, undefined, 'webhooks'));
   return {
     relay,
     alertRelay,

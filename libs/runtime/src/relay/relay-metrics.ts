@@ -35,9 +35,22 @@ const METRICS = {
       help: 'Age of the oldest stored event the alert relay has not yet had acknowledged',
     },
   },
+  webhooks: {
+    active: {
+      name: 'tally_webhook_relay_active',
+      help: '1 while this process holds the webhook lock: it enqueues and delivers webhooks',
+    },
+    published: { name: 'tally_webhook_relay_published_total', help: 'Alerts put in the webhook outbox (redeliveries included)' },
+    errors: { name: 'tally_webhook_relay_errors_total', help: 'Webhook relay failures, each retried from its checkpoint' },
+    lagEvents: { name: 'tally_webhook_relay_lag_events', help: 'Events stored after the webhook relay checkpoint' },
+    lagSeconds: {
+      name: 'tally_webhook_relay_lag_seconds',
+      help: 'Age of the oldest stored event the webhook relay has not yet enqueued',
+    },
+  },
 } as const;
 
-/** Registers a relay's metrics (the decision relay's, or the alert relay's) on a process's registry and returns the hooks that feed them. */
+/** Registers a relay's metrics (the decision relay's, the alert relay's or the webhook relay's) on a process's registry and returns the hooks that feed them. */
 export function relayMetrics(
   registry: Registry,
   onError?: (error: unknown) => void,

@@ -3,7 +3,7 @@ import type { EventStore, SqlClient } from '@tally/eventstore';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { alertOf } from '../relay/alert-records';
-import { DecisionRelay } from '../relay/decision-relay';
+import { DecisionRelay, type RelayHooks } from '../relay/decision-relay';
 import { WebhookDeliverer } from './webhook-deliverer';
 import { WebhookOutbox } from './webhook-outbox';
 import { initWebhookTables } from './webhook-schema';
@@ -22,7 +22,13 @@ export interface Webhooks {
  * webhook lock also delivers. Works on every store and in embedded mode (PGlite holds the lock
  * by itself: one process).
  */
-export async function startWebhooks(db: SqlClient, store: EventStore, config: Config, logger: Logger): Promise<Webhooks> {
+export async function startWebhooks(
+  db: SqlClient,
+  store: EventStore,
+  config: Config,
+  logger: Logger,
+  hooks: RelayHooks = {},
+): Promise<Webhooks> {
   await initWebhookTables(db);
   const log = logger.child({ component: 'webhooks' });
   const outbox = new WebhookOutbox(db);
@@ -36,7 +42,13 @@ export async function startWebhooks(db: SqlClient, store: EventStore, config: Co
       await outbox.enqueue(alerts, new Date());
       deliverer.wake();
     },
-    hooks: { onActive: (active) => deliverer.setActive(active) },
+    hooks: {
+      ...hooks,
+      onActive: (active) => {
+        deliverer.setActive(active);
+        hooks.onActive?.(active);
+      },
+    },
   });
   await fanOut.init();
   fanOut.start();
