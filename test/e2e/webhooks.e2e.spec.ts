@@ -9,10 +9,11 @@ const verified = (secret: string, r: Received) =>
 describe.each(BACKENDS)('alerts delivered to webhooks signed per Standard Webhooks (%s)', (backend) => {
   let tally: RunningTally;
   const receiver = new WebhookReceiver();
+  const logs: string[] = [];
   beforeAll(async () => {
     await receiver.up();
     // Retries every 200 ms, doubling, so that a receiver that was down a few seconds gets its deliveries in the test.
-    tally = await startTally(backend, { env: { WEBHOOK_RETRY_BASE_MS: '200', WEBHOOK_TIMEOUT_MS: '2000' } });
+    tally = await startTally(backend, { logs, env: { WEBHOOK_RETRY_BASE_MS: '200', WEBHOOK_TIMEOUT_MS: '2000' } });
   }, 60_000);
   afterAll(async () => {
     await tally.destroy();
@@ -147,5 +148,17 @@ describe.each(BACKENDS)('alerts delivered to webhooks signed per Standard Webhoo
     });
     expect((await tally.admin.get(`/v1/webhooks/${created.body.id}/deliveries`)).status).toBe(404);
     expect((await tally.admin.get('/v1/webhooks')).body.map((w: any) => w.id)).not.toContain(created.body.id);
+  });
+
+  it('writes failed attempts to the log by endpoint and alert, never the secret or the URL', () => {
+    const failed = logs.map((line) => JSON.parse(line)).filter((l) => l.msg === 'webhook attempt failed; will retry');
+    expect(failed[0]).toMatchObject({
+      endpoint: endpoint.id,
+      alert: expect.stringMatching(/^alrt_/),
+      attempt: expect.any(Number),
+    });
+    const all = logs.join('\n');
+    expect(all).not.toContain(endpoint.secret.slice(6));
+    expect(all).not.toContain(receiver.url);
   });
 });
