@@ -183,3 +183,16 @@ export class DecisionRelay<R = DecisionRecord> {
     });
   }
 }
+
+/** Creates a relay, makes sure its checkpoint exists, and starts it. */
+export async function startRelay<R>(
+  db: SqlClient,
+  store: EventStore,
+  logger: Logger,
+  options: RelayOptions<R>,
+): Promise<DecisionRelay<R>> {
+  const relay = new DecisionRelay<R>(db, store, logger, options);
+  await relay.init();
+  relay.start();
+  return relay;
+}

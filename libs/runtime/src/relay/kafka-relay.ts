@@ -2,7 +2,7 @@ import type { EventStore, SqlClient } from '@tally/eventstore';
 import type { KafkaAdapter } from '../kafka/kafka.adapter';
 import type { Logger } from '../logger';
 import { alertRecord } from './alert-records';
-import { DecisionRelay, type RelayHooks } from './decision-relay';
+import { startRelay, type DecisionRelay, type RelayHooks } from './decision-relay';
 
 /** Advisory-lock key of the alert relay (its own: it must never stand the decision relay by). */
 export const ALERT_RELAY_LOCK = 7_342_011;
@@ -18,14 +18,11 @@ export async function startKafkaRelay(
   logger: Logger,
   hooks: RelayHooks,
 ): Promise<DecisionRelay> {
-  const relay = new DecisionRelay(db, store, logger.child({ component: 'relay' }), {
+  return startRelay(db, store, logger.child({ component: 'relay' }), {
     name: `decisions:${kafka.topics.decisions}`,
     publish: (records) => kafka.send(kafka.topics.decisions, records),
     hooks,
   });
-  await relay.init();
-  relay.start();
-  return relay;
 }
 
 /**
@@ -39,7 +36,7 @@ export async function startAlertRelay(
   logger: Logger,
   hooks: RelayHooks,
 ): Promise<DecisionRelay> {
-  const relay = new DecisionRelay(db, store, logger.child({ component: 'alert-relay' }), {
+  return startRelay(db, store, logger.child({ component: 'alert-relay' }), {
     name: `alerts:${kafka.topics.alerts}`,
     label: 'alert relay',
     lockKey: ALERT_RELAY_LOCK,
@@ -47,7 +44,4 @@ export async function startAlertRelay(
     publish: (records) => kafka.send(kafka.topics.alerts, records),
     hooks,
   });
-  await relay.init();
-  relay.start();
-  return relay;
 }

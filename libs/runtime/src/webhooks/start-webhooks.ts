@@ -3,7 +3,7 @@ import type { EventStore, SqlClient } from '@tally/eventstore';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { alertOf } from '../relay/alert-records';
-import { DecisionRelay, type RelayHooks } from '../relay/decision-relay';
+import { startRelay, type RelayHooks } from '../relay/decision-relay';
 import { WebhookDeliverer } from './webhook-deliverer';
 import { WebhookOutbox } from './webhook-outbox';
 import { initWebhookTables } from './webhook-schema';
@@ -33,7 +33,7 @@ export async function startWebhooks(
   const log = logger.child({ component: 'webhooks' });
   const outbox = new WebhookOutbox(db);
   const deliverer = new WebhookDeliverer(outbox, log, config.webhooks);
-  const fanOut = new DecisionRelay<AlertData>(db, store, log, {
+  const fanOut = await startRelay<AlertData>(db, store, log, {
     name: 'webhooks',
     label: 'webhook relay',
     lockKey: WEBHOOK_LOCK,
@@ -50,8 +50,6 @@ export async function startWebhooks(
       },
     },
   });
-  await fanOut.init();
-  fanOut.start();
   return {
     async stop() {
       await fanOut.stop();
