@@ -4,7 +4,7 @@ import type { Config } from './config';
 import type { KafkaAdapter } from './kafka/kafka.adapter';
 import type { Logger } from './logger';
 import type { DecisionRelay } from './relay/decision-relay';
-import { startAlertRelay, startKafkaRelay } from './relay/kafka-relay';
+import { startKafkaRelay } from './relay/kafka-relay';
 import { relayMetrics } from './relay/relay-metrics';
 import { startWebhooks, type Webhooks } from './webhooks/start-webhooks';
 
@@ -29,7 +29,9 @@ export async function startOutbox(
   registry: Registry,
 ): Promise<Outbox> {
   const relay = kafka ? await startKafkaRelay(db, store, kafka, logger, relayMetrics(registry)) : null;
-  const alertRelay = kafka ? await startAlertRelay(db, store, kafka, logger, relayMetrics(registry, undefined, 'alerts')) : null;
+  const alertRelay = kafka
+    ? await startKafkaRelay(db, store, kafka, logger, relayMetrics(registry, undefined, 'alerts'), 'alerts')
+    : null;
   const webhooks = await startWebhooks(db, store, config, logger, relayMetrics(registry, undefined, 'webhooks'));
   return {
     relay,
