@@ -148,6 +148,12 @@ describe.each(BACKENDS)('alerts delivered to webhooks signed per Standard Webhoo
     });
     expect((await tally.admin.get(`/v1/webhooks/${created.body.id}/deliveries`)).status).toBe(404);
     expect((await tally.admin.get('/v1/webhooks')).body.map((w: any) => w.id)).not.toContain(created.body.id);
+    // Ids that cannot be an endpoint's are no endpoint (or, not UTF-8, a bad request), never a database error.
+    for (const id of ['%00', 'wh_%00', 'x'.repeat(300)]) {
+      expect((await tally.admin.delete(`/v1/webhooks/${id}`)).status).toBe(404);
+      expect((await tally.admin.get(`/v1/webhooks/${id}/deliveries`)).status).toBe(404);
+    }
+    expect((await tally.admin.get('/v1/webhooks/wh_%ff/deliveries')).status).toBe(400);
   });
 
   it('writes failed attempts to the log by endpoint and alert, never the secret or the URL', () => {

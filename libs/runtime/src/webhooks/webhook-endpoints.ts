@@ -2,6 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { SqlClient } from '@tally/eventstore';
 import { ENDPOINTS_TABLE, initWebhookTables, isoOf } from './webhook-schema';
 
+/** The form of an endpoint id; anything else (a NUL, stray bytes) is no endpoint, never a database error. */
+const ENDPOINT_ID = /^wh_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** An endpoint as listed: never its secret. */
 export interface WebhookEndpoint {
   id: string;
@@ -50,12 +53,14 @@ export class WebhookEndpoints {
 
   /** Whether `id` is an active endpoint. */
   async exists(id: string): Promise<boolean> {
+    if (!ENDPOINT_ID.test(id)) return false;
     const { rows } = await this.db.query(`select 1 from ${ENDPOINTS_TABLE} where id = $1 and deleted_at is null`, [id]);
     return rows.length > 0;
   }
 
   /** Removes an endpoint (its pending deliveries stop); false if `id` is not an active endpoint. */
   async remove(id: string, now: string): Promise<boolean> {
+    if (!ENDPOINT_ID.test(id)) return false;
     const { rows } = await this.db.query(
       `update ${ENDPOINTS_TABLE} set deleted_at = $2 where id = $1 and deleted_at is null returning id`,
       [id, now],
