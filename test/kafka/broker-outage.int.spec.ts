@@ -2,8 +2,8 @@ import { createTestDatabase, describeIf, eventually, infra } from '../infra/infr
 import { apiProcess, type ApiProcess } from '../support/api-process';
 import { dedicatedKafka, freePort, missingForKafka, requireOrSkip, type DedicatedKafka } from '../support/dedicated';
 import { usageEvent } from '../support/tally';
-import { build, decisionId, report, storedDecisions, topicSize } from './fault-support';
-import { committedToEnd, countCopies, produce, topicPrefix, usageMessage } from './kafka-helpers';
+import { build, publishedDecisions, report, storedDecisions } from './fault-support';
+import { committedToEnd, produce, topicPrefix, usageMessage } from './kafka-helpers';
 
 const BEFORE = 30_000;
 const AFTER = 10_000;
@@ -92,11 +92,7 @@ describeIf(runs, 'the broker stopped for 20 s mid-stream (a broker of its own)',
     const drainedAfter = Date.now() - restarted;
 
     const decisions = `${prefix}metering.decisions.v1`;
-    await eventually(async () => expect(await topicSize(decisions, kafka.brokers)).toBeGreaterThanOrEqual(total), 60_000);
-    const size = await topicSize(decisions, kafka.brokers);
-    const copies = await countCopies(decisions, decisionId, (c) => [...c.values()].reduce((a, b) => a + b, 0) >= size, {
-      brokers: kafka.brokers,
-    });
+    const { copies, size } = await publishedDecisions(decisions, total, kafka.brokers);
     expect(copies.size).toBe(total);
     expect(copies.has('h-1') && copies.has('h-2')).toBe(true);
     await eventually(async () => expect(await committedToEnd(`${prefix}metering.usage.v1`, group, kafka.brokers)).toBe(true));

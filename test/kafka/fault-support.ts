@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
-import { kafkaClient } from './kafka-helpers';
+import { countCopies, kafkaClient } from './kafka-helpers';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -38,6 +38,21 @@ export async function topicSize(topic: string, brokers?: string): Promise<number
 
 /** The decision's usage id, from the JSON body the relay publishes. */
 export const decisionId = (value: Buffer) => (JSON.parse(value.toString()) as { id: string }).id;
+
+/**
+ * Reads a decisions topic until every one of `expected` decisions is on it, then its size.
+ * The relay publishes at least once: after a fault it publishes again from its checkpoint, so
+ * the topic can hold `expected` messages (copies among them) before the last decisions reach
+ * it. Waiting for the size alone would read a topic the relay is still writing.
+ */
+export async function publishedDecisions(
+  topic: string,
+  expected: number,
+  brokers?: string,
+): Promise<{ copies: Map<string, number>; size: number }> {
+  const copies = await countCopies(topic, decisionId, (c) => c.size >= expected, { brokers, timeoutMs: 90_000 });
+  return { copies, size: await topicSize(topic, brokers) };
+}
 
 /** Prints a fault test's figures where the run's output keeps them. */
 export function report(test: string, figures: Record<string, number | string>): void {

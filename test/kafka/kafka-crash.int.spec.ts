@@ -4,8 +4,8 @@ import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { createTestDatabase, describeIf, eventually, infra } from '../infra/infra';
 import { ADMIN_TOKEN, Client as Http } from '../support/tally';
-import { decisionId, report, topicSize } from './fault-support';
-import { countCopies, produce, topicPrefix, usageMessage } from './kafka-helpers';
+import { publishedDecisions, report } from './fault-support';
+import { produce, topicPrefix, usageMessage } from './kafka-helpers';
 
 const ROOT = resolve(__dirname, '../..');
 // 50,000 and more still waiting when the api is killed.
@@ -105,9 +105,7 @@ describeIf(infra.kafkaBrokers && infra.postgresUrl, 'Kafka consumer killed mid-s
     }, 30_000);
     // At least once: every decision is on the decisions topic, some possibly twice.
     const decisions = `${prefix}metering.decisions.v1`;
-    await eventually(async () => expect(await topicSize(decisions)).toBeGreaterThanOrEqual(MESSAGES), 60_000);
-    const size = await topicSize(decisions);
-    const copies = await countCopies(decisions, decisionId, (c) => [...c.values()].reduce((a, b) => a + b, 0) >= size);
+    const { copies, size } = await publishedDecisions(decisions, MESSAGES);
     expect(copies.size).toBe(MESSAGES);
     report('SIGKILL', {
       messages: MESSAGES,
