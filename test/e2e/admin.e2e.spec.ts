@@ -95,6 +95,7 @@ describe.each(BACKENDS)('administration over HTTP (%s)', (backend) => {
         blockPrice: '1.25',
         includedUnits: 0,
         currency: 'USD',
+        alertAt: [],
       });
       const patched = await tally.admin.patch(`/v1/accounts/${account}/quotas/${meter}`, { enforcement: 'soft', limit: null });
       expect(patched.body).toMatchObject({ limit: null, enforcement: 'soft', blockPrice: '1.25' });

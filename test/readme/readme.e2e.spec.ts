@@ -82,5 +82,12 @@ describe('the README walk-through, verbatim, against the embedded build', () => 
       /"id":"job-7".*"quantity":120,"decision":"accepted".*"usage":120,"limit":1000,"remaining":880.* HTTP 200/,
     );
     expect(output).toMatch(/"meter":"geocoding".*"usage":0,"reserved":0,"remaining":1000,/);
+    expect(output).toMatch(/"secret":"whsec_[A-Za-z0-9+/=]+"/);
+    expect(output).toMatch(/"alertAt":\[50,80\]/);
+    expect(output).toMatch(
+      /alrt_[0-9a-f]{32} \{"type":"quota.threshold",.*"data":\{.*"account":"globex","meter":"geocoding","kind":"quota.threshold","threshold":50,"usage":53,"limit":100/,
+    );
+    expect(output.match(/alrt_[0-9a-f]{32} \{"type"/g)).toHaveLength(1);
+    expect(output).toMatch(/\[\{"alertId":"alrt_[0-9a-f]{32}","attempt":1,.*"statusCode":200,"error":null/);
   });
 });

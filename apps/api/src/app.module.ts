@@ -6,6 +6,8 @@ import { AccountAsOf } from './accounts/as-of/account-as-of';
 import { AccountsOfId } from './accounts/accounts-of-id';
 import { AccountsController } from './accounts/list-accounts/accounts.controller';
 import { ListAccountsHandler } from './accounts/list-accounts/list-accounts.handler';
+import { AlertsController } from './accounts/set-alerts/alerts.controller';
+import { SetAlertsHandler } from './accounts/set-alerts/set-alerts.handler';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { GetCreditsController } from './credits/get-credits/get-credits.controller';
@@ -48,6 +50,11 @@ import { RequestUsageController } from './usage/request-usage/request-usage.cont
 import { RequestUsageHandler } from './usage/request-usage/request-usage.handler';
 import { ReverseUsageController } from './usage/reverse-usage/reverse-usage.controller';
 import { ReverseUsageHandler } from './usage/reverse-usage/reverse-usage.handler';
+import { CreateWebhookHandler } from './webhooks/create-webhook/create-webhook.handler';
+import { DeleteWebhookHandler } from './webhooks/delete-webhook/delete-webhook.handler';
+import { ListDeliveriesHandler } from './webhooks/list-deliveries/list-deliveries.handler';
+import { ListWebhooksHandler } from './webhooks/list-webhooks/list-webhooks.handler';
+import { WebhooksController } from './webhooks/webhooks.controller';
 
 const HANDLERS = [
   RequestUsageHandler,
@@ -68,6 +75,11 @@ const HANDLERS = [
   HoldUsageHandler,
   CommitHoldHandler,
   ReleaseHoldHandler,
+  SetAlertsHandler,
+  CreateWebhookHandler,
+  ListWebhooksHandler,
+  DeleteWebhookHandler,
+  ListDeliveriesHandler,
 ];
 
 /** The HTTP application over a runtime built outside Nest (see runtime/runtime.ts). */
@@ -98,6 +110,8 @@ export class AppModule {
         GetBillingController,
         GetDecisionsController,
         ApiKeysController,
+        AlertsController,
+        WebhooksController,
         OperationsController,
       ],
       providers: [

@@ -33,6 +33,8 @@ export interface QuotaStatus {
   blockPrice: string;
   includedUnits: number;
   currency: string;
+  /** Percentages of the limit that raise an alert (absent from servers before alerts). */
+  alertAt?: number[];
 }
 
 export interface Credits {

@@ -4,11 +4,11 @@ import {
   openDatabase,
   openEventStore,
   projectionMetrics,
-  relayMetrics,
-  startKafkaRelay,
+  startOutbox,
   type Config,
   type DecisionRelay,
   type Logger,
+  type Outbox,
 } from '@tally/runtime';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -17,6 +17,8 @@ export interface Projector {
   runner: ProjectionRunner;
   /** The decision relay to Kafka, when KAFKA_BROKERS is set. */
   relay: DecisionRelay | null;
+  /** The relays of the store: decisions and alerts to Kafka, alerts to webhooks. */
+  outbox: Outbox;
   registry: Registry;
   ready(): Promise<boolean>;
   close(): Promise<void>;
@@ -24,7 +26,8 @@ export interface Projector {
 
 /**
  * Opens the store and read-model database and starts projecting from the stored checkpoints;
- * with Kafka, also relays decisions from the store to `metering.decisions.v1`.
+ * delivers alerts to webhook endpoints and, with Kafka, relays decisions and alerts from the
+ * store to `metering.decisions.v1` and `metering.alerts.v1`.
  */
 export async function startProjector(config: Config, logger: Logger): Promise<Projector> {
   const db = await openDatabase(config, 'tally-projector');
@@ -47,14 +50,16 @@ export async function startProjector(config: Config, logger: Logger): Promise<Pr
     throw error;
   }
   runner.start();
-  const relay = kafka ? await startKafkaRelay(db, store, kafka, logger, relayMetrics(registry)) : null;
+  const outbox = await startOutbox(db, store, kafka, config, logger, registry);
+  const relay = outbox.relay;
   logger.info(
-    { projections: PROJECTIONS.map((p) => p.name), eventStore: config.eventStore, relay: relay !== null },
+    { projections: PROJECTIONS.map((p) => p.name), eventStore: config.eventStore, relay: relay !== null, webhooks: true },
     'projector started',
   );
   return {
     runner,
     relay,
+    outbox,
     registry,
     async ready() {
       try {
@@ -65,7 +70,7 @@ export async function startProjector(config: Config, logger: Logger): Promise<Pr
       }
     },
     async close() {
-      await relay?.stop();
+      await outbox.stop();
       await runner.stop();
       await kafka?.close();
       await store.close();

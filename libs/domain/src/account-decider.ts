@@ -1,6 +1,6 @@
 import type { AccountEvent } from '@tally/events';
 import { decisionFor, type Account } from './account-state';
-import type { AccountCommand, ChangeQuota, GrantCredits, ReverseUsage, SetQuota } from './commands';
+import type { AccountCommand, ChangeQuota, GrantCredits, ReverseUsage, SetCreditAlert, SetQuota } from './commands';
 import { DomainError, unreachable } from './errors';
 import { commitHold, releaseHold } from './holds';
 import { holdUsage, requestUsage } from './request-usage';
@@ -28,6 +28,8 @@ export function decide(command: AccountCommand, state: Account): AccountEvent[] 
       return commitHold(command, state);
     case 'ReleaseHold':
       return releaseHold(command, state);
+    case 'SetCreditAlert':
+      return setCreditAlert(command);
     default:
       return unreachable(command);
   }
@@ -35,6 +37,10 @@ export function decide(command: AccountCommand, state: Account): AccountEvent[] 
 
 function setQuota({ account, meter, quota, now }: SetQuota): AccountEvent[] {
   return [{ type: 'QuotaSet', data: { account, meter, quota, at: now } }];
+}
+
+function setCreditAlert({ account, creditsBelow, now }: SetCreditAlert): AccountEvent[] {
+  return [{ type: 'CreditAlertSet', data: { account, creditsBelow, at: now } }];
 }
 
 function changeQuota({ account, meter, patch, now }: ChangeQuota, state: Account): AccountEvent[] {

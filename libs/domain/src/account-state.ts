@@ -10,6 +10,7 @@ import type {
   UsageHeld,
   UsageReversed,
 } from '@tally/events';
+import { alertsFrom, withAlertRaised } from './alert-memory';
 import { unreachable } from './errors';
 import { holdLive, withHold, withHoldEnded, type HoldRecord } from './hold-state';
 import { TOTAL, withinWindow } from './time';
@@ -43,6 +44,10 @@ export interface Account {
   holds: ImmutableMap<string, HoldRecord>;
   /** Holds neither committed nor released, by {@link usageKey}; those past `expiresAt` count nothing. */
   openHolds: ImmutableMap<string, UsageHeld['data']>;
+  /** Balance below which a debit raises `credits.low`; null = no credit alert. */
+  creditsBelow: number | null;
+  /** Quota thresholds already raised: {@link alertKey}(meter, period key) → percentages. */
+  alerted: ReadonlyMap<string, ReadonlySet<number>>;
 }
 
 /** The key under which a usage request is deduplicated. */
@@ -68,6 +73,8 @@ export function initialState(): Account {
     grants: ImmutableMap(),
     holds: ImmutableMap(),
     openHolds: ImmutableMap(),
+    creditsBelow: null,
+    alerted: new Map(),
   };
 }
 
@@ -119,6 +126,7 @@ export function evolve(state: Account, event: AccountEvent): Account {
         grants: state.grants.filter((g) => withinWindow(g.at, openedAt)),
         holds: state.holds.filter((h) => withinWindow(h.hold.decidedAt, openedAt)),
         openHolds: state.openHolds.filter((hold) => holdLive(hold, openedAt)),
+        ...alertsFrom(carried.alerts),
       };
     }
     case 'PeriodClosed':
@@ -167,6 +175,10 @@ export function evolve(state: Account, event: AccountEvent): Account {
       return { ...state, ...withHold(state, usageKey(event.data.source, event.data.id), event.data) };
     case 'HoldReleased':
       return { ...state, ...withHoldEnded(state, usageKey(event.data.source, event.data.id), event.data) };
+    case 'CreditAlertSet':
+      return { ...state, creditsBelow: event.data.creditsBelow };
+    case 'AlertRaised':
+      return { ...state, alerted: withAlertRaised(state.alerted, event.data) };
     default:
       return unreachable(event);
   }

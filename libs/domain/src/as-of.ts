@@ -17,7 +17,10 @@ export function recordedAt(event: AccountEvent): string {
     case 'CreditsGranted':
     case 'UsageReversed':
     case 'HoldReleased':
+    case 'CreditAlertSet':
       return event.data.at;
+    case 'AlertRaised':
+      return event.data.raisedAt;
     default:
       return unreachable(event);
   }

@@ -1,5 +1,6 @@
 import type { AccountEvent, AccountRootEvent, PeriodClosed, PeriodOpened } from '@tally/events';
 import type { Account } from './account-state';
+import { alertsToCarry } from './alert-memory';
 import { DomainError, unreachable } from './errors';
 import { TOTAL, monthOf, oldestOpenMonth } from './time';
 
@@ -120,7 +121,7 @@ function carryForward(state: Account, next: string, now: string): PeriodOpened {
       period: next,
       previous: state.period as string,
       openedAt: now,
-      carried: { credits: state.credits, quotas: Object.fromEntries(state.quotas), usage },
+      carried: { credits: state.credits, quotas: Object.fromEntries(state.quotas), usage, alerts: alertsToCarry(state, oldest) },
     },
   };
 }

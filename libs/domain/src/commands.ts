@@ -79,6 +79,14 @@ export interface ReleaseHold {
   now: string;
 }
 
+/** Set (or with null, clear) the balance below which a debit raises a `credits.low` alert. */
+export interface SetCreditAlert {
+  type: 'SetCreditAlert';
+  account: string;
+  creditsBelow: number | null;
+  now: string;
+}
+
 /** Everything an account can be asked to do. Time arrives in the command, so deciding is pure. */
 export type AccountCommand =
-  RequestUsage | SetQuota | ChangeQuota | GrantCredits | ReverseUsage | HoldUsage | CommitHold | ReleaseHold;
+  RequestUsage | SetQuota | ChangeQuota | GrantCredits | ReverseUsage | HoldUsage | CommitHold | ReleaseHold | SetCreditAlert;

@@ -2,6 +2,7 @@ import type { AccountEvent, HoldReleased } from '@tally/events';
 import { holdFor, usageOf, type Account } from './account-state';
 import type { CommitHold, ReleaseHold } from './commands';
 import { DomainError } from './errors';
+import { alertsFor } from './alerts';
 import { heldUnits, holdLive, type HoldRecord } from './hold-state';
 import { quotaOf, remainingOf } from './request-usage';
 import { TOTAL, withinWindow } from './time';
@@ -53,6 +54,8 @@ export function commitHold(command: CommitHold, state: Account): AccountEvent[] 
   // Other holds still count; this one ends with the commit.
   const othersHeld = heldUnits(state, hold.meter, periodKey, command.now) - hold.quantity;
   const { creditsHeld, expiresAt: _expiresAt, ...decision } = hold;
+  const cost = (creditsHeld / hold.quantity) * quantity;
+  const usage = { source: hold.source, id: hold.id, meter: hold.meter };
   return [
     released(live, quantity, command.now),
     {
@@ -66,9 +69,11 @@ export function commitHold(command: CommitHold, state: Account): AccountEvent[] 
         overage,
         decidedAt: command.now,
         reportedBy: command.reportedBy,
-        creditsCharged: (creditsHeld / hold.quantity) * quantity,
+        creditsCharged: cost,
       },
     },
+    // The committed units are an accepted usage: they raise the alerts they cross (§3 Alerts).
+    ...alertsFor({ account: command.account, usage, quota, periodKey, after: used, cost, now: command.now }, state),
   ];
 }
 

@@ -7,6 +7,7 @@ import {
   type UsageDecisionData,
 } from '@tally/events';
 import { decisionFor, holdFor, usageOf, type Account } from './account-state';
+import { alertsFor } from './alerts';
 import type { HoldUsage, RequestUsage } from './commands';
 import { expiryOf, heldCredits, heldUnits } from './hold-state';
 import { FUTURE_TOLERANCE_MS, IDEMPOTENCY_WINDOW_MS, TOTAL, monthOf, withinWindow } from './time';
@@ -28,7 +29,16 @@ export function remainingOf(limit: number | null, counted: number): number | nul
 
 type Verdict =
   | { ok: false; base: UsageDecisionData; reason: RejectReason }
-  | { ok: true; base: UsageDecisionData; after: number; held: number; cost: number; overage: number };
+  | {
+      ok: true;
+      base: UsageDecisionData;
+      quota: QuotaTerms | null;
+      periodKey: string;
+      after: number;
+      held: number;
+      cost: number;
+      overage: number;
+    };
 
 /** Whether the account already decided this source + id (as a usage or a hold) within the window. */
 export function alreadyDecided(state: Account, source: string, id: string, now: string): boolean {
@@ -86,7 +96,7 @@ function judge(command: RequestUsage | HoldUsage, state: Account): Verdict {
     return reject('INSUFFICIENT_CREDITS');
   }
   const overage = limit === null ? 0 : Math.max(0, after - limit) - Math.max(0, used - limit);
-  return { ok: true, base, after, held, cost, overage };
+  return { ok: true, base, quota, periodKey, after, held, cost, overage };
 }
 
 type Accepted = Extract<Verdict, { ok: true }>;
@@ -95,19 +105,26 @@ type Accepted = Extract<Verdict, { ok: true }>;
 function decideLikeUsage(
   command: RequestUsage | HoldUsage,
   state: Account,
-  accept: (v: Accepted) => AccountEvent,
+  accept: (v: Accepted) => AccountEvent[],
 ): AccountEvent[] {
   if (alreadyDecided(state, command.usage.source, command.usage.id, command.now)) return [];
   const verdict = judge(command, state);
-  return verdict.ok ? [accept(verdict)] : [{ type: 'UsageRejected', data: { ...verdict.base, reason: verdict.reason } }];
+  return verdict.ok ? accept(verdict) : [{ type: 'UsageRejected', data: { ...verdict.base, reason: verdict.reason } }];
 }
 
-/** DESIGN §3, in order: the usage counts against its period and is charged its credits. */
+/**
+ * DESIGN §3, in order: the usage counts against its period and is charged its credits, and
+ * raises the alerts it crosses (§3 Alerts).
+ */
 export function requestUsage(command: RequestUsage, state: Account): AccountEvent[] {
-  return decideLikeUsage(command, state, ({ base, after, held, cost, overage }) => ({
-    type: 'UsageAccepted',
-    data: { ...base, usage: after, remaining: remainingOf(base.limit, after + held), overage, creditsCharged: cost },
-  }));
+  const { account, usage, now } = command;
+  return decideLikeUsage(command, state, ({ base, quota, periodKey, after, held, cost, overage }) => [
+    {
+      type: 'UsageAccepted',
+      data: { ...base, usage: after, remaining: remainingOf(base.limit, after + held), overage, creditsCharged: cost },
+    },
+    ...alertsFor({ account, usage, quota, periodKey, after, cost, now }, state),
+  ]);
 }
 
 /**
@@ -116,14 +133,16 @@ export function requestUsage(command: RequestUsage, state: Account): AccountEven
  * `UsageRejected`.
  */
 export function holdUsage(command: HoldUsage, state: Account): AccountEvent[] {
-  return decideLikeUsage(command, state, ({ base, after, held, cost, overage }) => ({
-    type: 'UsageHeld',
-    data: {
-      ...base,
-      remaining: remainingOf(base.limit, after + held),
-      overage,
-      creditsHeld: cost,
-      expiresAt: expiryOf(command.now, command.ttlSeconds),
+  return decideLikeUsage(command, state, ({ base, after, held, cost, overage }) => [
+    {
+      type: 'UsageHeld',
+      data: {
+        ...base,
+        remaining: remainingOf(base.limit, after + held),
+        overage,
+        creditsHeld: cost,
+        expiresAt: expiryOf(command.now, command.ttlSeconds),
+      },
     },
-  }));
+  ]);
 }

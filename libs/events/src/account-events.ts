@@ -1,6 +1,7 @@
 import type { UsageAttributes } from './usage-request';
 import type { QuotaTerms } from './quota-terms';
 import type { RejectReason } from './reasons';
+import type { AlertRaised, CarriedAlerts, CreditAlertSet } from './alert-events';
 
 /** Credit wallet totals; `balance = granted - spent` at all times. */
 export interface CreditTotals {
@@ -18,6 +19,7 @@ export interface CarriedState {
   credits: CreditTotals;
   quotas: Record<string, QuotaTerms>;
   usage: Record<string, Record<string, number>>;
+  alerts?: CarriedAlerts;
 }
 
 /**
@@ -136,7 +138,9 @@ export type AccountEvent =
   | UsageRejected
   | UsageReversed
   | UsageHeld
-  | HoldReleased;
+  | HoldReleased
+  | CreditAlertSet
+  | AlertRaised;
 
 /** Events of the account root stream `account-{account}`: where its books are. */
 export type AccountRootEvent =

@@ -1,4 +1,5 @@
 export * from './account-events';
+export * from './alert-events';
 export * from './catalog-events';
 export * from './quota-terms';
 export * from './reasons';

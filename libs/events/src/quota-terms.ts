@@ -15,6 +15,8 @@ export interface QuotaTerms {
   blockPrice: string;
   includedUnits: number;
   currency: string;
+  /** Percentages of the limit whose crossing raises an alert, once per period (DESIGN §3). */
+  alertAt: number[];
 }
 
 /** Terms used wherever a field of a quota is not given. */
@@ -25,6 +27,7 @@ export const DEFAULT_QUOTA_TERMS: Omit<QuotaTerms, 'limit'> = Object.freeze({
   blockPrice: '0',
   includedUnits: 0,
   currency: 'USD',
+  alertAt: [],
 });
 
 /** Fills the optional fields of a quota with the defaults of DESIGN §2. */
@@ -37,6 +40,7 @@ export function withDefaultTerms(input: Partial<QuotaTerms> & { limit: number | 
     blockPrice: input.blockPrice ?? DEFAULT_QUOTA_TERMS.blockPrice,
     includedUnits: input.includedUnits ?? DEFAULT_QUOTA_TERMS.includedUnits,
     currency: input.currency ?? DEFAULT_QUOTA_TERMS.currency,
+    alertAt: input.alertAt ?? [],
   };
 }
 
@@ -59,5 +63,7 @@ export function completeTerms(stored: unknown): QuotaTerms {
     blockPrice: typeof t.blockPrice === 'string' && /^\d+(\.\d+)?$/.test(t.blockPrice) ? t.blockPrice : d.blockPrice,
     includedUnits: isCount(t.includedUnits, 0) ? t.includedUnits : d.includedUnits,
     currency: typeof t.currency === 'string' && t.currency !== '' ? t.currency : d.currency,
+    // Terms stored before alerts existed have none.
+    alertAt: Array.isArray(t.alertAt) && t.alertAt.every((p) => isCount(p, 1)) ? [...(t.alertAt as number[])] : [],
   };
 }

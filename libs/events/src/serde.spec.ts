@@ -63,6 +63,7 @@ const CURRENT: { [T in EventType]: EventData<T> } = {
       credits: { balance: 5, granted: 7, spent: 2 },
       quotas: { geocoding: terms },
       usage: { geocoding: { '2026-11': 3 } },
+      alerts: { creditsBelow: 10, raised: { geocoding: { '2026-11': [50, 80] } } },
     },
   },
   PeriodClosed: { account: 'acme', period: '2026-11', next: '2026-12', closedAt: at },
@@ -81,6 +82,11 @@ const CURRENT: { [T in EventType]: EventData<T> } = {
   },
   MeterDefined: { ...meter, at },
   SubjectMapped: { subject: 'alice', account: 'acme', at },
+  CreditAlertSet: { account: 'acme', creditsBelow: 10, at },
+  AlertRaised: {
+    ...{ id: 'alrt_1', account: 'acme', kind: 'quota.threshold', threshold: 80, meter: 'geocoding' },
+    ...{ usage: 8, limit: 10, period: '2026-11', raisedAt: at },
+  },
 };
 
 // One payload of every stored type and version ever written: a new version without a sample does not compile.
@@ -100,6 +106,8 @@ const STORED: Record<StoredType, StoredPayload> = {
   'HoldReleased.v1': CURRENT.HoldReleased,
   'MeterDefined.v1': CURRENT.MeterDefined as unknown as StoredPayload,
   'SubjectMapped.v1': CURRENT.SubjectMapped,
+  'CreditAlertSet.v1': CURRENT.CreditAlertSet,
+  'AlertRaised.v1': CURRENT.AlertRaised as unknown as StoredPayload,
 };
 
 describe('serde round trip', () => {
@@ -123,4 +131,23 @@ describe('serde round trip', () => {
       expect(deserialize(serialize(event))).toEqual(event);
     },
   );
+});
+
+describe('stored before alerts existed', () => {
+  it('reads quota terms without alertAt as alerting at nothing', () => {
+    const { alertAt: _, ...old } = terms;
+    const event = deserialize({ type: 'QuotaSet.v1', data: { account: 'acme', meter: 'geocoding', quota: old, at } });
+    expect(event).toMatchObject({ data: { quota: { ...terms, alertAt: [] } } });
+  });
+
+  it('reads a period opened without alert memory, its carried terms completed', () => {
+    const { alertAt: _, ...old } = terms;
+    const stored = {
+      ...CURRENT.PeriodOpened,
+      carried: { ...CURRENT.PeriodOpened.carried, alerts: undefined, quotas: { geocoding: old } },
+    };
+    const event = deserialize({ type: 'PeriodOpened.v1', data: JSON.parse(JSON.stringify(stored)) });
+    expect(event).toMatchObject({ data: { carried: { quotas: { geocoding: { alertAt: [] } } } } });
+    expect((event.data as EventData<'PeriodOpened'>).carried.alerts).toBeUndefined();
+  });
 });

@@ -81,6 +81,8 @@ const CODECS = {
   UsageReversed: codec<'UsageReversed'>()('v1', { v1: asIs() }),
   UsageHeld: codec<'UsageHeld'>()('v1', { v1: asIs() }),
   HoldReleased: codec<'HoldReleased'>()('v1', { v1: asIs() }),
+  CreditAlertSet: codec<'CreditAlertSet'>()('v1', { v1: asIs() }),
+  AlertRaised: codec<'AlertRaised'>()('v1', { v1: asIs() }),
   MeterDefined: codec<'MeterDefined'>()('v1', { v1: meterTerms }),
   SubjectMapped: codec<'SubjectMapped'>()('v1', { v1: asIs() }),
 } satisfies { [T in EventType]: Codec<T, string> };

@@ -4,3 +4,5 @@ export const USAGE_TOPIC = 'metering.usage.v1';
 export const DECISIONS_TOPIC = 'metering.decisions.v1';
 /** Where input that fails validation goes, byte for byte, with the reason in headers. */
 export const USAGE_DLQ_TOPIC = 'metering.usage.v1.dlq';
+/** Output topic: every alert raised (quota thresholds, low credits), keyed by account. */
+export const ALERTS_TOPIC = 'metering.alerts.v1';

@@ -23,6 +23,8 @@ export interface Config {
   projectorPort: number;
   /** Limits that keep slow or numerous clients from holding the api's sockets. */
   http: { maxConnections: number; requestTimeoutMs: number; headersTimeoutMs: number };
+  /** Webhook delivery: first retry delay (doubling after each failure) and the time one attempt may take. */
+  webhooks: { retryBaseMs: number; timeoutMs: number };
 }
 
 /** The shortest METERING_ADMIN_TOKEN accepted (DESIGN §1). */
@@ -50,6 +52,8 @@ export const ENVIRONMENT = [
   'HTTP_MAX_CONNECTIONS',
   'HTTP_REQUEST_TIMEOUT_MS',
   'HTTP_HEADERS_TIMEOUT_MS',
+  'WEBHOOK_RETRY_BASE_MS',
+  'WEBHOOK_TIMEOUT_MS',
 ] as const;
 
 /** Thrown for a setting that cannot work, so the process stops before it serves anything. */
@@ -120,6 +124,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxConnections: integer(env, 'HTTP_MAX_CONNECTIONS', 1000, 1),
       requestTimeoutMs: integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 1000),
       headersTimeoutMs: integer(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 1000),
+    },
+    webhooks: {
+      retryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 5000, 10),
+      timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100),
     },
   };
 }

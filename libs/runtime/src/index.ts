@@ -5,3 +5,5 @@ export * from './kafka';
 export * from './relay';
 export * from './startup-failure';
 export * from './projection-metrics';
+export * from './outbox';
+export * from './webhooks';

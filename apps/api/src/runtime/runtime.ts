@@ -5,8 +5,9 @@ import {
   openDatabase,
   openEventStore,
   projectionMetrics,
-  relayMetrics,
-  startKafkaRelay,
+  startOutbox,
+  WebhookEndpoints,
+  WebhookOutbox,
   type Config,
   type DecisionRelay,
   type Logger,
@@ -36,12 +37,14 @@ export interface Runtime {
   intake: { consuming(): boolean } | null;
   /** The outbox relay to `metering.decisions.v1`, when this process projects and Kafka is configured. */
   relay: DecisionRelay | null;
+  /** Registered webhook endpoints, and their delivery log. */
+  webhooks: { endpoints: WebhookEndpoints; outbox: WebhookOutbox };
   close(): Promise<void>;
 }
 
 /**
  * Opens the databases of the configured mode and wires the pieces; `project` also starts the
- * projector here, and with Kafka the decision relay (embedded mode without Kafka has none).
+ * projector here, webhook delivery, and with Kafka the decision and alert relays.
  */
 export async function openRuntime(config: Config, logger: Logger, options: { project: boolean }): Promise<Runtime> {
   const db = await openDatabase(config, options.project ? 'tally' : 'tally-api');
@@ -58,6 +61,8 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
       logger.warn({ err: error }, 'could not record when an API key was last used'),
     );
     await apiKeys.init();
+    const endpoints = new WebhookEndpoints(db);
+    await endpoints.init();
     const repository = new AccountRepository(store, {
       cacheSize: config.accountCacheSize,
       soleWriter: config.eventStore === 'pglite',
@@ -75,12 +80,9 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
     if (options.project) {
       runner.start();
       closers.unshift(() => runner.stop());
-      if (kafka) {
-        const hooks = relayMetrics(metrics.registry);
-        relay = await startKafkaRelay(db, store, kafka, logger, hooks);
-        const started = relay;
-        closers.unshift(() => started.stop());
-      }
+      const outbox = await startOutbox(db, store, kafka, config, logger, metrics.registry);
+      relay = outbox.relay;
+      closers.unshift(() => outbox.stop());
     }
     return {
       config,
@@ -95,6 +97,7 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
       metrics,
       kafka,
       relay,
+      webhooks: { endpoints, outbox: new WebhookOutbox(db) },
       intake: null,
       async close() {
         for (const close of closers) await close();

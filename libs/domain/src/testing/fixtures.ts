@@ -123,3 +123,7 @@ export const releaseHold = (id: string, now = NOW): ReleaseHold => ({
 
 /** An instant `seconds` after {@link NOW}. */
 export const later = (seconds: number): string => new Date(Date.parse(NOW) + seconds * 1000).toISOString();
+export const creditAlertSet = (creditsBelow: number | null): AccountEvent => ({
+  type: 'CreditAlertSet',
+  data: { account: ACCOUNT, creditsBelow, at: '2026-11-01T00:00:00.000Z' },
+});

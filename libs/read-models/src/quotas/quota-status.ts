@@ -25,6 +25,7 @@ export function quotaStatus(meter: string, terms: QuotaTerms, usage: number, res
     blockPrice: terms.blockPrice,
     includedUnits: terms.includedUnits,
     currency: terms.currency,
+    alertAt: terms.alertAt,
     usage,
     reserved,
     remaining: terms.limit === null ? null : Math.max(0, terms.limit - usage - reserved),

@@ -1,4 +1,4 @@
-import { DECISIONS_TOPIC, USAGE_DLQ_TOPIC, USAGE_TOPIC } from '@tally/messages';
+import { ALERTS_TOPIC, DECISIONS_TOPIC, USAGE_DLQ_TOPIC, USAGE_TOPIC } from '@tally/messages';
 import {
   CompressionTypes,
   Kafka,
@@ -17,11 +17,12 @@ import { chunkByBytes } from './produce-chunks';
 // kafkajs stays behind this file: the rest of Tally names its types through these aliases.
 export type { Consumer as KafkaConsumer, EachBatchPayload, IHeaders, KafkaMessage, Message as OutgoingMessage } from 'kafkajs';
 
-/** The three topics, with the deployment's prefix. */
+/** The topics, with the deployment's prefix. */
 export interface Topics {
   usage: string;
   decisions: string;
   deadLetters: string;
+  alerts: string;
 }
 
 /** The topic names of a configuration. */
@@ -31,6 +32,7 @@ export function topicsOf(config: Config): Topics {
     usage: `${prefix}${USAGE_TOPIC}`,
     decisions: `${prefix}${DECISIONS_TOPIC}`,
     deadLetters: `${prefix}${USAGE_DLQ_TOPIC}`,
+    alerts: `${prefix}${ALERTS_TOPIC}`,
   };
 }
 
@@ -102,7 +104,7 @@ export class KafkaAdapter {
   private async ensureTopics(): Promise<void> {
     const existing = new Set(await this.admin.listTopics());
     const partitions = this.config.kafka.usagePartitions;
-    const wanted = [this.topics.usage, this.topics.decisions, this.topics.deadLetters].filter((t) => !existing.has(t));
+    const wanted = Object.values(this.topics).filter((t) => !existing.has(t));
     if (wanted.length === 0) return;
     await this.admin.createTopics({
       waitForLeaders: true,

@@ -1,4 +1,4 @@
-import { ACCOUNT_STREAM_PREFIX } from '@tally/events';
+import { ACCOUNT_STREAM_PREFIX, type StoredEvent } from '@tally/events';
 import type { EventStore, SessionLock, SqlClient, Subscription } from '@tally/eventstore';
 import type { Logger } from '../logger';
 import { decisionRecord, type DecisionRecord } from './decision-records';
@@ -15,11 +15,20 @@ export interface RelayHooks {
   onError?(error: unknown): void;
 }
 
-export interface RelayOptions {
+export interface RelayOptions<R = DecisionRecord> {
   /** Names the checkpoint; a new name relays from the start of the store. */
   name: string;
   /** Publishes in order and resolves once the broker acknowledged every message. */
-  publish(records: DecisionRecord[]): Promise<void>;
+  publish(records: R[]): Promise<void>;
+  /** What a stored event becomes, or null to pass it by; decisions by default. */
+  select?: (stored: StoredEvent) => R | null;
+  /**
+   * The advisory lock that makes this relay one per deployment. Every relay of a process has its
+   * own key: relays sharing one would stand each other by (PostgreSQL) or both run (PGlite).
+   */
+  lockKey?: number;
+  /** How it calls itself in logs. */
+  label?: string;
   batchSize?: number;
   lockPollMs?: number;
   lagPollMs?: number;
@@ -35,7 +44,7 @@ const LAG_CAP = 1_000_000;
  * the lock's connection drops. Failures (broker or database down) are retried from the
  * checkpoint with a growing pause, without limit.
  */
-export class DecisionRelay {
+export class DecisionRelay<R = DecisionRecord> {
   private readonly checkpoint: RelayCheckpoint;
   private subscription: Subscription | null = null;
   private running: Promise<void> | null = null;
@@ -51,7 +60,7 @@ export class DecisionRelay {
     private readonly db: SqlClient,
     private readonly store: EventStore,
     private readonly logger: Logger,
-    private readonly options: RelayOptions,
+    private readonly options: RelayOptions<R>,
   ) {
     this.checkpoint = new RelayCheckpoint(db, options.name);
   }
@@ -82,7 +91,7 @@ export class DecisionRelay {
     for (let failures = 0; !this.stopped;) {
       let lock: SessionLock | null = null;
       try {
-        lock = await this.db.trySessionLock(RELAY_LOCK);
+        lock = await this.db.trySessionLock(this.options.lockKey ?? RELAY_LOCK);
         if (!lock) {
           await this.pause(this.options.lockPollMs ?? 2000);
           continue;
@@ -92,7 +101,7 @@ export class DecisionRelay {
         failures = 0;
       } catch (error) {
         this.options.hooks?.onError?.(error);
-        this.logger.warn({ err: error }, 'decision relay failed; resuming from its checkpoint');
+        this.logger.warn({ err: error, relay: this.options.name }, `${this.label} failed; resuming from its checkpoint`);
         await this.pause(Math.min(5000, 200 * 2 ** failures++));
       } finally {
         this.setActive(false);
@@ -119,7 +128,8 @@ export class DecisionRelay {
       for await (const batch of subscription) {
         if (lost || this.stopped) break;
         this.pendingSince = batch[0].createdAt;
-        const records = batch.map(decisionRecord).filter((r): r is DecisionRecord => r !== null);
+        const select = this.options.select ?? (decisionRecord as unknown as (stored: StoredEvent) => R | null);
+        const records = batch.map((stored) => select(stored)).filter((r): r is R => r !== null);
         if (records.length > 0) await this.options.publish(records);
         // Another process may hold the lock by now: its checkpoint must not move back.
         if (lost) break;
@@ -155,7 +165,11 @@ export class DecisionRelay {
     if (this.active === active) return;
     this.active = active;
     this.options.hooks?.onActive?.(active);
-    this.logger.info({ relay: this.options.name }, active ? 'decision relay active' : 'decision relay standing by');
+    this.logger.info({ relay: this.options.name }, active ? `${this.label} active` : `${this.label} standing by`);
+  }
+
+  private get label(): string {
+    return this.options.label ?? 'decision relay';
   }
 
   private pause(ms: number): Promise<void> {
@@ -168,4 +182,17 @@ export class DecisionRelay {
       this.wake = done;
     });
   }
+}
+
+/** Creates a relay, makes sure its checkpoint exists, and starts it. */
+export async function startRelay<R>(
+  db: SqlClient,
+  store: EventStore,
+  logger: Logger,
+  options: RelayOptions<R>,
+): Promise<DecisionRelay<R>> {
+  const relay = new DecisionRelay<R>(db, store, logger, options);
+  await relay.init();
+  relay.start();
+  return relay;
 }

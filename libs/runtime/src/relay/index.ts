@@ -1,3 +1,4 @@
+export * from './alert-records';
 export * from './decision-records';
 export * from './decision-relay';
 export * from './relay-checkpoint';

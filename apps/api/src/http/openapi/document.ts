@@ -3,6 +3,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import type { OperationObject, ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ref, RESPONSE_SCHEMAS } from './schemas';
 import { USAGE_SCHEMAS } from './usage-schemas';
+import { ALERT_SCHEMAS } from './alert-schemas';
 import { USAGE_OPERATIONS } from './usage-binding.openapi';
 
 const problem = (description: string): ResponseObject => ({
@@ -54,7 +55,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   );
   document.components = {
     ...document.components,
-    schemas: { ...document.components?.schemas, ...RESPONSE_SCHEMAS, ...USAGE_SCHEMAS },
+    schemas: { ...document.components?.schemas, ...RESPONSE_SCHEMAS, ...USAGE_SCHEMAS, ...ALERT_SCHEMAS },
   };
   for (const item of Object.values(document.paths)) {
     for (const operation of [item.get, item.put, item.post, item.patch, item.delete]) {

@@ -47,6 +47,13 @@ const quotaTerms = {
   blockPrice: str('0.50', 'exact decimal'),
   includedUnits: int(undefined, 0),
   currency: str('USD'),
+  alertAt: {
+    type: 'array',
+    items: { type: 'integer', minimum: 1, maximum: 1000 },
+    maxItems: 10,
+    description: 'percentages of the limit that raise an alert once per period',
+    example: [80, 100],
+  } as SchemaObject,
 };
 
 /** Schemas of what routes answer, by component name. */

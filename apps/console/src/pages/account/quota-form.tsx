@@ -21,6 +21,7 @@ export function QuotaForm({ account, quota, onSaved, onCancel }: Props) {
     blockPrice: quota?.blockPrice ?? '0',
     includedUnits: String(quota?.includedUnits ?? 0),
     currency: quota?.currency ?? 'USD',
+    alertAt: (quota?.alertAt ?? []).join(', '),
   });
   const [error, setError] = useState<ApiError | null>(null);
   const set = (field: keyof typeof f) => (e: Event) => setF({ ...f, [field]: (e.currentTarget as HTMLInputElement).value });
@@ -37,6 +38,12 @@ export function QuotaForm({ account, quota, onSaved, onCancel }: Props) {
         blockPrice: f.blockPrice.trim(),
         includedUnits: Number(f.includedUnits),
         currency: f.currency.trim(),
+        // Sent as typed: a bad entry comes back as the API's 400 naming alertAt.
+        alertAt: f.alertAt
+          .split(',')
+          .map((p) => p.trim())
+          .filter((p) => p !== '')
+          .map(Number),
       });
       onSaved(f.meter.trim());
     } catch (failure) {
@@ -70,6 +77,7 @@ export function QuotaForm({ account, quota, onSaved, onCancel }: Props) {
       {field('blockPrice', 'Block price (decimal)', { required: true, inputMode: 'decimal' })}
       {field('includedUnits', 'Included units', { type: 'number', min: 0, step: 1, required: true })}
       {field('currency', 'Currency', { required: true })}
+      {field('alertAt', 'Alert at (% of the limit, comma-separated)', { inputMode: 'numeric', placeholder: 'e.g. 80, 100' })}
       <div class="form-actions">
         <button type="submit">Save quota</button>
         {quota && (
