@@ -1,4 +1,5 @@
 import { NAME_PATTERN } from '@tally/events';
+import { CORE_ATTRIBUTES } from './cloudevents-attributes';
 import { isText, isTimestamp } from './field-rules';
 import { USAGE_TOPIC } from './topics';
 
@@ -23,17 +24,8 @@ export interface UsageEventFields {
   data: { meter: string; quantity: number };
 }
 
-const EVENT_KEYS: ReadonlySet<string> = new Set([
-  'specversion',
-  'id',
-  'source',
-  'type',
-  'subject',
-  'time',
-  'datacontenttype',
-  'dataschema',
-  'data',
-]);
+// The core attributes a usage event may carry: all of CloudEvents' but `data_base64` (data is JSON).
+const EVENT_KEYS: ReadonlySet<string> = new Set([...CORE_ATTRIBUTES].filter((name) => name !== 'data_base64'));
 
 /**
  * The hot path of usage validation: the core attributes of an event that is valid in the most
