@@ -43,6 +43,9 @@ export async function createHttpApp(runtime: Runtime, options: HttpAppOptions = 
     error ? sendProblem(res, bodyReadProblem(error, req), bodyErrors) : next(),
   );
   app.disable('x-powered-by');
+  // No ETag on JSON answers: hashing every body costs each decision and no client sends
+  // If-None-Match to Tally's API (the console's static files keep theirs).
+  app.set('etag', false);
   serveConsole(app, options.consoleDir === undefined ? builtConsoleDir() : options.consoleDir);
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'openapi.json' });
   return app;

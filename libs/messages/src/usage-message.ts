@@ -16,13 +16,10 @@ import { NAME_PATTERN, NAME_RULE, type UsageRequest } from '@tally/events';
 import { splitExtensions, usageAttributes } from './cloudevents-attributes';
 import { USAGE_TOPIC } from './topics';
 import { IsText, IsTimestamp } from './field-rules';
+import { ABSOLUTE_URI, JSON_MEDIA_TYPE, MAX_QUANTITY, validUsageEvent } from './usage-fast-path';
 import { shapeErrors, validateAs, type Validated } from './validation';
 
-const JSON_MEDIA_TYPE = /^application\/json\s*(;[^\u0000-\u001f]*)?$/i;
-const ABSOLUTE_URI = /^[a-z][a-z0-9+.-]*:[^\s\u0000-\u001f]+$/i;
-
-/** The largest quantity one request may carry; keeps every sum an exact integer. */
-export const MAX_QUANTITY = 1_000_000_000_000;
+export { MAX_QUANTITY } from './usage-fast-path';
 
 /** `data` of a usage CloudEvent. */
 export class UsageData {
@@ -83,7 +80,8 @@ export function parseUsageMessage(input: unknown, field = ''): Validated<UsageRe
   const shape = shapeErrors(input, field);
   if (shape.length) return { ok: false, errors: shape };
   const split = isRecord(input) ? splitExtensions(input, field) : null;
-  const result = validateAs(UsageCloudEvent, split ? split.core : input, field);
+  const fast = split && !split.errors.length ? validUsageEvent(split.core) : null;
+  const result = fast ? { ok: true as const, value: fast } : validateAs(UsageCloudEvent, split ? split.core : input, field);
   const errors = [...(result.ok ? [] : result.errors), ...(split?.errors ?? [])];
   if (!result.ok || errors.length) return { ok: false, errors };
   const event = result.value;

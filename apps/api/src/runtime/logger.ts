@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
+import { stdSerializers } from 'pino';
 import type { Logger } from '@tally/runtime';
 
 /** The header a request id travels in, both ways. */
@@ -59,14 +60,20 @@ export function loggerOptions(logger: Logger): Params {
       customErrorMessage: (req, res) => `${req.method} ${loggableUrl(req.url)} ${res.statusCode} failed`,
       customLogLevel: (req, res, error) =>
         error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : isHotRoute(req) ? 'debug' : 'info',
+      // The request line's `req` read straight off the request: pino-http's wrapping would first
+      // copy it into pino's full shape (reading Express's lazy `query` getter, the socket, ...) on
+      // every request, only for this serializer to keep four fields of it.
+      wrapSerializers: false,
       serializers: {
         // The W3C trace context, when the caller sent one, ties the line to its trace.
-        req: (req: { method: string; url: string; id: unknown; headers: Record<string, string | undefined> }) => ({
+        req: (req: IncomingMessage & { id?: unknown; originalUrl?: string }) => ({
           id: req.id,
           method: req.method,
-          url: loggableUrl(req.url),
+          url: loggableUrl(req.originalUrl || req.url),
           ...(req.headers.traceparent ? { traceparent: req.headers.traceparent } : {}),
         }),
+        res: stdSerializers.res,
+        err: stdSerializers.err,
       },
     },
   };
