@@ -43,6 +43,19 @@ describe.each(BACKENDS)('alerts delivered to webhooks signed per Standard Webhoo
       const reply = await tally.admin.post('/v1/webhooks', { url });
       expect([reply.status, reply.body.errors?.[0]?.field]).toEqual([400, 'url']);
     }
+    // Credentials would be listed back in clear (and fetch refuses them: every delivery would fail);
+    // link-local is where cloud metadata services answer; spaces would be stored as typed.
+    for (const [url, says] of [
+      ['http://user:secret@127.0.0.1:9/x', /credentials/],
+      ['http://169.254.169.254/latest/meta-data/', /link-local/],
+      ['http://[fe80::1]:8080/x', /link-local/],
+      [' http://127.0.0.1:9/x ', /spaces/],
+    ] as const) {
+      const reply = await tally.admin.post('/v1/webhooks', { url });
+      expect([reply.status, reply.body.errors?.[0]?.field]).toEqual([400, 'url']);
+      expect(JSON.stringify(reply.body.errors)).toMatch(says);
+      expect(reply.text).not.toContain('secret@');
+    }
     for (const alertAt of [[0], [50, 50], [1001], [1.5], null, 'x', Array.from({ length: 11 }, (_, i) => i + 1)]) {
       const reply = await tally.admin.put(`/v1/accounts/${unique('a')}/quotas/${unique('m')}`, { limit: 10, alertAt });
       expect([reply.status, reply.body.errors?.[0]?.field]).toEqual([400, 'alertAt']);

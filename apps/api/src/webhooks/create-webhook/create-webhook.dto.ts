@@ -2,15 +2,31 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsText } from '@tally/messages';
 import { IsOptional, ValidateBy } from 'class-validator';
 
-/** Whether `value` is an absolute http or https URL (loopback and private hosts allowed: receivers often sit beside Tally). */
-export function isWebhookUrl(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
+/**
+ * Why `value` is not a webhook URL, or null when it is one: an absolute http or https URL, as
+ * written (no surrounding spaces), without credentials (they would be listed back in clear, and
+ * fetch refuses them), and not on a link-local address (169.254.0.0/16 holds cloud metadata
+ * services). Loopback and private hosts are allowed: receivers often sit beside Tally.
+ */
+export function webhookUrlProblem(value: unknown): string | null {
+  if (typeof value !== 'string') return 'url must be a string';
+  if (value !== value.trim()) return 'url must not start or end with spaces';
+  let url: URL;
   try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+    url = new URL(value);
   } catch {
-    return false;
+    return 'url must be an absolute http or https URL';
   }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+    return 'url must be an absolute http or https URL';
+  }
+  if (url.username !== '' || url.password !== '') {
+    return 'url must not carry credentials: the payload is signed, so receivers verify the signature instead';
+  }
+  if (/^169\.254\./.test(url.hostname) || /^\[fe[89ab]/i.test(url.hostname)) {
+    return 'url must not be a link-local address';
+  }
+  return null;
 }
 
 /** Body of POST /v1/webhooks. */
@@ -19,7 +35,10 @@ export class CreateWebhookDto {
   @IsText(1, 2048)
   @ValidateBy({
     name: 'isWebhookUrl',
-    validator: { validate: isWebhookUrl, defaultMessage: () => 'url must be an absolute http or https URL' },
+    validator: {
+      validate: (value) => webhookUrlProblem(value) === null,
+      defaultMessage: (args) => webhookUrlProblem(args?.value) ?? 'url must be an absolute http or https URL',
+    },
   })
   url!: string;
 
