@@ -1,4 +1,4 @@
-import { accepted, rejected, reversed } from '../testing/events';
+import { accepted, ended, held, rejected, reversed } from '../testing/events';
 import { rowsOf } from '../testing/rows-of';
 import { decisions } from './projection';
 
@@ -19,5 +19,27 @@ describe('decisions projection', () => {
     ]);
     expect(rows['acme|svc|a']).toMatchObject({ reversedAt: '2026-11-06T00:00:00.000Z', reversalReason: 'duplicate' });
     expect(rows['acme|svc|ghost']).toBeUndefined();
+  });
+});
+
+describe('decisions projection: reservations', () => {
+  it('logs a hold as an accepted decision with its reservation note, and how it ended', () => {
+    const rows = rowsOf(decisions, [held('h1', 4), held('h2', 3), held('h3', 1), ended('h2', null)]);
+    expect(rows['acme|svc|h1']).toMatchObject({
+      decision: 'accepted',
+      quantity: 4,
+      reservation: { held: 4, expiresAt: '2026-11-05T00:05:00.000Z', status: 'held' },
+    });
+    expect(rows['acme|svc|h2']).toMatchObject({ reservation: { held: 3, status: 'released' } });
+  });
+
+  it("lets a commit's accepted usage take the hold's entry over, keeping the note", () => {
+    const rows = rowsOf(decisions, [held('h1', 4), ended('h1', 2), accepted({ id: 'h1', quantity: 2 })]);
+    expect(rows['acme|svc|h1']).toMatchObject({
+      decision: 'accepted',
+      quantity: 2,
+      reservation: { held: 4, status: 'committed' },
+    });
+    expect(rowsOf(decisions, [accepted({ id: 'u' })])['acme|svc|u'].reservation).toBeNull();
   });
 });

@@ -9,29 +9,50 @@ export interface DecisionDoc extends DecisionMessage {
   reportedBy: string | null;
   reversedAt: string | null;
   reversalReason: string | null;
+  /** For a reservation: what was held until when, and how it ended so far; null for a plain usage. */
+  reservation?: ReservationNote | null;
+}
+
+/** A hold in the audit log. `held` past `expiresAt` means it expired (expiry records no event). */
+export interface ReservationNote {
+  held: number;
+  expiresAt: string;
+  status: 'held' | 'committed' | 'released';
 }
 
 /** The decision log, keyed by account and (source, id). */
 export const decisions = projection<DecisionDoc>({
-  name: 'decisions_v1',
+  // v2: holds are in the log (v1 listed a reservation only once committed).
+  name: 'decisions_v2',
   keys: ['account', 'source', 'id'],
   indexes: (table) => [
     `create index if not exists ${table}_source_id on ${table} (source, id)`,
     `create index if not exists ${table}_account_seq on ${table} (account, (doc->>'seq') desc)`,
   ],
   keysOf: (e) =>
-    e.type === 'UsageAccepted' || e.type === 'UsageRejected' || e.type === 'UsageReversed'
+    e.type === 'UsageAccepted' ||
+    e.type === 'UsageRejected' ||
+    e.type === 'UsageReversed' ||
+    e.type === 'UsageHeld' ||
+    e.type === 'HoldReleased'
       ? [[e.data.account, e.data.source, e.data.id]]
       : [],
   evolve: (doc, e, _key, context) => {
-    if (e.type === 'UsageAccepted' || e.type === 'UsageRejected') {
+    if (e.type === 'UsageAccepted' || e.type === 'UsageRejected' || e.type === 'UsageHeld') {
+      const held =
+        e.type === 'UsageHeld' ? { held: e.data.quantity, expiresAt: e.data.expiresAt, status: 'held' as const } : null;
       return {
         ...toDecisionMessage(e),
         seq: sortable(context.position),
         reportedBy: e.data.reportedBy,
         reversedAt: null,
         reversalReason: null,
+        // A commit's accepted usage takes the hold's entry over (same source + id), keeping the note.
+        reservation: held ?? (e.type === 'UsageAccepted' ? (doc?.reservation ?? null) : null),
       };
+    }
+    if (e.type === 'HoldReleased' && doc?.reservation) {
+      return { ...doc, reservation: { ...doc.reservation, status: e.data.committed === null ? 'released' : 'committed' } };
     }
     if (e.type === 'UsageReversed' && doc) return { ...doc, reversedAt: e.data.at, reversalReason: e.data.reason };
     return doc;

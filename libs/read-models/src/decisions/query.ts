@@ -34,6 +34,7 @@ export async function readDecisions(
     reportedBy: doc.reportedBy ?? null,
     reversedAt: doc.reversedAt,
     reversalReason: doc.reversalReason,
+    reservation: doc.reservation ?? null,
     ...keptAttributes(doc),
     position: doc.seq,
   }));

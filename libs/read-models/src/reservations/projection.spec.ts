@@ -1,28 +1,6 @@
-import type { TallyEvent } from '@tally/events';
-import { decision } from '../testing/events';
+import { ended, held } from '../testing/events';
 import { rowsOf } from '../testing/rows-of';
 import { reservations } from './projection';
-
-const held = (id: string, quantity: number): TallyEvent => ({
-  type: 'UsageHeld',
-  data: { ...decision({ id, quantity }), creditsHeld: quantity * 2, expiresAt: '2026-11-05T00:05:00.000Z' },
-});
-const ended = (id: string, committed: number | null): TallyEvent => {
-  const { account, source, subject, meter, month } = decision();
-  const data = {
-    account,
-    source,
-    id,
-    subject,
-    meter,
-    month,
-    quantity: 4,
-    creditsHeld: 8,
-    committed,
-    at: '2026-11-05T00:01:00.000Z',
-  };
-  return { type: 'HoldReleased', data };
-};
 
 describe('reservations projection', () => {
   it('keeps each hold with its expiry, and marks how it ended', () => {

@@ -47,3 +47,26 @@ export const periodOpened = (account = 'acme'): TallyEvent => ({
     carried: { credits: { balance: 0, granted: 0, spent: 0 }, quotas: {}, usage: {} },
   },
 });
+
+/** A hold of `quantity` units (2 credits each), expiring five minutes after AT. */
+export const held = (id: string, quantity: number): TallyEvent => ({
+  type: 'UsageHeld',
+  data: { ...decision({ id, quantity }), creditsHeld: quantity * 2, expiresAt: '2026-11-05T00:05:00.000Z' },
+});
+/** The end of a hold of 4 units: committed (`committed` units) or released (null). */
+export const ended = (id: string, committed: number | null): TallyEvent => {
+  const { account, source, subject, meter, month } = decision();
+  const data = {
+    account,
+    source,
+    id,
+    subject,
+    meter,
+    month,
+    quantity: 4,
+    creditsHeld: 8,
+    committed,
+    at: '2026-11-05T00:01:00.000Z',
+  };
+  return { type: 'HoldReleased', data };
+};

@@ -145,6 +145,15 @@ export const RESPONSE_SCHEMAS: Record<string, SchemaObject> = {
         position: str('00000000000000001234', "the entry's place in the store's order; pass it as `before` for the next page"),
         reversedAt: nullable(str('2026-11-22T10:05:00.000Z')),
         reversalReason: nullable(str('test traffic')),
+        reservation: nullable({
+          ...object({
+            held: int('units held', 300),
+            expiresAt: str('2026-11-22T10:05:00.000Z'),
+            status: { type: 'string', enum: ['held', 'committed', 'released'] },
+          }),
+          description:
+            'a reservation: held units until expiresAt, and how it ended (held past expiresAt = expired); null for a plain usage',
+        }),
       }),
     ],
   },
