@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, call, seg, type WebhookEndpoint } from '../api';
 import { ErrorNote, Notice, Section } from '../components/feedback';
+import { ConfirmButton, HeadRow, ShownOnce } from '../components/rows';
 import { useApi } from '../components/use-api';
 import { when } from '../format';
 import { CreateWebhookForm } from './webhooks/create-webhook-form';
@@ -11,7 +12,6 @@ export function WebhooksPage() {
   const endpoints = useApi(() => call<WebhookEndpoint[]>('GET', '/v1/webhooks'), []);
   const [created, setCreated] = useState<WebhookEndpoint | null>(null);
   const [deleted, setDeleted] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState<string | null>(null);
   const [open, setOpen] = useState<WebhookEndpoint | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
 
@@ -20,11 +20,12 @@ export function WebhooksPage() {
     try {
       await call('DELETE', `/v1/webhooks/${seg(endpoint.id)}`);
       setDeleted(endpoint.url);
-      setConfirming(null);
       if (open?.id === endpoint.id) setOpen(null);
       endpoints.reload();
+      return true;
     } catch (failure) {
       setError(failure as ApiError);
+      return false;
     }
   };
 
@@ -38,29 +39,17 @@ export function WebhooksPage() {
           }}
         />
         {created && (
-          <div class="token" role="status">
-            <p>
-              Endpoint <strong>{created.url}</strong> added. Copy its signing secret now (select it, then copy): it is shown once
-              and never again. Receivers verify each delivery with it, per Standard Webhooks.
-            </p>
-            <label for="new-secret">Signing secret</label>
-            <input id="new-secret" readOnly value={created.secret} onFocus={(e) => e.currentTarget.select()} />
-          </div>
+          <ShownOnce id="new-secret" label="Signing secret" value={created.secret}>
+            Endpoint <strong>{created.url}</strong> added. Copy its signing secret now (select it, then copy): it is shown once
+            and never again. Receivers verify each delivery with it, per Standard Webhooks.
+          </ShownOnce>
         )}
       </Section>
       <Section title="Webhook endpoints">
         <ErrorNote error={endpoints.error ?? error} />
         {deleted && <Notice>Endpoint {deleted} deleted: nothing more is delivered to it.</Notice>}
         <table>
-          <thead>
-            <tr>
-              {['URL', 'Description', 'Created', ''].map((h) => (
-                <th scope="col" key={h}>
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <HeadRow headings={['URL', 'Description', 'Created', '']} />
           <tbody>
             {(endpoints.data ?? []).map((w) => (
               <tr key={w.id} data-webhook-id={w.id}>
@@ -71,20 +60,7 @@ export function WebhooksPage() {
                   <button type="button" onClick={() => setOpen(w)} aria-label={`Deliveries to ${w.url}`}>
                     Deliveries
                   </button>{' '}
-                  {confirming === w.id ? (
-                    <>
-                      <button type="button" class="danger" onClick={() => remove(w)}>
-                        Confirm deleting {w.url}
-                      </button>{' '}
-                      <button type="button" onClick={() => setConfirming(null)}>
-                        Keep
-                      </button>
-                    </>
-                  ) : (
-                    <button type="button" onClick={() => setConfirming(w.id)} aria-label={`Delete ${w.url}`}>
-                      Delete
-                    </button>
-                  )}
+                  <ConfirmButton verb="Delete" confirming="Confirm deleting" name={w.url} onConfirm={() => remove(w)} />
                 </td>
               </tr>
             ))}

@@ -1,5 +1,6 @@
 import { call, seg, type WebhookAttempt, type WebhookEndpoint } from '../../api';
 import { ErrorNote, Section } from '../../components/feedback';
+import { HeadRow } from '../../components/rows';
 import { useApi } from '../../components/use-api';
 import { when } from '../../format';
 
@@ -22,15 +23,7 @@ export function Deliveries({ endpoint, onClose }: { endpoint: WebhookEndpoint; o
       {log.data?.length === 0 && <p class="muted">Nothing delivered yet: alerts raised from now on are sent here.</p>}
       {(log.data?.length ?? 0) > 0 && (
         <table class="deliveries">
-          <thead>
-            <tr>
-              {['Time', 'Alert', 'Attempt', 'Outcome', 'Duration', 'Next retry'].map((h) => (
-                <th scope="col" key={h}>
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <HeadRow headings={['Time', 'Alert', 'Attempt', 'Outcome', 'Duration', 'Next retry']} />
           <tbody>
             {log.data!.map((a) => (
               <tr key={`${a.alertId}-${a.attempt}`} data-alert-id={a.alertId}>
