@@ -32,8 +32,8 @@ export function consoleWorld(backend: Backend, consoleDir: () => string): Consol
     world.browser = await launchChromium();
     world.browser.context.on('request', (request) => world.origins.add(new URL(request.url()).origin));
     world.browser.context.on('console', (message) => {
-      // Chromium logs every refused fetch; the role probes and revoked keys make some on purpose.
-      const expected = /^Failed to load resource: the server responded with a status of (401|403|404)/;
+      // Chromium logs every refused fetch; the role probes, revoked keys and refused forms make some on purpose.
+      const expected = /^Failed to load resource: the server responded with a status of (400|401|403|404)/;
       if (message.type() === 'error' && !expected.test(message.text())) world.problems.push(message.text());
     });
     const tally = world.tally;

@@ -5,6 +5,7 @@ import { adminPagesSteps } from './admin-pages.steps';
 import { buildConsole } from './browser';
 import { consoleWorld } from './console-world';
 import { financeReadsOnly, refusesBadKeysAndProducers } from './roles.steps';
+import { webhooksSteps } from './webhooks.steps';
 
 // One scenario per backend, its steps in order (each sees the data the ones before it left);
 // the steps live in *.steps.ts by page, the shared world in console-world.ts.
@@ -22,6 +23,7 @@ describeIf(infra.chromium, 'the admin console in Chromium', () => {
     accountPageSteps(world);
     adminPagesSteps(world);
     financeReadsOnly(world);
+    webhooksSteps(world);
 
     it('loads nothing from another origin and breaks no content-security rule', () => {
       expect([...world.origins]).toEqual([world.tally.url]);

@@ -6,7 +6,7 @@ import { AccountAsOf } from './accounts/as-of/account-as-of';
 import { AccountsOfId } from './accounts/accounts-of-id';
 import { AccountsController } from './accounts/list-accounts/accounts.controller';
 import { ListAccountsHandler } from './accounts/list-accounts/list-accounts.handler';
-import { AlertsController } from './accounts/set-alerts/alerts.controller';
+import { SetAlertsController } from './accounts/set-alerts/set-alerts.controller';
 import { SetAlertsHandler } from './accounts/set-alerts/set-alerts.handler';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AuthGuard } from './auth/auth.guard';
@@ -50,11 +50,14 @@ import { RequestUsageController } from './usage/request-usage/request-usage.cont
 import { RequestUsageHandler } from './usage/request-usage/request-usage.handler';
 import { ReverseUsageController } from './usage/reverse-usage/reverse-usage.controller';
 import { ReverseUsageHandler } from './usage/reverse-usage/reverse-usage.handler';
+import { CreateWebhookController } from './webhooks/create-webhook/create-webhook.controller';
 import { CreateWebhookHandler } from './webhooks/create-webhook/create-webhook.handler';
+import { DeleteWebhookController } from './webhooks/delete-webhook/delete-webhook.controller';
 import { DeleteWebhookHandler } from './webhooks/delete-webhook/delete-webhook.handler';
+import { ListDeliveriesController } from './webhooks/list-deliveries/list-deliveries.controller';
 import { ListDeliveriesHandler } from './webhooks/list-deliveries/list-deliveries.handler';
+import { ListWebhooksController } from './webhooks/list-webhooks/list-webhooks.controller';
 import { ListWebhooksHandler } from './webhooks/list-webhooks/list-webhooks.handler';
-import { WebhooksController } from './webhooks/webhooks.controller';
 
 const HANDLERS = [
   RequestUsageHandler,
@@ -110,8 +113,11 @@ export class AppModule {
         GetBillingController,
         GetDecisionsController,
         ApiKeysController,
-        AlertsController,
-        WebhooksController,
+        SetAlertsController,
+        CreateWebhookController,
+        ListWebhooksController,
+        DeleteWebhookController,
+        ListDeliveriesController,
         OperationsController,
       ],
       providers: [

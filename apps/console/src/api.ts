@@ -156,3 +156,23 @@ export async function call<T>(
 
 /** A path segment: names may hold any character but controls, so they are always encoded. */
 export const seg = (name: string) => encodeURIComponent(name);
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  description: string | null;
+  createdAt: string;
+  /** Only in the answer that created it: shown once. */
+  secret?: string;
+}
+
+/** One attempt in an endpoint's delivery log: an HTTP status, or an error. */
+export interface WebhookAttempt {
+  alertId: string;
+  attempt: number;
+  attemptedAt: string;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+  nextRetryAt: string | null;
+}

@@ -6,11 +6,18 @@ import { ApiKeysPage } from './pages/api-keys';
 import { BillingPage } from './pages/billing';
 import { MetersPage } from './pages/meters';
 import { SignIn } from './pages/sign-in';
+import { WebhooksPage } from './pages/webhooks';
 import { detectRole } from './role';
 import { href, useRoute } from './router';
 
 const ROLE_KEY = 'tally.console.role';
-const TITLES: Record<string, string> = { accounts: 'Accounts', meters: 'Meters', billing: 'Billing', 'api-keys': 'API keys' };
+const TITLES: Record<string, string> = {
+  accounts: 'Accounts',
+  meters: 'Meters',
+  billing: 'Billing',
+  'api-keys': 'API keys',
+  webhooks: 'Webhooks',
+};
 
 /** The shell: sign-in until a key is known, then navigation and the page of the route. */
 export function App() {
@@ -48,7 +55,7 @@ export function App() {
   const admin = role === 'admin';
   const [page = 'accounts', ...rest] = route;
   document.title = `${rest[0] ?? TITLES[page] ?? page} · Tally console`;
-  const nav = ['accounts', 'meters', 'billing', ...(admin ? ['api-keys'] : [])];
+  const nav = ['accounts', 'meters', 'billing', ...(admin ? ['api-keys', 'webhooks'] : [])];
   return (
     <>
       {/* Not a hash link: the hash is the route here. */}
@@ -88,6 +95,7 @@ export function App() {
         {page === 'meters' && <MetersPage />}
         {page === 'billing' && <BillingPage />}
         {page === 'api-keys' && (admin ? <ApiKeysPage /> : <p>Only admin keys manage API keys.</p>)}
+        {page === 'webhooks' && (admin ? <WebhooksPage /> : <p>Only admin keys manage webhooks.</p>)}
       </main>
     </>
   );

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, call, seg, type ApiKey, type Role } from '../api';
 import { ErrorNote, Notice, Section } from '../components/feedback';
+import { ConfirmButton, HeadRow, ShownOnce } from '../components/rows';
 import { useApi } from '../components/use-api';
 import { when } from '../format';
 
@@ -9,7 +10,6 @@ export function ApiKeysPage() {
   const keys = useApi(() => call<ApiKey[]>('GET', '/v1/api-keys'), []);
   const [created, setCreated] = useState<ApiKey | null>(null);
   const [revoked, setRevoked] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
 
   const revoke = async (key: ApiKey) => {
@@ -17,10 +17,11 @@ export function ApiKeysPage() {
     try {
       await call('DELETE', `/v1/api-keys/${seg(key.id)}`);
       setRevoked(key.name);
-      setConfirming(null);
       keys.reload();
+      return true;
     } catch (failure) {
       setError(failure as ApiError);
+      return false;
     }
   };
 
@@ -34,28 +35,16 @@ export function ApiKeysPage() {
           }}
         />
         {created && (
-          <div class="token" role="status">
-            <p>
-              Key <strong>{created.name}</strong> ({created.role}) created. Copy its token now: it is shown once and never again.
-            </p>
-            <label for="new-token">Token</label>
-            <input id="new-token" readOnly value={created.token} onFocus={(e) => e.currentTarget.select()} />
-          </div>
+          <ShownOnce id="new-token" label="Token" value={created.token}>
+            Key <strong>{created.name}</strong> ({created.role}) created. Copy its token now: it is shown once and never again.
+          </ShownOnce>
         )}
       </Section>
       <Section title="API keys">
         <ErrorNote error={keys.error ?? error} />
         {revoked && <Notice>Key {revoked} revoked: it no longer authenticates.</Notice>}
         <table>
-          <thead>
-            <tr>
-              {['Name', 'Role', 'Source', 'Created', 'Last used', ''].map((h) => (
-                <th scope="col" key={h}>
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <HeadRow headings={['Name', 'Role', 'Source', 'Created', 'Last used', '']} />
           <tbody>
             {(keys.data ?? []).map((k) => (
               <tr key={k.id} data-key-id={k.id}>
@@ -65,20 +54,7 @@ export function ApiKeysPage() {
                 <td>{when(k.createdAt)}</td>
                 <td>{when(k.lastUsedAt)}</td>
                 <td>
-                  {confirming === k.id ? (
-                    <>
-                      <button type="button" class="danger" onClick={() => revoke(k)}>
-                        Confirm revoking {k.name}
-                      </button>{' '}
-                      <button type="button" onClick={() => setConfirming(null)}>
-                        Keep
-                      </button>
-                    </>
-                  ) : (
-                    <button type="button" onClick={() => setConfirming(k.id)} aria-label={`Revoke ${k.name}`}>
-                      Revoke
-                    </button>
-                  )}
+                  <ConfirmButton verb="Revoke" confirming="Confirm revoking" name={k.name} onConfirm={() => revoke(k)} />
                 </td>
               </tr>
             ))}

@@ -9,7 +9,7 @@ import { SetAlertsCommand, type CreditAlert } from './set-alerts.command';
 @ApiTags('alerts')
 @ApiBearerAuth()
 @Controller('v1/accounts/:account/alerts')
-export class AlertsController {
+export class SetAlertsController {
   constructor(private readonly commands: CommandBus) {}
 
   @Put()
