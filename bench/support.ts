@@ -84,11 +84,14 @@ const SCRIPTS: Record<ProcessKind, string[]> = {
   projector: ['dist/apps/projector/src/main.js'],
 };
 
+// e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": a CPU profile of every Tally process the bench starts.
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 export async function startTallyProcess(env: Record<string, string>, kind: ProcessKind = 'all'): Promise<TallyProcess> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'tally-bench-'));
   const [script, ...args] = SCRIPTS[kind];
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, script), ...args], {
+  const child: ChildProcess = spawn(process.execPath, [...NODE_ARGS, join(ROOT, script), ...args], {
     env: {
       PATH: process.env.PATH,
       [kind === 'projector' ? 'PROJECTOR_PORT' : 'PORT']: String(port),
