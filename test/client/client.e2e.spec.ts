@@ -41,6 +41,24 @@ describe('TallyClient over HTTP', () => {
     expect(results.map((r) => r.decision)).toEqual(['accepted', 'rejected']);
   });
 
+  it('holds, commits and releases reservations, a rejected hold being a result and an expired one a typed error', async () => {
+    const meterOf = unique('m');
+    await tally.admin.put(`/v1/accounts/${account}/quotas/${meterOf}`, { limit: 100 });
+    const held = await client.hold({ subject: account, meter: meterOf, quantity: 60, id: 'h-1', ttlSeconds: 30 });
+    expect(held).toMatchObject({ id: 'h-1', decision: 'accepted', remaining: 40, creditsHeld: 0 });
+    expect(Date.parse(held.expiresAt!) - Date.parse(held.decidedAt)).toBe(30_000);
+    expect(await client.hold({ subject: account, meter: meterOf, quantity: 50 })).toMatchObject({
+      decision: 'rejected',
+      reason: 'QUOTA_EXCEEDED',
+    });
+    expect(await client.commit('h-1', 25)).toMatchObject({ id: 'h-1', decision: 'accepted', quantity: 25, usage: 25 });
+    await client.hold({ subject: account, meter: meterOf, quantity: 10, id: 'h-2' });
+    expect(await client.release('h-2')).toMatchObject({ id: 'h-2', quantity: 10, source: 'client-test' });
+    const twice = await client.commit('h-2').catch((e: unknown) => e);
+    expect(twice).toBeInstanceOf(TallyError);
+    expect(twice).toMatchObject({ status: 409, code: 'RESERVATION_RELEASED' });
+  });
+
   it('raises a typed error for bad input and bad tokens, never for a rejection', async () => {
     const bad = await client.record({ subject: account, meter, quantity: 0 }).catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(TallyError);

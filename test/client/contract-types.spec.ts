@@ -1,4 +1,5 @@
-import type { Decision, ExtensionValue, FieldError, RejectReason, UsageCheck } from '@tally/client';
+import type { HoldView, ReleasedView } from '@tally/api';
+import type { Decision, ExtensionValue, FieldError, Hold, RejectReason, ReleasedHold, UsageCheck } from '@tally/client';
 import type { ExtensionValue as ServiceExtensionValue, RejectReason as ServiceRejectReason } from '@tally/events';
 import type { DecisionMessage, FieldError as ServiceFieldError, UsageCheck as ServiceUsageCheck } from '@tally/messages';
 
@@ -11,7 +12,9 @@ const same: [
   Same<FieldError, ServiceFieldError>,
   Same<RejectReason, ServiceRejectReason>,
   Same<ExtensionValue, ServiceExtensionValue>,
-] = [true, true, true, true, true];
+  Same<Hold, HoldView>,
+  Same<ReleasedHold, ReleasedView>,
+] = [true, true, true, true, true, true, true];
 
 describe("the client's copy of the contract types", () => {
   it('is the same as the service definitions (checked by the compiler)', () => {

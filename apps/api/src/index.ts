@@ -7,3 +7,5 @@ export { AccountRepository } from './accounts/account-repository';
 export { Clock } from './runtime/clock';
 export { REPOSITORY_DEFAULTS, type RepositoryOptions } from './accounts/repository-options';
 export { Catalog } from './catalog/catalog';
+export type { HoldView } from './reservations/hold-usage/hold-usage.dto';
+export type { ReleasedView } from './reservations/release-hold/release-hold.dto';

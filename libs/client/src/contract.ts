@@ -35,6 +35,22 @@ export interface Decision {
   datacontenttype?: string;
 }
 
+/** A reservation's answer (`POST /v1/reservations`): the decision, and while held, until when and what it keeps. */
+export type Hold = Decision & { expiresAt?: string; creditsHeld?: number };
+
+/** A released reservation (`POST /v1/reservations/release`). */
+export interface ReleasedHold {
+  account: string;
+  source: string;
+  id: string;
+  subject: string;
+  meter: string;
+  month: string;
+  quantity: number;
+  creditsHeld: number;
+  releasedAt: string;
+}
+
 /** What deciding a usage now would do (`POST /v1/usage/check`). */
 export interface UsageCheck {
   allowed: boolean;

@@ -1,4 +1,4 @@
-import type { Decision, FieldError, UsageCheck } from './contract';
+import type { Decision, FieldError, Hold, ReleasedHold, UsageCheck } from './contract';
 import { TallyError } from './tally-error';
 import { toCloudEvent, type UsageInput } from './usage-input';
 
@@ -47,6 +47,27 @@ export class TallyClient {
   /** Would this usage be accepted now? Records nothing. */
   check(input: UsageInput): Promise<UsageCheck> {
     return this.post<UsageCheck>('/v1/usage/check', toCloudEvent(input, this.options.source), [200]);
+  }
+
+  /**
+   * Holds units (and their credits) for work whose size is known only after it is done; they
+   * count against hard limits and balances until committed, released or `ttlSeconds` (1 to
+   * 3600, default 300) pass. A rejected hold is a result, like a rejected usage.
+   */
+  hold(input: UsageInput & { ttlSeconds?: number }): Promise<Hold> {
+    const event = toCloudEvent(input, this.options.source);
+    const data = input.ttlSeconds === undefined ? event.data : { ...event.data, ttlSeconds: input.ttlSeconds };
+    return this.post<Hold>('/v1/reservations', { ...event, data }, [201, 402]);
+  }
+
+  /** Records `quantity` of a hold's units (all of them if omitted) as used, and frees the rest. */
+  commit(id: string, quantity?: number, source = this.options.source): Promise<Decision> {
+    return this.post<Decision>('/v1/reservations/commit', { source, id, ...(quantity === undefined ? {} : { quantity }) }, [200]);
+  }
+
+  /** Frees a hold's units and credits. */
+  release(id: string, source = this.options.source): Promise<ReleasedHold> {
+    return this.post<ReleasedHold>('/v1/reservations/release', { source, id }, [200]);
   }
 
   private async post<T>(path: string, body: unknown, ok: number[]): Promise<T> {
