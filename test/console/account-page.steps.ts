@@ -91,4 +91,14 @@ export function accountPageSteps(world: ConsoleWorld): void {
     await world.admin.getByRole('button', { name: 'Newest' }).click();
     await eventually(async () => expect(await rows.count()).toBe(25));
   });
+
+  it('shows a reservation in the decision log, and what became of it', async () => {
+    const event = usageEvent({ id: 'hold-1', subject: 'acme', meter: 'geocoding', quantity: 4 });
+    const hold = await world.producer.post('/v1/reservations', { ...event, data: { ...event.data, ttlSeconds: 600 } });
+    expect(hold.status).toBe(201);
+    const first = world.admin.locator('table.decisions tbody tr').first();
+    await refreshUntil(world, async () => expect(await first.innerText()).toMatch(/reservation of 4: held until/));
+    expect((await world.producer.post('/v1/reservations/release', { source: event.source, id: 'hold-1' })).status).toBe(200);
+    await refreshUntil(world, async () => expect(await first.innerText()).toMatch(/reservation of 4: released/));
+  });
 }

@@ -67,6 +67,8 @@ export interface Decision {
   reversedAt: string | null;
   /** The id of the key that reported it, `bootstrap` (METERING_ADMIN_TOKEN) or `kafka`. */
   reportedBy?: string | null;
+  /** A reservation's entry: units held until `expiresAt`, and how it ended (held past expiry = expired). */
+  reservation?: { held: number; expiresAt: string; status: 'held' | 'committed' | 'released' } | null;
   position: string;
 }
 

@@ -65,6 +65,7 @@ export function DecisionsSection({ account, admin, version }: { account: string;
                 {d.decision}
                 {d.reason ? ` (${d.reason})` : ''}
                 {d.reversedAt ? ', reversed' : ''}
+                {d.reservation ? <div class="muted">{holdNote(d.reservation)}</div> : null}
               </td>
               <td>
                 {units(d.usage)} / {units(d.limit)}
@@ -94,4 +95,10 @@ export function DecisionsSection({ account, admin, version }: { account: string;
       </div>
     </Section>
   );
+}
+
+/** How a reservation's entry reads: what was held, and what became of it (expiry records no event). */
+function holdNote(hold: NonNullable<Decision['reservation']>): string {
+  const status = hold.status === 'held' && Date.parse(hold.expiresAt) <= Date.now() ? 'expired' : hold.status;
+  return `reservation of ${units(hold.held)}: ${status}${status === 'held' ? ` until ${when(hold.expiresAt)}` : ''}`;
 }
