@@ -1,12 +1,8 @@
-import type { AccountEvent } from '@tally/events';
-import { decide } from './account-decider';
-import { fold } from './account-state';
-import type { AccountCommand } from './commands';
+import { decided } from './testing/decided';
 import { given } from './testing/given';
 import {
   NOW,
   commitHold,
-  creditAlertSet,
   creditsGranted,
   holdUsage,
   later,
@@ -17,11 +13,6 @@ import {
   requestUsage,
   usageAccepted,
 } from './testing/fixtures';
-
-/** The history after deciding `commands` in order on top of `history`. */
-function decided(history: AccountEvent[], ...commands: AccountCommand[]): AccountEvent[] {
-  return commands.reduce((events, command) => [...events, ...decide(command, fold(events))], history);
-}
 
 const ocr = meter({ meter: 'ocr', creditsPerUnit: 2 });
 const hardTen = [...opened(), quotaSet({ limit: 10 })];
@@ -178,37 +169,5 @@ describe('ReleaseHold', () => {
     given(held)
       .when(releaseHold('h-1', later(301)))
       .thenFails('RESERVATION_EXPIRED');
-  });
-});
-
-describe('alerts of a reservation', () => {
-  const alertingTen = [...opened(), quotaSet({ limit: 10, alertAt: [50] })];
-
-  it('raises nothing when units are only held: a hold is not usage', () => {
-    given(alertingTen)
-      .when(holdUsage({ id: 'h-1', quantity: 8 }))
-      .then([{ type: 'UsageHeld' }]);
-  });
-
-  it('raises the quota thresholds the committed units cross, with the commit', () => {
-    given(decided(alertingTen, holdUsage({ id: 'h-1', quantity: 8 })))
-      .when(commitHold('h-1', 6))
-      .then([
-        { type: 'HoldReleased', data: { committed: 6 } },
-        { type: 'UsageAccepted', data: { quantity: 6, usage: 6 } },
-        { type: 'AlertRaised', data: { kind: 'quota.threshold', threshold: 50, usage: 6, limit: 10 } },
-      ]);
-  });
-
-  it('raises credits.low when the committed units take the balance below the threshold', () => {
-    given(
-      decided([...opened(), creditsGranted(25), creditAlertSet(20)], holdUsage({ id: 'h-1', meter: 'ocr', quantity: 5 }, ocr)),
-    )
-      .when(commitHold('h-1', 4, NOW, ocr))
-      .then([
-        { type: 'HoldReleased', data: { committed: 4 } },
-        { type: 'UsageAccepted', data: { creditsCharged: 8 } },
-        { type: 'AlertRaised', data: { kind: 'credits.low', threshold: 20, balance: 17 } },
-      ]);
   });
 });
