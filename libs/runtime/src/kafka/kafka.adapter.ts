@@ -43,13 +43,26 @@ export interface PartitionLag {
 }
 
 /** kafkajs logs through the process logger, at warn and above unless debugging. */
-function logCreator(logger: Logger) {
+// kafkajs' table of broker error codes. Its connections log every error response at ERROR, even
+// the ones its own retries cure (a coordinator still loading on a fresh broker, a leader moving).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { errorCodes } = require('kafkajs/src/protocol/error') as {
+  errorCodes: Array<{ message: string; retriable: boolean }>;
+};
+const RETRIABLE = new Set(errorCodes.filter((e) => e.retriable).map((e) => e.message));
+
+/**
+ * kafkajs' log lines as Tally's (component `kafkajs`): INFO at debug, and an error response the
+ * client retries by itself at warn, so that error lines mean something needs looking at.
+ */
+export function kafkaLogCreator(logger: Logger) {
   return () =>
     ({ level, log }: LogEntry) => {
       const { message, ...extra } = log;
       const target = logger.child({ component: 'kafkajs', ...extra });
-      if (level === logLevel.ERROR) target.error(message);
-      else if (level === logLevel.WARN) target.warn(message);
+      const retried = typeof extra.error === 'string' && RETRIABLE.has(extra.error);
+      if (level === logLevel.ERROR && !retried) target.error(message);
+      else if (level === logLevel.ERROR || level === logLevel.WARN) target.warn(message);
       else if (level === logLevel.INFO) target.debug(message);
     };
 }
@@ -73,7 +86,7 @@ export class KafkaAdapter {
       clientId: config.kafka.clientId,
       brokers: config.kafkaBrokers ?? [],
       logLevel: logLevel.INFO,
-      logCreator: logCreator(logger),
+      logCreator: kafkaLogCreator(logger),
       connectionTimeout: 5000,
       retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 10_000 },
     });
