@@ -1,6 +1,6 @@
 import { BACKENDS, startTally, storedEventCount, unique, usageEvent, type RunningTally } from '../support/tally';
 
-// DESIGN §2 Names: every id, source, name, description and reason is text without control
+// docs/contract.md §2.5: every id, source, name, description and reason is text without control
 // characters and with valid Unicode. PostgreSQL refuses NUL and lone surrogates, so each must
 // be a 400 naming the field, never a 500, and never fail a neighbour's request.
 const HOSTILE = [

@@ -19,7 +19,7 @@ export interface Route {
   query?: string[];
 }
 
-/** Every route of DESIGN §5 that this build serves, with a valid body to start mutating from. */
+/** Every route of docs/contract.md §5.2 that this build serves, with a valid body to start mutating from. */
 export const ROUTES: Route[] = [
   { method: 'POST', path: () => '/v1/usage', body: (n) => usageEvent(n, 'acme') },
   { method: 'POST', path: () => '/v1/usage', body: (n) => [usageEvent(n, 'acme'), usageEvent('ocr', n)] },

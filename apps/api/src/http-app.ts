@@ -15,7 +15,7 @@ import { sendProblem } from './http/problem-details.filter';
 import type { Runtime } from './runtime/runtime';
 import { quietStartup } from './runtime/startup-logger';
 
-/** Bodies larger than this get 413 (DESIGN §5). */
+/** Bodies larger than this get 413 (docs/contract.md §5.4). */
 export const BODY_LIMIT = '1mb';
 
 /** Options of the HTTP application; tests point `consoleDir` at a console they built. */

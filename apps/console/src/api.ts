@@ -1,4 +1,4 @@
-/** What the console reads and writes: the public HTTP API of DESIGN §5, nothing else. */
+/** What the console reads and writes: the public HTTP API of docs/contract.md §5, nothing else. */
 
 export type Role = 'admin' | 'finance' | 'producer';
 

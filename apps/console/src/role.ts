@@ -2,7 +2,7 @@ import { ApiError, call, type Role } from './api';
 import { currentMonth } from './format';
 
 /**
- * The role of a key, learnt from how the API answers it (DESIGN lists no "who am I" route):
+ * The role of a key, learnt from how the API answers it (docs/contract.md §5.2 lists no "who am I" route):
  * every key may list meters (401 = no such key), producers may not read billing, and only
  * admins may list API keys.
  */

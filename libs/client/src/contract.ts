@@ -1,5 +1,5 @@
 /**
- * The parts of Tally's contract (DESIGN §4, §5) a producer handles, declared here so that the
+ * The parts of Tally's contract (docs/contract.md §4, §5) a producer handles, declared here so that the
  * package stands alone; test/client/contract-types.spec.ts fails to compile if they drift from
  * the service's own definitions.
  */

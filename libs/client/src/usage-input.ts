@@ -17,7 +17,7 @@ export interface UsageInput {
   extensions?: Record<string, ExtensionValue>;
 }
 
-/** The CloudEvent (DESIGN §4) for a usage input. */
+/** The CloudEvent (docs/contract.md §4.1) for a usage input. */
 export interface UsageCloudEvent {
   specversion: '1.0';
   id: string;

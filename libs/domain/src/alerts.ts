@@ -18,7 +18,7 @@ export interface AcceptedUsage {
 }
 
 /**
- * The alerts an accepted usage raises (DESIGN §3): every `alertAt` percentage of the quota's
+ * The alerts an accepted usage raises (docs/contract.md §3.6): every `alertAt` percentage of the quota's
  * limit that usage has now reached and that was not yet raised in this period, and
  * `credits.low` when the debit takes the balance from at or above `creditsBelow` to below it
  * (once per crossing: raised again only after the balance was back at or above it).

@@ -19,7 +19,7 @@ export interface BillingLine {
   currency: string;
 }
 
-/** DESIGN §3 billing: included units are free, the rest is sold in whole blocks. */
+/** docs/contract.md §3.3 (billing): included units are free, the rest is sold in whole blocks. */
 export function billingLine(
   key: { account: string; meter: string; month: string },
   units: number,

@@ -72,7 +72,7 @@ export function commitHold(command: CommitHold, state: Account): AccountEvent[] 
         creditsCharged: cost,
       },
     },
-    // The committed units are an accepted usage: they raise the alerts they cross (§3 Alerts).
+    // The committed units are an accepted usage: they raise the alerts they cross (docs/contract.md §3.6).
     ...alertsFor({ account: command.account, usage, quota, periodKey, after: used, cost, now: command.now }, state),
   ];
 }

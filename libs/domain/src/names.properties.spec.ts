@@ -7,7 +7,7 @@ import { DomainError } from './errors';
 import { ACCOUNT, NOW, closedAt, opened } from './testing/fixtures';
 import { TOTAL } from './time';
 
-// DESIGN §2: a name that is a member of a JavaScript object is an ordinary name. The rules are
+// docs/contract.md §2.5: a name that is a member of a JavaScript object is an ordinary name. The rules are
 // run against a model kept in Maps, over names that collide with Object.prototype and any string.
 const PROTOTYPE_NAMES = [
   '__proto__',

@@ -48,7 +48,7 @@ export function alreadyDecided(state: Account, source: string, id: string, now: 
 }
 
 /**
- * DESIGN §3 rules 2 to 6, in order: time window, quota or credits present, disabled meter,
+ * docs/contract.md §3 rules 2 to 6, in order: time window, quota or credits present, disabled meter,
  * hard/soft limit (usage + held + q ≤ limit), credit balance (balance − held credits ≥ cost).
  */
 function judge(command: RequestUsage | HoldUsage, state: Account): Verdict {
@@ -113,8 +113,8 @@ function decideLikeUsage(
 }
 
 /**
- * DESIGN §3, in order: the usage counts against its period and is charged its credits, and
- * raises the alerts it crosses (§3 Alerts).
+ * docs/contract.md §3, in order: the usage counts against its period and is charged its credits, and
+ * raises the alerts it crosses (§3.6).
  */
 export function requestUsage(command: RequestUsage, state: Account): AccountEvent[] {
   const { account, usage, now } = command;
@@ -128,7 +128,7 @@ export function requestUsage(command: RequestUsage, state: Account): AccountEven
 }
 
 /**
- * DESIGN §3 Reservations: decided by the same rules with q = the held quantity; if accepted, q
+ * docs/contract.md §3.5: decided by the same rules with q = the held quantity; if accepted, q
  * units and q × creditsPerUnit credits are held until `expiresAt`. A rejection is an ordinary
  * `UsageRejected`.
  */

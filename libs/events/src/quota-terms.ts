@@ -15,7 +15,7 @@ export interface QuotaTerms {
   blockPrice: string;
   includedUnits: number;
   currency: string;
-  /** Percentages of the limit whose crossing raises an alert, once per period (DESIGN §3). */
+  /** Percentages of the limit whose crossing raises an alert, once per period (docs/contract.md §3.6). */
   alertAt: number[];
 }
 
@@ -30,7 +30,7 @@ export const DEFAULT_QUOTA_TERMS: Omit<QuotaTerms, 'limit'> = Object.freeze({
   alertAt: [],
 });
 
-/** Fills the optional fields of a quota with the defaults of DESIGN §2. */
+/** Fills the optional fields of a quota with the defaults of docs/contract.md §2.3. */
 export function withDefaultTerms(input: Partial<QuotaTerms> & { limit: number | null }): QuotaTerms {
   return {
     limit: input.limit,

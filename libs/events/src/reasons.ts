@@ -1,4 +1,4 @@
-/** Why a usage request was rejected (DESIGN §3). Stable codes: clients match on them. */
+/** Why a usage request was rejected (docs/contract.md §3). Stable codes: clients match on them. */
 export const REJECT_REASONS = [
   'TOO_LATE',
   'IN_FUTURE',

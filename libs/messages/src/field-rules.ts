@@ -5,7 +5,7 @@ import { ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator'
 // jsonb and the second in jsonb, and neither belongs in a name or a reason a person reads.
 const FORBIDDEN_TEXT = /[\p{Cc}\p{Cs}]/u;
 
-/** The rule every name and free-text field follows (DESIGN §2 Names), as messages say it. */
+/** The rule every name and free-text field follows (docs/contract.md §2.5), as messages say it. */
 export const TEXT_RULE = 'must be text without control characters and with valid Unicode';
 
 /** Whether `value` is a string that follows {@link TEXT_RULE}, `min` to `max` characters long. */
@@ -54,7 +54,7 @@ export function IsText(min: number, max: number, options?: ValidationOptions): P
 
 /**
  * `@OptionalNotNull()`: the field may be left out, but null is refused with a clear reason
- * (DESIGN §2: every quota field but `limit` always has a value). Use instead of `@IsOptional()`,
+ * (docs/contract.md §2.3: every quota field but `limit` always has a value). Use instead of `@IsOptional()`,
  * which lets null through.
  */
 export function OptionalNotNull(options?: ValidationOptions): PropertyDecorator {

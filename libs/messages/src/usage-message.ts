@@ -33,7 +33,7 @@ export class UsageData {
   quantity!: number;
 }
 
-/** A usage request as producers send it, over HTTP or on `metering.usage.v1` (DESIGN §4). */
+/** A usage request as producers send it, over HTTP or on `metering.usage.v1` (docs/contract.md §4.1). */
 export class UsageCloudEvent {
   @Equals('1.0', { message: 'specversion must be "1.0"' })
   specversion!: string;

@@ -4,7 +4,7 @@ import type { LogFormat } from './logger';
 /** Which event store to use; chosen by EVENT_STORE, never by code edits. */
 export type EventStoreKind = 'pglite' | 'postgres' | 'eventstoredb';
 
-/** Everything Tally reads from the environment (DESIGN §1), parsed and checked once at start-up. */
+/** Everything Tally reads from the environment (docs/contract.md §1.3), parsed and checked once at start-up. */
 export interface Config {
   port: number;
   /** PostgreSQL for read models, API keys and (with EVENT_STORE=postgres) events; null: embedded PGlite. */
@@ -27,7 +27,7 @@ export interface Config {
   webhooks: { retryBaseMs: number; timeoutMs: number };
 }
 
-/** The shortest METERING_ADMIN_TOKEN accepted (DESIGN §1). */
+/** The shortest METERING_ADMIN_TOKEN accepted (docs/contract.md §1.3). */
 export const MIN_ADMIN_TOKEN_LENGTH = 16;
 
 /** Every environment variable Tally reads; the README and docker-compose.yml are checked against it. */

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { SqlClient } from '@tally/eventstore';
 
-/** Roles of DESIGN §5: admin may do everything, producer the usage routes, finance the read routes. */
+/** Roles of docs/contract.md §5.1: admin may do everything, producer the usage routes, finance the read routes. */
 export const ROLES = ['admin', 'producer', 'finance'] as const;
 export type Role = (typeof ROLES)[number];
 

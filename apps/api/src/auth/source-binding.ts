@@ -9,7 +9,7 @@ export const CurrentKey = createParamDecorator(
 );
 
 /**
- * DESIGN §3 "Sources are bound to keys": a key created with a source reports only under it, so
+ * docs/contract.md §3.4 "Sources are bound to keys": a key created with a source reports only under it, so
  * no producer can claim (and so swallow) another service's idempotency keys.
  */
 export function assertSourcesAllowed(key: ApiKey, sources: Iterable<string>): void {

@@ -6,7 +6,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { sendProblem } from '../http/problem-details.filter';
 import { Problem } from '../http/problem';
 
-/** Where the admin console is served (DESIGN §5). */
+/** Where the admin console is served (docs/contract.md §5.2). */
 export const CONSOLE_PATH = '/console';
 
 // The page talks to this origin's API only; nothing is loaded from anywhere else.

@@ -23,7 +23,7 @@ export function isJsonMediaType(header: string | undefined): boolean {
   return parameters.every((p) => !p.startsWith('charset=') || /^charset="?utf-8"?$/.test(p));
 }
 
-/** Before the body is read: JSON routes refuse other media types with 415 (DESIGN §5). */
+/** Before the body is read: JSON routes refuse other media types with 415 (docs/contract.md §5.4). */
 export function requireJsonMediaType(req: Request, _res: Response, next: NextFunction): void {
   const declared = req.headers['content-type'];
   const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;

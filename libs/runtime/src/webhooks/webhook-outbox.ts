@@ -2,7 +2,7 @@ import type { AlertData } from '@tally/events';
 import type { SqlClient } from '@tally/eventstore';
 import { ATTEMPTS_TABLE, DELIVERIES_TABLE, ENDPOINTS_TABLE, isoOf } from './webhook-schema';
 
-/** How long a delivery is retried (DESIGN §5: 24 h). */
+/** How long a delivery is retried (docs/contract.md §5.2: 24 h). */
 export const RETRY_FOR_MS = 24 * 60 * 60 * 1000;
 /** The longest pause between two attempts. */
 export const MAX_RETRY_DELAY_MS = 60 * 60 * 1000;

@@ -2,7 +2,7 @@ import { parseUsageMessage, type DecisionMessage, type FieldError } from '@tally
 import type { UsageRequest } from '@tally/events';
 import { validationProblem } from '../../http/problem';
 
-/** How long a hold lasts when the producer does not say, and the bounds it may ask for (DESIGN §3). */
+/** How long a hold lasts when the producer does not say, and the bounds it may ask for (docs/contract.md §3.5). */
 export const HOLD_TTL_SECONDS = { default: 300, min: 1, max: 3600 };
 
 /** What POST /v1/reservations answers: the decision, and for an accepted hold when it frees itself. */

@@ -15,7 +15,7 @@ export function holdView(held: UsageHeld): HoldView {
   return { ...toDecisionMessage(held), expiresAt: held.data.expiresAt, creditsHeld: held.data.creditsHeld };
 }
 
-/** Decides a hold by the rules of a usage (DESIGN §3 Reservations); a duplicate id gets the original decision. */
+/** Decides a hold by the rules of a usage (docs/contract.md §3.5); a duplicate id gets the original decision. */
 @CommandHandler(HoldUsageCommand)
 export class HoldUsageHandler implements ICommandHandler<HoldUsageCommand> {
   constructor(
