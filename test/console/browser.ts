@@ -47,8 +47,8 @@ export function buildConsole(): { dir: string; remove(): void } {
 }
 
 /**
- * Where screenshots go: docs/screenshots with UPDATE_SCREENSHOTS=1 (to refresh the README's
- * pictures), else a temporary folder, so that a test run leaves the work tree untouched.
+ * Where screenshots go: docs/screenshots with UPDATE_SCREENSHOTS=1 (to refresh the pictures
+ * of docs/console.md), else a temporary folder, so that a test run leaves the work tree untouched.
  */
 export function screenshotDir(): string {
   const dir = process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs/screenshots') : join(tmpdir(), 'tally-screenshots');
