@@ -65,7 +65,7 @@ const RANGES: Range[] = [
   ['reserved for special use', 'fec0::/10'],
 ];
 
-/** A `BlockList` holding the CIDR `a.b.c.d/n` or `x::y/n` (a bare address is a /32 or /128). */
+/** Adds the network `a.b.c.d/n` or `x::y/n` (a bare address: /32 or /128) to `list`; false when `cidr` is none. */
 export function addCidr(list: BlockList, cidr: string): boolean {
   const [address, bits, ...rest] = cidr.trim().split('/');
   const family = isIP(address);
