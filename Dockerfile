@@ -7,11 +7,16 @@ COPY . .
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20.20-bookworm-slim
-ENV NODE_ENV=production
+# HOST: every interface of the container (its own network namespace); the host decides what is
+# published, and docker-compose.yml publishes on 127.0.0.1 only (TALLY_BIND).
+ENV NODE_ENV=production HOST=0.0.0.0
 WORKDIR /app
-COPY --from=build --chown=node:node /app/package.json ./
-COPY --from=build --chown=node:node /app/node_modules ./node_modules
-COPY --from=build --chown=node:node /app/dist ./dist
+# The code belongs to root and is read-only to the process (a compromised process cannot rewrite
+# it); only the data directory of embedded mode is the node user's.
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 EXPOSE 3000 3001
 # The api by default; the projector service overrides the command.

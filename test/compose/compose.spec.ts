@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ENVIRONMENT, loadConfig } from '@tally/runtime';
 import { parse } from 'yaml';
+import { interpolate } from './interpolate';
+import { SAMPLE_SECRETS } from './sample-secrets';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -17,17 +19,15 @@ interface Service {
   profiles?: string[];
 }
 
-const compose = parse(readFileSync(resolve(ROOT, 'docker-compose.yml'), 'utf8')) as {
-  services: Record<string, Service>;
-  volumes: Record<string, unknown>;
-};
+type Compose = { services: Record<string, Service>; volumes: Record<string, unknown> };
+
+// The file as compose reads it, with the secrets a generated .env would hold (see secure-defaults.spec.ts).
+const compose = interpolate(parse(readFileSync(resolve(ROOT, 'docker-compose.yml'), 'utf8')) as Compose, SAMPLE_SECRETS);
 const { services } = compose;
 
-/** The environment a service's process sees, with `${VAR:-default}` taken at its default. */
+/** The environment a service's process sees. */
 function environmentOf(service: Service): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(service.environment ?? {}).map(([k, v]) => [k, String(v).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1')]),
-  );
+  return Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, String(v)]));
 }
 
 const published = (service: Service) => (service.ports ?? []).map((p) => Number(p.split(':').at(-1)));

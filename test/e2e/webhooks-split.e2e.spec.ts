@@ -31,7 +31,7 @@ describeIf(infra.postgresUrl, 'split mode: the projector delivers webhooks, one 
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'pipe' });
     database = await createTestDatabase();
     await receiver.up();
-    env = { DATABASE_URL: database.url, LOG_LEVEL: 'warn', WEBHOOK_RETRY_BASE_MS: '200' };
+    env = { DATABASE_URL: database.url, LOG_LEVEL: 'warn', WEBHOOK_RETRY_BASE_MS: '200', WEBHOOK_ALLOW_LOOPBACK: 'true' };
     api = apiProcess({ ...env, PORT: String(await freePort()) }, { apiOnly: true });
     await api.start();
   }, 120_000);

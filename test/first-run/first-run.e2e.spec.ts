@@ -57,8 +57,8 @@ describe('the first start of a fresh clone', () => {
     const creating = stdout.findIndex((l) => /INFO.*creating the database in .*\.data/.test(l));
     expect(creating).toBeGreaterThanOrEqual(0);
     expect(stdout.slice(-4).map((l) => l.trim())).toEqual([
-      `Tally listening on http://localhost:${port}`,
-      `API docs     http://localhost:${port}/docs`,
+      `Tally listening on http://127.0.0.1:${port}`,
+      `API docs     http://127.0.0.1:${port}/docs`,
       `admin token  ${token}`,
       '(generated now and shown once; kept in .data/admin-token)',
     ]);
@@ -69,7 +69,7 @@ describe('the first start of a fresh clone', () => {
     const records = stdout.map((line) => JSON.parse(line));
     const messages = records.map((r) => r.msg as string);
     expect(messages.some((m) => m.startsWith('creating the database in'))).toBe(true);
-    expect(messages).toContain(`Tally listening on http://localhost:${port}`);
+    expect(messages).toContain(`Tally listening on http://127.0.0.1:${port}`);
     expect(messages.some((m) => m.startsWith('Mapped {'))).toBe(false);
     expect(stdout.join('\n')).not.toContain(token);
     expect(stderr).toEqual(['Generated admin token (shown once, kept in .data/admin-token):', `  ${token}`]);

@@ -25,8 +25,15 @@ describe('the README walk-through, verbatim, against the embedded build', () => 
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'pipe' });
     cwd = mkdtempSync(join(tmpdir(), 'tally-readme-'));
     port = await freePort();
-    // As `npm start` runs it: nothing set but the port, so embedded mode with a generated admin token.
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), LOG_LEVEL: 'warn' };
+    // As the walk-through says to start it: nothing set but the port and loopback webhooks (its
+    // receiver is on this machine), so embedded mode with a generated admin token.
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      WEBHOOK_ALLOW_LOOPBACK: 'true',
+    };
     server = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], { cwd, env });
     server.stdout?.on('data', (chunk) => (stdout += chunk));
     server.stderr?.on('data', (chunk) => (stdout += chunk));

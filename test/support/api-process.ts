@@ -18,7 +18,11 @@ export interface ApiProcess {
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-export function apiProcess(env: Record<string, string>, options: { apiOnly?: boolean } = {}): ApiProcess {
+export function apiProcess(
+  env: Record<string, string>,
+  /** `main`: a build of its own (see `buildPrivately`), instead of the repository's dist. */
+  options: { apiOnly?: boolean; main?: string } = {},
+): ApiProcess {
   const logs: string[] = [];
   let child: ChildProcess | null = null;
   const url = `http://127.0.0.1:${env.PORT}`;
@@ -28,7 +32,7 @@ export function apiProcess(env: Record<string, string>, options: { apiOnly?: boo
     logs,
     child: () => child!,
     async start() {
-      const args = [resolve(ROOT, 'dist/apps/api/src/main.js'), ...(options.apiOnly ? ['--api-only'] : [])];
+      const args = [options.main ?? resolve(ROOT, 'dist/apps/api/src/main.js'), ...(options.apiOnly ? ['--api-only'] : [])];
       child = spawn(process.execPath, args, {
         env: { PATH: process.env.PATH, METERING_ADMIN_TOKEN: ADMIN_TOKEN, ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -46,7 +50,8 @@ export function apiProcess(env: Record<string, string>, options: { apiOnly?: boo
       await eventually(async () => expect((await fetch(`${url}/readyz`)).status).toBe(200), timeoutMs);
     },
     async kill(signal) {
-      if (!child || child.exitCode !== null) return child?.exitCode ?? null;
+      // Gone already (an exit code, or the signal that ended it): nothing to wait for.
+      if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
       const exited = new Promise<number | null>((done) => child!.once('exit', (code) => done(code)));
       child.kill(signal);
       return exited;

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, createLogger, exitOnStartupFailure, isPretty, loadConfig } from '@tally/runtime';
 import { embeddedAdminToken } from './admin-token';
-import { generatedTokenNotice, startBanner, type EmbeddedAdmin } from './start-banner';
+import type { AddressInfo } from 'node:net';
+import { generatedTokenNotice, listeningAt, startBanner, type EmbeddedAdmin } from './start-banner';
 import { createHttpApp } from './http-app';
 import { startKafkaIntake } from './usage/request-usage/kafka-intake/start-kafka-intake';
 import { openRuntime } from './runtime/runtime';
@@ -33,20 +34,20 @@ async function main(): Promise<void> {
   }
   const runtime = await openRuntime(config, logger, { project: !apiOnly });
   const app = await createHttpApp(runtime);
-  await app.listen(config.port, '0.0.0.0');
+  await app.listen(config.port, config.host);
   const intake = await startKafkaIntake(app, runtime, (error) => {
     logger.fatal({ err: error }, 'exiting: the Kafka consumer cannot be restarted');
     process.exit(1);
   });
-  const url = `http://localhost:${config.port}`;
+  const at = listeningAt(app.getHttpServer().address() as AddressInfo);
   const mode = config.databaseUrl ? 'postgres' : 'embedded';
   // Last, together, and never through the logs: where to go, and the token shown this once.
   if (pretty) {
-    process.stdout.write(startBanner(url, admin));
+    process.stdout.write(startBanner(at, admin));
   } else {
     logger.info(
-      { url, docs: `${url}/docs`, mode, eventStore: config.eventStore, projector: !apiOnly },
-      `Tally listening on ${url}`,
+      { url: at.url, host: config.host, docs: `${at.url}/docs`, mode, eventStore: config.eventStore, projector: !apiOnly },
+      `Tally listening on ${at.where}`,
     );
     process.stderr.write(generatedTokenNotice(admin));
   }

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { relative } from 'node:path';
 
 /** The embedded admin token, when Tally keeps it in the data directory. */
@@ -14,12 +15,26 @@ const shortPath = (path: string) => {
 };
 
 /**
+ * Where the server actually listens, as a URL to open and as words: an unspecified address
+ * (0.0.0.0, ::) is every interface of the machine, reached here as localhost.
+ */
+export function listeningAt(address: AddressInfo): { url: string; where: string } {
+  const everywhere = address.address === '0.0.0.0' || address.address === '::';
+  const host = everywhere ? 'localhost' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  return {
+    url,
+    where: everywhere ? `every interface (${address.address}), port ${address.port}: ${url} from this machine` : url,
+  };
+}
+
+/**
  * What a person starting Tally on a terminal reads last: where it listens, the docs, and the
  * admin token, together, after every log line. Plain text on purpose: the one time a secret is
  * shown, and never through the logs.
  */
-export function startBanner(url: string, admin: EmbeddedAdmin | null): string {
-  const lines = ['', `Tally listening on ${url}`, `  API docs     ${url}/docs`];
+export function startBanner(at: { url: string; where: string }, admin: EmbeddedAdmin | null): string {
+  const lines = ['', `Tally listening on ${at.where}`, `  API docs     ${at.url}/docs`];
   if (admin?.generated) {
     lines.push(
       `  admin token  ${admin.token}`,

@@ -28,8 +28,8 @@ async function main(): Promise<void> {
       res.writeHead(404).end();
     }
   });
-  server.listen(config.projectorPort, () =>
-    logger.info({ port: config.projectorPort }, 'projector operations endpoint listening'),
+  server.listen(config.projectorPort, config.host, () =>
+    logger.info({ host: config.host, port: config.projectorPort }, `projector operations endpoint listening on ${config.host}`),
   );
 
   const stop = async (signal: string) => {

@@ -1,5 +1,5 @@
 import { CloudEvent, HTTP } from 'cloudevents';
-import { fromHttpMessage, mediaType } from './cloudevents-binding';
+import { fromHttpMessage, mediaType, repeatedAttributeHeaders } from './cloudevents-binding';
 import { parseUsageMessage } from './usage-message';
 
 const TRACE = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
@@ -98,5 +98,19 @@ describe('the CloudEvents HTTP binding', () => {
   it('compares media types without their parameters', () => {
     expect(mediaType('Application/CloudEvents+JSON; charset=utf-8')).toBe('application/cloudevents+json');
     expect(mediaType(undefined)).toBeUndefined();
+  });
+});
+
+describe('repeated attribute headers', () => {
+  it('are the ce- headers given more than once, whatever their case', () => {
+    expect(
+      repeatedAttributeHeaders({
+        'ce-id': ['a', 'b'],
+        'CE-Source': ['s1', 's2', 's3'],
+        'ce-type': ['metering.usage.v1'],
+        accept: ['a', 'b'],
+      }),
+    ).toEqual(['ce-id', 'ce-source']);
+    expect(repeatedAttributeHeaders({ 'ce-id': ['a'], 'ce-source': ['s'] })).toEqual([]);
   });
 });

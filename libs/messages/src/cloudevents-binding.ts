@@ -69,6 +69,17 @@ function isBinary(headers: MessageHeaders, prefix: 'ce-' | 'ce_', type: string |
 }
 
 /**
+ * The `ce-*` headers a request carries more than once, from the server's distinct header values
+ * (Node's `headersDistinct`): Node joins repeated values into `"a, b"`, which would pass for one
+ * attribute, while an attribute has exactly one value (CloudEvents HTTP binding §3.1.3.1).
+ */
+export function repeatedAttributeHeaders(distinct: Record<string, string[] | undefined>): string[] {
+  return Object.entries(distinct)
+    .filter(([name, values]) => name.toLowerCase().startsWith('ce-') && (values?.length ?? 0) > 1)
+    .map(([name]) => name.toLowerCase());
+}
+
+/**
  * HTTP binding: binary mode (attributes in `ce-*` headers, `data` as the body, its media type
  * as `datacontenttype`), structured mode (`application/cloudevents+json`, or plain JSON), and
  * batch mode (`application/cloudevents-batch+json`, or a JSON array).

@@ -30,3 +30,30 @@ describe('configuration', () => {
     expect(() => loadConfig({ HTTP_MAX_CONNECTIONS: '0' })).toThrow('HTTP_MAX_CONNECTIONS');
   });
 });
+
+describe('where Tally listens and where webhooks may go', () => {
+  it('listens on 127.0.0.1 unless HOST says otherwise', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+  });
+
+  it('refuses loopback webhooks and opens no internal network unless told to', () => {
+    expect(loadConfig({}).webhooks).toMatchObject({ allowLoopback: false, allowedNetworks: [] });
+    expect(
+      loadConfig({ WEBHOOK_ALLOW_LOOPBACK: 'true', WEBHOOK_ALLOWED_NETWORKS: '10.0.0.0/8, fd12::/16' }).webhooks,
+    ).toMatchObject({
+      allowLoopback: true,
+      allowedNetworks: ['10.0.0.0/8', 'fd12::/16'],
+    });
+  });
+
+  it.each([
+    ['WEBHOOK_ALLOW_LOOPBACK', 'yes'],
+    ['WEBHOOK_ALLOWED_NETWORKS', '10.0.0.0/33'],
+    ['WEBHOOK_ALLOWED_NETWORKS', 'intranet'],
+    ['WEBHOOK_ALLOWED_NETWORKS', '10.0.0.0/8/1'],
+  ])('refuses %s=%s, naming the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+});

@@ -1,4 +1,6 @@
+import { BlockList } from 'node:net';
 import { resolve } from 'node:path';
+import { addCidr } from './webhooks/address-ranges';
 import type { LogFormat } from './logger';
 
 /** Which event store to use; chosen by EVENT_STORE, never by code edits. */
@@ -7,6 +9,8 @@ export type EventStoreKind = 'pglite' | 'postgres' | 'eventstoredb';
 /** Everything Tally reads from the environment (docs/contract.md §1.3), parsed and checked once at start-up. */
 export interface Config {
   port: number;
+  /** The address the api and the projector listen on (127.0.0.1 unless HOST says otherwise). */
+  host: string;
   /** PostgreSQL for read models, API keys and (with EVENT_STORE=postgres) events; null: embedded PGlite. */
   databaseUrl: string | null;
   dataDir: string;
@@ -23,8 +27,11 @@ export interface Config {
   projectorPort: number;
   /** Limits that keep slow or numerous clients from holding the api's sockets. */
   http: { maxConnections: number; requestTimeoutMs: number; headersTimeoutMs: number };
-  /** Webhook delivery: first retry delay (doubling after each failure) and the time one attempt may take. */
-  webhooks: { retryBaseMs: number; timeoutMs: number };
+  /**
+   * Webhook delivery: first retry delay (doubling after each failure), the time one attempt may
+   * take, and where beyond public addresses deliveries may go (see AddressRule).
+   */
+  webhooks: { retryBaseMs: number; timeoutMs: number; allowLoopback: boolean; allowedNetworks: string[] };
 }
 
 /** The shortest METERING_ADMIN_TOKEN accepted (docs/contract.md §1.3). */
@@ -33,6 +40,7 @@ export const MIN_ADMIN_TOKEN_LENGTH = 16;
 /** Every environment variable Tally reads; the README and docker-compose.yml are checked against it. */
 export const ENVIRONMENT = [
   'PORT',
+  'HOST',
   'DATABASE_URL',
   'METERING_DATA_DIR',
   'KAFKA_BROKERS',
@@ -54,6 +62,8 @@ export const ENVIRONMENT = [
   'HTTP_HEADERS_TIMEOUT_MS',
   'WEBHOOK_RETRY_BASE_MS',
   'WEBHOOK_TIMEOUT_MS',
+  'WEBHOOK_ALLOW_LOOPBACK',
+  'WEBHOOK_ALLOWED_NETWORKS',
 ] as const;
 
 /** Thrown for a setting that cannot work, so the process stops before it serves anything. */
@@ -66,6 +76,27 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${raw}"`);
   }
   return Number(raw);
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+// Each entry is checked here, so a typo stops the process instead of refusing deliveries later.
+function networksOf(raw: string | undefined): string[] {
+  const networks = (raw ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  for (const network of networks) {
+    if (!addCidr(new BlockList(), network)) {
+      throw new ConfigError(`WEBHOOK_ALLOWED_NETWORKS must list networks such as 10.0.0.0/8, got "${network}"`);
+    }
+  }
+  return networks;
 }
 
 function logFormatOf(raw: string | undefined): LogFormat {
@@ -100,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     .filter(Boolean);
   return {
     port: integer(env, 'PORT', 3000, 0),
+    host: env.HOST || '127.0.0.1',
     databaseUrl,
     dataDir: resolve(env.METERING_DATA_DIR || './.data'),
     kafkaBrokers: brokers.length ? brokers : null,
@@ -128,6 +160,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhooks: {
       retryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 5000, 10),
       timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100),
+      allowLoopback: flag(env, 'WEBHOOK_ALLOW_LOOPBACK'),
+      allowedNetworks: networksOf(env.WEBHOOK_ALLOWED_NETWORKS),
     },
   };
 }

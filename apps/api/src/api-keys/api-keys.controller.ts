@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsText } from '@tally/messages';
 import { IsIn, IsOptional } from 'class-validator';
@@ -34,6 +34,8 @@ export class ApiKeysController {
   constructor(private readonly keys: ApiKeys) {}
 
   @Post()
+  // The answer carries the token, once: no cache may keep it.
+  @Header('Cache-Control', 'no-store')
   @Operation('createApiKey', 'Create an API key; the token is shown once')
   @Answers(201, 'The key and its token (shown this once)', 'CreatedApiKey')
   create(@Body() body: CreateApiKeyDto): Promise<ApiKey & { token: string }> {

@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ProjectionRunner, ReadModels } from '@tally/read-models';
-import { WebhookEndpoints, WebhookOutbox } from '@tally/runtime';
+import { AddressRule, WebhookEndpoints, WebhookOutbox } from '@tally/runtime';
 import { AccountDecisions } from '../accounts/account-decisions';
 import { Catalog } from '../catalog/catalog';
 import { ApiKeys } from '../auth/api-keys';
@@ -28,6 +28,7 @@ export class RuntimeModule {
       { provide: Metrics, useValue: runtime.metrics },
       { provide: WebhookEndpoints, useValue: runtime.webhooks.endpoints },
       { provide: WebhookOutbox, useValue: runtime.webhooks.outbox },
+      { provide: AddressRule, useValue: runtime.webhooks.rule },
       Clock,
     ];
     return { module: RuntimeModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) };

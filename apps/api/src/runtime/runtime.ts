@@ -6,6 +6,7 @@ import {
   openEventStore,
   projectionMetrics,
   startOutbox,
+  AddressRule,
   WebhookEndpoints,
   WebhookOutbox,
   type Config,
@@ -38,7 +39,7 @@ export interface Runtime {
   /** The outbox relay to `metering.decisions.v1`, when this process projects and Kafka is configured. */
   relay: DecisionRelay | null;
   /** Registered webhook endpoints, and their delivery log. */
-  webhooks: { endpoints: WebhookEndpoints; outbox: WebhookOutbox };
+  webhooks: { endpoints: WebhookEndpoints; outbox: WebhookOutbox; rule: AddressRule };
   close(): Promise<void>;
 }
 
@@ -97,7 +98,7 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
       metrics,
       kafka,
       relay,
-      webhooks: { endpoints, outbox: new WebhookOutbox(db) },
+      webhooks: { endpoints, outbox: new WebhookOutbox(db), rule: new AddressRule(config.webhooks) },
       intake: null,
       async close() {
         for (const close of closers) await close();

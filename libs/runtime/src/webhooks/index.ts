@@ -1,3 +1,4 @@
+export * from './address-rule';
 export * from './start-webhooks';
 export * from './webhook-deliverer';
 export * from './webhook-endpoints';

@@ -4,9 +4,11 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { alertOf } from '../relay/alert-records';
 import { startRelay, type RelayHooks } from '../relay/decision-relay';
+import { AddressRule } from './address-rule';
 import { WebhookDeliverer } from './webhook-deliverer';
 import { WebhookOutbox } from './webhook-outbox';
 import { initWebhookTables } from './webhook-schema';
+import { webhookTransport } from './webhook-sender';
 
 /** Advisory-lock key of webhook delivery: one process of a deployment fans out and delivers. */
 export const WEBHOOK_LOCK = 7_342_012;
@@ -32,7 +34,8 @@ export async function startWebhooks(
   await initWebhookTables(db);
   const log = logger.child({ component: 'webhooks' });
   const outbox = new WebhookOutbox(db);
-  const deliverer = new WebhookDeliverer(outbox, log, config.webhooks);
+  const transport = webhookTransport(new AddressRule(config.webhooks), config.webhooks.timeoutMs);
+  const deliverer = new WebhookDeliverer(outbox, log, { retryBaseMs: config.webhooks.retryBaseMs, transport });
   const fanOut = await startRelay<AlertData>(db, store, log, {
     name: 'webhooks',
     label: 'webhook relay',

@@ -1,17 +1,18 @@
 import type { Logger } from '../logger';
-import { sendWebhook } from './webhook-sender';
+import { sendWebhook, type WebhookTransport } from './webhook-sender';
 import { deliveryKey, retryDelay, type DueDelivery, type WebhookOutbox } from './webhook-outbox';
 
 export interface DelivererOptions {
   retryBaseMs: number;
-  timeoutMs: number;
+  /** Where deliveries may connect, and how long one attempt may take. */
+  transport: WebhookTransport;
   /** Deliveries in flight at once: a slow endpoint holds one slot, never the others. */
   concurrency?: number;
 }
 
 /**
  * Works through the outbox while this process is the deployment's active deliverer: every due
- * delivery is attempted (up to `concurrency` at once, each bounded by `timeoutMs`), logged, and
+ * delivery is attempted (up to `concurrency` at once, each bounded by the transport's timeout), logged, and
  * either done or scheduled again with exponential backoff until its 24 hours are over.
  * It runs beside the decisions, never in their way: deciding only appends an alert event.
  */
@@ -78,7 +79,7 @@ export class WebhookDeliverer {
 
   private async attempt(delivery: DueDelivery): Promise<void> {
     const attemptedAt = new Date();
-    const result = await sendWebhook(delivery, this.options.timeoutMs, attemptedAt);
+    const result = await sendWebhook(delivery, this.options.transport, attemptedAt);
     const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     const next = new Date(Date.now() + retryDelay(delivery.attempts + 1, this.options.retryBaseMs));
     const retryAt = ok || next.toISOString() > delivery.giveUpAt ? null : next;

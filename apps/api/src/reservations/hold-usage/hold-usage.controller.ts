@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
+import { Body, Controller, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { fromHttpMessage, type MessageHeaders } from '@tally/messages';
@@ -10,6 +10,7 @@ import { Answers, Operation } from '../../http/openapi/answers';
 import { validationProblem } from '../../http/problem';
 import { HoldUsageCommand } from './hold-usage.command';
 import { parseHoldRequest, type HoldView } from './hold-usage.dto';
+import { CloudEventHeaders } from '../../http/cloudevent-headers';
 
 @ApiTags('reservations')
 @ApiBearerAuth()
@@ -24,7 +25,7 @@ export class HoldUsageController {
   @Answers(402, 'Rejected, with the reason', 'Decision')
   async hold(
     @Body() body: unknown,
-    @Headers() headers: MessageHeaders,
+    @CloudEventHeaders() headers: MessageHeaders,
     @CurrentKey() key: ApiKey,
     @Res({ passthrough: true }) response: Response,
   ): Promise<HoldView> {

@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { fromHttpMessage, type MessageHeaders } from '@tally/messages';
@@ -9,6 +9,7 @@ import { Answers, Operation } from '../../http/openapi/answers';
 import { validationProblem } from '../../http/problem';
 import { parseOne } from '../request-usage/request-usage.controller';
 import { CheckUsageQuery, type UsageCheck } from './check-usage.query';
+import { CloudEventHeaders } from '../../http/cloudevent-headers';
 
 @ApiTags('usage')
 @ApiBearerAuth()
@@ -21,7 +22,7 @@ export class CheckUsageController {
   @Allow('producer')
   @Operation('checkUsage', 'Dry run: would this usage be accepted now? Changes nothing')
   @Answers(200, 'What deciding it now would do', 'UsageCheck')
-  check(@Body() body: unknown, @Headers() headers: MessageHeaders, @CurrentKey() key: ApiKey): Promise<UsageCheck> {
+  check(@Body() body: unknown, @CloudEventHeaders() headers: MessageHeaders, @CurrentKey() key: ApiKey): Promise<UsageCheck> {
     const message = fromHttpMessage(headers, body);
     if (message.batch) throw validationProblem([{ field: '', reason: 'a check takes one event, not a batch' }]);
     const request = parseOne(message.event);

@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
+import { Body, Controller, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type UsageRequest } from '@tally/events';
@@ -11,6 +11,7 @@ import { validationProblem } from '../../http/problem';
 import { RequestUsageCommand } from './request-usage.command';
 import { Answers, Operation } from '../../http/openapi/answers';
 import { ref } from '../../http/openapi/schemas';
+import { CloudEventHeaders } from '../../http/cloudevent-headers';
 
 /** Largest batch POST /v1/usage takes. */
 export const MAX_USAGE_BATCH = 1000;
@@ -32,7 +33,7 @@ export class RequestUsageController {
   @Answers(402, 'Rejected, with the reason', 'Decision')
   async record(
     @Body() body: unknown,
-    @Headers() headers: MessageHeaders,
+    @CloudEventHeaders() headers: MessageHeaders,
     @CurrentKey() key: ApiKey,
     @Res({ passthrough: true }) response: Response,
   ): Promise<DecisionMessage | { results: DecisionMessage[] }> {

@@ -1,4 +1,4 @@
-import { Body, Controller, Post } from '@nestjs/common';
+import { Body, Controller, Header, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { CreatedWebhookEndpoint } from '@tally/runtime';
@@ -14,6 +14,8 @@ export class CreateWebhookController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post()
+  // The answer carries the signing secret, once: no cache may keep it.
+  @Header('Cache-Control', 'no-store')
   @Operation('createWebhook', 'Register an endpoint for alerts; the signing secret is shown once')
   @Answers(201, 'The endpoint and its whsec_ secret (shown this once)', 'CreatedWebhookEndpoint')
   create(@Body() body: CreateWebhookDto): Promise<CreatedWebhookEndpoint> {

@@ -4,9 +4,9 @@ import { IsOptional, ValidateBy } from 'class-validator';
 
 /**
  * Why `value` is not a webhook URL, or null when it is one: an absolute http or https URL, as
- * written (no surrounding spaces), without credentials (they would be listed back in clear, and
- * fetch refuses them), and not on a link-local address (169.254.0.0/16 holds cloud metadata
- * services). Loopback and private hosts are allowed: receivers often sit beside Tally.
+ * written (no surrounding spaces), without credentials (they would be listed back in clear).
+ * Where its host may be (no metadata, link-local, loopback or private address unless the
+ * operator allowed it) is the delivery rule's call: see the handler and `AddressRule`.
  */
 export function webhookUrlProblem(value: unknown): string | null {
   if (typeof value !== 'string') return 'url must be a string';
@@ -22,9 +22,6 @@ export function webhookUrlProblem(value: unknown): string | null {
   }
   if (url.username !== '' || url.password !== '') {
     return 'url must not carry credentials: the payload is signed, so receivers verify the signature instead';
-  }
-  if (/^169\.254\./.test(url.hostname) || /^\[fe[89ab]/i.test(url.hostname)) {
-    return 'url must not be a link-local address';
   }
   return null;
 }

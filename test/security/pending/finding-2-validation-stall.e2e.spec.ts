@@ -1,0 +1,82 @@
+import { SecurityServer } from '../security-server';
+
+// Issue 18, finding 2 (medium): validation slowed down quadratically with unknown keys:
+// POST /v1/usage with {"K0":1,…,"K79999":1} (849 KiB) took 2.1–2.6 s to answer 400 with a 5.1 MiB
+// error body while /healthz waited; four in parallel stalled everything for 11 s. Same on
+// /v1/usage/check, meter and quota PUT, webhooks. Wanted: refused in under 50 ms with a bounded
+// error body (at most 20 field errors and a count of the rest), /healthz within 50 ms meanwhile.
+
+const UNKNOWN_KEYS = 80_000;
+const BODY = JSON.stringify(Object.fromEntries(Array.from({ length: UNKNOWN_KEYS }, (_, i) => [`K${i}`, 1])));
+const MAX_MS = 50;
+const MAX_ERROR_BODY = 16 * 1024;
+
+describe('finding 2: validation is bounded in the size of the input', () => {
+  const servers = new SecurityServer();
+  let api: Awaited<ReturnType<SecurityServer['start']>>;
+  let producer: string;
+  beforeAll(async () => {
+    api = await servers.start();
+    producer = (await api.admin.post('/v1/api-keys', { name: 'p', role: 'producer' })).body.token;
+  }, 120_000);
+  afterAll(() => servers.destroy());
+
+  const send = async (method: string, path: string, token: string) => {
+    const started = performance.now();
+    const response = await fetch(`${api.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: BODY,
+    });
+    const text = await response.text();
+    return { status: response.status, text, ms: performance.now() - started };
+  };
+
+  it(`the body is ${Math.round(BODY.length / 1024)} KiB of ${UNKNOWN_KEYS} unknown keys`, () => {
+    expect(BODY.length).toBeGreaterThan(800 * 1024);
+    expect(BODY.length).toBeLessThan(1024 * 1024);
+  });
+
+  it.each([
+    ['POST', '/v1/usage', 'producer'],
+    ['POST', '/v1/usage/check', 'producer'],
+    ['PUT', '/v1/meters/geocoding', 'admin'],
+    ['PUT', '/v1/accounts/acme/quotas/geocoding', 'admin'],
+    ['POST', '/v1/webhooks', 'admin'],
+  ])(
+    `%s %s refuses it in under ${MAX_MS} ms with a bounded error body`,
+    async (method, path, role) => {
+      const token = role === 'admin' ? api.admin.token! : producer;
+      await send(method, path, token); // warm-up: the first call of a route compiles its code
+      for (let i = 0; i < 3; i++) {
+        const reply = await send(method, path, token);
+        expect(reply.status).toBe(400);
+        expect(reply.text.length).toBeLessThan(MAX_ERROR_BODY);
+        const problem = JSON.parse(reply.text);
+        expect(problem.errors.length).toBeLessThanOrEqual(21);
+        expect(problem.detail).toMatch(/\d+ more/);
+        expect(reply.ms).toBeLessThan(MAX_MS);
+      }
+    },
+    60_000,
+  );
+
+  it(`/healthz answers within ${MAX_MS} ms while four such requests run`, async () => {
+    let running = true;
+    const slowest: number[] = [];
+    const probe = (async () => {
+      while (running) {
+        const started = performance.now();
+        expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
+        slowest.push(performance.now() - started);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    const replies = await Promise.all(Array.from({ length: 4 }, () => send('POST', '/v1/usage', producer)));
+    running = false;
+    await probe;
+    expect(replies.map((r) => r.status)).toEqual([400, 400, 400, 400]);
+    expect(slowest.length).toBeGreaterThan(0);
+    expect(Math.max(...slowest)).toBeLessThan(MAX_MS);
+  }, 60_000);
+});
