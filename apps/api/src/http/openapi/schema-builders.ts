@@ -1,4 +1,4 @@
-import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { SchemaObject } from '@nestjs/swagger';
 
 // Short builders for the hand-written component schemas.
 export const int = (description?: string, example?: number): SchemaObject => ({

@@ -1,4 +1,4 @@
-import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { SchemaObject } from '@nestjs/swagger';
 import { REJECT_REASONS } from '@tally/events';
 import { int, nullable, object, str } from './schema-builders';
 import type { USAGE_SCHEMAS } from './usage-schemas';
