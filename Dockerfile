@@ -1,12 +1,12 @@
 # Builds both apps; the compose file runs the api and the projector from this one image.
-FROM node:20.20-bookworm-slim AS build
+FROM node:24.21.0-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20.20-bookworm-slim
+FROM node:24.21.0-bookworm-slim
 # HOST: every interface of the container (its own network namespace); the host decides what is
 # published, and docker-compose.yml publishes on 127.0.0.1 only (TALLY_BIND).
 ENV NODE_ENV=production HOST=0.0.0.0

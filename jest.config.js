@@ -28,5 +28,7 @@ module.exports = {
   },
   globalSetup: '<rootDir>/test/infra/global-setup.ts',
   globalTeardown: '<rootDir>/test/infra/global-teardown.ts',
-  testTimeout: 30000,
+  // Hooks too: a suite's beforeAll creates its PGlite database, and PGlite 0.6 (PostgreSQL 19)
+  // takes longer to create one than 0.3 did, beyond 30 s on a loaded two-core machine.
+  testTimeout: 60000,
 };

@@ -28,7 +28,8 @@ async function main(): Promise<void> {
     `machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}\n`,
   );
   const pg = await postgresReachable();
-  const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+  // As the test probe finds it: KAFKA_BROKERS, else where `npm run infra:up` starts it (KAFKA_PORT).
+  const brokers = process.env.KAFKA_BROKERS ?? `127.0.0.1:${process.env.KAFKA_PORT ?? 9092}`;
   const kafka = pg && (await kafkaReachable(brokers));
 
   const nodeHttp = await nodeHttpBaseline(CONNECTIONS, SECONDS);

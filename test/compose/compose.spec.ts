@@ -108,7 +108,9 @@ describe('docker-compose.yml agrees with the code', () => {
 
   it('builds both apps from the Dockerfile and runs entry points that the build produces', () => {
     const dockerfile = readFileSync(resolve(ROOT, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toMatch(/FROM node:20[\w.-]* AS build/);
+    // Both stages on the Node that package.json pins for development, tests and CI.
+    const node = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')).devDependencies.node;
+    expect(dockerfile.match(/^FROM node:\S+/gm)).toEqual([`FROM node:${node}-bookworm-slim`, `FROM node:${node}-bookworm-slim`]);
     expect(dockerfile).toContain('npm run build');
     for (const name of ['api', 'projector']) {
       expect(services[name].build).toBe('.');

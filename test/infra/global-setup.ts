@@ -1,3 +1,4 @@
+import { createPgliteTemplate } from './pglite-template';
 import { probeInfrastructure } from './probe';
 
 /**
@@ -12,4 +13,5 @@ export default async function globalSetup(): Promise<void> {
   if (process.env.REQUIRE_INFRA === '1' && found.missingRequired.length > 0) {
     throw new Error(`REQUIRE_INFRA=1 but unreachable: ${found.missingRequired.join('; ')}`);
   }
+  process.env.TALLY_TEST_PGLITE_TEMPLATE = await createPgliteTemplate();
 }

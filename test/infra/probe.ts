@@ -18,7 +18,7 @@ export async function stopContainers(): Promise<void> {
   await Promise.all(containers.splice(0).map((c) => c.stop()));
 }
 
-/** PostgreSQL from TEST_DATABASE_URL (default: the machine's server), Kafka from KAFKA_BROKERS or Docker, ESDB likewise. */
+/** PostgreSQL from TEST_DATABASE_URL (default: the machine's server), Kafka from KAFKA_BROKERS (or KAFKA_PORT) or Docker, ESDB likewise. */
 export async function probeInfrastructure(): Promise<Probed> {
   const found: Probed = { env: {}, notes: [], missingRequired: [] };
   const docker = await dockerAvailable();
@@ -31,7 +31,8 @@ export async function probeInfrastructure(): Promise<Probed> {
     found.missingRequired.push(`PostgreSQL at ${redact(pgUrl)}`);
   }
 
-  const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+  // Where `npm run infra:up` starts it: KAFKA_PORT, as scripts/kafka.sh reads it.
+  const brokers = process.env.KAFKA_BROKERS ?? `127.0.0.1:${process.env.KAFKA_PORT ?? 9092}`;
   const kafkaError = await reachKafka(brokers);
   if (!kafkaError) found.env.TALLY_TEST_KAFKA_BROKERS = brokers;
   else if (docker && !process.env.KAFKA_BROKERS) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
@@ -56,6 +56,9 @@ export async function startTally(
       location = { dataDir, databaseUrl: database.url };
     } else {
       location = { dataDir, databaseUrl: null };
+      // A copy of the run's empty database (test/infra/pglite-template.ts), not a new one.
+      const template = process.env.TALLY_TEST_PGLITE_TEMPLATE;
+      if (template) cpSync(template, join(dataDir, 'pglite'), { recursive: true });
     }
   }
   const config = loadConfig({

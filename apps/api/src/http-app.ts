@@ -35,7 +35,7 @@ export async function createHttpApp(runtime: Runtime, options: HttpAppOptions = 
   // Bodies: media type checked before reading; read (and decoded) raw up to the limit; then
   // checked for emptiness and depth before JSON.parse, so no body can reach a recursive walker.
   app.use(requireJsonMediaType);
-  app.useBodyParser('raw', { limit: BODY_LIMIT, type: (req: Request) => takesBody(req) });
+  app.useBodyParser('raw', { limit: BODY_LIMIT, type: takesBody });
   app.use(parseJsonBody);
   // Body errors answered here, before Nest turns them into bare 400s (or 500s).
   const bodyErrors = new NestLogger('http');

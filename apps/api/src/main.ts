@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, createLogger, exitOnStartupFailure, isPretty, loadConfig } from '@tally/runtime';
+import { ConfigError, createLogger, exitOnStartupFailure, isPretty, loadConfig, logProcessWarnings } from '@tally/runtime';
 import { embeddedAdminToken } from './admin-token';
 import type { AddressInfo } from 'node:net';
 import { generatedTokenNotice, listeningAt, startBanner, type EmbeddedAdmin } from './start-banner';
@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   const apiOnly = process.argv.includes('--api-only');
   const config = loadConfig();
   const logger = createLogger(config.logLevel, apiOnly ? 'tally-api' : 'tally', undefined, config.logFormat);
+  logProcessWarnings(logger);
   const pretty = isPretty(config.logFormat);
   if (apiOnly && !config.databaseUrl) {
     throw new ConfigError('start:api runs without the projector and needs DATABASE_URL (the projector shares it)');

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { ConfigError, createLogger, exitOnStartupFailure, loadConfig } from '@tally/runtime';
+import { ConfigError, createLogger, exitOnStartupFailure, loadConfig, logProcessWarnings } from '@tally/runtime';
 import { startProjector } from './projector';
 
 /**
@@ -10,6 +10,7 @@ import { startProjector } from './projector';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'tally-projector');
+  logProcessWarnings(logger);
   if (!config.databaseUrl) {
     throw new ConfigError('start:projector runs beside the api and needs DATABASE_URL (PGlite is one process only)');
   }

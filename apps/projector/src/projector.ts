@@ -30,7 +30,7 @@ export interface Projector {
  * store to `metering.decisions.v1` and `metering.alerts.v1`.
  */
 export async function startProjector(config: Config, logger: Logger): Promise<Projector> {
-  const db = await openDatabase(config, 'tally-projector');
+  const db = await openDatabase(config, 'tally-projector', logger);
   const store = await openEventStore(config, db).catch(async (error: unknown) => {
     await db.close();
     throw error;

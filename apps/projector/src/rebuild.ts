@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const selected = names.length ? PROJECTIONS.filter((p) => names.includes(p.name)) : PROJECTIONS;
 
   const config = loadConfig();
-  const db = await openDatabase(config, 'tally-rebuild');
+  const db = await openDatabase(config, 'tally-rebuild', createLogger(config.logLevel, 'tally-rebuild'));
   const store = await openEventStore(config, db);
   const runner = new ProjectionRunner(db, store, selected);
   await runner.init();

@@ -7,3 +7,4 @@ export * from './startup-failure';
 export * from './projection-metrics';
 export * from './outbox';
 export * from './webhooks';
+export * from './process-warnings';

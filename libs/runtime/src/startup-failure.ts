@@ -1,4 +1,5 @@
 import { ConfigError } from './config';
+import { EmbeddedDataError } from './embedded/pglite-upgrade';
 import { createLogger } from './logger';
 
 /**
@@ -10,6 +11,7 @@ export function exitOnStartupFailure(name: string, error: unknown): never {
   const logger = createLogger('error', name);
   const code = (error as { code?: unknown } | null)?.code;
   if (error instanceof ConfigError) logger.fatal(`configuration error: ${error.message}`);
+  else if (error instanceof EmbeddedDataError) logger.fatal(error.message);
   else if (code === 'EADDRINUSE') {
     const port = (error as { port?: unknown }).port;
     logger.fatal(`port ${String(port ?? '')} is already in use: stop what listens there, or set another port`);

@@ -2,9 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EsdbEventStore, PgClient, PgliteClient, SqlEventStore, type EventStore, type SqlClient } from '@tally/eventstore';
 import type { Config } from './config';
+import { upgradeEmbeddedData } from './embedded/pglite-upgrade';
+import type { Logger } from './logger';
 
-/** The read-model database: PostgreSQL at DATABASE_URL, else PGlite in METERING_DATA_DIR. */
-export async function openDatabase(config: Config, applicationName: string): Promise<SqlClient> {
+/**
+ * The read-model database: PostgreSQL at DATABASE_URL, else PGlite in METERING_DATA_DIR (a folder
+ * of an earlier Tally's PGlite 0.3 is upgraded first).
+ */
+export async function openDatabase(config: Config, applicationName: string, logger: Logger): Promise<SqlClient> {
   if (config.databaseUrl) {
     const db = new PgClient(config.databaseUrl, { applicationName });
     try {
@@ -16,7 +21,9 @@ export async function openDatabase(config: Config, applicationName: string): Pro
     return db;
   }
   mkdirSync(config.dataDir, { recursive: true });
-  return PgliteClient.open(join(config.dataDir, 'pglite'));
+  const dir = join(config.dataDir, 'pglite');
+  await upgradeEmbeddedData(dir, logger);
+  return PgliteClient.open(dir);
 }
 
 /** The event store EVENT_STORE names: the SQL store on the same database, or EventStoreDB. */

@@ -1,4 +1,5 @@
 import { decodeUtf8 } from '@tally/messages';
+import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { Problem, validationProblem } from './problem';
 
@@ -7,9 +8,9 @@ export const MAX_JSON_DEPTH = 32;
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
-/** Whether a request method carries a JSON body on Tally's routes. */
-export function takesBody(req: Request): boolean {
-  return BODY_METHODS.has(req.method);
+/** Whether a request method carries a JSON body on Tally's routes (asked of the bare request, before Express's). */
+export function takesBody(req: IncomingMessage): boolean {
+  return BODY_METHODS.has(req.method ?? '');
 }
 
 /**

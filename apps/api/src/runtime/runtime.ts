@@ -48,7 +48,7 @@ export interface Runtime {
  * projector here, webhook delivery, and with Kafka the decision and alert relays.
  */
 export async function openRuntime(config: Config, logger: Logger, options: { project: boolean }): Promise<Runtime> {
-  const db = await openDatabase(config, options.project ? 'tally' : 'tally-api');
+  const db = await openDatabase(config, options.project ? 'tally' : 'tally-api', logger);
   const closers: Array<() => Promise<void>> = [() => db.close()];
   try {
     const store = await openEventStore(config, db);

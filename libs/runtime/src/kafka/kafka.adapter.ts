@@ -42,29 +42,27 @@ export interface PartitionLag {
   lag: number;
 }
 
-/** kafkajs logs through the process logger, at warn and above unless debugging. */
-// kafkajs' table of broker error codes. Its connections log every error response at ERROR, even
-// the ones its own retries cure (a coordinator still loading on a fresh broker, a leader moving).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { errorCodes } = require('kafkajs/src/protocol/error') as {
-  errorCodes: Array<{ message: string; retriable: boolean }>;
-};
-const RETRIABLE = new Set(errorCodes.filter((e) => e.retriable).map((e) => e.message));
-
 /**
- * kafkajs' log lines as Tally's (component `kafkajs`): INFO at debug, and an error response the
- * client retries by itself at warn, so that error lines mean something needs looking at.
+ * kafkajs' log lines as Tally's (component `kafkajs`), so that error lines mean something needs
+ * looking at: INFO at debug, and a broker's error answer to one request at warn. kafkajs' connection
+ * logs every error answer at ERROR before its caller sees it, even those its own retries cure (a
+ * coordinator still loading on a fresh broker, a leader moving); one it does not cure reaches the
+ * caller as an error and is logged there (a consumer's crash, a failed send, a refused start).
  */
 export function kafkaLogCreator(logger: Logger) {
   return () =>
-    ({ level, log }: LogEntry) => {
+    ({ namespace, level, log }: LogEntry) => {
       const { message, ...extra } = log;
       const target = logger.child({ component: 'kafkajs', ...extra });
-      const retried = typeof extra.error === 'string' && RETRIABLE.has(extra.error);
-      if (level === logLevel.ERROR && !retried) target.error(message);
+      if (level === logLevel.ERROR && !isErrorAnswer(namespace, message)) target.error(message);
       else if (level === logLevel.ERROR || level === logLevel.WARN) target.warn(message);
       else if (level === logLevel.INFO) target.debug(message);
     };
+}
+
+/** A connection's line for a request the broker answered with an error ("Response Metadata(...)"). */
+function isErrorAnswer(namespace: string, message: string): boolean {
+  return namespace === 'Connection' && message.startsWith('Response ');
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import type { OperationObject, ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { OperationObject, ResponseObject } from '@nestjs/swagger';
 import { ref, RESPONSE_SCHEMAS } from './schemas';
 import { USAGE_SCHEMAS } from './usage-schemas';
 import { ALERT_SCHEMAS } from './alert-schemas';

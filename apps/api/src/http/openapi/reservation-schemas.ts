@@ -1,4 +1,4 @@
-import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { SchemaObject } from '@nestjs/swagger';
 
 // Components are referenced by name: this module must not import schemas.ts, which spreads it.
 const component = (name: string) => ({ $ref: `#/components/schemas/${name}` });

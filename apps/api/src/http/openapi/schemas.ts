@@ -1,6 +1,6 @@
-import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { SchemaObject } from '@nestjs/swagger';
 import { REJECT_REASONS } from '@tally/events';
-import { int, nullable, object, str } from './schema-builders';
+import { int, nullable, object, refOrNull, str } from './schema-builders';
 import type { USAGE_SCHEMAS } from './usage-schemas';
 import { RESERVATION_SCHEMAS } from './reservation-schemas';
 
@@ -109,7 +109,7 @@ export const RESPONSE_SCHEMAS: Record<string, SchemaObject> = {
       meter: str('geocoding'),
       description: nullable(str('Forward geocoding')),
       creditsPerUnit: nullable(int(undefined, 2)),
-      defaultQuota: { type: 'object', allOf: [ref('QuotaTerms')], nullable: true },
+      defaultQuota: refOrNull(ref('QuotaTerms')),
       updatedAt: str('2026-11-22T10:00:00.000Z'),
     },
     ['updatedAt'],

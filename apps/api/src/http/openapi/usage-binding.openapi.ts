@@ -1,4 +1,4 @@
-import type { ParameterObject, RequestBodyObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { ParameterObject, RequestBodyObject } from '@nestjs/swagger';
 import { CLOUDEVENTS_BATCH_JSON, CLOUDEVENTS_JSON } from '@tally/messages';
 import { ref } from './schemas';
 
