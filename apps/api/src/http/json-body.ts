@@ -1,5 +1,6 @@
 import { decodeUtf8 } from '@tally/messages';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Authenticator } from '../auth/authenticator';
 import type { NextFunction, Request, Response } from 'express';
 import { Problem, validationProblem } from './problem';
 
@@ -22,6 +23,23 @@ export function isJsonMediaType(header: string | undefined): boolean {
   const [essence, ...parameters] = header.split(';').map((part) => part.trim().toLowerCase());
   if (essence !== 'application/json' && !/^application\/[a-z0-9!#$&^_.-]+\+json$/.test(essence)) return false;
   return parameters.every((p) => !p.startsWith('charset=') || /^charset="?utf-8"?$/.test(p));
+}
+
+/**
+ * Before the body is read: a request that carries one is authenticated first (every route that
+ * takes a body needs a key). A refusal closes the connection, so the unread body is never waited for.
+ */
+export function authenticateBeforeBody(authenticator: Authenticator) {
+  return (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void => {
+    if (!takesBody(req)) return next();
+    authenticator.authenticate(req, res).then(
+      () => next(),
+      (error: unknown) => {
+        res.setHeader('Connection', 'close');
+        next(error);
+      },
+    );
+  };
 }
 
 /** Before the body is read: JSON routes refuse other media types with 415 (docs/contract.md §5.4). */
