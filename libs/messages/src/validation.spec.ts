@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { parseUsageMessage } from './usage-message';
-import { boundFieldErrors, MAX_FIELD_ERRORS, validateAs } from './validation';
+import { boundFieldErrors, MAX_FIELD_ERRORS, MAX_OBJECT_MEMBERS, validateAs } from './validation';
 
 class Inner {
   @IsInt()
@@ -42,12 +42,22 @@ function fastest(work: () => void, runs = 5): number {
 
 describe('validation is bounded in the size of the input', () => {
   it('names at most 20 unknown fields and counts the rest in one last entry', () => {
-    const result = validateAs(Outer, { name: 'x', ...keys(1000) });
+    const result = validateAs(Outer, { name: 'x', ...keys(50) });
     expect(result.ok).toBe(false);
     const errors = result.ok ? [] : result.errors;
     expect(errors).toHaveLength(MAX_FIELD_ERRORS + 1);
     expect(errors[0]).toEqual({ field: 'K0', reason: 'unknown field' });
-    expect(errors[MAX_FIELD_ERRORS]).toEqual({ field: '', reason: '980 more errors' });
+    expect(errors[MAX_FIELD_ERRORS]).toEqual({ field: '', reason: '30 more errors' });
+  });
+
+  it('refuses an object wider than any contract without walking it, naming it and counting its members', () => {
+    const result = parseUsageMessage({ ...valid, data: { ...valid.data, ...keys(1000) } }, '[3]');
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        { field: '[3].data', reason: `an object may have at most ${MAX_OBJECT_MEMBERS} members; this one has 1002, 938 more` },
+      ],
+    });
   });
 
   it('still names what else is wrong beside unknown fields, nested contracts included', () => {

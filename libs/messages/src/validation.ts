@@ -69,6 +69,17 @@ function reasonText(reason: string): string {
 /** Deepest nesting of arrays and objects any input may have, over HTTP and Kafka alike. */
 export const MAX_INPUT_DEPTH = 32;
 
+/**
+ * Most members any object of an input may have. Tally's widest, a CloudEvent with its extension
+ * attributes, has at most 42: a wider object cannot be valid, and is refused without walking it.
+ */
+export const MAX_OBJECT_MEMBERS = 64;
+
+/** The reason an object with too many members is refused, over HTTP (before parsing) and Kafka alike. */
+export function tooManyMembers(members: number): string {
+  return `an object may have at most ${MAX_OBJECT_MEMBERS} members; this one has ${members}, ${members - MAX_OBJECT_MEMBERS} more`;
+}
+
 // No contract has fields with these names, and class-transformer breaks on objects that carry
 // them (it reads `value.constructor` to find a type): refused before it ever sees them.
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -78,7 +89,7 @@ const joinField = (prefix: string, key: string | number) =>
 
 /**
  * What must be refused before an input is walked recursively: nesting deeper than
- * {@link MAX_INPUT_DEPTH} and reserved keys at any depth. Checked with an explicit stack, so no
+ * {@link MAX_INPUT_DEPTH}, objects wider than {@link MAX_OBJECT_MEMBERS} and reserved keys at any depth. Checked with an explicit stack, so no
  * input, however deep, can overflow the call stack here.
  */
 export function shapeErrors(input: unknown, field = ''): FieldError[] {
@@ -90,6 +101,13 @@ export function shapeErrors(input: unknown, field = ''): FieldError[] {
     if (depth >= MAX_INPUT_DEPTH) {
       errors.push({ field: path, reason: `JSON may nest at most ${MAX_INPUT_DEPTH} levels` });
       continue;
+    }
+    if (!Array.isArray(value)) {
+      const members = Object.keys(value).length;
+      if (members > MAX_OBJECT_MEMBERS) {
+        errors.push({ field: path, reason: tooManyMembers(members) });
+        continue;
+      }
     }
     const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
     for (const [key, child] of entries) {
@@ -121,7 +139,12 @@ function contractFields(cls: ClassConstructor<object>): ContractFields {
   const known = new Set(Object.keys(storage.groupByPropertyName(storage.getTargetValidationMetadatas(cls, '', false, false))));
   const nested = new Map<string, ClassConstructor<object>>();
   for (const name of known) {
-    const probe = (plainToInstance(cls, { [name]: {} }) as Record<string, unknown>)[name];
+    let probe: unknown;
+    try {
+      probe = (plainToInstance(cls, { [name]: {} }) as Record<string, unknown>)[name];
+    } catch {
+      continue; // a field whose transform refuses an object: not a nested contract
+    }
     const type = typeof probe === 'object' && probe !== null ? (probe.constructor as ClassConstructor<object>) : Object;
     if (type !== Object && type !== Array) nested.set(name, type);
   }

@@ -1,4 +1,4 @@
-import { decodeUtf8 } from '@tally/messages';
+import { decodeUtf8, MAX_OBJECT_MEMBERS, tooManyMembers } from '@tally/messages';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticator } from '../auth/authenticator';
 import type { NextFunction, Request, Response } from 'express';
@@ -74,8 +74,7 @@ export function parseJsonBody(req: Request, _res: Response, next: NextFunction):
   }
   if (bounds) {
     const { field, members } = bounds;
-    const reason = `an object may have at most ${MAX_JSON_MEMBERS} members; this one has ${members}, ${members - MAX_JSON_MEMBERS} more`;
-    return next(validationProblem([{ field, reason }]));
+    return next(validationProblem([{ field, reason: tooManyMembers(members) }]));
   }
   try {
     req.body = JSON.parse(text);
@@ -90,12 +89,11 @@ export function parseJsonBody(req: Request, _res: Response, next: NextFunction):
 }
 
 /**
- * Most members one object of a body may have. Tally's widest object, a CloudEvent with its
- * extension attributes, has at most 42: a wider one cannot be valid, and refusing it before
- * JSON.parse keeps a body of 80,000 keys (849 KiB) from costing tens of milliseconds of parsing
- * and validation on the event loop.
+ * Most members one object of a body may have (see MAX_OBJECT_MEMBERS): checked by the scan before
+ * JSON.parse, so that a body of 80,000 keys (849 KiB) does not cost tens of milliseconds of
+ * parsing and validation on the event loop.
  */
-export const MAX_JSON_MEMBERS = 64;
+export const MAX_JSON_MEMBERS = MAX_OBJECT_MEMBERS;
 
 /** What the scan before JSON.parse found out of bounds, or null. */
 export type JsonBoundsProblem = { tooDeep: true } | { field: string; members: number };
