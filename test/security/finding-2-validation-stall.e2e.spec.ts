@@ -1,4 +1,4 @@
-import { SecurityServer } from '../security-server';
+import { SecurityServer } from './security-server';
 
 // Issue 18, finding 2 (medium): validation slowed down quadratically with unknown keys:
 // POST /v1/usage with {"K0":1,…,"K79999":1} (849 KiB) took 2.1–2.6 s to answer 400 with a 5.1 MiB
