@@ -8,6 +8,7 @@ import { readMeters, type MeterView } from './meters/query';
 import { readQuotas } from './quotas/query';
 import type { QuotaStatus } from './quotas/quota-status';
 import { readAccountsOfHold, type HoldPlace } from './reservations/query';
+import { readDailyUsage, type DailyUsageLine } from './usage/daily-query';
 import { readUsage, type UsageLine } from './usage/query';
 
 /**
@@ -39,6 +40,11 @@ export class ReadModels {
   /** Monthly use between two months inclusive, per meter or per meter × subject. */
   usage(account: string, from: string, to: string, bySubject: boolean): Promise<UsageLine[]> {
     return readUsage(this.db, account, from, to, bySubject);
+  }
+
+  /** Daily use between two days ('YYYY-MM-DD') inclusive, per meter or per meter × subject. */
+  dailyUsage(account: string, from: string, to: string, bySubject: boolean): Promise<DailyUsageLine[]> {
+    return readDailyUsage(this.db, account, from, to, bySubject);
   }
 
   /** Billing lines of a month, priced by the terms in force at its end (or now, if still open). */
