@@ -1,7 +1,7 @@
 import type { BillingLine } from '@tally/domain';
 import type { SqlQueryable } from '@tally/eventstore';
 import { readAccounts, type AccountSummary } from './accounts/query';
-import { readBilling } from './billing/query';
+import { billingPages, readBilling, type BillingSelection } from './billing/query';
 import { readCredits, type Wallet } from './credits/query';
 import { readAccountsOfUsage, readDecisions, type DecisionView } from './decisions/query';
 import { readMeters, type MeterView } from './meters/query';
@@ -50,6 +50,11 @@ export class ReadModels {
   /** Billing lines of a month, priced by the terms in force at its end (or now, if still open). */
   billing(month: string, now: string, account?: string): Promise<BillingLine[]> {
     return readBilling(this.db, month, now, account);
+  }
+
+  /** The same lines page by page (keyset pagination), for exports that stream in bounded memory. */
+  billingPages(month: string, now: string, selection: BillingSelection = {}): AsyncGenerator<BillingLine[]> {
+    return billingPages(this.db, month, now, selection);
   }
 
   /** Accounts by id, after a cursor (exclusive). */
