@@ -53,15 +53,18 @@ async function* jsonArray(pages: AsyncIterable<BillingLine[]>): AsyncGenerator<s
 
 /**
  * Joins small chunks into ones of about 64 KiB: csv-stringify gives one chunk per record, and a
- * write per record to the socket costs far more memory and time than the text it carries.
+ * write per record to the socket costs far more memory and time than the text it carries. The
+ * first chunk (the header row) goes at once, so the answer starts without waiting for 64 KiB.
  */
 async function* coalesced(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
   let pending = '';
+  let started = false;
   for await (const chunk of chunks) {
     pending += chunk.toString();
-    if (pending.length >= 65_536) {
+    if (!started || pending.length >= 65_536) {
       yield pending;
       pending = '';
+      started = true;
     }
   }
   if (pending) yield pending;
