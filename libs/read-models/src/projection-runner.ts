@@ -1,6 +1,6 @@
 import { deserialize, ACCOUNT_STREAM_PREFIX, METER_STREAM_PREFIX } from '@tally/events';
 import type { Checkpoint, EventStore, RecordedEvent, SqlClient, SqlQueryable, Subscription } from '@tally/eventstore';
-import type { Projection } from './projection';
+import { isSqlProjection, tableOf, type ReadModelProjection } from './projection';
 import { applyToProjection } from './projection-rows';
 import { CHECKPOINTS_TABLE, ensureReadModelSchema } from './schema';
 
@@ -37,7 +37,7 @@ export class ProjectionRunner {
   constructor(
     private readonly db: SqlClient,
     private readonly store: EventStore,
-    private readonly projections: readonly Projection[],
+    private readonly projections: readonly ReadModelProjection[],
     private readonly options: RunnerOptions = {},
   ) {}
 
@@ -121,12 +121,19 @@ export class ProjectionRunner {
         // Usually the whole batch lies after every checkpoint: compare once, not once per event.
         const allFresh = !since || this.store.compare(batch[0].position, since) > 0;
         const fresh = allFresh ? events : events.filter((e) => this.store.compare(e.recorded.position, since) > 0);
-        await applyToProjection(tx, p, fresh);
+        if (isSqlProjection(p)) {
+          if (fresh.length) await p.apply(tx, fresh, tableOf(p));
+        } else await applyToProjection(tx, p, fresh);
       }
       const last = batch[batch.length - 1].position;
+      // A checkpoint only moves forward: a batch delivered again after a later one rewinds nothing.
+      const behind = this.projections.filter((p) => {
+        const since = checkpoints[p.name];
+        return !since || this.store.compare(last, since) > 0;
+      });
       await tx.query(`update ${CHECKPOINTS_TABLE} set position = $1, updated_at = now() where name = any($2::text[])`, [
         last,
-        this.projections.map((p) => p.name),
+        behind.map((p) => p.name),
       ]);
     });
     const newest = batch[batch.length - 1];

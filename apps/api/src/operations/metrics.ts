@@ -78,6 +78,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly exportRows = new Counter({
+    name: 'tally_export_rows_read_total',
+    help: 'Rows the streaming exports read from the read models, by export, as they read them',
+    labelNames: ['export'],
+    registers: [this.registry],
+  });
+
   constructor() {
     // Standard names (process_*, nodejs_*), as Node dashboards and alerts expect them.
     collectDefaultMetrics({ register: this.registry });

@@ -1,0 +1,123 @@
+import { serialize, streamNames, type AccountEvent } from '@tally/events';
+import { SqlEventStore, type SqlClient } from '@tally/eventstore';
+import {
+  PROJECTED_STREAM_PREFIXES,
+  PROJECTIONS,
+  ProjectionRunner,
+  ReadModels,
+  dropProjection,
+  usageDaily,
+} from '@tally/read-models';
+import { sqlBackends } from '../support/databases';
+
+const backends = sqlBackends();
+
+const usage = (id: string, quantity: number, time: string, subject = 'alice'): AccountEvent => ({
+  type: 'UsageAccepted',
+  data: {
+    ...{ account: 'acme', source: 'svc', id, subject, meter: 'geo', quantity, time, month: time.slice(0, 7) },
+    ...{ usage: 0, limit: null, remaining: null, overage: 0, decidedAt: time, reportedBy: 'kafka', creditsCharged: 0 },
+  },
+});
+const reversal = (id: string, quantity: number, at: string, month: string): AccountEvent => ({
+  type: 'UsageReversed',
+  data: {
+    account: 'acme',
+    source: 'svc',
+    id,
+    subject: 'alice',
+    meter: 'geo',
+    quantity,
+    month,
+    creditsRefunded: 0,
+    reason: null,
+    at,
+  },
+});
+
+describe.each(backends)('daily usage read model (%s)', (_name, open) => {
+  let db: SqlClient;
+  let close: () => Promise<void>;
+  let store: SqlEventStore;
+  beforeEach(async () => {
+    ({ db, close } = await open());
+    store = await SqlEventStore.create(db);
+  });
+  afterEach(() => close());
+
+  // PostgreSQL hands out committed events once no older transaction is open (any database's):
+  // poll until the expected number is readable.
+  const readAfter = async (from: string | null, count: number) => {
+    for (let tries = 0; ; tries++) {
+      const events = await store.readAllAfter(from, PROJECTED_STREAM_PREFIXES, 1000);
+      if (events.length >= count || tries > 200) return events;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  };
+  const projectAll = async () => {
+    const runner = new ProjectionRunner(db, store, PROJECTIONS);
+    await runner.init();
+    const batch = await readAfter(null, 3);
+    await runner.apply(batch);
+    return { runner, batch };
+  };
+
+  it('counts each day once across batches, redeliveries and a rebuild, with a reversal on a later day netting out its usage day', async () => {
+    const stream = streamNames.accountPeriod('acme', '2026-11');
+    await store.appendToStream(
+      stream,
+      [
+        usage('a', 3, '2026-11-04T23:59:59.999Z'),
+        usage('b', 4, '2026-11-05T00:00:00.000Z'),
+        usage('c', 5, '2026-11-05T08:00:00.000Z', 'bob'),
+      ].map(serialize),
+      'no_stream',
+    );
+    const { runner, batch } = await projectAll();
+    // The reversal comes in a later batch: the day of usage a is looked up in the origins table.
+    await store.appendToStream(stream, [serialize(reversal('a', 3, '2026-11-20T10:00:00.000Z', '2026-11'))], 2n);
+    const later = await readAfter(batch[batch.length - 1].position, 1);
+    await runner.apply(later);
+    // Redelivered batches change nothing: the checkpoint moved with the counts.
+    await runner.apply(batch);
+    await runner.apply(later);
+
+    const expected = [
+      { day: '2026-11-04', meter: 'geo', units: 0, requests: 0, rejected: 0 },
+      { day: '2026-11-05', meter: 'geo', units: 9, requests: 2, rejected: 0 },
+    ];
+    const reads = new ReadModels(db);
+    expect(await reads.dailyUsage('acme', '2026-11-01', '2026-11-30', false)).toEqual(expected);
+    expect(await reads.dailyUsage('acme', '2026-11-05', '2026-11-05', true)).toEqual([
+      { day: '2026-11-05', meter: 'geo', subject: 'alice', units: 4, requests: 1, rejected: 0 },
+      { day: '2026-11-05', meter: 'geo', subject: 'bob', units: 5, requests: 1, rejected: 0 },
+    ]);
+    expect(await reads.dailyUsage('acme', '2026-11-06', '2026-11-30', false)).toEqual([]);
+
+    // A rebuild drops its three tables and projects the whole store again, to the same answer.
+    await dropProjection(db, usageDaily);
+    expect(await reads.dailyUsage('acme', '2026-11-01', '2026-11-30', false)).toEqual([]);
+    const rebuilt = new ProjectionRunner(db, store, [usageDaily]);
+    await rebuilt.init();
+    await rebuilt.apply(await readAfter(null, 4));
+    expect(await reads.dailyUsage('acme', '2026-11-01', '2026-11-30', false)).toEqual(expected);
+  });
+
+  it('moves to fresh tables under a bumped version, built from the start of the store', async () => {
+    await store.appendToStream(
+      streamNames.accountPeriod('acme', '2026-11'),
+      [serialize(usage('a', 3, '2026-11-04T10:00:00.000Z'))],
+      'no_stream',
+    );
+    const bumped = { ...usageDaily, name: 'usage_daily_v2' };
+    const runner = new ProjectionRunner(db, store, [bumped]);
+    await runner.init();
+    await runner.apply(await readAfter(null, 1));
+    const tables = await db.query<{ name: string }>(
+      "select table_name as name from information_schema.tables where table_name like 'usage_daily_v2%' order by 1",
+    );
+    expect(tables.rows.map((r) => r.name)).toEqual(['usage_daily_v2', 'usage_daily_v2_origins', 'usage_daily_v2_subjects']);
+    const { rows } = await db.query<{ units: string | number }>("select units from usage_daily_v2 where day = '2026-11-04'");
+    expect(rows.map((r) => Number(r.units))).toEqual([3]);
+  });
+});
