@@ -30,6 +30,7 @@ const KNOWN_PARAMS: ReadonlySet<string> = new Set([
   'from',
   'to',
   'groupBy',
+  'granularity',
   'month',
   'account',
 ]);
