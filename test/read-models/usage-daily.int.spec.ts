@@ -161,6 +161,29 @@ describe.each(backends)('daily usage read model (%s)', (_name, open) => {
     expect(await dump()).toEqual(live);
   });
 
+  it('reuses the space of the origins it deletes: the runner vacuums them every so many events (PGlite has no autovacuum)', async () => {
+    const { origins } = dailyTables(tableOf(usageDaily));
+    const runner = new ProjectionRunner(db, store, [usageDaily], { maintainEvery: 1 });
+    await runner.init();
+    const sizes: number[] = [];
+    let from: string | null = null;
+    // Given eight batches of 400 usages, each decided 10 days after the one before: about four batches' origins are live at a time
+    for (let b = 0; b < 8; b++) {
+      const decided = new Date(Date.parse('2026-09-01T00:00:00.000Z') + b * 10 * 24 * 3600_000).toISOString();
+      const usages = Array.from({ length: 400 }, (_, i) => usage(`b${b}-${i}`, 1, decided));
+      await store.appendToStream(streamNames.accountPeriod('acme', `batch-${b}`), usages.map(serialize), 'no_stream');
+      const batch = await readAfter(from, 400);
+      await runner.apply(batch);
+      from = batch[batch.length - 1].position;
+      const { rows } = await db.query<{ bytes: string | number }>(`select pg_relation_size('${origins}') as bytes`);
+      sizes.push(Number(rows[0].bytes));
+    }
+    // Then the live rows stop growing, and so does the table's file
+    const live = await db.query<{ n: string | number }>(`select count(*) as n from ${origins}`);
+    expect(Number(live.rows[0].n)).toBe(1600);
+    expect(sizes[7]).toBeLessThanOrEqual(sizes[4]);
+  });
+
   it('moves to fresh tables under a bumped version, built from the start of the store', async () => {
     await store.appendToStream(
       streamNames.accountPeriod('acme', '2026-11'),

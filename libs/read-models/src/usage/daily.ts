@@ -129,6 +129,10 @@ export const usageDaily: SqlProjection = {
   },
   tables: (table) => Object.values(dailyTables(table)),
   apply: (tx, events, table) => applyDaily(tx, dailyTables(table), events),
+  // The origins are the table that deletes: without a vacuum, PGlite would never reuse their space.
+  maintain: async (db, table) => {
+    await db.query(`vacuum ${dailyTables(table).origins}`);
+  },
 };
 
 async function applyDaily(tx: SqlQueryable, t: ReturnType<typeof dailyTables>, batch: readonly ProjectedEvent[]): Promise<void> {
