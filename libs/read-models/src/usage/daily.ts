@@ -187,9 +187,13 @@ export const PRUNE_CHUNK = 5000;
 
 /**
  * Deletes the origins decided before `cutoff`, which no reversal can reach any more, in steps
- * of {@link PRUNE_CHUNK} along the `decided_at` index until none is left: the same rows whatever
- * the batches, so a rebuild gives the same table. In a steady stream a batch deletes about as
- * many rows as it inserts; with none due, it is one index probe.
+ * of {@link PRUNE_CHUNK} along the `decided_at` index until none is left (never a partial cut,
+ * which would make the table depend on how the events fell into batches). An origin is deleted
+ * once an event at or after it in the store was decided 37 days after it, which is the same
+ * whether a rebuild takes the store in one batch or many; only a decision stored after one
+ * decided 37 days later (a clock off by more than the margin) could leave it to a later batch.
+ * In a steady stream a batch deletes about as many rows as it inserts; with none due, it is one
+ * index probe.
  */
 async function pruneOrigins(tx: SqlQueryable, table: string, cutoff: string | null): Promise<void> {
   if (cutoff === null) return;
