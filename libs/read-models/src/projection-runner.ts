@@ -20,6 +20,8 @@ export interface BatchReport {
 /** Batch size and the hooks the runner reports to. */
 export interface RunnerOptions {
   batchSize?: number;
+  /** Events projected between two calls of the projections' `maintain` (100,000 unless given). */
+  maintainEvery?: number;
   onBatch?: (report: BatchReport) => void;
   onError?: (error: unknown) => void;
 }
@@ -33,6 +35,7 @@ export class ProjectionRunner {
   private subscription: Subscription | null = null;
   private running: Promise<void> | null = null;
   private stopped = true;
+  private sinceMaintained = 0;
 
   constructor(
     private readonly db: SqlClient,
@@ -136,6 +139,7 @@ export class ProjectionRunner {
         behind.map((p) => p.name),
       ]);
     });
+    await this.maintain(batch.length);
     const newest = batch[batch.length - 1];
     const ageOf = (e: RecordedEvent) => Math.max(0, (Date.now() - Date.parse(e.createdAt)) / 1000);
     this.options.onBatch?.({
@@ -144,6 +148,22 @@ export class ProjectionRunner {
       lagSeconds: ageOf(newest),
       oldestLagSeconds: ageOf(batch[0]),
     });
+  }
+
+  // After the batch's transaction: a vacuum cannot run inside one. A failure is reported and
+  // projecting goes on (the rows are right; only their space waits for the next call).
+  private async maintain(events: number): Promise<void> {
+    this.sinceMaintained += events;
+    if (this.sinceMaintained < (this.options.maintainEvery ?? 100_000)) return;
+    this.sinceMaintained = 0;
+    for (const p of this.projections) {
+      if (!isSqlProjection(p) || !p.maintain) continue;
+      try {
+        await p.maintain(this.db, tableOf(p));
+      } catch (error) {
+        this.options.onError?.(error);
+      }
+    }
   }
 
   private async checkpoints(db: SqlQueryable, lock = false): Promise<Record<string, Checkpoint | null>> {

@@ -48,6 +48,12 @@ export interface SqlProjection {
   tables(table: string): readonly string[];
   /** Writes a batch into its tables, given its table name. */
   apply(tx: SqlQueryable, events: readonly ProjectedEvent[], table: string): Promise<void>;
+  /**
+   * Housekeeping outside any transaction (such as `vacuum`), which the runner calls after every
+   * so many projected events: PGlite, the embedded database, runs no autovacuum, so the space of
+   * deleted rows is reused only once a vacuum has recorded it.
+   */
+  maintain?(db: SqlQueryable, table: string): Promise<void>;
 }
 
 /** Any read model the projector keeps. */

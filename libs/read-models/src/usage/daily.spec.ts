@@ -1,6 +1,6 @@
 import type { TallyEvent } from '@tally/events';
-import { accepted, rejected, reversed } from '../testing/events';
-import { dailyChanges, originKey, reversedOrigins } from './daily';
+import { accepted, quotaSet, rejected, reversed } from '../testing/events';
+import { dailyChanges, originKey, originsCutoff, reversedOrigins } from './daily';
 
 /** Given events (and the days of earlier usages), the counts each day key gains, keyed "account|day|meter|subject". */
 function added(events: TallyEvent[], known: Array<[string, string]> = []) {
@@ -49,16 +49,44 @@ describe('daily usage projection', () => {
     });
   });
 
-  it('remembers the day of each accepted usage, the latest under a reused id', () => {
+  it('remembers the day and decision time of each accepted usage, the latest under a reused id', () => {
     const { origins } = dailyChanges(
       [
         accepted({ id: 'a', time: '2026-11-01T00:00:00.000Z' }),
         rejected({ id: 'r' }),
-        accepted({ id: 'a', time: '2026-12-07T00:00:00.000Z', month: '2026-12' }),
+        accepted({ id: 'a', time: '2026-12-07T00:00:00.000Z', month: '2026-12', decidedAt: '2027-01-02T00:00:00.000Z' }),
       ],
       new Map(),
     );
-    expect([...origins]).toEqual([[originKey('acme', 'svc', 'a'), '2026-12-07']]);
+    expect([...origins]).toEqual([[originKey('acme', 'svc', 'a'), { day: '2026-12-07', decidedAt: '2027-01-02T00:00:00.000Z' }]]);
+  });
+
+  describe('which origins a batch lets go (a usage is reversible for 35 days after its decision)', () => {
+    it('keeps origins decided within the 35-day window and 2 days of clock skew before the newest decision in the batch', () => {
+      // Given a batch whose newest decision is a usage decided on 2027-01-10 (its event time is older: it came late)
+      const batch = [
+        accepted({ id: 'a', time: '2026-12-01T00:00:00.000Z', decidedAt: '2027-01-10T12:00:00.000Z' }),
+        accepted({ id: 'b', decidedAt: '2027-01-09T00:00:00.000Z' }),
+      ];
+      // Then origins decided before 2027-01-10T12:00Z − 37 days may go: the decision time, not the usage time, counts
+      expect(originsCutoff(batch)).toBe('2026-12-04T12:00:00.000Z');
+    });
+
+    it('counts a rejection and a reversal as decisions too, and nothing else', () => {
+      // Given a reversal decided after every usage in its batch, and a quota change later still
+      const batch = [
+        rejected({ id: 'r', decidedAt: '2027-01-01T00:00:00.000Z' }),
+        reversed({ id: 'a' }, 0, '2027-02-06T00:00:00.000Z'),
+        quotaSet(5, '2027-03-01T00:00:00.000Z'),
+      ];
+      // Then the reversal's time is the newest decision
+      expect(originsCutoff(batch)).toBe('2026-12-31T00:00:00.000Z');
+    });
+
+    it('lets nothing go for a batch without a decision: the wall clock is never asked', () => {
+      expect(originsCutoff([quotaSet(5, '2027-03-01T00:00:00.000Z')])).toBeNull();
+      expect(originsCutoff([])).toBeNull();
+    });
   });
 
   it('ignores events that are not usage decisions', () => {

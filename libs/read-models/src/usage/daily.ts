@@ -1,3 +1,4 @@
+import { IDEMPOTENCY_WINDOW_MS } from '@tally/domain';
 import type { TallyEvent } from '@tally/events';
 import type { SqlQueryable } from '@tally/eventstore';
 import type { ProjectedEvent, SqlProjection } from '../projection';
@@ -14,10 +15,42 @@ export interface DayKey {
 /** The day an accepted usage was counted on, by (account, source, id): where its reversal nets out. */
 export type Origins = Map<string, string>;
 
-/** What a batch changes: counts to add per day key, and the days of the usages it accepted. */
+/** The day an accepted usage was counted on and when it was decided (which bounds its reversal). */
+export interface Origin {
+  day: string;
+  decidedAt: string;
+}
+
+/** What a batch changes: counts to add per day key, and the origins of the usages it accepted. */
 export interface DailyChanges {
   counts: Map<string, { key: DayKey; add: UsageCounts }>;
-  origins: Origins;
+  origins: Map<string, Origin>;
+}
+
+/**
+ * How much older than the batch's newest decision an origin may be before it is deleted, beyond
+ * the idempotency window. The domain reverses a usage only while its decision (`decidedAt`) is
+ * within the window of the reversal's time, and every decision time is the clock of the API
+ * instance that decided it: two instances' clocks may disagree, so a batch's newest decision
+ * may run ahead of a reversal decided just after it. Two days covers any skew a sane deployment
+ * has, and costs two days' more rows.
+ */
+export const ORIGIN_MARGIN_MS = 2 * 24 * 60 * 60 * 1000;
+
+/**
+ * Given a batch, the decision time before which no origin can be reversed any more: the newest
+ * decision time in the batch (a usage's `decidedAt`, a reversal's `at`) less the idempotency
+ * window and {@link ORIGIN_MARGIN_MS}; null when the batch decides nothing. It comes from the
+ * events, never the clock, so projecting the same store again deletes the same rows.
+ */
+export function originsCutoff(events: readonly TallyEvent[]): string | null {
+  let newest = -Infinity;
+  for (const e of events) {
+    const at =
+      e.type === 'UsageAccepted' || e.type === 'UsageRejected' ? e.data.decidedAt : e.type === 'UsageReversed' ? e.data.at : null;
+    if (at !== null) newest = Math.max(newest, Date.parse(at));
+  }
+  return Number.isFinite(newest) ? new Date(newest - IDEMPOTENCY_WINDOW_MS - ORIGIN_MARGIN_MS).toISOString() : null;
 }
 
 /** The UTC day of an event time, 'YYYY-MM-DD' (times are stored in UTC, like the month). */
@@ -35,7 +68,7 @@ export const originKey = (account: string, source: string, id: string): string =
  */
 export function dailyChanges(events: readonly TallyEvent[], known: ReadonlyMap<string, string>): DailyChanges {
   const counts = new Map<string, { key: DayKey; add: UsageCounts }>();
-  const origins: Origins = new Map();
+  const origins = new Map<string, Origin>();
   const add = (key: DayKey, units: number, requests: number, rejected: number) => {
     const id = JSON.stringify([key.account, key.day, key.meter, key.subject]);
     const row = counts.get(id) ?? { key, add: { units: 0, requests: 0, rejected: 0 } };
@@ -44,8 +77,8 @@ export function dailyChanges(events: readonly TallyEvent[], known: ReadonlyMap<s
   };
   for (const e of events) {
     if (e.type === 'UsageAccepted') {
-      const { account, source, id, meter, subject, quantity, time } = e.data;
-      origins.set(originKey(account, source, id), dayOf(time));
+      const { account, source, id, meter, subject, quantity, time, decidedAt } = e.data;
+      origins.set(originKey(account, source, id), { day: dayOf(time), decidedAt });
       add({ account, day: dayOf(time), meter, subject }, quantity, 1, 0);
     } else if (e.type === 'UsageRejected') {
       const { account, meter, subject, time } = e.data;
@@ -53,7 +86,7 @@ export function dailyChanges(events: readonly TallyEvent[], known: ReadonlyMap<s
     } else if (e.type === 'UsageReversed') {
       const { account, source, id, meter, subject, quantity, month } = e.data;
       const origin = originKey(account, source, id);
-      const day = origins.get(origin) ?? known.get(origin) ?? `${month}-01`;
+      const day = origins.get(origin)?.day ?? known.get(origin) ?? `${month}-01`;
       add({ account, day, meter, subject }, -quantity, -1, 0);
     }
   }
@@ -79,20 +112,27 @@ const COUNTS = 'units bigint not null, requests bigint not null, rejected bigint
  * Daily use per account × day × meter, and per account × day × meter × subject: one row per
  * day that saw use, keyed so that an account's days between two dates are one index range.
  * Counts are added in SQL (`units = units + …`), so a batch writes each touched day once. A
- * third table keeps the day each accepted usage was counted on, for its reversal.
+ * third table keeps the day each accepted usage was counted on, for its reversal, only while
+ * it can be reversed: each batch deletes the origins decided before {@link originsCutoff}.
+ * (`_v2`: the origins gained `decided_at`, which `_v1` lacked, so the tables are rebuilt.)
  */
 export const usageDaily: SqlProjection = {
-  name: 'usage_daily_v1',
+  name: 'usage_daily_v2',
   schema: (table) => {
     const t = dailyTables(table);
     return [
       `create table if not exists ${t.perMeter} (account text not null, day text not null, meter text not null, ${COUNTS}, primary key (account, day, meter))`,
       `create table if not exists ${t.perSubject} (account text not null, day text not null, meter text not null, subject text not null, ${COUNTS}, primary key (account, day, meter, subject))`,
-      `create table if not exists ${t.origins} (account text not null, source text not null, id text not null, day text not null, primary key (account, source, id))`,
+      `create table if not exists ${t.origins} (account text not null, source text not null, id text not null, day text not null, decided_at timestamptz not null, primary key (account, source, id))`,
+      `create index if not exists ${t.origins}_decided_at on ${t.origins} (decided_at)`,
     ];
   },
   tables: (table) => Object.values(dailyTables(table)),
   apply: (tx, events, table) => applyDaily(tx, dailyTables(table), events),
+  // The origins are the table that deletes: without a vacuum, PGlite would never reuse their space.
+  maintain: async (db, table) => {
+    await db.query(`vacuum ${dailyTables(table).origins}`);
+  },
 };
 
 async function applyDaily(tx: SqlQueryable, t: ReturnType<typeof dailyTables>, batch: readonly ProjectedEvent[]): Promise<void> {
@@ -131,13 +171,42 @@ async function applyDaily(tx: SqlQueryable, t: ReturnType<typeof dailyTables>, b
   await addCounts(tx, t.perSubject, ['account', 'day', 'meter', 'subject'], bySubject);
   await addCounts(tx, t.perMeter, ['account', 'day', 'meter'], [...perMeter.values()]);
   if (origins.size) {
-    const rows = [...origins].map(([key, day]) => [...(JSON.parse(key) as string[]), day]);
+    const rows = [...origins].map(([key, o]) => [...(JSON.parse(key) as string[]), o.day, o.decidedAt]);
     await tx.query(
-      `insert into ${t.origins} (account, source, id, day)
-       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[])
-       on conflict (account, source, id) do update set day = excluded.day`,
-      [0, 1, 2, 3].map((i) => rows.map((r) => r[i])),
+      `insert into ${t.origins} (account, source, id, day, decided_at)
+       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+       on conflict (account, source, id) do update set day = excluded.day, decided_at = excluded.decided_at`,
+      [0, 1, 2, 3, 4].map((i) => rows.map((r) => r[i])),
     );
+  } // After the inserts, so that what a batch leaves depends on its events, not on their order.
+  await pruneOrigins(tx, t.origins, originsCutoff(events));
+}
+
+/** Rows one delete statement removes at most, so a large backlog is taken in index-ordered steps. */
+export const PRUNE_CHUNK = 5000;
+
+/**
+ * Deletes the origins decided before `cutoff`, which no reversal can reach any more, in steps
+ * of {@link PRUNE_CHUNK} along the `decided_at` index until none is left (never a partial cut,
+ * which would make the table depend on how the events fell into batches). An origin is deleted
+ * once an event at or after it in the store was decided 37 days after it, which is the same
+ * whether a rebuild takes the store in one batch or many; only a decision stored after one
+ * decided 37 days later (a clock off by more than the margin) could leave it to a later batch.
+ * In a steady stream a batch deletes about as many rows as it inserts; with none due, it is one
+ * index probe.
+ */
+async function pruneOrigins(tx: SqlQueryable, table: string, cutoff: string | null): Promise<void> {
+  if (cutoff === null) return;
+  for (;;) {
+    const { rows } = await tx.query<{ n: string | number }>(
+      `with gone as (
+         delete from ${table} where (account, source, id) in (
+           select account, source, id from ${table} where decided_at < $1::timestamptz order by decided_at limit ${PRUNE_CHUNK})
+         returning 1)
+       select count(*) as n from gone`,
+      [cutoff],
+    );
+    if (Number(rows[0]?.n ?? 0) < PRUNE_CHUNK) return;
   }
 }
 
