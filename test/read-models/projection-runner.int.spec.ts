@@ -96,7 +96,8 @@ describe.each(backends)('projection runner (%s)', (_name, open) => {
     };
     const maintained = new ProjectionRunner(db, store, [...PROJECTIONS, upkeep], {
       maintainEvery: 3,
-      onError: (error) => errors.push(error),
+      onError: () => errors.push(new Error('a batch failed')),
+      onMaintenanceError: (error, projection) => errors.push(new Error(`${projection}: ${(error as Error).message}`)),
     });
     await maintained.init();
     // When batches of 2, 2 and 3 events are projected
@@ -110,7 +111,7 @@ describe.each(backends)('projection runner (%s)', (_name, open) => {
     await maintained.apply(all.slice(4));
     // Then maintenance ran after the 4th and the 7th event; its failure was reported and the batch still counted
     expect(calls).toEqual(['upkeep_v1', 'upkeep_v1']);
-    expect(errors.map((e) => (e as Error).message)).toEqual(['vacuum failed']);
+    expect(errors.map((e) => (e as Error).message)).toEqual(['upkeep_v1: vacuum failed']);
     expect(await readModels().usage('acme', '2026-11', '2026-11', false)).toEqual([
       { month: '2026-11', meter: 'geo', units: 7, requests: 7, rejected: 0 },
     ]);

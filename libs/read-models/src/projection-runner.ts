@@ -24,6 +24,8 @@ export interface RunnerOptions {
   maintainEvery?: number;
   onBatch?: (report: BatchReport) => void;
   onError?: (error: unknown) => void;
+  /** A projection's `maintain` failed; nothing is retried (its rows are right) and projecting goes on. */
+  onMaintenanceError?: (error: unknown, projection: string) => void;
 }
 
 /**
@@ -161,7 +163,7 @@ export class ProjectionRunner {
       try {
         await p.maintain(this.db, tableOf(p));
       } catch (error) {
-        this.options.onError?.(error);
+        this.options.onMaintenanceError?.(error, p.name);
       }
     }
   }
