@@ -11,9 +11,14 @@ import {
   jsonEvent,
   type ResolvedEvent,
 } from '@eventstore/db-client';
+import { createHash } from 'node:crypto';
 import type { StoredEvent } from '@tally/events';
 import {
+  CLAIM_WINDOW_DAYS,
+  ClaimTakenError,
   WrongExpectedRevisionError,
+  type Claim,
+  type ClaimKey,
   type AppendResult,
   type Checkpoint,
   type EventStore,
@@ -27,6 +32,17 @@ import {
 import { appendEach } from '../append-each';
 import { checkpointOf, compareCheckpoints, positionOf, toRecorded } from './esdb-mapping';
 import { EsdbSubscription } from './esdb-subscription';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+// Claim streams: one per (account, source, id), outside every prefix a subscriber follows.
+const CLAIM_STREAM_PREFIX = 'tally.claims-';
+
+/** What a claim stream's event holds: where the claiming event is (or was to be) appended. */
+interface ClaimData {
+  stream: string;
+  revision: string;
+  at: string;
+}
 
 // How far back headPosition looks for an event of the given prefixes before giving up.
 const HEAD_SCAN_LIMIT = 5000;
@@ -54,8 +70,84 @@ export class EsdbEventStore implements EventStore {
     return store;
   }
 
-  async appendToStream(stream: string, events: StoredEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+  /**
+   * EventStoreDB has no transaction across streams, so a claim is made first, in a stream of its
+   * own per (account, source, id) appended at the revision it was read at (two writers cannot
+   * both take it), and points at the revision its event is to have. An event that never landed
+   * there (the append conflicted, or the process died in between) leaves a claim that points at
+   * nothing or at another event: {@link claimedEvent} finds it void, so it neither blocks a
+   * later claim nor answers a lookup. Claim streams carry a $maxAge, so the server scavenges them.
+   */
+  async appendToStream(
+    stream: string,
+    events: StoredEvent[],
+    expected: ExpectedRevision,
+    claims: Claim[] = [],
+  ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('appendToStream needs at least one event');
+    if (claims.length > 0) await this.claim(stream, expected, claims);
+    return this.appendEvents(stream, events, expected);
+  }
+
+  private async claim(stream: string, expected: ExpectedRevision, claims: Claim[]): Promise<void> {
+    const base =
+      expected === 'no_stream' ? -1n : expected === 'any' ? ((await this.readLastEvent(stream))?.revision ?? -1n) : expected;
+    for (const claim of claims) {
+      const claimStream = claimStreamOf(claim.account, claim);
+      const existing = await this.readStream(claimStream);
+      const windowStart = Date.parse(claim.at) - CLAIM_WINDOW_DAYS * DAY_MS;
+      for (const recorded of existing) {
+        if (recorded.type !== claim.kind || Date.parse((recorded.data as unknown as ClaimData).at) < windowStart) continue;
+        if (await this.claimedEvent(recorded, claim)) {
+          throw new ClaimTakenError(stream, expected, base < 0n ? 'no_stream' : base);
+        }
+      }
+      const data: ClaimData = { stream, revision: (base + 1n + BigInt(claim.event)).toString(), at: claim.at };
+      try {
+        await this.client.appendToStream(claimStream, jsonEvent({ type: claim.kind, data: { ...data } }), {
+          expectedRevision: existing.length === 0 ? NO_STREAM : existing[existing.length - 1].revision,
+        });
+      } catch (error) {
+        if (error instanceof WrongExpectedVersionError)
+          throw new ClaimTakenError(stream, expected, base < 0n ? 'no_stream' : base);
+        throw error;
+      }
+      if (existing.length === 0) {
+        await this.client.setStreamMetadata(claimStream, { maxAge: (CLAIM_WINDOW_DAYS + 1) * 24 * 60 * 60 });
+      }
+    }
+  }
+
+  /** The event a claim stream's entry points at, if it is there and answers for that key. */
+  private async claimedEvent(entry: RecordedEvent, key: ClaimKey & { kind: string }): Promise<RecordedEvent | null> {
+    const { stream, revision } = entry.data as unknown as ClaimData;
+    const [event] = await this.collect(
+      this.client.readStream(stream, { fromRevision: BigInt(revision), direction: FORWARDS, maxCount: 1 }),
+    );
+    if (!event || event.revision !== BigInt(revision) || event.type !== key.kind) return null;
+    const data = event.data as { source?: unknown; id?: unknown };
+    return data.source === key.source && data.id === key.id ? event : null;
+  }
+
+  async readClaimed(account: string, keys: ClaimKey[], now: string): Promise<RecordedEvent[]> {
+    const windowStart = Date.parse(now) - CLAIM_WINDOW_DAYS * DAY_MS;
+    const found: RecordedEvent[] = [];
+    for (const key of keys) {
+      for (const entry of await this.readStream(claimStreamOf(account, key))) {
+        if (Date.parse((entry.data as unknown as ClaimData).at) < windowStart) continue;
+        const event = await this.claimedEvent(entry, { ...key, kind: entry.type });
+        if (event) found.push(event);
+      }
+    }
+    return found.sort((a, b) => compareCheckpoints(a.position, b.position));
+  }
+
+  /** Claim streams expire by their $maxAge (the server's scavenge removes them): nothing to do here. */
+  async pruneClaims(_before: string): Promise<number> {
+    return 0;
+  }
+
+  private async appendEvents(stream: string, events: StoredEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     try {
       const result = await this.client.appendToStream(
         stream,
@@ -75,7 +167,7 @@ export class EsdbEventStore implements EventStore {
 
   /** EventStoreDB has no multi-stream transaction: the parts are appended one by one. */
   appendMany(appends: StreamAppend[]): Promise<StreamAppendOutcome[]> {
-    return appendEach((part) => this.appendToStream(part.stream, part.events, part.expected), appends);
+    return appendEach((part) => this.appendToStream(part.stream, part.events, part.expected, part.claims), appends);
   }
 
   async readStream(stream: string, fromRevision = 0n): Promise<RecordedEvent[]> {
@@ -163,6 +255,12 @@ export class EsdbEventStore implements EventStore {
     }
     return events;
   }
+}
+
+function claimStreamOf(account: string, key: ClaimKey): string {
+  return `${CLAIM_STREAM_PREFIX}${createHash('sha256')
+    .update(JSON.stringify([account, key.source, key.id]))
+    .digest('hex')}`;
 }
 
 function redact(connectionString: string): string {

@@ -7,7 +7,9 @@ export const APPEND_CHANNEL = 'tally_events_appended';
 const SCHEMA_LOCK = 7_342_001;
 
 /**
- * The events table. `transaction_id` orders events by the transaction that wrote them, so a
+ * The events table, and the claims index: which event answers for an (account, source, id) of
+ * each kind, written in the same statement as the event (docs/architecture.md "Bounded accounts").
+ * `transaction_id` orders events by the transaction that wrote them, so a
  * subscriber reading only transactions below the oldest one still running can never skip an
  * event that commits late (see sql-event-store.ts).
  */
@@ -23,6 +25,17 @@ create table if not exists tally_events (
   unique (stream_id, stream_revision)
 );
 create index if not exists tally_events_order on tally_events (transaction_id, global_position);
+create table if not exists tally_claims (
+  account text not null,
+  source text not null,
+  id text not null,
+  kind text not null,
+  stream_id text not null,
+  stream_revision bigint not null,
+  claimed_at timestamptz not null,
+  primary key (account, source, id, kind)
+);
+create index if not exists tally_claims_age on tally_claims (claimed_at);
 `;
 
 /** Creates the event-store tables if they are missing; safe to call from many processes at once. */
