@@ -1,5 +1,6 @@
 import type { HoldReleased, UsageHeld } from '@tally/events';
 import type { Account } from './account-state';
+import { remembered } from './recent';
 import { TOTAL } from './time';
 
 /** A hold the account remembers (for idempotency and commits), with how it ended: null while open or expired. */
@@ -37,16 +38,17 @@ export function heldCredits(state: Account, now: string): number {
 /** A new hold: remembered, and open. Open holds expired before it are dropped (they count nothing any more). */
 export function withHold(state: Account, key: string, hold: UsageHeld['data']): Pick<Account, 'holds' | 'openHolds'> {
   return {
-    holds: state.holds.set(key, { hold, ended: null }),
+    holds: remembered(state.holds, key, { hold, ended: null }),
     openHolds: state.openHolds.filter((open) => holdLive(open, hold.decidedAt)).set(key, hold),
   };
 }
 
 /** A hold released or committed: no longer open. */
 export function withHoldEnded(state: Account, key: string, ended: HoldReleased['data']): Pick<Account, 'holds' | 'openHolds'> {
-  const record = state.holds.get(key);
+  const open = state.openHolds.get(key);
+  const record = state.holds.get(key) ?? (open ? { hold: open, ended: null } : undefined);
   return {
-    holds: record ? state.holds.set(key, { ...record, ended }) : state.holds,
+    holds: record ? remembered(state.holds, key, { ...record, ended }) : state.holds,
     openHolds: state.openHolds.delete(key),
   };
 }

@@ -6,6 +6,7 @@ export * from './alerts';
 export * from './billing';
 export * from './books';
 export * from './catalog';
+export * from './claims';
 export * from './commands';
 export * from './errors';
 export * from './hold-state';

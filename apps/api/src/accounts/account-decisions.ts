@@ -1,4 +1,14 @@
-import { decide, decideBooks, DomainError, evolve, type Account, type AccountCommand } from '@tally/domain';
+import {
+  decide,
+  decideBooks,
+  decisionFor,
+  DomainError,
+  evolve,
+  holdFor,
+  recall,
+  type Account,
+  type AccountCommand,
+} from '@tally/domain';
 import type { AccountEvent } from '@tally/events';
 import { EventRejectedError, retryOnConflict } from '@tally/eventstore';
 import type { AccountRepository, LoadedAccount } from './account-repository';
@@ -58,7 +68,7 @@ export class AccountDecisions {
     // Caught up with the store first: a dry run appends nothing, so no revision check would
     // reveal a decision another process made since this one cached the account.
     const loaded = await this.loadAt(command.account, command.now, false, true);
-    return decideOne(command, loaded.state);
+    return decideOne(command, await this.recalling(loaded.state, command.account, [command], true, command.now));
   }
 
   /**
@@ -98,6 +108,7 @@ export class AccountDecisions {
         return this.decideBatch(
           account,
           batch.map((p) => p.command),
+          attempt > 1,
         );
       }, this.options.retry);
       batch.forEach((p, i) => p.resolve(outcomes[i]));
@@ -112,10 +123,33 @@ export class AccountDecisions {
     }
   }
 
-  private async decideBatch(account: string, commands: AccountCommand[]): Promise<Outcome[]> {
+  /**
+   * The state with what the store's claims index holds for the ids of `commands` that the
+   * account's bounded memory forgot: always for a reversal, commit or release (they act on an
+   * earlier decision); for a usage or hold only when `repeats` (a claim of the batch was taken,
+   * so one of its ids was decided before) or for a dry run, which has no append to find out with.
+   */
+  private async recalling(
+    state: Account,
+    account: string,
+    commands: AccountCommand[],
+    repeats: boolean,
+    now: string,
+  ): Promise<Account> {
+    const keys = new Map<string, { source: string; id: string }>();
+    for (const command of commands) {
+      const key = idOf(command, repeats);
+      if (key && !decisionFor(state, key.source, key.id) && !holdFor(state, key.source, key.id))
+        keys.set(`${key.source}\u0000${key.id}`, key);
+    }
+    if (keys.size === 0) return state;
+    return recall(state, await this.repository.recalled(account, [...keys.values()], now));
+  }
+
+  private async decideBatch(account: string, commands: AccountCommand[], repeats: boolean): Promise<Outcome[]> {
     const now = commands.reduce((latest, c) => (c.now > latest ? c.now : latest), commands[0].now);
     const loaded = await this.loadAt(account, now, true);
-    let state = loaded.state;
+    let state = await this.recalling(loaded.state, account, commands, repeats, now);
     const appended: AccountEvent[] = [];
     const outcomes = commands.map((command) => {
       const outcome = decideOne(command, state);
@@ -127,6 +161,21 @@ export class AccountDecisions {
     });
     await this.repository.append(loaded, appended, state);
     return outcomes;
+  }
+}
+
+/** The (source, id) a command acts on, when what was decided under it matters to deciding it. */
+function idOf(command: AccountCommand, repeats: boolean): { source: string; id: string } | null {
+  switch (command.type) {
+    case 'ReverseUsage':
+    case 'CommitHold':
+    case 'ReleaseHold':
+      return { source: command.source, id: command.id };
+    case 'RequestUsage':
+    case 'HoldUsage':
+      return repeats ? { source: command.usage.source, id: command.usage.id } : null;
+    default:
+      return null;
   }
 }
 

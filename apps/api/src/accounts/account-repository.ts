@@ -1,8 +1,9 @@
-import { evolve, initialState, oldestOpenMonth, type Account, type PeriodTransition } from '@tally/domain';
+import { claimsOf, evolve, initialState, oldestOpenMonth, type Account, type PeriodTransition } from '@tally/domain';
 import { deserialize, serialize, streamNames, type AccountEvent, type AccountRootEvent, type PeriodOpened } from '@tally/events';
 import {
   GroupCommit,
   WrongExpectedRevisionError,
+  type ClaimKey,
   type EventStore,
   type ExpectedRevision,
   type RecordedEvent,
@@ -106,8 +107,9 @@ export class AccountRepository {
     const all = [...(loaded.opening?.opening ?? []), ...events];
     try {
       // A new account's registration joins the same group commit as its first events.
+      // Every decision claims its (source, id) in the same statement: the durable duplicate index.
       const [{ nextRevision }] = await Promise.all([
-        this.commits.append(loaded.stream as string, all.map(serialize), loaded.revision),
+        this.commits.append(loaded.stream as string, all.map(serialize), loaded.revision, claimsOf(all)),
         this.register(loaded.account, loaded.opening?.root ?? []),
       ]);
       this.cache.set(loaded.account, { state: after, stream: loaded.stream as string, revision: nextRevision });
@@ -115,6 +117,15 @@ export class AccountRepository {
       this.forget(loaded.account, error);
       throw error;
     }
+  }
+
+  /**
+   * What the account decided under each of `keys` within the idempotency window that ends at
+   * `now`, from the store's claims index: for the ids its bounded memory no longer holds.
+   */
+  async recalled(account: string, keys: ClaimKey[], now: string): Promise<AccountEvent[]> {
+    if (keys.length === 0) return [];
+    return (await this.store.readClaimed(account, keys, now)).map((e) => deserialize(e) as AccountEvent);
   }
 
   /**
