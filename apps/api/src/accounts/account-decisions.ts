@@ -8,6 +8,7 @@ import {
   recall,
   type Account,
   type AccountCommand,
+  type PeriodTransition,
 } from '@tally/domain';
 import type { AccountEvent } from '@tally/events';
 import { EventRejectedError, retryOnConflict } from '@tally/eventstore';
@@ -63,30 +64,36 @@ export class AccountDecisions {
     return Promise.all(commands.map((c) => this.execute(c)));
   }
 
-  /** Decides without appending: the outcome a command would have now. */
+  /** Decides without appending: the outcome a command would have now. Writes nothing, not even a move of the books. */
   async dryRun(command: AccountCommand): Promise<Outcome> {
     // Caught up with the store first: a dry run appends nothing, so no revision check would
     // reveal a decision another process made since this one cached the account.
-    const loaded = await this.loadAt(command.account, command.now, false, true);
+    const loaded = await this.loadAt(command.account, command.now, { closeBooks: true, fresh: true, write: false });
     return decideOne(command, await this.recalling(loaded.state, command.account, [command], true, command.now));
   }
 
   /**
    * The account ready to decide on at `now`, the books moved as the domain decides: a new account
    * opens (appended with its first decision), a half-done move completes and, when `closeBooks`,
-   * a past period closes. A dry run closes nothing.
+   * a past period closes. Without `write` (a dry run) the moves are folded in memory only.
    */
-  private async loadAt(account: string, now: string, closeBooks: boolean, fresh = false): Promise<LoadedAccount> {
+  private async loadAt(
+    account: string,
+    now: string,
+    { closeBooks, fresh = false, write = true }: { closeBooks: boolean; fresh?: boolean; write?: boolean },
+  ): Promise<LoadedAccount> {
     let loaded = await this.repository.load(account, now, fresh);
     const opening = decideBooks(
       { type: 'OpenAccount', account, registered: loaded.registered, defaultCredits: this.options.defaultCredits, now },
       loaded.state,
     );
     if (opening) return this.repository.withOpening(loaded, opening);
+    const move = (transition: PeriodTransition) =>
+      write ? this.repository.appendTransition(loaded, transition) : this.repository.withTransition(loaded, transition);
     const resumed = decideBooks({ type: 'OpenNextPeriod', account, now }, loaded.state);
-    if (resumed) loaded = await this.repository.appendTransition(loaded, resumed);
+    if (resumed) loaded = await move(resumed);
     const closed = closeBooks ? decideBooks({ type: 'ClosePeriod', account, now }, loaded.state) : null;
-    return closed ? this.repository.appendTransition(loaded, closed) : loaded;
+    return closed ? move(closed) : loaded;
   }
 
   private async drain(account: string): Promise<void> {
@@ -148,7 +155,7 @@ export class AccountDecisions {
 
   private async decideBatch(account: string, commands: AccountCommand[], repeats: boolean): Promise<Outcome[]> {
     const now = commands.reduce((latest, c) => (c.now > latest ? c.now : latest), commands[0].now);
-    const loaded = await this.loadAt(account, now, true);
+    const loaded = await this.loadAt(account, now, { closeBooks: true });
     let state = await this.recalling(loaded.state, account, commands, repeats, now);
     const appended: AccountEvent[] = [];
     const outcomes = commands.map((command) => {

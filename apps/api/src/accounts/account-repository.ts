@@ -79,6 +79,13 @@ export class AccountRepository {
     };
   }
 
+  /** The account as it would be once `transition` is appended; writes nothing (a dry run). */
+  async withTransition(loaded: LoadedAccount, transition: PeriodTransition): Promise<LoadedAccount> {
+    const state = [...transition.closing, ...transition.opening].reduce(evolve, loaded.state);
+    // Appended at no revision: a dry run's state is never appended to or cached.
+    return { ...loaded, state, stream: streamNames.accountPeriod(loaded.account, transition.period), revision: 'no_stream' };
+  }
+
   /** Moves the books now: closes the loaded stream (at its revision), opens the next, then points the root at it. */
   async appendTransition(loaded: LoadedAccount, transition: PeriodTransition): Promise<LoadedAccount> {
     const { account } = loaded;
@@ -106,12 +113,19 @@ export class AccountRepository {
     if (events.length === 0) return;
     const all = [...(loaded.opening?.opening ?? []), ...events];
     try {
-      // A new account's registration joins the same group commit as its first events.
+      // A new account is registered in its root stream first, then its first period is written
+      // with its first decisions: a process killed in between leaves a root that names a period
+      // with no stream, which the next load opens (with its default credits, once), never a
+      // period stream no root points at (docs/architecture.md "Bounded accounts").
+      await this.register(loaded.account, loaded.opening?.root ?? []);
+      this.options.faults?.afterRegistration?.(loaded.account, Boolean(loaded.opening?.root.length));
       // Every decision claims its (source, id) in the same statement: the durable duplicate index.
-      const [{ nextRevision }] = await Promise.all([
-        this.commits.append(loaded.stream as string, all.map(serialize), loaded.revision, claimsOf(all)),
-        this.register(loaded.account, loaded.opening?.root ?? []),
-      ]);
+      const { nextRevision } = await this.commits.append(
+        loaded.stream as string,
+        all.map(serialize),
+        loaded.revision,
+        claimsOf(all),
+      );
       this.cache.set(loaded.account, { state: after, stream: loaded.stream as string, revision: nextRevision });
     } catch (error) {
       this.forget(loaded.account, error);

@@ -10,6 +10,8 @@ export interface RepositoryOptions {
   soleWriter: boolean;
   /** How decided events of many accounts are committed together. */
   groupCommit: GroupCommitOptions;
+  /** Fault injection for the crash tests (test/accounts, test/e2e): called at a named step. */
+  faults?: { afterRegistration?: (account: string, registered: boolean) => void };
 }
 
 /** 10,000 accounts cached; groups of up to 500 accounts, two in flight. */

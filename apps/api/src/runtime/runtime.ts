@@ -15,6 +15,7 @@ import {
 } from '@tally/runtime';
 import { AccountDecisions } from '../accounts/account-decisions';
 import { AccountRepository } from '../accounts/account-repository';
+import { ClaimsPruner } from '../accounts/claims-pruner';
 import { REPOSITORY_DEFAULTS } from '../accounts/repository-options';
 import { Catalog } from '../catalog/catalog';
 import { ApiKeys } from '../auth/api-keys';
@@ -75,6 +76,10 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
       retry: { attempts: 50, baseDelayMs: 5 },
       onConflict: () => metrics.conflicts.inc(),
     });
+    // Hourly: claims of decisions older than the 35-day duplicate window answer for nothing.
+    const pruner = new ClaimsPruner(store, logger);
+    pruner.start(60 * 60 * 1000);
+    closers.unshift(async () => pruner.stop());
     const kafka = config.kafkaBrokers ? await KafkaAdapter.connect(config, logger) : null;
     if (kafka) closers.unshift(() => kafka.close());
     let relay: DecisionRelay | null = null;
