@@ -5,10 +5,10 @@ import { RECENT_IDS, decisionFor, originalDecision, usageOf, type AccountCommand
 import { sqlBackends } from '../support/databases';
 
 const NOW = '2026-11-10T00:00:00.000Z';
-const usage = (id: string, now = NOW): AccountCommand => ({
+const usage = (id: string, now = NOW, quantity = 1): AccountCommand => ({
   type: 'RequestUsage',
   account: 'acme',
-  usage: { source: 'svc', id, subject: 'acme', meter: 'geo', quantity: 1, time: null },
+  usage: { source: 'svc', id, subject: 'acme', meter: 'geo', quantity, time: null },
   meter: null,
   reportedBy: 'kafka',
   now,
@@ -75,5 +75,68 @@ describe.each(sqlBackends())('an account that has forgotten most of its decision
     });
     expect(twice.ok && twice.events).toEqual([]);
     expect(twice.ok && usageOf(twice.state, 'geo', '2026-11')).toBe(total - 1);
+  });
+});
+
+describe.each(sqlBackends())('loading an account from its snapshot (%s)', (_name, open) => {
+  let db: SqlClient;
+  let close: () => Promise<void>;
+  let store: EventStore;
+  beforeAll(async () => {
+    ({ db, close } = await open());
+    store = await SqlEventStore.create(db);
+  });
+  afterAll(() => close());
+
+  const loads: Array<{ snapshot: boolean; events: number }> = [];
+  const deciderOn = () =>
+    new AccountDecisions(new AccountRepository(store, { snapshotEvery: 500, onLoad: (load) => loads.push(load) }), {
+      defaultCredits: 0,
+      maxBatch: 100,
+      retry: { attempts: 50, baseDelayMs: 2 },
+    });
+
+  it('reads the newest snapshot and the events after it; without snapshots it folds the stream and answers the same', async () => {
+    const decider = deciderOn();
+    await decider.execute({
+      type: 'SetQuota',
+      account: 'acme',
+      meter: 'geo',
+      quota: withDefaultTerms({ limit: 1500 }),
+      now: NOW,
+    });
+    for (let i = 0; i < 1300; i += 100) {
+      await decider.executeAll(Array.from({ length: 100 }, (_, j) => usage(`u-${i + j}`)));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const { rows } = await db.query<{ stream_revision: string }>('select stream_revision from tally_snapshots');
+    expect(rows.map((r) => Number(r.stream_revision))).toEqual([1001]);
+
+    const asked = [usage('u-0'), usage('new-1'), usage('big', NOW, 300)];
+    loads.length = 0;
+    const fromSnapshot = await Promise.all(asked.map((c) => deciderOn().dryRun(c)));
+    expect(loads.every((l) => l.snapshot && l.events < 500)).toBe(true);
+
+    await db.query('delete from tally_snapshots');
+    loads.length = 0;
+    const fromStreams = await Promise.all(asked.map((c) => deciderOn().dryRun(c)));
+    expect(loads.every((l) => !l.snapshot && l.events > 1300)).toBe(true);
+    const answers = (outcomes: typeof fromSnapshot) =>
+      outcomes.map((o) => (o.ok ? [o.events, usageOf(o.state, 'geo', '2026-11'), o.state.credits] : o.error.code));
+    expect(answers(fromSnapshot)).toEqual(answers(fromStreams));
+    expect(answers(fromStreams).map((a) => (a as unknown[])[0])).toEqual([
+      [],
+      [expect.objectContaining({ type: 'UsageAccepted', data: expect.objectContaining({ usage: 1301 }) })],
+      [expect.objectContaining({ type: 'UsageRejected', data: expect.objectContaining({ reason: 'QUOTA_EXCEEDED' }) })],
+    ]);
+  });
+
+  it('ignores a snapshot of an unknown version and folds the stream', async () => {
+    await deciderOn().execute(usage('v-1'));
+    await db.query(`update tally_snapshots set data = jsonb_set(data, '{version}', '99')`);
+    loads.length = 0;
+    const outcome = await deciderOn().dryRun(usage('v-2'));
+    expect(loads).toEqual([expect.objectContaining({ snapshot: false })]);
+    expect(outcome.ok && usageOf(outcome.state, 'geo', '2026-11')).toBe(1302);
   });
 });

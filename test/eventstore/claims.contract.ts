@@ -95,3 +95,16 @@ export function claimsContract(store: () => EventStore, stream: (name: string) =
     expect((await store().readClaimed(owner, [{ source: 'svc', id: 'lost' }], at(0))).map((e) => e.data)).toEqual([{ n: 2 }]);
   });
 }
+
+/** Snapshots, part of the contract every adapter passes: the newest one per stream is kept. */
+export function snapshotsContract(store: () => EventStore, stream: (name: string) => string): void {
+  it('keeps the newest snapshot of a stream, ignoring an older one written after it', async () => {
+    const s = stream('snap');
+    expect(await store().readSnapshot(s)).toBeNull();
+    await store().writeSnapshot(s, { revision: 5n, data: { version: 1, n: 5 } });
+    await store().writeSnapshot(s, { revision: 9n, data: { version: 1, n: 9 } });
+    await store().writeSnapshot(s, { revision: 7n, data: { version: 1, n: 7 } });
+    expect(await store().readSnapshot(s)).toEqual({ revision: 9n, data: { version: 1, n: 9 } });
+    expect(await store().readSnapshot(stream('other'))).toBeNull();
+  });
+}

@@ -5,7 +5,7 @@ import {
   type EventStore,
 } from '@tally/eventstore';
 import { appendManyContract } from './append-many.contract';
-import { claimsContract } from './claims.contract';
+import { claimsContract, snapshotsContract } from './claims.contract';
 import { event, readingInOrderContract, stream } from './reading-in-order.contract';
 
 /**
@@ -125,6 +125,8 @@ export function eventStoreContract(open: () => Promise<{ store: EventStore; clos
   describe('append to many streams at once', () => appendManyContract(() => store, stream));
 
   describe('claims: the duplicate index', () => claimsContract(() => store, stream));
+
+  describe('snapshots', () => snapshotsContract(() => store, stream));
 
   readingInOrderContract(() => store);
 }

@@ -13,3 +13,4 @@ export * from './hold-state';
 export * from './holds';
 export * from './request-usage';
 export * from './time';
+export * from './snapshot';

@@ -109,6 +109,16 @@ export class ClaimTakenError extends WrongExpectedRevisionError {
   }
 }
 
+/**
+ * A saved state of a stream's fold at a revision, to load from instead of the stream's start.
+ * `data` is the folder's own versioned shape; the store keeps the newest one per stream.
+ */
+export interface Snapshot {
+  /** Revision of the last event folded into it. */
+  revision: bigint;
+  data: unknown;
+}
+
 /** One stream's part of a multi-stream append: its events and the revision it must be at. */
 export interface StreamAppend {
   stream: string;
@@ -136,6 +146,10 @@ export interface EventStore {
   readClaimed(account: string, keys: ClaimKey[], now: string): Promise<RecordedEvent[]>;
   /** Forgets claims made before `before` (they no longer answer for anything); returns how many. */
   pruneClaims(before: string): Promise<number>;
+  /** The newest snapshot of a stream, or null. An optimisation only: losing it changes no answer. */
+  readSnapshot(stream: string): Promise<Snapshot | null>;
+  /** Saves a snapshot of a stream, unless a newer one is saved already. */
+  writeSnapshot(stream: string, snapshot: Snapshot): Promise<void>;
   /**
    * Appends to several distinct streams at once (a group commit), each part atomic and checked
    * against its own expected revision: a part that conflicts or whose data is refused fails

@@ -1,4 +1,13 @@
-import { claimsOf, evolve, initialState, oldestOpenMonth, type Account, type PeriodTransition } from '@tally/domain';
+import {
+  claimsOf,
+  evolve,
+  fromSnapshot,
+  initialState,
+  oldestOpenMonth,
+  snapshotOf,
+  type Account,
+  type PeriodTransition,
+} from '@tally/domain';
 import { deserialize, serialize, streamNames, type AccountEvent, type AccountRootEvent, type PeriodOpened } from '@tally/events';
 import {
   GroupCommit,
@@ -30,6 +39,8 @@ interface Cached {
   revision: bigint;
   /** Another writer appended after it (an append at its revision conflicted): catch up before use. */
   stale?: boolean;
+  /** Revision of the newest snapshot of `stream` known to be saved (or being saved). */
+  snapshotAt?: bigint;
 }
 
 /**
@@ -126,7 +137,11 @@ export class AccountRepository {
         loaded.revision,
         claimsOf(all),
       );
-      this.cache.set(loaded.account, { state: after, stream: loaded.stream as string, revision: nextRevision });
+      const previous = this.cache.get(loaded.account);
+      const snapshotAt = previous?.stream === loaded.stream ? previous.snapshotAt : undefined;
+      const entry: Cached = { state: after, stream: loaded.stream as string, revision: nextRevision, snapshotAt };
+      this.cache.set(loaded.account, entry);
+      this.maybeSnapshot(entry);
     } catch (error) {
       this.forget(loaded.account, error);
       throw error;
@@ -164,6 +179,8 @@ export class AccountRepository {
   private async coldLoad(account: string, now: string): Promise<Cached | LoadedAccount> {
     const pointer = await this.store.readLastEvent(streamNames.accountRoot(account));
     const period = pointer ? (deserialize(pointer) as AccountRootEvent).data.period : null;
+    const snapshotted = period ? await this.fromSnapshot(streamNames.accountPeriod(account, period)) : null;
+    if (snapshotted) return this.followClosed(account, snapshotted);
     const stream = period ? await this.store.readStream(streamNames.accountPeriod(account, period)) : [];
     if (!period || stream.length === 0) {
       // A new account, or one whose first period was registered but never written.
@@ -171,8 +188,44 @@ export class AccountRepository {
     }
     const history = await this.readWindow(account, stream, now);
     const state = [...history, ...stream].map((e) => deserialize(e) as AccountEvent).reduce(evolve, initialState());
-    const current = { state, stream: streamNames.accountPeriod(account, period), revision: stream[stream.length - 1].revision };
+    const current: Cached = {
+      state,
+      stream: streamNames.accountPeriod(account, period),
+      revision: stream[stream.length - 1].revision,
+    };
+    this.options.onLoad?.({ snapshot: false, events: history.length + stream.length });
+    this.maybeSnapshot(current);
     return this.followClosed(account, current);
+  }
+
+  /**
+   * The stream's newest snapshot plus the events after it, or null when there is none, or it is
+   * of a version this code does not read (then the stream is folded from its start).
+   */
+  private async fromSnapshot(stream: string): Promise<Cached | null> {
+    const snapshot = await this.store.readSnapshot(stream);
+    const state = snapshot ? fromSnapshot(snapshot.data) : null;
+    if (!snapshot || !state) return null;
+    const tail = await this.store.readStream(stream, snapshot.revision + 1n);
+    this.options.onLoad?.({ snapshot: true, events: tail.length });
+    const loaded: Cached = { state, stream, revision: snapshot.revision, snapshotAt: snapshot.revision };
+    return tail.length ? this.fold(loaded, tail) : loaded;
+  }
+
+  /**
+   * Saves a snapshot of the state once `snapshotEvery` events were appended to its stream since the
+   * last one, after the current turn of the event loop (never delaying the answer). A failure only
+   * costs a longer load later: it is reported, never thrown.
+   */
+  private maybeSnapshot(entry: Cached): void {
+    if (entry.revision - (entry.snapshotAt ?? -1n) < BigInt(this.options.snapshotEvery)) return;
+    entry.snapshotAt = entry.revision;
+    const { stream, revision, state } = entry;
+    setImmediate(() => {
+      this.store
+        .writeSnapshot(stream, { revision, data: snapshotOf(state) })
+        .catch((error: unknown) => this.options.onSnapshotError?.(error));
+    });
   }
 
   /** Events of the earlier periods that still matter for idempotency, oldest first. */
@@ -196,7 +249,7 @@ export class AccountRepository {
       const stream = streamNames.accountPeriod(account, current.state.next);
       const events = await this.store.readStream(stream);
       if (events.length === 0) return current;
-      current = this.fold({ ...current, stream, revision: -1n }, events);
+      current = this.fold({ ...current, stream, revision: -1n, snapshotAt: undefined }, events);
     }
     return current;
   }
@@ -216,6 +269,6 @@ export class AccountRepository {
 
   private fold(from: Cached, events: RecordedEvent[]): Cached {
     const state = events.map((e) => deserialize(e) as AccountEvent).reduce(evolve, from.state);
-    return { state, stream: from.stream, revision: events[events.length - 1].revision };
+    return { state, stream: from.stream, revision: events[events.length - 1].revision, snapshotAt: from.snapshotAt };
   }
 }

@@ -69,6 +69,14 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
       cacheSize: config.accountCacheSize,
       soleWriter: config.eventStore === 'pglite',
       groupCommit: { ...REPOSITORY_DEFAULTS.groupCommit, onGroup: (n) => metrics.groupCommitStreams.observe(n) },
+      onLoad: ({ snapshot, events }) => {
+        metrics.accountLoads.inc({ from: snapshot ? 'snapshot' : 'streams' });
+        metrics.accountLoadEvents.inc(events);
+      },
+      onSnapshotError: (error) => {
+        metrics.snapshotErrors.inc();
+        logger.warn({ err: error }, 'could not save an account snapshot');
+      },
     });
     const decisions = new AccountDecisions(repository, {
       defaultCredits: config.defaultCredits,

@@ -19,6 +19,7 @@ import {
   WrongExpectedRevisionError,
   type Claim,
   type ClaimKey,
+  type Snapshot,
   type AppendResult,
   type Checkpoint,
   type EventStore,
@@ -36,6 +37,8 @@ import { EsdbSubscription } from './esdb-subscription';
 const DAY_MS = 24 * 60 * 60 * 1000;
 // Claim streams: one per (account, source, id), outside every prefix a subscriber follows.
 const CLAIM_STREAM_PREFIX = 'tally.claims-';
+// Snapshots: one stream per snapshotted stream, keeping its newest event only ($maxCount 1).
+const SNAPSHOT_STREAM_PREFIX = 'tally.snapshots-';
 
 /** What a claim stream's event holds: where the claiming event is (or was to be) appended. */
 interface ClaimData {
@@ -140,6 +143,22 @@ export class EsdbEventStore implements EventStore {
       }
     }
     return found.sort((a, b) => compareCheckpoints(a.position, b.position));
+  }
+
+  async readSnapshot(stream: string): Promise<Snapshot | null> {
+    const last = await this.readLastEvent(`${SNAPSHOT_STREAM_PREFIX}${stream}`);
+    if (!last) return null;
+    const { revision, data } = last.data as { revision: string; data: unknown };
+    return { revision: BigInt(revision), data };
+  }
+
+  async writeSnapshot(stream: string, snapshot: Snapshot): Promise<void> {
+    const snapshots = `${SNAPSHOT_STREAM_PREFIX}${stream}`;
+    const newest = await this.readSnapshot(stream);
+    if (newest && newest.revision >= snapshot.revision) return;
+    const data = { revision: snapshot.revision.toString(), data: snapshot.data } as Record<string, unknown>;
+    await this.client.appendToStream(snapshots, jsonEvent({ type: 'Snapshot', data }), { expectedRevision: ANY });
+    if (!newest) await this.client.setStreamMetadata(snapshots, { maxCount: 1 });
   }
 
   /** Claim streams expire by their $maxAge (the server's scavenge removes them): nothing to do here. */

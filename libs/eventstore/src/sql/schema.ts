@@ -8,7 +8,8 @@ const SCHEMA_LOCK = 7_342_001;
 
 /**
  * The events table, and the claims index: which event answers for an (account, source, id) of
- * each kind, written in the same statement as the event (docs/architecture.md "Bounded accounts").
+ * each kind, written in the same statement as the event, and the newest snapshot of a stream's
+ * fold (docs/architecture.md "Bounded accounts").
  * `transaction_id` orders events by the transaction that wrote them, so a
  * subscriber reading only transactions below the oldest one still running can never skip an
  * event that commits late (see sql-event-store.ts).
@@ -36,6 +37,12 @@ create table if not exists tally_claims (
   primary key (account, source, id, kind)
 );
 create index if not exists tally_claims_age on tally_claims (claimed_at);
+create table if not exists tally_snapshots (
+  stream_id text primary key,
+  stream_revision bigint not null,
+  data jsonb not null,
+  taken_at timestamptz not null default now()
+);
 `;
 
 /** Creates the event-store tables if they are missing; safe to call from many processes at once. */

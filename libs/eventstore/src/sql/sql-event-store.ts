@@ -7,6 +7,7 @@ import {
   WrongExpectedRevisionError,
   type Claim,
   type ClaimKey,
+  type Snapshot,
   type AppendResult,
   type Checkpoint,
   type EventStore,
@@ -87,6 +88,23 @@ export class SqlEventStore implements EventStore {
       [account, keys.map((k) => k.source), keys.map((k) => k.id), now],
     );
     return rows.map(toRecorded);
+  }
+
+  async readSnapshot(stream: string): Promise<Snapshot | null> {
+    const { rows } = await this.db.query<{ stream_revision: string | bigint; data: unknown }>(
+      'select stream_revision, data from tally_snapshots where stream_id = $1',
+      [stream],
+    );
+    return rows.length ? { revision: BigInt(rows[0].stream_revision), data: rows[0].data } : null;
+  }
+
+  async writeSnapshot(stream: string, snapshot: Snapshot): Promise<void> {
+    await this.db.query(
+      `insert into tally_snapshots (stream_id, stream_revision, data) values ($1, $2, $3::jsonb)
+       on conflict (stream_id) do update set stream_revision = excluded.stream_revision, data = excluded.data, taken_at = now()
+        where tally_snapshots.stream_revision < excluded.stream_revision`,
+      [stream, snapshot.revision.toString(), JSON.stringify(snapshot.data)],
+    );
   }
 
   async pruneClaims(before: string): Promise<number> {
