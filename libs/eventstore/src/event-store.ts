@@ -158,8 +158,8 @@ export interface EventStore {
    * append the parts one by one.
    */
   appendMany(appends: StreamAppend[]): Promise<StreamAppendOutcome[]>;
-  /** Events of a stream from a revision on (inclusive); empty if the stream does not exist. */
-  readStream(stream: string, fromRevision?: bigint): Promise<RecordedEvent[]>;
+  /** Events of a stream from a revision on (inclusive), at most `maxCount`; empty if the stream does not exist. */
+  readStream(stream: string, fromRevision?: bigint, maxCount?: number): Promise<RecordedEvent[]>;
   /** The last event of a stream, or null if it does not exist. */
   readLastEvent(stream: string): Promise<RecordedEvent | null>;
   /** Ordered, gap-free delivery of events after a checkpoint, live once caught up. */

@@ -20,6 +20,9 @@ import {
 import { LruMap } from '../runtime/lru-map';
 import { REPOSITORY_DEFAULTS, type RepositoryOptions } from './repository-options';
 
+/** Events read per query when an account is folded from its streams. */
+const LOAD_PAGE = 5000;
+
 /** An account's state, loaded where it can be decided on and appended to. */
 export interface LoadedAccount {
   account: string;
@@ -179,23 +182,43 @@ export class AccountRepository {
   private async coldLoad(account: string, now: string): Promise<Cached | LoadedAccount> {
     const pointer = await this.store.readLastEvent(streamNames.accountRoot(account));
     const period = pointer ? (deserialize(pointer) as AccountRootEvent).data.period : null;
-    const snapshotted = period ? await this.fromSnapshot(streamNames.accountPeriod(account, period)) : null;
+    const stream = period ? streamNames.accountPeriod(account, period) : null;
+    const snapshotted = stream ? await this.fromSnapshot(stream) : null;
     if (snapshotted) return this.followClosed(account, snapshotted);
-    const stream = period ? await this.store.readStream(streamNames.accountPeriod(account, period)) : [];
-    if (!period || stream.length === 0) {
+    const [first] = stream ? await this.store.readStream(stream, 0n, 1) : [];
+    if (!period || !stream || !first) {
       // A new account, or one whose first period was registered but never written.
       return { account, state: initialState(), stream: null, revision: 'no_stream', registered: period, opening: null };
     }
-    const history = await this.readWindow(account, stream, now);
-    const state = [...history, ...stream].map((e) => deserialize(e) as AccountEvent).reduce(evolve, initialState());
-    const current: Cached = {
-      state,
-      stream: streamNames.accountPeriod(account, period),
-      revision: stream[stream.length - 1].revision,
-    };
-    this.options.onLoad?.({ snapshot: false, events: history.length + stream.length });
+    let folded: Cached = { state: initialState(), stream, revision: -1n };
+    let events = 0;
+    for (const earlier of await this.windowStreams(account, first, now)) {
+      const read = await this.foldStream({ ...folded, stream: earlier, revision: -1n });
+      events += read.events;
+      folded = read.folded;
+    }
+    const read = await this.foldStream({ ...folded, stream, revision: -1n });
+    const current = read.folded;
+    this.options.onLoad?.({ snapshot: false, events: events + read.events });
     this.maybeSnapshot(current);
     return this.followClosed(account, current);
+  }
+
+  /**
+   * Folds the events of `from.stream` after `from.revision`, a page at a time, so that loading a
+   * month that has no snapshot (or whose snapshots were all deleted) holds one page in memory, not
+   * the month.
+   */
+  private async foldStream(from: Cached): Promise<{ folded: Cached; events: number }> {
+    let folded = from;
+    let events = 0;
+    for (;;) {
+      const page = await this.store.readStream(folded.stream, folded.revision + 1n, LOAD_PAGE);
+      if (page.length === 0) return { folded, events };
+      folded = this.fold(folded, page);
+      events += page.length;
+      if (page.length < LOAD_PAGE) return { folded, events };
+    }
   }
 
   /**
@@ -228,18 +251,19 @@ export class AccountRepository {
     });
   }
 
-  /** Events of the earlier periods that still matter for idempotency, oldest first. */
-  private async readWindow(account: string, newest: RecordedEvent[], now: string): Promise<RecordedEvent[]> {
+  /** The streams of the earlier periods that still matter (open holds, grants, recent ids), oldest first. */
+  private async windowStreams(account: string, newest: RecordedEvent, now: string): Promise<string[]> {
     const oldest = oldestOpenMonth(now);
-    const earlier: RecordedEvent[][] = [];
-    let previous = (deserialize(newest[0]) as PeriodOpened).data.previous;
+    const earlier: string[] = [];
+    let previous = (deserialize(newest) as PeriodOpened).data.previous;
     while (previous !== null && previous >= oldest) {
-      const events = await this.store.readStream(streamNames.accountPeriod(account, previous));
-      if (events.length === 0) break;
-      earlier.unshift(events);
-      previous = (deserialize(events[0]) as PeriodOpened).data.previous;
+      const stream = streamNames.accountPeriod(account, previous);
+      const [first] = await this.store.readStream(stream, 0n, 1);
+      if (!first) break;
+      earlier.unshift(stream);
+      previous = (deserialize(first) as PeriodOpened).data.previous;
     }
-    return earlier.flat();
+    return earlier;
   }
 
   /** Follows closed periods to the newest written one; its `next` stays set if a writer stopped before opening it. */
@@ -247,9 +271,9 @@ export class AccountRepository {
     let current = closed;
     while (current.state.next !== null) {
       const stream = streamNames.accountPeriod(account, current.state.next);
-      const events = await this.store.readStream(stream);
-      if (events.length === 0) return current;
-      current = this.fold({ ...current, stream, revision: -1n, snapshotAt: undefined }, events);
+      const { folded, events } = await this.foldStream({ ...current, stream, revision: -1n, snapshotAt: undefined });
+      if (events === 0) return current;
+      current = folded;
     }
     return current;
   }

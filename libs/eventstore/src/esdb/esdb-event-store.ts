@@ -189,9 +189,13 @@ export class EsdbEventStore implements EventStore {
     return appendEach((part) => this.appendToStream(part.stream, part.events, part.expected, part.claims), appends);
   }
 
-  async readStream(stream: string, fromRevision = 0n): Promise<RecordedEvent[]> {
+  async readStream(stream: string, fromRevision = 0n, maxCount?: number): Promise<RecordedEvent[]> {
     return this.collect(
-      this.client.readStream(stream, { fromRevision: fromRevision === 0n ? START : fromRevision, direction: FORWARDS }),
+      this.client.readStream(stream, {
+        fromRevision: fromRevision === 0n ? START : fromRevision,
+        direction: FORWARDS,
+        ...(maxCount === undefined ? {} : { maxCount }),
+      }),
     );
   }
 

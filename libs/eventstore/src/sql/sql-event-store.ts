@@ -169,10 +169,10 @@ export class SqlEventStore implements EventStore {
     return { nextRevision: BigInt(last.stream_revision), position: encodeCheckpoint(last.transaction_id, last.global_position) };
   }
 
-  async readStream(stream: string, fromRevision = 0n): Promise<RecordedEvent[]> {
+  async readStream(stream: string, fromRevision = 0n, maxCount?: number): Promise<RecordedEvent[]> {
     const { rows } = await this.db.query<EventRow>(
-      `select ${COLUMNS} from tally_events where stream_id = $1 and stream_revision >= $2 order by stream_revision`,
-      [stream, fromRevision.toString()],
+      `select ${COLUMNS} from tally_events where stream_id = $1 and stream_revision >= $2 order by stream_revision limit $3`,
+      [stream, fromRevision.toString(), maxCount ?? null],
     );
     return rows.map(toRecorded);
   }
