@@ -19,7 +19,6 @@ export interface AccountScaleResult {
   sameAnswersWithoutSnapshots: boolean;
 }
 
-const BATCH = 1000;
 const CONNECTIONS = 4;
 
 /** A labelled counter's value from the process's /metrics. */
@@ -40,12 +39,12 @@ const event = (id: string, quantity = 1) => ({
 
 /**
  * Issue 19's scenario: `usages` usages on ONE account through the api alone (`start:api`,
- * PostgreSQL, batches of 1,000 over 4 connections), then its resident memory; a restart, and
+ * PostgreSQL, batches of `batch` (1,000, the most a request takes) over 4 connections), then its resident memory; a restart, and
  * the account's first decision after it (time, and what the load read: a snapshot and a short
  * tail, from the api's own counters); its first usage redelivered; and, after deleting every
  * snapshot and restarting again, the same dry runs answered alike.
  */
-export async function runAccountScale(databaseUrl: string, usages: number): Promise<AccountScaleResult> {
+export async function runAccountScale(databaseUrl: string, usages: number, batch = 1000): Promise<AccountScaleResult> {
   let live: TallyProcess | null = null;
   const start = async () => (live = await startTallyProcess({ DATABASE_URL: databaseUrl }, 'api'));
   const stop = async () => {
@@ -59,7 +58,7 @@ export async function runAccountScale(databaseUrl: string, usages: number): Prom
     const first = await call(api.url, 'POST', '/v1/usage', event('u-0'));
     let next = 1;
     const batchOf = () => {
-      const size = Math.min(BATCH, usages - next);
+      const size = Math.min(batch, usages - next);
       const events = Array.from({ length: size }, () => event(`u-${next++}`));
       return JSON.stringify(events);
     };
@@ -68,7 +67,7 @@ export async function runAccountScale(databaseUrl: string, usages: number): Prom
       url: `${api.url}/v1/usage`,
       method: 'POST',
       connections: CONNECTIONS,
-      amount: Math.ceil((usages - 1) / BATCH),
+      amount: Math.ceil((usages - 1) / batch),
       timeout: 120,
       headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
       requests: [{ setupRequest: (request) => ({ ...request, body: batchOf() }) }],
