@@ -45,13 +45,42 @@ create table if not exists tally_snapshots (
 );
 `;
 
+/**
+ * The claims of a store written before the claims index existed: every decision, hold end, commit
+ * and reversal of the last 35 days, as the events that answer for them (the kinds of
+ * libs/domain/src/claims.ts: a UsageAccepted right after the HoldReleased of the same id is the
+ * usage a commit accepted). Run once, when the table is created.
+ */
+const BACKFILL_CLAIMS = `
+insert into tally_claims (account, source, id, kind, stream_id, stream_revision, claimed_at)
+select e.data->>'account', e.data->>'source', e.data->>'id',
+       case split_part(e.event_type, '.', 1)
+         when 'HoldReleased' then 'ended'
+         when 'UsageReversed' then 'reversed'
+         when 'UsageAccepted' then
+           case when exists (
+             select 1 from tally_events p
+              where p.stream_id = e.stream_id and p.stream_revision = e.stream_revision - 1
+                and split_part(p.event_type, '.', 1) = 'HoldReleased'
+                and p.data->>'source' = e.data->>'source' and p.data->>'id' = e.data->>'id'
+           ) then 'committed' else 'decided' end
+         else 'decided'
+       end,
+       e.stream_id, e.stream_revision, coalesce(e.data->>'decidedAt', e.data->>'at')::timestamptz
+  from tally_events e
+ where split_part(e.event_type, '.', 1) in ('UsageAccepted', 'UsageRejected', 'UsageHeld', 'HoldReleased', 'UsageReversed')
+   and coalesce(e.data->>'decidedAt', e.data->>'at')::timestamptz >= now() - interval '35 days'
+on conflict do nothing`;
+
 /** Creates the event-store tables if they are missing; safe to call from many processes at once. */
 export async function ensureEventStoreSchema(db: SqlClient): Promise<void> {
   await db.transaction(async (tx) => {
     if (db.kind === 'postgres') await tx.query('select pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
+    const { rows } = await tx.query<{ missing: boolean }>("select to_regclass('tally_claims') is null as missing");
     for (const statement of DDL.split(';')
       .map((s) => s.trim())
       .filter(Boolean))
       await tx.query(statement);
+    if (rows[0].missing) await tx.query(BACKFILL_CLAIMS);
   });
 }
