@@ -1,4 +1,6 @@
-import { runAccountScale, type AccountScaleResult } from '../../bench/account-scale.bench';
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { createTestDatabase, describeIf, infra } from '../infra/infra';
 import { build, report } from '../kafka/fault-support';
 
@@ -13,6 +15,27 @@ const BATCH = Number(process.env.SCALE_BATCH ?? 100);
 const RSS_BOUND_MIB = 400;
 // Snapshots are saved every 1,000 events (REPOSITORY_DEFAULTS.snapshotEvery).
 const SNAPSHOT_EVERY = 1000;
+
+/** What bench/account-scale.bench.ts reports. */
+interface AccountScaleResult {
+  usages: number;
+  seconds: number;
+  rssMiB: number;
+  coldLoadMs: number;
+  coldLoad: { fromSnapshot: number; fromStreams: number; eventsRead: number };
+  repeatAnsweredOriginal: boolean;
+  usageAfterRepeat: number;
+  sameAnswersWithoutSnapshots: boolean;
+}
+
+/** The bench's scenario, built (`npm run build`), as its own process. */
+async function runAccountScale(databaseUrl: string, usages: number, batch: number): Promise<AccountScaleResult> {
+  const cli = resolve(__dirname, '../../dist/bench/account-scale.cli.js');
+  const { stdout } = await promisify(execFile)(process.execPath, [cli, databaseUrl, String(usages), String(batch)], {
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(stdout.trim().split('\n').pop() as string) as AccountScaleResult;
+}
 
 describeIf(infra.postgresUrl, `one account with ${USAGES} usages (api alone, PostgreSQL)`, () => {
   let result: AccountScaleResult;
