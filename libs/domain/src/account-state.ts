@@ -1,4 +1,4 @@
-import { Map as ImmutableMap, OrderedMap } from 'immutable';
+import { Map as ImmutableMap } from 'immutable';
 import type {
   AccountEvent,
   CarriedState,
@@ -13,10 +13,10 @@ import type {
 import { alertsFrom, withAlertRaised } from './alert-memory';
 import { unreachable } from './errors';
 import { holdLive, withHold, withHoldEnded, type HoldRecord } from './hold-state';
-import { remembered } from './recent';
+import { Recent } from './recent';
 import { TOTAL, withinWindow } from './time';
 
-export { RECENT_IDS, remembered } from './recent';
+export { RECENT_IDS, Recent } from './recent';
 
 /** A decision the account remembers for idempotency and reversals. */
 export interface DecisionRecord {
@@ -45,11 +45,11 @@ export interface Account {
    * idempotency window are found through the store's claims index and recalled
    * ({@link recall}). Persistent, so evolve stays pure.
    */
-  decisions: OrderedMap<string, DecisionRecord>;
+  decisions: Recent<DecisionRecord>;
   /** Credit grants that carried an id, for idempotent grants. */
   grants: ImmutableMap<string, CreditsGranted['data']>;
   /** The most recent holds (at most {@link RECENT_IDS}), keyed by {@link usageKey}, with how each ended. */
-  holds: OrderedMap<string, HoldRecord>;
+  holds: Recent<HoldRecord>;
   /** Holds neither committed nor released, by {@link usageKey}; those past `expiresAt` count nothing. */
   openHolds: ImmutableMap<string, UsageHeld['data']>;
   /** Balance below which a debit raises `credits.low`; null = no credit alert. */
@@ -77,9 +77,9 @@ export function initialState(): Account {
     credits: { balance: 0, granted: 0, spent: 0 },
     quotas: new Map(),
     usage: new Map(),
-    decisions: OrderedMap(),
+    decisions: Recent.empty(),
     grants: ImmutableMap(),
-    holds: OrderedMap(),
+    holds: Recent.empty(),
     openHolds: ImmutableMap(),
     creditsBelow: null,
     alerted: new Map(),
@@ -161,13 +161,13 @@ export function evolve(state: Account, event: AccountEvent): Account {
           balance: state.credits.balance - creditsCharged,
           spent: state.credits.spent + creditsCharged,
         },
-        decisions: remembered(state.decisions, usageKey(source, id), { event, reversal: null }),
+        decisions: state.decisions.set(usageKey(source, id), { event, reversal: null }),
       };
     }
     case 'UsageRejected':
       return {
         ...state,
-        decisions: remembered(state.decisions, usageKey(event.data.source, event.data.id), { event, reversal: null }),
+        decisions: state.decisions.set(usageKey(event.data.source, event.data.id), { event, reversal: null }),
       };
     case 'UsageReversed': {
       const { meter, month, quantity, creditsRefunded, source, id } = event.data;
@@ -210,7 +210,7 @@ export function remember(state: Account, event: AccountEvent): Account {
       const key = usageKey(event.data.source, event.data.id);
       return {
         ...state,
-        decisions: remembered(state.decisions, key, { event, reversal: state.decisions.get(key)?.reversal ?? null }),
+        decisions: state.decisions.set(key, { event, reversal: state.decisions.get(key)?.reversal ?? null }),
       };
     }
     case 'UsageReversed': {
@@ -220,7 +220,7 @@ export function remember(state: Account, event: AccountEvent): Account {
     }
     case 'UsageHeld': {
       const key = usageKey(event.data.source, event.data.id);
-      return { ...state, holds: remembered(state.holds, key, { hold: event.data, ended: state.holds.get(key)?.ended ?? null }) };
+      return { ...state, holds: state.holds.set(key, { hold: event.data, ended: state.holds.get(key)?.ended ?? null }) };
     }
     case 'HoldReleased': {
       const key = usageKey(event.data.source, event.data.id);

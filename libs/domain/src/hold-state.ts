@@ -1,6 +1,5 @@
 import type { HoldReleased, UsageHeld } from '@tally/events';
 import type { Account } from './account-state';
-import { remembered } from './recent';
 import { TOTAL } from './time';
 
 /** A hold the account remembers (for idempotency and commits), with how it ended: null while open or expired. */
@@ -38,7 +37,7 @@ export function heldCredits(state: Account, now: string): number {
 /** A new hold: remembered, and open. Open holds expired before it are dropped (they count nothing any more). */
 export function withHold(state: Account, key: string, hold: UsageHeld['data']): Pick<Account, 'holds' | 'openHolds'> {
   return {
-    holds: remembered(state.holds, key, { hold, ended: null }),
+    holds: state.holds.set(key, { hold, ended: null }),
     openHolds: state.openHolds.filter((open) => holdLive(open, hold.decidedAt)).set(key, hold),
   };
 }
@@ -48,7 +47,7 @@ export function withHoldEnded(state: Account, key: string, ended: HoldReleased['
   const open = state.openHolds.get(key);
   const record = state.holds.get(key) ?? (open ? { hold: open, ended: null } : undefined);
   return {
-    holds: record ? remembered(state.holds, key, { ...record, ended }) : state.holds,
+    holds: record ? state.holds.set(key, { ...record, ended }) : state.holds,
     openHolds: state.openHolds.delete(key),
   };
 }

@@ -1,6 +1,7 @@
-import { Map as ImmutableMap, OrderedMap } from 'immutable';
+import { Map as ImmutableMap } from 'immutable';
 import type { CreditTotals, CreditsGranted, QuotaTerms, UsageHeld } from '@tally/events';
 import { initialState, type Account } from './account-state';
+import { Recent } from './recent';
 
 /**
  * The version of {@link AccountSnapshot}'s shape. Bump it whenever the shape or the meaning of a
@@ -60,9 +61,9 @@ export function fromSnapshot(stored: unknown): Account | null {
     credits: s.credits,
     quotas: new Map(s.quotas),
     usage: new Map(s.usage.map(([meter, byPeriod]) => [meter, new Map(byPeriod)])),
-    decisions: OrderedMap(),
+    decisions: Recent.empty(),
     grants: ImmutableMap(s.grants),
-    holds: OrderedMap(),
+    holds: Recent.empty(),
     openHolds: ImmutableMap(s.openHolds),
     creditsBelow: s.creditsBelow,
     alerted: new Map(s.alerted.map(([key, percents]) => [key, new Set(percents)])),
