@@ -40,10 +40,11 @@ const CLAIM_STREAM_PREFIX = 'tally.claims-';
 // Snapshots: one stream per snapshotted stream, keeping its newest event only ($maxCount 1).
 const SNAPSHOT_STREAM_PREFIX = 'tally.snapshots-';
 
-/** What a claim stream's event holds: where the claiming event is (or was to be) appended. */
+/** What a claim stream's event holds: where the claiming event is (or was to be) appended, and its event id. */
 interface ClaimData {
   stream: string;
   revision: string;
+  eventId: string;
   at: string;
 }
 
@@ -78,8 +79,9 @@ export class EsdbEventStore implements EventStore {
    * own per (account, source, id) appended at the revision it was read at (two writers cannot
    * both take it), and points at the revision its event is to have. An event that never landed
    * there (the append conflicted, or the process died in between) leaves a claim that points at
-   * nothing or at another event: {@link claimedEvent} finds it void, so it neither blocks a
-   * later claim nor answers a lookup. Claim streams carry a $maxAge, so the server scavenges them.
+   * nothing or at another event: {@link claimedEvent} finds it void (the claiming event's id is
+   * derived from the claim, so it is recognised), and it neither blocks a later claim nor answers
+   * a lookup. Claim streams carry a $maxAge, so the server scavenges them.
    */
   async appendToStream(
     stream: string,
@@ -89,7 +91,8 @@ export class EsdbEventStore implements EventStore {
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('appendToStream needs at least one event');
     if (claims.length > 0) await this.claim(stream, expected, claims);
-    return this.appendEvents(stream, events, expected);
+    const ids = new Map(claims.map((c) => [c.event, claimEventId(c)]));
+    return this.appendEvents(stream, events, expected, ids);
   }
 
   private async claim(stream: string, expected: ExpectedRevision, claims: Claim[]): Promise<void> {
@@ -101,11 +104,16 @@ export class EsdbEventStore implements EventStore {
       const windowStart = Date.parse(claim.at) - CLAIM_WINDOW_DAYS * DAY_MS;
       for (const recorded of existing) {
         if (recorded.type !== claim.kind || Date.parse((recorded.data as unknown as ClaimData).at) < windowStart) continue;
-        if (await this.claimedEvent(recorded, claim)) {
+        if (await this.claimedEvent(recorded)) {
           throw new ClaimTakenError(stream, expected, base < 0n ? 'no_stream' : base);
         }
       }
-      const data: ClaimData = { stream, revision: (base + 1n + BigInt(claim.event)).toString(), at: claim.at };
+      const data: ClaimData = {
+        stream,
+        revision: (base + 1n + BigInt(claim.event)).toString(),
+        eventId: claimEventId(claim),
+        at: claim.at,
+      };
       try {
         await this.client.appendToStream(claimStream, jsonEvent({ type: claim.kind, data: { ...data } }), {
           expectedRevision: existing.length === 0 ? NO_STREAM : existing[existing.length - 1].revision,
@@ -121,15 +129,24 @@ export class EsdbEventStore implements EventStore {
     }
   }
 
-  /** The event a claim stream's entry points at, if it is there and answers for that key. */
-  private async claimedEvent(entry: RecordedEvent, key: ClaimKey & { kind: string }): Promise<RecordedEvent | null> {
-    const { stream, revision } = entry.data as unknown as ClaimData;
-    const [event] = await this.collect(
-      this.client.readStream(stream, { fromRevision: BigInt(revision), direction: FORWARDS, maxCount: 1 }),
-    );
-    if (!event || event.revision !== BigInt(revision) || event.type !== key.kind) return null;
-    const data = event.data as { source?: unknown; id?: unknown };
-    return data.source === key.source && data.id === key.id ? event : null;
+  /** The event a claim stream's entry points at, if it landed there (the id it was to have). */
+  private async claimedEvent(entry: RecordedEvent): Promise<RecordedEvent | null> {
+    const { stream, revision, eventId } = entry.data as unknown as ClaimData;
+    try {
+      for await (const resolved of this.client.readStream(stream, {
+        fromRevision: BigInt(revision),
+        direction: FORWARDS,
+        maxCount: 1,
+      })) {
+        const event = resolved.event;
+        if (!event || event.revision !== BigInt(revision) || event.id !== eventId) return null;
+        return toRecorded(resolved);
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return null;
+      throw error;
+    }
+    return null;
   }
 
   async readClaimed(account: string, keys: ClaimKey[], now: string): Promise<RecordedEvent[]> {
@@ -138,7 +155,7 @@ export class EsdbEventStore implements EventStore {
     for (const key of keys) {
       for (const entry of await this.readStream(claimStreamOf(account, key))) {
         if (Date.parse((entry.data as unknown as ClaimData).at) < windowStart) continue;
-        const event = await this.claimedEvent(entry, { ...key, kind: entry.type });
+        const event = await this.claimedEvent(entry);
         if (event) found.push(event);
       }
     }
@@ -166,11 +183,16 @@ export class EsdbEventStore implements EventStore {
     return 0;
   }
 
-  private async appendEvents(stream: string, events: StoredEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+  private async appendEvents(
+    stream: string,
+    events: StoredEvent[],
+    expected: ExpectedRevision,
+    ids: Map<number, string> = new Map(),
+  ): Promise<AppendResult> {
     try {
       const result = await this.client.appendToStream(
         stream,
-        events.map((e) => jsonEvent({ type: e.type, data: e.data })),
+        events.map((e, i) => jsonEvent({ type: e.type, data: e.data, ...(ids.has(i) ? { id: ids.get(i) } : {}) })),
         { expectedRevision: expected === 'no_stream' ? NO_STREAM : expected === 'any' ? ANY : expected },
       );
       const position = result.position ?? (await this.lastPositionOf(stream));
@@ -278,6 +300,14 @@ export class EsdbEventStore implements EventStore {
     }
     return events;
   }
+}
+
+/** The id the claiming event is appended with: a UUID derived from the claim, so its claim recognises it. */
+function claimEventId(claim: Claim): string {
+  const hex = createHash('sha256')
+    .update(JSON.stringify([claim.account, claim.source, claim.id, claim.kind, claim.at]))
+    .digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 function claimStreamOf(account: string, key: ClaimKey): string {
