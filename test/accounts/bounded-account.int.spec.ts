@@ -139,4 +139,27 @@ describe.each(sqlBackends())('loading an account from its snapshot (%s)', (_name
     expect(loads).toEqual([expect.objectContaining({ snapshot: false })]);
     expect(outcome.ok && usageOf(outcome.state, 'geo', '2026-11')).toBe(1302);
   });
+
+  it('in a month just begun, starts from the snapshot of the month before, not from its events', async () => {
+    const account = 'turn';
+    const inNovember = (id: string): AccountCommand => ({ ...usage(id), account }) as AccountCommand;
+    const decider = deciderOn();
+    await decider.execute({ type: 'SetQuota', account, meter: 'geo', quota: withDefaultTerms({ limit: null }), now: NOW });
+    for (let i = 0; i < 1200; i += 100) {
+      await decider.executeAll(Array.from({ length: 100 }, (_, j) => inNovember(`n-${i + j}`)));
+    }
+    const december = '2026-12-02T00:00:00.000Z';
+    await decider.execute({ ...usage('d-1', december), account } as AccountCommand);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    loads.length = 0;
+    const cold = await deciderOn().execute({ ...usage('d-2', december), account } as AccountCommand);
+    expect(loads).toEqual([{ snapshot: true, events: expect.any(Number) }]);
+    expect(loads[0].events).toBeLessThan(500);
+    expect(cold.ok && cold.state.period).toBe('2026-12');
+    expect(cold.ok && usageOf(cold.state, 'geo', '2026-11')).toBe(1200);
+    expect(cold.ok && usageOf(cold.state, 'geo', '2026-12')).toBe(2);
+    // A November id is still a duplicate, answered from the claims index.
+    const repeat = await deciderOn().execute({ ...usage('n-0', december), account } as AccountCommand);
+    expect(repeat.ok && repeat.events).toEqual([]);
+  });
 });

@@ -190,16 +190,25 @@ export class AccountRepository {
       // A new account, or one whose first period was registered but never written.
       return { account, state: initialState(), stream: null, revision: 'no_stream', registered: period, opening: null };
     }
+    const earlier = await this.windowStreams(account, first, now);
+    // The open period has no snapshot yet (a month just begun): start from the newest snapshot of
+    // the earlier periods of the window, which stands for every stream before it.
     let folded: Cached = { state: initialState(), stream, revision: -1n };
+    let start = 0;
+    let snapshot = false;
+    for (let i = earlier.length - 1; i >= 0 && !snapshot; i--) {
+      const saved = await this.store.readSnapshot(earlier[i]);
+      const state = saved ? fromSnapshot(saved.data) : null;
+      if (saved && state) [folded, start, snapshot] = [{ state, stream: earlier[i], revision: saved.revision }, i, true];
+    }
     let events = 0;
-    for (const earlier of await this.windowStreams(account, first, now)) {
-      const read = await this.foldStream({ ...folded, stream: earlier, revision: -1n });
+    for (const [i, next] of [...earlier.slice(start), stream].entries()) {
+      const read = await this.foldStream(snapshot && i === 0 ? folded : { ...folded, stream: next, revision: -1n });
       events += read.events;
       folded = read.folded;
     }
-    const read = await this.foldStream({ ...folded, stream, revision: -1n });
-    const current = read.folded;
-    this.options.onLoad?.({ snapshot: false, events: events + read.events });
+    const current = folded;
+    this.options.onLoad?.({ snapshot, events });
     this.maybeSnapshot(current);
     return this.followClosed(account, current);
   }
