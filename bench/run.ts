@@ -1,6 +1,7 @@
 import { cpus, totalmem } from 'node:os';
 import { kafkaConsumeBaseline, nodeHttpBaseline, pgInsertBaseline } from './baselines';
 import { runManyAccounts, type AccountsResult } from './accounts.bench';
+import { runAccountScale, type AccountScaleResult } from './account-scale.bench';
 import { runHttpScenario, type HttpResult, type HttpScenario } from './http.bench';
 import { runKafkaScenario, type KafkaResult } from './kafka.bench';
 import { freshDatabase, kafkaReachable, postgresReachable } from './support';
@@ -11,6 +12,8 @@ const CONNECTIONS = 32;
 const PIPELINE = QUICK ? { events: 20_000, accounts: 200 } : { events: 200_000, accounts: 1_000 };
 // Distinct accounts decided before the api's memory is read (its caches must stay bounded).
 const MANY_ACCOUNTS = QUICK ? 20_000 : 100_000;
+// Usages decided on one account before the api's memory and its cold load are measured (issue 19).
+const ACCOUNT_SCALE_USAGES = QUICK ? 20_000 : 1_000_000;
 
 const ratio = (value: number | null | undefined, base: number | null | undefined) =>
   value && base ? `${((100 * value) / base).toFixed(1)}%` : '—';
@@ -70,6 +73,16 @@ async function main(): Promise<void> {
     const db = await freshDatabase('tally_bench_accounts');
     try {
       many = await runManyAccounts(db.url, MANY_ACCOUNTS);
+    } finally {
+      await db.drop();
+    }
+  }
+  let accountScale: AccountScaleResult | null = null;
+  if (pg) {
+    const db = await freshDatabase('tally_bench_account_scale');
+    try {
+      accountScale = await runAccountScale(db.url, ACCOUNT_SCALE_USAGES);
+      console.log(`account scale: ${JSON.stringify(accountScale)}`);
     } finally {
       await db.drop();
     }
@@ -140,6 +153,11 @@ async function main(): Promise<void> {
       api: pipeline?.rssMiB.api ?? postgres?.rssMiB ?? embedded.rssMiB,
       projector: pipeline?.rssMiB.projector ?? null,
       apiAfterAccounts: many && { accounts: many.accounts, rssMiB: many.apiRssMiB },
+    },
+    accountScale: accountScale && {
+      usages: accountScale.usages,
+      rssMiB: accountScale.rssMiB,
+      coldLoadMs: accountScale.coldLoadMs,
     },
   };
   console.log(`\n${JSON.stringify(summary)}`);

@@ -5,6 +5,7 @@ import {
   type EventStore,
 } from '@tally/eventstore';
 import { appendManyContract } from './append-many.contract';
+import { claimsContract, snapshotsContract } from './claims.contract';
 import { event, readingInOrderContract, stream } from './reading-in-order.contract';
 
 /**
@@ -122,6 +123,10 @@ export function eventStoreContract(open: () => Promise<{ store: EventStore; clos
   });
 
   describe('append to many streams at once', () => appendManyContract(() => store, stream));
+
+  describe('claims: the duplicate index', () => claimsContract(() => store, stream));
+
+  describe('snapshots', () => snapshotsContract(() => store, stream));
 
   readingInOrderContract(() => store);
 }

@@ -35,6 +35,41 @@ describe.each(sqlBackends())('group commit on the SQL event store (%s)', (_name,
     expect(notifications).toBe(1);
   });
 
+  it('commits a group with claims in one statement, a taken claim refusing only its own part', async () => {
+    await store.appendToStream('holder', [event(0)], 'no_stream', [
+      { event: 0, account: 'a', source: 'svc', id: 'dup', kind: 'UsageAccepted', at: '2026-03-01T00:00:00.000Z' },
+    ]);
+    let statements = 0;
+    const counting = new Proxy(db, {
+      get(target, name, receiver) {
+        const value: unknown = Reflect.get(target, name, receiver);
+        if (name === 'query') return (...args: Parameters<SqlClient['query']>) => (statements++, target.query(...args));
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const counted = await SqlEventStore.create(counting);
+    statements = 0;
+    const claim = (account: string, id: string) => [
+      { event: 0, account, source: 'svc', id, kind: 'UsageAccepted', at: '2026-03-02T00:00:00.000Z' },
+    ];
+    const outcomes = await counted.appendMany([
+      ...Array.from({ length: 10 }, (_, i) => ({
+        stream: `c-${i}`,
+        events: [event(i)],
+        expected: 'no_stream' as const,
+        claims: claim(`acc-${i}`, 'u'),
+      })),
+      { stream: 'c-dup', events: [event(99)], expected: 'no_stream' as const, claims: claim('a', 'dup') },
+    ]);
+    expect(statements).toBe(1);
+    expect(outcomes.map((o) => o.ok)).toEqual([...Array<boolean>(10).fill(true), false]);
+    expect(!outcomes[10].ok && outcomes[10].error.name).toBe('ClaimTakenError');
+    const { rows } = await db.query<{ n: number }>('select count(*)::int as n from tally_claims');
+    expect(rows[0].n).toBe(11);
+    expect(await store.pruneClaims('2026-03-01T12:00:00.000Z')).toBe(1);
+    expect(await store.readClaimed('a', [{ source: 'svc', id: 'dup' }], '2026-03-02T00:00:00.000Z')).toEqual([]);
+  });
+
   it('refuses only the part whose data the store refuses, and appends the others', async () => {
     const outcomes = await store.appendMany([
       { stream: 'good-1', events: [event(1)], expected: 'no_stream' },

@@ -4,6 +4,7 @@ export { startKafkaIntake } from './usage/request-usage/kafka-intake/start-kafka
 export { openRuntime, type Runtime } from './runtime/runtime';
 export { AccountDecisions } from './accounts/account-decisions';
 export { AccountRepository } from './accounts/account-repository';
+export { ClaimsPruner } from './accounts/claims-pruner';
 export { Clock } from './runtime/clock';
 export { REPOSITORY_DEFAULTS, type RepositoryOptions } from './accounts/repository-options';
 export { Catalog } from './catalog/catalog';

@@ -13,7 +13,10 @@ import type {
 import { alertsFrom, withAlertRaised } from './alert-memory';
 import { unreachable } from './errors';
 import { holdLive, withHold, withHoldEnded, type HoldRecord } from './hold-state';
+import { Recent } from './recent';
 import { TOTAL, withinWindow } from './time';
+
+export { RECENT_IDS, Recent } from './recent';
 
 /** A decision the account remembers for idempotency and reversals. */
 export interface DecisionRecord {
@@ -36,12 +39,17 @@ export interface Account {
   quotas: ReadonlyMap<string, QuotaTerms>;
   /** meter → period key ('YYYY-MM' or 'total') → accepted units net of reversals. */
   usage: ReadonlyMap<string, ReadonlyMap<string, number>>;
-  /** Decisions of the idempotency window, keyed by {@link usageKey}. Persistent, so evolve stays pure. */
-  decisions: ImmutableMap<string, DecisionRecord>;
+  /**
+   * The most recent decisions (at most {@link RECENT_IDS}), keyed by {@link usageKey}, oldest
+   * first: a repeat among them is answered without asking the store. Older ones within the
+   * idempotency window are found through the store's claims index and recalled
+   * ({@link recall}). Persistent, so evolve stays pure.
+   */
+  decisions: Recent<DecisionRecord>;
   /** Credit grants that carried an id, for idempotent grants. */
   grants: ImmutableMap<string, CreditsGranted['data']>;
-  /** Holds of the idempotency window, keyed by {@link usageKey}, with how each ended. */
-  holds: ImmutableMap<string, HoldRecord>;
+  /** The most recent holds (at most {@link RECENT_IDS}), keyed by {@link usageKey}, with how each ended. */
+  holds: Recent<HoldRecord>;
   /** Holds neither committed nor released, by {@link usageKey}; those past `expiresAt` count nothing. */
   openHolds: ImmutableMap<string, UsageHeld['data']>;
   /** Balance below which a debit raises `credits.low`; null = no credit alert. */
@@ -69,9 +77,9 @@ export function initialState(): Account {
     credits: { balance: 0, granted: 0, spent: 0 },
     quotas: new Map(),
     usage: new Map(),
-    decisions: ImmutableMap(),
+    decisions: Recent.empty(),
     grants: ImmutableMap(),
-    holds: ImmutableMap(),
+    holds: Recent.empty(),
     openHolds: ImmutableMap(),
     creditsBelow: null,
     alerted: new Map(),
@@ -88,7 +96,12 @@ export function originalDecision(state: Account, source: string, id: string): Us
 
 /** The hold the account remembers under a source + id, or null. */
 export function holdFor(state: Account, source: string, id: string): HoldRecord | null {
-  return state.holds.get(usageKey(source, id)) ?? null;
+  const key = usageKey(source, id);
+  const record = state.holds.get(key);
+  if (record) return record;
+  // An open hold is never forgotten while it is open, even when newer holds pushed it out.
+  const open = state.openHolds.get(key);
+  return open ? { hold: open, ended: null } : null;
 }
 
 /** Units counted for a meter under a period key. */
@@ -182,6 +195,46 @@ export function evolve(state: Account, event: AccountEvent): Account {
     default:
       return unreachable(event);
   }
+}
+
+/**
+ * What the account remembers of a (source, id) from its events, without counting them again:
+ * the shell recalls the events the store's claims index holds for an id the bounded memory
+ * forgot (a repeat, a reversal, a commit), so that deciding answers them as if it had never
+ * forgotten. Events of other kinds change nothing.
+ */
+export function remember(state: Account, event: AccountEvent): Account {
+  switch (event.type) {
+    case 'UsageAccepted':
+    case 'UsageRejected': {
+      const key = usageKey(event.data.source, event.data.id);
+      return {
+        ...state,
+        decisions: state.decisions.set(key, { event, reversal: state.decisions.get(key)?.reversal ?? null }),
+      };
+    }
+    case 'UsageReversed': {
+      const key = usageKey(event.data.source, event.data.id);
+      const original = state.decisions.get(key);
+      return original ? { ...state, decisions: state.decisions.set(key, { ...original, reversal: event.data }) } : state;
+    }
+    case 'UsageHeld': {
+      const key = usageKey(event.data.source, event.data.id);
+      return { ...state, holds: state.holds.set(key, { hold: event.data, ended: state.holds.get(key)?.ended ?? null }) };
+    }
+    case 'HoldReleased': {
+      const key = usageKey(event.data.source, event.data.id);
+      const record = state.holds.get(key);
+      return record ? { ...state, holds: state.holds.set(key, { ...record, ended: event.data }) } : state;
+    }
+    default:
+      return state;
+  }
+}
+
+/** {@link remember}s recalled events, oldest first. */
+export function recall(state: Account, events: readonly AccountEvent[]): Account {
+  return events.reduce(remember, state);
 }
 
 /** Folds events onto a state. */

@@ -44,7 +44,8 @@ export function withHold(state: Account, key: string, hold: UsageHeld['data']): 
 
 /** A hold released or committed: no longer open. */
 export function withHoldEnded(state: Account, key: string, ended: HoldReleased['data']): Pick<Account, 'holds' | 'openHolds'> {
-  const record = state.holds.get(key);
+  const open = state.openHolds.get(key);
+  const record = state.holds.get(key) ?? (open ? { hold: open, ended: null } : undefined);
   return {
     holds: record ? state.holds.set(key, { ...record, ended }) : state.holds,
     openHolds: state.openHolds.delete(key),

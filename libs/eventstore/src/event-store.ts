@@ -71,11 +71,61 @@ export class EventRejectedError extends Error {
   }
 }
 
+/**
+ * An event's claim on an (account, source, id, kind): indexed in the same transaction as the
+ * event, unique while younger than {@link CLAIM_WINDOW_DAYS} days (an older one is replaced), so
+ * the 35-day duplicate rule is answered by the store however much an account has forgotten.
+ */
+export interface Claim {
+  /** Index of the claiming event among the events appended with it. */
+  event: number;
+  account: string;
+  source: string;
+  id: string;
+  kind: string;
+  /** ISO instant the claim counts from. */
+  at: string;
+}
+
+/** How long a claim stays unique (docs/contract.md §3 rule 1), and how long the store keeps it. */
+export const CLAIM_WINDOW_DAYS = 35;
+
+/** A claim to (source, id) of an account: what {@link EventStore.readClaimed} looks up. */
+export interface ClaimKey {
+  source: string;
+  id: string;
+}
+
+/**
+ * The append was refused because one of its claims is already taken (another event answers for
+ * that id): nothing of it was written. A conflict like a revision one: the writer recalls the
+ * claimed events and decides again.
+ */
+export class ClaimTakenError extends WrongExpectedRevisionError {
+  constructor(stream: string, expected: ExpectedRevision, actual: bigint | 'no_stream') {
+    super(stream, expected, actual);
+    this.message = `a claim of the append to ${stream} is already taken`;
+    this.name = 'ClaimTakenError';
+  }
+}
+
+/**
+ * A saved state of a stream's fold at a revision, to load from instead of the stream's start.
+ * `data` is the folder's own versioned shape; the store keeps the newest one per stream.
+ */
+export interface Snapshot {
+  /** Revision of the last event folded into it. */
+  revision: bigint;
+  data: unknown;
+}
+
 /** One stream's part of a multi-stream append: its events and the revision it must be at. */
 export interface StreamAppend {
   stream: string;
   events: StoredEvent[];
   expected: ExpectedRevision;
+  /** Claims its events make; the part is refused with {@link ClaimTakenError} if one is taken. */
+  claims?: Claim[];
 }
 
 /** How one stream's part of a multi-stream append went: appended, or refused on its own. */
@@ -84,8 +134,22 @@ export type StreamAppendOutcome =
 
 /** The event-store port: every adapter (PostgreSQL, PGlite, EventStoreDB) passes one contract suite. */
 export interface EventStore {
-  /** Appends atomically if the stream is at `expected`; throws {@link WrongExpectedRevisionError} if not. */
-  appendToStream(stream: string, events: StoredEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /**
+   * Appends atomically if the stream is at `expected`; throws {@link WrongExpectedRevisionError} if
+   * not, and {@link ClaimTakenError} if one of `claims` is taken (then nothing is written).
+   */
+  appendToStream(stream: string, events: StoredEvent[], expected: ExpectedRevision, claims?: Claim[]): Promise<AppendResult>;
+  /**
+   * The events that hold a claim (younger than {@link CLAIM_WINDOW_DAYS} days before `now`) to one
+   * of `keys` of `account`, in the order they were appended.
+   */
+  readClaimed(account: string, keys: ClaimKey[], now: string): Promise<RecordedEvent[]>;
+  /** Forgets claims made before `before` (they no longer answer for anything); returns how many. */
+  pruneClaims(before: string): Promise<number>;
+  /** The newest snapshot of a stream, or null. An optimisation only: losing it changes no answer. */
+  readSnapshot(stream: string): Promise<Snapshot | null>;
+  /** Saves a snapshot of a stream, unless a newer one is saved already. */
+  writeSnapshot(stream: string, snapshot: Snapshot): Promise<void>;
   /**
    * Appends to several distinct streams at once (a group commit), each part atomic and checked
    * against its own expected revision: a part that conflicts or whose data is refused fails
@@ -94,8 +158,8 @@ export interface EventStore {
    * append the parts one by one.
    */
   appendMany(appends: StreamAppend[]): Promise<StreamAppendOutcome[]>;
-  /** Events of a stream from a revision on (inclusive); empty if the stream does not exist. */
-  readStream(stream: string, fromRevision?: bigint): Promise<RecordedEvent[]>;
+  /** Events of a stream from a revision on (inclusive), at most `maxCount`; empty if the stream does not exist. */
+  readStream(stream: string, fromRevision?: bigint, maxCount?: number): Promise<RecordedEvent[]>;
   /** The last event of a stream, or null if it does not exist. */
   readLastEvent(stream: string): Promise<RecordedEvent | null>;
   /** Ordered, gap-free delivery of events after a checkpoint, live once caught up. */

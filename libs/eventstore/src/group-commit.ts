@@ -1,4 +1,4 @@
-import type { AppendResult, EventStore, ExpectedRevision, StreamAppend } from './event-store';
+import type { AppendResult, Claim, EventStore, ExpectedRevision, StreamAppend } from './event-store';
 import type { StoredEvent } from '@tally/events';
 
 export interface GroupCommitOptions {
@@ -34,9 +34,13 @@ export class GroupCommit {
   ) {}
 
   /** Appends like {@link EventStore.appendToStream}, resolving once the group holding it is committed. */
-  append(stream: string, events: StoredEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+  append(stream: string, events: StoredEvent[], expected: ExpectedRevision, claims: Claim[] = []): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ part: { stream, events, expected }, resolve, reject });
+      this.waiting.push({
+        part: claims.length > 0 ? { stream, events, expected, claims } : { stream, events, expected },
+        resolve,
+        reject,
+      });
       this.schedule();
     });
   }

@@ -1,4 +1,15 @@
-import { decide, decideBooks, DomainError, evolve, type Account, type AccountCommand } from '@tally/domain';
+import {
+  decide,
+  decideBooks,
+  decisionFor,
+  DomainError,
+  evolve,
+  holdFor,
+  recall,
+  type Account,
+  type AccountCommand,
+  type PeriodTransition,
+} from '@tally/domain';
 import type { AccountEvent } from '@tally/events';
 import { EventRejectedError, retryOnConflict } from '@tally/eventstore';
 import type { AccountRepository, LoadedAccount } from './account-repository';
@@ -53,30 +64,36 @@ export class AccountDecisions {
     return Promise.all(commands.map((c) => this.execute(c)));
   }
 
-  /** Decides without appending: the outcome a command would have now. */
+  /** Decides without appending: the outcome a command would have now. Writes nothing, not even a move of the books. */
   async dryRun(command: AccountCommand): Promise<Outcome> {
     // Caught up with the store first: a dry run appends nothing, so no revision check would
     // reveal a decision another process made since this one cached the account.
-    const loaded = await this.loadAt(command.account, command.now, false, true);
-    return decideOne(command, loaded.state);
+    const loaded = await this.loadAt(command.account, command.now, { closeBooks: true, fresh: true, write: false });
+    return decideOne(command, await this.recalling(loaded.state, command.account, [command], true, command.now));
   }
 
   /**
    * The account ready to decide on at `now`, the books moved as the domain decides: a new account
    * opens (appended with its first decision), a half-done move completes and, when `closeBooks`,
-   * a past period closes. A dry run closes nothing.
+   * a past period closes. Without `write` (a dry run) the moves are folded in memory only.
    */
-  private async loadAt(account: string, now: string, closeBooks: boolean, fresh = false): Promise<LoadedAccount> {
+  private async loadAt(
+    account: string,
+    now: string,
+    { closeBooks, fresh = false, write = true }: { closeBooks: boolean; fresh?: boolean; write?: boolean },
+  ): Promise<LoadedAccount> {
     let loaded = await this.repository.load(account, now, fresh);
     const opening = decideBooks(
       { type: 'OpenAccount', account, registered: loaded.registered, defaultCredits: this.options.defaultCredits, now },
       loaded.state,
     );
     if (opening) return this.repository.withOpening(loaded, opening);
+    const move = (transition: PeriodTransition) =>
+      write ? this.repository.appendTransition(loaded, transition) : this.repository.withTransition(loaded, transition);
     const resumed = decideBooks({ type: 'OpenNextPeriod', account, now }, loaded.state);
-    if (resumed) loaded = await this.repository.appendTransition(loaded, resumed);
+    if (resumed) loaded = await move(resumed);
     const closed = closeBooks ? decideBooks({ type: 'ClosePeriod', account, now }, loaded.state) : null;
-    return closed ? this.repository.appendTransition(loaded, closed) : loaded;
+    return closed ? move(closed) : loaded;
   }
 
   private async drain(account: string): Promise<void> {
@@ -98,6 +115,7 @@ export class AccountDecisions {
         return this.decideBatch(
           account,
           batch.map((p) => p.command),
+          attempt > 1,
         );
       }, this.options.retry);
       batch.forEach((p, i) => p.resolve(outcomes[i]));
@@ -112,10 +130,33 @@ export class AccountDecisions {
     }
   }
 
-  private async decideBatch(account: string, commands: AccountCommand[]): Promise<Outcome[]> {
+  /**
+   * The state with what the store's claims index holds for the ids of `commands` that the
+   * account's bounded memory forgot: always for a reversal, commit or release (they act on an
+   * earlier decision); for a usage or hold only when `repeats` (a claim of the batch was taken,
+   * so one of its ids was decided before) or for a dry run, which has no append to find out with.
+   */
+  private async recalling(
+    state: Account,
+    account: string,
+    commands: AccountCommand[],
+    repeats: boolean,
+    now: string,
+  ): Promise<Account> {
+    const keys = new Map<string, { source: string; id: string }>();
+    for (const command of commands) {
+      const key = idOf(command, repeats);
+      if (key && !decisionFor(state, key.source, key.id) && !holdFor(state, key.source, key.id))
+        keys.set(`${key.source}\u0000${key.id}`, key);
+    }
+    if (keys.size === 0) return state;
+    return recall(state, await this.repository.recalled(account, [...keys.values()], now));
+  }
+
+  private async decideBatch(account: string, commands: AccountCommand[], repeats: boolean): Promise<Outcome[]> {
     const now = commands.reduce((latest, c) => (c.now > latest ? c.now : latest), commands[0].now);
-    const loaded = await this.loadAt(account, now, true);
-    let state = loaded.state;
+    const loaded = await this.loadAt(account, now, { closeBooks: true });
+    let state = await this.recalling(loaded.state, account, commands, repeats, now);
     const appended: AccountEvent[] = [];
     const outcomes = commands.map((command) => {
       const outcome = decideOne(command, state);
@@ -127,6 +168,21 @@ export class AccountDecisions {
     });
     await this.repository.append(loaded, appended, state);
     return outcomes;
+  }
+}
+
+/** The (source, id) a command acts on, when what was decided under it matters to deciding it. */
+function idOf(command: AccountCommand, repeats: boolean): { source: string; id: string } | null {
+  switch (command.type) {
+    case 'ReverseUsage':
+    case 'CommitHold':
+    case 'ReleaseHold':
+      return { source: command.source, id: command.id };
+    case 'RequestUsage':
+    case 'HoldUsage':
+      return repeats ? { source: command.usage.source, id: command.usage.id } : null;
+    default:
+      return null;
   }
 }
 

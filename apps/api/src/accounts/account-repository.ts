@@ -1,14 +1,27 @@
-import { evolve, initialState, oldestOpenMonth, type Account, type PeriodTransition } from '@tally/domain';
+import {
+  claimsOf,
+  evolve,
+  fromSnapshot,
+  initialState,
+  oldestOpenMonth,
+  snapshotOf,
+  type Account,
+  type PeriodTransition,
+} from '@tally/domain';
 import { deserialize, serialize, streamNames, type AccountEvent, type AccountRootEvent, type PeriodOpened } from '@tally/events';
 import {
   GroupCommit,
   WrongExpectedRevisionError,
+  type ClaimKey,
   type EventStore,
   type ExpectedRevision,
   type RecordedEvent,
 } from '@tally/eventstore';
 import { LruMap } from '../runtime/lru-map';
 import { REPOSITORY_DEFAULTS, type RepositoryOptions } from './repository-options';
+
+/** Events read per query when an account is folded from its streams. */
+const LOAD_PAGE = 5000;
 
 /** An account's state, loaded where it can be decided on and appended to. */
 export interface LoadedAccount {
@@ -29,6 +42,8 @@ interface Cached {
   revision: bigint;
   /** Another writer appended after it (an append at its revision conflicted): catch up before use. */
   stale?: boolean;
+  /** Revision of the newest snapshot of `stream` known to be saved (or being saved). */
+  snapshotAt?: bigint;
 }
 
 /**
@@ -78,6 +93,13 @@ export class AccountRepository {
     };
   }
 
+  /** The account as it would be once `transition` is appended; writes nothing (a dry run). */
+  async withTransition(loaded: LoadedAccount, transition: PeriodTransition): Promise<LoadedAccount> {
+    const state = [...transition.closing, ...transition.opening].reduce(evolve, loaded.state);
+    // Appended at no revision: a dry run's state is never appended to or cached.
+    return { ...loaded, state, stream: streamNames.accountPeriod(loaded.account, transition.period), revision: 'no_stream' };
+  }
+
   /** Moves the books now: closes the loaded stream (at its revision), opens the next, then points the root at it. */
   async appendTransition(loaded: LoadedAccount, transition: PeriodTransition): Promise<LoadedAccount> {
     const { account } = loaded;
@@ -105,16 +127,37 @@ export class AccountRepository {
     if (events.length === 0) return;
     const all = [...(loaded.opening?.opening ?? []), ...events];
     try {
-      // A new account's registration joins the same group commit as its first events.
-      const [{ nextRevision }] = await Promise.all([
-        this.commits.append(loaded.stream as string, all.map(serialize), loaded.revision),
-        this.register(loaded.account, loaded.opening?.root ?? []),
-      ]);
-      this.cache.set(loaded.account, { state: after, stream: loaded.stream as string, revision: nextRevision });
+      // A new account is registered in its root stream first, then its first period is written
+      // with its first decisions: a process killed in between leaves a root that names a period
+      // with no stream, which the next load opens (with its default credits, once), never a
+      // period stream no root points at (docs/architecture.md "Bounded accounts").
+      await this.register(loaded.account, loaded.opening?.root ?? []);
+      this.options.faults?.afterRegistration?.(loaded.account, Boolean(loaded.opening?.root.length));
+      // Every decision claims its (source, id) in the same statement: the durable duplicate index.
+      const { nextRevision } = await this.commits.append(
+        loaded.stream as string,
+        all.map(serialize),
+        loaded.revision,
+        claimsOf(all),
+      );
+      const previous = this.cache.get(loaded.account);
+      const snapshotAt = previous?.stream === loaded.stream ? previous.snapshotAt : undefined;
+      const entry: Cached = { state: after, stream: loaded.stream as string, revision: nextRevision, snapshotAt };
+      this.cache.set(loaded.account, entry);
+      this.maybeSnapshot(entry);
     } catch (error) {
       this.forget(loaded.account, error);
       throw error;
     }
+  }
+
+  /**
+   * What the account decided under each of `keys` within the idempotency window that ends at
+   * `now`, from the store's claims index: for the ids its bounded memory no longer holds.
+   */
+  async recalled(account: string, keys: ClaimKey[], now: string): Promise<AccountEvent[]> {
+    if (keys.length === 0) return [];
+    return (await this.store.readClaimed(account, keys, now)).map((e) => deserialize(e) as AccountEvent);
   }
 
   /**
@@ -139,29 +182,97 @@ export class AccountRepository {
   private async coldLoad(account: string, now: string): Promise<Cached | LoadedAccount> {
     const pointer = await this.store.readLastEvent(streamNames.accountRoot(account));
     const period = pointer ? (deserialize(pointer) as AccountRootEvent).data.period : null;
-    const stream = period ? await this.store.readStream(streamNames.accountPeriod(account, period)) : [];
-    if (!period || stream.length === 0) {
+    const stream = period ? streamNames.accountPeriod(account, period) : null;
+    const snapshotted = stream ? await this.fromSnapshot(stream) : null;
+    if (snapshotted) return this.followClosed(account, snapshotted);
+    const [first] = stream ? await this.store.readStream(stream, 0n, 1) : [];
+    if (!period || !stream || !first) {
       // A new account, or one whose first period was registered but never written.
       return { account, state: initialState(), stream: null, revision: 'no_stream', registered: period, opening: null };
     }
-    const history = await this.readWindow(account, stream, now);
-    const state = [...history, ...stream].map((e) => deserialize(e) as AccountEvent).reduce(evolve, initialState());
-    const current = { state, stream: streamNames.accountPeriod(account, period), revision: stream[stream.length - 1].revision };
+    const earlier = await this.windowStreams(account, first, now);
+    // The open period has no snapshot yet (a month just begun): start from the newest snapshot of
+    // the earlier periods of the window, which stands for every stream before it.
+    let folded: Cached = { state: initialState(), stream, revision: -1n };
+    let start = 0;
+    let snapshot = false;
+    for (let i = earlier.length - 1; i >= 0 && !snapshot; i--) {
+      const saved = await this.store.readSnapshot(earlier[i]);
+      const state = saved ? fromSnapshot(saved.data) : null;
+      if (saved && state) [folded, start, snapshot] = [{ state, stream: earlier[i], revision: saved.revision }, i, true];
+    }
+    let events = 0;
+    for (const [i, next] of [...earlier.slice(start), stream].entries()) {
+      const read = await this.foldStream(snapshot && i === 0 ? folded : { ...folded, stream: next, revision: -1n });
+      events += read.events;
+      folded = read.folded;
+    }
+    const current = folded;
+    this.options.onLoad?.({ snapshot, events });
+    this.maybeSnapshot(current);
     return this.followClosed(account, current);
   }
 
-  /** Events of the earlier periods that still matter for idempotency, oldest first. */
-  private async readWindow(account: string, newest: RecordedEvent[], now: string): Promise<RecordedEvent[]> {
-    const oldest = oldestOpenMonth(now);
-    const earlier: RecordedEvent[][] = [];
-    let previous = (deserialize(newest[0]) as PeriodOpened).data.previous;
-    while (previous !== null && previous >= oldest) {
-      const events = await this.store.readStream(streamNames.accountPeriod(account, previous));
-      if (events.length === 0) break;
-      earlier.unshift(events);
-      previous = (deserialize(events[0]) as PeriodOpened).data.previous;
+  /**
+   * Folds the events of `from.stream` after `from.revision`, a page at a time, so that loading a
+   * month that has no snapshot (or whose snapshots were all deleted) holds one page in memory, not
+   * the month.
+   */
+  private async foldStream(from: Cached): Promise<{ folded: Cached; events: number }> {
+    let folded = from;
+    let events = 0;
+    for (;;) {
+      const page = await this.store.readStream(folded.stream, folded.revision + 1n, LOAD_PAGE);
+      if (page.length === 0) return { folded, events };
+      folded = this.fold(folded, page);
+      events += page.length;
+      if (page.length < LOAD_PAGE) return { folded, events };
     }
-    return earlier.flat();
+  }
+
+  /**
+   * The stream's newest snapshot plus the events after it, or null when there is none, or it is
+   * of a version this code does not read (then the stream is folded from its start).
+   */
+  private async fromSnapshot(stream: string): Promise<Cached | null> {
+    const snapshot = await this.store.readSnapshot(stream);
+    const state = snapshot ? fromSnapshot(snapshot.data) : null;
+    if (!snapshot || !state) return null;
+    const tail = await this.store.readStream(stream, snapshot.revision + 1n);
+    this.options.onLoad?.({ snapshot: true, events: tail.length });
+    const loaded: Cached = { state, stream, revision: snapshot.revision, snapshotAt: snapshot.revision };
+    return tail.length ? this.fold(loaded, tail) : loaded;
+  }
+
+  /**
+   * Saves a snapshot of the state once `snapshotEvery` events were appended to its stream since the
+   * last one, after the current turn of the event loop (never delaying the answer). A failure only
+   * costs a longer load later: it is reported, never thrown.
+   */
+  private maybeSnapshot(entry: Cached): void {
+    if (entry.revision - (entry.snapshotAt ?? -1n) < BigInt(this.options.snapshotEvery)) return;
+    entry.snapshotAt = entry.revision;
+    const { stream, revision, state } = entry;
+    setImmediate(() => {
+      this.store
+        .writeSnapshot(stream, { revision, data: snapshotOf(state) })
+        .catch((error: unknown) => this.options.onSnapshotError?.(error));
+    });
+  }
+
+  /** The streams of the earlier periods that still matter (open holds, grants, recent ids), oldest first. */
+  private async windowStreams(account: string, newest: RecordedEvent, now: string): Promise<string[]> {
+    const oldest = oldestOpenMonth(now);
+    const earlier: string[] = [];
+    let previous = (deserialize(newest) as PeriodOpened).data.previous;
+    while (previous !== null && previous >= oldest) {
+      const stream = streamNames.accountPeriod(account, previous);
+      const [first] = await this.store.readStream(stream, 0n, 1);
+      if (!first) break;
+      earlier.unshift(stream);
+      previous = (deserialize(first) as PeriodOpened).data.previous;
+    }
+    return earlier;
   }
 
   /** Follows closed periods to the newest written one; its `next` stays set if a writer stopped before opening it. */
@@ -169,9 +280,9 @@ export class AccountRepository {
     let current = closed;
     while (current.state.next !== null) {
       const stream = streamNames.accountPeriod(account, current.state.next);
-      const events = await this.store.readStream(stream);
-      if (events.length === 0) return current;
-      current = this.fold({ ...current, stream, revision: -1n }, events);
+      const { folded, events } = await this.foldStream({ ...current, stream, revision: -1n, snapshotAt: undefined });
+      if (events === 0) return current;
+      current = folded;
     }
     return current;
   }
@@ -191,6 +302,6 @@ export class AccountRepository {
 
   private fold(from: Cached, events: RecordedEvent[]): Cached {
     const state = events.map((e) => deserialize(e) as AccountEvent).reduce(evolve, from.state);
-    return { state, stream: from.stream, revision: events[events.length - 1].revision };
+    return { state, stream: from.stream, revision: events[events.length - 1].revision, snapshotAt: from.snapshotAt };
   }
 }

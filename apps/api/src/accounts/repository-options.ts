@@ -10,11 +10,20 @@ export interface RepositoryOptions {
   soleWriter: boolean;
   /** How decided events of many accounts are committed together. */
   groupCommit: GroupCommitOptions;
+  /** Events appended to a period stream between two snapshots of the account (saved off the request path). */
+  snapshotEvery: number;
+  /** Told of every cold load: whether it started from a snapshot, and how many events it read. */
+  onLoad?: (load: { snapshot: boolean; events: number }) => void;
+  /** Told when a snapshot could not be saved (the account then loads from an older one). */
+  onSnapshotError?: (error: unknown) => void;
+  /** Fault injection for the crash tests (test/accounts, test/e2e): called at a named step. */
+  faults?: { afterRegistration?: (account: string, registered: boolean) => void };
 }
 
 /** 10,000 accounts cached; groups of up to 500 accounts, two in flight. */
 export const REPOSITORY_DEFAULTS: RepositoryOptions = {
   cacheSize: 10_000,
   soleWriter: false,
+  snapshotEvery: 1000,
   groupCommit: { maxStreams: 500, maxInFlight: 2 },
 };

@@ -46,6 +46,25 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly accountLoads = new Counter({
+    name: 'tally_account_loads_total',
+    help: 'Accounts loaded from the store (not from the cache), by where the load started: a snapshot or the streams',
+    labelNames: ['from'],
+    registers: [this.registry],
+  });
+
+  readonly accountLoadEvents = new Counter({
+    name: 'tally_account_load_events_total',
+    help: 'Events read from the store to load accounts (a snapshot counts none of the events it stands for)',
+    registers: [this.registry],
+  });
+
+  readonly snapshotErrors = new Counter({
+    name: 'tally_account_snapshot_errors_total',
+    help: 'Account snapshots that could not be saved (loads start from an older one meanwhile)',
+    registers: [this.registry],
+  });
+
   readonly consumerRestarts = new Counter({
     name: 'tally_kafka_consumer_restarts_total',
     help: 'Times the usage consumer crashed and was restarted',

@@ -15,6 +15,7 @@ import {
 } from '@tally/runtime';
 import { AccountDecisions } from '../accounts/account-decisions';
 import { AccountRepository } from '../accounts/account-repository';
+import { ClaimsPruner } from '../accounts/claims-pruner';
 import { REPOSITORY_DEFAULTS } from '../accounts/repository-options';
 import { Catalog } from '../catalog/catalog';
 import { ApiKeys } from '../auth/api-keys';
@@ -72,6 +73,20 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
       cacheSize: config.accountCacheSize,
       soleWriter: config.eventStore === 'pglite',
       groupCommit: { ...REPOSITORY_DEFAULTS.groupCommit, onGroup: (n) => metrics.groupCommitStreams.observe(n) },
+      onLoad: ({ snapshot, events }) => {
+        metrics.accountLoads.inc({ from: snapshot ? 'snapshot' : 'streams' });
+        metrics.accountLoadEvents.inc(events);
+      },
+      // Crash tests only (test/accounts/registration-crash.int.spec.ts): the process dies the way a
+      // SIGKILL kills it, right after registering a new account and before writing its first period.
+      faults:
+        process.env.TALLY_FAULT === 'kill-after-registration'
+          ? { afterRegistration: (_account, registered) => void (registered && process.kill(process.pid, 'SIGKILL')) }
+          : undefined,
+      onSnapshotError: (error) => {
+        metrics.snapshotErrors.inc();
+        logger.warn({ err: error }, 'could not save an account snapshot');
+      },
     });
     const decisions = new AccountDecisions(repository, {
       defaultCredits: config.defaultCredits,
@@ -79,6 +94,10 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
       retry: { attempts: 50, baseDelayMs: 5 },
       onConflict: () => metrics.conflicts.inc(),
     });
+    // Hourly: claims of decisions older than the 35-day duplicate window answer for nothing.
+    const pruner = new ClaimsPruner(store, logger);
+    pruner.start(60 * 60 * 1000);
+    closers.unshift(async () => pruner.stop());
     const kafka = config.kafkaBrokers ? await KafkaAdapter.connect(config, logger) : null;
     if (kafka) closers.unshift(() => kafka.close());
     let relay: DecisionRelay | null = null;

@@ -11,9 +11,15 @@ import {
   jsonEvent,
   type ResolvedEvent,
 } from '@eventstore/db-client';
+import { createHash } from 'node:crypto';
 import type { StoredEvent } from '@tally/events';
 import {
+  CLAIM_WINDOW_DAYS,
+  ClaimTakenError,
   WrongExpectedRevisionError,
+  type Claim,
+  type ClaimKey,
+  type Snapshot,
   type AppendResult,
   type Checkpoint,
   type EventStore,
@@ -27,6 +33,20 @@ import {
 import { appendEach } from '../append-each';
 import { checkpointOf, compareCheckpoints, positionOf, toRecorded } from './esdb-mapping';
 import { EsdbSubscription } from './esdb-subscription';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+// Claim streams: one per (account, source, id), outside every prefix a subscriber follows.
+const CLAIM_STREAM_PREFIX = 'tally.claims-';
+// Snapshots: one stream per snapshotted stream, keeping its newest event only ($maxCount 1).
+const SNAPSHOT_STREAM_PREFIX = 'tally.snapshots-';
+
+/** What a claim stream's event holds: where the claiming event is (or was to be) appended, and its event id. */
+interface ClaimData {
+  stream: string;
+  revision: string;
+  eventId: string;
+  at: string;
+}
 
 // How far back headPosition looks for an event of the given prefixes before giving up.
 const HEAD_SCAN_LIMIT = 5000;
@@ -54,12 +74,125 @@ export class EsdbEventStore implements EventStore {
     return store;
   }
 
-  async appendToStream(stream: string, events: StoredEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+  /**
+   * EventStoreDB has no transaction across streams, so a claim is made first, in a stream of its
+   * own per (account, source, id) appended at the revision it was read at (two writers cannot
+   * both take it), and points at the revision its event is to have. An event that never landed
+   * there (the append conflicted, or the process died in between) leaves a claim that points at
+   * nothing or at another event: {@link claimedEvent} finds it void (the claiming event's id is
+   * derived from the claim, so it is recognised), and it neither blocks a later claim nor answers
+   * a lookup. Claim streams carry a $maxAge, so the server scavenges them.
+   */
+  async appendToStream(
+    stream: string,
+    events: StoredEvent[],
+    expected: ExpectedRevision,
+    claims: Claim[] = [],
+  ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('appendToStream needs at least one event');
+    if (claims.length > 0) await this.claim(stream, expected, claims);
+    const ids = new Map(claims.map((c) => [c.event, claimEventId(c)]));
+    return this.appendEvents(stream, events, expected, ids);
+  }
+
+  private async claim(stream: string, expected: ExpectedRevision, claims: Claim[]): Promise<void> {
+    const base =
+      expected === 'no_stream' ? -1n : expected === 'any' ? ((await this.readLastEvent(stream))?.revision ?? -1n) : expected;
+    for (const claim of claims) {
+      const claimStream = claimStreamOf(claim.account, claim);
+      const existing = await this.readStream(claimStream);
+      const windowStart = Date.parse(claim.at) - CLAIM_WINDOW_DAYS * DAY_MS;
+      for (const recorded of existing) {
+        if (recorded.type !== claim.kind || Date.parse((recorded.data as unknown as ClaimData).at) < windowStart) continue;
+        if (await this.claimedEvent(recorded)) {
+          throw new ClaimTakenError(stream, expected, base < 0n ? 'no_stream' : base);
+        }
+      }
+      const data: ClaimData = {
+        stream,
+        revision: (base + 1n + BigInt(claim.event)).toString(),
+        eventId: claimEventId(claim),
+        at: claim.at,
+      };
+      try {
+        await this.client.appendToStream(claimStream, jsonEvent({ type: claim.kind, data: { ...data } }), {
+          expectedRevision: existing.length === 0 ? NO_STREAM : existing[existing.length - 1].revision,
+        });
+      } catch (error) {
+        if (error instanceof WrongExpectedVersionError)
+          throw new ClaimTakenError(stream, expected, base < 0n ? 'no_stream' : base);
+        throw error;
+      }
+      if (existing.length === 0) {
+        await this.client.setStreamMetadata(claimStream, { maxAge: (CLAIM_WINDOW_DAYS + 1) * 24 * 60 * 60 });
+      }
+    }
+  }
+
+  /** The event a claim stream's entry points at, if it landed there (the id it was to have). */
+  private async claimedEvent(entry: RecordedEvent): Promise<RecordedEvent | null> {
+    const { stream, revision, eventId } = entry.data as unknown as ClaimData;
+    try {
+      for await (const resolved of this.client.readStream(stream, {
+        fromRevision: BigInt(revision),
+        direction: FORWARDS,
+        maxCount: 1,
+      })) {
+        const event = resolved.event;
+        if (!event || event.revision !== BigInt(revision) || event.id !== eventId) return null;
+        return toRecorded(resolved);
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return null;
+      throw error;
+    }
+    return null;
+  }
+
+  async readClaimed(account: string, keys: ClaimKey[], now: string): Promise<RecordedEvent[]> {
+    const windowStart = Date.parse(now) - CLAIM_WINDOW_DAYS * DAY_MS;
+    const found: RecordedEvent[] = [];
+    for (const key of keys) {
+      for (const entry of await this.readStream(claimStreamOf(account, key))) {
+        if (Date.parse((entry.data as unknown as ClaimData).at) < windowStart) continue;
+        const event = await this.claimedEvent(entry);
+        if (event) found.push(event);
+      }
+    }
+    return found.sort((a, b) => compareCheckpoints(a.position, b.position));
+  }
+
+  async readSnapshot(stream: string): Promise<Snapshot | null> {
+    const last = await this.readLastEvent(`${SNAPSHOT_STREAM_PREFIX}${stream}`);
+    if (!last) return null;
+    const { revision, data } = last.data as { revision: string; data: unknown };
+    return { revision: BigInt(revision), data };
+  }
+
+  async writeSnapshot(stream: string, snapshot: Snapshot): Promise<void> {
+    const snapshots = `${SNAPSHOT_STREAM_PREFIX}${stream}`;
+    const newest = await this.readSnapshot(stream);
+    if (newest && newest.revision >= snapshot.revision) return;
+    const data = { revision: snapshot.revision.toString(), data: snapshot.data } as Record<string, unknown>;
+    await this.client.appendToStream(snapshots, jsonEvent({ type: 'Snapshot', data }), { expectedRevision: ANY });
+    if (!newest) await this.client.setStreamMetadata(snapshots, { maxCount: 1 });
+  }
+
+  /** Claim streams expire by their $maxAge (the server's scavenge removes them): nothing to do here. */
+  async pruneClaims(_before: string): Promise<number> {
+    return 0;
+  }
+
+  private async appendEvents(
+    stream: string,
+    events: StoredEvent[],
+    expected: ExpectedRevision,
+    ids: Map<number, string> = new Map(),
+  ): Promise<AppendResult> {
     try {
       const result = await this.client.appendToStream(
         stream,
-        events.map((e) => jsonEvent({ type: e.type, data: e.data })),
+        events.map((e, i) => jsonEvent({ type: e.type, data: e.data, ...(ids.has(i) ? { id: ids.get(i) } : {}) })),
         { expectedRevision: expected === 'no_stream' ? NO_STREAM : expected === 'any' ? ANY : expected },
       );
       const position = result.position ?? (await this.lastPositionOf(stream));
@@ -75,12 +208,16 @@ export class EsdbEventStore implements EventStore {
 
   /** EventStoreDB has no multi-stream transaction: the parts are appended one by one. */
   appendMany(appends: StreamAppend[]): Promise<StreamAppendOutcome[]> {
-    return appendEach((part) => this.appendToStream(part.stream, part.events, part.expected), appends);
+    return appendEach((part) => this.appendToStream(part.stream, part.events, part.expected, part.claims), appends);
   }
 
-  async readStream(stream: string, fromRevision = 0n): Promise<RecordedEvent[]> {
+  async readStream(stream: string, fromRevision = 0n, maxCount?: number): Promise<RecordedEvent[]> {
     return this.collect(
-      this.client.readStream(stream, { fromRevision: fromRevision === 0n ? START : fromRevision, direction: FORWARDS }),
+      this.client.readStream(stream, {
+        fromRevision: fromRevision === 0n ? START : fromRevision,
+        direction: FORWARDS,
+        ...(maxCount === undefined ? {} : { maxCount }),
+      }),
     );
   }
 
@@ -163,6 +300,20 @@ export class EsdbEventStore implements EventStore {
     }
     return events;
   }
+}
+
+/** The id the claiming event is appended with: a UUID derived from the claim, so its claim recognises it. */
+function claimEventId(claim: Claim): string {
+  const hex = createHash('sha256')
+    .update(JSON.stringify([claim.account, claim.source, claim.id, claim.kind, claim.at]))
+    .digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+function claimStreamOf(account: string, key: ClaimKey): string {
+  return `${CLAIM_STREAM_PREFIX}${createHash('sha256')
+    .update(JSON.stringify([account, key.source, key.id]))
+    .digest('hex')}`;
 }
 
 function redact(connectionString: string): string {

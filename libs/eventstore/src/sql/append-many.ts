@@ -1,4 +1,10 @@
-import { WrongExpectedRevisionError, type StreamAppend, type StreamAppendOutcome } from '../event-store';
+import {
+  CLAIM_WINDOW_DAYS,
+  ClaimTakenError,
+  WrongExpectedRevisionError,
+  type StreamAppend,
+  type StreamAppendOutcome,
+} from '../event-store';
 import { APPEND_CHANNEL } from './schema';
 import { UNIQUE_VIOLATION, refusesData, sqlState, type SqlQueryable } from './sql-client';
 import { encodeCheckpoint } from '../checkpoint';
@@ -6,6 +12,13 @@ import { encodeCheckpoint } from '../checkpoint';
 // A deadlock cannot happen between two group commits (both insert in stream-name order), but if
 // another writer's order crosses ours the parts are simply appended one by one.
 const DEADLOCK_DETECTED = '40P01';
+// Two parts of one statement claiming the same key (they would be the same account's).
+const CARDINALITY_VIOLATION = '21000';
+
+/** Why a statement was refused as a whole: nothing was written; the caller appends part by part. */
+export interface GroupRefused {
+  refused: unknown;
+}
 
 interface PartRow {
   part: number;
@@ -13,18 +26,20 @@ interface PartRow {
   last_revision: string | bigint | null;
   last_position: string | bigint | null;
   transaction_id: string;
+  taken: boolean;
 }
 
 /**
  * Appends every part in ONE statement (so one transaction, one round trip and one fsync): each
  * part's revision is read and checked inside it, only the parts at their expected revision are
- * inserted, and subscribers are notified once. A part behind its stream comes back as a
- * conflict without touching the others. Resolves null when the statement as a whole was refused
+ * inserted with their claims (see schema.ts), and subscribers are notified once. A part behind
+ * its stream, or one of whose claims is taken, comes back as a conflict without touching the
+ * others. Resolves {@link GroupRefused} when the statement as a whole was refused
  * (a concurrent writer took one of the revisions, or one part's data is invalid): nothing was
  * written, and the caller appends the parts one by one so that the fault stays with its part.
  * The parts must name distinct streams.
  */
-export async function appendManyOnce(db: SqlQueryable, appends: StreamAppend[]): Promise<StreamAppendOutcome[] | null> {
+export async function appendManyOnce(db: SqlQueryable, appends: StreamAppend[]): Promise<StreamAppendOutcome[] | GroupRefused> {
   // Stream-name order: two group commits that share streams lock their keys in the same order.
   const order = appends.map((_, i) => i).sort((a, b) => (appends[a].stream < appends[b].stream ? -1 : 1));
   const parts: number[] = [];
@@ -39,6 +54,21 @@ export async function appendManyOnce(db: SqlQueryable, appends: StreamAppend[]):
       data.push(JSON.stringify(event.data));
     });
   });
+  const claims = { parts: [] as number[], ords: [] as number[], accounts: [] as string[], sources: [] as string[] };
+  const claimIds: string[] = [];
+  const claimKinds: string[] = [];
+  const claimedAt: string[] = [];
+  order.forEach((index, part) => {
+    for (const claim of appends[index].claims ?? []) {
+      claims.parts.push(part);
+      claims.ords.push(claim.event + 1);
+      claims.accounts.push(claim.account);
+      claims.sources.push(claim.source);
+      claimIds.push(claim.id);
+      claimKinds.push(claim.kind);
+      claimedAt.push(claim.at);
+    }
+  });
   const streams = order.map((i) => appends[i].stream);
   const expected = order.map((i) => revisionCheck(appends[i].expected));
   let rows: PartRow[];
@@ -48,9 +78,20 @@ export async function appendManyOnce(db: SqlQueryable, appends: StreamAppend[]):
          select (p.n - 1)::int as part, p.stream, p.expected
            from unnest($5::text[], $6::bigint[]) with ordinality as p(stream, expected, n)
        ),
+       claims as (
+         select k.part, k.ord, k.account, k.source, k.id, k.kind, k.at
+           from unnest($7::int[], $8::int[], $9::text[], $10::text[], $11::text[], $12::text[], $13::timestamptz[])
+                as k(part, ord, account, source, id, kind, at)
+       ),
+       taken as (
+         select distinct k.part from claims k
+           join tally_claims t on t.account = k.account and t.source = k.source and t.id = k.id and t.kind = k.kind
+          where t.claimed_at >= k.at - interval '${CLAIM_WINDOW_DAYS} days'
+       ),
        current as (
          select p.part, p.stream, p.expected,
-                coalesce((select max(e.stream_revision) from tally_events e where e.stream_id = p.stream), -1) as revision
+                coalesce((select max(e.stream_revision) from tally_events e where e.stream_id = p.stream), -1) as revision,
+                exists (select 1 from taken where taken.part = p.part) as taken
            from parts p
        ),
        appended as (
@@ -58,9 +99,19 @@ export async function appendManyOnce(db: SqlQueryable, appends: StreamAppend[]):
          select c.stream, c.revision + i.ord, i.type, i.data::jsonb
            from unnest($1::int[], $2::int[], $3::text[], $4::text[]) as i(part, ord, type, data)
            join current c on c.part = i.part
-          where c.expected is null or c.revision = c.expected
+          where (c.expected is null or c.revision = c.expected) and not c.taken
           order by i.part, i.ord
          returning global_position, stream_id, stream_revision
+       ),
+       claimed as (
+         insert into tally_claims (account, source, id, kind, stream_id, stream_revision, claimed_at)
+         select k.account, k.source, k.id, k.kind, c.stream, c.revision + k.ord, k.at
+           from claims k join current c on c.part = k.part
+          where (c.expected is null or c.revision = c.expected) and not c.taken
+         on conflict (account, source, id, kind) do update
+            set stream_id = excluded.stream_id, stream_revision = excluded.stream_revision, claimed_at = excluded.claimed_at
+          where tally_claims.claimed_at < excluded.claimed_at - interval '${CLAIM_WINDOW_DAYS} days'
+         returning 1
        ),
        summary as (
          select stream_id, max(stream_revision) as last_revision, max(global_position) as last_position
@@ -69,25 +120,43 @@ export async function appendManyOnce(db: SqlQueryable, appends: StreamAppend[]):
        notified as (
          select pg_notify('${APPEND_CHANNEL}', '')::text as notified from (select 1 from summary limit 1) one
        )
-       select c.part, c.revision, s.last_revision, s.last_position,
+       select c.part, c.revision, c.taken, s.last_revision, s.last_position,
               pg_current_xact_id()::text as transaction_id, n.notified
          from current c
          left join summary s on s.stream_id = c.stream
          left join notified n on true
         order by c.part`,
-      [parts, ords, types, data, streams, expected],
+      [
+        parts,
+        ords,
+        types,
+        data,
+        streams,
+        expected,
+        claims.parts,
+        claims.ords,
+        claims.accounts,
+        claims.sources,
+        claimIds,
+        claimKinds,
+        claimedAt,
+      ],
     ));
   } catch (error) {
     const state = sqlState(error);
-    if (state === UNIQUE_VIOLATION || state === DEADLOCK_DETECTED || refusesData(error)) return null;
+    if (state === UNIQUE_VIOLATION || state === DEADLOCK_DETECTED || state === CARDINALITY_VIOLATION || refusesData(error)) {
+      return { refused: error };
+    }
     throw error;
   }
   const outcomes: StreamAppendOutcome[] = new Array(appends.length);
   for (const row of rows) {
     const { stream, expected: wanted } = appends[order[row.part]];
-    outcomes[order[row.part]] =
-      row.last_revision === null || row.last_position === null
-        ? { ok: false, error: new WrongExpectedRevisionError(stream, wanted, actualOf(BigInt(row.revision))) }
+    const actual = actualOf(BigInt(row.revision));
+    outcomes[order[row.part]] = row.taken
+      ? { ok: false, error: new ClaimTakenError(stream, wanted, actual) }
+      : row.last_revision === null || row.last_position === null
+        ? { ok: false, error: new WrongExpectedRevisionError(stream, wanted, actual) }
         : {
             ok: true,
             result: {

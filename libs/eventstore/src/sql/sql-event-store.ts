@@ -1,8 +1,13 @@
 import type { StoredEvent } from '@tally/events';
 import { compareCheckpoints, encodeCheckpoint } from '../checkpoint';
 import {
+  CLAIM_WINDOW_DAYS,
+  ClaimTakenError,
   EventRejectedError,
   WrongExpectedRevisionError,
+  type Claim,
+  type ClaimKey,
+  type Snapshot,
   type AppendResult,
   type Checkpoint,
   type EventStore,
@@ -33,16 +38,81 @@ export class SqlEventStore implements EventStore {
     return new SqlEventStore(db);
   }
 
-  async appendToStream(stream: string, events: StoredEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+  async appendToStream(
+    stream: string,
+    events: StoredEvent[],
+    expected: ExpectedRevision,
+    claims: Claim[] = [],
+  ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('appendToStream needs at least one event');
     // 'any' has no revision to lose to: a race on the unique key just means reading again.
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.appendOnce(stream, events, expected);
+        return claims.length > 0
+          ? await this.appendClaiming({ stream, events, expected, claims })
+          : await this.appendOnce(stream, events, expected);
       } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError) || expected !== 'any' || attempt >= 10) throw error;
+        if (!(error instanceof WrongExpectedRevisionError) || error instanceof ClaimTakenError) throw error;
+        if (expected !== 'any' || attempt >= 10) throw error;
       }
     }
+  }
+
+  /** One stream's append with its claims: the group commit's statement with one part. */
+  private async appendClaiming(part: StreamAppend): Promise<AppendResult> {
+    const result = await appendManyOnce(this.db, [part]);
+    if ('refused' in result) {
+      const { refused } = result;
+      if (refusesData(refused)) throw new EventRejectedError(part.stream, (refused as Error).message, sqlState(refused));
+      const actual = (await currentRevision(this.db, part.stream)) ?? 'no_stream';
+      if (sqlState(refused) === UNIQUE_VIOLATION) throw new WrongExpectedRevisionError(part.stream, part.expected, actual);
+      // A deadlock with another writer's order, or the part claiming one key twice: nothing written.
+      throw new ClaimTakenError(part.stream, part.expected, actual);
+    }
+    const [outcome] = result;
+    if (!outcome.ok) throw outcome.error;
+    return outcome.result;
+  }
+
+  async readClaimed(account: string, keys: ClaimKey[], now: string): Promise<RecordedEvent[]> {
+    if (keys.length === 0) return [];
+    const { rows } = await this.db.query<EventRow>(
+      `select e.global_position, e.transaction_id::text as transaction_id, e.stream_id, e.stream_revision,
+              e.event_type, e.data, e.created_at
+         from tally_claims c
+         join tally_events e on e.stream_id = c.stream_id and e.stream_revision = c.stream_revision
+        where c.account = $1
+          and (c.source, c.id) in (select * from unnest($2::text[], $3::text[]))
+          and c.claimed_at >= $4::timestamptz - interval '${CLAIM_WINDOW_DAYS} days'
+        order by e.global_position`,
+      [account, keys.map((k) => k.source), keys.map((k) => k.id), now],
+    );
+    return rows.map(toRecorded);
+  }
+
+  async readSnapshot(stream: string): Promise<Snapshot | null> {
+    const { rows } = await this.db.query<{ stream_revision: string | bigint; data: unknown }>(
+      'select stream_revision, data from tally_snapshots where stream_id = $1',
+      [stream],
+    );
+    return rows.length ? { revision: BigInt(rows[0].stream_revision), data: rows[0].data } : null;
+  }
+
+  async writeSnapshot(stream: string, snapshot: Snapshot): Promise<void> {
+    await this.db.query(
+      `insert into tally_snapshots (stream_id, stream_revision, data) values ($1, $2, $3::jsonb)
+       on conflict (stream_id) do update set stream_revision = excluded.stream_revision, data = excluded.data, taken_at = now()
+        where tally_snapshots.stream_revision < excluded.stream_revision`,
+      [stream, snapshot.revision.toString(), JSON.stringify(snapshot.data)],
+    );
+  }
+
+  async pruneClaims(before: string): Promise<number> {
+    const { rows } = await this.db.query<{ n: number | string }>(
+      'with gone as (delete from tally_claims where claimed_at < $1::timestamptz returning 1) select count(*)::int as n from gone',
+      [before],
+    );
+    return Number(rows[0].n);
   }
 
   /**
@@ -54,7 +124,8 @@ export class SqlEventStore implements EventStore {
     if (appends.some((a) => a.events.length === 0)) throw new Error('appendMany needs at least one event per stream');
     const distinct = new Set(appends.map((a) => a.stream)).size === appends.length;
     const grouped = appends.length > 1 && distinct ? await appendManyOnce(this.db, appends) : null;
-    return grouped ?? appendEach((part) => this.appendToStream(part.stream, part.events, part.expected), appends);
+    if (grouped && !('refused' in grouped)) return grouped;
+    return appendEach((part) => this.appendToStream(part.stream, part.events, part.expected, part.claims), appends);
   }
 
   /**
@@ -98,10 +169,10 @@ export class SqlEventStore implements EventStore {
     return { nextRevision: BigInt(last.stream_revision), position: encodeCheckpoint(last.transaction_id, last.global_position) };
   }
 
-  async readStream(stream: string, fromRevision = 0n): Promise<RecordedEvent[]> {
+  async readStream(stream: string, fromRevision = 0n, maxCount?: number): Promise<RecordedEvent[]> {
     const { rows } = await this.db.query<EventRow>(
-      `select ${COLUMNS} from tally_events where stream_id = $1 and stream_revision >= $2 order by stream_revision`,
-      [stream, fromRevision.toString()],
+      `select ${COLUMNS} from tally_events where stream_id = $1 and stream_revision >= $2 order by stream_revision limit $3`,
+      [stream, fromRevision.toString(), maxCount ?? null],
     );
     return rows.map(toRecorded);
   }

@@ -1,0 +1,71 @@
+import { Map as ImmutableMap } from 'immutable';
+import type { CreditTotals, CreditsGranted, QuotaTerms, UsageHeld } from '@tally/events';
+import { initialState, type Account } from './account-state';
+import { Recent } from './recent';
+
+/**
+ * The version of {@link AccountSnapshot}'s shape. Bump it whenever the shape or the meaning of a
+ * field changes: a snapshot of another version is ignored (the account is folded from its
+ * events), never read as if it were this one.
+ */
+export const SNAPSHOT_VERSION = 1;
+
+/**
+ * What an account's state is saved as, to load from it plus the events after it instead of its
+ * whole period. JSON with entry lists (never objects keyed by names: a meter named `__proto__`
+ * is a name like any other). The recent-ids memory is left out: it is an optimisation whose
+ * misses the claims index answers, and it would make every snapshot megabytes.
+ */
+export interface AccountSnapshot {
+  version: typeof SNAPSHOT_VERSION;
+  account: string | null;
+  period: string | null;
+  next: string | null;
+  credits: CreditTotals;
+  quotas: Array<[string, QuotaTerms]>;
+  usage: Array<[string, Array<[string, number]>]>;
+  grants: Array<[string, CreditsGranted['data']]>;
+  openHolds: Array<[string, UsageHeld['data']]>;
+  creditsBelow: number | null;
+  alerted: Array<[string, number[]]>;
+}
+
+/** The snapshot of a state. */
+export function snapshotOf(state: Account): AccountSnapshot {
+  return {
+    version: SNAPSHOT_VERSION,
+    account: state.account,
+    period: state.period,
+    next: state.next,
+    credits: state.credits,
+    quotas: [...state.quotas],
+    usage: [...state.usage].map(([meter, byPeriod]) => [meter, [...byPeriod]]),
+    grants: [...state.grants],
+    openHolds: [...state.openHolds],
+    creditsBelow: state.creditsBelow,
+    alerted: [...state.alerted].map(([key, percents]) => [key, [...percents].sort((a, b) => a - b)]),
+  };
+}
+
+/** The state a stored snapshot holds, or null when it is of another version (or not a snapshot). */
+export function fromSnapshot(stored: unknown): Account | null {
+  if (typeof stored !== 'object' || stored === null || (stored as { version?: unknown }).version !== SNAPSHOT_VERSION) {
+    return null;
+  }
+  const s = stored as AccountSnapshot;
+  return {
+    ...initialState(),
+    account: s.account,
+    period: s.period,
+    next: s.next,
+    credits: s.credits,
+    quotas: new Map(s.quotas),
+    usage: new Map(s.usage.map(([meter, byPeriod]) => [meter, new Map(byPeriod)])),
+    decisions: Recent.empty(),
+    grants: ImmutableMap(s.grants),
+    holds: Recent.empty(),
+    openHolds: ImmutableMap(s.openHolds),
+    creditsBelow: s.creditsBelow,
+    alerted: new Map(s.alerted.map(([key, percents]) => [key, new Set(percents)])),
+  };
+}
