@@ -2,13 +2,13 @@ import type { EventStore, SqlClient } from '@tally/eventstore';
 import type { KafkaAdapter } from '../kafka/kafka.adapter';
 import type { Logger } from '../logger';
 import { alertRecord } from './alert-records';
-import type { DecisionRecord } from './decision-records';
-import { startRelay, type DecisionRelay, type RelayHooks, type RelayOptions } from './decision-relay';
+import type { OutboxRecord } from './outbox-record';
+import { startRelay, type OutboxRelay, type RelayHooks, type RelayOptions } from './outbox-relay';
 
 /** Advisory-lock key of the alert relay (its own: it must never stand the decision relay by). */
 export const ALERT_RELAY_LOCK = 7_342_011;
 
-type KafkaRelayOptions = Omit<RelayOptions<DecisionRecord>, 'hooks'> & { component: string };
+type KafkaRelayOptions = Omit<RelayOptions<OutboxRecord>, 'hooks'> & { component: string };
 
 /**
  * The relays of a deployment with Kafka, each from its own checkpoint named after its topic (a
@@ -40,7 +40,7 @@ export function startKafkaRelay(
   logger: Logger,
   hooks: RelayHooks,
   relay: keyof typeof KAFKA_RELAYS = 'decisions',
-): Promise<DecisionRelay> {
+): Promise<OutboxRelay> {
   const { component, ...options } = KAFKA_RELAYS[relay](kafka);
   return startRelay(db, store, logger.child({ component }), { ...options, hooks });
 }

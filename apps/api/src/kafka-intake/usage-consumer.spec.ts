@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { CommandBus } from '@nestjs/cqrs';
 import { createLogger, type KafkaAdapter } from '@tally/runtime';
 import { UsageConsumer } from './usage-consumer';
-import { Clock } from '../../../runtime/clock';
+import { Clock } from '../runtime/clock';
 
 const CRASH = 'consumer.crash';
 

@@ -3,7 +3,7 @@ import type { EachBatchPayload, KafkaAdapter, KafkaConsumer, Logger } from '@tal
 import { ConsumerHealth } from './consumer-health';
 import { decideSlice } from './decide-slice';
 import { DEFAULT_RESTARTS, RestartPolicy, type RestartOptions } from './restart-policy';
-import type { Clock } from '../../../runtime/clock';
+import type { Clock } from '../runtime/clock';
 
 /** Counters the consumer reports to. */
 export interface IntakeMetrics {

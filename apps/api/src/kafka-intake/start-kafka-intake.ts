@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Clock } from '../../../runtime/clock';
-import type { Runtime } from '../../../runtime/runtime';
+import { Clock } from '../runtime/clock';
+import type { Runtime } from '../runtime/runtime';
 import { UsageConsumer } from './usage-consumer';
 
 const LAG_POLL_MS = 5000;

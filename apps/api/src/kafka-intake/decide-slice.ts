@@ -1,8 +1,8 @@
 import type { CommandBus } from '@nestjs/cqrs';
 import type { UsageRequest } from '@tally/events';
 import type { KafkaAdapter, KafkaMessage, Logger, OutgoingMessage } from '@tally/runtime';
-import type { Clock } from '../../../runtime/clock';
-import { RequestUsageCommand } from '../request-usage.command';
+import type { Clock } from '../runtime/clock';
+import { RequestUsageCommand } from '../usage/request-usage/request-usage.command';
 import { deadLetter, type DeadLetterReason } from './dead-letters';
 import { decideIsolating } from './isolate-poison';
 import { parseKafkaUsage } from './usage-message.parser';

@@ -1,7 +1,8 @@
 import { ACCOUNT_STREAM_PREFIX, type StoredEvent } from '@tally/events';
 import type { EventStore, SessionLock, SqlClient, Subscription } from '@tally/eventstore';
 import type { Logger } from '../logger';
-import { decisionRecord, type DecisionRecord } from './decision-records';
+import { decisionRecord } from './decision-records';
+import type { OutboxRecord } from './outbox-record';
 import { RelayCheckpoint, type RelayPosition } from './relay-checkpoint';
 
 /** Advisory-lock key of the relay: one process of a deployment holds it and relays. */
@@ -15,7 +16,7 @@ export interface RelayHooks {
   onError?(error: unknown): void;
 }
 
-export interface RelayOptions<R = DecisionRecord> {
+export interface RelayOptions<R = OutboxRecord> {
   /** Names the checkpoint; a new name relays from the start of the store. */
   name: string;
   /** Publishes in order and resolves once the broker acknowledged every message. */
@@ -44,7 +45,7 @@ const LAG_CAP = 1_000_000;
  * the lock's connection drops. Failures (broker or database down) are retried from the
  * checkpoint with a growing pause, without limit.
  */
-export class DecisionRelay<R = DecisionRecord> {
+export class OutboxRelay<R = OutboxRecord> {
   private readonly checkpoint: RelayCheckpoint;
   private subscription: Subscription | null = null;
   private running: Promise<void> | null = null;
@@ -190,8 +191,8 @@ export async function startRelay<R>(
   store: EventStore,
   logger: Logger,
   options: RelayOptions<R>,
-): Promise<DecisionRelay<R>> {
-  const relay = new DecisionRelay<R>(db, store, logger, options);
+): Promise<OutboxRelay<R>> {
+  const relay = new OutboxRelay<R>(db, store, logger, options);
   await relay.init();
   relay.start();
   return relay;
