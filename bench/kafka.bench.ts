@@ -8,6 +8,8 @@ export interface KafkaResult {
   accounts: number;
   produceMs: number;
   endToEndMs: number;
+  /** First produce → the api counted every decision durable (before the relay published them). */
+  decidedMs: number | null;
   eventsPerSecond: number;
   readModelLagMs: number;
   /**
@@ -67,10 +69,13 @@ export async function runKafkaScenario(
     await publisher.connect();
     const inputs = Array.from({ length: events }, (_, i) => ({ subject: `acct-${i % accounts}`, meter: 'bench', quantity: 1 }));
     const started = Date.now();
+    let decidedMs: number | null = null;
+    const decisionsCounted = watchDecisions(api.url, events, () => (decidedMs = Date.now() - started));
     await publisher.publish(inputs);
     const produceMs = Date.now() - started;
     await publisher.disconnect();
     await waitUntil(async () => decided >= events, 600_000);
+    decisionsCounted.stop();
     const endToEndMs = lastDecisionAt - started;
     const month = new Date().toISOString().slice(0, 7);
     await waitUntil(async () => {
@@ -83,6 +88,7 @@ export async function runKafkaScenario(
       accounts,
       produceMs,
       endToEndMs,
+      decidedMs,
       eventsPerSecond: Math.round(events / (endToEndMs / 1000)),
       readModelLagMs,
       readModelLagP99Ms: bucketQuantile(
@@ -98,6 +104,31 @@ export async function runKafkaScenario(
     await projector.stop();
     await api.stop();
   }
+}
+
+/** Polls the api's decision counter (every channel) until it reaches `events`, then calls `done`. */
+export function watchDecisions(url: string, events: number, done: () => void): { stop(): void } {
+  let stopped = false;
+  void (async () => {
+    while (!stopped) {
+      try {
+        const text = await (await fetch(`${url}/metrics`)).text();
+        const counted = [...text.matchAll(/^tally_decisions_total\{[^}]*\} (\S+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+        if (counted >= events) {
+          done();
+          return;
+        }
+      } catch {
+        // the api is busy or stopping: try again
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return {
+    stop: () => {
+      stopped = true;
+    },
+  };
 }
 
 /** The upper bound (ms) of the histogram bucket holding quantile `q`, from Prometheus text. */

@@ -12,6 +12,10 @@ const PIPELINE = QUICK ? { events: 20_000, accounts: 200 } : { events: 200_000, 
 // Distinct accounts decided before the api's memory is read (its caches must stay bounded).
 const MANY_ACCOUNTS = QUICK ? 20_000 : 100_000;
 
+// BENCH_ONLY=kafka (comma-separated: http, accounts, kafka) runs only those scenarios and their baselines.
+const ONLY = new Set((process.env.BENCH_ONLY ?? '').split(',').filter(Boolean));
+const want = (scenario: string) => ONLY.size === 0 || ONLY.has(scenario);
+
 const ratio = (value: number | null | undefined, base: number | null | undefined) =>
   value && base ? `${((100 * value) / base).toFixed(1)}%` : '—';
 
@@ -30,18 +34,21 @@ async function main(): Promise<void> {
   const pg = await postgresReachable();
   // As the test probe finds it: KAFKA_BROKERS, else where `npm run infra:up` starts it (KAFKA_PORT).
   const brokers = process.env.KAFKA_BROKERS ?? `127.0.0.1:${process.env.KAFKA_PORT ?? 9092}`;
-  const kafka = pg && (await kafkaReachable(brokers));
+  const kafka = pg && want('kafka') && (await kafkaReachable(brokers));
+  const http = want('http');
 
-  const nodeHttp = await nodeHttpBaseline(CONNECTIONS, SECONDS);
-  const pgInsertTps = pg ? await pgInsertBaseline(CONNECTIONS, SECONDS) : null;
+  const nodeHttp = http ? await nodeHttpBaseline(CONNECTIONS, SECONDS) : { rps: null, p99Ms: null };
+  const pgInsertTps = pg && http ? await pgInsertBaseline(CONNECTIONS, SECONDS) : null;
 
   const common = { connections: CONNECTIONS, seconds: SECONDS, batch: 1 };
-  const embedded = await runHttpScenario({
-    ...common,
-    name: 'embedded PGlite, 1 event/request, 1,000 accounts',
-    env: {},
-    accounts: 1_000,
-  });
+  const embedded = !http
+    ? null
+    : await runHttpScenario({
+        ...common,
+        name: 'embedded PGlite, 1 event/request, 1,000 accounts',
+        env: {},
+        accounts: 1_000,
+      });
   const onPostgres = async (s: Omit<HttpScenario, 'env'>) => {
     const db = await freshDatabase('tally_bench_http');
     try {
@@ -50,23 +57,25 @@ async function main(): Promise<void> {
       await db.drop();
     }
   };
-  const postgres = pg
-    ? await onPostgres({ ...common, name: 'PostgreSQL, 1 event/request, 1,000 accounts', accounts: 1_000 })
-    : null;
-  const hot = pg ? await onPostgres({ ...common, name: 'PostgreSQL, 1 event/request, 1 hot account', accounts: 1 }) : null;
-  const batch100 = pg
-    ? await onPostgres({ ...common, name: 'PostgreSQL, 100 events/request, 1,000 accounts', accounts: 1_000, batch: 100 })
-    : null;
-  const check = pg
-    ? await onPostgres({
-        ...common,
-        name: 'PostgreSQL, POST /v1/usage/check, 1,000 accounts',
-        accounts: 1_000,
-        path: '/v1/usage/check',
-      })
-    : null;
+  const postgres =
+    pg && http ? await onPostgres({ ...common, name: 'PostgreSQL, 1 event/request, 1,000 accounts', accounts: 1_000 }) : null;
+  const hot =
+    pg && http ? await onPostgres({ ...common, name: 'PostgreSQL, 1 event/request, 1 hot account', accounts: 1 }) : null;
+  const batch100 =
+    pg && http
+      ? await onPostgres({ ...common, name: 'PostgreSQL, 100 events/request, 1,000 accounts', accounts: 1_000, batch: 100 })
+      : null;
+  const check =
+    pg && http
+      ? await onPostgres({
+          ...common,
+          name: 'PostgreSQL, POST /v1/usage/check, 1,000 accounts',
+          accounts: 1_000,
+          path: '/v1/usage/check',
+        })
+      : null;
   let many: AccountsResult | null = null;
-  if (pg) {
+  if (pg && want('accounts')) {
     const db = await freshDatabase('tally_bench_accounts');
     try {
       many = await runManyAccounts(db.url, MANY_ACCOUNTS);
@@ -76,18 +85,20 @@ async function main(): Promise<void> {
   }
   if (!pg) console.log('PostgreSQL unreachable: PostgreSQL scenarios and baselines skipped.');
 
-  console.log(`## HTTP (autocannon, ${CONNECTIONS} connections, ${SECONDS} s, api + projector in one process)\n`);
-  console.log(
-    `baseline: node:http JSON echo ${nodeHttp.rps} requests/s (p99 ${nodeHttp.p99Ms} ms); pgbench single-row inserts, ${CONNECTIONS} clients: ${pgInsertTps ?? '—'} tps\n`,
-  );
-  console.log(
-    '| scenario | events/s | vs node:http | vs pg inserts | p50 ms | p99 ms | non-2xx | unanswered at the end | read models caught up after | RSS MiB |',
-  );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  for (const r of [embedded, postgres, hot, batch100, check].filter((x): x is HttpResult => x !== null)) {
+  if (http) {
+    console.log(`## HTTP (autocannon, ${CONNECTIONS} connections, ${SECONDS} s, api + projector in one process)\n`);
     console.log(
-      `| ${r.scenario} | ${r.eventsPerSecond ?? 'none answered'} | ${ratio(r.eventsPerSecond, nodeHttp.rps)} | ${ratio(r.eventsPerSecond, pgInsertTps)} | ${r.p50Ms ?? '—'} | ${r.p99Ms ?? '—'} | ${r.errors} | ${r.unanswered} | ${r.catchUpMs ?? '—'} ms | ${r.rssMiB} |`,
+      `baseline: node:http JSON echo ${nodeHttp.rps} requests/s (p99 ${nodeHttp.p99Ms} ms); pgbench single-row inserts, ${CONNECTIONS} clients: ${pgInsertTps ?? '—'} tps\n`,
     );
+    console.log(
+      '| scenario | events/s | vs node:http | vs pg inserts | p50 ms | p99 ms | non-2xx | unanswered at the end | read models caught up after | RSS MiB |',
+    );
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const r of [embedded, postgres, hot, batch100, check].filter((x): x is HttpResult => x !== null)) {
+      console.log(
+        `| ${r.scenario} | ${r.eventsPerSecond ?? 'none answered'} | ${ratio(r.eventsPerSecond, nodeHttp.rps)} | ${ratio(r.eventsPerSecond, pgInsertTps)} | ${r.p50Ms ?? '—'} | ${r.p99Ms ?? '—'} | ${r.errors} | ${r.unanswered} | ${r.catchUpMs ?? '—'} ms | ${r.rssMiB} |`,
+      );
+    }
   }
   if (many) {
     console.log(
@@ -108,13 +119,13 @@ async function main(): Promise<void> {
     const k = pipeline;
     console.log('\n## Kafka: first produce → last decision on metering.decisions.v1 (start:api + start:projector, PostgreSQL)\n');
     console.log(
-      '| events | accounts | produced in | first produce → last decision | events/s | vs raw kafkajs consume | read models caught up after | projector batch lag p99 | RSS api / projector MiB |',
+      '| events | accounts | produced in | first produce → all decided (api) | first produce → last decision | events/s | vs raw kafkajs consume | read models caught up after | projector batch lag p99 | RSS api / projector MiB |',
     );
-    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     console.log(
-      `| ${k.events} | ${k.accounts} | ${k.produceMs} ms | ${k.endToEndMs} ms | ${k.eventsPerSecond} | ${ratio(k.eventsPerSecond, kafkaConsume)} of ${kafkaConsume}/s | ${k.readModelLagMs} ms | ≤ ${k.readModelLagP99Ms ?? '—'} ms | ${k.rssMiB.api} / ${k.rssMiB.projector} |`,
+      `| ${k.events} | ${k.accounts} | ${k.produceMs} ms | ${k.decidedMs ?? '—'} ms | ${k.endToEndMs} ms | ${k.eventsPerSecond} | ${ratio(k.eventsPerSecond, kafkaConsume)} of ${kafkaConsume}/s | ${k.readModelLagMs} ms | ≤ ${k.readModelLagP99Ms ?? '—'} ms | ${k.rssMiB.api} / ${k.rssMiB.projector} |`,
     );
-  } else {
+  } else if (want('kafka')) {
     console.log(`\nKafka at ${brokers} or PostgreSQL unreachable: Kafka scenario skipped (run \`npm run infra:up\`).`);
   }
 
@@ -125,19 +136,20 @@ async function main(): Promise<void> {
     pipeline: pipeline && {
       events: pipeline.events,
       eventsPerSecond: pipeline.eventsPerSecond,
+      decidedMs: pipeline.decidedMs,
       readModelLagMs: pipeline.readModelLagMs,
       readModelLagP99Ms: pipeline.readModelLagP99Ms,
     },
     http: {
       postgres: figures(postgres),
       hotAccount: figures(hot),
-      embedded: figures(embedded),
+      embedded: figures(embedded ?? null),
       batch100: batch100 && { eventsPerSecond: batch100.eventsPerSecond },
     },
     checkApi: check && { rps: check.eventsPerSecond, p99Ms: check.p99Ms },
     baselines: { nodeHttpRps: nodeHttp.rps, pgInsertTps, kafkaConsumeEventsPerSecond: kafkaConsume },
     rssMiB: {
-      api: pipeline?.rssMiB.api ?? postgres?.rssMiB ?? embedded.rssMiB,
+      api: pipeline?.rssMiB.api ?? postgres?.rssMiB ?? embedded?.rssMiB ?? null,
       projector: pipeline?.rssMiB.projector ?? null,
       apiAfterAccounts: many && { accounts: many.accounts, rssMiB: many.apiRssMiB },
     },

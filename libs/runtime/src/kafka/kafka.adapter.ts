@@ -73,6 +73,7 @@ export class KafkaAdapter {
   readonly topics: Topics;
   private readonly kafka: Kafka;
   private readonly producer: Producer;
+  private readonly outboxProducer: Producer;
   private readonly admin: Admin;
 
   private constructor(
@@ -95,6 +96,18 @@ export class KafkaAdapter {
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
+    // The relays' own producer: idempotent, so a request retried after a lost answer is neither
+    // written twice nor written after the requests behind it (the broker checks each partition's
+    // sequence numbers), which lets several requests be in flight, up to the 5 Kafka allows
+    // (kafkajs sends one at a time per broker; with several brokers they overlap). It retries
+    // without limit (an outage delays relaying; the relay's lock and checkpoint stay as they are).
+    this.outboxProducer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 5,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5_000 },
+    });
     this.admin = this.kafka.admin();
   }
 
@@ -105,6 +118,7 @@ export class KafkaAdapter {
       await adapter.admin.connect();
       await adapter.ensureTopics();
       await adapter.producer.connect();
+      await adapter.outboxProducer.connect();
     } catch (error) {
       await adapter.close().catch(() => undefined);
       throw new Error(`Kafka at ${config.kafkaBrokers?.join(',')} is unreachable: ${(error as Error).message}`);
@@ -130,6 +144,17 @@ export class KafkaAdapter {
   async send(topic: string, messages: Message[]): Promise<void> {
     for (const chunk of chunkByBytes(messages)) {
       await this.producer.send({ topic, acks: -1, compression: CompressionTypes.GZIP, messages: chunk });
+    }
+  }
+
+  /**
+   * The outbox relays' send: in order per partition, exactly once per request on the broker (an
+   * idempotent producer), gzip-compressed, in requests of at most 256 KiB; resolves once every
+   * in-sync replica has them all. A relay still republishes after a crash (at least once).
+   */
+  async publish(topic: string, messages: Message[]): Promise<void> {
+    for (const chunk of chunkByBytes(messages)) {
+      await this.outboxProducer.send({ topic, acks: -1, compression: CompressionTypes.GZIP, messages: chunk });
     }
   }
 
@@ -169,6 +194,7 @@ export class KafkaAdapter {
   /** Disconnects the producer and the admin client; stop the consumers first (their owners do). */
   async close(): Promise<void> {
     await this.producer.disconnect();
+    await this.outboxProducer.disconnect();
     await this.admin.disconnect();
   }
 }

@@ -20,7 +20,7 @@ const KAFKA_RELAYS: Record<'decisions' | 'alerts', (kafka: KafkaAdapter) => Kafk
   decisions: (kafka) => ({
     component: 'relay',
     name: `decisions:${kafka.topics.decisions}`,
-    publish: (records) => kafka.send(kafka.topics.decisions, records),
+    publish: (records) => kafka.publish(kafka.topics.decisions, records),
   }),
   alerts: (kafka) => ({
     component: 'alert-relay',
@@ -28,7 +28,7 @@ const KAFKA_RELAYS: Record<'decisions' | 'alerts', (kafka: KafkaAdapter) => Kafk
     label: 'alert relay',
     lockKey: ALERT_RELAY_LOCK,
     select: alertRecord,
-    publish: (records) => kafka.send(kafka.topics.alerts, records),
+    publish: (records) => kafka.publish(kafka.topics.alerts, records),
   }),
 };
 
