@@ -53,8 +53,8 @@ export interface ConsumedBatch {
 /** What a group consumer's owner starts, stops and watches. */
 export interface GroupConsumer {
   readonly events: Record<'GROUP_JOIN' | 'FETCH' | 'FETCH_START' | 'CRASH' | 'STOP' | 'DISCONNECT', string>;
-  // kafkajs's instrumentation payloads; the crash's is `{ error, restart }`.
-  on(event: string, listener: (event: { payload: any }) => void): unknown;
+  /** Instrumentation events; only a crash's payload (`error`, whether kafkajs restarts) is read. */
+  on(event: string, listener: (event: { payload: { error?: Error; restart?: boolean } }) => void): unknown;
   connect(): Promise<void>;
   subscribe(subscription: { topics: string[]; fromBeginning: boolean }): Promise<void>;
   run(options: {
