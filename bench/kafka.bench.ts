@@ -6,6 +6,9 @@ import { call, mib, startTallyProcess, waitUntil } from './support';
 export interface KafkaResult {
   events: number;
   accounts: number;
+  /** api instances in the consumer group, and the version conflicts they counted together. */
+  instances: number;
+  versionConflicts: number;
   produceMs: number;
   endToEndMs: number;
   /** First produce → the api counted every decision durable (before the relay published them). */
@@ -32,7 +35,11 @@ export async function runKafkaScenario(
   databaseUrl: string,
   events: number,
   accounts: number,
+  /** Subjects pooled into each account (mapped with PUT /v1/subjects), and api instances in the group. */
+  shape: { subjectsPerAccount?: number; instances?: number } = {},
 ): Promise<KafkaResult> {
+  const pooled = shape.subjectsPerAccount ?? 1;
+  const instances = shape.instances ?? 1;
   const prefix = `bench${randomBytes(3).toString('hex')}.`;
   // A consumer group of its own: sharing the default one with other deployments on the cluster
   // (test suites, another bench) makes the group rebalance under the measurement.
@@ -45,10 +52,22 @@ export async function runKafkaScenario(
   };
   const api = await startTallyProcess(env, 'api');
   const projector = await startTallyProcess(env, 'projector');
+  const others = [];
+  for (let i = 1; i < instances; i++) others.push(await startTallyProcess(env, 'api'));
+  const apis = [api, ...others];
   const kafka = new Kafka({ brokers: brokers.split(','), clientId: 'bench', logLevel: logLevel.NOTHING });
   const reader = kafka.consumer({ groupId: `${prefix}reader` });
   try {
     await call(api.url, 'PUT', '/v1/meters/bench', { defaultQuota: { limit: null } });
+    const subjectOf = (i: number) =>
+      pooled === 1 ? `acct-${i % accounts}` : `s-${i % accounts}-${Math.floor(i / accounts) % pooled}`;
+    if (pooled > 1) {
+      for (let a = 0; a < accounts; a++) {
+        for (let k = 0; k < pooled; k++) await call(api.url, 'PUT', `/v1/subjects/s-${a}-${k}`, { account: `acct-${a}` });
+      }
+    }
+    // The group settles after the last instance joined (a rebalance), before the clock starts.
+    if (instances > 1) await new Promise((resolve) => setTimeout(resolve, 5000));
     let decided = 0;
     let lastDecisionAt = 0;
     await reader.connect();
@@ -67,10 +86,14 @@ export async function runKafkaScenario(
       batchSize: 1000,
     });
     await publisher.connect();
-    const inputs = Array.from({ length: events }, (_, i) => ({ subject: `acct-${i % accounts}`, meter: 'bench', quantity: 1 }));
+    const inputs = Array.from({ length: events }, (_, i) => ({ subject: subjectOf(i), meter: 'bench', quantity: 1 }));
     const started = Date.now();
     let decidedMs: number | null = null;
-    const decisionsCounted = watchDecisions(api.url, events, () => (decidedMs = Date.now() - started));
+    const decisionsCounted = watchDecisions(
+      apis.map((a) => a.url),
+      events,
+      () => (decidedMs = Date.now() - started),
+    );
     await publisher.publish(inputs);
     const produceMs = Date.now() - started;
     await publisher.disconnect();
@@ -83,9 +106,13 @@ export async function runKafkaScenario(
       return lines.reduce((sum, l) => sum + l.units, 0) >= events;
     });
     const readModelLagMs = Date.now() - lastDecisionAt;
+    let versionConflicts = 0;
+    for (const a of apis) versionConflicts += (await a.metric('tally_version_conflicts_total')) ?? 0;
     return {
       events,
       accounts,
+      instances,
+      versionConflicts,
       produceMs,
       endToEndMs,
       decidedMs,
@@ -102,17 +129,17 @@ export async function runKafkaScenario(
   } finally {
     await reader.disconnect();
     await projector.stop();
-    await api.stop();
+    for (const a of apis) await a.stop();
   }
 }
 
-/** Polls the api's decision counter (every channel) until it reaches `events`, then calls `done`. */
-export function watchDecisions(url: string, events: number, done: () => void): { stop(): void } {
+/** Polls the apis' decision counters (every channel, summed) until it reaches `events`, then calls `done`. */
+export function watchDecisions(urls: string[], events: number, done: () => void): { stop(): void } {
   let stopped = false;
   void (async () => {
     while (!stopped) {
       try {
-        const text = await (await fetch(`${url}/metrics`)).text();
+        const text = (await Promise.all(urls.map(async (url) => (await fetch(`${url}/metrics`)).text()))).join('\n');
         const counted = [...text.matchAll(/^tally_decisions_total\{[^}]*\} (\S+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
         if (counted >= events) {
           done();

@@ -2,17 +2,21 @@ import { cpus, totalmem } from 'node:os';
 import { kafkaConsumeBaseline, nodeHttpBaseline, pgInsertBaseline } from './baselines';
 import { runManyAccounts, type AccountsResult } from './accounts.bench';
 import { runHttpScenario, type HttpResult, type HttpScenario } from './http.bench';
+import { runFixedRate, type FixedRateResult } from './fixed-rate.bench';
 import { runKafkaScenario, type KafkaResult } from './kafka.bench';
 import { freshDatabase, kafkaReachable, postgresReachable } from './support';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 5 : 10));
 const CONNECTIONS = 32;
+// Two api instances in one group over pooled accounts (each pools 10 subjects).
+const SCALE_OUT = { events: QUICK ? 20_000 : 100_000, accounts: 50, subjectsPerAccount: 10 };
+const FIXED_RATE_RPS = 1000;
 const PIPELINE = QUICK ? { events: 20_000, accounts: 200 } : { events: 200_000, accounts: 1_000 };
 // Distinct accounts decided before the api's memory is read (its caches must stay bounded).
 const MANY_ACCOUNTS = QUICK ? 20_000 : 100_000;
 
-// BENCH_ONLY=kafka (comma-separated: http, accounts, kafka) runs only those scenarios and their baselines.
+// BENCH_ONLY=kafka (comma-separated: http, accounts, kafka, scaleOut, fixedRate) runs only those scenarios and their baselines.
 const ONLY = new Set((process.env.BENCH_ONLY ?? '').split(',').filter(Boolean));
 const want = (scenario: string) => ONLY.size === 0 || ONLY.has(scenario);
 
@@ -23,7 +27,7 @@ const ratio = (value: number | null | undefined, base: number | null | undefined
  * `npm run bench`: Tally's throughput, latency, read-model lag and memory, measured against
  * processes as users run them, each beside a baseline measured in the same run (a bare node:http
  * echo, single-row inserts on the same PostgreSQL, raw kafkajs consumption of the same messages).
- * Ends with one JSON line, `{"bench":"tally","pipeline":…,"http":…,"checkApi":…,"baselines":…,"rssMiB":…}`.
+ * Ends with one JSON line, `{"bench":"tally","pipeline":…,"http":…,"checkApi":…,"scaleOut":…,"fixedRate":…,"baselines":…,"rssMiB":…}`.
  * `BENCH_QUICK=1` is CI's short smoke run.
  */
 async function main(): Promise<void> {
@@ -129,6 +133,52 @@ async function main(): Promise<void> {
     console.log(`\nKafka at ${brokers} or PostgreSQL unreachable: Kafka scenario skipped (run \`npm run infra:up\`).`);
   }
 
+  let scaleOut: { one: KafkaResult; two: KafkaResult } | null = null;
+  if (pg && want('scaleOut') && (await kafkaReachable(brokers))) {
+    const run = async (instances: number) => {
+      const db = await freshDatabase(`tally_bench_scale_${instances}`);
+      try {
+        return await runKafkaScenario(brokers, db.url, SCALE_OUT.events, SCALE_OUT.accounts, {
+          subjectsPerAccount: SCALE_OUT.subjectsPerAccount,
+          instances,
+        });
+      } finally {
+        await db.drop();
+      }
+    };
+    scaleOut = { one: await run(1), two: await run(2) };
+    console.log(
+      `\n## Kafka scale-out: ${SCALE_OUT.events} usages over ${SCALE_OUT.accounts} accounts × ${SCALE_OUT.subjectsPerAccount} pooled subjects\n`,
+    );
+    console.log('| api instances | first produce → all decided | first produce → last decision | events/s | version conflicts |');
+    console.log('|---:|---:|---:|---:|---:|');
+    for (const r of [scaleOut.one, scaleOut.two]) {
+      console.log(
+        `| ${r.instances} | ${r.decidedMs ?? '—'} ms | ${r.endToEndMs} ms | ${r.eventsPerSecond} | ${r.versionConflicts} |`,
+      );
+    }
+  }
+
+  let fixedRate: FixedRateResult | null = null;
+  if (pg && want('fixedRate')) {
+    const db = await freshDatabase('tally_bench_fixed_rate');
+    try {
+      fixedRate = await runFixedRate(db.url, FIXED_RATE_RPS, SECONDS);
+    } finally {
+      await db.drop();
+    }
+    const f = fixedRate;
+    console.log(`\n## HTTP at a steady ${f.rps} requests/s (PostgreSQL, 1,000 accounts, ${SECONDS} s each)\n`);
+    console.log('| route | achieved requests/s | p50 ms | p99 ms | errors |');
+    console.log('|---|---:|---:|---:|---:|');
+    for (const [route, r] of [
+      ['POST /v1/usage', f.decision],
+      ['POST /v1/usage/check', f.check],
+    ] as const) {
+      console.log(`| ${route} | ${r.achievedRps} | ${r.p50Ms ?? '—'} | ${r.p99Ms ?? '—'} | ${r.errors} |`);
+    }
+  }
+
   const figures = (r: HttpResult | null) => (r ? { decisionsPerSecond: r.eventsPerSecond, p99Ms: r.p99Ms } : null);
   const summary = {
     bench: 'tally',
@@ -147,6 +197,17 @@ async function main(): Promise<void> {
       batch100: batch100 && { eventsPerSecond: batch100.eventsPerSecond },
     },
     checkApi: check && { rps: check.eventsPerSecond, p99Ms: check.p99Ms },
+    scaleOut: scaleOut && {
+      instances: scaleOut.two.instances,
+      eventsPerSecond: scaleOut.two.eventsPerSecond,
+      versionConflicts: scaleOut.two.versionConflicts,
+      oneInstance: { eventsPerSecond: scaleOut.one.eventsPerSecond, versionConflicts: scaleOut.one.versionConflicts },
+    },
+    fixedRate: fixedRate && {
+      rps: fixedRate.rps,
+      decision: { p50Ms: fixedRate.decision.p50Ms, p99Ms: fixedRate.decision.p99Ms },
+      check: { p50Ms: fixedRate.check.p50Ms, p99Ms: fixedRate.check.p99Ms },
+    },
     baselines: { nodeHttpRps: nodeHttp.rps, pgInsertTps, kafkaConsumeEventsPerSecond: kafkaConsume },
     rssMiB: {
       api: pipeline?.rssMiB.api ?? postgres?.rssMiB ?? embedded?.rssMiB ?? null,
