@@ -238,9 +238,9 @@ export class KafkaAdapter {
         topics: wanted.map((topic) => ({ topic, numPartitions: partitions })),
       });
     }
-    // The repartition topic has as many partitions as the usage topic (which may predate Tally).
-    const [usage] = (await this.admin.fetchTopicMetadata({ topics: [this.topics.usage] })).topics;
-    this.usagePartitions = usage.partitions.length;
+    // The repartition topic has as many partitions as the usage topic (which may predate Tally;
+    // one just created may not be in the metadata yet, and has the configured count).
+    this.usagePartitions = existing.has(this.topics.usage) ? await this.partitionsOf(this.topics.usage) : partitions;
     if (!existing.has(this.topics.usageByAccount)) {
       await this.admin.createTopics({
         waitForLeaders: true,
@@ -248,11 +248,23 @@ export class KafkaAdapter {
       });
       return;
     }
-    const [byAccount] = (await this.admin.fetchTopicMetadata({ topics: [this.topics.usageByAccount] })).topics;
-    if (byAccount.partitions.length < this.usagePartitions) {
+    if ((await this.partitionsOf(this.topics.usageByAccount)) < this.usagePartitions) {
       await this.admin.createPartitions({
         topicPartitions: [{ topic: this.topics.usageByAccount, count: this.usagePartitions }],
       });
+    }
+  }
+
+  /** A topic's partition count; a topic created a moment ago may not be in the metadata yet. */
+  private async partitionsOf(topic: string): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const [metadata] = (await this.admin.fetchTopicMetadata({ topics: [topic] })).topics;
+        return metadata.partitions.length;
+      } catch (error) {
+        if (attempt >= 25 || (error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
     }
   }
 
