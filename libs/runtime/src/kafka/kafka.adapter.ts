@@ -228,30 +228,39 @@ export class KafkaAdapter {
     return adapter;
   }
 
+  /**
+   * Creates the missing topics in one request (the repartition topic with as many partitions as
+   * the usage topic). A broker that has not caught up with a topic created a moment before
+   * answers "does not host this topic-partition": then it starts again from the topics listed.
+   */
   private async ensureTopics(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.ensureTopicsOnce();
+      } catch (error) {
+        if (attempt >= 10 || (error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+    }
+  }
+
+  private async ensureTopicsOnce(): Promise<void> {
     const existing = new Set(await this.admin.listTopics());
-    const partitions = this.config.kafka.usagePartitions;
-    const wanted = Object.values(this.topics).filter((t) => !existing.has(t) && t !== this.topics.usageByAccount);
+    const { usage, usageByAccount } = this.topics;
+    const usagePartitions = existing.has(usage) ? await this.partitionsOf(usage) : this.config.kafka.usagePartitions;
+    const wanted = Object.values(this.topics).filter((t) => !existing.has(t));
     if (wanted.length > 0) {
       await this.admin.createTopics({
         waitForLeaders: true,
-        topics: wanted.map((topic) => ({ topic, numPartitions: partitions })),
+        topics: wanted.map((topic) => ({
+          topic,
+          numPartitions: topic === usageByAccount ? usagePartitions : this.config.kafka.usagePartitions,
+        })),
       });
     }
-    // The repartition topic has as many partitions as the usage topic (which may predate Tally;
-    // one just created may not be in the metadata yet, and has the configured count).
-    this.usagePartitions = existing.has(this.topics.usage) ? await this.partitionsOf(this.topics.usage) : partitions;
-    if (!existing.has(this.topics.usageByAccount)) {
-      await this.admin.createTopics({
-        waitForLeaders: true,
-        topics: [{ topic: this.topics.usageByAccount, numPartitions: this.usagePartitions }],
-      });
-      return;
-    }
-    if ((await this.partitionsOf(this.topics.usageByAccount)) < this.usagePartitions) {
-      await this.admin.createPartitions({
-        topicPartitions: [{ topic: this.topics.usageByAccount, count: this.usagePartitions }],
-      });
+    this.usagePartitions = usagePartitions;
+    if (existing.has(usageByAccount) && (await this.partitionsOf(usageByAccount)) < usagePartitions) {
+      await this.admin.createPartitions({ topicPartitions: [{ topic: usageByAccount, count: usagePartitions }] });
     }
   }
 
