@@ -21,6 +21,12 @@ export interface KafkaResult {
    */
   readModelLagP99Ms: number | null;
   rssMiB: { api: number; projector: number };
+  /**
+   * CPU seconds (user + system) the api instances (together) and the projector spent from the
+   * first produce to the last decision published: what the pipeline costs, whatever else the
+   * machine is running (wall-clock figures are not, on a shared machine).
+   */
+  cpuSeconds: { api: number; projector: number };
   /** The usage topic, for the raw-consumption baseline over the same messages. */
   usageTopic: string;
 }
@@ -87,6 +93,12 @@ export async function runKafkaScenario(
     });
     await publisher.connect();
     const inputs = Array.from({ length: events }, (_, i) => ({ subject: subjectOf(i), meter: 'bench', quantity: 1 }));
+    const cpu = async () => {
+      let api = 0;
+      for (const a of apis) api += (await a.metric('process_cpu_seconds_total')) ?? 0;
+      return { api, projector: (await projector.metric('process_cpu_seconds_total')) ?? 0 };
+    };
+    const cpuBefore = await cpu();
     const started = Date.now();
     let decidedMs: number | null = null;
     const decisionsCounted = watchDecisions(
@@ -99,6 +111,11 @@ export async function runKafkaScenario(
     await publisher.disconnect();
     await waitUntil(async () => decided >= events, 600_000);
     decisionsCounted.stop();
+    const cpuAfter = await cpu();
+    const cpuSeconds = {
+      api: Math.round((cpuAfter.api - cpuBefore.api) * 10) / 10,
+      projector: Math.round((cpuAfter.projector - cpuBefore.projector) * 10) / 10,
+    };
     const endToEndMs = lastDecisionAt - started;
     const month = new Date().toISOString().slice(0, 7);
     await waitUntil(async () => {
@@ -124,6 +141,7 @@ export async function runKafkaScenario(
         0.99,
       ),
       rssMiB: { api: mib(await api.rssBytes()), projector: mib(await projector.rssBytes()) },
+      cpuSeconds,
       usageTopic,
     };
   } finally {

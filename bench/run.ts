@@ -123,11 +123,11 @@ async function main(): Promise<void> {
     const k = pipeline;
     console.log('\n## Kafka: first produce → last decision on metering.decisions.v1 (start:api + start:projector, PostgreSQL)\n');
     console.log(
-      '| events | accounts | produced in | first produce → all decided (api) | first produce → last decision | events/s | vs raw kafkajs consume | read models caught up after | projector batch lag p99 | RSS api / projector MiB |',
+      '| events | accounts | produced in | first produce → all decided (api) | first produce → last decision | events/s | vs raw kafkajs consume | read models caught up after | projector batch lag p99 | RSS api / projector MiB | CPU s api / projector |',
     );
-    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     console.log(
-      `| ${k.events} | ${k.accounts} | ${k.produceMs} ms | ${k.decidedMs ?? '—'} ms | ${k.endToEndMs} ms | ${k.eventsPerSecond} | ${ratio(k.eventsPerSecond, kafkaConsume)} of ${kafkaConsume}/s | ${k.readModelLagMs} ms | ≤ ${k.readModelLagP99Ms ?? '—'} ms | ${k.rssMiB.api} / ${k.rssMiB.projector} |`,
+      `| ${k.events} | ${k.accounts} | ${k.produceMs} ms | ${k.decidedMs ?? '—'} ms | ${k.endToEndMs} ms | ${k.eventsPerSecond} | ${ratio(k.eventsPerSecond, kafkaConsume)} of ${kafkaConsume}/s | ${k.readModelLagMs} ms | ≤ ${k.readModelLagP99Ms ?? '—'} ms | ${k.rssMiB.api} / ${k.rssMiB.projector} | ${k.cpuSeconds.api} / ${k.cpuSeconds.projector} |`,
     );
   } else if (want('kafka')) {
     console.log(`\nKafka at ${brokers} or PostgreSQL unreachable: Kafka scenario skipped (run \`npm run infra:up\`).`);
@@ -150,8 +150,10 @@ async function main(): Promise<void> {
     console.log(
       `\n## Kafka scale-out: ${SCALE_OUT.events} usages over ${SCALE_OUT.accounts} accounts × ${SCALE_OUT.subjectsPerAccount} pooled subjects\n`,
     );
-    console.log('| api instances | first produce → all decided | first produce → last decision | events/s | version conflicts |');
-    console.log('|---:|---:|---:|---:|---:|');
+    console.log(
+      '| api instances | first produce → all decided | first produce → last decision | events/s | version conflicts | CPU s api / projector |',
+    );
+    console.log('|---:|---:|---:|---:|---:|---:|');
     for (const r of [scaleOut.one, scaleOut.two]) {
       console.log(
         `| ${r.instances} | ${r.decidedMs ?? '—'} ms | ${r.endToEndMs} ms | ${r.eventsPerSecond} | ${r.versionConflicts} |`,
@@ -187,6 +189,7 @@ async function main(): Promise<void> {
       events: pipeline.events,
       eventsPerSecond: pipeline.eventsPerSecond,
       decidedMs: pipeline.decidedMs,
+      cpuSeconds: pipeline.cpuSeconds,
       readModelLagMs: pipeline.readModelLagMs,
       readModelLagP99Ms: pipeline.readModelLagP99Ms,
     },
