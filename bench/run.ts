@@ -156,7 +156,7 @@ async function main(): Promise<void> {
     console.log('|---:|---:|---:|---:|---:|---:|');
     for (const r of [scaleOut.one, scaleOut.two]) {
       console.log(
-        `| ${r.instances} | ${r.decidedMs ?? '—'} ms | ${r.endToEndMs} ms | ${r.eventsPerSecond} | ${r.versionConflicts} |`,
+        `| ${r.instances} | ${r.decidedMs ?? '—'} ms | ${r.endToEndMs} ms | ${r.eventsPerSecond} | ${r.versionConflicts} | ${r.cpuSeconds.api} / ${r.cpuSeconds.projector} |`,
       );
     }
   }
