@@ -16,11 +16,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts'],
-  // Issue 18's security suite: test/security/pending/ holds the specs of the findings fixed with
-  // the move of the HTTP server to Fastify (validation stall, slow connections and the key before
-  // the body, login limiting, secrets in logs, CSP on /docs). They fail on the Express server by
-  // design; the Fastify step removes this entry and moves them into test/security/.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/security/pending/'],
+  testPathIgnorePatterns: ['/node_modules/'],
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
     '^@tally/(domain|events|eventstore|messages|read-models|runtime|client)$': '<rootDir>/libs/$1/src/index.ts',

@@ -59,6 +59,27 @@ describe('TallyClient over HTTP', () => {
     expect(twice).toMatchObject({ status: 409, code: 'RESERVATION_RELEASED' });
   });
 
+  it('reads use per month and per day, as the projection has it', async () => {
+    const [org, m] = [unique('a'), unique('m')];
+    await tally.admin.put(`/v1/accounts/${org}/quotas/${m}`, { limit: null });
+    const time = new Date();
+    await client.record({ subject: org, meter: m, quantity: 4, time });
+    const [day, month] = [time.toISOString().slice(0, 10), time.toISOString().slice(0, 7)];
+    await eventually(async () =>
+      expect(await client.usage(org, { from: day, to: day, granularity: 'day' })).toEqual([
+        { day, meter: m, units: 4, requests: 1, rejected: 0 },
+      ]),
+    );
+    expect(await client.usage(org, { from: month, to: month, groupBy: 'subject' })).toEqual([
+      { month, meter: m, subject: org, units: 4, requests: 1, rejected: 0 },
+    ]);
+    const tooLong = await client
+      .usage(org, { from: '2024-01-01', to: '2025-01-01', granularity: 'day' })
+      .catch((e: unknown) => e);
+    expect(tooLong).toBeInstanceOf(TallyError);
+    expect(tooLong).toMatchObject({ status: 400, errors: [expect.objectContaining({ field: 'to' })] });
+  });
+
   it('raises a typed error for bad input and bad tokens, never for a rejection', async () => {
     const bad = await client.record({ subject: account, meter, quantity: 0 }).catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(TallyError);

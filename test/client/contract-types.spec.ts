@@ -1,7 +1,18 @@
 import type { HoldView, ReleasedView } from '@tally/api';
-import type { Decision, ExtensionValue, FieldError, Hold, RejectReason, ReleasedHold, UsageCheck } from '@tally/client';
+import type {
+  DailyUsageLine,
+  Decision,
+  ExtensionValue,
+  FieldError,
+  Hold,
+  RejectReason,
+  ReleasedHold,
+  UsageCheck,
+  UsageLine,
+} from '@tally/client';
 import type { ExtensionValue as ServiceExtensionValue, RejectReason as ServiceRejectReason } from '@tally/events';
 import type { DecisionMessage, FieldError as ServiceFieldError, UsageCheck as ServiceUsageCheck } from '@tally/messages';
+import type { DailyUsageLine as ServiceDailyUsageLine, UsageLine as ServiceUsageLine } from '@tally/read-models';
 
 // The client declares the contract's types itself so that it installs alone; these lines stop
 // compiling (npm test runs tsc) the moment they differ from the service's own definitions.
@@ -14,7 +25,9 @@ const same: [
   Same<ExtensionValue, ServiceExtensionValue>,
   Same<Hold, HoldView>,
   Same<ReleasedHold, ReleasedView>,
-] = [true, true, true, true, true, true, true];
+  Same<UsageLine, ServiceUsageLine>,
+  Same<DailyUsageLine, ServiceDailyUsageLine>,
+] = [true, true, true, true, true, true, true, true, true];
 
 describe("the client's copy of the contract types", () => {
   it('is the same as the service definitions (checked by the compiler)', () => {

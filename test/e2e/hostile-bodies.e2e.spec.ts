@@ -119,7 +119,12 @@ describe.each(BACKENDS)('hostile bodies and the smaller findings (%s)', (backend
       for (const encoding of ['gzip', 'deflate', 'br']) {
         const reply = await fetch(`${tally.url}/v1/usage`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'content-encoding': encoding },
+          // With a key: without one the body is never read (401 first, test/security finding 4).
+          headers: {
+            authorization: `Bearer ${tally.admin.token}`,
+            'content-type': 'application/json',
+            'content-encoding': encoding,
+          },
           body: event,
         });
         expect([encoding, reply.status]).toEqual([encoding, 400]);

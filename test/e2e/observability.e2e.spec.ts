@@ -1,3 +1,4 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import { startTally, unique, usageEvent, type RunningTally } from '../support/tally';
 
 const TRACE = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
@@ -11,19 +12,21 @@ describe('what operators see: request ids, trace context, metrics', () => {
   });
   afterAll(() => tally.destroy());
 
-  const logged = (url: string) => logs.map((line) => JSON.parse(line)).find((l) => l.req?.url === url);
+  const loggedAs = (id: string | null) => logs.map((line) => JSON.parse(line)).find((l) => l.req?.id === id);
 
-  it('keeps a caller X-Request-Id, or makes one, echoes it and logs it with the traceparent', async () => {
-    const given = unique('req');
-    const path = `/v1/meters?probe=${unique('p')}`;
-    const reply = await tally.admin.get(path, { 'x-request-id': given, traceparent: TRACE });
-    expect(reply.headers.get('x-request-id')).toBe(given);
-    expect(logged(path)?.req).toMatchObject({ id: given, traceparent: TRACE });
-
-    const other = `/v1/meters?probe=${unique('p')}`;
-    const generated = (await tally.admin.get(other, { 'x-request-id': 'has spaces\tand tabs' })).headers.get('x-request-id');
-    expect(generated).toMatch(/^[0-9a-f-]{36}$/);
-    expect(logged(other)?.req.id).toBe(generated);
+  it('keeps a caller X-Request-Id that has the form of one, or makes one, echoes it and logs it with the traceparent', async () => {
+    for (const given of [randomUUID(), randomBytes(16).toString('hex')]) {
+      const reply = await tally.admin.get('/v1/meters', { 'x-request-id': given, traceparent: TRACE });
+      expect(reply.headers.get('x-request-id')).toBe(given);
+      expect(loggedAs(given)?.req).toMatchObject({ url: '/v1/meters', traceparent: TRACE });
+    }
+    // Anything else is replaced, and logged under the new id: a token there is never written.
+    for (const given of ['has spaces\tand tabs', unique('req'), 'tly_not-an-id-0123456789abcdef0123456789']) {
+      const generated = (await tally.admin.get('/v1/meters', { 'x-request-id': given })).headers.get('x-request-id');
+      expect(generated).toMatch(/^[0-9a-f-]{36}$/);
+      expect(loggedAs(generated)).toBeDefined();
+      expect(logs.join('\n')).not.toContain(given);
+    }
   });
 
   it('logs no info line per decided usage (the hot route), but still warns about a refused one', async () => {

@@ -110,6 +110,16 @@ describe('every answer matches /openapi.json', () => {
     await call(admin, 'GET', '/v1/accounts', '/v1/accounts?limit=0');
     await call(admin, 'GET', '/v1/accounts/{account}/usage', `${q}/usage`);
     await call(admin, 'GET', '/v1/accounts/{account}/usage', `${q}/usage?groupBy=subject`);
+    const today = new Date().toISOString().slice(0, 10);
+    await call(admin, 'GET', '/v1/accounts/{account}/usage', `${q}/usage?from=${today.slice(0, 7)}&to=${today.slice(0, 7)}`);
+    await call(admin, 'GET', '/v1/accounts/{account}/usage', `${q}/usage?granularity=day&from=${today}&to=${today}`);
+    await call(
+      admin,
+      'GET',
+      '/v1/accounts/{account}/usage',
+      `${q}/usage?granularity=day&from=${today}&to=${today}&groupBy=subject`,
+    );
+    await call(admin, 'GET', '/v1/accounts/{account}/usage', `${q}/usage?granularity=day&from=2024-01-01&to=2025-01-01`);
     await call(admin, 'GET', '/v1/billing', '/v1/billing');
     await call(admin, 'GET', '/v1/billing', '/v1/billing?month=2026-13');
     await call(admin, 'GET', '/v1/accounts/{account}/decisions', `${q}/decisions?limit=5`);

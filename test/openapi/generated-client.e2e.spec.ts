@@ -36,6 +36,10 @@ const rejected = await client.POST('/v1/usage', { body: usage('g-2', 3) });
 const invalid = await client.POST('/v1/usage', { body: usage('g-3', 0) });
 const check = await client.POST('/v1/usage/check', { body: usage('g-4', 2) });
 const status = await client.GET('/v1/accounts/{account}/quotas/{meter}', { params: { path: { account, meter: 'pages' } } });
+const today = new Date().toISOString().slice(0, 10);
+const daily = await client.GET('/v1/accounts/{account}/usage', {
+  params: { path: { account }, query: { from: today, to: today, granularity: 'day', groupBy: 'subject' } },
+});
 
 const decision = accepted.data && 'decision' in accepted.data ? accepted.data : null;
 const refusal = rejected.error && 'decision' in rejected.error ? rejected.error : null;
@@ -48,6 +52,7 @@ console.log(
     invalid: [invalid.response.status, problem?.code, problem?.errors?.[0]?.field],
     check: [check.data?.allowed, check.data?.remaining],
     usage: status.data?.usage,
+    daily: [daily.response.status, Array.isArray(daily.data)],
   }),
 );
 `;
@@ -108,6 +113,7 @@ describe('a TypeScript client generated from /openapi.json (openapi-typescript +
       invalid: [400, 'VALIDATION_FAILED', 'data.quantity'],
       check: [true, 0],
       usage: 3,
+      daily: [200, true],
     });
   }, 60_000);
 });

@@ -64,7 +64,7 @@ describe('the OpenAPI document', () => {
   it('documents POST /v1/usage as 200 / 402 with a decision, problem+json errors and the CloudEvents media types', () => {
     const record = document.paths['/v1/usage'].post;
     expect(record.operationId).toBe('recordUsage');
-    expect(Object.keys(record.responses).sort()).toEqual(['200', '400', '401', '402', '403', '413', '415']);
+    expect(Object.keys(record.responses).sort()).toEqual(['200', '400', '401', '402', '403', '413', '415', '429']);
     expect(record.responses['402'].content!['application/json'].schema).toEqual({ $ref: '#/components/schemas/Decision' });
     expect(record.responses['400'].content).toEqual({
       'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },

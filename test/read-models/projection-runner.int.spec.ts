@@ -1,6 +1,7 @@
 import { serialize, streamNames, withDefaultTerms, type AccountEvent, type TallyEvent } from '@tally/events';
-import { SqlEventStore, type SqlClient } from '@tally/eventstore';
+import { SqlEventStore, type SqlClient, type SqlQueryable } from '@tally/eventstore';
 import {
+  CHECKPOINTS_TABLE,
   PROJECTED_STREAM_PREFIXES,
   PROJECTIONS,
   ProjectionRunner,
@@ -74,6 +75,45 @@ describe.each(backends)('projection runner (%s)', (_name, open) => {
     expect(await readModels().usage('acme', '2026-11', '2026-11', true)).toEqual([
       { month: '2026-11', meter: 'geo', subject: 'alice', units: 8, requests: 2, rejected: 0 },
       { month: '2026-11', meter: 'geo', subject: 'bob', units: 4, requests: 1, rejected: 0 },
+    ]);
+  });
+
+  it("calls a SQL projection's maintain after every so many events, outside the batch, and goes on when it fails", async () => {
+    // Given a projection whose maintenance records each call and fails the second one
+    const calls: string[] = [];
+    const errors: unknown[] = [];
+    const upkeep = {
+      name: 'upkeep_v1',
+      schema: () => [],
+      tables: () => [],
+      apply: async () => undefined,
+      maintain: async (db: SqlQueryable, table: string) => {
+        calls.push(table);
+        // Outside any transaction: a vacuum would refuse to run inside one.
+        await db.query(`vacuum ${CHECKPOINTS_TABLE}`);
+        if (calls.length === 2) throw new Error('vacuum failed');
+      },
+    };
+    const maintained = new ProjectionRunner(db, store, [...PROJECTIONS, upkeep], {
+      maintainEvery: 3,
+      onError: () => errors.push(new Error('a batch failed')),
+      onMaintenanceError: (error, projection) => errors.push(new Error(`${projection}: ${(error as Error).message}`)),
+    });
+    await maintained.init();
+    // When batches of 2, 2 and 3 events are projected
+    await append([accepted('u1', 1), accepted('u2', 1)], 'no_stream');
+    await append([accepted('u3', 1), accepted('u4', 1)], 1n);
+    await append([accepted('u5', 1), accepted('u6', 1), accepted('u7', 1)], 3n);
+    const all = await store.readAllAfter(null, PROJECTED_STREAM_PREFIXES, 100);
+    await maintained.apply(all.slice(0, 2));
+    expect(calls).toEqual([]);
+    await maintained.apply(all.slice(2, 4));
+    await maintained.apply(all.slice(4));
+    // Then maintenance ran after the 4th and the 7th event; its failure was reported and the batch still counted
+    expect(calls).toEqual(['upkeep_v1', 'upkeep_v1']);
+    expect(errors.map((e) => (e as Error).message)).toEqual(['upkeep_v1: vacuum failed']);
+    expect(await readModels().usage('acme', '2026-11', '2026-11', false)).toEqual([
+      { month: '2026-11', meter: 'geo', units: 7, requests: 7, rejected: 0 },
     ]);
   });
 

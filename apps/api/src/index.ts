@@ -9,3 +9,4 @@ export { REPOSITORY_DEFAULTS, type RepositoryOptions } from './accounts/reposito
 export { Catalog } from './catalog/catalog';
 export type { HoldView } from './reservations/hold-usage/hold-usage.dto';
 export type { ReleasedView } from './reservations/release-hold/release-hold.dto';
+export { decodeBillingCursor, encodeBillingCursor } from './reports/get-billing/billing-cursor';

@@ -65,3 +65,34 @@ export interface FieldError {
   field: string;
   reason: string;
 }
+
+/** A month of use (`GET /v1/accounts/{account}/usage?from=YYYY-MM&to=YYYY-MM`). */
+export interface UsageLine {
+  month: string;
+  meter: string;
+  /** With `groupBy: 'subject'`. */
+  subject?: string;
+  /** Accepted units, net of reversals. */
+  units: number;
+  requests: number;
+  rejected: number;
+}
+
+/** A UTC day of use (`granularity=day`): a reversal nets out on the day of the usage it reverses. */
+export interface DailyUsageLine {
+  day: string;
+  meter: string;
+  /** With `groupBy: 'subject'`. */
+  subject?: string;
+  units: number;
+  requests: number;
+  rejected: number;
+}
+
+/** Bounds of a usage report: months `YYYY-MM`, or days `YYYY-MM-DD` (at most 366) with `granularity: 'day'`. */
+export interface UsageQuery {
+  from: string;
+  to: string;
+  granularity?: 'month' | 'day';
+  groupBy?: 'subject';
+}

@@ -1,4 +1,4 @@
-import type { Decision, FieldError, Hold, ReleasedHold, UsageCheck } from './contract';
+import type { DailyUsageLine, Decision, FieldError, Hold, ReleasedHold, UsageCheck, UsageLine, UsageQuery } from './contract';
 import { TallyError } from './tally-error';
 import { toCloudEvent, type UsageInput } from './usage-input';
 
@@ -70,11 +70,25 @@ export class TallyClient {
     return this.post<ReleasedHold>('/v1/reservations/release', { source, id }, [200]);
   }
 
-  private async post<T>(path: string, body: unknown, ok: number[]): Promise<T> {
+  /**
+   * The account's use between two months, or with `granularity: 'day'` between two days (at
+   * most 366), per meter or per meter × subject. Read from a projection: it may lag a little.
+   */
+  usage(account: string, query: UsageQuery & { granularity: 'day' }): Promise<DailyUsageLine[]>;
+  usage(account: string, query: UsageQuery & { granularity?: 'month' }): Promise<UsageLine[]>;
+  usage(account: string, query: UsageQuery): Promise<UsageLine[] | DailyUsageLine[]> {
+    const params = new URLSearchParams({ from: query.from, to: query.to });
+    if (query.granularity) params.set('granularity', query.granularity);
+    if (query.groupBy) params.set('groupBy', query.groupBy);
+    return this.post(`/v1/accounts/${encodeURIComponent(account)}/usage?${params}`, undefined, [200], 'GET');
+  }
+
+  // Every call goes through here (reads with method GET and no body), retried the same way.
+  private async post<T>(path: string, body: unknown, ok: number[], method = 'POST'): Promise<T> {
     const retries = this.options.retries ?? 3;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.attempt<T>(path, body, ok);
+        return await this.attempt<T>(path, body, ok, method);
       } catch (error) {
         if (!(error instanceof TallyError) || !error.retryable || attempt >= retries) throw error;
         await new Promise((resolve) => setTimeout(resolve, this.delay(attempt, error)));
@@ -89,13 +103,16 @@ export class TallyClient {
     return Math.min(MAX_DELAY_MS, Math.max(backoff, asked));
   }
 
-  private async attempt<T>(path: string, body: unknown, ok: number[]): Promise<T> {
+  private async attempt<T>(path: string, body: unknown, ok: number[], method: string): Promise<T> {
     let response: Response;
     try {
       response = await this.fetch(`${this.options.baseUrl.replace(/\/$/, '')}${path}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${this.options.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
+        method,
+        headers: {
+          authorization: `Bearer ${this.options.token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
       });
     } catch (error) {

@@ -17,7 +17,7 @@ import { splitExtensions, usageAttributes } from './cloudevents-attributes';
 import { USAGE_TOPIC } from './topics';
 import { IsText, IsTimestamp } from './field-rules';
 import { ABSOLUTE_URI, JSON_MEDIA_TYPE, MAX_QUANTITY, validUsageEvent } from './usage-fast-path';
-import { shapeErrors, validateAs, type Validated } from './validation';
+import { boundFieldErrors, shapeErrors, validateAs, type Validated } from './validation';
 
 export { MAX_QUANTITY } from './usage-fast-path';
 
@@ -83,7 +83,7 @@ export function parseUsageMessage(input: unknown, field = ''): Validated<UsageRe
   const fast = split && !split.errors.length ? validUsageEvent(split.core) : null;
   const result = fast ? { ok: true as const, value: fast } : validateAs(UsageCloudEvent, split ? split.core : input, field);
   const errors = [...(result.ok ? [] : result.errors), ...(split?.errors ?? [])];
-  if (!result.ok || errors.length) return { ok: false, errors };
+  if (!result.ok || errors.length) return { ok: false, errors: boundFieldErrors(errors) };
   const event = result.value;
   if (event.time !== undefined && Number.isNaN(Date.parse(event.time))) {
     return { ok: false, errors: [{ field: join(field, 'time'), reason: 'time must be a valid date' }] };

@@ -1,5 +1,5 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
-import { validateSync, type ValidationError } from 'class-validator';
+import { getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
 
 /** One problem with one input field; `field` is a dotted path such as `data.quantity`. */
 export interface FieldError {
@@ -10,6 +10,35 @@ export interface FieldError {
 /** The errors as one line, `field: reason; …`: a problem's detail, a dead letter's reason. */
 export function describeFieldErrors(errors: FieldError[]): string {
   return errors.map((e) => (e.field ? `${e.field}: ${e.reason}` : e.reason)).join('; ');
+}
+
+/** The most field errors one answer or dead letter names; the rest are counted in one last entry. */
+export const MAX_FIELD_ERRORS = 20;
+
+// The entries that count errors left out, and how many each stands for.
+const omittedCounts = new WeakMap<FieldError, number>();
+
+function omitted(count: number): FieldError {
+  const entry = { field: '', reason: `${count} more ${count === 1 ? 'error' : 'errors'}` };
+  omittedCounts.set(entry, count);
+  return entry;
+}
+
+/**
+ * At most {@link MAX_FIELD_ERRORS} errors, then one entry `N more errors` for the rest (an error
+ * list of a million unknown fields would otherwise be a body of megabytes). Bounding a list that
+ * is already bounded keeps its count.
+ */
+export function boundFieldErrors(errors: FieldError[]): FieldError[] {
+  const named: FieldError[] = [];
+  let rest = 0;
+  for (const error of errors) {
+    const count = omittedCounts.get(error);
+    if (count !== undefined) rest += count;
+    else if (named.length < MAX_FIELD_ERRORS) named.push(error);
+    else rest++;
+  }
+  return rest > 0 ? [...named, omitted(rest)] : named;
 }
 
 /** The outcome of validating untrusted input against a contract class. */
@@ -40,6 +69,17 @@ function reasonText(reason: string): string {
 /** Deepest nesting of arrays and objects any input may have, over HTTP and Kafka alike. */
 export const MAX_INPUT_DEPTH = 32;
 
+/**
+ * Most members any object of an input may have. Tally's widest, a CloudEvent with its extension
+ * attributes, has at most 42: a wider object cannot be valid, and is refused without walking it.
+ */
+export const MAX_OBJECT_MEMBERS = 64;
+
+/** The reason an object with too many members is refused, over HTTP (before parsing) and Kafka alike. */
+export function tooManyMembers(members: number): string {
+  return `an object may have at most ${MAX_OBJECT_MEMBERS} members; this one has ${members}, ${members - MAX_OBJECT_MEMBERS} more`;
+}
+
 // No contract has fields with these names, and class-transformer breaks on objects that carry
 // them (it reads `value.constructor` to find a type): refused before it ever sees them.
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -49,7 +89,7 @@ const joinField = (prefix: string, key: string | number) =>
 
 /**
  * What must be refused before an input is walked recursively: nesting deeper than
- * {@link MAX_INPUT_DEPTH} and reserved keys at any depth. Checked with an explicit stack, so no
+ * {@link MAX_INPUT_DEPTH}, objects wider than {@link MAX_OBJECT_MEMBERS} and reserved keys at any depth. Checked with an explicit stack, so no
  * input, however deep, can overflow the call stack here.
  */
 export function shapeErrors(input: unknown, field = ''): FieldError[] {
@@ -62,6 +102,13 @@ export function shapeErrors(input: unknown, field = ''): FieldError[] {
       errors.push({ field: path, reason: `JSON may nest at most ${MAX_INPUT_DEPTH} levels` });
       continue;
     }
+    if (!Array.isArray(value)) {
+      const members = Object.keys(value).length;
+      if (members > MAX_OBJECT_MEMBERS) {
+        errors.push({ field: path, reason: tooManyMembers(members) });
+        continue;
+      }
+    }
     const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
     for (const [key, child] of entries) {
       if (typeof key === 'string' && RESERVED_KEYS.has(key))
@@ -72,14 +119,104 @@ export function shapeErrors(input: unknown, field = ''): FieldError[] {
   return errors;
 }
 
-/** Validates a plain JSON value as an instance of `cls`, with no type coercion. */
+/** The fields a contract class declares, and the contract class of each nested one. */
+interface ContractFields {
+  known: ReadonlySet<string>;
+  nested: ReadonlyMap<string, ClassConstructor<object>>;
+}
+
+const contracts = new WeakMap<ClassConstructor<object>, ContractFields>();
+
+/**
+ * A contract's fields as class-validator's whitelist sees them (every property with a rule), and
+ * the class class-transformer builds for each nested one (`@Type`), found once per class by
+ * transforming `{field: {}}` with the public API.
+ */
+function contractFields(cls: ClassConstructor<object>): ContractFields {
+  let fields = contracts.get(cls);
+  if (fields) return fields;
+  const storage = getMetadataStorage();
+  const known = new Set(Object.keys(storage.groupByPropertyName(storage.getTargetValidationMetadatas(cls, '', false, false))));
+  const nested = new Map<string, ClassConstructor<object>>();
+  for (const name of known) {
+    let probe: unknown;
+    try {
+      probe = (plainToInstance(cls, { [name]: {} }) as Record<string, unknown>)[name];
+    } catch {
+      continue; // a field whose transform refuses an object: not a nested contract
+    }
+    const type = typeof probe === 'object' && probe !== null ? (probe.constructor as ClassConstructor<object>) : Object;
+    if (type !== Object && type !== Array) nested.set(name, type);
+  }
+  fields = { known, nested };
+  contracts.set(cls, fields);
+  return fields;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Unknown fields, found in one pass over the input's keys against the contract's (and its nested
+ * contracts') fields, before class-transformer sees them: its `plainToInstance` is quadratic in the
+ * number of keys of an object. Returns the errors (bounded) and the input without the unknown
+ * fields, so that the rest is still checked and a client learns every problem at once.
+ */
+export function unknownFields(
+  cls: ClassConstructor<object>,
+  input: Record<string, unknown>,
+  field = '',
+): { errors: FieldError[]; known: Record<string, unknown> } {
+  const errors: FieldError[] = [];
+  let unnamed = 0;
+  const visit = (contract: ClassConstructor<object>, value: Record<string, unknown>, path: string): Record<string, unknown> => {
+    const { known, nested } = contractFields(contract);
+    let kept: Record<string, unknown> | null = null;
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      if (!known.has(key)) {
+        if (errors.length < MAX_FIELD_ERRORS) errors.push({ field: joinField(path, key), reason: 'unknown field' });
+        else unnamed++;
+        // Copied up to here once, then only the known keys are kept.
+        kept ??= Object.fromEntries(keys.slice(0, i).map((k) => [k, value[k]]));
+        continue;
+      }
+      const type = nested.get(key);
+      let child = value[key];
+      if (type && isRecord(child)) child = visit(type, child, joinField(path, key));
+      else if (type && Array.isArray(child)) {
+        child = child.map((item, n) => (isRecord(item) ? visit(type, item, `${joinField(path, key)}[${n}]`) : item));
+      }
+      if (kept) kept[key] = child;
+      else if (child !== value[key]) {
+        kept = Object.fromEntries(keys.slice(0, i).map((k) => [k, value[k]]));
+        kept[key] = child;
+      }
+    }
+    return kept ?? value;
+  };
+  const known = visit(cls, input, field);
+  if (unnamed > 0) errors.push(omitted(unnamed));
+  return { errors, known };
+}
+
+/**
+ * Validates a plain JSON value as an instance of `cls`, with no type coercion. The work is linear
+ * in the size of the input: shape and unknown fields are checked in single passes before
+ * class-transformer and class-validator see the (then bounded) rest.
+ */
 export function validateAs<T extends object>(cls: ClassConstructor<T>, input: unknown, field = ''): Validated<T> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, errors: [{ field, reason: 'must be a JSON object' }] };
   }
   const shape = shapeErrors(input, field);
   if (shape.length) return { ok: false, errors: shape };
-  const value = plainToInstance(cls, input);
-  const errors = flattenValidationErrors(validateSync(value, VALIDATION_OPTIONS), field);
+  const unknown = unknownFields(cls, input as Record<string, unknown>, field);
+  const value = plainToInstance(cls, unknown.known);
+  const errors = boundFieldErrors([
+    ...unknown.errors,
+    ...flattenValidationErrors(validateSync(value, VALIDATION_OPTIONS), field),
+  ]);
   return errors.length ? { ok: false, errors } : { ok: true, value };
 }

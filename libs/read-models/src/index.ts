@@ -16,5 +16,7 @@ export * from './read-models';
 export * from './reservations/projection';
 export * from './reservations/query';
 export * from './schema';
+export * from './usage/daily';
+export * from './usage/daily-query';
 export * from './usage/projection';
 export * from './usage/query';

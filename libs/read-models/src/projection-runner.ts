@@ -1,6 +1,6 @@
 import { deserialize, ACCOUNT_STREAM_PREFIX, METER_STREAM_PREFIX } from '@tally/events';
 import type { Checkpoint, EventStore, RecordedEvent, SqlClient, SqlQueryable, Subscription } from '@tally/eventstore';
-import type { Projection } from './projection';
+import { isSqlProjection, tableOf, type ReadModelProjection } from './projection';
 import { applyToProjection } from './projection-rows';
 import { CHECKPOINTS_TABLE, ensureReadModelSchema } from './schema';
 
@@ -20,8 +20,12 @@ export interface BatchReport {
 /** Batch size and the hooks the runner reports to. */
 export interface RunnerOptions {
   batchSize?: number;
+  /** Events projected between two calls of the projections' `maintain` (100,000 unless given). */
+  maintainEvery?: number;
   onBatch?: (report: BatchReport) => void;
   onError?: (error: unknown) => void;
+  /** A projection's `maintain` failed; nothing is retried (its rows are right) and projecting goes on. */
+  onMaintenanceError?: (error: unknown, projection: string) => void;
 }
 
 /**
@@ -33,11 +37,12 @@ export class ProjectionRunner {
   private subscription: Subscription | null = null;
   private running: Promise<void> | null = null;
   private stopped = true;
+  private sinceMaintained = 0;
 
   constructor(
     private readonly db: SqlClient,
     private readonly store: EventStore,
-    private readonly projections: readonly Projection[],
+    private readonly projections: readonly ReadModelProjection[],
     private readonly options: RunnerOptions = {},
   ) {}
 
@@ -122,14 +127,22 @@ export class ProjectionRunner {
         // Usually the whole batch lies after every checkpoint: compare once, not once per event.
         const allFresh = !since || this.store.compare(batch[0].position, since) > 0;
         const fresh = allFresh ? events : events.filter((e) => this.store.compare(e.recorded.position, since) > 0);
-        await applyToProjection(tx, p, fresh);
+        if (isSqlProjection(p)) {
+          if (fresh.length) await p.apply(tx, fresh, tableOf(p));
+        } else await applyToProjection(tx, p, fresh);
       }
       const last = batch[batch.length - 1].position;
+      // A checkpoint only moves forward: a batch delivered again after a later one rewinds nothing.
+      const behind = this.projections.filter((p) => {
+        const since = checkpoints[p.name];
+        return !since || this.store.compare(last, since) > 0;
+      });
       await tx.query(`update ${CHECKPOINTS_TABLE} set position = $1, updated_at = now() where name = any($2::text[])`, [
         last,
-        this.projections.map((p) => p.name),
+        behind.map((p) => p.name),
       ]);
     });
+    await this.maintain(batch.length);
     const newest = batch[batch.length - 1];
     const ageOf = (e: RecordedEvent) => Math.max(0, (Date.now() - Date.parse(e.createdAt)) / 1000);
     this.options.onBatch?.({
@@ -138,6 +151,22 @@ export class ProjectionRunner {
       lagSeconds: ageOf(newest),
       oldestLagSeconds: ageOf(batch[0]),
     });
+  }
+
+  // After the batch's transaction: a vacuum cannot run inside one. A failure is reported and
+  // projecting goes on (the rows are right; only their space waits for the next call).
+  private async maintain(events: number): Promise<void> {
+    this.sinceMaintained += events;
+    if (this.sinceMaintained < (this.options.maintainEvery ?? 100_000)) return;
+    this.sinceMaintained = 0;
+    for (const p of this.projections) {
+      if (!isSqlProjection(p) || !p.maintain) continue;
+      try {
+        await p.maintain(this.db, tableOf(p));
+      } catch (error) {
+        this.options.onMaintenanceError?.(error, p.name);
+      }
+    }
   }
 
   private async checkpoints(db: SqlQueryable, lock = false): Promise<Record<string, Checkpoint | null>> {

@@ -1,4 +1,5 @@
 import type { TallyEvent } from '@tally/events';
+import type { RecordedEvent, SqlQueryable } from '@tally/eventstore';
 
 /** Where an event came from: its global position, which projections that keep order sort by. */
 export interface EventContext {
@@ -26,13 +27,49 @@ export function projection<Doc>(definition: Projection<Doc>): Projection<Doc> {
   return definition;
 }
 
+/** An event as the runner hands it to a projection: the stored record and what it reads as. */
+export interface ProjectedEvent {
+  recorded: RecordedEvent;
+  event: TallyEvent;
+}
+
+/**
+ * A read model that writes its own tables, for rows an event cannot key by itself (a reversal
+ * counts on the day of the usage it reverses, which it does not carry). The runner calls
+ * `apply` inside the batch's transaction, with the events after the projection's checkpoint,
+ * and moves the checkpoint in the same transaction: replaying an event is never counted twice.
+ */
+export interface SqlProjection {
+  /** Versioned name, such as `usage_daily_v1`: bump the version to rebuild into fresh tables. */
+  name: string;
+  /** DDL creating its tables and indexes if missing, given its table name (`tableOf`). */
+  schema(table: string): readonly string[];
+  /** Every table it owns, given its table name: what a rebuild drops. */
+  tables(table: string): readonly string[];
+  /** Writes a batch into its tables, given its table name. */
+  apply(tx: SqlQueryable, events: readonly ProjectedEvent[], table: string): Promise<void>;
+  /**
+   * Housekeeping outside any transaction (such as `vacuum`), which the runner calls after every
+   * so many projected events: PGlite, the embedded database, runs no autovacuum, so the space of
+   * deleted rows is reused only once a vacuum has recorded it.
+   */
+  maintain?(db: SqlQueryable, table: string): Promise<void>;
+}
+
+/** Any read model the projector keeps. */
+export type ReadModelProjection = Projection | SqlProjection;
+
+export function isSqlProjection(p: ReadModelProjection): p is SqlProjection {
+  return 'apply' in p;
+}
+
 const TABLE_NAME = /^[a-z][a-z0-9_]{0,62}$/;
 
 /**
  * The one place a projection's table name comes from: its versioned name. Writers and readers
  * both ask here, so bumping a version moves the queries to the new table too.
  */
-export function tableOf(p: Pick<Projection, 'name'>): string {
+export function tableOf(p: Pick<ReadModelProjection, 'name'>): string {
   // The name is spliced into SQL: only a plain identifier may reach it.
   if (!TABLE_NAME.test(p.name)) throw new Error(`projection name "${p.name}" is not a plain SQL identifier`);
   return p.name;

@@ -1,13 +1,14 @@
 import { credits } from './credits/projection';
 import { decisions } from './decisions/projection';
 import { meters } from './meters/projection';
-import type { Projection } from './projection';
+import type { ReadModelProjection } from './projection';
 import { quotas } from './quotas/projection';
 import { reservations } from './reservations/projection';
+import { usageDaily } from './usage/daily';
 import { usageMonthly, usageMonthlyBySubject, usageTotals } from './usage/projection';
 
 /** Every read model the projector keeps. */
-export const PROJECTIONS: readonly Projection[] = [
+export const PROJECTIONS: readonly ReadModelProjection[] = [
   meters,
   quotas,
   credits,
@@ -15,5 +16,6 @@ export const PROJECTIONS: readonly Projection[] = [
   usageMonthly,
   usageMonthlyBySubject,
   usageTotals,
+  usageDaily,
   reservations,
 ];

@@ -1,13 +1,14 @@
 import type { BillingLine } from '@tally/domain';
 import type { SqlQueryable } from '@tally/eventstore';
 import { readAccounts, type AccountSummary } from './accounts/query';
-import { readBilling } from './billing/query';
+import { billingPages, readBilling, type BillingSelection } from './billing/query';
 import { readCredits, type Wallet } from './credits/query';
 import { readAccountsOfUsage, readDecisions, type DecisionView } from './decisions/query';
 import { readMeters, type MeterView } from './meters/query';
 import { readQuotas } from './quotas/query';
 import type { QuotaStatus } from './quotas/quota-status';
 import { readAccountsOfHold, type HoldPlace } from './reservations/query';
+import { readDailyUsage, type DailyUsageLine } from './usage/daily-query';
 import { readUsage, type UsageLine } from './usage/query';
 
 /**
@@ -41,9 +42,19 @@ export class ReadModels {
     return readUsage(this.db, account, from, to, bySubject);
   }
 
+  /** Daily use between two days ('YYYY-MM-DD') inclusive, per meter or per meter × subject. */
+  dailyUsage(account: string, from: string, to: string, bySubject: boolean): Promise<DailyUsageLine[]> {
+    return readDailyUsage(this.db, account, from, to, bySubject);
+  }
+
   /** Billing lines of a month, priced by the terms in force at its end (or now, if still open). */
   billing(month: string, now: string, account?: string): Promise<BillingLine[]> {
     return readBilling(this.db, month, now, account);
+  }
+
+  /** The same lines page by page (keyset pagination), for exports that stream in bounded memory. */
+  billingPages(month: string, now: string, selection: BillingSelection = {}): AsyncGenerator<BillingLine[]> {
+    return billingPages(this.db, month, now, selection);
   }
 
   /** Accounts by id, after a cursor (exclusive). */

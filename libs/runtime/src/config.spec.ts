@@ -22,7 +22,17 @@ describe('configuration', () => {
   });
 
   it('bounds the HTTP server by default and lets each limit be set', () => {
-    expect(loadConfig({}).http).toEqual({ maxConnections: 1000, requestTimeoutMs: 30_000, headersTimeoutMs: 10_000 });
+    expect(loadConfig({}).http).toEqual({
+      maxConnections: 1000,
+      maxConnectionsPerClient: 256,
+      requestTimeoutMs: 30_000,
+      headersTimeoutMs: 10_000,
+      trustedProxies: [],
+    });
+    expect(loadConfig({}).auth).toEqual({ failureBurst: 30, failuresPerMinute: 10 });
+    expect(loadConfig({ HTTP_TRUSTED_PROXIES: '10.0.0.5, ::1' }).http.trustedProxies).toEqual(['10.0.0.5', '::1']);
+    expect(() => loadConfig({ HTTP_TRUSTED_PROXIES: '10.0.0.0/8' })).toThrow('HTTP_TRUSTED_PROXIES');
+    expect(() => loadConfig({ AUTH_FAILURE_BURST: '0' })).toThrow('AUTH_FAILURE_BURST');
     expect(loadConfig({ HTTP_MAX_CONNECTIONS: '5', HTTP_REQUEST_TIMEOUT_MS: '2000' }).http).toMatchObject({
       maxConnections: 5,
       requestTimeoutMs: 2000,

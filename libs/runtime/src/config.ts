@@ -1,4 +1,4 @@
-import { BlockList } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { addCidr } from './webhooks/address-ranges';
 import type { LogFormat } from './logger';
@@ -25,8 +25,19 @@ export interface Config {
   logFormat: LogFormat;
   kafka: { usagePartitions: number; groupId: string; clientId: string; topicPrefix: string; sessionTimeoutMs: number };
   projectorPort: number;
-  /** Limits that keep slow or numerous clients from holding the api's sockets. */
-  http: { maxConnections: number; requestTimeoutMs: number; headersTimeoutMs: number };
+  /**
+   * Limits that keep slow or numerous clients from holding the api's sockets: in all and per
+   * client address; the proxies whose X-Forwarded-For names the client.
+   */
+  http: {
+    maxConnections: number;
+    maxConnectionsPerClient: number;
+    requestTimeoutMs: number;
+    headersTimeoutMs: number;
+    trustedProxies: string[];
+  };
+  /** Failed authentications one client address may make at once, and how many more per minute. */
+  auth: { failureBurst: number; failuresPerMinute: number };
   /**
    * Webhook delivery: first retry delay (doubling after each failure), the time one attempt may
    * take, and where beyond public addresses deliveries may go (see AddressRule).
@@ -60,6 +71,10 @@ export const ENVIRONMENT = [
   'HTTP_MAX_CONNECTIONS',
   'HTTP_REQUEST_TIMEOUT_MS',
   'HTTP_HEADERS_TIMEOUT_MS',
+  'HTTP_MAX_CONNECTIONS_PER_CLIENT',
+  'HTTP_TRUSTED_PROXIES',
+  'AUTH_FAILURE_BURST',
+  'AUTH_FAILURES_PER_MINUTE',
   'WEBHOOK_RETRY_BASE_MS',
   'WEBHOOK_TIMEOUT_MS',
   'WEBHOOK_ALLOW_LOOPBACK',
@@ -97,6 +112,17 @@ function networksOf(raw: string | undefined): string[] {
     }
   }
   return networks;
+}
+
+function addressesOf(raw: string | undefined): string[] {
+  const addresses = (raw ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  for (const address of addresses) {
+    if (!isIP(address)) throw new ConfigError(`HTTP_TRUSTED_PROXIES must list IP addresses such as 10.0.0.5, got "${address}"`);
+  }
+  return addresses;
 }
 
 function logFormatOf(raw: string | undefined): LogFormat {
@@ -156,6 +182,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxConnections: integer(env, 'HTTP_MAX_CONNECTIONS', 1000, 1),
       requestTimeoutMs: integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 1000),
       headersTimeoutMs: integer(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 1000),
+      maxConnectionsPerClient: integer(env, 'HTTP_MAX_CONNECTIONS_PER_CLIENT', 256, 1),
+      trustedProxies: addressesOf(env.HTTP_TRUSTED_PROXIES),
+    },
+    auth: {
+      failureBurst: integer(env, 'AUTH_FAILURE_BURST', 30, 1),
+      failuresPerMinute: integer(env, 'AUTH_FAILURES_PER_MINUTE', 10, 1),
     },
     webhooks: {
       retryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 5000, 10),

@@ -3,7 +3,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Logger } from './logger';
 
 /** The runner hooks that feed the projection metrics, and where the lag is measured from. */
-export interface ProjectionMetrics extends Required<Pick<RunnerOptions, 'onBatch' | 'onError'>> {
+export interface ProjectionMetrics extends Required<Pick<RunnerOptions, 'onBatch' | 'onError' | 'onMaintenanceError'>> {
   /** Measures lag at each scrape from this runner (set once it exists). */
   measureLag(lagSeconds: () => Promise<number>): void;
 }
@@ -49,6 +49,12 @@ export function projectionMetrics(registry: Registry, logger: Logger): Projectio
     onError: (error) => {
       errors.inc();
       logger.error({ err: error }, 'projection batch failed; retrying from the checkpoint');
+    },
+    onMaintenanceError: (error, projection) => {
+      logger.warn(
+        { err: error, projection },
+        'projection maintenance (vacuum) failed; projecting goes on, the space waits for the next run',
+      );
     },
     measureLag: (lagSeconds) => void (source = lagSeconds),
   };

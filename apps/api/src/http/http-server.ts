@@ -1,11 +1,12 @@
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import type { Config } from '@tally/runtime';
+import { clientKey, normalAddress } from '../auth/client-address';
 
 /**
- * Nest's Express adapter, with a server that cannot be held by slow or numerous clients: a
- * request (headers and body) must arrive within its timeouts, checked every second, and
- * connections past the cap are refused. Node's defaults let a slow body hold a socket 300 s.
+ * Nest's Express adapter, with a server that cannot be held by slow or numerous clients (see
+ * {@link boundedServer}).
  */
 export class BoundedExpressAdapter extends ExpressAdapter {
   constructor(private readonly limits: Config['http']) {
@@ -13,16 +14,52 @@ export class BoundedExpressAdapter extends ExpressAdapter {
   }
 
   override initHttpServer(): void {
-    const { requestTimeoutMs, headersTimeoutMs, maxConnections } = this.limits;
-    const server = createServer(
-      {
-        requestTimeout: requestTimeoutMs,
-        headersTimeout: Math.min(headersTimeoutMs, requestTimeoutMs),
-        connectionsCheckingInterval: 1000,
-      },
-      this.getInstance(),
-    );
-    server.maxConnections = maxConnections;
-    this.httpServer = server;
+    this.httpServer = boundedServer(this.limits, this.getInstance());
   }
+}
+
+/**
+ * A Node HTTP server that cannot be held by slow or numerous clients: a request (headers and
+ * body) must arrive within its timeouts, checked every second; connections past the cap are
+ * refused, in all and per client address, so that one address holding its share leaves the rest
+ * to others (`/healthz` included). Node's defaults let a slow body hold a socket 300 s. Plain
+ * Node: any framework's request handler can sit on it.
+ */
+export function boundedServer(limits: Config['http'], handler: Parameters<typeof createServer>[1]): Server {
+  const { requestTimeoutMs, headersTimeoutMs, maxConnections, maxConnectionsPerClient } = limits;
+  const server = createServer(
+    {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: Math.min(headersTimeoutMs, requestTimeoutMs),
+      connectionsCheckingInterval: 1000,
+    },
+    handler,
+  );
+  server.maxConnections = maxConnections;
+  limitPerClient(server, maxConnectionsPerClient);
+  return server;
+}
+
+/**
+ * Closes at once a connection from a client address that already has `max` open. The counts
+ * live only while connections are open: the map holds at most one entry per open connection.
+ * (Behind a proxy every connection comes from the proxy: let the proxy limit per client, and
+ * raise HTTP_MAX_CONNECTIONS_PER_CLIENT to what it may open.)
+ */
+export function limitPerClient(server: Server, max: number): void {
+  const open = new Map<string, number>();
+  server.on('connection', (socket: Socket) => {
+    const client = clientKey(normalAddress(socket.remoteAddress));
+    const count = open.get(client) ?? 0;
+    if (count >= max) {
+      socket.destroy();
+      return;
+    }
+    open.set(client, count + 1);
+    socket.once('close', () => {
+      const left = (open.get(client) ?? 1) - 1;
+      if (left > 0) open.set(client, left);
+      else open.delete(client);
+    });
+  });
 }

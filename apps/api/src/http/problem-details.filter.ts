@@ -55,7 +55,10 @@ export function toProblem(error: unknown): ProblemDocument {
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const code = HttpStatus[status] ?? 'ERROR';
-    return new Problem(status, code, title(code), error.message).toDocument();
+    // Nest's 404 says "Cannot GET <path>": the path may carry what a client should not have put
+    // there (a token), and is not echoed.
+    const detail = status === HttpStatus.NOT_FOUND ? 'no route matches this method and path' : error.message;
+    return new Problem(status, code, title(code), detail).toDocument();
   }
   return new Problem(500, 'INTERNAL', 'Internal error', 'an unexpected error occurred').toDocument();
 }

@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { describeFieldErrors, type FieldError } from '@tally/messages';
+import { boundFieldErrors, describeFieldErrors, type FieldError } from '@tally/messages';
 
 /** An RFC 9457 problem document, the body of every error response. */
 export interface ProblemDocument {
@@ -36,7 +36,8 @@ export class Problem extends HttpException {
   }
 }
 
-/** 400 with one entry per bad field. */
+/** 400 with one entry per bad field, at most 20 of them and a last one counting the rest. */
 export function validationProblem(errors: FieldError[]): Problem {
-  return new Problem(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'Invalid request', describeFieldErrors(errors), errors);
+  const bounded = boundFieldErrors(errors);
+  return new Problem(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'Invalid request', describeFieldErrors(bounded), bounded);
 }

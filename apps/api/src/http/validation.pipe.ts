@@ -1,10 +1,12 @@
 import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
-import { flattenValidationErrors, shapeErrors, VALIDATION_OPTIONS } from '@tally/messages';
+import { flattenValidationErrors, shapeErrors, unknownFields, validateAs, VALIDATION_OPTIONS } from '@tally/messages';
 import { validationProblem } from './problem';
 
 /**
- * The global pipe: the shared contract options, problem+json errors, and the shape check
- * (depth, reserved keys) before class-transformer walks a body or a query.
+ * The global pipe: the shared contract options, problem+json errors, and the checks that keep
+ * the work linear in the input before class-transformer walks a body or a query: the shape
+ * (depth, reserved keys), then unknown fields in one pass (class-transformer is quadratic in
+ * them); a body with unknown fields is refused naming them and whatever else is wrong with the rest.
  */
 export class TallyValidationPipe extends ValidationPipe {
   constructor() {
@@ -19,7 +21,25 @@ export class TallyValidationPipe extends ValidationPipe {
     if (metadata.type === 'body' || metadata.type === 'query') {
       const errors = shapeErrors(value);
       if (errors.length) throw validationProblem(errors);
+      const contract = metadata.metatype;
+      if (isContract(contract) && isRecord(value)) {
+        const unknown = unknownFields(contract, value);
+        if (unknown.errors.length) {
+          const rest = validateAs(contract, unknown.known);
+          throw validationProblem([...unknown.errors, ...(rest.ok ? [] : rest.errors)]);
+        }
+      }
     }
     return super.transform(value, metadata);
   }
+}
+
+const BUILT_IN: ReadonlySet<unknown> = new Set([String, Boolean, Number, Array, Object]);
+
+function isContract(metatype: unknown): metatype is new () => object {
+  return typeof metatype === 'function' && !BUILT_IN.has(metatype);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -65,6 +65,26 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  // No labels: one client's guesses must not grow the label set.
+  readonly authFailures = new Counter({
+    name: 'tally_auth_failures_total',
+    help: 'Requests refused 401 for a token that is not valid (counted per client address by the limiter)',
+    registers: [this.registry],
+  });
+
+  readonly authLimited = new Counter({
+    name: 'tally_auth_limited_total',
+    help: 'Requests refused 429 because their client address failed authentication too often',
+    registers: [this.registry],
+  });
+
+  readonly exportRows = new Counter({
+    name: 'tally_export_rows_read_total',
+    help: 'Rows the streaming exports read from the read models, by export, as they read them',
+    labelNames: ['export'],
+    registers: [this.registry],
+  });
+
   constructor() {
     // Standard names (process_*, nodejs_*), as Node dashboards and alerts expect them.
     collectDefaultMetrics({ register: this.registry });

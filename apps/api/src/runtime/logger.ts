@@ -7,8 +7,11 @@ import type { Logger } from '@tally/runtime';
 /** The header a request id travels in, both ways. */
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
-// An id a proxy or the caller chose is kept if it is short printable text; anything else is replaced.
-const USABLE_ID = /^[\x21-\x7e]{1,128}$/;
+// An id a proxy or the caller chose is kept if it has the form of one (a UUID, or 16 to 32 hex
+// digits as nginx's $request_id): anything else, a token sent there included, is replaced.
+const USABLE_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,32})$/i;
+// W3C trace context: version-traceid-parentid-flags, nothing else.
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /** The request's id: the caller's `X-Request-Id` if usable, else a new UUID; echoed on the response. */
 export function requestId(req: IncomingMessage, res: ServerResponse): string {
@@ -18,18 +21,61 @@ export function requestId(req: IncomingMessage, res: ServerResponse): string {
   return id;
 }
 
-// Query parameters whose values may be secrets: a client that put its token in the URL.
-const SECRET_PARAM = /token|key|secret|password|auth|signature/i;
+/** The query parameters Tally reads: their values are logged; any other parameter's never are. */
+const KNOWN_PARAMS: ReadonlySet<string> = new Set([
+  'after',
+  'limit',
+  'before',
+  'asOf',
+  'from',
+  'to',
+  'groupBy',
+  'granularity',
+  'month',
+  'account',
+]);
+// A parameter name that is not Tally's is logged only if it reads as a name (short, no digits):
+// a token sent as a name (`?tly_…=1`) is not.
+const PLAIN_NAME = /^[A-Za-z_-]{1,24}$/;
+// A path segment is logged as sent only if it reads as a word (`v1`, `accounts`, `api-keys`).
+const PLAIN_SEGMENT = /^(?:v1|[a-z][a-z-]{0,23})$/;
 
-/** The URL as it may be logged: values of secret-looking query parameters replaced. */
-export function loggableUrl(url: string | undefined): string {
-  if (!url || !url.includes('?')) return url ?? '';
-  const [path, query] = url.split('?', 2);
-  const params = query.split('&').map((pair) => {
-    const name = pair.split('=', 1)[0];
-    return SECRET_PARAM.test(decodeSafely(name)) ? `${name}=[redacted]` : pair;
-  });
-  return `${path}?${params.join('&')}`;
+/** What the request log needs of a request, as Express leaves it once answered. */
+export type LoggedRequest = IncomingMessage & {
+  originalUrl?: string;
+  apiKey?: unknown;
+};
+
+/**
+ * The URL as it may be logged, whatever a client put in it. The path: as sent once the request
+ * authenticated (a client with a key gets its own account names in the log), else with each
+ * segment that is not a plain word replaced with a star (a token in the path is never logged). The query: values of Tally's own parameters kept, every other
+ * parameter's value replaced with `[redacted]`, and its name too unless it is a plain name.
+ */
+export function loggableUrl(req: LoggedRequest | string | undefined): string {
+  const url = typeof req === 'string' ? req : (req?.originalUrl ?? req?.url ?? '');
+  const mark = url.indexOf('?');
+  const path = mark < 0 ? url : url.slice(0, mark);
+  const shown = typeof req === 'object' ? loggablePath(req, path) : path;
+  if (mark < 0) return shown;
+  const params = url
+    .slice(mark + 1)
+    .split('&')
+    .filter(Boolean)
+    .map((pair) => {
+      const name = decodeSafely(pair.split('=', 1)[0]);
+      if (KNOWN_PARAMS.has(name)) return pair;
+      return PLAIN_NAME.test(name) ? `${name}=[redacted]` : '[redacted]';
+    });
+  return `${shown}?${params.join('&')}`;
+}
+
+function loggablePath(req: LoggedRequest, path: string): string {
+  if (req.apiKey) return path;
+  return path
+    .split('/')
+    .map((segment) => (segment === '' || PLAIN_SEGMENT.test(segment) ? segment : '*'))
+    .join('/');
 }
 
 function decodeSafely(text: string): string {
@@ -56,8 +102,8 @@ export function loggerOptions(logger: Logger): Params {
       logger,
       genReqId: requestId,
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
-      customSuccessMessage: (req, res, ms) => `${req.method} ${loggableUrl(req.url)} ${res.statusCode} (${Math.round(ms)} ms)`,
-      customErrorMessage: (req, res) => `${req.method} ${loggableUrl(req.url)} ${res.statusCode} failed`,
+      customSuccessMessage: (req, res, ms) => `${req.method} ${loggableUrl(req)} ${res.statusCode} (${Math.round(ms)} ms)`,
+      customErrorMessage: (req, res) => `${req.method} ${loggableUrl(req)} ${res.statusCode} failed`,
       customLogLevel: (req, res, error) =>
         error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : isHotRoute(req) ? 'debug' : 'info',
       // The request line's `req` read straight off the request: pino-http's wrapping would first
@@ -66,11 +112,13 @@ export function loggerOptions(logger: Logger): Params {
       wrapSerializers: false,
       serializers: {
         // The W3C trace context, when the caller sent one, ties the line to its trace.
-        req: (req: IncomingMessage & { id?: unknown; originalUrl?: string }) => ({
+        req: (req: LoggedRequest & { id?: unknown }) => ({
           id: req.id,
           method: req.method,
-          url: loggableUrl(req.originalUrl || req.url),
-          ...(req.headers.traceparent ? { traceparent: req.headers.traceparent } : {}),
+          url: loggableUrl(req),
+          ...(typeof req.headers.traceparent === 'string' && TRACEPARENT.test(req.headers.traceparent)
+            ? { traceparent: req.headers.traceparent }
+            : {}),
         }),
         res: stdSerializers.res,
         err: stdSerializers.err,

@@ -4,6 +4,7 @@ import { AddressRule, WebhookEndpoints, WebhookOutbox } from '@tally/runtime';
 import { AccountDecisions } from '../accounts/account-decisions';
 import { Catalog } from '../catalog/catalog';
 import { ApiKeys } from '../auth/api-keys';
+import { Authenticator } from '../auth/authenticator';
 import { Metrics } from '../operations/metrics';
 import { Readiness } from '../operations/readiness';
 import { Clock } from './clock';
@@ -25,6 +26,7 @@ export class RuntimeModule {
       { provide: AccountDecisions, useValue: runtime.decisions },
       { provide: Catalog, useValue: runtime.catalog },
       { provide: ApiKeys, useValue: runtime.apiKeys },
+      { provide: Authenticator, useValue: runtime.authenticator },
       { provide: Metrics, useValue: runtime.metrics },
       { provide: WebhookEndpoints, useValue: runtime.webhooks.endpoints },
       { provide: WebhookOutbox, useValue: runtime.webhooks.outbox },

@@ -18,6 +18,8 @@ import { AccountRepository } from '../accounts/account-repository';
 import { REPOSITORY_DEFAULTS } from '../accounts/repository-options';
 import { Catalog } from '../catalog/catalog';
 import { ApiKeys } from '../auth/api-keys';
+import { Authenticator } from '../auth/authenticator';
+import { FailureLimiter } from '../auth/failure-limiter';
 import { Metrics } from '../operations/metrics';
 
 /** Everything the HTTP layer, the Kafka consumer and the projector work with, built once per process. */
@@ -31,6 +33,8 @@ export interface Runtime {
   decisions: AccountDecisions;
   catalog: Catalog;
   apiKeys: ApiKeys;
+  /** Bearer tokens checked, failures limited per client address. */
+  authenticator: Authenticator;
   metrics: Metrics;
   /** Set when KAFKA_BROKERS is: the one kafkajs client of the process. */
   kafka: KafkaAdapter | null;
@@ -95,6 +99,12 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
       decisions,
       catalog: new Catalog(store, config.accountCacheSize),
       apiKeys,
+      authenticator: new Authenticator(
+        apiKeys,
+        new FailureLimiter({ burst: config.auth.failureBurst, perMinute: config.auth.failuresPerMinute }),
+        { failed: () => metrics.authFailures.inc(), limited: () => metrics.authLimited.inc() },
+        config.http.trustedProxies,
+      ),
       metrics,
       kafka,
       relay,

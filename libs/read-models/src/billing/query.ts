@@ -6,32 +6,101 @@ import { tableOf } from '../projection';
 import { quotas, type QuotaDoc } from '../quotas/projection';
 import { usageMonthly, type UsageCounts } from '../usage/projection';
 
+/** A place in a month's billing lines, which are ordered by account then meter: the last line read. */
+export interface BillingPosition {
+  account: string;
+  meter: string;
+}
+
+/** Which billing lines to read: of one account or all, after a position, how many at most. */
+export interface BillingSelection {
+  account?: string;
+  after?: BillingPosition | null;
+  /** At most this many lines in all (every line when absent). */
+  limit?: number;
+  /** Lines per database round trip (default 1,000): what is in memory at once. */
+  pageSize?: number;
+  /** Told how many rows each round trip read, as it reads them. */
+  onRead?: (rows: number) => void;
+}
+
+/** Lines a page of the billing stream reads at once. */
+export const BILLING_PAGE_SIZE = 1000;
+
 /**
  * Billing lines of a month, priced by the terms in force at its end (or now, if still open).
  * Billing has no table of its own: it joins monthly usage with the quotas' and meters' history.
  */
 export async function readBilling(db: SqlQueryable, month: string, now: string, account?: string): Promise<BillingLine[]> {
+  const lines: BillingLine[] = [];
+  for await (const page of billingPages(db, month, now, { account })) lines.push(...page);
+  return lines;
+}
+
+/**
+ * The same lines, page by page, in order of account and meter: each page is one query that
+ * starts after the last line of the one before (keyset pagination over the index
+ * `(month, account, meter)`), so memory holds one page whatever the number of accounts, on
+ * PostgreSQL and PGlite alike. A page is read only when the one before has been consumed.
+ */
+export async function* billingPages(
+  db: SqlQueryable,
+  month: string,
+  now: string,
+  selection: BillingSelection = {},
+): AsyncGenerator<BillingLine[]> {
   const cutoff = [monthBounds(month).end, now].sort()[0];
-  const { rows } = await db.query<{
-    account: string;
-    meter: string;
-    units: UsageCounts;
-    quota: QuotaDoc | null;
-    def: MeterDoc | null;
-  }>(
-    `select u.account, u.meter, u.doc as units, q.doc as quota, m.doc as def
-       from ${tableOf(usageMonthly)} u
-       left join ${tableOf(quotas)} q on q.account = u.account and q.meter = u.meter
-       left join ${tableOf(meters)} m on m.meter = u.meter
-      where u.month = $1 and ($2::text is null or u.account = $2) and (u.doc->>'units')::bigint > 0
-      order by u.account, u.meter`,
-    [month, account ?? null],
-  );
-  return rows.map((r) => {
-    const terms =
-      inForce(r.quota?.history ?? [], cutoff) ?? inForce(r.def?.defaultQuotaHistory ?? [], cutoff) ?? DEFAULT_QUOTA_TERMS;
-    return billingLine({ account: r.account, meter: r.meter, month }, r.units.units, terms);
-  });
+  const pageSize = selection.pageSize ?? BILLING_PAGE_SIZE;
+  let after = selection.after ?? null;
+  let left = selection.limit ?? Infinity;
+  while (left > 0) {
+    const size = Math.min(pageSize, left);
+    const rows = await readPage(db, month, selection.account ?? null, after, size);
+    selection.onRead?.(rows.length);
+    if (rows.length === 0) return;
+    yield rows.map((r) => {
+      const terms =
+        inForce(r.quota?.history ?? [], cutoff) ?? inForce(r.def?.defaultQuotaHistory ?? [], cutoff) ?? DEFAULT_QUOTA_TERMS;
+      return billingLine({ account: r.account, meter: r.meter, month }, r.units.units, terms);
+    });
+    if (rows.length < size) return;
+    left -= rows.length;
+    after = { account: rows[rows.length - 1].account, meter: rows[rows.length - 1].meter };
+  }
+}
+
+interface BillingRow {
+  account: string;
+  meter: string;
+  units: UsageCounts;
+  quota: QuotaDoc | null;
+  def: MeterDoc | null;
+}
+
+function readPage(
+  db: SqlQueryable,
+  month: string,
+  account: string | null,
+  after: BillingPosition | null,
+  limit: number,
+): Promise<{ rows: BillingRow[] }['rows']> {
+  // The keyset condition is spliced in only when there is a position, so that the planner sees
+  // a plain range on the index.
+  const params: unknown[] = [month, account, limit];
+  const keyset = after ? `and (u.account, u.meter) > ($4, $5)` : '';
+  if (after) params.push(after.account, after.meter);
+  return db
+    .query<BillingRow>(
+      `select u.account, u.meter, u.doc as units, q.doc as quota, m.doc as def
+         from ${tableOf(usageMonthly)} u
+         left join ${tableOf(quotas)} q on q.account = u.account and q.meter = u.meter
+         left join ${tableOf(meters)} m on m.meter = u.meter
+        where u.month = $1 and ($2::text is null or u.account = $2) and (u.doc->>'units')::bigint > 0 ${keyset}
+        order by u.month, u.account, u.meter
+        limit $3`,
+      params,
+    )
+    .then((r) => r.rows);
 }
 
 function inForce(history: Array<{ at: string; terms: QuotaTerms | null }>, cutoff: string): QuotaTerms | null {

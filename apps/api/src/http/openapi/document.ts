@@ -16,6 +16,10 @@ const PROBLEMS = {
   400: problem('Invalid input: `errors` names each field and why'),
   401: problem('No token, or an unknown one'),
   403: problem("The token's role may not use this route"),
+  429: {
+    ...problem('This client address failed authentication too often; any token is refused until Retry-After has passed'),
+    headers: { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer', minimum: 1 } } },
+  },
   413: problem('The body is larger than 1 MiB'),
   415: problem('The body is not JSON'),
 };
@@ -32,7 +36,7 @@ function withProblems(operation: OperationObject): void {
   const responses = operation.responses;
   const add = (status: keyof typeof PROBLEMS) => (responses[status] ??= PROBLEMS[status]);
   const secured = (operation.security ?? []).length > 0;
-  if (secured) [401, 403].forEach((s) => add(s as 401 | 403));
+  if (secured) [401, 403, 429].forEach((s) => add(s as 401 | 403 | 429));
   if (operation.requestBody || (operation.parameters ?? []).some((p) => 'in' in p && p.in !== 'header')) add(400);
   if (operation.requestBody) [413, 415].forEach((s) => add(s as 413 | 415));
 }

@@ -1,12 +1,16 @@
-import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Controller, Get, Headers, Logger, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { BillingLine } from '@tally/domain';
-import { stringify } from 'csv-stringify/sync';
+import { stringify } from 'csv-stringify';
 import type { Response } from 'express';
 import { Allow } from '../../auth/roles.decorator';
 import { Operation } from '../../http/openapi/answers';
 import { ref } from '../../http/openapi/schemas';
+import { validationProblem } from '../../http/problem';
+import { decodeBillingCursor, encodeBillingCursor } from './billing-cursor';
 import { BillingQueryDto } from './get-billing.dto';
 import { GetBillingQuery } from './get-billing.query';
 
@@ -26,18 +30,74 @@ const BILLING_COLUMNS: Array<keyof BillingLine> = [
 const BILLING_CSV_EXAMPLE =
   'account,meter,month,units,billableUnits,blocks,blockSize,blockPrice,amount,currency\nacme,geocoding,2026-11,600,400,4,100,0.50,2.00,USD\n';
 
+/** The pages of a query, the first of them already read. */
+async function* resumed(first: BillingLine[], rest: AsyncGenerator<BillingLine[]>): AsyncGenerator<BillingLine[]> {
+  yield first;
+  yield* rest;
+}
+
+/** A JSON array written as its lines come: one chunk per page. */
+async function* jsonArray(pages: AsyncIterable<BillingLine[]>): AsyncGenerator<string> {
+  let separator = '';
+  yield '[';
+  for await (const page of pages) {
+    let chunk = '';
+    for (const line of page) {
+      chunk += separator + JSON.stringify(line);
+      separator = ',';
+    }
+    yield chunk;
+  }
+  yield ']';
+}
+
+/**
+ * Joins small chunks into ones of about 64 KiB: csv-stringify gives one chunk per record, and a
+ * write per record to the socket costs far more memory and time than the text it carries. The
+ * first chunk (the header row) goes at once, so the answer starts without waiting for 64 KiB.
+ */
+async function* coalesced(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  let pending = '';
+  let started = false;
+  for await (const chunk of chunks) {
+    pending += chunk.toString();
+    if (!started || pending.length >= 65_536) {
+      yield pending;
+      pending = '';
+      started = true;
+    }
+  }
+  if (pending) yield pending;
+}
+
+async function* linesOf(pages: AsyncIterable<BillingLine[]>): AsyncGenerator<BillingLine> {
+  for await (const page of pages) yield* page;
+}
+
 @ApiTags('reports')
 @ApiBearerAuth()
 @Controller('v1/billing')
 export class GetBillingController {
+  private readonly logger = new Logger('BillingExport');
+
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
   @Allow('finance')
-  @Operation('getBilling', 'Billing lines of a month; Accept: text/csv gives CSV with a header row')
+  @Operation(
+    'getBilling',
+    'Billing lines of a month, by account and meter, streamed; Accept: text/csv gives CSV with a header row; limit and after page them',
+  )
   @ApiResponse({
     status: 200,
-    description: 'One line per account × meter with units in the month',
+    description:
+      'One line per account × meter with units in the month, ordered by account then meter. Without `limit`, every line (after `after`) is streamed as it is read; an error after the first byte aborts the connection, so a cut-off answer never ends like a whole one',
+    headers: {
+      Link: {
+        description: 'with `limit`, when more lines follow: `<…&after=CURSOR&limit=N>; rel="next"`, the next page',
+        schema: { type: 'string' },
+      },
+    },
     content: {
       'application/json': { schema: { type: 'array', items: ref('BillingLine') } },
       'text/csv': { schema: { type: 'string' }, example: BILLING_CSV_EXAMPLE },
@@ -46,11 +106,51 @@ export class GetBillingController {
   async billing(
     @Query() query: BillingQueryDto,
     @Headers('accept') accept: string | undefined,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<BillingLine[] | string> {
-    const lines = await this.queries.execute(new GetBillingQuery(query.month, query.account));
-    if (!accept?.includes('text/csv')) return lines;
-    response.type('text/csv').setHeader('Content-Disposition', `attachment; filename="billing-${query.month}.csv"`);
-    return stringify(lines, { header: true, columns: BILLING_COLUMNS });
+    @Res() response: Response,
+  ): Promise<void> {
+    const after = query.after === undefined ? null : decodeBillingCursor(query.after);
+    if (query.after !== undefined && after === null) {
+      throw validationProblem([{ field: 'after', reason: 'after must be a cursor taken from a Link header of this route' }]);
+    }
+    const csv = accept?.includes('text/csv') ?? false;
+    // A page (limit) reads one line more than it answers, to know whether a next page exists.
+    const pages = await this.queries.execute(
+      new GetBillingQuery(query.month, query.account, after, query.limit === undefined ? undefined : query.limit + 1),
+    );
+    // Read before the first byte: a failure here is still an ordinary problem+json answer.
+    const first = await pages.next();
+    let body: AsyncGenerator<BillingLine[]> = resumed(first.done ? [] : first.value, pages);
+    if (query.limit !== undefined) {
+      const lines: BillingLine[] = [];
+      for await (const page of body) lines.push(...page); // at most limit + 1 ≤ 1001 lines
+      if (lines.length > query.limit) {
+        const last = lines[query.limit - 1];
+        const next = new URLSearchParams({
+          month: query.month,
+          ...(query.account ? { account: query.account } : {}),
+          after: encodeBillingCursor(last),
+          limit: String(query.limit),
+        });
+        response.setHeader('Link', `</v1/billing?${next}>; rel="next"`);
+      }
+      body = resumed(lines.slice(0, query.limit), (async function* () {})());
+    }
+    if (csv) {
+      response.type('text/csv').setHeader('Content-Disposition', `attachment; filename="billing-${query.month}.csv"`);
+    } else response.type('application/json');
+    response.status(200);
+    try {
+      if (csv) {
+        await pipeline(Readable.from(linesOf(body)), stringify({ header: true, columns: BILLING_COLUMNS }), coalesced, response);
+      } else await pipeline(Readable.from(jsonArray(body)), response);
+    } catch (error) {
+      // The status line is gone: the only honest way left to fail is to cut the connection
+      // before the end of the body (pipeline has destroyed the response), so that no client
+      // takes a truncated export for a whole one.
+      if (response.writableFinished) return;
+      const aborted = (error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE';
+      if (aborted) this.logger.warn(`billing export of ${query.month}: the client went away before its end`);
+      else this.logger.error({ err: error }, `billing export of ${query.month} failed after its first byte; connection aborted`);
+    }
   }
 }

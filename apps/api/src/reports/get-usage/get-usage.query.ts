@@ -1,13 +1,14 @@
 import { Query } from '@nestjs/cqrs';
-import type { UsageLine } from '@tally/read-models';
+import type { DailyUsageLine, UsageLine } from '@tally/read-models';
 
-/** Monthly use of an account between two months, optionally per subject. */
-export class GetUsageQuery extends Query<UsageLine[]> {
+/** Monthly (or daily) use of an account between two months (or days), optionally per subject. */
+export class GetUsageQuery extends Query<UsageLine[] | DailyUsageLine[]> {
   constructor(
     readonly account: string,
     readonly from: string,
     readonly to: string,
     readonly bySubject: boolean,
+    readonly granularity: 'month' | 'day' = 'month',
   ) {
     super();
   }

@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { SecurityServer } from '../security-server';
+import { SecurityServer } from './security-server';
 
 // Issue 18, finding 1 (high), its second half: failed logins were not limited, so a token could
 // be guessed at the server's full speed. Failed authentications are limited per client address

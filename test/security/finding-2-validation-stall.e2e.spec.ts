@@ -1,4 +1,4 @@
-import { SecurityServer } from '../security-server';
+import { SecurityServer } from './security-server';
 
 // Issue 18, finding 2 (medium): validation slowed down quadratically with unknown keys:
 // POST /v1/usage with {"K0":1,…,"K79999":1} (849 KiB) took 2.1–2.6 s to answer 400 with a 5.1 MiB
@@ -48,15 +48,22 @@ describe('finding 2: validation is bounded in the size of the input', () => {
     async (method, path, role) => {
       const token = role === 'admin' ? api.admin.token! : producer;
       await send(method, path, token); // warm-up: the first call of a route compiles its code
-      for (let i = 0; i < 3; i++) {
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) {
         const reply = await send(method, path, token);
         expect(reply.status).toBe(400);
         expect(reply.text.length).toBeLessThan(MAX_ERROR_BODY);
         const problem = JSON.parse(reply.text);
         expect(problem.errors.length).toBeLessThanOrEqual(21);
         expect(problem.detail).toMatch(/\d+ more/);
-        expect(reply.ms).toBeLessThan(MAX_MS);
+        times.push(reply.ms);
       }
+      // The bound is on the work the body costs, so the median of five is held to it: one sample
+      // can lose the CPU to a parallel jest worker on a two-core machine (184 ms seen once at load
+      // 12). Every sample stays far below the 2.1 s the quadratic validation took.
+      times.sort((a, b) => a - b);
+      expect(times[2]).toBeLessThan(MAX_MS);
+      expect(times[4]).toBeLessThan(10 * MAX_MS);
     },
     60_000,
   );

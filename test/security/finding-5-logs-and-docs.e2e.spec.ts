@@ -1,4 +1,4 @@
-import { SecurityServer } from '../security-server';
+import { SecurityServer } from './security-server';
 
 // Issue 18, finding 5 (low), the parts that come with the HTTP framework: a token sent in ?q=,
 // ?t=, ?sig=, a path or X-Request-Id was logged verbatim (only secret-looking parameter names were

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { SecurityServer } from '../security-server';
+import { SecurityServer } from './security-server';
 
 // Issue 18, finding 4 (medium): 1,000 slow connections without a token locked everyone out (new
 // connections, /healthz included, were reset until they went), and the body was read before the

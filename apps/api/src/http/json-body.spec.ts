@@ -1,0 +1,21 @@
+import { jsonBoundsProblem, MAX_JSON_DEPTH, MAX_JSON_MEMBERS } from './json-body';
+
+const members = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, { a: 1, b: [1, 2] }]));
+
+describe('the scan of a body before JSON.parse', () => {
+  it('passes bodies within the bounds, strings that look like structure included', () => {
+    expect(jsonBoundsProblem(JSON.stringify(members(MAX_JSON_MEMBERS)))).toBeNull();
+    expect(jsonBoundsProblem(JSON.stringify({ a: '{{{[[[:::,,,\\"' }))).toBeNull();
+    expect(jsonBoundsProblem(`${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}`)).toBeNull();
+  });
+
+  it('finds nesting past the bound', () => {
+    expect(jsonBoundsProblem(`${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}`)).toEqual({ tooDeep: true });
+  });
+
+  it('names the object with too many members by its path, and counts them all', () => {
+    expect(jsonBoundsProblem(JSON.stringify(members(80_000)))).toEqual({ field: '', members: 80_000 });
+    const batch = [{ a: 1 }, { b: 2, 'd\\"x': { data: members(100) } }];
+    expect(jsonBoundsProblem(JSON.stringify(batch))).toEqual({ field: '[1].d\\"x.data', members: 100 });
+  });
+});
