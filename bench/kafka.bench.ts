@@ -6,8 +6,13 @@ import { call, mib, startTallyProcess, waitUntil } from './support';
 export interface KafkaResult {
   events: number;
   accounts: number;
+  /** api instances in the consumer group, and the version conflicts they counted together. */
+  instances: number;
+  versionConflicts: number;
   produceMs: number;
   endToEndMs: number;
+  /** First produce → the api counted every decision durable (before the relay published them). */
+  decidedMs: number | null;
   eventsPerSecond: number;
   readModelLagMs: number;
   /**
@@ -16,6 +21,12 @@ export interface KafkaResult {
    */
   readModelLagP99Ms: number | null;
   rssMiB: { api: number; projector: number };
+  /**
+   * CPU seconds (user + system) the api instances (together) and the projector spent from the
+   * first produce to the last decision published: what the pipeline costs, whatever else the
+   * machine is running (wall-clock figures are not, on a shared machine).
+   */
+  cpuSeconds: { api: number; projector: number };
   /** The usage topic, for the raw-consumption baseline over the same messages. */
   usageTopic: string;
 }
@@ -30,7 +41,11 @@ export async function runKafkaScenario(
   databaseUrl: string,
   events: number,
   accounts: number,
+  /** Subjects pooled into each account (mapped with PUT /v1/subjects), and api instances in the group. */
+  shape: { subjectsPerAccount?: number; instances?: number } = {},
 ): Promise<KafkaResult> {
+  const pooled = shape.subjectsPerAccount ?? 1;
+  const instances = shape.instances ?? 1;
   const prefix = `bench${randomBytes(3).toString('hex')}.`;
   // A consumer group of its own: sharing the default one with other deployments on the cluster
   // (test suites, another bench) makes the group rebalance under the measurement.
@@ -43,10 +58,22 @@ export async function runKafkaScenario(
   };
   const api = await startTallyProcess(env, 'api');
   const projector = await startTallyProcess(env, 'projector');
+  const others = [];
+  for (let i = 1; i < instances; i++) others.push(await startTallyProcess(env, 'api'));
+  const apis = [api, ...others];
   const kafka = new Kafka({ brokers: brokers.split(','), clientId: 'bench', logLevel: logLevel.NOTHING });
   const reader = kafka.consumer({ groupId: `${prefix}reader` });
   try {
     await call(api.url, 'PUT', '/v1/meters/bench', { defaultQuota: { limit: null } });
+    const subjectOf = (i: number) =>
+      pooled === 1 ? `acct-${i % accounts}` : `s-${i % accounts}-${Math.floor(i / accounts) % pooled}`;
+    if (pooled > 1) {
+      for (let a = 0; a < accounts; a++) {
+        for (let k = 0; k < pooled; k++) await call(api.url, 'PUT', `/v1/subjects/s-${a}-${k}`, { account: `acct-${a}` });
+      }
+    }
+    // The group settles after the last instance joined (a rebalance), before the clock starts.
+    if (instances > 1) await new Promise((resolve) => setTimeout(resolve, 5000));
     let decided = 0;
     let lastDecisionAt = 0;
     await reader.connect();
@@ -65,12 +92,30 @@ export async function runKafkaScenario(
       batchSize: 1000,
     });
     await publisher.connect();
-    const inputs = Array.from({ length: events }, (_, i) => ({ subject: `acct-${i % accounts}`, meter: 'bench', quantity: 1 }));
+    const inputs = Array.from({ length: events }, (_, i) => ({ subject: subjectOf(i), meter: 'bench', quantity: 1 }));
+    const cpu = async () => {
+      let api = 0;
+      for (const a of apis) api += (await a.metric('process_cpu_seconds_total')) ?? 0;
+      return { api, projector: (await projector.metric('process_cpu_seconds_total')) ?? 0 };
+    };
+    const cpuBefore = await cpu();
     const started = Date.now();
+    let decidedMs: number | null = null;
+    const decisionsCounted = watchDecisions(
+      apis.map((a) => a.url),
+      events,
+      () => (decidedMs = Date.now() - started),
+    );
     await publisher.publish(inputs);
     const produceMs = Date.now() - started;
     await publisher.disconnect();
     await waitUntil(async () => decided >= events, 600_000);
+    decisionsCounted.stop();
+    const cpuAfter = await cpu();
+    const cpuSeconds = {
+      api: Math.round((cpuAfter.api - cpuBefore.api) * 10) / 10,
+      projector: Math.round((cpuAfter.projector - cpuBefore.projector) * 10) / 10,
+    };
     const endToEndMs = lastDecisionAt - started;
     const month = new Date().toISOString().slice(0, 7);
     await waitUntil(async () => {
@@ -78,11 +123,16 @@ export async function runKafkaScenario(
       return lines.reduce((sum, l) => sum + l.units, 0) >= events;
     });
     const readModelLagMs = Date.now() - lastDecisionAt;
+    let versionConflicts = 0;
+    for (const a of apis) versionConflicts += (await a.metric('tally_version_conflicts_total')) ?? 0;
     return {
       events,
       accounts,
+      instances,
+      versionConflicts,
       produceMs,
       endToEndMs,
+      decidedMs,
       eventsPerSecond: Math.round(events / (endToEndMs / 1000)),
       readModelLagMs,
       readModelLagP99Ms: bucketQuantile(
@@ -91,13 +141,39 @@ export async function runKafkaScenario(
         0.99,
       ),
       rssMiB: { api: mib(await api.rssBytes()), projector: mib(await projector.rssBytes()) },
+      cpuSeconds,
       usageTopic,
     };
   } finally {
     await reader.disconnect();
     await projector.stop();
-    await api.stop();
+    for (const a of apis) await a.stop();
   }
+}
+
+/** Polls the apis' decision counters (every channel, summed) until it reaches `events`, then calls `done`. */
+export function watchDecisions(urls: string[], events: number, done: () => void): { stop(): void } {
+  let stopped = false;
+  void (async () => {
+    while (!stopped) {
+      try {
+        const text = (await Promise.all(urls.map(async (url) => (await fetch(`${url}/metrics`)).text()))).join('\n');
+        const counted = [...text.matchAll(/^tally_decisions_total\{[^}]*\} (\S+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+        if (counted >= events) {
+          done();
+          return;
+        }
+      } catch {
+        // the api is busy or stopping: try again
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return {
+    stop: () => {
+      stopped = true;
+    },
+  };
 }
 
 /** The upper bound (ms) of the histogram bucket holding quantile `q`, from Prometheus text. */

@@ -3,17 +3,25 @@ import { kafkaConsumeBaseline, nodeHttpBaseline, pgInsertBaseline } from './base
 import { runManyAccounts, type AccountsResult } from './accounts.bench';
 import { runAccountScale, type AccountScaleResult } from './account-scale.bench';
 import { runHttpScenario, type HttpResult, type HttpScenario } from './http.bench';
+import { runFixedRate, type FixedRateResult } from './fixed-rate.bench';
 import { runKafkaScenario, type KafkaResult } from './kafka.bench';
 import { freshDatabase, kafkaReachable, postgresReachable } from './support';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 5 : 10));
 const CONNECTIONS = 32;
+// Two api instances in one group over pooled accounts (each pools 10 subjects).
+const SCALE_OUT = { events: QUICK ? 20_000 : 100_000, accounts: 50, subjectsPerAccount: 10 };
+const FIXED_RATE_RPS = 1000;
 const PIPELINE = QUICK ? { events: 20_000, accounts: 200 } : { events: 200_000, accounts: 1_000 };
 // Distinct accounts decided before the api's memory is read (its caches must stay bounded).
 const MANY_ACCOUNTS = QUICK ? 20_000 : 100_000;
 // Usages decided on one account before the api's memory and its cold load are measured (issue 19).
 const ACCOUNT_SCALE_USAGES = QUICK ? 20_000 : 1_000_000;
+
+// BENCH_ONLY=kafka (comma-separated: http, accounts, kafka, scaleOut, fixedRate) runs only those scenarios and their baselines.
+const ONLY = new Set((process.env.BENCH_ONLY ?? '').split(',').filter(Boolean));
+const want = (scenario: string) => ONLY.size === 0 || ONLY.has(scenario);
 
 const ratio = (value: number | null | undefined, base: number | null | undefined) =>
   value && base ? `${((100 * value) / base).toFixed(1)}%` : '—';
@@ -22,7 +30,7 @@ const ratio = (value: number | null | undefined, base: number | null | undefined
  * `npm run bench`: Tally's throughput, latency, read-model lag and memory, measured against
  * processes as users run them, each beside a baseline measured in the same run (a bare node:http
  * echo, single-row inserts on the same PostgreSQL, raw kafkajs consumption of the same messages).
- * Ends with one JSON line, `{"bench":"tally","pipeline":…,"http":…,"checkApi":…,"baselines":…,"rssMiB":…}`.
+ * Ends with one JSON line, `{"bench":"tally","pipeline":…,"http":…,"checkApi":…,"scaleOut":…,"fixedRate":…,"baselines":…,"rssMiB":…}`.
  * `BENCH_QUICK=1` is CI's short smoke run.
  */
 async function main(): Promise<void> {
@@ -33,18 +41,21 @@ async function main(): Promise<void> {
   const pg = await postgresReachable();
   // As the test probe finds it: KAFKA_BROKERS, else where `npm run infra:up` starts it (KAFKA_PORT).
   const brokers = process.env.KAFKA_BROKERS ?? `127.0.0.1:${process.env.KAFKA_PORT ?? 9092}`;
-  const kafka = pg && (await kafkaReachable(brokers));
+  const kafka = pg && want('kafka') && (await kafkaReachable(brokers));
+  const http = want('http');
 
-  const nodeHttp = await nodeHttpBaseline(CONNECTIONS, SECONDS);
-  const pgInsertTps = pg ? await pgInsertBaseline(CONNECTIONS, SECONDS) : null;
+  const nodeHttp = http ? await nodeHttpBaseline(CONNECTIONS, SECONDS) : { rps: null, p99Ms: null };
+  const pgInsertTps = pg && http ? await pgInsertBaseline(CONNECTIONS, SECONDS) : null;
 
   const common = { connections: CONNECTIONS, seconds: SECONDS, batch: 1 };
-  const embedded = await runHttpScenario({
-    ...common,
-    name: 'embedded PGlite, 1 event/request, 1,000 accounts',
-    env: {},
-    accounts: 1_000,
-  });
+  const embedded = !http
+    ? null
+    : await runHttpScenario({
+        ...common,
+        name: 'embedded PGlite, 1 event/request, 1,000 accounts',
+        env: {},
+        accounts: 1_000,
+      });
   const onPostgres = async (s: Omit<HttpScenario, 'env'>) => {
     const db = await freshDatabase('tally_bench_http');
     try {
@@ -53,23 +64,25 @@ async function main(): Promise<void> {
       await db.drop();
     }
   };
-  const postgres = pg
-    ? await onPostgres({ ...common, name: 'PostgreSQL, 1 event/request, 1,000 accounts', accounts: 1_000 })
-    : null;
-  const hot = pg ? await onPostgres({ ...common, name: 'PostgreSQL, 1 event/request, 1 hot account', accounts: 1 }) : null;
-  const batch100 = pg
-    ? await onPostgres({ ...common, name: 'PostgreSQL, 100 events/request, 1,000 accounts', accounts: 1_000, batch: 100 })
-    : null;
-  const check = pg
-    ? await onPostgres({
-        ...common,
-        name: 'PostgreSQL, POST /v1/usage/check, 1,000 accounts',
-        accounts: 1_000,
-        path: '/v1/usage/check',
-      })
-    : null;
+  const postgres =
+    pg && http ? await onPostgres({ ...common, name: 'PostgreSQL, 1 event/request, 1,000 accounts', accounts: 1_000 }) : null;
+  const hot =
+    pg && http ? await onPostgres({ ...common, name: 'PostgreSQL, 1 event/request, 1 hot account', accounts: 1 }) : null;
+  const batch100 =
+    pg && http
+      ? await onPostgres({ ...common, name: 'PostgreSQL, 100 events/request, 1,000 accounts', accounts: 1_000, batch: 100 })
+      : null;
+  const check =
+    pg && http
+      ? await onPostgres({
+          ...common,
+          name: 'PostgreSQL, POST /v1/usage/check, 1,000 accounts',
+          accounts: 1_000,
+          path: '/v1/usage/check',
+        })
+      : null;
   let many: AccountsResult | null = null;
-  if (pg) {
+  if (pg && want('accounts')) {
     const db = await freshDatabase('tally_bench_accounts');
     try {
       many = await runManyAccounts(db.url, MANY_ACCOUNTS);
@@ -89,18 +102,20 @@ async function main(): Promise<void> {
   }
   if (!pg) console.log('PostgreSQL unreachable: PostgreSQL scenarios and baselines skipped.');
 
-  console.log(`## HTTP (autocannon, ${CONNECTIONS} connections, ${SECONDS} s, api + projector in one process)\n`);
-  console.log(
-    `baseline: node:http JSON echo ${nodeHttp.rps} requests/s (p99 ${nodeHttp.p99Ms} ms); pgbench single-row inserts, ${CONNECTIONS} clients: ${pgInsertTps ?? '—'} tps\n`,
-  );
-  console.log(
-    '| scenario | events/s | vs node:http | vs pg inserts | p50 ms | p99 ms | non-2xx | unanswered at the end | read models caught up after | RSS MiB |',
-  );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  for (const r of [embedded, postgres, hot, batch100, check].filter((x): x is HttpResult => x !== null)) {
+  if (http) {
+    console.log(`## HTTP (autocannon, ${CONNECTIONS} connections, ${SECONDS} s, api + projector in one process)\n`);
     console.log(
-      `| ${r.scenario} | ${r.eventsPerSecond ?? 'none answered'} | ${ratio(r.eventsPerSecond, nodeHttp.rps)} | ${ratio(r.eventsPerSecond, pgInsertTps)} | ${r.p50Ms ?? '—'} | ${r.p99Ms ?? '—'} | ${r.errors} | ${r.unanswered} | ${r.catchUpMs ?? '—'} ms | ${r.rssMiB} |`,
+      `baseline: node:http JSON echo ${nodeHttp.rps} requests/s (p99 ${nodeHttp.p99Ms} ms); pgbench single-row inserts, ${CONNECTIONS} clients: ${pgInsertTps ?? '—'} tps\n`,
     );
+    console.log(
+      '| scenario | events/s | vs node:http | vs pg inserts | p50 ms | p99 ms | non-2xx | unanswered at the end | read models caught up after | RSS MiB |',
+    );
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const r of [embedded, postgres, hot, batch100, check].filter((x): x is HttpResult => x !== null)) {
+      console.log(
+        `| ${r.scenario} | ${r.eventsPerSecond ?? 'none answered'} | ${ratio(r.eventsPerSecond, nodeHttp.rps)} | ${ratio(r.eventsPerSecond, pgInsertTps)} | ${r.p50Ms ?? '—'} | ${r.p99Ms ?? '—'} | ${r.errors} | ${r.unanswered} | ${r.catchUpMs ?? '—'} ms | ${r.rssMiB} |`,
+      );
+    }
   }
   if (many) {
     console.log(
@@ -121,14 +136,62 @@ async function main(): Promise<void> {
     const k = pipeline;
     console.log('\n## Kafka: first produce → last decision on metering.decisions.v1 (start:api + start:projector, PostgreSQL)\n');
     console.log(
-      '| events | accounts | produced in | first produce → last decision | events/s | vs raw kafkajs consume | read models caught up after | projector batch lag p99 | RSS api / projector MiB |',
+      '| events | accounts | produced in | first produce → all decided (api) | first produce → last decision | events/s | vs raw kafkajs consume | read models caught up after | projector batch lag p99 | RSS api / projector MiB | CPU s api / projector |',
     );
-    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     console.log(
-      `| ${k.events} | ${k.accounts} | ${k.produceMs} ms | ${k.endToEndMs} ms | ${k.eventsPerSecond} | ${ratio(k.eventsPerSecond, kafkaConsume)} of ${kafkaConsume}/s | ${k.readModelLagMs} ms | ≤ ${k.readModelLagP99Ms ?? '—'} ms | ${k.rssMiB.api} / ${k.rssMiB.projector} |`,
+      `| ${k.events} | ${k.accounts} | ${k.produceMs} ms | ${k.decidedMs ?? '—'} ms | ${k.endToEndMs} ms | ${k.eventsPerSecond} | ${ratio(k.eventsPerSecond, kafkaConsume)} of ${kafkaConsume}/s | ${k.readModelLagMs} ms | ≤ ${k.readModelLagP99Ms ?? '—'} ms | ${k.rssMiB.api} / ${k.rssMiB.projector} | ${k.cpuSeconds.api} / ${k.cpuSeconds.projector} |`,
     );
-  } else {
+  } else if (want('kafka')) {
     console.log(`\nKafka at ${brokers} or PostgreSQL unreachable: Kafka scenario skipped (run \`npm run infra:up\`).`);
+  }
+
+  let scaleOut: { one: KafkaResult; two: KafkaResult } | null = null;
+  if (pg && want('scaleOut') && (await kafkaReachable(brokers))) {
+    const run = async (instances: number) => {
+      const db = await freshDatabase(`tally_bench_scale_${instances}`);
+      try {
+        return await runKafkaScenario(brokers, db.url, SCALE_OUT.events, SCALE_OUT.accounts, {
+          subjectsPerAccount: SCALE_OUT.subjectsPerAccount,
+          instances,
+        });
+      } finally {
+        await db.drop();
+      }
+    };
+    scaleOut = { one: await run(1), two: await run(2) };
+    console.log(
+      `\n## Kafka scale-out: ${SCALE_OUT.events} usages over ${SCALE_OUT.accounts} accounts × ${SCALE_OUT.subjectsPerAccount} pooled subjects\n`,
+    );
+    console.log(
+      '| api instances | first produce → all decided | first produce → last decision | events/s | version conflicts | CPU s api / projector |',
+    );
+    console.log('|---:|---:|---:|---:|---:|---:|');
+    for (const r of [scaleOut.one, scaleOut.two]) {
+      console.log(
+        `| ${r.instances} | ${r.decidedMs ?? '—'} ms | ${r.endToEndMs} ms | ${r.eventsPerSecond} | ${r.versionConflicts} | ${r.cpuSeconds.api} / ${r.cpuSeconds.projector} |`,
+      );
+    }
+  }
+
+  let fixedRate: FixedRateResult | null = null;
+  if (pg && want('fixedRate')) {
+    const db = await freshDatabase('tally_bench_fixed_rate');
+    try {
+      fixedRate = await runFixedRate(db.url, FIXED_RATE_RPS, SECONDS);
+    } finally {
+      await db.drop();
+    }
+    const f = fixedRate;
+    console.log(`\n## HTTP at a steady ${f.rps} requests/s (PostgreSQL, 1,000 accounts, ${SECONDS} s each)\n`);
+    console.log('| route | achieved requests/s | p50 ms | p99 ms | errors |');
+    console.log('|---|---:|---:|---:|---:|');
+    for (const [route, r] of [
+      ['POST /v1/usage', f.decision],
+      ['POST /v1/usage/check', f.check],
+    ] as const) {
+      console.log(`| ${route} | ${r.achievedRps} | ${r.p50Ms ?? '—'} | ${r.p99Ms ?? '—'} | ${r.errors} |`);
+    }
   }
 
   const figures = (r: HttpResult | null) => (r ? { decisionsPerSecond: r.eventsPerSecond, p99Ms: r.p99Ms } : null);
@@ -138,19 +201,32 @@ async function main(): Promise<void> {
     pipeline: pipeline && {
       events: pipeline.events,
       eventsPerSecond: pipeline.eventsPerSecond,
+      decidedMs: pipeline.decidedMs,
+      cpuSeconds: pipeline.cpuSeconds,
       readModelLagMs: pipeline.readModelLagMs,
       readModelLagP99Ms: pipeline.readModelLagP99Ms,
     },
     http: {
       postgres: figures(postgres),
       hotAccount: figures(hot),
-      embedded: figures(embedded),
+      embedded: figures(embedded ?? null),
       batch100: batch100 && { eventsPerSecond: batch100.eventsPerSecond },
     },
     checkApi: check && { rps: check.eventsPerSecond, p99Ms: check.p99Ms },
+    scaleOut: scaleOut && {
+      instances: scaleOut.two.instances,
+      eventsPerSecond: scaleOut.two.eventsPerSecond,
+      versionConflicts: scaleOut.two.versionConflicts,
+      oneInstance: { eventsPerSecond: scaleOut.one.eventsPerSecond, versionConflicts: scaleOut.one.versionConflicts },
+    },
+    fixedRate: fixedRate && {
+      rps: fixedRate.rps,
+      decision: { p50Ms: fixedRate.decision.p50Ms, p99Ms: fixedRate.decision.p99Ms },
+      check: { p50Ms: fixedRate.check.p50Ms, p99Ms: fixedRate.check.p99Ms },
+    },
     baselines: { nodeHttpRps: nodeHttp.rps, pgInsertTps, kafkaConsumeEventsPerSecond: kafkaConsume },
     rssMiB: {
-      api: pipeline?.rssMiB.api ?? postgres?.rssMiB ?? embedded.rssMiB,
+      api: pipeline?.rssMiB.api ?? postgres?.rssMiB ?? embedded?.rssMiB ?? null,
       projector: pipeline?.rssMiB.projector ?? null,
       apiAfterAccounts: many && { accounts: many.accounts, rssMiB: many.apiRssMiB },
     },

@@ -48,7 +48,9 @@ export async function kafkaReachable(brokers: string): Promise<boolean> {
 }
 
 /** A fresh PostgreSQL database for one scenario. */
-export async function freshDatabase(name: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function freshDatabase(scenario: string): Promise<{ url: string; drop(): Promise<void> }> {
+  // The process id in the name: two benches on one PostgreSQL must not drop each other's database.
+  const name = `${scenario}_${process.pid}`;
   const admin = new Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();
   await admin.query(`drop database if exists ${name} with (force)`);

@@ -1,6 +1,6 @@
 /** What tests and embedders use to run the api in-process. */
 export { createHttpApp } from './http-app';
-export { startKafkaIntake } from './usage/request-usage/kafka-intake/start-kafka-intake';
+export { startKafkaIntake } from './kafka-intake/start-kafka-intake';
 export { openRuntime, type Runtime } from './runtime/runtime';
 export { AccountDecisions } from './accounts/account-decisions';
 export { AccountRepository } from './accounts/account-repository';

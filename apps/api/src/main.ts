@@ -6,7 +6,7 @@ import { embeddedAdminToken } from './admin-token';
 import type { AddressInfo } from 'node:net';
 import { generatedTokenNotice, listeningAt, startBanner, type EmbeddedAdmin } from './start-banner';
 import { createHttpApp } from './http-app';
-import { startKafkaIntake } from './usage/request-usage/kafka-intake/start-kafka-intake';
+import { startKafkaIntake } from './kafka-intake/start-kafka-intake';
 import { openRuntime } from './runtime/runtime';
 
 /**

@@ -6,7 +6,7 @@ import {
   projectionMetrics,
   startOutbox,
   type Config,
-  type DecisionRelay,
+  type OutboxRelay,
   type Logger,
   type Outbox,
 } from '@tally/runtime';
@@ -16,7 +16,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 export interface Projector {
   runner: ProjectionRunner;
   /** The decision relay to Kafka, when KAFKA_BROKERS is set. */
-  relay: DecisionRelay | null;
+  relay: OutboxRelay | null;
   /** The relays of the store: decisions and alerts to Kafka, alerts to webhooks. */
   outbox: Outbox;
   registry: Registry;

@@ -66,7 +66,8 @@ export class ProjectionRunner {
             // read models keep up only if each batch carries many events.
             batchSize: this.options.batchSize ?? 5000,
           });
-          for await (const batch of this.subscription) {
+          // The next page is read while this one is written: reading and writing overlap.
+          for await (const batch of readAhead(this.subscription)) {
             await this.apply(batch);
             failures = 0;
           }
@@ -175,5 +176,26 @@ export class ProjectionRunner {
     );
     const found = Object.fromEntries(rows.map((r) => [r.name, r.position]));
     return Object.fromEntries(this.projections.map((p) => [p.name, found[p.name] ?? null]));
+  }
+}
+
+/**
+ * Iterates `source` with its next item already requested while the caller works on the current
+ * one. A failure of the item read ahead surfaces when the caller reaches it.
+ */
+async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  let next = iterator.next();
+  try {
+    for (;;) {
+      const result = await next;
+      if (result.done) return;
+      next = iterator.next();
+      // Abandoned if the caller stops first: its failure is nobody's to handle.
+      next.catch(() => undefined);
+      yield result.value;
+    }
+  } finally {
+    await iterator.return?.();
   }
 }

@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import type { Config } from './config';
 import type { KafkaAdapter } from './kafka/kafka.adapter';
 import type { Logger } from './logger';
-import type { DecisionRelay } from './relay/decision-relay';
+import type { OutboxRelay } from './relay/outbox-relay';
 import { startKafkaRelay } from './relay/kafka-relay';
 import { relayMetrics } from './relay/relay-metrics';
 import { startWebhooks, type Webhooks } from './webhooks/start-webhooks';
@@ -11,9 +11,9 @@ import { startWebhooks, type Webhooks } from './webhooks/start-webhooks';
 /** What a projecting process relays from the store, each from its own checkpoint under its own lock. */
 export interface Outbox {
   /** Decisions to `metering.decisions.v1` (with Kafka). */
-  relay: DecisionRelay | null;
+  relay: OutboxRelay | null;
   /** Alerts to `metering.alerts.v1` (with Kafka). */
-  alertRelay: DecisionRelay | null;
+  alertRelay: OutboxRelay | null;
   /** Alerts to webhook endpoints (always, embedded mode included). */
   webhooks: Webhooks;
   stop(): Promise<void>;

@@ -4,6 +4,7 @@ import { EsdbEventStore, PgClient, PgliteClient, SqlEventStore, type EventStore,
 import type { Config } from './config';
 import { upgradeEmbeddedData } from './embedded/pglite-upgrade';
 import type { Logger } from './logger';
+import { sharingListens } from './shared-listen';
 
 /**
  * The read-model database: PostgreSQL at DATABASE_URL, else PGlite in METERING_DATA_DIR (a folder
@@ -18,7 +19,8 @@ export async function openDatabase(config: Config, applicationName: string, logg
       await db.close().catch(() => undefined);
       throw new Error(`PostgreSQL at DATABASE_URL is unreachable: ${(error as Error).message}`);
     }
-    return db;
+    // The store's followers in this process share one LISTEN connection.
+    return sharingListens(db);
   }
   mkdirSync(config.dataDir, { recursive: true });
   const dir = join(config.dataDir, 'pglite');

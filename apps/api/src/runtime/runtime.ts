@@ -10,7 +10,7 @@ import {
   WebhookEndpoints,
   WebhookOutbox,
   type Config,
-  type DecisionRelay,
+  type OutboxRelay,
   type Logger,
 } from '@tally/runtime';
 import { AccountDecisions } from '../accounts/account-decisions';
@@ -42,7 +42,7 @@ export interface Runtime {
   /** Set once the Kafka consumer runs: whether it is consuming, for readiness. */
   intake: { consuming(): boolean } | null;
   /** The outbox relay to `metering.decisions.v1`, when this process projects and Kafka is configured. */
-  relay: DecisionRelay | null;
+  relay: OutboxRelay | null;
   /** Registered webhook endpoints, and their delivery log. */
   webhooks: { endpoints: WebhookEndpoints; outbox: WebhookOutbox; rule: AddressRule };
   close(): Promise<void>;
@@ -100,7 +100,7 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
     closers.unshift(async () => pruner.stop());
     const kafka = config.kafkaBrokers ? await KafkaAdapter.connect(config, logger) : null;
     if (kafka) closers.unshift(() => kafka.close());
-    let relay: DecisionRelay | null = null;
+    let relay: OutboxRelay | null = null;
     if (options.project) {
       runner.start();
       closers.unshift(() => runner.stop());

@@ -1,25 +1,80 @@
 import { ALERTS_TOPIC, DECISIONS_TOPIC, USAGE_DLQ_TOPIC, USAGE_TOPIC } from '@tally/messages';
 import {
+  AssignerProtocol,
   CompressionTypes,
   Kafka,
   Partitioners,
   logLevel,
   type Admin,
+  type Cluster,
   type Consumer,
   type LogEntry,
-  type Message,
+  type PartitionAssigner,
+  type PartitionMetadata,
   type Producer,
 } from 'kafkajs';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { chunkByBytes } from './produce-chunks';
 
-// kafkajs stays behind this file: the rest of Tally names its types through these aliases.
-export type { Consumer as KafkaConsumer, EachBatchPayload, IHeaders, KafkaMessage, Message as OutgoingMessage } from 'kafkajs';
+// kafkajs stays behind this file: the rest of Tally uses these types, never kafkajs's.
+
+/** Header values as the client reads and writes them. */
+export type MessageHeaders = Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+
+/** A consumed message. */
+export interface InboundMessage {
+  key: Buffer | null;
+  value: Buffer | null;
+  headers?: MessageHeaders;
+  offset: string;
+}
+
+/** A message to send; `partition` overrides the key's partition. */
+export interface OutgoingMessage {
+  key?: Buffer | string | null;
+  value: Buffer | string | null;
+  headers?: MessageHeaders;
+  partition?: number;
+}
+
+/** One partition's batch as a consumer's handler gets it, with the calls that move its offsets. */
+export interface ConsumedBatch {
+  batch: { topic: string; partition: number; messages: InboundMessage[] };
+  /** Marks everything up to `offset` as done (committed by the next commit). */
+  resolveOffset(offset: string): void;
+  commitOffsetsIfNecessary(): Promise<void>;
+  heartbeat(): Promise<void>;
+  isRunning(): boolean;
+  /** The partition was taken away by a rebalance. */
+  isStale(): boolean;
+}
+
+/** What a group consumer's owner starts, stops and watches. */
+export interface GroupConsumer {
+  readonly events: Record<'GROUP_JOIN' | 'FETCH' | 'FETCH_START' | 'CRASH' | 'STOP' | 'DISCONNECT', string>;
+  /** Instrumentation events; only a crash's payload (`error`, whether kafkajs restarts) is read. */
+  on(event: string, listener: (event: { payload: { error?: Error; restart?: boolean } }) => void): unknown;
+  connect(): Promise<void>;
+  subscribe(subscription: { topics: string[]; fromBeginning: boolean }): Promise<void>;
+  run(options: {
+    eachBatchAutoResolve: boolean;
+    autoCommit: boolean;
+    autoCommitThreshold: number;
+    partitionsConsumedConcurrently: number;
+    eachBatch(batch: ConsumedBatch): Promise<void>;
+  }): Promise<void>;
+  disconnect(): Promise<void>;
+}
 
 /** The topics, with the deployment's prefix. */
 export interface Topics {
   usage: string;
+  /**
+   * Tally's internal repartition topic: usage re-keyed by account, so that one consumer owns
+   * each account (see docs/kafka.md). Co-partitioned with `usage`.
+   */
+  usageByAccount: string;
   decisions: string;
   deadLetters: string;
   alerts: string;
@@ -30,11 +85,56 @@ export function topicsOf(config: Config): Topics {
   const prefix = config.kafka.topicPrefix;
   return {
     usage: `${prefix}${USAGE_TOPIC}`,
+    usageByAccount: `${prefix}${USAGE_TOPIC}.by-account`,
     decisions: `${prefix}${DECISIONS_TOPIC}`,
     deadLetters: `${prefix}${USAGE_DLQ_TOPIC}`,
     alerts: `${prefix}${ALERTS_TOPIC}`,
   };
 }
+
+/** Name of the co-partitioning assignor the usage consumers use. */
+export const CO_PARTITIONED_ASSIGNER = 'TallyCoPartitioned';
+
+/**
+ * Assigns partition i of every subscribed topic to the same member (partitions dealt round-robin
+ * over the members sorted by id), as Kafka Streams assigns a task's co-partitioned inputs: the
+ * member that owns usage partition i also owns repartition partition i, and so every account
+ * whose key hashes to i.
+ */
+export function coPartitionedAssigner({ cluster }: { cluster: Cluster }) {
+  return {
+    name: CO_PARTITIONED_ASSIGNER,
+    version: 1,
+    async assign({ members, topics }: { members: Array<{ memberId: string }>; topics: string[] }) {
+      const sorted = members.map((m) => m.memberId).sort();
+      const partitionsOf = new Map(topics.map((t) => [t, cluster.findTopicPartitionMetadata(t).map((m) => m.partitionId)]));
+      const assignment = new Map<string, Record<string, number[]>>(sorted.map((m) => [m, {}]));
+      for (const [topic, partitions] of partitionsOf) {
+        for (const partition of partitions) {
+          const owner = assignment.get(sorted[partition % sorted.length]) as Record<string, number[]>;
+          (owner[topic] ??= []).push(partition);
+        }
+      }
+      return sorted.map((memberId) => ({
+        memberId,
+        memberAssignment: AssignerProtocol.MemberAssignment.encode({
+          version: 1,
+          assignment: assignment.get(memberId) as Record<string, number[]>,
+          userData: Buffer.alloc(0),
+        }),
+      }));
+    },
+    protocol({ topics }: { topics: string[] }) {
+      return {
+        name: CO_PARTITIONED_ASSIGNER,
+        metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }),
+      };
+    },
+  };
+}
+
+// The partition the default partitioner (Java's murmur2, as kafkajs's DefaultPartitioner) gives a key.
+const keyPartitioner = Partitioners.DefaultPartitioner();
 
 /** How far a consumer group is behind one partition's end. */
 export interface PartitionLag {
@@ -73,7 +173,10 @@ export class KafkaAdapter {
   readonly topics: Topics;
   private readonly kafka: Kafka;
   private readonly producer: Producer;
+  private readonly outboxProducer: Producer;
   private readonly admin: Admin;
+  private usagePartitions = 0;
+  private partitionMetadata: PartitionMetadata[] = [];
 
   private constructor(
     private readonly config: Config,
@@ -95,6 +198,18 @@ export class KafkaAdapter {
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
+    // The relays' own producer: idempotent, so a request retried after a lost answer is neither
+    // written twice nor written after the requests behind it (the broker checks each partition's
+    // sequence numbers), which lets several requests be in flight, up to the 5 Kafka allows
+    // (kafkajs sends one at a time per broker; with several brokers they overlap). It retries
+    // without limit (an outage delays relaying; the relay's lock and checkpoint stay as they are).
+    this.outboxProducer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 5,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5_000 },
+    });
     this.admin = this.kafka.admin();
   }
 
@@ -105,6 +220,7 @@ export class KafkaAdapter {
       await adapter.admin.connect();
       await adapter.ensureTopics();
       await adapter.producer.connect();
+      await adapter.outboxProducer.connect();
     } catch (error) {
       await adapter.close().catch(() => undefined);
       throw new Error(`Kafka at ${config.kafkaBrokers?.join(',')} is unreachable: ${(error as Error).message}`);
@@ -112,33 +228,106 @@ export class KafkaAdapter {
     return adapter;
   }
 
+  /**
+   * Creates the missing topics in one request (the repartition topic with as many partitions as
+   * the usage topic). A broker that has not caught up with a topic created a moment before
+   * answers "does not host this topic-partition": then it starts again from the topics listed.
+   */
   private async ensureTopics(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.ensureTopicsOnce();
+      } catch (error) {
+        if (attempt >= 10 || (error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+    }
+  }
+
+  private async ensureTopicsOnce(): Promise<void> {
     const existing = new Set(await this.admin.listTopics());
-    const partitions = this.config.kafka.usagePartitions;
+    const { usage, usageByAccount } = this.topics;
+    const usagePartitions = existing.has(usage) ? await this.partitionsOf(usage) : this.config.kafka.usagePartitions;
     const wanted = Object.values(this.topics).filter((t) => !existing.has(t));
-    if (wanted.length === 0) return;
-    await this.admin.createTopics({
-      waitForLeaders: true,
-      topics: wanted.map((topic) => ({ topic, numPartitions: partitions })),
-    });
+    if (wanted.length > 0) {
+      await this.admin.createTopics({
+        waitForLeaders: true,
+        topics: wanted.map((topic) => ({
+          topic,
+          numPartitions: topic === usageByAccount ? usagePartitions : this.config.kafka.usagePartitions,
+        })),
+      });
+    }
+    this.usagePartitions = usagePartitions;
+    if (existing.has(usageByAccount) && (await this.partitionsOf(usageByAccount)) < usagePartitions) {
+      await this.admin.createPartitions({ topicPartitions: [{ topic: usageByAccount, count: usagePartitions }] });
+    }
+  }
+
+  /** A topic's partition count; a topic created a moment ago may not be in the metadata yet. */
+  private async partitionsOf(topic: string): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const [metadata] = (await this.admin.fetchTopicMetadata({ topics: [topic] })).topics;
+        return metadata.partitions.length;
+      } catch (error) {
+        if (attempt >= 25 || (error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  }
+
+  /** Partitions of the usage topic (and of its repartition topic) when this process started. */
+  get usagePartitionCount(): number {
+    return this.usagePartitions;
+  }
+
+  /**
+   * The usage partition a key belongs to (the partition a producer keying by it would pick), by
+   * the usage topic's partition count when this process started.
+   */
+  partitionOf(key: string): number {
+    if (this.partitionMetadata.length !== this.usagePartitions) {
+      this.partitionMetadata = Array.from({ length: this.usagePartitions }, (_, partitionId) => ({
+        partitionId,
+        leader: 0,
+        replicas: [0],
+        isr: [0],
+        partitionErrorCode: 0,
+      }));
+    }
+    return keyPartitioner({ topic: this.topics.usage, partitionMetadata: this.partitionMetadata, message: { key, value: null } });
   }
 
   /**
    * Sends messages in order, gzip-compressed, in requests of at most 256 KiB each (far below the
    * broker's 1 MiB limit), and resolves once every in-sync replica has them all.
    */
-  async send(topic: string, messages: Message[]): Promise<void> {
+  async send(topic: string, messages: OutgoingMessage[]): Promise<void> {
     for (const chunk of chunkByBytes(messages)) {
       await this.producer.send({ topic, acks: -1, compression: CompressionTypes.GZIP, messages: chunk });
     }
   }
 
   /**
-   * A new consumer in the configured group, committing whenever an offset is resolved. The caller
-   * owns it (connects, stops and disconnects it: see UsageConsumer); `close` does not touch it.
+   * The outbox relays' send: in order per partition, exactly once per request on the broker (an
+   * idempotent producer), gzip-compressed, in requests of at most 256 KiB; resolves once every
+   * in-sync replica has them all. A relay still republishes after a crash (at least once).
    */
-  createConsumer(): Consumer {
-    return this.kafka.consumer({
+  async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    for (const chunk of chunkByBytes(messages)) {
+      await this.outboxProducer.send({ topic, acks: -1, compression: CompressionTypes.GZIP, messages: chunk });
+    }
+  }
+
+  /**
+   * A new consumer in the configured group, committing whenever an offset is resolved, its
+   * partitions assigned co-partitioned (see {@link coPartitionedAssigner}). The caller owns it
+   * (connects, stops and disconnects it: see UsageConsumer); `close` does not touch it.
+   */
+  createConsumer(): GroupConsumer {
+    const consumer: Consumer = this.kafka.consumer({
+      partitionAssigners: [coPartitionedAssigner as unknown as PartitionAssigner],
       groupId: this.config.kafka.groupId,
       allowAutoTopicCreation: false,
       sessionTimeout: this.config.kafka.sessionTimeoutMs,
@@ -146,6 +335,7 @@ export class KafkaAdapter {
       maxWaitTimeInMs: 1000,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 30_000 },
     });
+    return consumer as unknown as GroupConsumer;
   }
 
   /** Per partition of the usage topic: messages between the group's committed offset and the end. */
@@ -169,6 +359,7 @@ export class KafkaAdapter {
   /** Disconnects the producer and the admin client; stop the consumers first (their owners do). */
   async close(): Promise<void> {
     await this.producer.disconnect();
+    await this.outboxProducer.disconnect();
     await this.admin.disconnect();
   }
 }

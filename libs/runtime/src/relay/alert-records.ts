@@ -1,5 +1,5 @@
 import { deserialize, type AlertData, type StoredEvent } from '@tally/events';
-import type { DecisionRecord } from './decision-records';
+import type { OutboxRecord } from './outbox-record';
 
 /** The CloudEvents type of a published alert. */
 export const ALERT_EVENT_TYPE = 'metering.alert.v1';
@@ -22,7 +22,7 @@ export function alertOf(stored: StoredEvent): AlertData | null {
  * binary-mode headers as the decisions carry them (`ce_id` is the alert's stable id, so a
  * consumer dedupes the relay's redeliveries by it).
  */
-export function alertRecord(stored: StoredEvent): DecisionRecord | null {
+export function alertRecord(stored: StoredEvent): OutboxRecord | null {
   const alert = alertOf(stored);
   if (!alert) return null;
   return {

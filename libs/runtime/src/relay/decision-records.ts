@@ -1,12 +1,6 @@
 import { deserialize, type StoredEvent } from '@tally/events';
 import { toDecisionMessage } from '@tally/messages';
-
-/** A message for `metering.decisions.v1`, in the CloudEvents Kafka binary binding. */
-export interface DecisionRecord {
-  key: string;
-  value: string;
-  headers: Record<string, string>;
-}
+import type { OutboxRecord } from './outbox-record';
 
 /** The CloudEvents type of a published decision. */
 export const DECISION_EVENT_TYPE = 'metering.decision.v1';
@@ -16,7 +10,7 @@ export const DECISION_EVENT_TYPE = 'metering.decision.v1';
  * other event. Keyed by subject; `ce_source` and `ce_id` are the usage's own, so a consumer that
  * dedupes by them (or by the body's `source` + `id`) drops the relay's redeliveries.
  */
-export function decisionRecord(stored: StoredEvent): DecisionRecord | null {
+export function decisionRecord(stored: StoredEvent): OutboxRecord | null {
   const event = deserialize(stored);
   if (event.type !== 'UsageAccepted' && event.type !== 'UsageRejected') return null;
   const decision = toDecisionMessage(event);

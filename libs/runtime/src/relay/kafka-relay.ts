@@ -2,13 +2,13 @@ import type { EventStore, SqlClient } from '@tally/eventstore';
 import type { KafkaAdapter } from '../kafka/kafka.adapter';
 import type { Logger } from '../logger';
 import { alertRecord } from './alert-records';
-import type { DecisionRecord } from './decision-records';
-import { startRelay, type DecisionRelay, type RelayHooks, type RelayOptions } from './decision-relay';
+import type { OutboxRecord } from './outbox-record';
+import { startRelay, type OutboxRelay, type RelayHooks, type RelayOptions } from './outbox-relay';
 
 /** Advisory-lock key of the alert relay (its own: it must never stand the decision relay by). */
 export const ALERT_RELAY_LOCK = 7_342_011;
 
-type KafkaRelayOptions = Omit<RelayOptions<DecisionRecord>, 'hooks'> & { component: string };
+type KafkaRelayOptions = Omit<RelayOptions<OutboxRecord>, 'hooks'> & { component: string };
 
 /**
  * The relays of a deployment with Kafka, each from its own checkpoint named after its topic (a
@@ -20,7 +20,7 @@ const KAFKA_RELAYS: Record<'decisions' | 'alerts', (kafka: KafkaAdapter) => Kafk
   decisions: (kafka) => ({
     component: 'relay',
     name: `decisions:${kafka.topics.decisions}`,
-    publish: (records) => kafka.send(kafka.topics.decisions, records),
+    publish: (records) => kafka.publish(kafka.topics.decisions, records),
   }),
   alerts: (kafka) => ({
     component: 'alert-relay',
@@ -28,7 +28,7 @@ const KAFKA_RELAYS: Record<'decisions' | 'alerts', (kafka: KafkaAdapter) => Kafk
     label: 'alert relay',
     lockKey: ALERT_RELAY_LOCK,
     select: alertRecord,
-    publish: (records) => kafka.send(kafka.topics.alerts, records),
+    publish: (records) => kafka.publish(kafka.topics.alerts, records),
   }),
 };
 
@@ -40,7 +40,7 @@ export function startKafkaRelay(
   logger: Logger,
   hooks: RelayHooks,
   relay: keyof typeof KAFKA_RELAYS = 'decisions',
-): Promise<DecisionRelay> {
+): Promise<OutboxRelay> {
   const { component, ...options } = KAFKA_RELAYS[relay](kafka);
   return startRelay(db, store, logger.child({ component }), { ...options, hooks });
 }

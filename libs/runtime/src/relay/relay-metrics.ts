@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { RelayHooks } from './decision-relay';
+import type { RelayHooks } from './outbox-relay';
 
 // Written out in full, so the dashboard check (test/compose) finds every name.
 const METRICS = {

@@ -3,7 +3,7 @@ import type { EventStore, SqlClient } from '@tally/eventstore';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { alertOf } from '../relay/alert-records';
-import { startRelay, type RelayHooks } from '../relay/decision-relay';
+import { startRelay, type RelayHooks } from '../relay/outbox-relay';
 import { AddressRule } from './address-rule';
 import { WebhookDeliverer } from './webhook-deliverer';
 import { WebhookOutbox } from './webhook-outbox';

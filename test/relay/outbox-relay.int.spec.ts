@@ -1,4 +1,4 @@
-import { createLogger, DecisionRelay, RELAY_CHECKPOINTS_TABLE, type DecisionRecord } from '@tally/runtime';
+import { createLogger, OutboxRelay, RELAY_CHECKPOINTS_TABLE, type OutboxRecord } from '@tally/runtime';
 import { eventually } from '../infra/infra';
 import { startTally, usageEvent, type RunningTally } from '../support/tally';
 
@@ -23,10 +23,10 @@ describe('the decision relay', () => {
     for (let i = 0; i < 6; i++) {
       await tally.admin.post('/v1/usage', usageEvent({ id: `rel-${i}`, subject: 'relay-acct', meter: 'relay', quantity: 1 }));
     }
-    const published: DecisionRecord[] = [];
+    const published: OutboxRecord[] = [];
     let attempts = 0;
     let ack: () => void = () => undefined;
-    const relay = new DecisionRelay(tally.runtime.db, tally.runtime.store, createLogger('silent', 'test'), {
+    const relay = new OutboxRelay(tally.runtime.db, tally.runtime.store, createLogger('silent', 'test'), {
       name: 'test-relay',
       batchSize: 4,
       publish: async (records) => {
@@ -56,8 +56,8 @@ describe('the decision relay', () => {
   });
 
   it('resumes after its checkpoint: a restart publishes only what is new', async () => {
-    const published: DecisionRecord[] = [];
-    const relay = new DecisionRelay(tally.runtime.db, tally.runtime.store, createLogger('silent', 'test'), {
+    const published: OutboxRecord[] = [];
+    const relay = new OutboxRelay(tally.runtime.db, tally.runtime.store, createLogger('silent', 'test'), {
       name: 'test-relay',
       publish: async (records) => void published.push(...records),
     });

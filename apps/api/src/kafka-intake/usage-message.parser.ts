@@ -1,6 +1,6 @@
 import { type UsageRequest } from '@tally/events';
 import { decodeUtf8, describeFieldErrors, fromKafkaMessage, parseUsageMessage } from '@tally/messages';
-import type { IHeaders } from '@tally/runtime';
+import type { MessageHeaders } from '@tally/runtime';
 
 /** Why a message could not be decided; the dead-letter headers carry both fields. */
 export interface Rejection {
@@ -12,7 +12,7 @@ export type Parsed = { ok: true; request: UsageRequest } | { ok: false; rejectio
 
 /** Header values as text; a `ce_` attribute that is not UTF-8 is refused, not mangled into U+FFFD. */
 function headerTexts(
-  headers: IHeaders,
+  headers: MessageHeaders,
 ): { ok: true; headers: Record<string, string | undefined> } | { ok: false; header: string } {
   const text: Record<string, string | undefined> = {};
   for (const [name, raw] of Object.entries(headers)) {
@@ -30,7 +30,7 @@ function headerTexts(
  * then validates it exactly as HTTP input is validated. Extension headers (`ce_traceparent`)
  * are kept with the decision in both modes.
  */
-export function parseKafkaUsage(value: Buffer | null, headers: IHeaders = {}): Parsed {
+export function parseKafkaUsage(value: Buffer | null, headers: MessageHeaders = {}): Parsed {
   if (value === null || value.length === 0)
     return { ok: false, rejection: { code: 'EMPTY_MESSAGE', detail: 'the message has no value' } };
   const body = decodeUtf8(value);

@@ -1,7 +1,8 @@
 import { ACCOUNT_STREAM_PREFIX, type StoredEvent } from '@tally/events';
 import type { EventStore, SessionLock, SqlClient, Subscription } from '@tally/eventstore';
 import type { Logger } from '../logger';
-import { decisionRecord, type DecisionRecord } from './decision-records';
+import { decisionRecord } from './decision-records';
+import type { OutboxRecord } from './outbox-record';
 import { RelayCheckpoint, type RelayPosition } from './relay-checkpoint';
 
 /** Advisory-lock key of the relay: one process of a deployment holds it and relays. */
@@ -15,7 +16,7 @@ export interface RelayHooks {
   onError?(error: unknown): void;
 }
 
-export interface RelayOptions<R = DecisionRecord> {
+export interface RelayOptions<R = OutboxRecord> {
   /** Names the checkpoint; a new name relays from the start of the store. */
   name: string;
   /** Publishes in order and resolves once the broker acknowledged every message. */
@@ -30,12 +31,19 @@ export interface RelayOptions<R = DecisionRecord> {
   /** How it calls itself in logs. */
   label?: string;
   batchSize?: number;
+  /** The checkpoint is written at most this often (ms) and after at most this many events. */
+  checkpointEveryMs?: number;
+  checkpointEveryEvents?: number;
   lockPollMs?: number;
   lagPollMs?: number;
   hooks?: RelayHooks;
 }
 
 const LAG_CAP = 1_000_000;
+// Pages read ahead of the one being published: the store is read while the broker acknowledges.
+const READ_AHEAD = 2;
+const CHECKPOINT_EVERY_MS = 250;
+const CHECKPOINT_EVERY_EVENTS = 20_000;
 
 /**
  * The outbox relay: follows the account streams from its checkpoint and publishes every
@@ -44,7 +52,7 @@ const LAG_CAP = 1_000_000;
  * the lock's connection drops. Failures (broker or database down) are retried from the
  * checkpoint with a growing pause, without limit.
  */
-export class DecisionRelay<R = DecisionRecord> {
+export class OutboxRelay<R = OutboxRecord> {
   private readonly checkpoint: RelayCheckpoint;
   private subscription: Subscription | null = null;
   private running: Promise<void> | null = null;
@@ -111,6 +119,14 @@ export class DecisionRelay<R = DecisionRecord> {
     }
   }
 
+  /**
+   * Relays as a pipeline: the next pages are read (and turned into records) while the broker
+   * acknowledges the page before them; pages are published strictly one after the other, so
+   * store order holds and a failed publish stops everything after it. The checkpoint moves only
+   * to a page the broker acknowledged, on a timer or after enough events, and once more on the
+   * way out unless the lock was lost; a crash in between republishes since the last one (at
+   * least once, as before).
+   */
   private async follow(lock: SessionLock): Promise<void> {
     let lost = false;
     void lock.lost.then(() => {
@@ -121,29 +137,69 @@ export class DecisionRelay<R = DecisionRecord> {
     const subscription = this.store.subscribe({
       from: this.at.position,
       prefixes: [ACCOUNT_STREAM_PREFIX],
-      batchSize: this.options.batchSize ?? 1000,
+      batchSize: this.options.batchSize ?? 5000,
     });
     this.subscription = subscription;
+    const select = this.options.select ?? (decisionRecord as unknown as (stored: StoredEvent) => R | null);
+    const everyEvents = this.options.checkpointEveryEvents ?? CHECKPOINT_EVERY_EVENTS;
+    let acked: RelayPosition | null = null;
+    let unwritten = 0;
+    let writing: Promise<void> = Promise.resolve();
+    let writeFailed: unknown = null;
+    // Writes are chained, so a later position never lands before an earlier one.
+    const flush = () => {
+      const next = acked;
+      if (!next || next === this.at || lost) return writing;
+      unwritten = 0;
+      writing = writing
+        .then(async () => {
+          if (lost || writeFailed) return;
+          await this.checkpoint.write(next);
+          this.at = next;
+          if (acked === next) this.pendingSince = null;
+        })
+        .catch((error: unknown) => {
+          writeFailed ??= error;
+          void this.subscription?.close();
+        });
+      return writing;
+    };
+    const timer = setInterval(() => void flush(), this.options.checkpointEveryMs ?? CHECKPOINT_EVERY_MS);
+    timer.unref();
     try {
-      for await (const batch of subscription) {
-        if (lost || this.stopped) break;
-        this.pendingSince = batch[0].createdAt;
-        const select = this.options.select ?? (decisionRecord as unknown as (stored: StoredEvent) => R | null);
-        const records = batch.map((stored) => select(stored)).filter((r): r is R => r !== null);
+      const pages = readAhead(subscription, READ_AHEAD, (batch) => ({
+        batch,
+        records: batch.map((stored) => select(stored)).filter((r): r is R => r !== null),
+      }));
+      for await (const { batch, records } of pages) {
+        if (lost || this.stopped || writeFailed) {
+          void subscription.close();
+          break;
+        }
+        this.pendingSince ??= batch[0].createdAt;
         if (records.length > 0) await this.options.publish(records);
         // Another process may hold the lock by now: its checkpoint must not move back.
-        if (lost) break;
+        if (lost) {
+          void subscription.close();
+          break;
+        }
         const last = batch[batch.length - 1];
-        const next = { position: last.position, storedAt: last.createdAt };
-        await this.checkpoint.write(next);
-        this.at = next;
-        this.pendingSince = null;
+        acked = { position: last.position, storedAt: last.createdAt };
+        unwritten += batch.length;
+        if (unwritten >= everyEvents) void flush();
         this.options.hooks?.onRelayed?.({ events: batch.length, published: records.length });
       }
+    } catch (error) {
+      // Pages read ahead are waiting on the subscription: closing it lets them end at once.
+      void subscription.close();
+      throw error;
     } finally {
+      clearInterval(timer);
       await subscription.close();
       this.subscription = null;
+      await flush();
     }
+    if (writeFailed) throw writeFailed;
     if (lost && !this.stopped) throw new Error('the relay lock was lost with its database connection');
   }
 
@@ -184,14 +240,39 @@ export class DecisionRelay<R = DecisionRecord> {
   }
 }
 
+/**
+ * Iterates `source` with up to `depth` items requested ahead of the one the caller holds, each
+ * mapped by `prepare` as soon as it arrives (so the mapping overlaps the caller's work too).
+ */
+export async function* readAhead<T, U>(source: AsyncIterable<T>, depth: number, prepare: (item: T) => U): AsyncGenerator<U> {
+  const iterator = source[Symbol.asyncIterator]();
+  const ahead: Promise<IteratorResult<U>>[] = [];
+  const request = () => {
+    const next = iterator.next().then((r) => (r.done ? r : { done: false as const, value: prepare(r.value) }));
+    // Read ahead and then abandoned (the caller stopped): its failure is nobody's to handle.
+    next.catch(() => undefined);
+    ahead.push(next);
+  };
+  try {
+    for (;;) {
+      while (ahead.length < depth + 1) request();
+      const result = await (ahead.shift() as Promise<IteratorResult<U>>);
+      if (result.done) return;
+      yield result.value;
+    }
+  } finally {
+    await iterator.return?.();
+  }
+}
+
 /** Creates a relay, makes sure its checkpoint exists, and starts it. */
 export async function startRelay<R>(
   db: SqlClient,
   store: EventStore,
   logger: Logger,
   options: RelayOptions<R>,
-): Promise<DecisionRelay<R>> {
-  const relay = new DecisionRelay<R>(db, store, logger, options);
+): Promise<OutboxRelay<R>> {
+  const relay = new OutboxRelay<R>(db, store, logger, options);
   await relay.init();
   relay.start();
   return relay;

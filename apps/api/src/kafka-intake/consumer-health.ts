@@ -1,4 +1,4 @@
-import type { KafkaConsumer } from '@tally/runtime';
+import type { GroupConsumer } from '@tally/runtime';
 
 /** How long without a fetch or a decided slice before a joined consumer counts as stalled. */
 export const STALL_MS = 6000;
@@ -14,7 +14,7 @@ export class ConsumerHealth {
   constructor(private readonly now: () => number = Date.now) {}
 
   /** Follows a consumer's events; call for each new consumer. */
-  watch(consumer: KafkaConsumer): void {
+  watch(consumer: GroupConsumer): void {
     const { GROUP_JOIN, FETCH, FETCH_START, CRASH, STOP, DISCONNECT } = consumer.events;
     consumer.on(GROUP_JOIN, () => {
       this.joined = true;

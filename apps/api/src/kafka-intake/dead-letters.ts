@@ -1,4 +1,4 @@
-import type { KafkaMessage, OutgoingMessage } from '@tally/runtime';
+import type { InboundMessage, OutgoingMessage } from '@tally/runtime';
 
 /** Why a message was dead-lettered: the code and text that go in its headers. */
 export interface DeadLetterReason {
@@ -8,7 +8,7 @@ export interface DeadLetterReason {
 
 /** The original message, byte for byte, with headers naming the error, where it came from and when it failed. */
 export function deadLetter(
-  message: KafkaMessage,
+  message: InboundMessage,
   reason: DeadLetterReason,
   source: { topic: string; partition: number },
   failedAt: string,

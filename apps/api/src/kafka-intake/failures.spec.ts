@@ -1,6 +1,6 @@
 import { DomainError } from '@tally/domain';
 import { EventRejectedError } from '@tally/eventstore';
-import { classify } from './failures';
+import { classify, isProgrammingError } from './failures';
 
 describe('sorting a failure to decide a Kafka message', () => {
   it('dead-letters what the store refused for its data, naming the SQLSTATE', () => {
@@ -13,9 +13,16 @@ describe('sorting a failure to decide a Kafka message', () => {
     expect(classify(Object.assign(new Error('value too long'), { code: '54000' }))).toMatchObject({ code: 'STORE_REFUSED' });
   });
 
-  it("dead-letters our own code tripping over the message's values", () => {
-    expect(classify(new RangeError('Invalid time value'))).toMatchObject({ retry: false, code: 'DECIDE_FAILED' });
-    expect(classify(new DomainError('CREDITS_OVERFLOW', 'too large'))).toMatchObject({ code: 'DECIDE_FAILED' });
+  it('dead-letters a message the rules refuse (a domain error)', () => {
+    expect(classify(new DomainError('CREDITS_OVERFLOW', 'too large'))).toMatchObject({ retry: false, code: 'DECIDE_FAILED' });
+  });
+
+  it("retries a programming error (TypeError, RangeError from Tally's code): not the message's fault", () => {
+    for (const fault of [new TypeError('x is not a function'), new RangeError('Invalid time value')]) {
+      expect(classify(fault)).toEqual({ retry: true });
+      expect(isProgrammingError(fault)).toBe(true);
+    }
+    expect(isProgrammingError(new DomainError('CREDITS_OVERFLOW', 'too large'))).toBe(false);
   });
 
   it('retries what may pass later: a lost connection, an administrator shutdown, a concurrent append', () => {

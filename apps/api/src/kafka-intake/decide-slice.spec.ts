@@ -1,11 +1,10 @@
-import type { CommandBus } from '@nestjs/cqrs';
-import { createLogger, type KafkaAdapter, type KafkaMessage, type OutgoingMessage } from '@tally/runtime';
+import { createLogger, type KafkaAdapter, type InboundMessage, type OutgoingMessage } from '@tally/runtime';
 import { decideSlice } from './decide-slice';
 
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
-function message(offset: string, value: string, headers: KafkaMessage['headers'] = {}): KafkaMessage {
-  return { key: Buffer.from('alice'), value: Buffer.from(value), headers, offset, timestamp: '0', attributes: 0 };
+function message(offset: string, value: string, headers: InboundMessage['headers'] = {}): InboundMessage {
+  return { key: Buffer.from('alice'), value: Buffer.from(value), headers, offset };
 }
 
 describe('deciding a slice of usage messages', () => {
@@ -17,13 +16,13 @@ describe('deciding a slice of usage messages', () => {
       topics: { usage: 'usage', decisions: 'decisions', deadLetters: 'dlq' },
       send: async (_topic: string, messages: OutgoingMessage[]) => void sent.push(...messages),
     } as unknown as KafkaAdapter;
-    const commands = { execute: async () => [] } as unknown as CommandBus;
+    const decider = { commands: async () => [], decide: async () => undefined };
     const codes: string[] = [];
 
     await decideSlice(
       [message('7', '{"specversion":"1.0"', { ce_traceparent: Buffer.from(TRACEPARENT) })],
       { topic: 'usage', partition: 0 },
-      { kafka, commands, clock: { now: () => '2026-11-30T05:00:00.000Z' }, logger, deadLettered: (code) => codes.push(code) },
+      { kafka, decider, clock: { now: () => '2026-11-30T05:00:00.000Z' }, logger, deadLettered: (code) => codes.push(code) },
     );
 
     expect(codes).toEqual(['MALFORMED_JSON']);

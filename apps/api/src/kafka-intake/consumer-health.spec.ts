@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { KafkaConsumer } from '@tally/runtime';
+import type { GroupConsumer } from '@tally/runtime';
 import { ConsumerHealth, STALL_MS } from './consumer-health';
 
 const EVENTS = {
@@ -26,7 +26,7 @@ describe('whether the usage consumer is consuming', () => {
   const setup = () => {
     const consumer = fakeConsumer();
     const health = new ConsumerHealth(() => now);
-    health.watch(consumer as unknown as KafkaConsumer);
+    health.watch(consumer as unknown as GroupConsumer);
     return { consumer, health };
   };
 

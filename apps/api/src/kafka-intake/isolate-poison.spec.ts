@@ -1,3 +1,4 @@
+import { DomainError } from '@tally/domain';
 import { decideIsolating } from './isolate-poison';
 
 interface Item {
@@ -35,12 +36,20 @@ describe('deciding a slice with poison isolation', () => {
     expect([...decided].sort()).toEqual(['a', 'b', 'c', 'd']);
   });
 
-  it('given a failure our own code raises on the data, then it is dead-lettered as DECIDE_FAILED', async () => {
+  it('given the rules refusing a message (a domain error), then it is dead-lettered as DECIDE_FAILED', async () => {
     const decide = async (items: Item[]) => {
-      if (items.some((i) => i.id === 'big')) throw new RangeError('The number 1e300 cannot be converted to a BigInt');
+      if (items.some((i) => i.id === 'big')) throw new DomainError('CREDITS_OVERFLOW', 'the balance would overflow');
     };
     const out = await decideIsolating([item('ok'), item('big')], (i) => i.subject, decide);
     expect(out).toEqual([{ item: item('big'), failure: expect.objectContaining({ code: 'DECIDE_FAILED' }) }]);
+  });
+
+  it("given a programming error in Tally's code, then nothing is dead-lettered: it is thrown for the slice to be retried", async () => {
+    const fault = new TypeError("Cannot read properties of undefined (reading 'quota')");
+    const decide = async (items: Item[]) => {
+      if (items.some((i) => i.id === 'tripped')) throw fault;
+    };
+    await expect(decideIsolating([item('ok'), item('tripped')], (i) => i.subject, decide)).rejects.toBe(fault);
   });
 
   it('given the store unreachable, then the failure is thrown for the slice to be retried', async () => {

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
-import type { CommandBus } from '@nestjs/cqrs';
 import { createLogger, type KafkaAdapter } from '@tally/runtime';
 import { UsageConsumer } from './usage-consumer';
-import { Clock } from '../../../runtime/clock';
+import type { UsageDecider } from './usage-decider';
+import { Clock } from '../runtime/clock';
 
 const CRASH = 'consumer.crash';
 
@@ -18,8 +18,10 @@ class FakeConsumer extends EventEmitter {
     if (this.failConnect) throw new Error('connect ECONNREFUSED');
   }
   async subscribe() {}
-  async run() {
+  eachBatch: ((batch: unknown) => Promise<void>) | null = null;
+  async run(options: { eachBatch(batch: unknown): Promise<void> }) {
     this.running = true;
+    this.eachBatch = options.eachBatch;
   }
   async disconnect() {
     this.disconnects++;
@@ -34,7 +36,8 @@ class FakeConsumer extends EventEmitter {
 function setup(failConnectsAfterFirst: number, failFirst = false) {
   const consumers: FakeConsumer[] = [];
   const kafka = {
-    topics: { usage: 'usage', decisions: 'decisions', deadLetters: 'dlq' },
+    topics: { usage: 'usage', usageByAccount: 'usage.by-account', decisions: 'decisions', deadLetters: 'dlq' },
+    usagePartitionCount: 6,
     createConsumer: () => {
       const fails = consumers.length === 0 ? failFirst : consumers.length <= failConnectsAfterFirst;
       const consumer = new FakeConsumer(fails);
@@ -45,7 +48,7 @@ function setup(failConnectsAfterFirst: number, failFirst = false) {
   const counts = { restarts: 0, gaveUp: 0 };
   const usage = new UsageConsumer(
     kafka,
-    {} as CommandBus,
+    {} as UsageDecider,
     new Clock(),
     createLogger('silent', 'test'),
     { deadLettered: () => undefined, restarted: () => counts.restarts++ },
@@ -106,5 +109,83 @@ describe('supervising the usage consumer', () => {
     await expect(usage.start()).rejects.toThrow('ECONNREFUSED');
     expect(consumers).toHaveLength(1);
     expect(consumers[0].disconnects).toBe(1);
+  });
+});
+
+describe('a programming error while deciding', () => {
+  const usage = (id: string) =>
+    Buffer.from(
+      JSON.stringify({
+        specversion: '1.0',
+        id,
+        source: 'svc',
+        type: 'metering.usage.v1',
+        subject: 'alice',
+        data: { meter: 'm', quantity: 1 },
+      }),
+    );
+
+  it('stops the slice, is retried and reported at error level, and is never dead-lettered', async () => {
+    const consumer = new FakeConsumer(false);
+    const sent: Array<{ topic: string }> = [];
+    const kafka = {
+      topics: { usage: 'usage', usageByAccount: 'usage.by-account', decisions: 'decisions', deadLetters: 'dlq' },
+      usagePartitionCount: 1,
+      partitionOf: () => 0,
+      createConsumer: () => consumer,
+      send: async (topic: string) => void sent.push({ topic }),
+    } as unknown as KafkaAdapter;
+    let attempts = 0;
+    const decided: string[] = [];
+    // The injected fault: Tally's own code throws a TypeError on the first two attempts.
+    const decider: UsageDecider = {
+      commands: async (requests, now) =>
+        requests.map((u) => ({ type: 'RequestUsage', account: u.subject, usage: u, meter: null, reportedBy: 'kafka', now })),
+      decide: async (commands) => {
+        if (++attempts <= 2) throw new TypeError("Cannot read properties of undefined (reading 'limit')");
+        decided.push(...commands.map((c) => c.usage.id));
+      },
+    };
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = createLogger('info', 'test', { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const counts = { programmingErrors: 0, deadLetters: 0 };
+    const intake = new UsageConsumer(
+      kafka,
+      decider,
+      new Clock(),
+      logger,
+      {
+        deadLettered: () => counts.deadLetters++,
+        restarted: () => undefined,
+        programmingError: () => counts.programmingErrors++,
+      },
+      () => undefined,
+    );
+    await intake.start();
+    const resolved: string[] = [];
+    await consumer.eachBatch!({
+      batch: {
+        topic: 'usage',
+        partition: 0,
+        messages: [
+          { key: null, value: usage('u-1'), offset: '41' },
+          { key: null, value: usage('u-2'), offset: '42' },
+        ],
+      },
+      resolveOffset: (offset: string) => void resolved.push(offset),
+      commitOffsetsIfNecessary: async () => undefined,
+      heartbeat: async () => undefined,
+      isRunning: () => true,
+      isStale: () => false,
+    });
+    expect(attempts).toBe(3);
+    expect(decided).toEqual(['u-1', 'u-2']);
+    expect(resolved).toEqual(['42']);
+    expect(sent).toEqual([]);
+    expect(counts).toEqual({ programmingErrors: 2, deadLetters: 0 });
+    const errors = lines.filter((l) => l.level === 'error' || l.level === 50);
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatchObject({ err: expect.objectContaining({ type: 'TypeError' }) });
+    await intake.stop();
   });
 });

@@ -1,8 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import { Clock } from '../../../runtime/clock';
-import type { Runtime } from '../../../runtime/runtime';
+import { AccountDecisions } from '../accounts/account-decisions';
+import { Catalog } from '../catalog/catalog';
+import { Metrics } from '../operations/metrics';
+import { Clock } from '../runtime/clock';
+import type { Runtime } from '../runtime/runtime';
 import { UsageConsumer } from './usage-consumer';
+import { KafkaUsageDecider } from './usage-decider';
 
 const LAG_POLL_MS = 5000;
 
@@ -26,7 +29,7 @@ export async function startKafkaIntake(
   const { metrics, logger } = runtime;
   const consumer = new UsageConsumer(
     kafka,
-    app.get(CommandBus),
+    new KafkaUsageDecider(app.get(AccountDecisions), app.get(Catalog), app.get(Metrics)),
     app.get(Clock),
     logger,
     { deadLettered: (code) => metrics.deadLetters.inc({ code }), restarted: () => metrics.consumerRestarts.inc() },

@@ -1,0 +1,102 @@
+import type { RequestUsage } from '@tally/domain';
+import type { InboundMessage, KafkaAdapter, Logger, OutgoingMessage } from '@tally/runtime';
+import type { Clock } from '../runtime/clock';
+import { deadLetter, type DeadLetterReason } from './dead-letters';
+import { decideIsolating } from './isolate-poison';
+import type { UsageDecider } from './usage-decider';
+import { parseKafkaUsage } from './usage-message.parser';
+
+/** Where a slice comes from, for the dead-letter headers and logs. */
+export interface SliceSource {
+  topic: string;
+  partition: number;
+}
+
+interface Valid {
+  message: InboundMessage;
+  command: RequestUsage;
+}
+
+/** What deciding a slice needs. */
+export interface SliceDeps {
+  kafka: KafkaAdapter;
+  decider: UsageDecider;
+  clock: Clock;
+  logger: Logger;
+  deadLettered(code: string): void;
+}
+
+/**
+ * Handles one bounded slice of a partition's batch: invalid messages and messages the store
+ * refuses go to the dead-letter topic with the reason; a usage read from `metering.usage.v1`
+ * whose account belongs to another partition (a subject pooled into an account keyed
+ * elsewhere) is forwarded, byte for byte and keyed by account, to that partition of the
+ * repartition topic, whose owner decides it; the rest are decided (durably appended) here.
+ * Resolves when every message is decided, forwarded or dead-lettered; throws a failure worth
+ * retrying (the caller retries the whole slice: deciding and forwarding again are idempotent).
+ */
+export async function decideSlice(slice: InboundMessage[], source: SliceSource, deps: SliceDeps): Promise<void> {
+  const { kafka } = deps;
+  const parsed: Array<{ message: InboundMessage; request: Valid['command']['usage'] }> = [];
+  const letters: Array<{ message: InboundMessage; reason: DeadLetterReason }> = [];
+  for (const message of slice) {
+    const result = parseKafkaUsage(message.value, message.headers);
+    if (result.ok) parsed.push({ message, request: result.request });
+    else letters.push({ message, reason: result.rejection });
+  }
+  const commands = await deps.decider.commands(
+    parsed.map((p) => p.request),
+    deps.clock.now(),
+  );
+  const local: Valid[] = [];
+  const forward: OutgoingMessage[] = [];
+  const rerouting = source.topic === kafka.topics.usage;
+  parsed.forEach(({ message }, i) => {
+    const command = commands[i];
+    const owner = rerouting ? kafka.partitionOf(command.account) : source.partition;
+    if (owner === source.partition) local.push({ message, command });
+    else forward.push({ key: command.account, value: message.value, headers: message.headers, partition: owner });
+  });
+  const forwarding = forward.length > 0 ? kafka.send(kafka.topics.usageByAccount, forward) : null;
+  // Seen by the caller even if deciding throws first: a failed forward is retried with the slice.
+  forwarding?.catch(() => undefined);
+  const undecidable = await decideIsolating(
+    local,
+    (v) => v.command.usage.subject,
+    (items) => deps.decider.decide(items.map((v) => v.command)),
+  );
+  await forwarding;
+  for (const { item, failure } of undecidable) letters.push({ message: item.message, reason: failure });
+  if (letters.length === 0) return;
+  const failedAt = deps.clock.now();
+  const outgoing: OutgoingMessage[] = letters.map(({ message, reason }) => {
+    deps.logger.warn(
+      {
+        topic: source.topic,
+        partition: source.partition,
+        offset: message.offset,
+        code: reason.code,
+        detail: reason.detail,
+        traceparent: traceOf(message),
+      },
+      'usage message dead-lettered',
+    );
+    return deadLetter(message, reason, source, failedAt);
+  });
+  await kafka.send(kafka.topics.deadLetters, outgoing);
+  for (const { reason } of letters) deps.deadLettered(reason.code);
+}
+
+/** The W3C trace context a message carried (binary mode's `ce_traceparent`, or a plain header), for its log line. */
+function traceOf(message: InboundMessage): string | undefined {
+  for (const name of ['ce_traceparent', 'traceparent']) {
+    const value = message.headers?.[name];
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined)
+      return first
+        .toString()
+        .replace(/[^\x20-\x7e]/g, '?')
+        .slice(0, 128);
+  }
+  return undefined;
+}
