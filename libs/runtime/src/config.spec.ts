@@ -24,7 +24,7 @@ describe('configuration', () => {
   it('bounds the HTTP server by default and lets each limit be set', () => {
     expect(loadConfig({}).http).toEqual({
       maxConnections: 1000,
-      maxConnectionsPerClient: 256,
+      maxConnectionsPerClient: 500,
       requestTimeoutMs: 30_000,
       headersTimeoutMs: 10_000,
       trustedProxies: [],
