@@ -24,7 +24,7 @@ import { appendEach } from '../append-each';
 import { appendManyOnce, revisionCheck } from './append-many';
 import { APPEND_CHANNEL, ensureEventStoreSchema } from './schema';
 import { UNIQUE_VIOLATION, refusesData, sqlState, type SqlClient, type SqlQueryable } from './sql-client';
-import { COLUMNS, likePatterns, parseCheckpoint, STORE, toRecorded, type EventRow } from './event-rows';
+import { COLUMNS, createdAt, likePatterns, parseCheckpoint, STORE, toRecorded, type EventRow } from './event-rows';
 import { SqlSubscription } from './sql-subscription';
 
 /**
@@ -80,7 +80,7 @@ export class SqlEventStore implements EventStore {
     if (keys.length === 0) return [];
     const { rows } = await this.db.query<EventRow>(
       `select e.global_position, e.transaction_id::text as transaction_id, e.stream_id, e.stream_revision,
-              e.event_type, e.data, e.created_at
+              e.event_type, e.data, ${createdAt('e.')}
          from tally_claims c
          join tally_events e on e.stream_id = c.stream_id and e.stream_revision = c.stream_revision
         where c.account = $1
