@@ -140,7 +140,7 @@ async function main(): Promise<void> {
     );
     console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     console.log(
-      `| ${k.events} | ${k.accounts} | ${k.produceMs} ms | ${k.decidedMs ?? '—'} ms | ${k.endToEndMs} ms | ${k.eventsPerSecond} | ${ratio(k.eventsPerSecond, kafkaConsume)} of ${kafkaConsume}/s | ${k.readModelLagMs} ms | ≤ ${k.readModelLagP99Ms ?? '—'} ms | ${k.rssMiB.api} / ${k.rssMiB.projector} | ${k.cpuSeconds.api} / ${k.cpuSeconds.projector} |`,
+      `| ${k.events} | ${k.accounts} | ${k.produceMs} ms | ${k.decidedMs ?? '—'} ms | ${k.endToEndMs} ms | ${k.eventsPerSecond} | ${ratio(k.eventsPerSecond, kafkaConsume)} of ${kafkaConsume}/s | ${k.readModelLagMs} ms | ≤ ${k.readModelLagP99Ms ?? '—'} ms | ${k.rssMiB.api} / ${k.rssMiB.projector} | ${k.cpuSeconds.api} / ${k.cpuSeconds.projector} (${k.cpuSeconds.projectorCaughtUp ?? '—'} until caught up) |`,
     );
   } else if (want('kafka')) {
     console.log(`\nKafka at ${brokers} or PostgreSQL unreachable: Kafka scenario skipped (run \`npm run infra:up\`).`);
