@@ -19,7 +19,7 @@ const MANY_ACCOUNTS = QUICK ? 20_000 : 100_000;
 // Usages decided on one account before the api's memory and its cold load are measured (issue 19).
 const ACCOUNT_SCALE_USAGES = QUICK ? 20_000 : 1_000_000;
 
-// BENCH_ONLY=kafka (comma-separated: http, accounts, kafka, scaleOut, fixedRate) runs only those scenarios and their baselines.
+// BENCH_ONLY=kafka (comma-separated: http, accounts, accountScale, kafka, scaleOut, fixedRate) runs only those scenarios and their baselines.
 const ONLY = new Set((process.env.BENCH_ONLY ?? '').split(',').filter(Boolean));
 const want = (scenario: string) => ONLY.size === 0 || ONLY.has(scenario);
 
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     }
   }
   let accountScale: AccountScaleResult | null = null;
-  if (pg) {
+  if (pg && want('accountScale')) {
     const db = await freshDatabase('tally_bench_account_scale');
     try {
       accountScale = await runAccountScale(db.url, ACCOUNT_SCALE_USAGES);
@@ -140,7 +140,7 @@ async function main(): Promise<void> {
     );
     console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     console.log(
-      `| ${k.events} | ${k.accounts} | ${k.produceMs} ms | ${k.decidedMs ?? '—'} ms | ${k.endToEndMs} ms | ${k.eventsPerSecond} | ${ratio(k.eventsPerSecond, kafkaConsume)} of ${kafkaConsume}/s | ${k.readModelLagMs} ms | ≤ ${k.readModelLagP99Ms ?? '—'} ms | ${k.rssMiB.api} / ${k.rssMiB.projector} | ${k.cpuSeconds.api} / ${k.cpuSeconds.projector} |`,
+      `| ${k.events} | ${k.accounts} | ${k.produceMs} ms | ${k.decidedMs ?? '—'} ms | ${k.endToEndMs} ms | ${k.eventsPerSecond} | ${ratio(k.eventsPerSecond, kafkaConsume)} of ${kafkaConsume}/s | ${k.readModelLagMs} ms | ≤ ${k.readModelLagP99Ms ?? '—'} ms | ${k.rssMiB.api} / ${k.rssMiB.projector} | ${k.cpuSeconds.api} / ${k.cpuSeconds.projector} (${k.cpuSeconds.projectorCaughtUp ?? '—'} until caught up) |`,
     );
   } else if (want('kafka')) {
     console.log(`\nKafka at ${brokers} or PostgreSQL unreachable: Kafka scenario skipped (run \`npm run infra:up\`).`);

@@ -37,6 +37,15 @@ export function eventStoreContract(open: () => Promise<{ store: EventStore; clos
       expect(read.every((e) => e.streamName === s && !Number.isNaN(Date.parse(e.createdAt)))).toBe(true);
     });
 
+    it('gives the stored time as an ISO instant in UTC with milliseconds, as Date#toISOString writes it', async () => {
+      const before = Date.now();
+      const s = stream();
+      await store.appendToStream(s, [event(1)], 'no_stream');
+      const [read] = await store.readStream(s);
+      expect(read.createdAt).toBe(new Date(read.createdAt).toISOString());
+      expect(Math.abs(Date.parse(read.createdAt) - before)).toBeLessThan(60_000);
+    });
+
     it('appends at the expected revision', async () => {
       const s = stream();
       await store.appendToStream(s, [event(1)], 'no_stream');

@@ -76,6 +76,65 @@ export function readingInOrderContract(current: () => EventStore): void {
     });
   });
 
+  describe('a subscription to some event types', () => {
+    const marked = (n: number) => ({ type: 'Marked.v1', data: { n } });
+
+    it('delivers only events of those types, in order, and says how far it read past the others', async () => {
+      const prefix = `typed${randomUUID().slice(0, 8)}-`;
+      await store.appendToStream(`${prefix}a`, [event(1), marked(2), event(3)], 'no_stream');
+      await store.appendToStream(`${prefix}b`, [marked(4), event(5)], 'no_stream');
+      await store.appendToStream(`other${prefix}`, [marked(99)], 'no_stream');
+      const last = (await store.readStream(`${prefix}b`))[1];
+
+      const subscription = store.subscribe({ from: null, prefixes: [prefix], types: ['Marked.v1'], batchSize: 1 });
+      const seen: RecordedEvent[] = [];
+      let through: string | null = null;
+      for await (const batch of subscription) {
+        seen.push(...batch);
+        for (const e of batch) expect(store.compare(batch.through, e.position)).toBeGreaterThanOrEqual(0);
+        through = batch.through;
+        // Read past the last event of the prefix (the one it does not deliver): nothing left to read again.
+        if (store.compare(through, last.position) >= 0) break;
+      }
+      await subscription.close();
+      expect(seen.map((e) => [e.type, e.data])).toEqual([
+        ['Marked.v1', { n: 2 }],
+        ['Marked.v1', { n: 4 }],
+      ]);
+      expect(await store.countAfter(through, [prefix], 100)).toBe(0);
+    });
+
+    it('reports progress past events it does not deliver, so a follower catches up without any of its own', async () => {
+      const prefix = `quiet${randomUUID().slice(0, 8)}-`;
+      await store.appendToStream(`${prefix}a`, [event(1), event(2)], 'no_stream');
+      const [, second] = await store.readStream(`${prefix}a`);
+      const subscription = store.subscribe({ from: null, prefixes: [prefix], types: ['Marked.v1'] });
+      let through: string | null = null;
+      for await (const batch of subscription) {
+        expect(batch).toHaveLength(0);
+        through = batch.through;
+        if (store.compare(through, second.position) >= 0) break;
+      }
+      await subscription.close();
+      expect(await store.countAfter(through, [prefix], 100, ['Marked.v1'])).toBe(0);
+      expect(await store.firstEventAfter(through, [prefix], ['Marked.v1'])).toBeNull();
+    });
+
+    it('counts, finds and heads only the events of those types', async () => {
+      const s = stream('typed-count');
+      await store.appendToStream(s, [marked(1), event(2), marked(3), event(4)], 'no_stream');
+      const events = await store.readStream(s);
+      expect(await store.countAfter(null, [s], 100, ['Marked.v1'])).toBe(2);
+      expect(await store.countAfter(events[0].position, [s], 100, ['Marked.v1'])).toBe(1);
+      expect(await store.countAfter(events[2].position, [s], 100, ['Marked.v1'])).toBe(0);
+      expect(await store.countAfter(events[2].position, [s], 100)).toBe(1);
+      const first = await eventuallyFound(() => store.firstEventAfter(events[0].position, [s], ['Marked.v1']));
+      expect(first.data).toEqual({ n: 3 });
+      expect(await store.headPosition([s], ['Marked.v1'])).toBe(events[2].position);
+      expect(await store.headPosition([s])).toBe(events[3].position);
+    });
+  });
+
   describe('how far a follower is behind', () => {
     it('finds the first event after a position, of the given prefixes only, and none past the head', async () => {
       const prefix = `lag${randomUUID().slice(0, 8)}-`;

@@ -1,4 +1,11 @@
-import { createLogger, OutboxRelay, RELAY_CHECKPOINTS_TABLE, type OutboxRecord } from '@tally/runtime';
+import {
+  ALERT_STORED_TYPES,
+  alertRecord,
+  createLogger,
+  OutboxRelay,
+  RELAY_CHECKPOINTS_TABLE,
+  type OutboxRecord,
+} from '@tally/runtime';
 import { eventually } from '../infra/infra';
 import { startTally, usageEvent, type RunningTally } from '../support/tally';
 
@@ -66,6 +73,36 @@ describe('the decision relay', () => {
     try {
       await tally.admin.post('/v1/usage', usageEvent({ id: 'rel-new', subject: 'relay-acct', meter: 'relay', quantity: 1 }));
       await eventually(() => expect(published.map((r) => JSON.parse(r.value).id)).toEqual(['rel-new']), 5000);
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  it('moves the checkpoint of a relay of a few types past the events it does not read, and reports no lag', async () => {
+    // The store holds decisions and no alert: an alert relay reads none of them, yet catches up.
+    await tally.admin.post('/v1/usage', usageEvent({ id: 'rel-typed', subject: 'relay-acct', meter: 'relay', quantity: 1 }));
+    const published: OutboxRecord[] = [];
+    const lags: number[] = [];
+    const relay = new OutboxRelay(tally.runtime.db, tally.runtime.store, createLogger('silent', 'test'), {
+      name: 'test-alert-relay',
+      lockKey: 7_342_099,
+      select: alertRecord,
+      types: ALERT_STORED_TYPES,
+      lagPollMs: 50,
+      publish: async (records) => void published.push(...records),
+      hooks: { onLag: ({ events }) => void lags.push(events) },
+    });
+    await relay.init();
+    relay.start();
+    try {
+      const head = await tally.runtime.store.headPosition(['account-']);
+      await eventually(async () => {
+        const at = await checkpoint('test-alert-relay');
+        expect(at).not.toBeNull();
+        expect(tally.runtime.store.compare(at!, head!)).toBeGreaterThanOrEqual(0);
+      }, 5000);
+      await eventually(() => expect(lags.at(-1)).toBe(0), 5000);
+      expect(published).toEqual([]);
     } finally {
       await relay.stop();
     }

@@ -104,6 +104,11 @@ const READERS = new Map<string, (data: StoredPayload) => TallyEvent>(
 /** Every stored type name this build reads, for specs that must cover each one. */
 export const STORED_TYPES = [...READERS.keys()] as StoredType[];
 
+/** The stored type names (every version this build reads) of the given event types. */
+export function storedTypesOf(...types: EventType[]): StoredType[] {
+  return STORED_TYPES.filter((stored) => types.includes(stored.slice(0, stored.lastIndexOf('.')) as EventType));
+}
+
 /** Maps an event to its stored form, under its type's current version. */
 export function serialize(event: TallyEvent): StoredEvent {
   return { type: `${event.type}.${CODECS[event.type].write}`, data: event.data as unknown as StoredPayload };

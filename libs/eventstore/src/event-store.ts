@@ -31,13 +31,35 @@ export interface SubscribeOptions {
   /** Deliver events strictly after this position; null delivers from the start. */
   from: Checkpoint | null;
   prefixes: string[];
+  /**
+   * Stored type names (such as `AlertRaised.v1`) to deliver, the others passed by in the store
+   * (a follower that needs a few events does not read them all); every type when absent.
+   */
+  types?: readonly string[];
   /** Largest batch to deliver at once. */
   batchSize?: number;
 }
 
+/**
+ * A batch of a subscription: its events, and `through`, the position the store was read up to
+ * for it (its last event's, or later when events it does not deliver came after). A filtered
+ * subscription also yields empty batches when it has read past events it does not deliver, so a
+ * follower's checkpoint moves on and it neither reports lag nor reads them again after a restart.
+ */
+export interface EventBatch extends Array<RecordedEvent> {
+  through: Checkpoint;
+}
+
 /** Batches of events in global order, until closed. */
-export interface Subscription extends AsyncIterable<RecordedEvent[]> {
+export interface Subscription extends AsyncIterable<EventBatch> {
   close(): Promise<void>;
+}
+
+/** `events` as a batch read up to `through` (its last event's position when not given). */
+export function eventBatch(events: RecordedEvent[], through?: Checkpoint): EventBatch {
+  const at = through ?? events[events.length - 1]?.position;
+  if (at === undefined) throw new Error('an empty batch needs the position it was read up to');
+  return Object.assign(events, { through: at });
 }
 
 /** The append was refused because the stream was not at the expected revision. */
@@ -164,15 +186,21 @@ export interface EventStore {
   readLastEvent(stream: string): Promise<RecordedEvent | null>;
   /** Ordered, gap-free delivery of events after a checkpoint, live once caught up. */
   subscribe(options: SubscribeOptions): Subscription;
-  /** The position of the newest event (of streams with one of `prefixes`, if given), or null if none. */
-  headPosition(prefixes?: string[]): Promise<Checkpoint | null>;
-  /** The first event after `from` (of streams with one of `prefixes`), or null: how far a follower is behind. */
-  firstEventAfter(from: Checkpoint | null, prefixes: string[]): Promise<RecordedEvent | null>;
   /**
-   * How many events (of streams with one of `prefixes`) lie after `from` (null: from the start),
-   * counting at most `cap`: how far behind a follower is, for metrics.
+   * The position of the newest event (of streams with one of `prefixes`, if given, and of one of
+   * `types`, if given), or null if none.
    */
-  countAfter(from: Checkpoint | null, prefixes: string[], cap: number): Promise<number>;
+  headPosition(prefixes?: string[], types?: readonly string[]): Promise<Checkpoint | null>;
+  /**
+   * The first event after `from` (of streams with one of `prefixes`, of one of `types` if given),
+   * or null: how far a follower is behind.
+   */
+  firstEventAfter(from: Checkpoint | null, prefixes: string[], types?: readonly string[]): Promise<RecordedEvent | null>;
+  /**
+   * How many events (of streams with one of `prefixes`, of one of `types` if given) lie after
+   * `from` (null: from the start), counting at most `cap`: how far behind a follower is, for metrics.
+   */
+  countAfter(from: Checkpoint | null, prefixes: string[], cap: number, types?: readonly string[]): Promise<number>;
   /** Negative, zero or positive as `a` is before, at or after `b`. */
   compare(a: Checkpoint, b: Checkpoint): number;
   /** Throws if the store cannot be reached. */

@@ -230,31 +230,32 @@ export class EsdbEventStore implements EventStore {
     return new EsdbSubscription(this.client, options);
   }
 
-  async headPosition(prefixes?: string[]): Promise<Checkpoint | null> {
+  async headPosition(prefixes?: string[], types?: readonly string[]): Promise<Checkpoint | null> {
     for await (const resolved of this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: HEAD_SCAN_LIMIT })) {
       const event = resolved.event;
-      if (!event || event.streamId.startsWith('$')) continue;
+      if (!event || event.streamId.startsWith('$') || (types && !types.includes(event.type))) continue;
       if (!prefixes || prefixes.some((p) => event.streamId.startsWith(p))) return checkpointOf(event.position);
     }
     return null;
   }
 
-  async firstEventAfter(from: Checkpoint | null, prefixes: string[]): Promise<RecordedEvent | null> {
+  async firstEventAfter(from: Checkpoint | null, prefixes: string[], types?: readonly string[]): Promise<RecordedEvent | null> {
     const fromPosition = from ? positionOf(from) : START;
     for await (const resolved of this.client.readAll({ fromPosition, direction: FORWARDS, maxCount: HEAD_SCAN_LIMIT })) {
       const event = toRecorded(resolved);
-      if (!event || (from && compareCheckpoints(event.position, from) <= 0)) continue;
+      if (!event || (from && compareCheckpoints(event.position, from) <= 0) || (types && !types.includes(event.type))) continue;
       if (prefixes.some((p) => event.streamName.startsWith(p))) return event;
     }
     return null;
   }
 
-  async countAfter(from: Checkpoint | null, prefixes: string[], cap: number): Promise<number> {
+  async countAfter(from: Checkpoint | null, prefixes: string[], cap: number, types?: readonly string[]): Promise<number> {
     let count = 0;
     const read = this.client.readAll({ fromPosition: from ? positionOf(from) : START, direction: FORWARDS, maxCount: cap + 1 });
     for await (const resolved of read) {
       const event = resolved.event;
       if (!event?.position || !prefixes.some((p) => event.streamId.startsWith(p))) continue;
+      if (types && !types.includes(event.type)) continue;
       // The read starts at `from` inclusive; the count is of what lies after it.
       if (from && compareCheckpoints(checkpointOf(event.position), from) <= 0) continue;
       if (++count >= cap) break;

@@ -9,13 +9,21 @@ export interface EventRow {
   stream_revision: string | bigint;
   event_type: string;
   data: Record<string, unknown>;
-  created_at: Date;
+  /** ISO 8601 in UTC with milliseconds, as `Date.prototype.toISOString` writes it (see {@link CREATED_AT}). */
+  created_at: string;
 }
+
+/**
+ * The stored time as the ISO string events carry, written by the database: parsing it into a Date
+ * and back cost the projector about a third of its CPU per event. Milliseconds truncated, as
+ * the Date did.
+ */
+export const createdAt = (table: string) =>
+  `to_char(${table}created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at`;
 
 // The text alias of transaction_id shadows the column in ORDER BY: order by the qualified column,
 // or "1000" sorts before "999" and a page that spans the change of digits skips events.
-export const COLUMNS =
-  'global_position, transaction_id::text as transaction_id, stream_id, stream_revision, event_type, data, created_at';
+export const COLUMNS = `global_position, transaction_id::text as transaction_id, stream_id, stream_revision, event_type, data, ${createdAt('')}`;
 
 // LIKE patterns matching names that start with each prefix taken literally.
 export function likePatterns(prefixes: string[]): string[] {
@@ -38,6 +46,6 @@ export function toRecorded(row: EventRow): RecordedEvent {
     position: encodeCheckpoint(row.transaction_id, row.global_position),
     type: row.event_type,
     data: row.data,
-    createdAt: new Date(row.created_at).toISOString(),
+    createdAt: row.created_at,
   };
 }

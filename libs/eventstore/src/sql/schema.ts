@@ -10,6 +10,8 @@ const SCHEMA_LOCK = 7_342_001;
  * The events table, and the claims index: which event answers for an (account, source, id) of
  * each kind, written in the same statement as the event, and the newest snapshot of a stream's
  * fold (docs/architecture.md "Bounded accounts").
+ * `tally_events_type` serves followers of a few event types (the alert relays), which read
+ * only those instead of every event.
  * `transaction_id` orders events by the transaction that wrote them, so a
  * subscriber reading only transactions below the oldest one still running can never skip an
  * event that commits late (see sql-event-store.ts).
@@ -26,6 +28,7 @@ create table if not exists tally_events (
   unique (stream_id, stream_revision)
 );
 create index if not exists tally_events_order on tally_events (transaction_id, global_position);
+create index if not exists tally_events_type on tally_events (event_type, transaction_id, global_position);
 create table if not exists tally_claims (
   account text not null,
   source text not null,

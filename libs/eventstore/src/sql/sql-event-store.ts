@@ -10,7 +10,9 @@ import {
   type Snapshot,
   type AppendResult,
   type Checkpoint,
+  type EventBatch,
   type EventStore,
+  eventBatch,
   type ExpectedRevision,
   type RecordedEvent,
   type StreamAppend,
@@ -22,7 +24,7 @@ import { appendEach } from '../append-each';
 import { appendManyOnce, revisionCheck } from './append-many';
 import { APPEND_CHANNEL, ensureEventStoreSchema } from './schema';
 import { UNIQUE_VIOLATION, refusesData, sqlState, type SqlClient, type SqlQueryable } from './sql-client';
-import { COLUMNS, likePatterns, parseCheckpoint, STORE, toRecorded, type EventRow } from './event-rows';
+import { COLUMNS, createdAt, likePatterns, parseCheckpoint, STORE, toRecorded, type EventRow } from './event-rows';
 import { SqlSubscription } from './sql-subscription';
 
 /**
@@ -78,7 +80,7 @@ export class SqlEventStore implements EventStore {
     if (keys.length === 0) return [];
     const { rows } = await this.db.query<EventRow>(
       `select e.global_position, e.transaction_id::text as transaction_id, e.stream_id, e.stream_revision,
-              e.event_type, e.data, e.created_at
+              e.event_type, e.data, ${createdAt('e.')}
          from tally_claims c
          join tally_events e on e.stream_id = c.stream_id and e.stream_revision = c.stream_revision
         where c.account = $1
@@ -186,22 +188,63 @@ export class SqlEventStore implements EventStore {
   }
 
   /** One page of the global order after `from`, limited to what no running transaction can precede. */
-  async readAllAfter(from: Checkpoint | null, prefixes: string[], limit: number): Promise<RecordedEvent[]> {
+  async readAllAfter(
+    from: Checkpoint | null,
+    prefixes: string[],
+    limit: number,
+    types?: readonly string[],
+  ): Promise<RecordedEvent[]> {
     const [tx, position] = from ? parseCheckpoint(from) : ['0', '0'];
     const { rows } = await this.db.query<EventRow>(
       `select ${COLUMNS} from tally_events
         where (transaction_id, global_position) > ($1::xid8, $2::bigint)
           and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-          and stream_id like any($3::text[])
+          and stream_id like any($3::text[]) ${typeClause(types, 5)}
         order by tally_events.transaction_id, global_position
         limit $4`,
-      [tx, position, likePatterns(prefixes), limit],
+      types ? [tx, position, likePatterns(prefixes), limit, types] : [tx, position, likePatterns(prefixes), limit],
     );
     return rows.map(toRecorded);
   }
 
-  async firstEventAfter(from: Checkpoint | null, prefixes: string[]): Promise<RecordedEvent | null> {
-    const [first] = await this.readAllAfter(from, prefixes, 1);
+  /**
+   * One page of the events of `types` after `from` and, in the same snapshot, how far the store
+   * was read for it: the page's last event if the page is full, else the newest event no running
+   * transaction can precede (whatever its stream or type). Null when nothing lies after `from`.
+   */
+  async readTypesAfter(
+    from: Checkpoint | null,
+    prefixes: string[],
+    limit: number,
+    types: readonly string[],
+  ): Promise<EventBatch | null> {
+    const [tx, position] = from ? parseCheckpoint(from) : ['0', '0'];
+    const { rows } = await this.db.query<EventRow & { head_transaction_id: string; head_position: string | bigint }>(
+      `with page as (
+         select ${COLUMNS} from tally_events
+          where (transaction_id, global_position) > ($1::xid8, $2::bigint)
+            and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+            and stream_id like any($3::text[]) and event_type = any($5::text[])
+          order by tally_events.transaction_id, global_position
+          limit $4),
+       head as (
+         select transaction_id::text as head_transaction_id, global_position as head_position from tally_events
+          where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          order by tally_events.transaction_id desc, global_position desc limit 1)
+       select page.*, head.* from head left join page on true
+        order by page.transaction_id::xid8, page.global_position`,
+      [tx, position, likePatterns(prefixes), limit, types],
+    );
+    if (rows.length === 0) return null;
+    const events = rows.filter((r) => r.global_position !== null).map(toRecorded);
+    const head = encodeCheckpoint(rows[0].head_transaction_id, rows[0].head_position);
+    const through = events.length === limit ? events[events.length - 1].position : head;
+    if (from && compareCheckpoints(through, from, STORE) <= 0) return null;
+    return eventBatch(events, through);
+  }
+
+  async firstEventAfter(from: Checkpoint | null, prefixes: string[], types?: readonly string[]): Promise<RecordedEvent | null> {
+    const [first] = await this.readAllAfter(from, prefixes, 1, types);
     return first ?? null;
   }
 
@@ -209,24 +252,25 @@ export class SqlEventStore implements EventStore {
     return new SqlSubscription(this, this.db, options);
   }
 
-  async headPosition(prefixes?: string[]): Promise<Checkpoint | null> {
+  async headPosition(prefixes?: string[], types?: readonly string[]): Promise<Checkpoint | null> {
     const { rows } = await this.db.query<{ transaction_id: string; global_position: string | bigint }>(
       `select transaction_id::text as transaction_id, global_position from tally_events
-        where $1::text[] is null or stream_id like any($1::text[])
+        where ($1::text[] is null or stream_id like any($1::text[])) ${typeClause(types, 2)}
         order by tally_events.transaction_id desc, global_position desc limit 1`,
-      [prefixes ? likePatterns(prefixes) : null],
+      types ? [prefixes ? likePatterns(prefixes) : null, types] : [prefixes ? likePatterns(prefixes) : null],
     );
     return rows.length ? encodeCheckpoint(rows[0].transaction_id, rows[0].global_position) : null;
   }
 
-  async countAfter(from: Checkpoint | null, prefixes: string[], cap: number): Promise<number> {
+  async countAfter(from: Checkpoint | null, prefixes: string[], cap: number, types?: readonly string[]): Promise<number> {
     const [tx, position] = from ? parseCheckpoint(from) : ['0', '0'];
     const { rows } = await this.db.query<{ n: string | number }>(
       `select count(*)::int as n from (
          select 1 from tally_events
           where (transaction_id, global_position) > ($1::xid8, $2::bigint) and stream_id like any($3::text[])
+            ${typeClause(types, 5)}
           limit $4) after`,
-      [tx, position, likePatterns(prefixes), cap],
+      types ? [tx, position, likePatterns(prefixes), cap, types] : [tx, position, likePatterns(prefixes), cap],
     );
     return Number(rows[0].n);
   }
@@ -242,6 +286,12 @@ export class SqlEventStore implements EventStore {
   async close(): Promise<void> {
     // The SQL client is shared with the read models; whoever opened it closes it.
   }
+}
+
+// The type condition of a filtered read, its array the `n`th parameter; nothing when unfiltered
+// (a separate statement, so an unfiltered read's plan is not a generic one with an "or").
+function typeClause(types: readonly string[] | undefined, n: number): string {
+  return types ? `and event_type = any($${n}::text[])` : '';
 }
 
 async function currentRevision(db: SqlQueryable, stream: string): Promise<bigint | null> {

@@ -1,4 +1,4 @@
-import type { Checkpoint, RecordedEvent, SubscribeOptions, Subscription } from '../event-store';
+import { eventBatch, type Checkpoint, type EventBatch, type SubscribeOptions, type Subscription } from '../event-store';
 import { APPEND_CHANNEL } from './schema';
 import type { SqlClient } from './sql-client';
 import type { SqlEventStore } from './sql-event-store';
@@ -8,8 +8,14 @@ const IDLE_POLL_MS = 500;
 // Once caught up, pages are read at most this often: under load a page then holds many events
 // (one transaction for the reader instead of one per event), at the cost of this much lag.
 const LIVE_INTERVAL_MS = 25;
+// A filtered subscription that read past events it does not deliver says so at most this often
+// (an empty batch): often enough for a follower's checkpoint and lag, rarely enough to cost nothing.
+const PROGRESS_EVERY_MS = 1000;
 
-/** Catches up page by page, then waits for an append notification (or the idle poll) between pages. */
+/**
+ * Catches up page by page, then waits for an append notification (or the idle poll) between pages.
+ * With `types`, the store passes the other events by and the subscription reports how far it read.
+ */
 export class SqlSubscription implements Subscription {
   private closed = false;
   private wake: (() => void) | null = null;
@@ -22,23 +28,35 @@ export class SqlSubscription implements Subscription {
     private readonly options: SubscribeOptions,
   ) {}
 
-  async *[Symbol.asyncIterator](): AsyncIterator<RecordedEvent[]> {
+  async *[Symbol.asyncIterator](): AsyncIterator<EventBatch> {
     const unlisten = await this.db.listen(APPEND_CHANNEL, (lost) => {
       if (lost) this.lost = lost;
       this.poke();
     });
     let from: Checkpoint | null = this.options.from;
     const batchSize = this.options.batchSize ?? 500;
+    const { prefixes, types } = this.options;
+    // Read past (by a filtered read) but not yet said: reported by an empty batch now and then.
+    let unreported: Checkpoint | null = null;
+    let reportedAt = 0;
     try {
       while (!this.closed) {
         // Without notifications this would still poll; failing makes the owner subscribe afresh.
         if (this.lost) throw this.lost;
         this.notified = false;
-        const batch = await this.store.readAllAfter(from, this.options.prefixes, batchSize);
-        if (batch.length > 0) {
-          from = batch[batch.length - 1].position;
+        const batch = types ? await this.store.readTypesAfter(from, prefixes, batchSize, types) : await this.readAll(from);
+        if (batch) from = batch.through;
+        if (batch && batch.length > 0) {
+          unreported = null;
+          reportedAt = Date.now();
           yield batch;
           if (batch.length === batchSize) continue;
+        } else if (batch) unreported = batch.through;
+        if (unreported && Date.now() - reportedAt >= PROGRESS_EVERY_MS) {
+          const progress = eventBatch([], unreported);
+          unreported = null;
+          reportedAt = Date.now();
+          yield progress;
         }
         if (!this.notified && !this.closed) await this.sleep();
         if (!this.closed) await new Promise((resolve) => setTimeout(resolve, LIVE_INTERVAL_MS));
@@ -46,6 +64,11 @@ export class SqlSubscription implements Subscription {
     } finally {
       await unlisten();
     }
+  }
+
+  private async readAll(from: Checkpoint | null): Promise<EventBatch | null> {
+    const events = await this.store.readAllAfter(from, this.options.prefixes, this.options.batchSize ?? 500);
+    return events.length > 0 ? eventBatch(events) : null;
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,11 @@
-import { deserialize, type AlertData, type StoredEvent } from '@tally/events';
+import { deserialize, storedTypesOf, type AlertData, type StoredEvent } from '@tally/events';
 import type { OutboxRecord } from './outbox-record';
 
 /** The CloudEvents type of a published alert. */
 export const ALERT_EVENT_TYPE = 'metering.alert.v1';
+
+/** The stored types {@link alertOf} reads: the alert relays (Kafka, webhooks) read only these. */
+export const ALERT_STORED_TYPES = storedTypesOf('AlertRaised');
 
 /**
  * A stored alert as its message (`metering.alerts.v1`, webhooks), or null for every other event.

@@ -1,9 +1,12 @@
-import { deserialize, type StoredEvent } from '@tally/events';
+import { deserialize, storedTypesOf, type StoredEvent } from '@tally/events';
 import { toDecisionMessage } from '@tally/messages';
 import type { OutboxRecord } from './outbox-record';
 
 /** The CloudEvents type of a published decision. */
 export const DECISION_EVENT_TYPE = 'metering.decision.v1';
+
+/** The stored types {@link decisionRecord} publishes: the decision relay reads only these. */
+export const DECISION_STORED_TYPES = storedTypesOf('UsageAccepted', 'UsageRejected');
 
 /**
  * The published form of a stored decision (UsageAccepted, UsageRejected), or null for every

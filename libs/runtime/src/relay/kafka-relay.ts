@@ -1,7 +1,7 @@
 import type { EventStore, SqlClient } from '@tally/eventstore';
 import type { KafkaAdapter } from '../kafka/kafka.adapter';
 import type { Logger } from '../logger';
-import { alertRecord } from './alert-records';
+import { ALERT_STORED_TYPES, alertRecord } from './alert-records';
 import type { OutboxRecord } from './outbox-record';
 import { startRelay, type OutboxRelay, type RelayHooks, type RelayOptions } from './outbox-relay';
 
@@ -28,6 +28,7 @@ const KAFKA_RELAYS: Record<'decisions' | 'alerts', (kafka: KafkaAdapter) => Kafk
     label: 'alert relay',
     lockKey: ALERT_RELAY_LOCK,
     select: alertRecord,
+    types: ALERT_STORED_TYPES,
     publish: (records) => kafka.publish(kafka.topics.alerts, records),
   }),
 };

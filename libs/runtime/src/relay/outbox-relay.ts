@@ -1,7 +1,7 @@
 import { ACCOUNT_STREAM_PREFIX, type StoredEvent } from '@tally/events';
 import type { EventStore, SessionLock, SqlClient, Subscription } from '@tally/eventstore';
 import type { Logger } from '../logger';
-import { decisionRecord } from './decision-records';
+import { DECISION_STORED_TYPES, decisionRecord } from './decision-records';
 import type { OutboxRecord } from './outbox-record';
 import { RelayCheckpoint, type RelayPosition } from './relay-checkpoint';
 
@@ -23,6 +23,11 @@ export interface RelayOptions<R = OutboxRecord> {
   publish(records: R[]): Promise<void>;
   /** What a stored event becomes, or null to pass it by; decisions by default. */
   select?: (stored: StoredEvent) => R | null;
+  /**
+   * The stored types `select` can turn into a record: the store passes the others by (the
+   * decision types by default, with the default `select`; every type if absent otherwise).
+   */
+  types?: readonly string[];
   /**
    * The advisory lock that makes this relay one per deployment. Every relay of a process has its
    * own key: relays sharing one would stand each other by (PostgreSQL) or both run (PGlite).
@@ -137,6 +142,7 @@ export class OutboxRelay<R = OutboxRecord> {
     const subscription = this.store.subscribe({
       from: this.at.position,
       prefixes: [ACCOUNT_STREAM_PREFIX],
+      types: this.types,
       batchSize: this.options.batchSize ?? 5000,
     });
     this.subscription = subscription;
@@ -176,15 +182,22 @@ export class OutboxRelay<R = OutboxRecord> {
           void subscription.close();
           break;
         }
-        this.pendingSince ??= batch[0].createdAt;
-        if (records.length > 0) await this.options.publish(records);
+        // An empty batch: the store read past events this relay does not publish.
+        if (batch.length > 0) this.pendingSince ??= batch[0].createdAt;
+        // Closed before the loop ends on the failure: the loop's exit waits for the pages read
+        // ahead, and a page of a quiet store (a filtered one above all) never comes otherwise.
+        if (records.length > 0)
+          await this.options.publish(records).catch((error: unknown) => {
+            void subscription.close();
+            throw error;
+          });
         // Another process may hold the lock by now: its checkpoint must not move back.
         if (lost) {
           void subscription.close();
           break;
         }
-        const last = batch[batch.length - 1];
-        acked = { position: last.position, storedAt: last.createdAt };
+        const last = batch.at(-1);
+        acked = { position: batch.through, storedAt: last?.createdAt ?? (acked ?? this.at).storedAt };
         unwritten += batch.length;
         if (unwritten >= everyEvents) void flush();
         this.options.hooks?.onRelayed?.({ events: batch.length, published: records.length });
@@ -207,7 +220,7 @@ export class OutboxRelay<R = OutboxRecord> {
   private async measureLag(): Promise<void> {
     if (!this.active) return;
     try {
-      const events = await this.store.countAfter(this.at.position, [ACCOUNT_STREAM_PREFIX], LAG_CAP);
+      const events = await this.store.countAfter(this.at.position, [ACCOUNT_STREAM_PREFIX], LAG_CAP, this.types);
       // The oldest unrelayed event is the batch in hand, or one stored after the checkpoint's.
       const since = events === 0 ? null : (this.pendingSince ?? this.at.storedAt);
       const seconds = since ? Math.max(0, (Date.now() - Date.parse(since)) / 1000) : 0;
@@ -222,6 +235,10 @@ export class OutboxRelay<R = OutboxRecord> {
     this.active = active;
     this.options.hooks?.onActive?.(active);
     this.logger.info({ relay: this.options.name }, active ? `${this.label} active` : `${this.label} standing by`);
+  }
+
+  private get types(): readonly string[] | undefined {
+    return this.options.types ?? (this.options.select ? undefined : DECISION_STORED_TYPES);
   }
 
   private get label(): string {

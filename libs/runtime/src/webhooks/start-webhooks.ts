@@ -2,7 +2,7 @@ import type { AlertData } from '@tally/events';
 import type { EventStore, SqlClient } from '@tally/eventstore';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { alertOf } from '../relay/alert-records';
+import { ALERT_STORED_TYPES, alertOf } from '../relay/alert-records';
 import { startRelay, type RelayHooks } from '../relay/outbox-relay';
 import { AddressRule } from './address-rule';
 import { WebhookDeliverer } from './webhook-deliverer';
@@ -41,6 +41,7 @@ export async function startWebhooks(
     label: 'webhook relay',
     lockKey: WEBHOOK_LOCK,
     select: alertOf,
+    types: ALERT_STORED_TYPES,
     publish: async (alerts) => {
       await outbox.enqueue(alerts, new Date());
       deliverer.wake();
