@@ -19,5 +19,6 @@ COPY --from=build /app/dist ./dist
 RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 EXPOSE 3000 3001
-# The api by default; the projector service overrides the command.
-CMD ["node", "dist/apps/api/src/main.js", "--api-only"]
+# The api by default; the projector service overrides the command. The api's young generation is
+# capped (docs/benchmarks.md "One busy account"); keep the flag in step with package.json.
+CMD ["node", "--max-semi-space-size=16", "dist/apps/api/src/main.js", "--api-only"]

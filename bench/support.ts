@@ -81,11 +81,18 @@ export interface TallyProcess {
 /** `all` is `npm start` (api + projector in one process); `api` and `projector` are full mode's two processes. */
 export type ProcessKind = 'all' | 'api' | 'projector';
 
+/**
+ * The Node flags the api is started with (`npm start`, `start:api`, the Dockerfile, compose): its
+ * young generation capped at Node 20's size (docs/benchmarks.md "One busy account").
+ */
+export const API_NODE_FLAGS = ['--max-semi-space-size=16'];
+
 const SCRIPTS: Record<ProcessKind, string[]> = {
   all: ['dist/apps/api/src/main.js'],
   api: ['dist/apps/api/src/main.js', '--api-only'],
   projector: ['dist/apps/projector/src/main.js'],
 };
+const FLAGS: Record<ProcessKind, string[]> = { all: API_NODE_FLAGS, api: API_NODE_FLAGS, projector: [] };
 
 // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": a CPU profile of every Tally process the bench starts.
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -94,7 +101,7 @@ export async function startTallyProcess(env: Record<string, string>, kind: Proce
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'tally-bench-'));
   const [script, ...args] = SCRIPTS[kind];
-  const child: ChildProcess = spawn(process.execPath, [...NODE_ARGS, join(ROOT, script), ...args], {
+  const child: ChildProcess = spawn(process.execPath, [...FLAGS[kind], ...NODE_ARGS, join(ROOT, script), ...args], {
     env: {
       PATH: process.env.PATH,
       [kind === 'projector' ? 'PROJECTOR_PORT' : 'PORT']: String(port),

@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+const ROOT = join(__dirname, '../..');
+const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
+const API_NODE_FLAGS = ['--max-semi-space-size=16'];
+
+/** The words of a command line that come between `node` and the api's main.js. */
+function flagsBefore(command: string[]): string[] {
+  const main = command.indexOf('dist/apps/api/src/main.js');
+  expect(command[0]).toBe('node');
+  expect(main).toBeGreaterThan(0);
+  return command.slice(1, main);
+}
+
+// The api's young generation is capped where users start it (docs/benchmarks.md "One busy
+// account"), and the bench measures the api started the same way.
+describe('the Node flags the api is started with', () => {
+  it('are those the bench starts the api with (`npm start` and `start:api` alike)', () => {
+    // bench/ is not a project tests may import: its source, as the bench builds it.
+    const support = read('bench/support.ts');
+    expect(support).toContain(`export const API_NODE_FLAGS = ${JSON.stringify(API_NODE_FLAGS).replace(/"/g, "'")};`);
+    expect(support).toContain('{ all: API_NODE_FLAGS, api: API_NODE_FLAGS, projector: [] }');
+    expect(support).toContain('spawn(process.execPath, [...FLAGS[kind], ');
+  });
+
+  it.each(['start', 'start:api'])('are those of `npm run %s`', (script) => {
+    const line = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts[script];
+    const command = line.split(' && ').at(-1)!.split(' ');
+    expect(flagsBefore(command)).toEqual(API_NODE_FLAGS);
+  });
+
+  it("are those of the Docker image's command and of the compose api service", () => {
+    const cmd = read('Dockerfile')
+      .split('\n')
+      .find((line) => line.startsWith('CMD '))!;
+    expect(flagsBefore(JSON.parse(cmd.slice(4)) as string[])).toEqual(API_NODE_FLAGS);
+    const compose = parse(read('docker-compose.yml')) as { services: { api: { command: string[] } } };
+    expect(flagsBefore(compose.services.api.command)).toEqual(API_NODE_FLAGS);
+  });
+});
