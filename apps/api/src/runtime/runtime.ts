@@ -77,12 +77,6 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
         metrics.accountLoads.inc({ from: snapshot ? 'snapshot' : 'streams' });
         metrics.accountLoadEvents.inc(events);
       },
-      // Crash tests only (test/accounts/registration-crash.int.spec.ts): the process dies the way a
-      // SIGKILL kills it, right after registering a new account and before writing its first period.
-      faults:
-        process.env.TALLY_FAULT === 'kill-after-registration'
-          ? { afterRegistration: (_account, registered) => void (registered && process.kill(process.pid, 'SIGKILL')) }
-          : undefined,
       onSnapshotError: (error) => {
         metrics.snapshotErrors.inc();
         logger.warn({ err: error }, 'could not save an account snapshot');
