@@ -5,7 +5,7 @@ import { claimsOf, decide, decideBooks, evolve, type AccountCommand } from '@tal
 import { sqlBackends } from '../support/databases';
 
 const usage = (account: string, id: string, now: string): AccountCommand => ({
-  type: 'RequestUsage',
+  type: 'DecideUsage',
   account,
   usage: { source: 'svc', id, subject: account, meter: 'geo', quantity: 1, time: null },
   meter: { meter: 'geo', description: null, creditsPerUnit: 1, defaultQuota: null },

@@ -17,7 +17,7 @@ import { AccountDecisions } from '../accounts/account-decisions';
 import { AccountRepository } from '../accounts/account-repository';
 import { ClaimsPruner } from '../accounts/claims-pruner';
 import { REPOSITORY_DEFAULTS } from '../accounts/repository-options';
-import { Catalog } from '../catalog/catalog';
+import { CatalogCache } from '../catalog/catalog-cache';
 import { ApiKeys } from '../auth/api-keys';
 import { Authenticator } from '../auth/authenticator';
 import { FailureLimiter } from '../auth/failure-limiter';
@@ -32,7 +32,7 @@ export interface Runtime {
   readModels: ReadModels;
   runner: ProjectionRunner;
   decisions: AccountDecisions;
-  catalog: Catalog;
+  catalog: CatalogCache;
   apiKeys: ApiKeys;
   /** Bearer tokens checked, failures limited per client address. */
   authenticator: Authenticator;
@@ -110,7 +110,7 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
       readModels: new ReadModels(db),
       runner,
       decisions,
-      catalog: new Catalog(store, config.accountCacheSize),
+      catalog: new CatalogCache(store, config.accountCacheSize),
       apiKeys,
       authenticator: new Authenticator(
         apiKeys,

@@ -3,10 +3,10 @@ import { holdFor, originalDecision, type Account, type HoldUsage } from '@tally/
 import type { UsageHeld } from '@tally/events';
 import { toDecisionMessage } from '@tally/messages';
 import { AccountDecisions } from '../../accounts/account-decisions';
-import { Catalog } from '../../catalog/catalog';
+import { CatalogCache } from '../../catalog/catalog-cache';
 import { Metrics } from '../../operations/metrics';
 import { Clock } from '../../runtime/clock';
-import { requestUsageCommand } from '../../usage/request-usage/usage-command';
+import { decideUsageCommand } from '../../usage/record-usage/decide-usage-command';
 import { HoldUsageCommand } from './hold-usage.command';
 import type { HoldView } from './hold-usage.dto';
 
@@ -20,13 +20,13 @@ export function holdView(held: UsageHeld): HoldView {
 export class HoldUsageHandler implements ICommandHandler<HoldUsageCommand> {
   constructor(
     private readonly decisions: AccountDecisions,
-    private readonly catalog: Catalog,
+    private readonly catalog: CatalogCache,
     private readonly clock: Clock,
     private readonly metrics: Metrics,
   ) {}
 
   async execute({ request, reportedBy }: HoldUsageCommand): Promise<HoldView> {
-    const base = await requestUsageCommand(this.catalog, request.usage, reportedBy, this.clock.now());
+    const base = await decideUsageCommand(this.catalog, request.usage, reportedBy, this.clock.now());
     const command: HoldUsage = { ...base, type: 'HoldUsage', ttlSeconds: request.ttlSeconds };
     const outcome = await this.decisions.execute(command);
     if (!outcome.ok) throw outcome.error;

@@ -14,8 +14,8 @@ export interface UsageAttributes {
   extensions?: Record<string, ExtensionValue>;
 }
 
-/** A validated usage request in the shape the domain takes, with the attributes kept for its decision. */
-export interface UsageRequest extends UsageAttributes {
+/** A validated usage message in the shape the domain takes, with the attributes kept for its decision. */
+export interface UsageMessage extends UsageAttributes {
   source: string;
   id: string;
   subject: string;
@@ -33,3 +33,10 @@ export function keptAttributes(from: UsageAttributes): UsageAttributes {
     ...(from.extensions !== undefined && Object.keys(from.extensions).length ? { extensions: from.extensions } : {}),
   };
 }
+
+/**
+ * The old name of {@link UsageMessage}, kept only for the Kafka intake
+ * (`apps/api/src/usage/request-usage/kafka-intake/`), which another branch moves: that move
+ * switches it to `UsageMessage` and deletes this alias.
+ */
+export type UsageRequest = UsageMessage;

@@ -1,36 +1,35 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { originalDecision, type RequestUsage } from '@tally/domain';
+import { originalDecision, type DecideUsage } from '@tally/domain';
 import { toDecisionMessage, type DecisionMessage } from '@tally/messages';
 import { AccountDecisions, type Outcome } from '../../accounts/account-decisions';
-import { Catalog } from '../../catalog/catalog';
+import { CatalogCache } from '../../catalog/catalog-cache';
 import { Metrics } from '../../operations/metrics';
 import { Clock } from '../../runtime/clock';
-import { RequestUsageCommand } from './request-usage.command';
-import { requestUsageCommand } from './usage-command';
+import { RecordUsageCommand } from './record-usage.command';
+import { decideUsageCommand } from './decide-usage-command';
 
 /**
  * Resolves each request's account and meter, decides them (per account, batched), and answers
  * with every decision, the original one for a duplicate, once it is durable. Nothing is
  * published here: the relay feeds `metering.decisions.v1` from the store.
  */
-@CommandHandler(RequestUsageCommand)
-export class RequestUsageHandler implements ICommandHandler<RequestUsageCommand> {
+@CommandHandler(RecordUsageCommand)
+export class RecordUsageHandler implements ICommandHandler<RecordUsageCommand> {
   constructor(
     private readonly decisions: AccountDecisions,
-    private readonly catalog: Catalog,
+    private readonly catalog: CatalogCache,
     private readonly clock: Clock,
     private readonly metrics: Metrics,
   ) {}
 
-  async execute({ requests, channel, reportedBy }: RequestUsageCommand): Promise<DecisionMessage[]> {
+  async execute({ messages, channel, reportedBy }: RecordUsageCommand): Promise<DecisionMessage[]> {
     const now = this.clock.now();
-    const commands = await Promise.all(requests.map((usage) => requestUsageCommand(this.catalog, usage, reportedBy, now)));
+    const commands = await Promise.all(messages.map((usage) => decideUsageCommand(this.catalog, usage, reportedBy, now)));
     const outcomes = await this.decisions.executeAll(commands);
-    const messages = outcomes.map((outcome, i) => this.decisionOf(outcome, commands[i], channel));
-    return messages;
+    return outcomes.map((outcome, i) => this.decisionOf(outcome, commands[i], channel));
   }
 
-  private decisionOf(outcome: Outcome, command: RequestUsage, channel: string): DecisionMessage {
+  private decisionOf(outcome: Outcome, command: DecideUsage, channel: string): DecisionMessage {
     if (!outcome.ok) throw outcome.error;
     const decided = outcome.events.find((e) => e.type === 'UsageAccepted' || e.type === 'UsageRejected');
     if (decided && (decided.type === 'UsageAccepted' || decided.type === 'UsageRejected')) {
