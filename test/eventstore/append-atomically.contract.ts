@@ -81,6 +81,32 @@ export function appendAtomicallyContract(store: () => EventStore, stream: (name:
     }
   });
 
+  it('in a group commit, fails the parts that share an atomic key together and appends the others', async () => {
+    const [root, period, other, root2, period2] = [
+      stream('root'),
+      stream('period'),
+      stream('other'),
+      stream('root2'),
+      stream('period2'),
+    ];
+    await store().appendToStream(period, [event(0)], 'no_stream');
+    const outcomes = await store().appendMany([
+      { stream: root, events: [event(1)], expected: 'no_stream', atomic: 'a' },
+      { stream: other, events: [event(5)], expected: 'no_stream' },
+      { stream: period, events: [event(2)], expected: 'no_stream', atomic: 'a' },
+      { stream: root2, events: [event(3)], expected: 'no_stream', atomic: 'b' },
+      { stream: period2, events: [event(4)], expected: 'no_stream', atomic: 'b' },
+    ]);
+    expect(outcomes.map((o) => o.ok)).toEqual([false, true, false, true, true]);
+    const failed = new WrongExpectedRevisionError(period, 'no_stream', 0n);
+    expect(outcomes[0].ok || outcomes[0].error).toEqual(failed);
+    expect(outcomes[2].ok || outcomes[2].error).toEqual(failed);
+    expect(await data(root)).toEqual(store().atomicAcrossStreams ? [] : [{ n: 1 }]);
+    expect(await data(period)).toEqual([{ n: 0 }]);
+    expect(await data(other)).toEqual([{ n: 5 }]);
+    expect([await data(root2), await data(period2)]).toEqual([[{ n: 3 }], [{ n: 4 }]]);
+  });
+
   it('lets exactly one of many racing registrations write, whole', async () => {
     const [root, period] = [stream('root'), stream('period')];
     const writers = Array.from({ length: 8 }, (_, w) =>

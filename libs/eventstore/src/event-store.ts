@@ -126,6 +126,12 @@ export interface StreamAppend {
   expected: ExpectedRevision;
   /** Claims its events make; the part is refused with {@link ClaimTakenError} if one is taken. */
   claims?: Claim[];
+  /**
+   * Parts of one {@link EventStore.appendMany} with the same key are one atomic append (see
+   * {@link EventStore.appendAtomically}, in the order given): if one fails, each of them fails
+   * with its error, and none is written where the store is `atomicAcrossStreams`.
+   */
+  atomic?: string;
 }
 
 /** How one stream's part of a multi-stream append went: appended, or refused on its own. */
@@ -155,7 +161,7 @@ export interface EventStore {
    * against its own expected revision: a part that conflicts or whose data is refused fails
    * alone, in its outcome, and never fails the others. Rejects only if the store cannot be
    * reached (then nothing is known about any part). Adapters without multi-stream transactions
-   * append the parts one by one.
+   * append the parts one by one. Parts that share an `atomic` key succeed or fail together.
    */
   appendMany(appends: StreamAppend[]): Promise<StreamAppendOutcome[]>;
   /**

@@ -292,13 +292,14 @@ export class AccountRepository {
    * Registers a new account: its root stream (`AccountOpened`) and its first period (opening events
    * and first decisions) in one atomic append, so a writer stopped at any point leaves the whole
    * account or none of it. A conflict on either (another writer registered it first) writes neither
-   * and is retried on fresh state like any conflict. On a store without multi-stream transactions
+   * and is retried on fresh state like any conflict. It rides the group commit with the other
+   * accounts' decisions, as one unit of its statement. On a store without multi-stream transactions
    * (EventStoreDB) the root goes first: a stop in between leaves a root naming a period with no
    * stream, which the next load opens (with its default credits, once), never a period stream no
    * root points at (docs/architecture.md "Bounded accounts", Registration).
    */
   private async register(account: string, events: AccountRootEvent[], period: StreamAppend): Promise<AppendResult> {
-    const [, appended] = await this.store.appendAtomically([
+    const [, appended] = await this.commits.appendAtomically([
       { stream: streamNames.accountRoot(account), events: events.map(serialize), expected: 'no_stream' },
       period,
     ]);

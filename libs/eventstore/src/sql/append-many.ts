@@ -41,8 +41,9 @@ interface PartRow {
  * written, and the caller appends the parts one by one so that the fault stays with its part.
  * The parts must name distinct streams.
  *
- * With `atomic`, the parts are written all or nothing: if one part conflicts, none is inserted,
- * and every part's outcome carries the error of the first part that failed on its own.
+ * Parts with the same `atomic` key (see {@link StreamAppend.atomic}), and with the `atomic` option
+ * every part, are written all or nothing: if one of them conflicts, none of them is inserted, and
+ * each one's outcome carries the error of the part that failed on its own.
  */
 export async function appendManyOnce(
   db: SqlQueryable,
@@ -84,8 +85,8 @@ export async function appendManyOnce(
   try {
     ({ rows } = await db.query<PartRow>(
       `with parts as (
-         select (p.n - 1)::int as part, p.stream, p.expected
-           from unnest($5::text[], $6::bigint[]) with ordinality as p(stream, expected, n)
+         select (p.n - 1)::int as part, p.stream, p.expected, p.unit
+           from unnest($5::text[], $6::bigint[], $14::text[]) with ordinality as p(stream, expected, unit, n)
        ),
        claims as (
          select k.part, k.ord, k.account, k.source, k.id, k.kind, k.at
@@ -98,7 +99,7 @@ export async function appendManyOnce(
           where t.claimed_at >= k.at - interval '${CLAIM_WINDOW_DAYS} days'
        ),
        current as (
-         select p.part, p.stream, p.expected,
+         select p.part, p.stream, p.expected, p.unit,
                 coalesce((select max(e.stream_revision) from tally_events e where e.stream_id = p.stream), -1) as revision,
                 exists (select 1 from taken where taken.part = p.part) as taken
            from parts p
@@ -108,7 +109,7 @@ export async function appendManyOnce(
        ),
        writing as (
          select c.* from checked c
-          where c.ok and (not $14::boolean or not exists (select 1 from checked f where not f.ok))
+          where c.ok and not exists (select 1 from checked f where f.unit = c.unit and not f.ok)
        ),
        appended as (
          insert into tally_events (stream_id, stream_revision, event_type, data)
@@ -154,7 +155,7 @@ export async function appendManyOnce(
         claimIds,
         claimKinds,
         claimedAt,
-        atomic,
+        order.map((i) => (atomic ? 'all' : (appends[i].atomic ?? null))),
       ],
     ));
   } catch (error) {
@@ -180,12 +181,18 @@ export async function appendManyOnce(
             },
           };
   }
-  if (atomic) {
-    // Nothing was written if one part failed: each part answers with the first part's own failure.
-    const first = rows.find((row) => !row.ok);
-    const failed = first ? outcomes[order[first.part]] : null;
-    if (failed) return outcomes.map(() => failed);
+  // A unit with a failed part wrote nothing: each of its parts answers with that part's failure.
+  const unitOf = (i: number) => (atomic ? 'all' : appends[i].atomic);
+  const failedUnits = new Map<string, StreamAppendOutcome>();
+  for (const row of rows) {
+    const unit = unitOf(order[row.part]);
+    if (unit !== undefined && !row.ok && !failedUnits.has(unit)) failedUnits.set(unit, outcomes[order[row.part]]);
   }
+  appends.forEach((_, i) => {
+    const unit = unitOf(i);
+    const failed = unit === undefined ? undefined : failedUnits.get(unit);
+    if (failed) outcomes[i] = failed;
+  });
   return outcomes;
 }
 

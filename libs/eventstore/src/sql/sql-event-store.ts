@@ -18,7 +18,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../event-store';
-import { appendEach } from '../append-each';
+import { appendEachUnit } from '../append-each';
 import { appendManyOnce, revisionCheck } from './append-many';
 import { APPEND_CHANNEL, ensureEventStoreSchema } from './schema';
 import { UNIQUE_VIOLATION, refusesData, sqlState, type SqlClient, type SqlQueryable } from './sql-client';
@@ -125,7 +125,11 @@ export class SqlEventStore implements EventStore {
     const distinct = new Set(appends.map((a) => a.stream)).size === appends.length;
     const grouped = appends.length > 1 && distinct ? await appendManyOnce(this.db, appends) : null;
     if (grouped && !('refused' in grouped)) return grouped;
-    return appendEach((part) => this.appendToStream(part.stream, part.events, part.expected, part.claims), appends);
+    return appendEachUnit(
+      (part) => this.appendToStream(part.stream, part.events, part.expected, part.claims),
+      (parts) => this.appendAtomically(parts),
+      appends,
+    );
   }
 
   readonly atomicAcrossStreams = true;
