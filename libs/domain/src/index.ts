@@ -3,6 +3,7 @@ export * from './account-state';
 export * from './as-of';
 export * from './alert-memory';
 export * from './alerts';
+export * from './answers';
 export * from './billing';
 export * from './books';
 export * from './meters-and-subjects';

@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { holdFor, originalDecision, type Account, type HoldUsage } from '@tally/domain';
+import { answerOf, type HoldUsage } from '@tally/domain';
 import type { UsageHeld } from '@tally/events';
 import { toDecisionMessage } from '@tally/messages';
 import { AccountDecisions } from '../../accounts/account-decisions';
@@ -30,25 +30,14 @@ export class HoldUsageHandler implements ICommandHandler<HoldUsageCommand> {
     const command: HoldUsage = { ...base, type: 'HoldUsage', ttlSeconds: request.ttlSeconds };
     const outcome = await this.decisions.execute(command);
     if (!outcome.ok) throw outcome.error;
-    for (const event of outcome.events) {
-      if (event.type === 'UsageHeld' || event.type === 'UsageRejected') {
-        this.metrics.decisions.inc({
-          decision: event.type === 'UsageHeld' ? 'held' : 'rejected',
-          reason: event.type === 'UsageRejected' ? event.data.reason : '',
-          channel: 'http',
-        });
-        return event.type === 'UsageHeld' ? holdView(event) : toDecisionMessage(event);
-      }
+    const { decision, repeat } = answerOf(command, outcome.events, outcome.state);
+    if (!repeat) {
+      this.metrics.decisions.inc({
+        decision: decision.type === 'UsageHeld' ? 'held' : 'rejected',
+        reason: decision.type === 'UsageRejected' ? decision.data.reason : '',
+        channel: 'http',
+      });
     }
-    return original(outcome.state, request.usage.source, request.usage.id);
+    return decision.type === 'UsageHeld' ? holdView(decision) : toDecisionMessage(decision);
   }
-}
-
-/** The decision already made for this source + id: the hold (even once committed), else the usage decided under it. */
-function original(state: Account, source: string, id: string): HoldView {
-  const hold = holdFor(state, source, id);
-  if (hold) return holdView({ type: 'UsageHeld', data: hold.hold });
-  const decided = originalDecision(state, source, id);
-  if (!decided) throw new Error(`no decision for ${source}/${id}`);
-  return toDecisionMessage(decided);
 }

@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { originalDecision, type DecideUsage } from '@tally/domain';
+import { answerOf, type DecideUsage } from '@tally/domain';
 import { toDecisionMessage, type DecisionMessage } from '@tally/messages';
 import { AccountDecisions, type Outcome } from '../../accounts/account-decisions';
 import { CatalogCache } from '../../catalog/catalog-cache';
@@ -31,15 +31,9 @@ export class RecordUsageHandler implements ICommandHandler<RecordUsageCommand> {
 
   private decisionOf(outcome: Outcome, command: DecideUsage, channel: string): DecisionMessage {
     if (!outcome.ok) throw outcome.error;
-    const decided = outcome.events.find((e) => e.type === 'UsageAccepted' || e.type === 'UsageRejected');
-    if (decided && (decided.type === 'UsageAccepted' || decided.type === 'UsageRejected')) {
-      const message = toDecisionMessage(decided);
-      this.metrics.decisions.inc({ decision: message.decision, reason: message.reason ?? '', channel });
-      return message;
-    }
-    // A duplicate: the usage decided under this source + id, or the hold that holds it.
-    const original = originalDecision(outcome.state, command.usage.source, command.usage.id);
-    if (!original) throw new Error(`no decision for ${command.usage.source}/${command.usage.id}`);
-    return toDecisionMessage(original);
+    const { decision, repeat } = answerOf(command, outcome.events, outcome.state);
+    const message = toDecisionMessage(decision);
+    if (!repeat) this.metrics.decisions.inc({ decision: message.decision, reason: message.reason ?? '', channel });
+    return message;
   }
 }
