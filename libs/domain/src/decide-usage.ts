@@ -19,12 +19,35 @@ export function effectiveQuota(state: Account, command: Pick<DecideUsage, 'usage
 
 /** The quota of a meter for this account: its own, else the definition's default. */
 export function quotaOf(state: Account, meter: string, definition: MeterDefinition | null): QuotaTerms | null {
-  return state.quotas.get(meter) ?? definition?.defaultQuota ?? null;
+  return quotaInForce(state.quotas.get(meter), definition?.defaultQuota);
+}
+
+/** The quota a meter is held to (docs/contract.md §2): the account's own, else the meter's default, else none. */
+export function quotaInForce(own: QuotaTerms | null | undefined, meterDefault: QuotaTerms | null | undefined): QuotaTerms | null {
+  return own ?? meterDefault ?? null;
+}
+
+/**
+ * Every quota an account is held to, by meter in name order: its own, and the meters' defaults
+ * where it has none of its own (what GET …/quotas answers, live or as of an instant).
+ */
+export function quotasInForce(
+  own: Iterable<readonly [string, QuotaTerms]>,
+  defaults: Iterable<readonly [string, QuotaTerms]>,
+): Array<[string, QuotaTerms]> {
+  const terms = new Map<string, QuotaTerms>(defaults);
+  for (const [meter, quota] of own) terms.set(meter, quota);
+  return [...terms.entries()].sort(([a], [b]) => a.localeCompare(b));
 }
 
 /** What is left of a limit once `counted` units (usage and holds) are taken; null when unlimited. */
 export function remainingOf(limit: number | null, counted: number): number | null {
   return limit === null ? null : Math.max(0, limit - counted);
+}
+
+/** The units of `usage` above a limit (none when unlimited). */
+export function overageOf(limit: number | null, usage: number): number {
+  return limit === null ? 0 : Math.max(0, usage - limit);
 }
 
 type Verdict =
