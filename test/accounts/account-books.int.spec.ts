@@ -7,7 +7,7 @@ import { sqlBackends } from '../support/databases';
 const backends = sqlBackends();
 
 const usage = (id: string, quantity: number, now: string, time: string | null = null): AccountCommand => ({
-  type: 'RequestUsage',
+  type: 'DecideUsage',
   account: 'acme',
   usage: { source: 'svc', id, subject: 'acme', meter: 'geo', quantity, time },
   meter: { meter: 'geo', description: null, creditsPerUnit: 1, defaultQuota: null },

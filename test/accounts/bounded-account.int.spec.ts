@@ -6,7 +6,7 @@ import { sqlBackends } from '../support/databases';
 
 const NOW = '2026-11-10T00:00:00.000Z';
 const usage = (id: string, now = NOW, quantity = 1): AccountCommand => ({
-  type: 'RequestUsage',
+  type: 'DecideUsage',
   account: 'acme',
   usage: { source: 'svc', id, subject: 'acme', meter: 'geo', quantity, time: null },
   meter: null,

@@ -43,7 +43,7 @@ describe.each(sqlBackends())('the claims pruner (%s)', (_name, open) => {
     const now = new Date().toISOString();
     const meter = { meter: 'geo', description: null, creditsPerUnit: null, defaultQuota: { ...QUOTA } };
     const usage = { source: 'svc', subject: 'old', meter: 'geo', quantity: 1, time: null };
-    await decisions.execute({ type: 'RequestUsage', account: 'old', usage: { ...usage, id: 'u1' }, meter, reportedBy: 'k', now });
+    await decisions.execute({ type: 'DecideUsage', account: 'old', usage: { ...usage, id: 'u1' }, meter, reportedBy: 'k', now });
     await decisions.execute({
       type: 'HoldUsage',
       account: 'old',

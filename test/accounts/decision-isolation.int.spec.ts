@@ -16,7 +16,7 @@ describe.each(sqlBackends())('one bad request among a batch (%s)', (_name, open)
   afterEach(() => close());
 
   const usage = (id: string): AccountCommand => ({
-    type: 'RequestUsage',
+    type: 'DecideUsage',
     account: 'acme',
     // Built past validation on purpose: this is what the store itself refuses.
     usage: { source: 'svc', id, subject: 'acme', meter: 'geo', quantity: 1, time: null },

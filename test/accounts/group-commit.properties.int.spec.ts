@@ -70,7 +70,7 @@ describe.each(sqlBackends())('group commit under random interleavings (%s)', (na
           const account = `${prefix}${r.account % accounts.length}`;
           const { limit, creditsPerUnit } = accounts[r.account % accounts.length];
           return {
-            type: 'RequestUsage',
+            type: 'DecideUsage',
             account,
             usage: {
               source: 'p',

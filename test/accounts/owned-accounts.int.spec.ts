@@ -1,10 +1,10 @@
-import { AccountDecisions, AccountRepository, Catalog } from '@tally/api';
+import { AccountDecisions, AccountRepository, CatalogCache } from '@tally/api';
 import type { AccountCommand } from '@tally/domain';
 import { SqlEventStore, type EventStore, type SqlClient } from '@tally/eventstore';
 import { sqlBackends } from '../support/databases';
 
 const usage = (account: string, id: string): AccountCommand => ({
-  type: 'RequestUsage',
+  type: 'DecideUsage',
   account,
   usage: { source: 'svc', id, subject: account, meter: 'geo', quantity: 1, time: null },
   meter: { meter: 'geo', description: null, creditsPerUnit: 1, defaultQuota: null },
@@ -96,7 +96,7 @@ describe.each(sqlBackends())('subjects the catalog keeps (%s)', (_name, open) =>
     const { db, close } = await open();
     try {
       const { store, reads } = counting(await SqlEventStore.create(db));
-      const catalog = new Catalog(store, 2);
+      const catalog = new CatalogCache(store, 2);
       for (const subject of ['s1', 's2', 's3']) await catalog.accountOf(subject);
       const before = reads();
       expect([await catalog.accountOf('s3'), await catalog.accountOf('s2')]).toEqual(['s3', 's2']);

@@ -4,6 +4,7 @@ import {
   retryOnConflict,
   type EventStore,
 } from '@tally/eventstore';
+import { appendAtomicallyContract } from './append-atomically.contract';
 import { appendManyContract } from './append-many.contract';
 import { claimsContract, snapshotsContract } from './claims.contract';
 import { event, readingInOrderContract, stream } from './reading-in-order.contract';
@@ -132,6 +133,8 @@ export function eventStoreContract(open: () => Promise<{ store: EventStore; clos
   });
 
   describe('append to many streams at once', () => appendManyContract(() => store, stream));
+
+  describe('append to several streams atomically', () => appendAtomicallyContract(() => store, stream));
 
   describe('claims: the duplicate index', () => claimsContract(() => store, stream));
 

@@ -1,5 +1,5 @@
 import { AccountDecisions } from '@tally/api';
-import type { RequestUsage } from '@tally/domain';
+import type { DecideUsage } from '@tally/domain';
 import { describeIf, eventually, infra } from '../infra/infra';
 import { errorLines } from '../support/api-process';
 import { startTally, type RunningTally } from '../support/tally';
@@ -25,7 +25,7 @@ function watchDeciding(tally: RunningTally, instance: string, log: Deciding[]): 
   decisions.executeAll = async (commands) => {
     const entry: Deciding = {
       instance,
-      accounts: new Set(commands.map((c) => (c as RequestUsage).account)),
+      accounts: new Set(commands.map((c) => (c as DecideUsage).account)),
       from: performance.now(),
       to: Infinity,
     };

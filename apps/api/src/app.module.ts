@@ -46,8 +46,8 @@ import { MapSubjectController } from './subjects/map-subject/map-subject.control
 import { MapSubjectHandler } from './subjects/map-subject/map-subject.handler';
 import { CheckUsageController } from './usage/check-usage/check-usage.controller';
 import { CheckUsageHandler } from './usage/check-usage/check-usage.handler';
-import { RequestUsageController } from './usage/request-usage/request-usage.controller';
-import { RequestUsageHandler } from './usage/request-usage/request-usage.handler';
+import { RecordUsageController } from './usage/record-usage/record-usage.controller';
+import { RecordUsageHandler } from './usage/record-usage/record-usage.handler';
 import { ReverseUsageController } from './usage/reverse-usage/reverse-usage.controller';
 import { ReverseUsageHandler } from './usage/reverse-usage/reverse-usage.handler';
 import { CreateWebhookController } from './webhooks/create-webhook/create-webhook.controller';
@@ -60,7 +60,7 @@ import { ListWebhooksController } from './webhooks/list-webhooks/list-webhooks.c
 import { ListWebhooksHandler } from './webhooks/list-webhooks/list-webhooks.handler';
 
 const HANDLERS = [
-  RequestUsageHandler,
+  RecordUsageHandler,
   CheckUsageHandler,
   ReverseUsageHandler,
   SetQuotaHandler,
@@ -94,7 +94,7 @@ export class AppModule {
       imports: [RuntimeModule.forRuntime(runtime), CqrsModule.forRoot(), LoggerModule.forRoot(loggerOptions(runtime.logger))],
       // In this order: the OpenAPI document lists paths and operations as Nest meets them.
       controllers: [
-        RequestUsageController,
+        RecordUsageController,
         CheckUsageController,
         ReverseUsageController,
         HoldUsageController,

@@ -7,7 +7,7 @@ export { AccountRepository } from './accounts/account-repository';
 export { ClaimsPruner } from './accounts/claims-pruner';
 export { Clock } from './runtime/clock';
 export { REPOSITORY_DEFAULTS, type RepositoryOptions } from './accounts/repository-options';
-export { Catalog } from './catalog/catalog';
+export { CatalogCache } from './catalog/catalog-cache';
 export type { HoldView } from './reservations/hold-usage/hold-usage.dto';
 export type { ReleasedView } from './reservations/release-hold/release-hold.dto';
 export { decodeBillingCursor, encodeBillingCursor } from './reports/get-billing/billing-cursor';

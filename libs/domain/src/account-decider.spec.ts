@@ -145,7 +145,7 @@ describe('closing the books', () => {
     const { closing, opening } = closedAt(state, '2026-12-01T00:00:00.000Z');
     given([...opened(), old, closing, opening])
       .when({
-        type: 'RequestUsage',
+        type: 'DecideUsage',
         account: ACCOUNT,
         usage: { source: 'geo', id: 'late', subject: 'alice', meter: 'geocoding', quantity: 1, time: null },
         meter: null,

@@ -3,7 +3,7 @@ import { decisionFor, type Account } from './account-state';
 import type { AccountCommand, ChangeQuota, GrantCredits, ReverseUsage, SetCreditAlert, SetQuota } from './commands';
 import { DomainError, unreachable } from './errors';
 import { commitHold, releaseHold } from './holds';
-import { holdUsage, requestUsage } from './request-usage';
+import { holdUsage, decideUsage } from './decide-usage';
 import { withinWindow } from './time';
 
 /** Decides a command against the account's state; returns the events to append (maybe none). */
@@ -12,8 +12,8 @@ export function decide(command: AccountCommand, state: Account): AccountEvent[] 
     throw new DomainError('BOOKS_CLOSED', `period ${state.period} is closed; decide on ${state.next}`);
   }
   switch (command.type) {
-    case 'RequestUsage':
-      return requestUsage(command, state);
+    case 'DecideUsage':
+      return decideUsage(command, state);
     case 'SetQuota':
       return setQuota(command);
     case 'ChangeQuota':

@@ -30,7 +30,7 @@ const commandArb: fc.Arbitrary<AccountCommand> = fc.oneof(
       lateDays: fc.integer({ min: 0, max: 40 }),
     })
     .map(({ meter, id, quantity, lateDays }): AccountCommand => ({
-      type: 'RequestUsage',
+      type: 'DecideUsage',
       account: ACCOUNT,
       usage: {
         source: 'svc',
@@ -135,7 +135,7 @@ describe('account invariants (property-based)', () => {
   it('changes nothing when a request is delivered again', () => {
     fc.assert(
       fc.property(scenario, fc.nat(), (s, pick) => {
-        const requests = s.commands.filter((c) => c.type === 'RequestUsage');
+        const requests = s.commands.filter((c) => c.type === 'DecideUsage');
         fc.pre(requests.length > 0);
         const { state } = run(quotasOf(s), s.commands);
         const again = requests[pick % requests.length];

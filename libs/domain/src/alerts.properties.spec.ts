@@ -9,7 +9,7 @@ const ocr = { meter: 'ocr', description: null, creditsPerUnit: 1, defaultQuota: 
 const ids = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f');
 const commandArb: fc.Arbitrary<AccountCommand> = fc.oneof(
   fc.record({ id: ids, quantity: fc.integer({ min: 1, max: 6 }) }).map(({ id, quantity }): AccountCommand => ({
-    type: 'RequestUsage',
+    type: 'DecideUsage',
     account: ACCOUNT,
     usage: { source: 'svc', id, subject: 'alice', meter: 'ocr', quantity, time: null },
     meter: ocr,

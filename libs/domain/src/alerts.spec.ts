@@ -10,7 +10,7 @@ import {
   meter,
   opened,
   quotaSet,
-  requestUsage,
+  decideUsage,
   reverseUsage,
   usageAccepted,
 } from './testing/fixtures';
@@ -36,7 +36,7 @@ function decideAll(history: AccountEvent[], commands: Parameters<typeof decide>[
 describe('quota threshold alerts', () => {
   it('raises an alert with the usage that reaches a percentage of the limit', () => {
     given([...opened(), quotaSet({ limit: 10, alertAt: [80] }), usageAccepted({ quantity: 7, usage: 7 })])
-      .when(requestUsage({ quantity: 1 }))
+      .when(decideUsage({ quantity: 1 }))
       .then([
         { type: 'UsageAccepted', data: { usage: 8 } },
         quotaAlert(80, { usage: 8, limit: 10, period: '2026-11', raisedAt: '2026-11-22T10:00:00.000Z' }),
@@ -45,63 +45,63 @@ describe('quota threshold alerts', () => {
 
   it('raises nothing below the percentage', () => {
     given([...opened(), quotaSet({ limit: 10, alertAt: [80] })])
-      .when(requestUsage({ quantity: 7 }))
+      .when(decideUsage({ quantity: 7 }))
       .then([{ type: 'UsageAccepted' }]);
   });
 
   it('raises each percentage one usage passes, in ascending order', () => {
     given([...opened(), quotaSet({ limit: 10, enforcement: 'soft', alertAt: [120, 50, 90] })])
-      .when(requestUsage({ quantity: 12 }))
+      .when(decideUsage({ quantity: 12 }))
       .then([{ type: 'UsageAccepted' }, quotaAlert(50), quotaAlert(90), quotaAlert(120, { usage: 12 })]);
   });
 
   it('raises a threshold once per period, even after a reversal took usage below it again', () => {
     const history = [...opened(), quotaSet({ limit: 10, alertAt: [50] })];
-    const first = requestUsage({ id: 'a', quantity: 6 });
-    const decided = decideAll(history, [first, reverseUsage('geocoder', 'a'), requestUsage({ quantity: 6 })]);
+    const first = decideUsage({ id: 'a', quantity: 6 });
+    const decided = decideAll(history, [first, reverseUsage('geocoder', 'a'), decideUsage({ quantity: 6 })]);
     expect(decided.filter((e) => e.type === 'AlertRaised')).toHaveLength(1);
   });
 
   it('raises it again in the next month', () => {
     const history = [...opened(), quotaSet({ limit: 10, alertAt: [50] })];
-    const state = fold([...history, ...decideAll(history, [requestUsage({ quantity: 6 })])]);
+    const state = fold([...history, ...decideAll(history, [decideUsage({ quantity: 6 })])]);
     const { closing, opening } = closedAt(state, '2026-12-01T00:00:00.000Z');
-    given([...history, ...decideAll(history, [requestUsage({ quantity: 6 })]), closing, opening])
-      .when(requestUsage({ quantity: 6 }, null, '2026-12-02T00:00:00.000Z'))
+    given([...history, ...decideAll(history, [decideUsage({ quantity: 6 })]), closing, opening])
+      .when(decideUsage({ quantity: 6 }, null, '2026-12-02T00:00:00.000Z'))
       .then([{ type: 'UsageAccepted' }, quotaAlert(50, { period: '2026-12' })]);
   });
 
   it('remembers across closed books a late usage of the previous month that already alerted', () => {
     const history = [...opened(), quotaSet({ limit: 10, alertAt: [50] })];
-    const november = [...history, ...decideAll(history, [requestUsage({ quantity: 6 })])];
+    const november = [...history, ...decideAll(history, [decideUsage({ quantity: 6 })])];
     const { closing, opening } = closedAt(fold(november), '2026-12-01T00:00:00.000Z');
     given([...november, closing, opening])
-      .when(requestUsage({ quantity: 1, time: '2026-11-30T00:00:00.000Z' }, null, '2026-12-02T00:00:00.000Z'))
+      .when(decideUsage({ quantity: 1, time: '2026-11-30T00:00:00.000Z' }, null, '2026-12-02T00:00:00.000Z'))
       .then([{ type: 'UsageAccepted', data: { month: '2026-11', usage: 7 } }]);
   });
 
   it('counts cumulative capacity (period none) as one period, without a period in the alert', () => {
     const events = given([...opened(), quotaSet({ limit: 4, period: 'none', alertAt: [75] })])
-      .when(requestUsage({ quantity: 3 }))
+      .when(decideUsage({ quantity: 3 }))
       .then([{ type: 'UsageAccepted' }, quotaAlert(75, { usage: 3, limit: 4 })]);
     expect(events[1].data).not.toHaveProperty('period');
   });
 
   it('raises nothing for a rejected usage, an unlimited quota or a quota without alertAt', () => {
     given([...opened(), quotaSet({ limit: 10, alertAt: [50] })])
-      .when(requestUsage({ quantity: 11 }))
+      .when(decideUsage({ quantity: 11 }))
       .then([{ type: 'UsageRejected' }]);
     given([...opened(), quotaSet({ limit: null, alertAt: [50] })])
-      .when(requestUsage({ quantity: 11 }))
+      .when(decideUsage({ quantity: 11 }))
       .then([{ type: 'UsageAccepted' }]);
     given([...opened(), quotaSet({ limit: 10 })])
-      .when(requestUsage({ quantity: 10 }))
+      .when(decideUsage({ quantity: 10 }))
       .then([{ type: 'UsageAccepted' }]);
   });
 
   it('gives the same alert the same id when the decision is re-run, and another alert another id', () => {
     const history = [...opened(), quotaSet({ limit: 10, alertAt: [50, 80] })];
-    const command = requestUsage({ quantity: 9 });
+    const command = decideUsage({ quantity: 9 });
     const [, a, b] = decide(command, fold(history));
     const [, again] = decide(command, fold(history));
     expect(a.data).toMatchObject({ id: expect.stringMatching(/^alrt_[0-9a-f]{32}$/) });
@@ -119,7 +119,7 @@ describe('credit alerts', () => {
 
   it('raises credits.low when a debit brings the balance below the threshold', () => {
     given([...opened(), creditsGranted(30), creditAlertSet(20)])
-      .when(requestUsage({ meter: 'ocr', quantity: 6 }, ocr))
+      .when(decideUsage({ meter: 'ocr', quantity: 6 }, ocr))
       .then([
         { type: 'UsageAccepted', data: { creditsCharged: 12 } },
         { type: 'AlertRaised', data: { account: ACCOUNT, kind: 'credits.low', threshold: 20, balance: 18 } },
@@ -128,7 +128,7 @@ describe('credit alerts', () => {
 
   it('raises it once per crossing: not while the balance stays below, again after a grant took it back up', () => {
     const history = [...opened(), creditsGranted(30), creditAlertSet(20)];
-    const spend = () => requestUsage({ meter: 'ocr', quantity: 2 }, ocr);
+    const spend = () => decideUsage({ meter: 'ocr', quantity: 2 }, ocr);
     const grant = {
       type: 'GrantCredits' as const,
       account: ACCOUNT,
@@ -145,10 +145,10 @@ describe('credit alerts', () => {
 
   it('raises nothing without a threshold, or after it was cleared', () => {
     given([...opened(), creditsGranted(30)])
-      .when(requestUsage({ meter: 'ocr', quantity: 10 }, ocr))
+      .when(decideUsage({ meter: 'ocr', quantity: 10 }, ocr))
       .then([{ type: 'UsageAccepted' }]);
     given([...opened(), creditsGranted(30), creditAlertSet(20), creditAlertSet(null)])
-      .when(requestUsage({ meter: 'ocr', quantity: 10 }, ocr))
+      .when(decideUsage({ meter: 'ocr', quantity: 10 }, ocr))
       .then([{ type: 'UsageAccepted' }]);
   });
 
@@ -156,7 +156,7 @@ describe('credit alerts', () => {
     const november = [...opened(), creditsGranted(30), creditAlertSet(20)];
     const { closing, opening } = closedAt(fold(november), '2026-12-01T00:00:00.000Z');
     given([...november, closing, opening])
-      .when(requestUsage({ meter: 'ocr', quantity: 6 }, ocr, '2026-12-02T00:00:00.000Z'))
+      .when(decideUsage({ meter: 'ocr', quantity: 6 }, ocr, '2026-12-02T00:00:00.000Z'))
       .then([{ type: 'UsageAccepted' }, { type: 'AlertRaised', data: { kind: 'credits.low', balance: 18 } }]);
   });
 });

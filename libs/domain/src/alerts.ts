@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { AlertData, AlertRaised, QuotaTerms, UsageRequest } from '@tally/events';
+import type { AlertData, AlertRaised, QuotaTerms, UsageMessage } from '@tally/events';
 import type { Account } from './account-state';
 import { alreadyRaised } from './alert-memory';
 
 /** What an accepted usage changed, as the alert rules need it. */
 export interface AcceptedUsage {
   account: string;
-  usage: Pick<UsageRequest, 'source' | 'id' | 'meter'>;
+  usage: Pick<UsageMessage, 'source' | 'id' | 'meter'>;
   quota: QuotaTerms | null;
   /** The period key the quota counts in ('YYYY-MM' or 'total'). */
   periodKey: string;

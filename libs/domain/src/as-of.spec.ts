@@ -4,7 +4,7 @@ import { fold } from './account-state';
 import { foldAsOf, periodsAsOf, recordedAt } from './as-of';
 import type { AccountCommand } from './commands';
 import { heldUnits } from './hold-state';
-import { creditsGranted, grantCredits, holdUsage, later, opened, quotaSet, requestUsage, reverseUsage } from './testing/fixtures';
+import { creditsGranted, grantCredits, holdUsage, later, opened, quotaSet, decideUsage, reverseUsage } from './testing/fixtures';
 
 function decided(history: AccountEvent[], ...commands: AccountCommand[]): AccountEvent[] {
   return commands.reduce((events, command) => [...events, ...decide(command, fold(events))], history);
@@ -13,7 +13,7 @@ function decided(history: AccountEvent[], ...commands: AccountCommand[]): Accoun
 describe('as-of folds', () => {
   const history = decided(
     [...opened(), quotaSet({ limit: 10 }), creditsGranted(5)],
-    requestUsage({ id: 'u-1', quantity: 4 }, null, later(10)),
+    decideUsage({ id: 'u-1', quantity: 4 }, null, later(10)),
     { ...grantCredits(7), now: later(20) },
     holdUsage({ id: 'h-1', quantity: 3 }, null, later(30), 60),
     reverseUsage('geocoder', 'u-1', later(40)),

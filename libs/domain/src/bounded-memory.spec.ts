@@ -3,7 +3,7 @@ import { decide } from './account-decider';
 import { RECENT_IDS, decisionFor, fold, holdFor, recall, usageOf } from './account-state';
 import { claimsOf } from './claims';
 import { given } from './testing/given';
-import { NOW, commitHold, holdUsage, opened, quotaSet, requestUsage, reverseUsage, usageAccepted } from './testing/fixtures';
+import { NOW, commitHold, holdUsage, opened, quotaSet, decideUsage, reverseUsage, usageAccepted } from './testing/fixtures';
 
 /** `n` accepted usages of one unit, ids `u-0` … */
 const accepted = (n: number): AccountEvent[] => Array.from({ length: n }, (_, i) => usageAccepted({ id: `u-${i}` }));
@@ -19,14 +19,14 @@ describe('bounded memory: what deciding needs, not every decision', () => {
 
   it('answers a repeat it still remembers with nothing new', () => {
     given([...opened(), quotaSet({ limit: null }), ...accepted(10)])
-      .when(requestUsage({ id: 'u-3' }))
+      .when(decideUsage({ id: 'u-3' }))
       .thenNothing();
   });
 
   it('answers a forgotten repeat once its claimed events are recalled, counting nothing', () => {
     const history = [...opened(), quotaSet({ limit: null }), ...accepted(RECENT_IDS + 1)];
     const forgetful = fold(history);
-    const repeat = requestUsage({ id: 'u-0' });
+    const repeat = decideUsage({ id: 'u-0' });
     // Forgotten, it looks new: the store refuses the claim this decision makes (claims.contract.ts).
     expect(decide(repeat, forgetful).map((e) => e.type)).toEqual(['UsageAccepted']);
     const recalled = recall(forgetful, [history[2]]);
@@ -60,7 +60,7 @@ describe('claims: what each decision indexes under its (source, id)', () => {
     const held = decide(holdUsage({ id: 'r-1' }), start);
     const committed = decide(commitHold('r-1', 1), fold(held, start));
     const reversed = decide(reverseUsage('geocoder', 'r-1'), fold(committed, fold(held, start)));
-    const rejected = decide(requestUsage({ id: 'r-2', quantity: 11 }), start);
+    const rejected = decide(decideUsage({ id: 'r-2', quantity: 11 }), start);
     expect(claimsOf([...held, ...committed, ...reversed, ...rejected]).map((c) => [c.event, c.id, c.kind])).toEqual([
       [0, 'r-1', 'decided'],
       [1, 'r-1', 'ended'],

@@ -1,10 +1,10 @@
-import type { MeterDefinition, QuotaTerms, UsageRequest } from '@tally/events';
+import type { MeterDefinition, QuotaTerms, UsageMessage } from '@tally/events';
 
-/** Decide a usage request. `meter` is the meter's definition, if any, looked up by the caller. */
-export interface RequestUsage {
-  type: 'RequestUsage';
+/** Decide a usage (a validated usage message). `meter` is the meter's definition, if any, looked up by the caller. */
+export interface DecideUsage {
+  type: 'DecideUsage';
   account: string;
-  usage: UsageRequest;
+  usage: UsageMessage;
   meter: MeterDefinition | null;
   /** Who reports it: the API key's id, or "kafka"; recorded with the decision. */
   reportedBy: string;
@@ -50,7 +50,7 @@ export interface ReverseUsage {
 }
 
 /** Hold units (and their credits) for a usage whose size is known only after the work. */
-export interface HoldUsage extends Omit<RequestUsage, 'type'> {
+export interface HoldUsage extends Omit<DecideUsage, 'type'> {
   type: 'HoldUsage';
   /** How long the hold lasts unless committed or released: 1 to 3600 seconds. */
   ttlSeconds: number;
@@ -89,4 +89,4 @@ export interface SetCreditAlert {
 
 /** Everything an account can be asked to do. Time arrives in the command, so deciding is pure. */
 export type AccountCommand =
-  RequestUsage | SetQuota | ChangeQuota | GrantCredits | ReverseUsage | HoldUsage | CommitHold | ReleaseHold | SetCreditAlert;
+  DecideUsage | SetQuota | ChangeQuota | GrantCredits | ReverseUsage | HoldUsage | CommitHold | ReleaseHold | SetCreditAlert;

@@ -33,7 +33,7 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
     fc
       .record({ meter: meterName, id: ids, quantity: fc.integer({ min: 1, max: 6 }) })
       .map(({ meter, id, quantity }) => (now: string): AccountCommand => ({
-        type: 'RequestUsage',
+        type: 'DecideUsage',
         account: ACCOUNT,
         usage: usage(meter, `u-${id}`, quantity),
         meter: meters[meter],

@@ -10,7 +10,7 @@ import {
   opened,
   quotaSet,
   releaseHold,
-  requestUsage,
+  decideUsage,
   usageAccepted,
 } from './testing/fixtures';
 
@@ -26,7 +26,7 @@ describe('HoldUsage', () => {
 
   it('counts holds against a hard limit: usage + held + q ≤ limit', () => {
     given(decided(hardTen, holdUsage({ id: 'h-1', quantity: 6 })))
-      .when(requestUsage({ quantity: 5 }))
+      .when(decideUsage({ quantity: 5 }))
       .then([{ type: 'UsageRejected', data: { reason: 'QUOTA_EXCEEDED', usage: 0, remaining: 4 } }]);
     given(decided(hardTen, holdUsage({ id: 'h-1', quantity: 6 })))
       .when(holdUsage({ id: 'h-2', quantity: 4 }))
@@ -45,10 +45,10 @@ describe('HoldUsage', () => {
       .when(holdUsage({ id: 'h-1', meter: 'ocr', quantity: 3 }, ocr))
       .then([{ type: 'UsageHeld', data: { creditsHeld: 6 } }]);
     given(history)
-      .when(requestUsage({ meter: 'ocr', quantity: 3 }, ocr))
+      .when(decideUsage({ meter: 'ocr', quantity: 3 }, ocr))
       .then([{ type: 'UsageRejected', data: { reason: 'INSUFFICIENT_CREDITS' } }]);
     given(history)
-      .when(requestUsage({ meter: 'ocr', quantity: 2 }, ocr))
+      .when(decideUsage({ meter: 'ocr', quantity: 2 }, ocr))
       .then([{ type: 'UsageAccepted', data: { creditsCharged: 4 } }]);
   });
 
@@ -67,17 +67,17 @@ describe('HoldUsage', () => {
       .when(holdUsage({ id: 'h-1', quantity: 9 }))
       .thenNothing();
     given(held)
-      .when(requestUsage({ id: 'h-1', quantity: 1 }))
+      .when(decideUsage({ id: 'h-1', quantity: 1 }))
       .thenNothing();
   });
 
   it('stops counting at expiresAt, with no event', () => {
     const held = decided(hardTen, holdUsage({ id: 'h-1', quantity: 8 }, null, NOW, 60));
     given(held)
-      .when(requestUsage({ quantity: 5 }, null, later(59)))
+      .when(decideUsage({ quantity: 5 }, null, later(59)))
       .then([{ type: 'UsageRejected', data: { reason: 'QUOTA_EXCEEDED' } }]);
     given(held)
-      .when(requestUsage({ quantity: 5 }, null, later(60)))
+      .when(decideUsage({ quantity: 5 }, null, later(60)))
       .then([{ type: 'UsageAccepted', data: { usage: 5, remaining: 5 } }]);
   });
 });
@@ -93,7 +93,7 @@ describe('CommitHold', () => {
         { type: 'UsageAccepted', data: { id: 'h-1', quantity: 3, usage: 3, remaining: 7, reportedBy: 'key-2' } },
       ]);
     given([...held, ...events])
-      .when(requestUsage({ quantity: 7 }))
+      .when(decideUsage({ quantity: 7 }))
       .then([{ type: 'UsageAccepted', data: { usage: 10 } }]);
   });
 
@@ -154,7 +154,7 @@ describe('ReleaseHold', () => {
       .when(releaseHold('h-1'))
       .then([{ type: 'HoldReleased', data: { id: 'h-1', quantity: 5, committed: null } }]);
     given([...held, ...events])
-      .when(requestUsage({ quantity: 10 }))
+      .when(decideUsage({ quantity: 10 }))
       .then([{ type: 'UsageAccepted' }]);
   });
 

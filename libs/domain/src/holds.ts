@@ -4,7 +4,7 @@ import type { CommitHold, ReleaseHold } from './commands';
 import { DomainError } from './errors';
 import { alertsFor } from './alerts';
 import { heldUnits, holdLive, type HoldRecord } from './hold-state';
-import { quotaOf, remainingOf } from './request-usage';
+import { quotaOf, remainingOf } from './decide-usage';
 import { TOTAL, withinWindow } from './time';
 
 /** The open, unexpired hold a commit or release names; refuses every other case with its code. */

@@ -45,7 +45,7 @@ const command = (step: Step): AccountCommand => {
     case 'use': {
       const { meter, source, id, quantity } = step;
       const usage = { source, id, subject: 'alice', meter, quantity, time: null };
-      return { type: 'RequestUsage', account: ACCOUNT, usage, meter: null, reportedBy: 'key-1', now: NOW };
+      return { type: 'DecideUsage', account: ACCOUNT, usage, meter: null, reportedBy: 'key-1', now: NOW };
     }
     case 'change':
       return { type: 'ChangeQuota', account: ACCOUNT, meter: step.meter, patch: { limit: step.limit }, now: NOW };

@@ -29,7 +29,7 @@ const commandArb = (now: string): fc.Arbitrary<AccountCommand> =>
     fc
       .record({ meter: meterNames, id: ids, quantity: fc.integer({ min: 1, max: 6 }) })
       .map(({ meter, id, quantity }): AccountCommand => ({
-        type: 'RequestUsage',
+        type: 'DecideUsage',
         account: ACCOUNT,
         usage: usage(id, meter, quantity),
         meter: meters[meter],
@@ -129,7 +129,7 @@ describe('snapshots are an optimisation only', () => {
           for (const [key, record] of snapshotted.holds) expect(full.holds.get(key)).toEqual(record);
           // So a new request is decided alike.
           const next: AccountCommand = {
-            type: 'RequestUsage',
+            type: 'DecideUsage',
             account: ACCOUNT,
             usage: usage('new', '__proto__', 3),
             meter: meters.__proto__,

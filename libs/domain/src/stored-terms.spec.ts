@@ -2,7 +2,7 @@ import { DEFAULT_QUOTA_TERMS, deserialize, type AccountEvent, type MeterDefiniti
 import { fold } from './account-state';
 import { billingLine } from './billing';
 import { decide } from './account-decider';
-import { ACCOUNT, NOW, opened, requestUsage } from './testing/fixtures';
+import { ACCOUNT, NOW, opened, decideUsage } from './testing/fixtures';
 
 // Every shape of quota terms any release stored (older ones let a PATCH store null in any
 // field) must read as complete terms: deciding keeps the hard default and billing never throws.
@@ -53,7 +53,7 @@ describe.each(SHAPES)('quota terms stored as %s', (_name, quota) => {
 
   it('keeps the hard limit and bills without error', () => {
     const state = fold([...opened(), stored(quota)]);
-    expect(decide(requestUsage({ quantity: 11 }), state)).toMatchObject([
+    expect(decide(decideUsage({ quantity: 11 }), state)).toMatchObject([
       { type: 'UsageRejected', data: { reason: 'QUOTA_EXCEEDED' } },
     ]);
     const terms = state.quotas.get('geocoding') as QuotaTerms;
@@ -70,6 +70,6 @@ describe('meters stored with creditsPerUnit 0', () => {
       data: { meter: 'geocoding', description: null, creditsPerUnit: 0, defaultQuota: null, at: NOW },
     }).data as MeterDefinition;
     expect(meter.creditsPerUnit).toBeNull();
-    expect(decide(requestUsage({}, meter), fold(opened()))).toMatchObject([{ data: { reason: 'NO_QUOTA' } }]);
+    expect(decide(decideUsage({}, meter), fold(opened()))).toMatchObject([{ data: { reason: 'NO_QUOTA' } }]);
   });
 });

@@ -1,4 +1,4 @@
-import type { UsageAttributes } from './usage-request';
+import type { UsageAttributes } from './usage-message';
 import type { QuotaTerms } from './quota-terms';
 import type { RejectReason } from './reasons';
 import type { AlertRaised, CarriedAlerts, CreditAlertSet } from './alert-events';

@@ -5,4 +5,4 @@ export * from './quota-terms';
 export * from './reasons';
 export * from './serde';
 export * from './streams';
-export * from './usage-request';
+export * from './usage-message';

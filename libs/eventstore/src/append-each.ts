@@ -27,3 +27,38 @@ export function appendEach(
     }),
   );
 }
+
+/**
+ * Like {@link appendEach}, but the parts that share an `atomic` key go through `appendUnit` (the
+ * store's {@link EventStore.appendAtomically}) together: a conflict or a refusal of the unit is
+ * the outcome of each of its parts.
+ */
+export async function appendEachUnit(
+  appendOne: (part: StreamAppend) => Promise<AppendResult>,
+  appendUnit: (parts: StreamAppend[]) => Promise<AppendResult[]>,
+  appends: StreamAppend[],
+): Promise<StreamAppendOutcome[]> {
+  const units = new Map<string, number[]>();
+  appends.forEach((part, i) => {
+    if (part.atomic !== undefined) units.set(part.atomic, [...(units.get(part.atomic) ?? []), i]);
+  });
+  if (units.size === 0) return appendEach(appendOne, appends);
+  const outcomes: StreamAppendOutcome[] = new Array(appends.length);
+  const singles = appends.map((_, i) => i).filter((i) => appends[i].atomic === undefined);
+  await Promise.all([
+    appendEach(
+      appendOne,
+      singles.map((i) => appends[i]),
+    ).then((done) => done.forEach((o, k) => (outcomes[singles[k]] = o))),
+    ...[...units.values()].map(async (indexes) => {
+      try {
+        const results = await appendUnit(indexes.map((i) => appends[i]));
+        indexes.forEach((i, k) => (outcomes[i] = { ok: true, result: results[k] }));
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError || error instanceof EventRejectedError)) throw error;
+        indexes.forEach((i) => (outcomes[i] = { ok: false, error }));
+      }
+    }),
+  ]);
+  return outcomes;
+}

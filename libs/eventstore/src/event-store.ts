@@ -148,6 +148,12 @@ export interface StreamAppend {
   expected: ExpectedRevision;
   /** Claims its events make; the part is refused with {@link ClaimTakenError} if one is taken. */
   claims?: Claim[];
+  /**
+   * Parts of one {@link EventStore.appendMany} with the same key are one atomic append (see
+   * {@link EventStore.appendAtomically}, in the order given): if one fails, each of them fails
+   * with its error, and none is written where the store is `atomicAcrossStreams`.
+   */
+  atomic?: string;
 }
 
 /** How one stream's part of a multi-stream append went: appended, or refused on its own. */
@@ -177,9 +183,28 @@ export interface EventStore {
    * against its own expected revision: a part that conflicts or whose data is refused fails
    * alone, in its outcome, and never fails the others. Rejects only if the store cannot be
    * reached (then nothing is known about any part). Adapters without multi-stream transactions
-   * append the parts one by one.
+   * append the parts one by one. Parts that share an `atomic` key succeed or fail together.
    */
   appendMany(appends: StreamAppend[]): Promise<StreamAppendOutcome[]>;
+  /**
+   * True when {@link appendAtomically} is all or nothing across streams (PostgreSQL and PGlite:
+   * one statement, so one transaction); false on a store without multi-stream transactions
+   * (EventStoreDB), which appends the parts one by one in the order given.
+   */
+  readonly atomicAcrossStreams: boolean;
+  /**
+   * Appends to several distinct streams all or nothing: every part is at its expected revision
+   * and none of its claims is taken, and then all are written, or none is and the error of a part
+   * that failed is thrown ({@link WrongExpectedRevisionError}, {@link ClaimTakenError},
+   * {@link EventRejectedError}). Results in the order given.
+   *
+   * Where the store has no transaction across streams ({@link atomicAcrossStreams} false:
+   * EventStoreDB 24 and its client 6.x offer none, nor a multi-stream append), the parts are
+   * appended one by one in the order given and the first failure stops it: the parts before it
+   * stay written, as they do when a writer stops in between. The caller orders the parts so that
+   * every prefix is a state it can resume from (docs/architecture.md, "Registration").
+   */
+  appendAtomically(parts: StreamAppend[]): Promise<AppendResult[]>;
   /** Events of a stream from a revision on (inclusive), at most `maxCount`; empty if the stream does not exist. */
   readStream(stream: string, fromRevision?: bigint, maxCount?: number): Promise<RecordedEvent[]>;
   /** The last event of a stream, or null if it does not exist. */

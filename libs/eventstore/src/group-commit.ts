@@ -11,8 +11,9 @@ export interface GroupCommitOptions {
 }
 
 interface Waiting {
-  part: StreamAppend;
-  resolve(result: AppendResult): void;
+  /** One part, or the parts of one atomic append (which share an `atomic` key). */
+  parts: StreamAppend[];
+  resolve(results: AppendResult[]): void;
   reject(error: unknown): void;
 }
 
@@ -27,6 +28,7 @@ export class GroupCommit {
   private waiting: Waiting[] = [];
   private inFlight = 0;
   private scheduled = false;
+  private units = 0;
 
   constructor(
     private readonly store: Pick<EventStore, 'appendMany'>,
@@ -34,13 +36,25 @@ export class GroupCommit {
   ) {}
 
   /** Appends like {@link EventStore.appendToStream}, resolving once the group holding it is committed. */
-  append(stream: string, events: StoredEvent[], expected: ExpectedRevision, claims: Claim[] = []): Promise<AppendResult> {
+  async append(stream: string, events: StoredEvent[], expected: ExpectedRevision, claims: Claim[] = []): Promise<AppendResult> {
+    const [result] = await this.enqueue([
+      claims.length > 0 ? { stream, events, expected, claims } : { stream, events, expected },
+    ]);
+    return result;
+  }
+
+  /**
+   * Appends like {@link EventStore.appendAtomically} (all or nothing where the store can), as one
+   * unit of a group: an account's registration rides with the other accounts' decisions.
+   */
+  appendAtomically(parts: StreamAppend[]): Promise<AppendResult[]> {
+    const atomic = `unit-${++this.units}`;
+    return this.enqueue(parts.map((part) => ({ ...part, atomic })));
+  }
+
+  private enqueue(parts: StreamAppend[]): Promise<AppendResult[]> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({
-        part: claims.length > 0 ? { stream, events, expected, claims } : { stream, events, expected },
-        resolve,
-        reject,
-      });
+      this.waiting.push({ parts, resolve, reject });
       this.schedule();
     });
   }
@@ -61,8 +75,9 @@ export class GroupCommit {
     const streams = new Set<string>();
     const rest: Waiting[] = [];
     for (const w of this.waiting) {
-      if (group.length < this.options.maxStreams && !streams.has(w.part.stream)) {
-        streams.add(w.part.stream);
+      const fits = group.length === 0 || streams.size + w.parts.length <= this.options.maxStreams;
+      if (fits && w.parts.every((p) => !streams.has(p.stream))) {
+        for (const p of w.parts) streams.add(p.stream);
         group.push(w);
       } else rest.push(w);
     }
@@ -73,13 +88,16 @@ export class GroupCommit {
   private async commit(group: Waiting[]): Promise<void> {
     this.inFlight++;
     try {
-      const outcomes = await this.store.appendMany(group.map((w) => w.part));
-      this.options.onGroup?.(group.length);
-      group.forEach((w, i) => {
-        const outcome = outcomes[i];
-        if (outcome.ok) w.resolve(outcome.result);
-        else w.reject(outcome.error);
-      });
+      const parts = group.flatMap((w) => w.parts);
+      const outcomes = await this.store.appendMany(parts);
+      this.options.onGroup?.(parts.length);
+      let next = 0;
+      for (const w of group) {
+        const mine = outcomes.slice(next, (next += w.parts.length));
+        const failed = mine.find((o) => !o.ok);
+        if (failed && !failed.ok) w.reject(failed.error);
+        else w.resolve(mine.flatMap((o) => (o.ok ? [o.result] : [])));
+      }
     } catch (error) {
       group.forEach((w) => w.reject(error));
     } finally {

@@ -12,7 +12,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { NAME_PATTERN, NAME_RULE, type UsageRequest } from '@tally/events';
+import { NAME_PATTERN, NAME_RULE, type UsageMessage } from '@tally/events';
 import { splitExtensions, usageAttributes } from './cloudevents-attributes';
 import { USAGE_TOPIC } from './topics';
 import { IsText, IsTimestamp } from './field-rules';
@@ -74,7 +74,7 @@ export class UsageCloudEvent {
 }
 
 /** Validates one untrusted usage message; the same rules apply to HTTP and Kafka input. */
-export function parseUsageMessage(input: unknown, field = ''): Validated<UsageRequest> {
+export function parseUsageMessage(input: unknown, field = ''): Validated<UsageMessage> {
   // Reserved keys (`__proto__`, `constructor`) and depth first: splitting the members would
   // otherwise assign `__proto__` instead of refusing it.
   const shape = shapeErrors(input, field);

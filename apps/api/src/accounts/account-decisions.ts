@@ -178,7 +178,7 @@ function idOf(command: AccountCommand, repeats: boolean): { source: string; id: 
     case 'CommitHold':
     case 'ReleaseHold':
       return { source: command.source, id: command.id };
-    case 'RequestUsage':
+    case 'DecideUsage':
     case 'HoldUsage':
       return repeats ? { source: command.usage.source, id: command.usage.id } : null;
     default:

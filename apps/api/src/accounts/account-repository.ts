@@ -12,10 +12,12 @@ import { deserialize, serialize, streamNames, type AccountEvent, type AccountRoo
 import {
   GroupCommit,
   WrongExpectedRevisionError,
+  type AppendResult,
   type ClaimKey,
   type EventStore,
   type ExpectedRevision,
   type RecordedEvent,
+  type StreamAppend,
 } from '@tally/eventstore';
 import { LruMap } from '../runtime/lru-map';
 import { REPOSITORY_DEFAULTS, type RepositoryOptions } from './repository-options';
@@ -127,19 +129,18 @@ export class AccountRepository {
     if (events.length === 0) return;
     const all = [...(loaded.opening?.opening ?? []), ...events];
     try {
-      // A new account is registered in its root stream first, then its first period is written
-      // with its first decisions: a process killed in between leaves a root that names a period
-      // with no stream, which the next load opens (with its default credits, once), never a
-      // period stream no root points at (docs/architecture.md "Bounded accounts").
-      await this.register(loaded.account, loaded.opening?.root ?? []);
-      this.options.faults?.afterRegistration?.(loaded.account, Boolean(loaded.opening?.root.length));
       // Every decision claims its (source, id) in the same statement: the durable duplicate index.
-      const { nextRevision } = await this.commits.append(
-        loaded.stream as string,
-        all.map(serialize),
-        loaded.revision,
-        claimsOf(all),
-      );
+      const period: StreamAppend = {
+        stream: loaded.stream as string,
+        events: all.map(serialize),
+        expected: loaded.revision,
+        claims: claimsOf(all),
+      };
+      const root = loaded.opening?.root ?? [];
+      const { nextRevision } =
+        root.length > 0
+          ? await this.register(loaded.account, root, period)
+          : await this.commits.append(period.stream, period.events, period.expected, period.claims);
       const previous = this.cache.get(loaded.account);
       const snapshotAt = previous?.stream === loaded.stream ? previous.snapshotAt : undefined;
       const entry: Cached = { state: after, stream: loaded.stream as string, revision: nextRevision, snapshotAt };
@@ -288,16 +289,21 @@ export class AccountRepository {
   }
 
   /**
-   * Registers a new account in its root stream unless another writer already did (the load saw
-   * no root stream, so the domain decided to register; a conflict means another writer won).
+   * Registers a new account: its root stream (`AccountOpened`) and its first period (opening events
+   * and first decisions) in one atomic append, so a writer stopped at any point leaves the whole
+   * account or none of it. A conflict on either (another writer registered it first) writes neither
+   * and is retried on fresh state like any conflict. It rides the group commit with the other
+   * accounts' decisions, as one unit of its statement. On a store without multi-stream transactions
+   * (EventStoreDB) the root goes first: a stop in between leaves a root naming a period with no
+   * stream, which the next load opens (with its default credits, once), never a period stream no
+   * root points at (docs/architecture.md "Bounded accounts", Registration).
    */
-  private async register(account: string, events: AccountRootEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    try {
-      await this.commits.append(streamNames.accountRoot(account), events.map(serialize), 'no_stream');
-    } catch (error) {
-      if (!(error instanceof WrongExpectedRevisionError)) throw error;
-    }
+  private async register(account: string, events: AccountRootEvent[], period: StreamAppend): Promise<AppendResult> {
+    const [, appended] = await this.commits.appendAtomically([
+      { stream: streamNames.accountRoot(account), events: events.map(serialize), expected: 'no_stream' },
+      period,
+    ]);
+    return appended;
   }
 
   private fold(from: Cached, events: RecordedEvent[]): Cached {

@@ -16,8 +16,6 @@ export interface RepositoryOptions {
   onLoad?: (load: { snapshot: boolean; events: number }) => void;
   /** Told when a snapshot could not be saved (the account then loads from an older one). */
   onSnapshotError?: (error: unknown) => void;
-  /** Fault injection for the crash tests (test/accounts, test/e2e): called at a named step. */
-  faults?: { afterRegistration?: (account: string, registered: boolean) => void };
 }
 
 /** 10,000 accounts cached; groups of up to 500 accounts, two in flight. */

@@ -1,4 +1,4 @@
-import type { RequestUsage } from '@tally/domain';
+import type { DecideUsage } from '@tally/domain';
 import type { InboundMessage, KafkaAdapter, Logger, OutgoingMessage } from '@tally/runtime';
 import type { Clock } from '../runtime/clock';
 import { deadLetter, type DeadLetterReason } from './dead-letters';
@@ -14,7 +14,7 @@ export interface SliceSource {
 
 interface Valid {
   message: InboundMessage;
-  command: RequestUsage;
+  command: DecideUsage;
 }
 
 /** What deciding a slice needs. */

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { AccountDecisions } from '../accounts/account-decisions';
-import { Catalog } from '../catalog/catalog';
+import { CatalogCache } from '../catalog/catalog-cache';
 import { Metrics } from '../operations/metrics';
 import { Clock } from '../runtime/clock';
 import type { Runtime } from '../runtime/runtime';
@@ -29,7 +29,7 @@ export async function startKafkaIntake(
   const { metrics, logger } = runtime;
   const consumer = new UsageConsumer(
     kafka,
-    new KafkaUsageDecider(app.get(AccountDecisions), app.get(Catalog), app.get(Metrics)),
+    new KafkaUsageDecider(app.get(AccountDecisions), app.get(CatalogCache), app.get(Metrics)),
     app.get(Clock),
     logger,
     { deadLettered: (code) => metrics.deadLetters.inc({ code }), restarted: () => metrics.consumerRestarts.inc() },

@@ -140,7 +140,7 @@ describe('a programming error while deciding', () => {
     // The injected fault: Tally's own code throws a TypeError on the first two attempts.
     const decider: UsageDecider = {
       commands: async (requests, now) =>
-        requests.map((u) => ({ type: 'RequestUsage', account: u.subject, usage: u, meter: null, reportedBy: 'kafka', now })),
+        requests.map((u) => ({ type: 'DecideUsage', account: u.subject, usage: u, meter: null, reportedBy: 'kafka', now })),
       decide: async (commands) => {
         if (++attempts <= 2) throw new TypeError("Cannot read properties of undefined (reading 'limit')");
         decided.push(...commands.map((c) => c.usage.id));

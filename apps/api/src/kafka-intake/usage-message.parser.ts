@@ -1,4 +1,4 @@
-import { type UsageRequest } from '@tally/events';
+import { type UsageMessage } from '@tally/events';
 import { decodeUtf8, describeFieldErrors, fromKafkaMessage, parseUsageMessage } from '@tally/messages';
 import type { MessageHeaders } from '@tally/runtime';
 
@@ -8,7 +8,7 @@ export interface Rejection {
   detail: string;
 }
 
-export type Parsed = { ok: true; request: UsageRequest } | { ok: false; rejection: Rejection };
+export type Parsed = { ok: true; request: UsageMessage } | { ok: false; rejection: Rejection };
 
 /** Header values as text; a `ce_` attribute that is not UTF-8 is refused, not mangled into U+FFFD. */
 function headerTexts(

@@ -2,7 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ProjectionRunner, ReadModels } from '@tally/read-models';
 import { AddressRule, WebhookEndpoints, WebhookOutbox } from '@tally/runtime';
 import { AccountDecisions } from '../accounts/account-decisions';
-import { Catalog } from '../catalog/catalog';
+import { CatalogCache } from '../catalog/catalog-cache';
 import { ApiKeys } from '../auth/api-keys';
 import { Authenticator } from '../auth/authenticator';
 import { Metrics } from '../operations/metrics';
@@ -24,7 +24,7 @@ export class RuntimeModule {
       { provide: ReadModels, useValue: runtime.readModels },
       { provide: ProjectionRunner, useValue: runtime.runner },
       { provide: AccountDecisions, useValue: runtime.decisions },
-      { provide: Catalog, useValue: runtime.catalog },
+      { provide: CatalogCache, useValue: runtime.catalog },
       { provide: ApiKeys, useValue: runtime.apiKeys },
       { provide: Authenticator, useValue: runtime.authenticator },
       { provide: Metrics, useValue: runtime.metrics },

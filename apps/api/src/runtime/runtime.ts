@@ -17,7 +17,7 @@ import { AccountDecisions } from '../accounts/account-decisions';
 import { AccountRepository } from '../accounts/account-repository';
 import { ClaimsPruner } from '../accounts/claims-pruner';
 import { REPOSITORY_DEFAULTS } from '../accounts/repository-options';
-import { Catalog } from '../catalog/catalog';
+import { CatalogCache } from '../catalog/catalog-cache';
 import { ApiKeys } from '../auth/api-keys';
 import { Authenticator } from '../auth/authenticator';
 import { FailureLimiter } from '../auth/failure-limiter';
@@ -32,7 +32,7 @@ export interface Runtime {
   readModels: ReadModels;
   runner: ProjectionRunner;
   decisions: AccountDecisions;
-  catalog: Catalog;
+  catalog: CatalogCache;
   apiKeys: ApiKeys;
   /** Bearer tokens checked, failures limited per client address. */
   authenticator: Authenticator;
@@ -77,12 +77,6 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
         metrics.accountLoads.inc({ from: snapshot ? 'snapshot' : 'streams' });
         metrics.accountLoadEvents.inc(events);
       },
-      // Crash tests only (test/accounts/registration-crash.int.spec.ts): the process dies the way a
-      // SIGKILL kills it, right after registering a new account and before writing its first period.
-      faults:
-        process.env.TALLY_FAULT === 'kill-after-registration'
-          ? { afterRegistration: (_account, registered) => void (registered && process.kill(process.pid, 'SIGKILL')) }
-          : undefined,
       onSnapshotError: (error) => {
         metrics.snapshotErrors.inc();
         logger.warn({ err: error }, 'could not save an account snapshot');
@@ -116,7 +110,7 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
       readModels: new ReadModels(db),
       runner,
       decisions,
-      catalog: new Catalog(store, config.accountCacheSize),
+      catalog: new CatalogCache(store, config.accountCacheSize),
       apiKeys,
       authenticator: new Authenticator(
         apiKeys,

@@ -1,6 +1,6 @@
 import type { AccountEvent, PeriodClosed, PeriodOpened, MeterDefinition, QuotaTerms, UsageDecisionData } from '@tally/events';
 import { withDefaultTerms } from '@tally/events';
-import type { CommitHold, GrantCredits, HoldUsage, ReleaseHold, RequestUsage, ReverseUsage } from '../commands';
+import type { CommitHold, GrantCredits, HoldUsage, ReleaseHold, DecideUsage, ReverseUsage } from '../commands';
 import type { Account } from '../account-state';
 import { initialState } from '../account-state';
 import { decideBooks } from '../books';
@@ -55,12 +55,12 @@ export const usageAccepted = (fields: Partial<UsageDecisionData> & { creditsChar
   data: { creditsCharged: 0, ...decided(fields) },
 });
 
-export const requestUsage = (
-  usage: Partial<RequestUsage['usage']> = {},
+export const decideUsage = (
+  usage: Partial<DecideUsage['usage']> = {},
   meter: MeterDefinition | null = null,
   now = NOW,
-): RequestUsage => ({
-  type: 'RequestUsage',
+): DecideUsage => ({
+  type: 'DecideUsage',
   account: ACCOUNT,
   usage: { source: 'geocoder', id: `r-${++seq}`, subject: 'alice', meter: 'geocoding', quantity: 1, time: null, ...usage },
   meter,
@@ -96,11 +96,11 @@ export const reverseUsage = (source: string, id: string, now = NOW): ReverseUsag
 
 /** A hold of `quantity` geocoding units (by default for 5 minutes) decided at `now`. */
 export const holdUsage = (
-  usage: Partial<RequestUsage['usage']> = {},
+  usage: Partial<DecideUsage['usage']> = {},
   meter: MeterDefinition | null = null,
   now = NOW,
   ttlSeconds = 300,
-): HoldUsage => ({ ...requestUsage(usage, meter, now), type: 'HoldUsage', ttlSeconds });
+): HoldUsage => ({ ...decideUsage(usage, meter, now), type: 'HoldUsage', ttlSeconds });
 
 export const commitHold = (id: string, quantity: number | null, now = NOW, meter: MeterDefinition | null = null): CommitHold => ({
   type: 'CommitHold',

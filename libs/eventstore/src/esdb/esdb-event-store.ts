@@ -30,7 +30,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../event-store';
-import { appendEach } from '../append-each';
+import { appendEachUnit } from '../append-each';
 import { checkpointOf, compareCheckpoints, positionOf, toRecorded } from './esdb-mapping';
 import { EsdbSubscription } from './esdb-subscription';
 
@@ -208,7 +208,25 @@ export class EsdbEventStore implements EventStore {
 
   /** EventStoreDB has no multi-stream transaction: the parts are appended one by one. */
   appendMany(appends: StreamAppend[]): Promise<StreamAppendOutcome[]> {
-    return appendEach((part) => this.appendToStream(part.stream, part.events, part.expected, part.claims), appends);
+    return appendEachUnit(
+      (part) => this.appendToStream(part.stream, part.events, part.expected, part.claims),
+      (parts) => this.appendAtomically(parts),
+      appends,
+    );
+  }
+
+  /** EventStoreDB has no transaction across streams (nor does its client offer a multi-stream append). */
+  readonly atomicAcrossStreams = false;
+
+  /**
+   * The documented fallback of {@link EventStore.appendAtomically}: the parts one by one, in the
+   * order given, stopping at the first that fails; the parts before it stay written.
+   */
+  async appendAtomically(parts: StreamAppend[]): Promise<AppendResult[]> {
+    if (new Set(parts.map((a) => a.stream)).size !== parts.length) throw new Error('appendAtomically needs distinct streams');
+    const results: AppendResult[] = [];
+    for (const part of parts) results.push(await this.appendToStream(part.stream, part.events, part.expected, part.claims));
+    return results;
   }
 
   async readStream(stream: string, fromRevision = 0n, maxCount?: number): Promise<RecordedEvent[]> {

@@ -27,6 +27,8 @@ interface PartRow {
   last_position: string | bigint | null;
   transaction_id: string;
   taken: boolean;
+  /** At its expected revision and none of its claims taken: written, unless an atomic append's other part was not. */
+  ok: boolean;
 }
 
 /**
@@ -38,8 +40,16 @@ interface PartRow {
  * (a concurrent writer took one of the revisions, or one part's data is invalid): nothing was
  * written, and the caller appends the parts one by one so that the fault stays with its part.
  * The parts must name distinct streams.
+ *
+ * Parts with the same `atomic` key (see {@link StreamAppend.atomic}), and with the `atomic` option
+ * every part, are written all or nothing: if one of them conflicts, none of them is inserted, and
+ * each one's outcome carries the error of the part that failed on its own.
  */
-export async function appendManyOnce(db: SqlQueryable, appends: StreamAppend[]): Promise<StreamAppendOutcome[] | GroupRefused> {
+export async function appendManyOnce(
+  db: SqlQueryable,
+  appends: StreamAppend[],
+  { atomic = false }: { atomic?: boolean } = {},
+): Promise<StreamAppendOutcome[] | GroupRefused> {
   // Stream-name order: two group commits that share streams lock their keys in the same order.
   const order = appends.map((_, i) => i).sort((a, b) => (appends[a].stream < appends[b].stream ? -1 : 1));
   const parts: number[] = [];
@@ -75,8 +85,8 @@ export async function appendManyOnce(db: SqlQueryable, appends: StreamAppend[]):
   try {
     ({ rows } = await db.query<PartRow>(
       `with parts as (
-         select (p.n - 1)::int as part, p.stream, p.expected
-           from unnest($5::text[], $6::bigint[]) with ordinality as p(stream, expected, n)
+         select (p.n - 1)::int as part, p.stream, p.expected, p.unit
+           from unnest($5::text[], $6::bigint[], $14::text[]) with ordinality as p(stream, expected, unit, n)
        ),
        claims as (
          select k.part, k.ord, k.account, k.source, k.id, k.kind, k.at
@@ -89,25 +99,30 @@ export async function appendManyOnce(db: SqlQueryable, appends: StreamAppend[]):
           where t.claimed_at >= k.at - interval '${CLAIM_WINDOW_DAYS} days'
        ),
        current as (
-         select p.part, p.stream, p.expected,
+         select p.part, p.stream, p.expected, p.unit,
                 coalesce((select max(e.stream_revision) from tally_events e where e.stream_id = p.stream), -1) as revision,
                 exists (select 1 from taken where taken.part = p.part) as taken
            from parts p
+       ),
+       checked as (
+         select c.*, (c.expected is null or c.revision = c.expected) and not c.taken as ok from current c
+       ),
+       writing as (
+         select c.* from checked c
+          where c.ok and not exists (select 1 from checked f where f.unit = c.unit and not f.ok)
        ),
        appended as (
          insert into tally_events (stream_id, stream_revision, event_type, data)
          select c.stream, c.revision + i.ord, i.type, i.data::jsonb
            from unnest($1::int[], $2::int[], $3::text[], $4::text[]) as i(part, ord, type, data)
-           join current c on c.part = i.part
-          where (c.expected is null or c.revision = c.expected) and not c.taken
+           join writing c on c.part = i.part
           order by i.part, i.ord
          returning global_position, stream_id, stream_revision
        ),
        claimed as (
          insert into tally_claims (account, source, id, kind, stream_id, stream_revision, claimed_at)
          select k.account, k.source, k.id, k.kind, c.stream, c.revision + k.ord, k.at
-           from claims k join current c on c.part = k.part
-          where (c.expected is null or c.revision = c.expected) and not c.taken
+           from claims k join writing c on c.part = k.part
          on conflict (account, source, id, kind) do update
             set stream_id = excluded.stream_id, stream_revision = excluded.stream_revision, claimed_at = excluded.claimed_at
           where tally_claims.claimed_at < excluded.claimed_at - interval '${CLAIM_WINDOW_DAYS} days'
@@ -120,9 +135,9 @@ export async function appendManyOnce(db: SqlQueryable, appends: StreamAppend[]):
        notified as (
          select pg_notify('${APPEND_CHANNEL}', '')::text as notified from (select 1 from summary limit 1) one
        )
-       select c.part, c.revision, c.taken, s.last_revision, s.last_position,
+       select c.part, c.revision, c.taken, c.ok, s.last_revision, s.last_position,
               pg_current_xact_id()::text as transaction_id, n.notified
-         from current c
+         from checked c
          left join summary s on s.stream_id = c.stream
          left join notified n on true
         order by c.part`,
@@ -140,6 +155,7 @@ export async function appendManyOnce(db: SqlQueryable, appends: StreamAppend[]):
         claimIds,
         claimKinds,
         claimedAt,
+        order.map((i) => (atomic ? 'all' : (appends[i].atomic ?? null))),
       ],
     ));
   } catch (error) {
@@ -155,7 +171,7 @@ export async function appendManyOnce(db: SqlQueryable, appends: StreamAppend[]):
     const actual = actualOf(BigInt(row.revision));
     outcomes[order[row.part]] = row.taken
       ? { ok: false, error: new ClaimTakenError(stream, wanted, actual) }
-      : row.last_revision === null || row.last_position === null
+      : !row.ok || row.last_revision === null || row.last_position === null
         ? { ok: false, error: new WrongExpectedRevisionError(stream, wanted, actual) }
         : {
             ok: true,
@@ -165,6 +181,18 @@ export async function appendManyOnce(db: SqlQueryable, appends: StreamAppend[]):
             },
           };
   }
+  // A unit with a failed part wrote nothing: each of its parts answers with that part's failure.
+  const unitOf = (i: number) => (atomic ? 'all' : appends[i].atomic);
+  const failedUnits = new Map<string, StreamAppendOutcome>();
+  for (const row of rows) {
+    const unit = unitOf(order[row.part]);
+    if (unit !== undefined && !row.ok && !failedUnits.has(unit)) failedUnits.set(unit, outcomes[order[row.part]]);
+  }
+  appends.forEach((_, i) => {
+    const unit = unitOf(i);
+    const failed = unit === undefined ? undefined : failedUnits.get(unit);
+    if (failed) outcomes[i] = failed;
+  });
   return outcomes;
 }
 

@@ -20,7 +20,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../event-store';
-import { appendEach } from '../append-each';
+import { appendEachUnit } from '../append-each';
 import { appendManyOnce, revisionCheck } from './append-many';
 import { APPEND_CHANNEL, ensureEventStoreSchema } from './schema';
 import { UNIQUE_VIOLATION, refusesData, sqlState, type SqlClient, type SqlQueryable } from './sql-client';
@@ -127,7 +127,41 @@ export class SqlEventStore implements EventStore {
     const distinct = new Set(appends.map((a) => a.stream)).size === appends.length;
     const grouped = appends.length > 1 && distinct ? await appendManyOnce(this.db, appends) : null;
     if (grouped && !('refused' in grouped)) return grouped;
-    return appendEach((part) => this.appendToStream(part.stream, part.events, part.expected, part.claims), appends);
+    return appendEachUnit(
+      (part) => this.appendToStream(part.stream, part.events, part.expected, part.claims),
+      (parts) => this.appendAtomically(parts),
+      appends,
+    );
+  }
+
+  readonly atomicAcrossStreams = true;
+
+  /**
+   * All or nothing, in one statement (see append-many.ts): every part's revision and claims are
+   * checked inside it and nothing is inserted unless all pass. A statement refused as a whole
+   * because a concurrent writer took one of the revisions first is run again once the other
+   * writer committed, and then finds that part behind its stream.
+   */
+  async appendAtomically(parts: StreamAppend[]): Promise<AppendResult[]> {
+    if (parts.length === 0) return [];
+    if (parts.some((a) => a.events.length === 0)) throw new Error('appendAtomically needs at least one event per stream');
+    if (new Set(parts.map((a) => a.stream)).size !== parts.length) throw new Error('appendAtomically needs distinct streams');
+    for (let attempt = 1; ; attempt++) {
+      const result = await appendManyOnce(this.db, parts, { atomic: true });
+      if (!('refused' in result)) {
+        return result.map((outcome) => {
+          if (!outcome.ok) throw outcome.error;
+          return outcome.result;
+        });
+      }
+      const { refused } = result;
+      const streams = parts.map((p) => p.stream).join(', ');
+      if (refusesData(refused)) throw new EventRejectedError(streams, (refused as Error).message, sqlState(refused));
+      const [first] = parts;
+      const actual = (await currentRevision(this.db, first.stream)) ?? 'no_stream';
+      if (sqlState(refused) !== UNIQUE_VIOLATION) throw new ClaimTakenError(first.stream, first.expected, actual);
+      if (attempt >= 3) throw new WrongExpectedRevisionError(first.stream, first.expected, actual);
+    }
   }
 
   /**

@@ -1,4 +1,4 @@
-import { billingLine, monthBounds, type BillingLine } from '@tally/domain';
+import { billingLine, monthBounds, quotaInForce, type BillingLine } from '@tally/domain';
 import { completeTerms, DEFAULT_QUOTA_TERMS, type QuotaTerms } from '@tally/events';
 import type { SqlQueryable } from '@tally/eventstore';
 import { meters, type MeterDoc } from '../meters/projection';
@@ -60,7 +60,8 @@ export async function* billingPages(
     if (rows.length === 0) return;
     yield rows.map((r) => {
       const terms =
-        inForce(r.quota?.history ?? [], cutoff) ?? inForce(r.def?.defaultQuotaHistory ?? [], cutoff) ?? DEFAULT_QUOTA_TERMS;
+        quotaInForce(inForce(r.quota?.history ?? [], cutoff), inForce(r.def?.defaultQuotaHistory ?? [], cutoff)) ??
+        DEFAULT_QUOTA_TERMS;
       return billingLine({ account: r.account, meter: r.meter, month }, r.units.units, terms);
     });
     if (rows.length < size) return;

@@ -1,5 +1,5 @@
-import { currentPeriodKey, monthOf, TOTAL } from '@tally/domain';
-import { completeTerms, type QuotaTerms } from '@tally/events';
+import { currentPeriodKey, monthOf, quotasInForce, TOTAL } from '@tally/domain';
+import { completeTerms } from '@tally/events';
 import type { SqlQueryable } from '@tally/eventstore';
 import { meters, type MeterDoc } from '../meters/projection';
 import { tableOf } from '../projection';
@@ -21,23 +21,23 @@ export async function readQuotas(db: SqlQueryable, account: string, now: string,
     ),
   ]);
   // Rows projected by older releases may hold null terms: completed on read, never trusted.
-  const terms = new Map<string, QuotaTerms>(defaults.rows.map(({ doc }) => [doc.meter, completeTerms(doc.defaultQuota)]));
-  for (const row of own.rows) terms.set(row.meter, completeTerms(row.doc.terms));
-  if (terms.size === 0) return [];
+  const terms = quotasInForce(
+    own.rows.map((row) => [row.meter, completeTerms(row.doc.terms)] as const),
+    defaults.rows.map(({ doc }) => [doc.meter, completeTerms(doc.defaultQuota)] as const),
+  );
+  if (terms.length === 0) return [];
 
   const month = monthOf(now);
   const usage = await db.query<{ meter: string; month: string; doc: UsageCounts }>(
     `select meter, month, doc from ${tableOf(usageMonthly)} where account = $1 and month = $2 and meter = any($3::text[])
      union all
      select meter, '${TOTAL}' as month, doc from ${tableOf(usageTotals)} where account = $1 and meter = any($3::text[])`,
-    [account, month, [...terms.keys()]],
+    [account, month, terms.map(([m]) => m)],
   );
   const units = new Map(usage.rows.map((r) => [`${r.meter}|${r.month}`, r.doc.units]));
   const held = await readHeld(db, account, now);
-  return [...terms.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([m, t]) => {
-      const key = currentPeriodKey(t, now);
-      return quotaStatus(m, t, units.get(`${m}|${key}`) ?? 0, held.units(m, key), now);
-    });
+  return terms.map(([m, t]) => {
+    const key = currentPeriodKey(t, now);
+    return quotaStatus(m, t, units.get(`${m}|${key}`) ?? 0, held.units(m, key), now);
+  });
 }

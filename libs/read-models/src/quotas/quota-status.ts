@@ -1,5 +1,5 @@
 import type { QuotaTerms } from '@tally/events';
-import { monthBounds, monthOf } from '@tally/domain';
+import { monthBounds, monthOf, overageOf, remainingOf } from '@tally/domain';
 
 /** A quota with its usage in the current period: the view GET /v1/accounts/{a}/quotas answers with. */
 export interface QuotaStatus extends QuotaTerms {
@@ -28,8 +28,8 @@ export function quotaStatus(meter: string, terms: QuotaTerms, usage: number, res
     alertAt: terms.alertAt,
     usage,
     reserved,
-    remaining: terms.limit === null ? null : Math.max(0, terms.limit - usage - reserved),
-    overage: terms.limit === null ? 0 : Math.max(0, usage - terms.limit),
+    remaining: remainingOf(terms.limit, usage + reserved),
+    overage: overageOf(terms.limit, usage),
     periodStart: bounds?.start ?? null,
     periodEnd: bounds?.end ?? null,
   };

@@ -7,6 +7,7 @@ import {
   meterEventsAsOf,
   meterFrom,
   periodsAsOf,
+  quotasInForce,
   usageOf,
   type Account,
 } from '@tally/domain';
@@ -50,16 +51,13 @@ export class AccountAsOf {
   /** The quotas (own, else meter defaults then in force) as GET …/quotas answered at `asOf`. */
   async quotas(account: string, asOf: string, meter?: string): Promise<QuotaStatus[]> {
     const [state, defaults] = await Promise.all([this.state(account, asOf), this.defaultQuotas(asOf, meter)]);
-    const terms = new Map(defaults);
-    for (const [m, own] of state?.quotas ?? []) if (meter === undefined || m === meter) terms.set(m, own);
-    return [...terms.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([m, t]) => {
-        const key = currentPeriodKey(t, asOf);
-        return state
-          ? quotaStatus(m, t, usageOf(state, m, key), heldUnits(state, m, key, asOf), asOf)
-          : quotaStatus(m, t, 0, 0, asOf);
-      });
+    const own = [...(state?.quotas ?? [])].filter(([m]) => meter === undefined || m === meter);
+    return quotasInForce(own, defaults).map(([m, t]) => {
+      const key = currentPeriodKey(t, asOf);
+      return state
+        ? quotaStatus(m, t, usageOf(state, m, key), heldUnits(state, m, key, asOf), asOf)
+        : quotaStatus(m, t, 0, 0, asOf);
+    });
   }
 
   /** The wallet as GET …/credits answered at `asOf`; null when the account had not opened. */

@@ -1,13 +1,13 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { MeterDefinition } from '@tally/events';
-import { Catalog } from '../../catalog/catalog';
+import { CatalogCache } from '../../catalog/catalog-cache';
 import { Clock } from '../../runtime/clock';
 import { DefineMeterCommand } from './define-meter.command';
 
 @CommandHandler(DefineMeterCommand)
 export class DefineMeterHandler implements ICommandHandler<DefineMeterCommand> {
   constructor(
-    private readonly catalog: Catalog,
+    private readonly catalog: CatalogCache,
     private readonly clock: Clock,
   ) {}
 

@@ -4,7 +4,7 @@ import { toDecisionMessage, type DecisionMessage } from '@tally/messages';
 import { ReadModels } from '@tally/read-models';
 import { AccountDecisions } from '../../accounts/account-decisions';
 import { AccountsOfId } from '../../accounts/accounts-of-id';
-import { Catalog } from '../../catalog/catalog';
+import { CatalogCache } from '../../catalog/catalog-cache';
 import { Metrics } from '../../operations/metrics';
 import { Clock } from '../../runtime/clock';
 import { CommitHoldCommand } from './commit-hold.command';
@@ -20,7 +20,7 @@ export class CommitHoldHandler implements ICommandHandler<CommitHoldCommand> {
     private readonly decisions: AccountDecisions,
     private readonly readModels: ReadModels,
     private readonly accountsOfId: AccountsOfId,
-    private readonly catalog: Catalog,
+    private readonly catalog: CatalogCache,
     private readonly clock: Clock,
     private readonly metrics: Metrics,
   ) {}

@@ -1,5 +1,5 @@
 import { parseUsageMessage, type DecisionMessage, type FieldError } from '@tally/messages';
-import type { UsageRequest } from '@tally/events';
+import type { UsageMessage } from '@tally/events';
 import { validationProblem } from '../../http/problem';
 
 /** How long a hold lasts when the producer does not say, and the bounds it may ask for (docs/contract.md §3.5). */
@@ -10,7 +10,7 @@ export type HoldView = DecisionMessage & { expiresAt?: string; creditsHeld?: num
 
 /** A validated reservation: the usage it holds for and its ttl. */
 export interface HoldRequest {
-  usage: UsageRequest;
+  usage: UsageMessage;
   ttlSeconds: number;
 }
 

@@ -1,12 +1,12 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { holdFor, originalDecision, type Account, type HoldUsage } from '@tally/domain';
+import { answerOf, type HoldUsage } from '@tally/domain';
 import type { UsageHeld } from '@tally/events';
 import { toDecisionMessage } from '@tally/messages';
 import { AccountDecisions } from '../../accounts/account-decisions';
-import { Catalog } from '../../catalog/catalog';
+import { CatalogCache } from '../../catalog/catalog-cache';
 import { Metrics } from '../../operations/metrics';
 import { Clock } from '../../runtime/clock';
-import { requestUsageCommand } from '../../usage/request-usage/usage-command';
+import { decideUsageCommand } from '../../usage/record-usage/decide-usage-command';
 import { HoldUsageCommand } from './hold-usage.command';
 import type { HoldView } from './hold-usage.dto';
 
@@ -20,35 +20,24 @@ export function holdView(held: UsageHeld): HoldView {
 export class HoldUsageHandler implements ICommandHandler<HoldUsageCommand> {
   constructor(
     private readonly decisions: AccountDecisions,
-    private readonly catalog: Catalog,
+    private readonly catalog: CatalogCache,
     private readonly clock: Clock,
     private readonly metrics: Metrics,
   ) {}
 
   async execute({ request, reportedBy }: HoldUsageCommand): Promise<HoldView> {
-    const base = await requestUsageCommand(this.catalog, request.usage, reportedBy, this.clock.now());
+    const base = await decideUsageCommand(this.catalog, request.usage, reportedBy, this.clock.now());
     const command: HoldUsage = { ...base, type: 'HoldUsage', ttlSeconds: request.ttlSeconds };
     const outcome = await this.decisions.execute(command);
     if (!outcome.ok) throw outcome.error;
-    for (const event of outcome.events) {
-      if (event.type === 'UsageHeld' || event.type === 'UsageRejected') {
-        this.metrics.decisions.inc({
-          decision: event.type === 'UsageHeld' ? 'held' : 'rejected',
-          reason: event.type === 'UsageRejected' ? event.data.reason : '',
-          channel: 'http',
-        });
-        return event.type === 'UsageHeld' ? holdView(event) : toDecisionMessage(event);
-      }
+    const { decision, repeat } = answerOf(command, outcome.events, outcome.state);
+    if (!repeat) {
+      this.metrics.decisions.inc({
+        decision: decision.type === 'UsageHeld' ? 'held' : 'rejected',
+        reason: decision.type === 'UsageRejected' ? decision.data.reason : '',
+        channel: 'http',
+      });
     }
-    return original(outcome.state, request.usage.source, request.usage.id);
+    return decision.type === 'UsageHeld' ? holdView(decision) : toDecisionMessage(decision);
   }
-}
-
-/** The decision already made for this source + id: the hold (even once committed), else the usage decided under it. */
-function original(state: Account, source: string, id: string): HoldView {
-  const hold = holdFor(state, source, id);
-  if (hold) return holdView({ type: 'UsageHeld', data: hold.hold });
-  const decided = originalDecision(state, source, id);
-  if (!decided) throw new Error(`no decision for ${source}/${id}`);
-  return toDecisionMessage(decided);
 }

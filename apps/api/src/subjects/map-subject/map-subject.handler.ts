@@ -1,12 +1,12 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { Catalog } from '../../catalog/catalog';
+import { CatalogCache } from '../../catalog/catalog-cache';
 import { Clock } from '../../runtime/clock';
 import { MapSubjectCommand } from './map-subject.command';
 
 @CommandHandler(MapSubjectCommand)
 export class MapSubjectHandler implements ICommandHandler<MapSubjectCommand> {
   constructor(
-    private readonly catalog: Catalog,
+    private readonly catalog: CatalogCache,
     private readonly clock: Clock,
   ) {}
 

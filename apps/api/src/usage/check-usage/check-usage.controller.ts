@@ -7,7 +7,7 @@ import { Allow } from '../../auth/roles.decorator';
 import { assertSourcesAllowed, CurrentKey } from '../../auth/source-binding';
 import { Answers, Operation } from '../../http/openapi/answers';
 import { validationProblem } from '../../http/problem';
-import { parseOne } from '../request-usage/request-usage.controller';
+import { parseOne } from '../record-usage/record-usage.controller';
 import { CheckUsageQuery, type UsageCheck } from './check-usage.query';
 import { CloudEventHeaders } from '../../http/cloudevent-headers';
 

@@ -1,12 +1,12 @@
 import { Query } from '@nestjs/cqrs';
-import type { UsageRequest } from '@tally/events';
+import type { UsageMessage } from '@tally/events';
 import type { UsageCheck } from '@tally/messages';
 
 export type { UsageCheck };
 
-/** Decide a usage request without recording anything. */
+/** Decide a usage message without recording anything (a dry run of `DecideUsage`). */
 export class CheckUsageQuery extends Query<UsageCheck> {
-  constructor(readonly request: UsageRequest) {
+  constructor(readonly request: UsageMessage) {
     super();
   }
 }

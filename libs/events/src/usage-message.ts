@@ -14,8 +14,8 @@ export interface UsageAttributes {
   extensions?: Record<string, ExtensionValue>;
 }
 
-/** A validated usage request in the shape the domain takes, with the attributes kept for its decision. */
-export interface UsageRequest extends UsageAttributes {
+/** A validated usage message in the shape the domain takes, with the attributes kept for its decision. */
+export interface UsageMessage extends UsageAttributes {
   source: string;
   id: string;
   subject: string;

@@ -1,14 +1,14 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { type UsageRequest } from '@tally/events';
+import { type UsageMessage } from '@tally/events';
 import { fromHttpMessage, parseUsageMessage, type DecisionMessage, type FieldError, type MessageHeaders } from '@tally/messages';
 import type { Response } from 'express';
 import type { ApiKey } from '../../auth/api-keys';
 import { Allow } from '../../auth/roles.decorator';
 import { assertSourcesAllowed, CurrentKey } from '../../auth/source-binding';
 import { validationProblem } from '../../http/problem';
-import { RequestUsageCommand } from './request-usage.command';
+import { RecordUsageCommand } from './record-usage.command';
 import { Answers, Operation } from '../../http/openapi/answers';
 import { ref } from '../../http/openapi/schemas';
 import { CloudEventHeaders } from '../../http/cloudevent-headers';
@@ -19,7 +19,7 @@ export const MAX_USAGE_BATCH = 1000;
 @ApiTags('usage')
 @ApiBearerAuth()
 @Controller('v1/usage')
-export class RequestUsageController {
+export class RecordUsageController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post()
@@ -44,27 +44,27 @@ export class RequestUsageController {
         key,
         requests.map((r) => r.source),
       );
-      const results = await this.commands.execute(new RequestUsageCommand(requests, 'http', key.id));
+      const results = await this.commands.execute(new RecordUsageCommand(requests, 'http', key.id));
       response.status(200);
       return { results };
     }
     const request = parseOne(message.event);
     assertSourcesAllowed(key, [request.source]);
-    const [decision] = await this.commands.execute(new RequestUsageCommand([request], 'http', key.id));
+    const [decision] = await this.commands.execute(new RecordUsageCommand([request], 'http', key.id));
     response.status(decision.decision === 'accepted' ? 200 : 402);
     return decision;
   }
 }
 
 /** One usage CloudEvent, validated; a 400 naming each bad field otherwise. */
-export function parseOne(body: unknown): UsageRequest {
+export function parseOne(body: unknown): UsageMessage {
   const parsed = parseUsageMessage(body);
   if (!parsed.ok) throw validationProblem(parsed.errors);
   return parsed.value;
 }
 
 // A batch is all or nothing: one bad event rejects the whole request, so nothing is half-written.
-function parseBatch(body: unknown): UsageRequest[] {
+function parseBatch(body: unknown): UsageMessage[] {
   if (!Array.isArray(body)) throw validationProblem([{ field: '', reason: 'a batch is a JSON array of events' }]);
   if (body.length === 0 || body.length > MAX_USAGE_BATCH) {
     throw validationProblem([{ field: '', reason: `a batch holds 1 to ${MAX_USAGE_BATCH} events, got ${body.length}` }]);

@@ -1,5 +1,8 @@
 import type { MeterDefinition, MeterEvent, SubjectEvent } from '@tally/events';
 
+// The rules of meters and subject mappings, pure: what their streams say and what a change appends.
+// The api keeps them cached for the deciding path in `CatalogCache` (apps/api/src/catalog).
+
 /** The meter's definition after its events, or null if it was never defined. */
 export function meterFrom(events: readonly MeterEvent[]): MeterDefinition | null {
   const last = events.at(-1);

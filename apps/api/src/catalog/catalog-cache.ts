@@ -15,9 +15,10 @@ interface Entry<T> {
 
 /**
  * Meters and subject mappings: small streams read on the deciding path, so kept in a short
- * cache that this process's own writes refresh at once.
+ * cache that this process's own writes refresh at once. What they say is decided by the domain
+ * (`libs/domain/src/meters-and-subjects.ts`).
  */
-export class Catalog {
+export class CatalogCache {
   private readonly meters: LruMap<string, Entry<MeterEvent[]>>;
   private readonly subjects: LruMap<string, Entry<SubjectEvent[]>>;
   private readonly reading = new Map<string, Promise<unknown>>();

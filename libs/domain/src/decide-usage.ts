@@ -8,23 +8,46 @@ import {
 } from '@tally/events';
 import { decisionFor, holdFor, usageOf, type Account } from './account-state';
 import { alertsFor } from './alerts';
-import type { HoldUsage, RequestUsage } from './commands';
+import type { HoldUsage, DecideUsage } from './commands';
 import { expiryOf, heldCredits, heldUnits } from './hold-state';
 import { FUTURE_TOLERANCE_MS, IDEMPOTENCY_WINDOW_MS, TOTAL, monthOf, withinWindow } from './time';
 
 /** The quota a request is held to: the account's own, else the meter's default. */
-export function effectiveQuota(state: Account, command: Pick<RequestUsage, 'usage' | 'meter'>): QuotaTerms | null {
+export function effectiveQuota(state: Account, command: Pick<DecideUsage, 'usage' | 'meter'>): QuotaTerms | null {
   return quotaOf(state, command.usage.meter, command.meter);
 }
 
 /** The quota of a meter for this account: its own, else the definition's default. */
 export function quotaOf(state: Account, meter: string, definition: MeterDefinition | null): QuotaTerms | null {
-  return state.quotas.get(meter) ?? definition?.defaultQuota ?? null;
+  return quotaInForce(state.quotas.get(meter), definition?.defaultQuota);
+}
+
+/** The quota a meter is held to (docs/contract.md §2): the account's own, else the meter's default, else none. */
+export function quotaInForce(own: QuotaTerms | null | undefined, meterDefault: QuotaTerms | null | undefined): QuotaTerms | null {
+  return own ?? meterDefault ?? null;
+}
+
+/**
+ * Every quota an account is held to, by meter in name order: its own, and the meters' defaults
+ * where it has none of its own (what GET …/quotas answers, live or as of an instant).
+ */
+export function quotasInForce(
+  own: Iterable<readonly [string, QuotaTerms]>,
+  defaults: Iterable<readonly [string, QuotaTerms]>,
+): Array<[string, QuotaTerms]> {
+  const terms = new Map<string, QuotaTerms>(defaults);
+  for (const [meter, quota] of own) terms.set(meter, quota);
+  return [...terms.entries()].sort(([a], [b]) => a.localeCompare(b));
 }
 
 /** What is left of a limit once `counted` units (usage and holds) are taken; null when unlimited. */
 export function remainingOf(limit: number | null, counted: number): number | null {
   return limit === null ? null : Math.max(0, limit - counted);
+}
+
+/** The units of `usage` above a limit (none when unlimited). */
+export function overageOf(limit: number | null, usage: number): number {
+  return limit === null ? 0 : Math.max(0, usage - limit);
 }
 
 type Verdict =
@@ -51,7 +74,7 @@ export function alreadyDecided(state: Account, source: string, id: string, now: 
  * docs/contract.md §3 rules 2 to 6, in order: time window, quota or credits present, disabled meter,
  * hard/soft limit (usage + held + q ≤ limit), credit balance (balance − held credits ≥ cost).
  */
-function judge(command: RequestUsage | HoldUsage, state: Account): Verdict {
+function judge(command: DecideUsage | HoldUsage, state: Account): Verdict {
   const { usage: request, now } = command;
   const time = request.time ?? now;
   const quota = effectiveQuota(state, command);
@@ -103,7 +126,7 @@ type Accepted = Extract<Verdict, { ok: true }>;
 
 /** Rule 1 (a duplicate, usage or hold, decides nothing), then {@link judge}; `accept` says what an acceptance records. */
 function decideLikeUsage(
-  command: RequestUsage | HoldUsage,
+  command: DecideUsage | HoldUsage,
   state: Account,
   accept: (v: Accepted) => AccountEvent[],
 ): AccountEvent[] {
@@ -116,7 +139,7 @@ function decideLikeUsage(
  * docs/contract.md §3, in order: the usage counts against its period and is charged its credits, and
  * raises the alerts it crosses (§3.6).
  */
-export function requestUsage(command: RequestUsage, state: Account): AccountEvent[] {
+export function decideUsage(command: DecideUsage, state: Account): AccountEvent[] {
   const { account, usage, now } = command;
   return decideLikeUsage(command, state, ({ base, quota, periodKey, after, held, cost, overage }) => [
     {
