@@ -11,6 +11,11 @@ const UNKNOWN_KEYS = 80_000;
 const BODY = JSON.stringify(Object.fromEntries(Array.from({ length: UNKNOWN_KEYS }, (_, i) => [`K${i}`, 1])));
 const MAX_MS = 50;
 const MAX_ERROR_BODY = 16 * 1024;
+// What the wall clock is held to: CI's other jest worker shares the two cores with the server and
+// the test (a /healthz of 340 ms and a median of 96 ms were seen in CI checks for work that costs
+// the server ~10 ms of CPU), while the stall this finding is about took 2.1 s per body and 11 s
+// for four. The work itself is bounded by the server's CPU time, which contention cannot inflate.
+const WALL_MS = 1000;
 
 /** CPU milliseconds (user + system) a process has used so far, from /proc (clock ticks of 10 ms). */
 function cpuMs(pid: number): number {
@@ -52,7 +57,7 @@ describe('finding 2: validation is bounded in the size of the input', () => {
     ['PUT', '/v1/accounts/acme/quotas/geocoding', 'admin'],
     ['POST', '/v1/webhooks', 'admin'],
   ])(
-    `%s %s refuses it in under ${MAX_MS} ms with a bounded error body`,
+    `%s %s refuses it with under ${MAX_MS} ms of server CPU and a bounded error body`,
     async (method, path, role) => {
       const token = role === 'admin' ? api.admin.token! : producer;
       await send(method, path, token); // warm-up: the first call of a route compiles its code
@@ -71,15 +76,15 @@ describe('finding 2: validation is bounded in the size of the input', () => {
       // The bound is on the work the body costs the server: its CPU time per request, which a
       // parallel jest worker on a two-core machine cannot inflate (the wall clock it can: a median
       // of 96 ms was seen in a CI check while the server's work stayed the same). The quadratic
-      // validation cost 2.1 s of it per request. The wall clock is still held to 10× the bound.
+      // validation cost 2.1 s of it per request. The wall clock is held to WALL_MS, below that.
       const cpuPerRequest = (cpuMs(pid) - cpuBefore) / 5;
       expect(cpuPerRequest).toBeLessThan(MAX_MS);
-      expect(Math.max(...times)).toBeLessThan(10 * MAX_MS);
+      expect(Math.max(...times)).toBeLessThan(WALL_MS);
     },
     60_000,
   );
 
-  it(`/healthz answers within ${MAX_MS} ms while four such requests run`, async () => {
+  it(`/healthz keeps answering while four such requests run (their work under ${MAX_MS} ms of CPU each)`, async () => {
     let running = true;
     const slowest: number[] = [];
     const probe = (async () => {
@@ -90,11 +95,17 @@ describe('finding 2: validation is bounded in the size of the input', () => {
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     })();
+    const pid = api.child().pid!;
+    const cpuBefore = cpuMs(pid);
     const replies = await Promise.all(Array.from({ length: 4 }, () => send('POST', '/v1/usage', producer)));
     running = false;
     await probe;
+    const cpu = cpuMs(pid) - cpuBefore;
     expect(replies.map((r) => r.status)).toEqual([400, 400, 400, 400]);
     expect(slowest.length).toBeGreaterThan(0);
-    expect(Math.max(...slowest)).toBeLessThan(MAX_MS);
+    // The four bodies and the /healthz probes together cost the server under MAX_MS of CPU each,
+    // so nothing of Tally's could hold /healthz up longer; the wall clock includes the scheduler.
+    expect(cpu).toBeLessThan(4 * MAX_MS + slowest.length * 5);
+    expect(Math.max(...slowest)).toBeLessThan(WALL_MS);
   }, 60_000);
 });
