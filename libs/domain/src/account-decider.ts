@@ -67,11 +67,15 @@ function reverseUsage({ account, source, id, reason, now }: ReverseUsage, state:
     throw new DomainError('USAGE_NOT_ACCEPTED', `usage ${source}/${id} was rejected; there is nothing to reverse`);
   }
   if (record.reversal) return [];
-  const { subject, meter, quantity, month, creditsCharged } = record.event.data;
+  const { subject, meter, quantity, month, period, creditsCharged } = record.event.data;
   return [
     {
       type: 'UsageReversed',
-      data: { account, source, id, subject, meter, quantity, month, creditsRefunded: creditsCharged, reason, at: now },
+      data: {
+        ...{ account, source, id, subject, meter, quantity, month },
+        ...(period === undefined ? {} : { period }),
+        ...{ creditsRefunded: creditsCharged, reason, at: now },
+      },
     },
   ];
 }
