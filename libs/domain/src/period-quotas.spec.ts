@@ -4,17 +4,7 @@ import { decideBooks } from './books';
 import { heldUnits } from './hold-state';
 import { decided } from './testing/decided';
 import { given } from './testing/given';
-import {
-  ACCOUNT,
-  NOW,
-  commitHold,
-  decideUsage,
-  holdUsage,
-  meter,
-  opened,
-  quotaSet,
-  reverseUsage,
-} from './testing/fixtures';
+import { ACCOUNT, NOW, commitHold, decideUsage, holdUsage, meter, opened, quotaSet, reverseUsage } from './testing/fixtures';
 
 // NOW is Sunday 2026-11-22 10:00 UTC.
 const TODAY = '2026-11-22T00:00:00.000Z/2026-11-23T00:00:00.000Z';
@@ -106,7 +96,9 @@ describe('reversals and holds on a period quota', () => {
   it('return a reversed usage to the period it counted in', () => {
     const history = used({ limit: 10, period: 'week' }, 7);
     const { source, id } = history.at(-1)!.data as { source: string; id: string };
-    const reversed = given(history).when(reverseUsage(source, id)).then([{ type: 'UsageReversed', data: { period: THIS_WEEK } }]);
+    const reversed = given(history)
+      .when(reverseUsage(source, id))
+      .then([{ type: 'UsageReversed', data: { period: THIS_WEEK } }]);
     const state = fold([...history, ...reversed]);
     expect(usageOf(state, 'geocoding', THIS_WEEK)).toBe(0);
     expect(usageOf(state, 'geocoding', '2026-11')).toBe(0);
@@ -152,8 +144,8 @@ describe('closing the books with period quotas', () => {
         alerts: { raised: { geocoding: { [year]: [1] } } },
       },
     });
-    expect(Object.keys((later.opening[0].data as { carried: { usage: Record<string, object> } }).carried.usage.ocr)).not.toContain(
-      '2026-11-01T00:00:00.000Z/2026-11-02T00:00:00.000Z',
-    );
+    expect(
+      Object.keys((later.opening[0].data as { carried: { usage: Record<string, object> } }).carried.usage.ocr),
+    ).not.toContain('2026-11-01T00:00:00.000Z/2026-11-02T00:00:00.000Z');
   });
 });

@@ -86,7 +86,9 @@ describe('anchored months', () => {
   });
 
   it('read an anchor with an offset as the instant it names, in UTC', () => {
-    given('month', '2026-01-01T01:00:00+02:00').at(Z('2026-03-01')).isIn(Z('2026-02-28', '23:00:00'), Z('2026-03-31', '23:00:00'));
+    given('month', '2026-01-01T01:00:00+02:00')
+      .at(Z('2026-03-01'))
+      .isIn(Z('2026-02-28', '23:00:00'), Z('2026-03-31', '23:00:00'));
   });
 
   it('are keyed by their interval', () => {

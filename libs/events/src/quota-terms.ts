@@ -52,7 +52,8 @@ export function withDefaultTerms(input: Partial<QuotaTerms> & { limit: number | 
     limit: input.limit,
     enforcement: input.enforcement ?? DEFAULT_QUOTA_TERMS.enforcement,
     period: input.period ?? DEFAULT_QUOTA_TERMS.period,
-    anchor: input.anchor ?? null,
+    // Kept as the instant it names, in UTC: an anchor sent with an offset reads the same everywhere.
+    anchor: input.anchor == null ? null : new Date(input.anchor).toISOString(),
     blockSize: input.blockSize ?? DEFAULT_QUOTA_TERMS.blockSize,
     blockPrice: input.blockPrice ?? DEFAULT_QUOTA_TERMS.blockPrice,
     includedUnits: input.includedUnits ?? DEFAULT_QUOTA_TERMS.includedUnits,

@@ -150,12 +150,19 @@ describe('stored before periods other than months existed', () => {
   });
 
   it.each([
-    ['an anchor on a period that takes none', { period: 'week', anchor: '2026-01-31T09:00:00Z' }, { period: 'week', anchor: null }],
+    [
+      'an anchor on a period that takes none',
+      { period: 'week', anchor: '2026-01-31T09:00:00Z' },
+      { period: 'week', anchor: null },
+    ],
     ['an anchor that is not an instant', { period: 'year', anchor: 'soon' }, { period: 'year', anchor: null }],
     ['an unknown period', { period: 'fortnight', anchor: null }, { period: 'month', anchor: null }],
     ['an anchor with an offset', { period: 'year', anchor: '2024-02-29T10:00:00+01:00' }, { anchor: '2024-02-29T09:00:00.000Z' }],
   ])('completes terms with %s', (_name, stored, read) => {
-    const event = deserialize({ type: 'QuotaSet.v2', data: { account: 'acme', meter: 'geocoding', quota: { limit: 1, ...stored }, at } });
+    const event = deserialize({
+      type: 'QuotaSet.v2',
+      data: { account: 'acme', meter: 'geocoding', quota: { limit: 1, ...stored }, at },
+    });
     expect(event).toMatchObject({ data: { quota: read } });
   });
 });
