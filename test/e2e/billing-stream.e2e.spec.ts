@@ -139,7 +139,9 @@ describeIf(infra.postgresUrl, `billing for ${ACCOUNTS.toLocaleString('en')} acco
     expect(grewMiB).toBeLessThan(MEMORY_BOUND_MIB);
     const lines = text.trimEnd().split('\n');
     expect(lines).toHaveLength(ACCOUNTS + 1);
-    expect(lines[0]).toBe('account,meter,month,units,billableUnits,blocks,blockSize,blockPrice,amount,currency,periodStart,periodEnd');
+    expect(lines[0]).toBe(
+      'account,meter,month,units,billableUnits,blocks,blockSize,blockPrice,amount,currency,periodStart,periodEnd',
+    );
     for (const i of [1, 2, 777, ACCOUNTS]) {
       expect(lines[i]).toBe(
         `${accountOf(i)},api,${MONTH},${unitsOf(i)},${unitsOf(i)},${Math.ceil(unitsOf(i) / 100)},100,0.25,${amountOf(i)},EUR,,`,
