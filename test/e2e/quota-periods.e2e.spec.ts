@@ -1,6 +1,7 @@
 import { periodBounds } from '@tally/domain';
 import { eventually } from '../infra/infra';
 import { BACKENDS, startTally, unique, usageEvent, type RunningTally } from '../support/tally';
+import { holdEvent } from './hold-event';
 
 const DAY_MS = 86_400_000;
 /** An instant `ms` after `iso`. */
@@ -41,6 +42,38 @@ describe.each(BACKENDS)('quota periods: days, weeks, years and anchors (%s)', (b
         periodEnd: plus(today, DAY_MS),
       }),
     );
+  });
+
+  it('answers as of an instant by the period then current', async () => {
+    const today = `${new Date().toISOString().slice(0, 10)}T00:00:00.000Z`;
+    const { account, meter, record } = await quota({ limit: 5, period: 'week' });
+    const week = periodBounds({ period: 'week', anchor: null }, new Date().toISOString())!;
+    expect(await record(3, today)).toBe(200);
+    expect(await record(4, plus(week.start, -1))).toBe(200);
+    const asOf = new Date().toISOString();
+    expect(await record(1, today)).toBe(200);
+    expect((await tally.admin.get(`/v1/accounts/${account}/quotas/${meter}?asOf=${asOf}`)).body).toMatchObject({
+      usage: 3,
+      remaining: 2,
+      periodStart: week.start,
+      periodEnd: week.end,
+    });
+  });
+
+  it('holds count against the period of their event time, and a commit counts in it', async () => {
+    const { account, meter } = await quota({ limit: 10, period: 'day' });
+    const yesterday = new Date(Date.now() - DAY_MS).toISOString();
+    const use = (quantity: number, time: string) =>
+      tally.admin.post('/v1/usage', usageEvent({ subject: account, meter, quantity, time }));
+    const hold = await tally.admin.post('/v1/reservations', holdEvent({ id: 'job', subject: account, meter, quantity: 8 }));
+    expect([hold.status, hold.body.remaining]).toEqual([201, 2]);
+    expect((await use(3, new Date().toISOString())).status).toBe(402);
+    expect((await use(3, yesterday)).status).toBe(200);
+    await eventually(async () =>
+      expect((await tally.admin.get(`/v1/accounts/${account}/quotas/${meter}`)).body).toMatchObject({ usage: 0, reserved: 8 }),
+    );
+    const commit = await tally.admin.post('/v1/reservations/commit', { source: 'test-service', id: 'job', quantity: 6 });
+    expect(commit.body).toMatchObject({ decision: 'accepted', usage: 6, remaining: 4 });
   });
 
   it('a week quota counts Monday 00:00 UTC to Monday', async () => {
