@@ -80,6 +80,17 @@ describe('TallyClient over HTTP', () => {
     expect(tooLong).toMatchObject({ status: 400, errors: [expect.objectContaining({ field: 'to' })] });
   });
 
+  it("reads a quota with its period's bounds and anchor", async () => {
+    const [org, m] = [unique('a'), unique('m')];
+    await tally.admin.put(`/v1/accounts/${org}/quotas/${m}`, { limit: 5, period: 'year', anchor: '2024-02-29T00:00:00Z' });
+    await client.record({ subject: org, meter: m, quantity: 2 });
+    await eventually(async () => expect(await client.quota(org, m)).toMatchObject({ usage: 2, remaining: 3 }));
+    const view = await client.quota(org, m);
+    expect(view).toMatchObject({ period: 'year', anchor: '2024-02-29T00:00:00.000Z' });
+    expect(view.periodStart! <= new Date().toISOString() && new Date().toISOString() < view.periodEnd!).toBe(true);
+    expect(view.periodStart).toMatch(/-02-(28|29)T00:00:00\.000Z$/);
+  });
+
   it('raises a typed error for bad input and bad tokens, never for a rejection', async () => {
     const bad = await client.record({ subject: account, meter, quantity: 0 }).catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(TallyError);

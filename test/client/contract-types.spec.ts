@@ -5,6 +5,7 @@ import type {
   ExtensionValue,
   FieldError,
   Hold,
+  QuotaView,
   RejectReason,
   ReleasedHold,
   UsageCheck,
@@ -12,7 +13,7 @@ import type {
 } from '@tally/client';
 import type { ExtensionValue as ServiceExtensionValue, RejectReason as ServiceRejectReason } from '@tally/events';
 import type { DecisionMessage, FieldError as ServiceFieldError, UsageCheck as ServiceUsageCheck } from '@tally/messages';
-import type { DailyUsageLine as ServiceDailyUsageLine, UsageLine as ServiceUsageLine } from '@tally/read-models';
+import type { DailyUsageLine as ServiceDailyUsageLine, QuotaStatus, UsageLine as ServiceUsageLine } from '@tally/read-models';
 
 // The client declares the contract's types itself so that it installs alone; these lines stop
 // compiling (npm test runs tsc) the moment they differ from the service's own definitions.
@@ -27,7 +28,9 @@ const same: [
   Same<ReleasedHold, ReleasedView>,
   Same<UsageLine, ServiceUsageLine>,
   Same<DailyUsageLine, ServiceDailyUsageLine>,
-] = [true, true, true, true, true, true, true, true, true];
+  // Every field the client names has the service's type (the service may carry more).
+  Same<QuotaView, Pick<QuotaStatus, keyof QuotaView>>,
+] = [true, true, true, true, true, true, true, true, true, true];
 
 describe("the client's copy of the contract types", () => {
   it('is the same as the service definitions (checked by the compiler)', () => {

@@ -50,8 +50,8 @@ describe.each(BACKENDS)('billing export: pages and streams (%s)', (backend) => {
     // The same pages as CSV, for one account, each with its header row.
     const first = await tally.admin.get(`/v1/billing?month=${month}&account=${accounts[0]}&limit=1`, { accept: 'text/csv' });
     expect(first.text.trim().split('\n')).toEqual([
-      'account,meter,month,units,billableUnits,blocks,blockSize,blockPrice,amount,currency',
-      `${accounts[0]},${meter},${month},1,1,1,1,0.10,0.10,USD`,
+      'account,meter,month,units,billableUnits,blocks,blockSize,blockPrice,amount,currency,periodStart,periodEnd',
+      `${accounts[0]},${meter},${month},1,1,1,1,0.10,0.10,USD,,`,
     ]);
     expect(first.headers.get('link')).toBeNull();
   });

@@ -44,7 +44,7 @@ describeIf(infra.postgresUrl, `billing for ${ACCOUNTS.toLocaleString('en')} acco
     try {
       await ensureReadModelSchema(db, PROJECTIONS);
       // The read model as the projector would leave it, written in bulk: one meter priced by
-      // its default quota, and one line of use per account.
+      // its default quota, and one line of use per account (calendar months: period = month).
       const terms = { limit: null, blockSize: 100, blockPrice: '0.25', includedUnits: 0, currency: 'EUR' };
       await db.query(`insert into meters_v1 (meter, doc) values ('api', $1::jsonb)`, [
         JSON.stringify({
@@ -57,13 +57,13 @@ describeIf(infra.postgresUrl, `billing for ${ACCOUNTS.toLocaleString('en')} acco
         }),
       ]);
       await db.query(
-        `insert into usage_monthly_v1 (account, meter, month, doc)
-         select 'acct-' || lpad(i::text, 6, '0'), 'api', $1,
+        `insert into usage_periods_v1 (month, account, meter, period, doc)
+         select $1, 'acct-' || lpad(i::text, 6, '0'), 'api', $1,
                 jsonb_build_object('units', 1000 + i % 500, 'requests', 1, 'rejected', 0)
            from generate_series(1, $2::int) i`,
         [MONTH, ACCOUNTS],
       );
-      await db.query('analyze usage_monthly_v1');
+      await db.query('analyze usage_periods_v1');
     } finally {
       await db.close();
     }
@@ -139,10 +139,12 @@ describeIf(infra.postgresUrl, `billing for ${ACCOUNTS.toLocaleString('en')} acco
     expect(grewMiB).toBeLessThan(MEMORY_BOUND_MIB);
     const lines = text.trimEnd().split('\n');
     expect(lines).toHaveLength(ACCOUNTS + 1);
-    expect(lines[0]).toBe('account,meter,month,units,billableUnits,blocks,blockSize,blockPrice,amount,currency');
+    expect(lines[0]).toBe(
+      'account,meter,month,units,billableUnits,blocks,blockSize,blockPrice,amount,currency,periodStart,periodEnd',
+    );
     for (const i of [1, 2, 777, ACCOUNTS]) {
       expect(lines[i]).toBe(
-        `${accountOf(i)},api,${MONTH},${unitsOf(i)},${unitsOf(i)},${Math.ceil(unitsOf(i) / 100)},100,0.25,${amountOf(i)},EUR`,
+        `${accountOf(i)},api,${MONTH},${unitsOf(i)},${unitsOf(i)},${Math.ceil(unitsOf(i) / 100)},100,0.25,${amountOf(i)},EUR,,`,
       );
     }
   }, 120_000);

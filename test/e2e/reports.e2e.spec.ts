@@ -65,8 +65,8 @@ describe.each(BACKENDS)('reports, billing and reversals over HTTP (%s)', (backen
     const csv = await tally.admin.get(`/v1/billing?month=${month}&account=${account}`, { accept: 'text/csv' });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(csv.text.trim().split('\n')).toEqual([
-      'account,meter,month,units,billableUnits,blocks,blockSize,blockPrice,amount,currency',
-      `${account},${meter},${month},2501,1501,2,1000,0.10,0.20,EUR`,
+      'account,meter,month,units,billableUnits,blocks,blockSize,blockPrice,amount,currency,periodStart,periodEnd',
+      `${account},${meter},${month},2501,1501,2,1000,0.10,0.20,EUR,,`,
     ]);
   });
 

@@ -49,6 +49,7 @@ export const ROUTES: Route[] = [
       limit: 10,
       enforcement: 'hard',
       period: 'month',
+      anchor: '2026-01-31T09:00:00Z',
       blockSize: 10,
       blockPrice: '0.5',
       includedUnits: 1,

@@ -76,9 +76,11 @@ describe('the README walk-through, verbatim, against the embedded build', () => 
     expect(output).toMatch(/"id":"p-2".*"reason":"INSUFFICIENT_CREDITS".* HTTP 402/);
     expect(output).toContain('{"balance":40,"held":0,"granted":100,"spent":60}');
     expect(output).toContain('"subject":"bob","units":0,"requests":0,"rejected":1');
-    expect(output).toContain('account,meter,month,units,billableUnits,blocks,blockSize,blockPrice,amount,currency');
-    expect(output).toContain(`acme,geocoding,${month},600,400,4,100,0.50,2.00,USD`);
-    expect(output).toContain(`acme,ocr,${month},30,30,1,1000,0,0.00,USD`);
+    expect(output).toContain(
+      'account,meter,month,units,billableUnits,blocks,blockSize,blockPrice,amount,currency,periodStart,periodEnd',
+    );
+    expect(output).toContain(`acme,geocoding,${month},600,400,4,100,0.50,2.00,USD,,`);
+    expect(output).toContain(`acme,ocr,${month},30,30,1,1000,0,0.00,USD,,`);
     expect(output).toMatch(/"source":"geocoder","id":"u-1".*"quantity":600.*"reason":"test traffic","reversedAt":/);
     expect(output).toMatch(/"reversalReason":"test traffic"/);
     expect(output).toMatch(

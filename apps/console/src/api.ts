@@ -28,7 +28,11 @@ export interface QuotaStatus {
   remaining: number | null;
   overage: number;
   enforcement: 'hard' | 'soft';
-  period: 'month' | 'none';
+  period: 'month' | 'none' | 'day' | 'week' | 'year';
+  /** Month and year periods: the instant whose day (and month) and time of day start each period; null = calendar. */
+  anchor?: string | null;
+  periodStart?: string | null;
+  periodEnd?: string | null;
   blockSize: number;
   blockPrice: string;
   includedUnits: number;

@@ -1,5 +1,5 @@
 import { toSeries } from './components/series';
-import { addMonths, currentMonth, monthsBetween, totals, units, when } from './format';
+import { addMonths, currentMonth, monthsBetween, periodLabel, totals, units, when } from './format';
 
 describe('console formatting', () => {
   it('walks months across year ends', () => {
@@ -16,6 +16,18 @@ describe('console formatting', () => {
       { currency: 'USD', amount: '1.00' },
     ]);
     expect(totals([{ amount: '7', currency: 'USD' }])).toEqual([{ currency: 'USD', amount: '7.00' }]);
+  });
+
+  it("names a quota's period, and where an anchored one starts", () => {
+    expect(['day', 'week', 'month', 'year', 'none'].map((period) => periodLabel({ period, anchor: null }))).toEqual([
+      'daily',
+      'weekly (from Monday)',
+      'monthly',
+      'yearly',
+      'cumulative',
+    ]);
+    expect(periodLabel({ period: 'month', anchor: '2026-01-15T09:00:00.000Z' })).toBe('monthly from day 15, 09:00 UTC');
+    expect(periodLabel({ period: 'year', anchor: '2024-02-29T00:00:00.000Z' })).toBe('yearly from 29 Feb, 00:00 UTC');
   });
 
   it('writes limits and times for people', () => {

@@ -44,3 +44,26 @@ export function totals(lines: Array<{ amount: string; currency: string }>): Arra
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([currency, value]) => ({ currency, amount: `${value / 100n}.${(value % 100n).toString().padStart(2, '0')}` }));
 }
+
+const PERIOD_WORDS: Record<string, string> = {
+  day: 'daily',
+  week: 'weekly',
+  month: 'monthly',
+  year: 'yearly',
+  none: 'cumulative',
+};
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * A quota's period in words: "daily", "weekly (from Monday)", "monthly", "cumulative", and for an
+ * anchored one where its periods start: "monthly from day 15, 09:00 UTC", "yearly from 29 Feb, 00:00 UTC".
+ */
+export function periodLabel(quota: { period: string; anchor?: string | null }): string {
+  const word = PERIOD_WORDS[quota.period] ?? quota.period;
+  if (quota.period === 'week') return `${word} (from Monday)`;
+  if (!quota.anchor) return word;
+  const [day, month, time] = [Number(quota.anchor.slice(8, 10)), Number(quota.anchor.slice(5, 7)), quota.anchor.slice(11, 16)];
+  return quota.period === 'year'
+    ? `${word} from ${day} ${MONTHS[month - 1]}, ${time} UTC`
+    : `${word} from day ${day}, ${time} UTC`;
+}

@@ -89,6 +89,36 @@ export interface DailyUsageLine {
   rejected: number;
 }
 
+/**
+ * The window a quota counts usage in, by event time, in UTC: a day, an ISO week (from Monday
+ * 00:00), a month or a year (calendar ones, or from the quota's `anchor`), or `none` (cumulative).
+ */
+export type QuotaPeriod = 'month' | 'none' | 'day' | 'week' | 'year';
+
+/** A quota with its use in the current period (`GET /v1/accounts/{account}/quotas/{meter}`). */
+export interface QuotaView {
+  meter: string;
+  /** null: unlimited; 0: the meter is disabled. */
+  limit: number | null;
+  enforcement: 'hard' | 'soft';
+  period: QuotaPeriod;
+  /** month and year only: periods start at this instant's day of month (and month, for a year) and time of day; null: calendar periods. */
+  anchor: string | null;
+  blockSize: number;
+  blockPrice: string;
+  includedUnits: number;
+  currency: string;
+  alertAt: number[];
+  usage: number;
+  /** Units held by live reservations in the period. */
+  reserved: number;
+  remaining: number | null;
+  overage: number;
+  /** Bounds of the current period (null for `none`): from `periodStart` up to, not including, `periodEnd`. */
+  periodStart: string | null;
+  periodEnd: string | null;
+}
+
 /** Bounds of a usage report: months `YYYY-MM`, or days `YYYY-MM-DD` (at most 366) with `granularity: 'day'`. */
 export interface UsageQuery {
   from: string;

@@ -1,4 +1,14 @@
-import type { DailyUsageLine, Decision, FieldError, Hold, ReleasedHold, UsageCheck, UsageLine, UsageQuery } from './contract';
+import type {
+  DailyUsageLine,
+  Decision,
+  FieldError,
+  Hold,
+  QuotaView,
+  ReleasedHold,
+  UsageCheck,
+  UsageLine,
+  UsageQuery,
+} from './contract';
 import { TallyError } from './tally-error';
 import { toCloudEvent, type UsageInput } from './usage-input';
 
@@ -81,6 +91,11 @@ export class TallyClient {
     if (query.granularity) params.set('granularity', query.granularity);
     if (query.groupBy) params.set('groupBy', query.groupBy);
     return this.post(`/v1/accounts/${encodeURIComponent(account)}/usage?${params}`, undefined, [200], 'GET');
+  }
+
+  /** An account's quota for a meter (its own, else the meter's default) with its use in the current period and that period's bounds. */
+  quota(account: string, meter: string): Promise<QuotaView> {
+    return this.post(`/v1/accounts/${encodeURIComponent(account)}/quotas/${encodeURIComponent(meter)}`, undefined, [200], 'GET');
   }
 
   // Every call goes through here (reads with method GET and no body), retried the same way.

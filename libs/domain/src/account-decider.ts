@@ -1,4 +1,4 @@
-import type { AccountEvent } from '@tally/events';
+import { ANCHORED_PERIODS, type AccountEvent, type QuotaTerms } from '@tally/events';
 import { decisionFor, type Account } from './account-state';
 import type { AccountCommand, ChangeQuota, GrantCredits, ReverseUsage, SetCreditAlert, SetQuota } from './commands';
 import { DomainError, unreachable } from './errors';
@@ -36,7 +36,16 @@ export function decide(command: AccountCommand, state: Account): AccountEvent[] 
 }
 
 function setQuota({ account, meter, quota, now }: SetQuota): AccountEvent[] {
-  return [{ type: 'QuotaSet', data: { account, meter, quota, at: now } }];
+  return [{ type: 'QuotaSet', data: { account, meter, quota: anchoredWhereAllowed(quota), at: now } }];
+}
+
+/** An anchor shifts months and years only: with a day, a week or no period it is refused, never silently dropped. */
+function anchoredWhereAllowed(quota: QuotaTerms): QuotaTerms {
+  if (quota.anchor === null) return quota;
+  if (!ANCHORED_PERIODS.includes(quota.period)) {
+    throw new DomainError('ANCHOR_NOT_ALLOWED', `a ${quota.period} period takes no anchor (send anchor: null)`, 'anchor');
+  }
+  return { ...quota, anchor: new Date(quota.anchor).toISOString() };
 }
 
 function setCreditAlert({ account, creditsBelow, now }: SetCreditAlert): AccountEvent[] {
@@ -46,7 +55,7 @@ function setCreditAlert({ account, creditsBelow, now }: SetCreditAlert): Account
 function changeQuota({ account, meter, patch, now }: ChangeQuota, state: Account): AccountEvent[] {
   const existing = state.quotas.get(meter);
   if (!existing) throw new DomainError('QUOTA_NOT_FOUND', `account ${account} has no quota for meter ${meter}`);
-  return [{ type: 'QuotaSet', data: { account, meter, quota: { ...existing, ...patch }, at: now } }];
+  return [{ type: 'QuotaSet', data: { account, meter, quota: anchoredWhereAllowed({ ...existing, ...patch }), at: now } }];
 }
 
 function grantCredits({ account, amount, reason, grantId, now }: GrantCredits, state: Account): AccountEvent[] {
@@ -67,11 +76,15 @@ function reverseUsage({ account, source, id, reason, now }: ReverseUsage, state:
     throw new DomainError('USAGE_NOT_ACCEPTED', `usage ${source}/${id} was rejected; there is nothing to reverse`);
   }
   if (record.reversal) return [];
-  const { subject, meter, quantity, month, creditsCharged } = record.event.data;
+  const { subject, meter, quantity, month, period, creditsCharged } = record.event.data;
   return [
     {
       type: 'UsageReversed',
-      data: { account, source, id, subject, meter, quantity, month, creditsRefunded: creditsCharged, reason, at: now },
+      data: {
+        ...{ account, source, id, subject, meter, quantity, month },
+        ...(period === undefined ? {} : { period }),
+        ...{ creditsRefunded: creditsCharged, reason, at: now },
+      },
     },
   ];
 }

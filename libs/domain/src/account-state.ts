@@ -14,7 +14,8 @@ import { alertsFrom, withAlertRaised } from './alert-memory';
 import { unreachable } from './errors';
 import { holdLive, withHold, withHoldEnded, type HoldRecord } from './hold-state';
 import { Recent } from './recent';
-import { TOTAL, withinWindow } from './time';
+import { TOTAL } from './periods';
+import { withinWindow } from './time';
 
 export { RECENT_IDS, Recent } from './recent';
 
@@ -37,7 +38,7 @@ export interface Account {
    * are small): Immutable's `update` silently drops the keys `__proto__` and `constructor`.
    */
   quotas: ReadonlyMap<string, QuotaTerms>;
-  /** meter → period key ('YYYY-MM' or 'total') → accepted units net of reversals. */
+  /** meter → period key ('YYYY-MM', an interval 'start/end', or 'total') → accepted units net of reversals. */
   usage: ReadonlyMap<string, ReadonlyMap<string, number>>;
   /**
    * The most recent decisions (at most {@link RECENT_IDS}), keyed by {@link usageKey}, oldest
@@ -109,10 +110,12 @@ export function usageOf(state: Account, meter: string, periodKey: string): numbe
   return state.usage.get(meter)?.get(periodKey) ?? 0;
 }
 
-function addUsage(state: Account, meter: string, month: string, delta: number): Account['usage'] {
+/** Counts `delta` units in the usage's month, in every month's total, and in its quota period when it named one. */
+function addUsage(state: Account, meter: string, counted: { month: string; period?: string }, delta: number): Account['usage'] {
   const byPeriod = new Map(state.usage.get(meter));
-  byPeriod.set(month, (byPeriod.get(month) ?? 0) + delta);
-  byPeriod.set(TOTAL, (byPeriod.get(TOTAL) ?? 0) + delta);
+  for (const key of [counted.month, TOTAL, ...(counted.period === undefined ? [] : [counted.period])]) {
+    byPeriod.set(key, (byPeriod.get(key) ?? 0) + delta);
+  }
   return new Map(state.usage).set(meter, byPeriod);
 }
 
@@ -152,10 +155,10 @@ export function evolve(state: Account, event: AccountEvent): Account {
       return { ...state, credits, grants: grantId ? state.grants.set(grantId, event.data) : state.grants };
     }
     case 'UsageAccepted': {
-      const { meter, month, quantity, creditsCharged, source, id } = event.data;
+      const { meter, quantity, creditsCharged, source, id } = event.data;
       return {
         ...state,
-        usage: addUsage(state, meter, month, quantity),
+        usage: addUsage(state, meter, event.data, quantity),
         credits: {
           ...state.credits,
           balance: state.credits.balance - creditsCharged,
@@ -170,12 +173,12 @@ export function evolve(state: Account, event: AccountEvent): Account {
         decisions: state.decisions.set(usageKey(event.data.source, event.data.id), { event, reversal: null }),
       };
     case 'UsageReversed': {
-      const { meter, month, quantity, creditsRefunded, source, id } = event.data;
+      const { meter, quantity, creditsRefunded, source, id } = event.data;
       const key = usageKey(source, id);
       const original = state.decisions.get(key);
       return {
         ...state,
-        usage: addUsage(state, meter, month, -quantity),
+        usage: addUsage(state, meter, event.data, -quantity),
         credits: {
           ...state.credits,
           balance: state.credits.balance + creditsRefunded,

@@ -1,13 +1,13 @@
 import type { AlertData, CarriedAlerts } from '@tally/events';
 import type { Account } from './account-state';
-import { TOTAL } from './time';
+import { TOTAL, periodEndsAfter } from './periods';
 
 /** The key under which the raised thresholds of one meter's period are remembered. */
 export function alertKey(meter: string, periodKey: string): string {
   return `${meter}\u0000${periodKey}`;
 }
 
-/** The period key a quota alert counts in: its month, or 'total' for cumulative capacity. */
+/** The period key a quota alert counts in: its month or interval, or 'total' for cumulative capacity. */
 export function alertPeriodKey(alert: Pick<AlertData, 'period'>): string {
   return alert.period ?? TOTAL;
 }
@@ -33,12 +33,15 @@ export function alertsFrom(carried: CarriedAlerts | undefined): Pick<Account, 'c
   return { creditsBelow: carried?.creditsBelow ?? null, alerted };
 }
 
-/** What the next period must remember: the credit threshold and the raised thresholds of periods still open. */
-export function alertsToCarry(state: Account, oldestMonth: string): CarriedAlerts {
+/**
+ * What the next period must remember: the credit threshold and the raised thresholds of quota
+ * periods that end after `oldest` (the oldest instant a usage may still be counted at).
+ */
+export function alertsToCarry(state: Account, oldest: string): CarriedAlerts {
   const byMeter = new Map<string, Array<[string, number[]]>>();
   for (const [key, percents] of state.alerted) {
     const [meter, periodKey] = key.split('\u0000');
-    if (periodKey !== TOTAL && periodKey < oldestMonth) continue;
+    if (!periodEndsAfter(periodKey, oldest)) continue;
     byMeter.set(meter, [...(byMeter.get(meter) ?? []), [periodKey, [...percents].sort((a, b) => a - b)]]);
   }
   // Object.fromEntries defines own properties, so a meter named `__proto__` is carried like any other.

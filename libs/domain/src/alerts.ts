@@ -8,7 +8,7 @@ export interface AcceptedUsage {
   account: string;
   usage: Pick<UsageMessage, 'source' | 'id' | 'meter'>;
   quota: QuotaTerms | null;
-  /** The period key the quota counts in ('YYYY-MM' or 'total'). */
+  /** The period key the quota counts in ('YYYY-MM', an interval 'start/end', or 'total'). */
   periodKey: string;
   /** Usage of that period after the decision. */
   after: number;
@@ -32,7 +32,7 @@ export function alertsFor(accepted: AcceptedUsage, state: Account): AlertRaised[
       // Exact: usage / limit ≥ percent / 100, compared in integers of any size.
       if (BigInt(after) * 100n < BigInt(percent) * BigInt(limit)) continue;
       if (alreadyRaised(state, accepted.usage.meter, accepted.periodKey, percent)) continue;
-      const period = quota.period === 'month' ? { period: accepted.periodKey } : {};
+      const period = quota.period === 'none' ? {} : { period: accepted.periodKey };
       raised.push({
         account,
         kind: 'quota.threshold',

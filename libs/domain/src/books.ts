@@ -2,7 +2,8 @@ import type { AccountEvent, AccountRootEvent, PeriodClosed, PeriodOpened } from 
 import type { Account } from './account-state';
 import { alertsToCarry } from './alert-memory';
 import { DomainError, unreachable } from './errors';
-import { TOTAL, monthOf, oldestOpenMonth } from './time';
+import { periodEndsAfter } from './periods';
+import { IDEMPOTENCY_WINDOW_MS, monthOf } from './time';
 
 /**
  * Open a new account in the month of `now`: an empty wallet, then its default credits. When the
@@ -104,14 +105,19 @@ function openNextPeriod({ now }: OpenNextPeriod, state: Account): PeriodTransiti
   return { period: state.next, closing: [], opening: [carryForward(state, state.next, now)], root: [] };
 }
 
-/** The first event of `next`: what later decisions need of the closed period (wallet, quotas, recent usage). */
+/**
+ * The first event of `next`: what later decisions need of the closed period (wallet, quotas,
+ * usage of every quota period still open to late usage, a year's included). Books are kept per
+ * calendar month whatever the quotas' periods: a period that spans months is carried across.
+ */
 function carryForward(state: Account, next: string, now: string): PeriodOpened {
-  const oldest = oldestOpenMonth(now);
+  // A usage decided from now on is at most the idempotency window old: only periods ending after that count.
+  const oldest = new Date(Date.parse(now) - IDEMPOTENCY_WINDOW_MS).toISOString();
   // Object.fromEntries defines own properties, so a meter named `__proto__` is carried like any other.
   const usage = Object.fromEntries(
     [...state.usage].map(([meter, byPeriod]) => [
       meter,
-      Object.fromEntries([...byPeriod].filter(([key]) => key === TOTAL || key >= oldest)),
+      Object.fromEntries([...byPeriod].filter(([key]) => periodEndsAfter(key, oldest))),
     ]),
   );
   return {

@@ -10,7 +10,8 @@ import { decisionFor, holdFor, usageOf, type Account } from './account-state';
 import { alertsFor } from './alerts';
 import type { HoldUsage, DecideUsage } from './commands';
 import { expiryOf, heldCredits, heldUnits } from './hold-state';
-import { FUTURE_TOLERANCE_MS, IDEMPOTENCY_WINDOW_MS, TOTAL, monthOf, withinWindow } from './time';
+import { TOTAL, periodKeyOf } from './periods';
+import { FUTURE_TOLERANCE_MS, IDEMPOTENCY_WINDOW_MS, monthOf, withinWindow } from './time';
 
 /** The quota a request is held to: the account's own, else the meter's default. */
 export function effectiveQuota(state: Account, command: Pick<DecideUsage, 'usage' | 'meter'>): QuotaTerms | null {
@@ -80,7 +81,7 @@ function judge(command: DecideUsage | HoldUsage, state: Account): Verdict {
   const quota = effectiveQuota(state, command);
   const creditsPerUnit = command.meter?.creditsPerUnit ?? null;
   const month = monthOf(time);
-  const periodKey = quota?.period === 'none' ? TOTAL : month;
+  const periodKey = quota ? periodKeyOf(quota, time) : month;
   const used = usageOf(state, request.meter, periodKey);
   const held = heldUnits(state, request.meter, periodKey, now);
   const limit = quota?.limit ?? null;
@@ -93,6 +94,8 @@ function judge(command: DecideUsage | HoldUsage, state: Account): Verdict {
     quantity: request.quantity,
     time,
     month,
+    // A period other than the calendar month is named, so that reversals, holds and billing find it.
+    ...(periodKey !== month && periodKey !== TOTAL ? { period: periodKey } : {}),
     usage: used,
     limit,
     remaining: remainingOf(limit, used + held),

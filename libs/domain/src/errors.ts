@@ -9,13 +9,16 @@ export type DomainErrorCode =
   | 'RESERVATION_EXPIRED'
   | 'RESERVATION_RELEASED'
   | 'RESERVATION_COMMITTED'
-  | 'COMMIT_EXCEEDS_HOLD';
+  | 'COMMIT_EXCEEDS_HOLD'
+  | 'ANCHOR_NOT_ALLOWED';
 
 /** A command the current state does not allow; nothing was appended. */
 export class DomainError extends Error {
   constructor(
     readonly code: DomainErrorCode,
     message: string,
+    /** The input field the refusal is about, when it is about one. */
+    readonly field?: string,
   ) {
     super(message);
     this.name = 'DomainError';

@@ -1,6 +1,6 @@
 import type { HoldReleased, UsageHeld } from '@tally/events';
 import type { Account } from './account-state';
-import { TOTAL } from './time';
+import { TOTAL } from './periods';
 
 /** A hold the account remembers (for idempotency and commits), with how it ended: null while open or expired. */
 export interface HoldRecord {
@@ -22,10 +22,15 @@ function liveHolds(state: Account, now: string): UsageHeld['data'][] {
   return [...state.openHolds.values()].filter((hold) => holdLive(hold, now));
 }
 
-/** Units held for a meter at `now` under a period key: one month's holds, or every hold for {@link TOTAL}. */
+/** The period key a hold counts under: the period it named, else its month. */
+export function holdPeriodKey(hold: Pick<UsageHeld['data'], 'month' | 'period'>): string {
+  return hold.period ?? hold.month;
+}
+
+/** Units held for a meter at `now` under a period key: one period's holds, or every hold for {@link TOTAL}. */
 export function heldUnits(state: Account, meter: string, periodKey: string, now: string): number {
   return liveHolds(state, now)
-    .filter((hold) => hold.meter === meter && (periodKey === TOTAL || hold.month === periodKey))
+    .filter((hold) => hold.meter === meter && (periodKey === TOTAL || holdPeriodKey(hold) === periodKey))
     .reduce((sum, hold) => sum + hold.quantity, 0);
 }
 

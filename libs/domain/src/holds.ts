@@ -3,9 +3,10 @@ import { holdFor, usageOf, type Account } from './account-state';
 import type { CommitHold, ReleaseHold } from './commands';
 import { DomainError } from './errors';
 import { alertsFor } from './alerts';
-import { heldUnits, holdLive, type HoldRecord } from './hold-state';
+import { heldUnits, holdLive, holdPeriodKey, type HoldRecord } from './hold-state';
 import { quotaOf, remainingOf } from './decide-usage';
-import { TOTAL, withinWindow } from './time';
+import { TOTAL } from './periods';
+import { withinWindow } from './time';
 
 /** The open, unexpired hold a commit or release names; refuses every other case with its code. */
 function liveHold(state: Account, { account, source, id, now }: CommitHold | ReleaseHold): HoldRecord {
@@ -46,7 +47,7 @@ export function commitHold(command: CommitHold, state: Account): AccountEvent[] 
     throw new DomainError('COMMIT_EXCEEDS_HOLD', `commit of ${quantity} exceeds the ${hold.quantity} units held`);
   }
   const quota = quotaOf(state, hold.meter, command.meter);
-  const periodKey = quota?.period === 'none' ? TOTAL : hold.month;
+  const periodKey = quota?.period === 'none' ? TOTAL : holdPeriodKey(hold);
   const before = usageOf(state, hold.meter, periodKey);
   const used = before + quantity;
   const limit = quota ? quota.limit : hold.limit;

@@ -13,5 +13,6 @@ export * from './errors';
 export * from './hold-state';
 export * from './holds';
 export * from './decide-usage';
+export * from './periods';
 export * from './time';
 export * from './snapshot';

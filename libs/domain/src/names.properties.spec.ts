@@ -5,7 +5,7 @@ import { evolve, fold, usageKey, usageOf, type Account } from './account-state';
 import type { AccountCommand } from './commands';
 import { DomainError } from './errors';
 import { ACCOUNT, NOW, closedAt, opened } from './testing/fixtures';
-import { TOTAL } from './time';
+import { TOTAL } from './periods';
 
 // docs/contract.md §2.5: a name that is a member of a JavaScript object is an ordinary name. The rules are
 // run against a model kept in Maps, over names that collide with Object.prototype and any string.

@@ -8,7 +8,9 @@ import { Recent } from './recent';
  * field changes: a snapshot of another version is ignored (the account is folded from its
  * events), never read as if it were this one.
  */
-export const SNAPSHOT_VERSION = 1;
+// 2: quota terms carry `anchor` and periods other than months; usage and alert memory may be
+// keyed by a period's interval. A version 1 snapshot is folded again from its events.
+export const SNAPSHOT_VERSION = 2;
 
 /**
  * What an account's state is saved as, to load from it plus the events after it instead of its

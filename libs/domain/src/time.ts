@@ -1,4 +1,4 @@
-import type { QuotaTerms } from '@tally/events';
+import { periodKeyOf, type PeriodTerms } from './periods';
 
 /** How long a (source, id) pair stays a duplicate, and how late a usage may arrive. */
 export const IDEMPOTENCY_WINDOW_DAYS = 35;
@@ -6,8 +6,6 @@ export const IDEMPOTENCY_WINDOW_DAYS = 35;
 export const IDEMPOTENCY_WINDOW_MS = IDEMPOTENCY_WINDOW_DAYS * 24 * 60 * 60 * 1000;
 /** How far ahead of the decider's clock an event time may be. */
 export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
-/** Period key under which cumulative usage (quota period `none`) is counted. */
-export const TOTAL = 'total';
 
 /** The UTC calendar month of an instant, as 'YYYY-MM'. */
 export function monthOf(iso: string): string {
@@ -34,6 +32,6 @@ export function oldestOpenMonth(now: string): string {
 }
 
 /** The period key a quota counts usage under at `now`. */
-export function currentPeriodKey(terms: Pick<QuotaTerms, 'period'>, now: string): string {
-  return terms.period === 'none' ? TOTAL : monthOf(now);
+export function currentPeriodKey(terms: PeriodTerms, now: string): string {
+  return periodKeyOf(terms, now);
 }

@@ -12,8 +12,9 @@ export interface CreditTotals {
 
 /**
  * What survives from one period's stream into the next ("closing the books"):
- * the wallet, the quotas, and usage per meter per period key ('YYYY-MM', or 'total'
- * for cumulative capacity) that later decisions may still need.
+ * the wallet, the quotas, and usage per meter per period key ('YYYY-MM', an interval
+ * 'start/end' for other periods, or 'total' for cumulative capacity) that later decisions may
+ * still need.
  */
 export interface CarriedState {
   credits: CreditTotals;
@@ -38,6 +39,12 @@ export interface UsageDecisionData extends UsageAttributes {
   time: string;
   /** UTC month of `time`, 'YYYY-MM': the month the usage is counted and billed in. */
   month: string;
+  /**
+   * The quota period the usage counts in, as an ISO 8601 interval `start/end`, when it is not the
+   * calendar month: a day, a week, a year or an anchored month (absent otherwise, and in events
+   * stored before such periods existed).
+   */
+  period?: string;
   /** Usage of the quota's period after this decision (before it, for a rejection). */
   usage: number;
   limit: number | null;
@@ -88,7 +95,7 @@ export interface UsageRejected {
   data: UsageDecisionData & { reason: RejectReason };
 }
 
-/** An accepted usage was reversed: its units return to `month`, its credits are refunded. */
+/** An accepted usage was reversed: its units return to `month` (and `period`), its credits are refunded. */
 export interface UsageReversed {
   type: 'UsageReversed';
   data: {
@@ -99,6 +106,8 @@ export interface UsageReversed {
     meter: string;
     quantity: number;
     month: string;
+    /** The period the reversed usage counted in, when it named one (see {@link UsageDecisionData.period}). */
+    period?: string;
     creditsRefunded: number;
     reason: string | null;
     at: string;

@@ -1,8 +1,17 @@
 /** How a quota is enforced: `hard` rejects above the limit, `soft` accepts and reports overage. */
 export type Enforcement = 'hard' | 'soft';
 
-/** The window usage is counted in: the UTC calendar month of the event time, or cumulative capacity. */
-export type QuotaPeriod = 'month' | 'none';
+/** Every period a quota may count usage in. */
+export const QUOTA_PERIODS = ['month', 'none', 'day', 'week', 'year'] as const;
+
+/**
+ * The window usage is counted in, by event time, in UTC: a day, an ISO week (from Monday 00:00),
+ * a month or a year (calendar ones, or from an `anchor`), or `none` (cumulative capacity).
+ */
+export type QuotaPeriod = (typeof QUOTA_PERIODS)[number];
+
+/** The periods an `anchor` may shift: the others start on fixed UTC boundaries. */
+export const ANCHORED_PERIODS: readonly QuotaPeriod[] = ['month', 'year'];
 
 /** A quota as it is stored: the limit plus the billing terms that apply to it. */
 export interface QuotaTerms {
@@ -10,6 +19,12 @@ export interface QuotaTerms {
   limit: number | null;
   enforcement: Enforcement;
   period: QuotaPeriod;
+  /**
+   * For `month` and `year`: an ISO instant whose day of month (and month, for `year`) and time
+   * of day start every period (a day past a month's end falls on its last day); null for the
+   * calendar month or year. Always null for the other periods.
+   */
+  anchor: string | null;
   blockSize: number;
   /** Price of one block, an exact decimal string such as "0.50". */
   blockPrice: string;
@@ -23,6 +38,7 @@ export interface QuotaTerms {
 export const DEFAULT_QUOTA_TERMS: Omit<QuotaTerms, 'limit'> = Object.freeze({
   enforcement: 'hard',
   period: 'month',
+  anchor: null,
   blockSize: 1000,
   blockPrice: '0',
   includedUnits: 0,
@@ -36,6 +52,8 @@ export function withDefaultTerms(input: Partial<QuotaTerms> & { limit: number | 
     limit: input.limit,
     enforcement: input.enforcement ?? DEFAULT_QUOTA_TERMS.enforcement,
     period: input.period ?? DEFAULT_QUOTA_TERMS.period,
+    // Kept as the instant it names, in UTC: an anchor sent with an offset reads the same everywhere.
+    anchor: input.anchor == null ? null : new Date(input.anchor).toISOString(),
     blockSize: input.blockSize ?? DEFAULT_QUOTA_TERMS.blockSize,
     blockPrice: input.blockPrice ?? DEFAULT_QUOTA_TERMS.blockPrice,
     includedUnits: input.includedUnits ?? DEFAULT_QUOTA_TERMS.includedUnits,
@@ -46,6 +64,9 @@ export function withDefaultTerms(input: Partial<QuotaTerms> & { limit: number | 
 
 const isCount = (value: unknown, min: number): value is number =>
   typeof value === 'number' && Number.isSafeInteger(value) && value >= min;
+
+// Anchors are checked as RFC 3339 timestamps where they enter; a stored one need only read as an instant.
+const isAnchor = (value: unknown): value is string => typeof value === 'string' && !Number.isNaN(Date.parse(value));
 
 /**
  * Terms as they may have been stored by any release, made complete: a field that is missing,
@@ -58,7 +79,9 @@ export function completeTerms(stored: unknown): QuotaTerms {
   return {
     limit: isCount(t.limit, 0) ? t.limit : null,
     enforcement: t.enforcement === 'hard' || t.enforcement === 'soft' ? t.enforcement : d.enforcement,
-    period: t.period === 'month' || t.period === 'none' ? t.period : d.period,
+    period: QUOTA_PERIODS.includes(t.period as QuotaPeriod) ? (t.period as QuotaPeriod) : d.period,
+    // Terms stored before anchors existed have none: the calendar month, as they always meant.
+    anchor: isAnchor(t.anchor) && ANCHORED_PERIODS.includes(t.period as QuotaPeriod) ? new Date(t.anchor).toISOString() : null,
     blockSize: isCount(t.blockSize, 1) ? t.blockSize : d.blockSize,
     blockPrice: typeof t.blockPrice === 'string' && /^\d+(\.\d+)?$/.test(t.blockPrice) ? t.blockPrice : d.blockPrice,
     includedUnits: isCount(t.includedUnits, 0) ? t.includedUnits : d.includedUnits,

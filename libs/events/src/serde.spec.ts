@@ -28,9 +28,9 @@ const decision = {
 };
 
 describe('serde', () => {
-  it('writes decisions as v2, with the key that reported them', () => {
+  it('writes decisions as v3, with the key that reported them', () => {
     const event: TallyEvent = { type: 'UsageAccepted', data: { ...decision, creditsCharged: 0, reportedBy: 'key-1' } };
-    expect(serialize(event)).toEqual({ type: 'UsageAccepted.v2', data: event.data });
+    expect(serialize(event)).toEqual({ type: 'UsageAccepted.v3', data: event.data });
     expect(deserialize(serialize(event))).toEqual(event);
   });
 
@@ -48,6 +48,8 @@ describe('serde', () => {
 
 const at = '2026-11-22T10:00:00.000Z';
 const terms = withDefaultTerms({ limit: 10 });
+const anchored = withDefaultTerms({ limit: 10, period: 'month', anchor: '2026-01-31T09:00:00.000Z' });
+const WEEK = '2026-11-16T00:00:00.000Z/2026-11-23T00:00:00.000Z';
 const meter = { meter: 'geocoding', description: null, creditsPerUnit: 2, defaultQuota: terms };
 
 // One event of every type in its current shape: a new type without a sample does not compile.
@@ -61,21 +63,21 @@ const CURRENT: { [T in EventType]: EventData<T> } = {
     openedAt: at,
     carried: {
       credits: { balance: 5, granted: 7, spent: 2 },
-      quotas: { geocoding: terms },
-      usage: { geocoding: { '2026-11': 3 } },
+      quotas: { geocoding: terms, ocr: anchored },
+      usage: { geocoding: { '2026-11': 3, [WEEK]: 3 } },
       alerts: { creditsBelow: 10, raised: { geocoding: { '2026-11': [50, 80] } } },
     },
   },
   PeriodClosed: { account: 'acme', period: '2026-11', next: '2026-12', closedAt: at },
-  QuotaSet: { account: 'acme', meter: 'geocoding', quota: terms, at },
+  QuotaSet: { account: 'acme', meter: 'geocoding', quota: anchored, at },
   CreditsGranted: { account: 'acme', amount: 7, reason: 'welcome', grantId: 'g-1', balance: 7, at },
-  UsageAccepted: { ...decision, creditsCharged: 6, reportedBy: 'key-1', extensions: { traceparent: 'x' } },
-  UsageRejected: { ...decision, reason: 'QUOTA_EXCEEDED', reportedBy: 'kafka' },
+  UsageAccepted: { ...decision, period: WEEK, creditsCharged: 6, reportedBy: 'key-1', extensions: { traceparent: 'x' } },
+  UsageRejected: { ...decision, period: WEEK, reason: 'QUOTA_EXCEEDED', reportedBy: 'kafka' },
   UsageReversed: {
     ...{ account: 'acme', source: 'geocoder', id: 'job-42', subject: 'alice', meter: 'geocoding' },
-    ...{ quantity: 3, month: '2026-11', creditsRefunded: 6, reason: null, at },
+    ...{ quantity: 3, month: '2026-11', period: WEEK, creditsRefunded: 6, reason: null, at },
   },
-  UsageHeld: { ...decision, creditsHeld: 6, expiresAt: '2026-11-22T10:05:00.000Z', reportedBy: 'key-1' },
+  UsageHeld: { ...decision, period: WEEK, creditsHeld: 6, expiresAt: '2026-11-22T10:05:00.000Z', reportedBy: 'key-1' },
   HoldReleased: {
     ...{ account: 'acme', source: 'geocoder', id: 'job-42', subject: 'alice', meter: 'geocoding', month: '2026-11' },
     ...{ quantity: 3, creditsHeld: 6, committed: 2, at },
@@ -93,18 +95,25 @@ const CURRENT: { [T in EventType]: EventData<T> } = {
 const STORED: Record<StoredType, StoredPayload> = {
   'AccountOpened.v1': CURRENT.AccountOpened,
   'PeriodStarted.v1': CURRENT.PeriodStarted,
-  'PeriodOpened.v1': CURRENT.PeriodOpened as unknown as StoredPayload,
+  'PeriodOpened.v1': { ...CURRENT.PeriodOpened, carried: { ...CURRENT.PeriodOpened.carried, quotas: { geocoding: terms } } },
+  'PeriodOpened.v2': CURRENT.PeriodOpened as unknown as StoredPayload,
   'PeriodClosed.v1': CURRENT.PeriodClosed,
-  'QuotaSet.v1': CURRENT.QuotaSet as unknown as StoredPayload,
+  'QuotaSet.v1': { ...CURRENT.QuotaSet, quota: terms },
+  'QuotaSet.v2': CURRENT.QuotaSet as unknown as StoredPayload,
   'CreditsGranted.v1': CURRENT.CreditsGranted,
   'UsageAccepted.v1': { ...decision, creditsCharged: 6 },
-  'UsageAccepted.v2': CURRENT.UsageAccepted as unknown as StoredPayload,
+  'UsageAccepted.v2': { ...decision, creditsCharged: 6, reportedBy: 'key-1' },
+  'UsageAccepted.v3': CURRENT.UsageAccepted as unknown as StoredPayload,
   'UsageRejected.v1': { ...decision, reason: 'NO_QUOTA' },
-  'UsageRejected.v2': CURRENT.UsageRejected as unknown as StoredPayload,
-  'UsageReversed.v1': CURRENT.UsageReversed,
-  'UsageHeld.v1': CURRENT.UsageHeld as unknown as StoredPayload,
+  'UsageRejected.v2': { ...decision, reason: 'QUOTA_EXCEEDED', reportedBy: 'kafka' },
+  'UsageRejected.v3': CURRENT.UsageRejected as unknown as StoredPayload,
+  'UsageReversed.v1': { ...CURRENT.UsageReversed, period: undefined },
+  'UsageReversed.v2': CURRENT.UsageReversed,
+  'UsageHeld.v1': { ...decision, creditsHeld: 6, expiresAt: '2026-11-22T10:05:00.000Z', reportedBy: 'key-1' },
+  'UsageHeld.v2': CURRENT.UsageHeld as unknown as StoredPayload,
   'HoldReleased.v1': CURRENT.HoldReleased,
-  'MeterDefined.v1': CURRENT.MeterDefined as unknown as StoredPayload,
+  'MeterDefined.v1': { ...CURRENT.MeterDefined, defaultQuota: { limit: 10 } } as unknown as StoredPayload,
+  'MeterDefined.v2': CURRENT.MeterDefined as unknown as StoredPayload,
   'SubjectMapped.v1': CURRENT.SubjectMapped,
   'CreditAlertSet.v1': CURRENT.CreditAlertSet,
   'AlertRaised.v1': CURRENT.AlertRaised as unknown as StoredPayload,
@@ -131,6 +140,31 @@ describe('serde round trip', () => {
       expect(deserialize(serialize(event))).toEqual(event);
     },
   );
+});
+
+describe('stored before periods other than months existed', () => {
+  it('reads quota terms without an anchor as the calendar month', () => {
+    const { anchor: _, ...old } = terms;
+    const event = deserialize({ type: 'QuotaSet.v1', data: { account: 'acme', meter: 'geocoding', quota: old, at } });
+    expect(event).toMatchObject({ data: { quota: { period: 'month', anchor: null } } });
+  });
+
+  it.each([
+    [
+      'an anchor on a period that takes none',
+      { period: 'week', anchor: '2026-01-31T09:00:00Z' },
+      { period: 'week', anchor: null },
+    ],
+    ['an anchor that is not an instant', { period: 'year', anchor: 'soon' }, { period: 'year', anchor: null }],
+    ['an unknown period', { period: 'fortnight', anchor: null }, { period: 'month', anchor: null }],
+    ['an anchor with an offset', { period: 'year', anchor: '2024-02-29T10:00:00+01:00' }, { anchor: '2024-02-29T09:00:00.000Z' }],
+  ])('completes terms with %s', (_name, stored, read) => {
+    const event = deserialize({
+      type: 'QuotaSet.v2',
+      data: { account: 'acme', meter: 'geocoding', quota: { limit: 1, ...stored }, at },
+    });
+    expect(event).toMatchObject({ data: { quota: read } });
+  });
 });
 
 describe('stored before alerts existed', () => {

@@ -64,6 +64,11 @@ const meterTerms: Reader<'MeterDefined'> = (data) => ({
   defaultQuota: data.defaultQuota === null || data.defaultQuota === undefined ? null : completeTerms(data.defaultQuota),
 });
 
+// Versions written since quotas have day, week and year periods and anchors: terms may carry
+// `anchor` and the new periods (QuotaSet.v2, PeriodOpened.v2, MeterDefined.v2), and a usage
+// decision or reversal may name its `period` (UsageAccepted.v3, UsageRejected.v3, UsageHeld.v2,
+// UsageReversed.v2). Older versions read as they always did: calendar months, no anchor.
+
 /**
  * Each event type's write version and its readers, one entry per type: a type missing here does
  * not compile. Names are explicit and versioned, never class names: when a payload changes,
@@ -72,18 +77,18 @@ const meterTerms: Reader<'MeterDefined'> = (data) => ({
 const CODECS = {
   AccountOpened: codec<'AccountOpened'>()('v1', { v1: asIs() }),
   PeriodStarted: codec<'PeriodStarted'>()('v1', { v1: asIs() }),
-  PeriodOpened: codec<'PeriodOpened'>()('v1', { v1: carriedTerms }),
+  PeriodOpened: codec<'PeriodOpened'>()('v2', { v1: carriedTerms, v2: carriedTerms }),
   PeriodClosed: codec<'PeriodClosed'>()('v1', { v1: asIs() }),
-  QuotaSet: codec<'QuotaSet'>()('v1', { v1: quotaSetTerms }),
+  QuotaSet: codec<'QuotaSet'>()('v2', { v1: quotaSetTerms, v2: quotaSetTerms }),
   CreditsGranted: codec<'CreditsGranted'>()('v1', { v1: asIs() }),
-  UsageAccepted: codec<'UsageAccepted'>()('v2', { v1: withoutReporter(), v2: asIs() }),
-  UsageRejected: codec<'UsageRejected'>()('v2', { v1: withoutReporter(), v2: asIs() }),
-  UsageReversed: codec<'UsageReversed'>()('v1', { v1: asIs() }),
-  UsageHeld: codec<'UsageHeld'>()('v1', { v1: asIs() }),
+  UsageAccepted: codec<'UsageAccepted'>()('v3', { v1: withoutReporter(), v2: asIs(), v3: asIs() }),
+  UsageRejected: codec<'UsageRejected'>()('v3', { v1: withoutReporter(), v2: asIs(), v3: asIs() }),
+  UsageReversed: codec<'UsageReversed'>()('v2', { v1: asIs(), v2: asIs() }),
+  UsageHeld: codec<'UsageHeld'>()('v2', { v1: asIs(), v2: asIs() }),
   HoldReleased: codec<'HoldReleased'>()('v1', { v1: asIs() }),
   CreditAlertSet: codec<'CreditAlertSet'>()('v1', { v1: asIs() }),
   AlertRaised: codec<'AlertRaised'>()('v1', { v1: asIs() }),
-  MeterDefined: codec<'MeterDefined'>()('v1', { v1: meterTerms }),
+  MeterDefined: codec<'MeterDefined'>()('v2', { v1: meterTerms, v2: meterTerms }),
   SubjectMapped: codec<'SubjectMapped'>()('v1', { v1: asIs() }),
 } satisfies { [T in EventType]: Codec<T, string> };
 

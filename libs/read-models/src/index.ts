@@ -18,5 +18,6 @@ export * from './reservations/query';
 export * from './schema';
 export * from './usage/daily';
 export * from './usage/daily-query';
+export * from './usage/periods';
 export * from './usage/projection';
 export * from './usage/query';

@@ -5,6 +5,7 @@ import type { ReadModelProjection } from './projection';
 import { quotas } from './quotas/projection';
 import { reservations } from './reservations/projection';
 import { usageDaily } from './usage/daily';
+import { usagePeriods } from './usage/periods';
 import { usageMonthly, usageMonthlyBySubject, usageTotals } from './usage/projection';
 
 /** Every read model the projector keeps. */
@@ -16,6 +17,7 @@ export const PROJECTIONS: readonly ReadModelProjection[] = [
   usageMonthly,
   usageMonthlyBySubject,
   usageTotals,
+  usagePeriods,
   usageDaily,
   reservations,
 ];

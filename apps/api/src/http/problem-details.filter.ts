@@ -15,6 +15,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   RESERVATION_RELEASED: HttpStatus.CONFLICT,
   RESERVATION_COMMITTED: HttpStatus.CONFLICT,
   COMMIT_EXCEEDS_HOLD: HttpStatus.CONFLICT,
+  ANCHOR_NOT_ALLOWED: HttpStatus.BAD_REQUEST,
 };
 
 /** The one place errors become responses: application/problem+json, never a stack or a secret. */
@@ -39,7 +40,9 @@ export function sendProblem(response: Response, error: unknown, logger: Logger):
 export function toProblem(error: unknown): ProblemDocument {
   if (error instanceof Problem) return error.toDocument();
   if (error instanceof DomainError) {
-    return new Problem(DOMAIN_STATUS[error.code], error.code, title(error.code), error.message).toDocument();
+    // A refusal about one field of the input names it, as a validation problem does.
+    const fields = error.field === undefined ? undefined : [{ field: error.field, reason: error.message }];
+    return new Problem(DOMAIN_STATUS[error.code], error.code, title(error.code), error.message, fields).toDocument();
   }
   if (error instanceof ConcurrencyRetriesExhaustedError) {
     return new Problem(503, 'CONTENTION', 'Too much contention', 'the account is too busy right now; retry').toDocument();

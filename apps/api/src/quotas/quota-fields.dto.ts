@@ -1,6 +1,19 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { MAX_QUANTITY, OptionalNotNull } from '@tally/messages';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { ANCHORED_PERIODS, QUOTA_PERIODS, type QuotaPeriod } from '@tally/events';
+import { IsTimestamp, MAX_QUANTITY, OptionalNotNull } from '@tally/messages';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateBy,
+} from 'class-validator';
 
 /** Prices are exact decimals written as strings: up to 12 integer and 6 fraction digits. */
 export const PRICE_PATTERN = /^\d{1,12}(\.\d{1,6})?$/;
@@ -17,10 +30,39 @@ export class QuotaFieldsDto {
   @IsIn(['hard', 'soft'])
   enforcement?: 'hard' | 'soft';
 
-  @ApiPropertyOptional({ enum: ['month', 'none'], default: 'month' })
+  @ApiPropertyOptional({
+    enum: QUOTA_PERIODS,
+    default: 'month',
+    description: 'UTC day, ISO week (from Monday 00:00), month or year of the event time; none = cumulative capacity',
+  })
   @OptionalNotNull()
-  @IsIn(['month', 'none'])
-  period?: 'month' | 'none';
+  @IsIn(QUOTA_PERIODS)
+  period?: QuotaPeriod;
+
+  @ApiPropertyOptional({
+    type: 'string',
+    format: 'date-time',
+    nullable: true,
+    default: null,
+    example: '2026-01-15T09:00:00Z',
+    description:
+      "month and year only: each period starts at this instant's day of month (and month, for year) and time of day, UTC; " +
+      "a day past a month's end falls on its last day. null = the calendar month or year",
+  })
+  @IsOptional()
+  @IsTimestamp({ message: 'anchor must be an RFC 3339 timestamp with an offset (Z or ±hh:mm) of a real date and time' })
+  @ValidateBy({
+    name: 'anchoredPeriod',
+    validator: {
+      // PUT defaults the period to month; a PATCH naming no period is checked against the stored one.
+      validate: (_value, args) => {
+        const period = (args?.object as QuotaFieldsDto).period;
+        return period === undefined || ANCHORED_PERIODS.includes(period);
+      },
+      defaultMessage: () => 'anchor applies to month and year periods only (send anchor: null)',
+    },
+  })
+  anchor?: string | null;
 
   @ApiPropertyOptional({ default: 1000 })
   @OptionalNotNull()

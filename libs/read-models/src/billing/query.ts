@@ -1,15 +1,23 @@
-import { billingLine, monthBounds, quotaInForce, type BillingLine } from '@tally/domain';
+import { billingLine, boundsOfKey, monthBounds, quotaInForce, type BillingLine } from '@tally/domain';
 import { completeTerms, DEFAULT_QUOTA_TERMS, type QuotaTerms } from '@tally/events';
 import type { SqlQueryable } from '@tally/eventstore';
 import { meters, type MeterDoc } from '../meters/projection';
 import { tableOf } from '../projection';
 import { quotas, type QuotaDoc } from '../quotas/projection';
-import { usageMonthly, type UsageCounts } from '../usage/projection';
+import { usagePeriods } from '../usage/periods';
+import type { UsageCounts } from '../usage/projection';
 
-/** A place in a month's billing lines, which are ordered by account then meter: the last line read. */
+/** A place in a month's billing lines, which are ordered by account, meter, then period: the last line read. */
 export interface BillingPosition {
   account: string;
   meter: string;
+  /** The period key of the line ('YYYY-MM' or an interval); absent: after every line of the account × meter. */
+  period?: string;
+}
+
+/** The period key of a billing line: its interval when it names one, else its month. */
+export function billingPeriodKey(line: Pick<BillingLine, 'month' | 'periodStart' | 'periodEnd'>): string {
+  return line.periodStart && line.periodEnd ? `${line.periodStart}/${line.periodEnd}` : line.month;
 }
 
 /** Which billing lines to read: of one account or all, after a position, how many at most. */
@@ -28,8 +36,11 @@ export interface BillingSelection {
 export const BILLING_PAGE_SIZE = 1000;
 
 /**
- * Billing lines of a month, priced by the terms in force at its end (or now, if still open).
- * Billing has no table of its own: it joins monthly usage with the quotas' and meters' history.
+ * Billing lines of a month, priced by the terms in force at its end (or now, if still open): one
+ * per account × meter for usage counted in calendar months, and one per period that starts in
+ * the month for usage counted in days, weeks, years or anchored months, priced by the terms in
+ * force at that period's end and naming its `periodStart` and `periodEnd`. Billing has no table
+ * of its own: it joins usage per period with the quotas' and meters' history.
  */
 export async function readBilling(db: SqlQueryable, month: string, now: string, account?: string): Promise<BillingLine[]> {
   const lines: BillingLine[] = [];
@@ -49,7 +60,7 @@ export async function* billingPages(
   now: string,
   selection: BillingSelection = {},
 ): AsyncGenerator<BillingLine[]> {
-  const cutoff = [monthBounds(month).end, now].sort()[0];
+  const monthEnd = monthBounds(month).end;
   const pageSize = selection.pageSize ?? BILLING_PAGE_SIZE;
   let after = selection.after ?? null;
   let left = selection.limit ?? Infinity;
@@ -59,20 +70,25 @@ export async function* billingPages(
     selection.onRead?.(rows.length);
     if (rows.length === 0) return;
     yield rows.map((r) => {
+      const interval = r.period === month ? null : boundsOfKey(r.period);
+      const cutoff = [interval?.end ?? monthEnd, now].sort()[0];
       const terms =
         quotaInForce(inForce(r.quota?.history ?? [], cutoff), inForce(r.def?.defaultQuotaHistory ?? [], cutoff)) ??
         DEFAULT_QUOTA_TERMS;
-      return billingLine({ account: r.account, meter: r.meter, month }, r.units.units, terms);
+      const key = { account: r.account, meter: r.meter, month };
+      return billingLine(interval ? { ...key, periodStart: interval.start, periodEnd: interval.end } : key, r.units.units, terms);
     });
     if (rows.length < size) return;
     left -= rows.length;
-    after = { account: rows[rows.length - 1].account, meter: rows[rows.length - 1].meter };
+    const last = rows[rows.length - 1];
+    after = { account: last.account, meter: last.meter, period: last.period };
   }
 }
 
 interface BillingRow {
   account: string;
   meter: string;
+  period: string;
   units: UsageCounts;
   quota: QuotaDoc | null;
   def: MeterDoc | null;
@@ -88,16 +104,20 @@ function readPage(
   // The keyset condition is spliced in only when there is a position, so that the planner sees
   // a plain range on the index.
   const params: unknown[] = [month, account, limit];
-  const keyset = after ? `and (u.account, u.meter) > ($4, $5)` : '';
-  if (after) params.push(after.account, after.meter);
+  const keyset = !after
+    ? ''
+    : after.period === undefined
+      ? `and (u.account, u.meter) > ($4, $5)`
+      : `and (u.account, u.meter, u.period) > ($4, $5, $6)`;
+  if (after) params.push(after.account, after.meter, ...(after.period === undefined ? [] : [after.period]));
   return db
     .query<BillingRow>(
-      `select u.account, u.meter, u.doc as units, q.doc as quota, m.doc as def
-         from ${tableOf(usageMonthly)} u
+      `select u.account, u.meter, u.period, u.doc as units, q.doc as quota, m.doc as def
+         from ${tableOf(usagePeriods)} u
          left join ${tableOf(quotas)} q on q.account = u.account and q.meter = u.meter
          left join ${tableOf(meters)} m on m.meter = u.meter
         where u.month = $1 and ($2::text is null or u.account = $2) and (u.doc->>'units')::bigint > 0 ${keyset}
-        order by u.month, u.account, u.meter
+        order by u.month, u.account, u.meter, u.period
         limit $3`,
       params,
     )

@@ -1,5 +1,5 @@
 import type { QuotaTerms } from '@tally/events';
-import { monthBounds, monthOf, overageOf, remainingOf } from '@tally/domain';
+import { overageOf, periodBounds, remainingOf } from '@tally/domain';
 
 /** A quota with its usage in the current period: the view GET /v1/accounts/{a}/quotas answers with. */
 export interface QuotaStatus extends QuotaTerms {
@@ -15,12 +15,13 @@ export interface QuotaStatus extends QuotaTerms {
 
 /** Combines terms with the usage counted under `currentPeriodKey` (the domain's rule) and the units held. */
 export function quotaStatus(meter: string, terms: QuotaTerms, usage: number, reserved: number, now: string): QuotaStatus {
-  const bounds = terms.period === 'month' ? monthBounds(monthOf(now)) : null;
+  const bounds = periodBounds(terms, now);
   return {
     meter,
     limit: terms.limit,
     enforcement: terms.enforcement,
     period: terms.period,
+    anchor: terms.anchor,
     blockSize: terms.blockSize,
     blockPrice: terms.blockPrice,
     includedUnits: terms.includedUnits,

@@ -7,8 +7,10 @@ import { projection } from '../projection';
  */
 export interface ReservationDoc {
   meter: string;
-  /** UTC month of the hold's event time: the period whose quota it counts against. */
+  /** UTC month of the hold's event time: the period whose quota it counts against, unless `period` names another. */
   month: string;
+  /** The quota period the hold counts against when it is not the calendar month (an interval 'start/end'). */
+  period?: string;
   quantity: number;
   creditsHeld: number;
   decidedAt: string;
@@ -24,8 +26,17 @@ export const reservations = projection<ReservationDoc>({
   keysOf: (e) => (e.type === 'UsageHeld' || e.type === 'HoldReleased' ? [[e.data.account, e.data.source, e.data.id]] : []),
   evolve: (doc, e) => {
     if (e.type === 'UsageHeld') {
-      const { meter, month, quantity, creditsHeld, decidedAt, expiresAt } = e.data;
-      return { meter, month, quantity, creditsHeld, decidedAt, expiresAt, ended: null };
+      const { meter, month, period, quantity, creditsHeld, decidedAt, expiresAt } = e.data;
+      return {
+        meter,
+        month,
+        ...(period === undefined ? {} : { period }),
+        quantity,
+        creditsHeld,
+        decidedAt,
+        expiresAt,
+        ended: null,
+      };
     }
     if (e.type === 'HoldReleased' && doc) return { ...doc, ended: e.data.committed === null ? 'released' : 'committed' };
     return doc;

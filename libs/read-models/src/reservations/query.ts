@@ -5,7 +5,7 @@ import { reservations } from './projection';
 
 /** What an account holds at `now`: units per meter and month, and credits. Expired holds count nothing. */
 export interface Held {
-  /** Units held at `now` for a meter under a period key ('YYYY-MM', or 'total' for every month). */
+  /** Units held at `now` for a meter under a period key ('YYYY-MM', an interval 'start/end', or 'total' for every hold). */
   units(meter: string, periodKey: string): number;
   credits: number;
 }
@@ -13,7 +13,7 @@ export interface Held {
 /** The account's live holds at `now` (neither ended nor past `expiresAt`). */
 export async function readHeld(db: SqlQueryable, account: string, now: string): Promise<Held> {
   const { rows } = await db.query<{ meter: string; month: string; quantity: string; credits: string }>(
-    `select doc->>'meter' as meter, doc->>'month' as month, sum((doc->>'quantity')::numeric)::text as quantity,
+    `select doc->>'meter' as meter, coalesce(doc->>'period', doc->>'month') as month, sum((doc->>'quantity')::numeric)::text as quantity,
             sum((doc->>'creditsHeld')::numeric)::text as credits
        from ${tableOf(reservations)}
       where account = $1 and doc->>'ended' is null and (doc->>'expiresAt')::timestamptz > $2::timestamptz

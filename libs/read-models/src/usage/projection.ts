@@ -8,7 +8,8 @@ export interface UsageCounts {
   rejected: number;
 }
 
-function count(doc: UsageCounts | null, event: TallyEvent): UsageCounts | null {
+/** Counts a usage decision or reversal into a row of usage. */
+export function count(doc: UsageCounts | null, event: TallyEvent): UsageCounts | null {
   const row = doc ?? { units: 0, requests: 0, rejected: 0 };
   switch (event.type) {
     case 'UsageAccepted':
@@ -22,7 +23,8 @@ function count(doc: UsageCounts | null, event: TallyEvent): UsageCounts | null {
   }
 }
 
-const isUsage = (e: TallyEvent): e is Extract<TallyEvent, { type: 'UsageAccepted' | 'UsageRejected' | 'UsageReversed' }> =>
+/** Whether an event is a usage decision or reversal, the events usage rows count. */
+export const isUsage = (e: TallyEvent): e is Extract<TallyEvent, { type: 'UsageAccepted' | 'UsageRejected' | 'UsageReversed' }> =>
   e.type === 'UsageAccepted' || e.type === 'UsageRejected' || e.type === 'UsageReversed';
 
 /** Monthly use per account × meter × month of the event time. */

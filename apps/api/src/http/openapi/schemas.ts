@@ -1,5 +1,5 @@
 import type { SchemaObject } from '@nestjs/swagger';
-import { REJECT_REASONS } from '@tally/events';
+import { QUOTA_PERIODS, REJECT_REASONS } from '@tally/events';
 import { int, nullable, object, refOrNull, str } from './schema-builders';
 import type { USAGE_SCHEMAS } from './usage-schemas';
 import { RESERVATION_SCHEMAS } from './reservation-schemas';
@@ -42,7 +42,18 @@ const decision = object(
 const quotaTerms = {
   limit: nullable(int('null = unlimited, 0 = meter disabled', 1000)),
   enforcement: { type: 'string', enum: ['hard', 'soft'] } as SchemaObject,
-  period: { type: 'string', enum: ['month', 'none'] } as SchemaObject,
+  period: {
+    type: 'string',
+    enum: [...QUOTA_PERIODS],
+    description: 'UTC day, ISO week (from Monday 00:00), month or year of the event time; none = cumulative capacity',
+  } as SchemaObject,
+  anchor: nullable(
+    str(
+      '2026-01-15T09:00:00.000Z',
+      "month and year only: periods start at this instant's day of month (and month, for year) and time of day, UTC; " +
+        "a day past a month's end falls on its last day; null = calendar periods",
+    ),
+  ),
   blockSize: int(undefined, 1000),
   blockPrice: str('0.50', 'exact decimal'),
   includedUnits: int(undefined, 0),
@@ -126,18 +137,26 @@ export const RESPONSE_SCHEMAS: Record<string, SchemaObject> = {
     },
     ['subject'],
   ),
-  BillingLine: object({
-    account: str('acme'),
-    meter: str('geocoding'),
-    month: str('2026-11'),
-    units: int(undefined, 600),
-    billableUnits: int(undefined, 400),
-    blocks: int(undefined, 4),
-    blockSize: int(undefined, 100),
-    blockPrice: str('0.50'),
-    amount: str('2.00'),
-    currency: str('USD'),
-  }),
+  BillingLine: object(
+    {
+      account: str('acme'),
+      meter: str('geocoding'),
+      month: str('2026-11'),
+      units: int(undefined, 600),
+      billableUnits: int(undefined, 400),
+      blocks: int(undefined, 4),
+      blockSize: int(undefined, 100),
+      blockPrice: str('0.50'),
+      amount: str('2.00'),
+      currency: str('USD'),
+      periodStart: str(
+        '2026-11-15T09:00:00.000Z',
+        'a period other than the calendar month (day, week, year, anchored month): its first instant; it starts in `month`',
+      ),
+      periodEnd: str('2026-12-15T09:00:00.000Z', 'the first instant after that period'),
+    },
+    ['periodStart', 'periodEnd'],
+  ),
   DecisionLogEntry: {
     allOf: [
       ref('Decision'),

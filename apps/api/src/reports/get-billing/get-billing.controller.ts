@@ -4,6 +4,7 @@ import { Controller, Get, Headers, Logger, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { BillingLine } from '@tally/domain';
+import { billingPeriodKey } from '@tally/read-models';
 import { stringify } from 'csv-stringify';
 import type { Response } from 'express';
 import { Allow } from '../../auth/roles.decorator';
@@ -25,10 +26,15 @@ const BILLING_COLUMNS: Array<keyof BillingLine> = [
   'blockPrice',
   'amount',
   'currency',
+  'periodStart',
+  'periodEnd',
 ];
 
+// Lines of calendar months leave the period's bounds empty; a line of another period names them.
 const BILLING_CSV_EXAMPLE =
-  'account,meter,month,units,billableUnits,blocks,blockSize,blockPrice,amount,currency\nacme,geocoding,2026-11,600,400,4,100,0.50,2.00,USD\n';
+  'account,meter,month,units,billableUnits,blocks,blockSize,blockPrice,amount,currency,periodStart,periodEnd\n' +
+  'acme,geocoding,2026-11,600,400,4,100,0.50,2.00,USD,,\n' +
+  'acme,ocr,2026-11,90,90,1,100,0.50,0.50,USD,2026-11-15T09:00:00.000Z,2026-12-15T09:00:00.000Z\n';
 
 /** The pages of a query, the first of them already read. */
 async function* resumed(first: BillingLine[], rest: AsyncGenerator<BillingLine[]>): AsyncGenerator<BillingLine[]> {
@@ -128,7 +134,7 @@ export class GetBillingController {
         const next = new URLSearchParams({
           month: query.month,
           ...(query.account ? { account: query.account } : {}),
-          after: encodeBillingCursor(last),
+          after: encodeBillingCursor({ account: last.account, meter: last.meter, period: billingPeriodKey(last) }),
           limit: String(query.limit),
         });
         response.setHeader('Link', `</v1/billing?${next}>; rel="next"`);

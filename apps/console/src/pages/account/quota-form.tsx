@@ -17,6 +17,7 @@ export function QuotaForm({ account, quota, onSaved, onCancel }: Props) {
     limit: quota?.limit === null || quota === null ? '' : String(quota.limit),
     enforcement: quota?.enforcement ?? 'hard',
     period: quota?.period ?? 'month',
+    anchor: quota?.anchor ?? '',
     blockSize: String(quota?.blockSize ?? 1000),
     blockPrice: quota?.blockPrice ?? '0',
     includedUnits: String(quota?.includedUnits ?? 0),
@@ -34,6 +35,8 @@ export function QuotaForm({ account, quota, onSaved, onCancel }: Props) {
         limit: f.limit.trim() === '' ? null : Number(f.limit),
         enforcement: f.enforcement,
         period: f.period,
+        // Only months and years take an anchor; empty = the calendar period.
+        anchor: (f.period === 'month' || f.period === 'year') && f.anchor.trim() !== '' ? f.anchor.trim() : null,
         blockSize: Number(f.blockSize),
         blockPrice: f.blockPrice.trim(),
         includedUnits: Number(f.includedUnits),
@@ -70,9 +73,16 @@ export function QuotaForm({ account, quota, onSaved, onCancel }: Props) {
       </select>
       <label for="quota-period">Period</label>
       <select id="quota-period" value={f.period} onChange={set('period')}>
-        <option value="month">month (resets each UTC month)</option>
+        <option value="day">day (resets each UTC day)</option>
+        <option value="week">week (resets each Monday 00:00 UTC)</option>
+        <option value="month">month (resets each UTC month, or on the anchor day)</option>
+        <option value="year">year (resets each 1 January, or on the anchor date)</option>
         <option value="none">none (cumulative capacity)</option>
       </select>
+      {(f.period === 'month' || f.period === 'year') &&
+        field('anchor', 'Anchor (optional instant: each period starts on its day and time, UTC)', {
+          placeholder: 'e.g. 2026-01-15T09:00:00Z',
+        })}
       {field('blockSize', 'Block size', { type: 'number', min: 1, step: 1, required: true })}
       {field('blockPrice', 'Block price (decimal)', { required: true, inputMode: 'decimal' })}
       {field('includedUnits', 'Included units', { type: 'number', min: 0, step: 1, required: true })}

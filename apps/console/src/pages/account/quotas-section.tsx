@@ -3,7 +3,7 @@ import { call, seg, type QuotaStatus } from '../../api';
 import { ErrorNote, Notice, Section } from '../../components/feedback';
 import { UsageBar } from '../../components/usage-bar';
 import { useApi } from '../../components/use-api';
-import { units } from '../../format';
+import { periodLabel, units, when } from '../../format';
 import { QuotaForm } from './quota-form';
 
 interface Props {
@@ -29,7 +29,8 @@ export function QuotasSection({ account, admin, version, onChange }: Props) {
             <div class="quota-head">
               <strong>{q.meter}</strong>
               <span class="muted">
-                {q.enforcement}, {q.period === 'month' ? 'monthly' : 'cumulative'}
+                {q.enforcement}, {periodLabel(q)}
+                {q.periodStart && q.periodEnd ? ` (${when(q.periodStart)} to ${when(q.periodEnd)})` : ''}
                 {q.overage > 0 ? `, ${units(q.overage)} over` : ''}
                 {` · ${q.blockPrice} ${q.currency} per ${units(q.blockSize)} after ${units(q.includedUnits)} included`}
               </span>

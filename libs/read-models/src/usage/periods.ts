@@ -1,0 +1,20 @@
+import { projection } from '../projection';
+import { count, isUsage, type UsageCounts } from './projection';
+
+/**
+ * Usage per account × meter × the period it counted in, filed under the month that period is
+ * billed in: a calendar month's usage under that month (period = the month, 'YYYY-MM'), the usage
+ * of a day, a week, a year or an anchored month under the month its period starts in (period =
+ * its interval 'start/end'). Billing reads a month's lines from it, and the quota view the
+ * usage of a period other than the calendar month.
+ */
+export const usagePeriods = projection<UsageCounts>({
+  name: 'usage_periods_v1',
+  keys: ['month', 'account', 'meter', 'period'],
+  keysOf: (e) => {
+    if (!isUsage(e)) return [];
+    const { account, meter, month, period } = e.data;
+    return [period === undefined ? [month, account, meter, month] : [period.slice(0, 7), account, meter, period]];
+  },
+  evolve: (doc, e) => count(doc, e),
+});
