@@ -1,5 +1,5 @@
 import { Map as ImmutableMap } from 'immutable';
-import type { CreditTotals, CreditsGranted, QuotaTerms, UsageHeld } from '@tally/events';
+import type { CreditTotals, CreditsGranted, QuotaTerms, RateBucket, UsageHeld } from '@tally/events';
 import { initialState, type Account } from './account-state';
 import { Recent } from './recent';
 
@@ -8,7 +8,7 @@ import { Recent } from './recent';
  * field changes: a snapshot of another version is ignored (the account is folded from its
  * events), never read as if it were this one.
  */
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 
 /**
  * What an account's state is saved as, to load from it plus the events after it instead of its
@@ -28,6 +28,8 @@ export interface AccountSnapshot {
   openHolds: Array<[string, UsageHeld['data']]>;
   creditsBelow: number | null;
   alerted: Array<[string, number[]]>;
+  /** Rate-limit buckets by meter (from version 2). */
+  buckets: Array<[string, RateBucket]>;
 }
 
 /** The snapshot of a state. */
@@ -44,6 +46,7 @@ export function snapshotOf(state: Account): AccountSnapshot {
     openHolds: [...state.openHolds],
     creditsBelow: state.creditsBelow,
     alerted: [...state.alerted].map(([key, percents]) => [key, [...percents].sort((a, b) => a - b)]),
+    buckets: [...state.buckets],
   };
 }
 
@@ -67,5 +70,6 @@ export function fromSnapshot(stored: unknown): Account | null {
     openHolds: ImmutableMap(s.openHolds),
     creditsBelow: s.creditsBelow,
     alerted: new Map(s.alerted.map(([key, percents]) => [key, new Set(percents)])),
+    buckets: new Map(s.buckets),
   };
 }
