@@ -9,13 +9,7 @@ export const USAGE_TYPE = 'metering.usage.v1';
 
 /** Why a usage was rejected. */
 export type RejectReason =
-  | 'TOO_LATE'
-  | 'IN_FUTURE'
-  | 'NO_QUOTA'
-  | 'METER_DISABLED'
-  | 'RATE_LIMITED'
-  | 'QUOTA_EXCEEDED'
-  | 'INSUFFICIENT_CREDITS';
+  'TOO_LATE' | 'IN_FUTURE' | 'NO_QUOTA' | 'METER_DISABLED' | 'RATE_LIMITED' | 'QUOTA_EXCEEDED' | 'INSUFFICIENT_CREDITS';
 
 /** A CloudEvents extension attribute value. */
 export type ExtensionValue = string | number | boolean;

@@ -20,6 +20,14 @@ export interface RateLimit {
   burst: number;
 }
 
+/** A rate limit as it is asked for: `burst` may be left out. */
+export type RateLimitInput = Omit<RateLimit, 'burst'> & { burst?: number };
+
+/** A rate limit with its `burst` filled in (the default is `units`), as a plain object. */
+export function withDefaultBurst({ units, per, burst }: RateLimitInput): RateLimit {
+  return { units, per, burst: burst ?? units };
+}
+
 /** A quota as it is stored: the limit plus the billing terms that apply to it. */
 export interface QuotaTerms {
   /** Units allowed per period; `null` means unlimited and `0` disables the meter. */
@@ -49,7 +57,9 @@ export const DEFAULT_QUOTA_TERMS: Omit<QuotaTerms, 'limit'> = Object.freeze({
 });
 
 /** Fills the optional fields of a quota with the defaults of docs/contract.md §2.3. */
-export function withDefaultTerms(input: Partial<QuotaTerms> & { limit: number | null }): QuotaTerms {
+export function withDefaultTerms(
+  input: Partial<Omit<QuotaTerms, 'rateLimit'>> & { limit: number | null; rateLimit?: RateLimitInput | null },
+): QuotaTerms {
   return {
     limit: input.limit,
     enforcement: input.enforcement ?? DEFAULT_QUOTA_TERMS.enforcement,
@@ -59,7 +69,7 @@ export function withDefaultTerms(input: Partial<QuotaTerms> & { limit: number | 
     includedUnits: input.includedUnits ?? DEFAULT_QUOTA_TERMS.includedUnits,
     currency: input.currency ?? DEFAULT_QUOTA_TERMS.currency,
     alertAt: input.alertAt ?? [],
-    rateLimit: input.rateLimit ?? null,
+    rateLimit: input.rateLimit ? withDefaultBurst(input.rateLimit) : null,
   };
 }
 

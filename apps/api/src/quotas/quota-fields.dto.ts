@@ -1,6 +1,21 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { RATE_PERIODS, type RatePeriod } from '@tally/events';
 import { MAX_QUANTITY, OptionalNotNull } from '@tally/messages';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 
 /** Prices are exact decimals written as strings: up to 12 integer and 6 fraction digits. */
 export const PRICE_PATTERN = /^\d{1,12}(\.\d{1,6})?$/;
@@ -9,6 +24,31 @@ export const MAX_UNITS = Number.MAX_SAFE_INTEGER;
 /** Alert percentages per quota, and the highest (a soft quota may alert past its limit). */
 const MAX_ALERTS = 10;
 const MAX_ALERT_PERCENT = 1000;
+
+/** A quota's rate limit: a token bucket holding up to `burst` tokens, refilled `units` every `per`. */
+export class RateLimitDto {
+  @ApiProperty({ type: 'integer', minimum: 1, example: 10, description: 'tokens refilled every `per`, continuously' })
+  @IsInt({ message: 'units must be an integer' })
+  @Min(1)
+  @Max(MAX_QUANTITY)
+  units!: number;
+
+  @ApiProperty({ enum: RATE_PERIODS, example: 'second' })
+  @IsIn(RATE_PERIODS)
+  per!: RatePeriod;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    example: 20,
+    description: 'tokens the bucket holds at most (default: units)',
+  })
+  @OptionalNotNull()
+  @IsInt({ message: 'burst must be an integer' })
+  @Min(1)
+  @Max(MAX_QUANTITY)
+  burst?: number;
+}
 
 /** Optional quota fields, shared by PUT (with `limit` required) and PATCH. */
 export class QuotaFieldsDto {
@@ -63,4 +103,15 @@ export class QuotaFieldsDto {
   @Min(1, { each: true })
   @Max(MAX_ALERT_PERCENT, { each: true })
   alertAt?: number[];
+
+  @ApiPropertyOptional({
+    type: RateLimitDto,
+    nullable: true,
+    description: 'a token bucket on decision time (null or left out of a PUT: none); usage over it is rejected RATE_LIMITED',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RateLimitDto)
+  rateLimit?: RateLimitDto | null;
 }

@@ -22,7 +22,14 @@ export class CheckUsageHandler implements IQueryHandler<CheckUsageQuery> {
     const decided = answerOf(command, outcome.events, outcome.state).decision;
     const { usage, limit, remaining, retryAfterMs } = decided.data;
     return decided.type === 'UsageRejected'
-      ? { allowed: false, reason: decided.data.reason, usage, limit, remaining, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }
+      ? {
+          allowed: false,
+          reason: decided.data.reason,
+          usage,
+          limit,
+          remaining,
+          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        }
       : { allowed: true, usage, limit, remaining };
   }
 }
