@@ -1,7 +1,7 @@
 import { call, type Meter } from '../api';
 import { ErrorNote, Section } from '../components/feedback';
 import { useApi } from '../components/use-api';
-import { units, when } from '../format';
+import { rateLimitText, units, when } from '../format';
 
 /** The meters defined, with their price in credits and default quota. */
 export function MetersPage() {
@@ -29,7 +29,8 @@ export function MetersPage() {
               <td class="num">{m.creditsPerUnit ?? '—'}</td>
               <td>
                 {m.defaultQuota
-                  ? `${units(m.defaultQuota.limit ?? null)} ${m.defaultQuota.period === 'none' ? 'in all' : 'a month'}, ${m.defaultQuota.enforcement}`
+                  ? `${units(m.defaultQuota.limit ?? null)} ${m.defaultQuota.period === 'none' ? 'in all' : 'a month'}, ${m.defaultQuota.enforcement}` +
+                    (m.defaultQuota.rateLimit ? `, at most ${rateLimitText(m.defaultQuota.rateLimit)}` : '')
                   : '—'}
               </td>
               <td>{when(m.updatedAt)}</td>

@@ -3,7 +3,7 @@ import { call, seg, type QuotaStatus } from '../../api';
 import { ErrorNote, Notice, Section } from '../../components/feedback';
 import { UsageBar } from '../../components/usage-bar';
 import { useApi } from '../../components/use-api';
-import { units } from '../../format';
+import { rateLimitText, units } from '../../format';
 import { QuotaForm } from './quota-form';
 
 interface Props {
@@ -32,6 +32,7 @@ export function QuotasSection({ account, admin, version, onChange }: Props) {
                 {q.enforcement}, {q.period === 'month' ? 'monthly' : 'cumulative'}
                 {q.overage > 0 ? `, ${units(q.overage)} over` : ''}
                 {` · ${q.blockPrice} ${q.currency} per ${units(q.blockSize)} after ${units(q.includedUnits)} included`}
+                {q.rateLimit ? ` · at most ${rateLimitText(q.rateLimit)}` : ''}
               </span>
               {admin && (
                 <button type="button" class="link" onClick={() => setEditing(q)} aria-label={`Edit the ${q.meter} quota`}>
