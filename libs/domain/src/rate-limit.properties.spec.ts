@@ -41,76 +41,73 @@ const usage = (i: number, quantity: number, now: string, afterTheFact = false): 
   now,
 });
 
+const rateAndSteps = rateArb.chain((rate) => fc.tuple(fc.constant(rate), stepsArb(rate)));
+const limitedAccount = (rate: RateLimit): Account => fold([...opened(), quotaSet(rate)]);
+
 describe('a rate limit never admits more than burst + units × elapsed / per', () => {
   it('over any window of requests, at random decision times, with usage reported over Kafka among them', () => {
     fc.assert(
-      fc.property(
-        rateArb.chain((rate) => fc.tuple(fc.constant(rate), stepsArb(rate))),
-        ([rate, steps]) => {
-          let state: Account = fold([...opened(), quotaSet(rate)]);
-          let clock = Date.parse(NOW);
-          // Per request: the bucket's time after it, and what it admitted of usage asked before the work.
-          const seen: Array<{ at: number; admitted: number }> = [];
-          let latest = -Infinity;
-          steps.forEach(({ step, quantity, kafka, hold }, i) => {
-            clock += step;
-            const now = new Date(clock).toISOString();
-            const command =
-              hold && !kafka
-                ? { ...usage(i, quantity, now), type: 'HoldUsage' as const, ttlSeconds: 60 }
-                : usage(i, quantity, now, kafka);
-            const events = decide(command, state);
-            state = events.reduce(evolve, state);
-            const decision = events[0];
-            if (kafka) expect(decision.type).toBe('UsageAccepted');
-            const took = decision.type !== 'UsageRejected';
-            // The bucket's clock: the latest decision time of those that took tokens (a behind clock moves it not).
-            if (took) latest = Math.max(latest, clock);
-            seen.push({ at: latest, admitted: took && !kafka ? quantity : 0 });
-          });
-          // Exact: admitted × per ≤ burst × per + units × elapsed, in integer milliseconds.
-          for (let i = 0; i < seen.length; i++) {
-            // Before the first take the bucket is full: the window from that take on admits as much.
-            if (seen[i].at === -Infinity) continue;
-            let admitted = 0;
-            for (let j = i; j < seen.length; j++) {
-              admitted += seen[j].admitted;
-              const elapsed = seen[j].at - seen[i].at;
-              expect(admitted * PER_MS[rate.per]).toBeLessThanOrEqual(rate.burst * PER_MS[rate.per] + rate.units * elapsed);
-            }
+      fc.property(rateAndSteps, ([rate, steps]) => {
+        let state = limitedAccount(rate);
+        let clock = Date.parse(NOW);
+        // Per request: the bucket's time after it, and what it admitted of usage asked before the work.
+        const seen: Array<{ at: number; admitted: number }> = [];
+        let latest = -Infinity;
+        steps.forEach(({ step, quantity, kafka, hold }, i) => {
+          clock += step;
+          const now = new Date(clock).toISOString();
+          const command =
+            hold && !kafka
+              ? { ...usage(i, quantity, now), type: 'HoldUsage' as const, ttlSeconds: 60 }
+              : usage(i, quantity, now, kafka);
+          const events = decide(command, state);
+          state = events.reduce(evolve, state);
+          const decision = events[0];
+          if (kafka) expect(decision.type).toBe('UsageAccepted');
+          const took = decision.type !== 'UsageRejected';
+          // The bucket's clock: the latest decision time of those that took tokens (a behind clock moves it not).
+          if (took) latest = Math.max(latest, clock);
+          seen.push({ at: latest, admitted: took && !kafka ? quantity : 0 });
+        });
+        // Exact: admitted × per ≤ burst × per + units × elapsed, in integer milliseconds.
+        for (let i = 0; i < seen.length; i++) {
+          // Before the first take the bucket is full: the window from that take on admits as much.
+          if (seen[i].at === -Infinity) continue;
+          let admitted = 0;
+          for (let j = i; j < seen.length; j++) {
+            admitted += seen[j].admitted;
+            const elapsed = seen[j].at - seen[i].at;
+            expect(admitted * PER_MS[rate.per]).toBeLessThanOrEqual(rate.burst * PER_MS[rate.per] + rate.units * elapsed);
           }
-        },
-      ),
+        }
+      }),
       { numRuns: 400 },
     );
   });
 
   it('and admits the refused quantity exactly when its retryAfterMs has passed, not a millisecond before', () => {
     fc.assert(
-      fc.property(
-        rateArb.chain((rate) => fc.tuple(fc.constant(rate), stepsArb(rate))),
-        ([rate, steps]) => {
-          let state: Account = fold([...opened(), quotaSet(rate)]);
-          let clock = Date.parse(NOW);
-          steps.forEach(({ step, quantity, kafka }, i) => {
-            clock += Math.max(0, step);
-            const now = new Date(clock).toISOString();
-            const events = decide(usage(i, quantity, now, kafka), state);
-            const decision = events[0];
-            if (decision.type === 'UsageRejected' && decision.data.reason === 'RATE_LIMITED') {
-              const wait = decision.data.retryAfterMs;
-              if (wait === undefined) {
-                expect(quantity).toBeGreaterThan(rate.burst);
-              } else {
-                const at = (ms: number) => decide(usage(i, quantity, new Date(clock + ms).toISOString()), state)[0].type;
-                expect(at(wait)).toBe('UsageAccepted');
-                expect(at(wait - 1)).toBe('UsageRejected');
-              }
+      fc.property(rateAndSteps, ([rate, steps]) => {
+        let state = limitedAccount(rate);
+        let clock = Date.parse(NOW);
+        steps.forEach(({ step, quantity, kafka }, i) => {
+          clock += Math.max(0, step);
+          const now = new Date(clock).toISOString();
+          const events = decide(usage(i, quantity, now, kafka), state);
+          const decision = events[0];
+          if (decision.type === 'UsageRejected' && decision.data.reason === 'RATE_LIMITED') {
+            const wait = decision.data.retryAfterMs;
+            if (wait === undefined) {
+              expect(quantity).toBeGreaterThan(rate.burst);
+            } else {
+              const at = (ms: number) => decide(usage(i, quantity, new Date(clock + ms).toISOString()), state)[0].type;
+              expect(at(wait)).toBe('UsageAccepted');
+              expect(at(wait - 1)).toBe('UsageRejected');
             }
-            state = events.reduce(evolve, state);
-          });
-        },
-      ),
+          }
+          state = events.reduce(evolve, state);
+        });
+      }),
       { numRuns: 200 },
     );
   });
