@@ -96,6 +96,7 @@ describe.each(BACKENDS)('administration over HTTP (%s)', (backend) => {
         includedUnits: 0,
         currency: 'USD',
         alertAt: [],
+        rateLimit: null,
       });
       const patched = await tally.admin.patch(`/v1/accounts/${account}/quotas/${meter}`, { enforcement: 'soft', limit: null });
       expect(patched.body).toMatchObject({ limit: null, enforcement: 'soft', blockPrice: '1.25' });

@@ -55,6 +55,7 @@ export const ROUTES: Route[] = [
       includedUnits: 1,
       currency: 'USD',
       alertAt: [50, 100],
+      rateLimit: { units: 20, per: 'second', burst: 40 },
     }),
   },
   { method: 'PUT', path: (n) => `/v1/accounts/${n}/alerts`, body: () => ({ creditsBelow: 5 }) },

@@ -61,8 +61,9 @@ describe.each(BACKENDS)('fuzzing every route over HTTP (%s)', (backend) => {
         const reply = await send(request);
         statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
         expect([request.describe, reply.status < 500]).toEqual([request.describe, true]);
-        // 402 is a decision (a rejected usage is recorded); every other 4xx must leave the store as it was.
-        if (reply.status >= 400 && reply.status !== 402) {
+        // 402, and 429 RATE_LIMITED, are decisions (a rejected usage is recorded); every other 4xx must leave the store as it was.
+        const decided = reply.status === 402 || (reply.status === 429 && reply.text.includes('"reason":"RATE_LIMITED"'));
+        if (reply.status >= 400 && !decided) {
           expect([request.describe, reply.type]).toEqual([request.describe, expect.stringContaining('application/problem+json')]);
           expect([request.describe, await head()]).toEqual([request.describe, before]);
         }

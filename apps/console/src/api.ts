@@ -39,6 +39,14 @@ export interface QuotaStatus {
   currency: string;
   /** Percentages of the limit that raise an alert (absent from servers before alerts). */
   alertAt?: number[];
+  /** A token bucket beside the limit (absent from servers before rate limits; null: none). */
+  rateLimit?: RateLimit | null;
+}
+
+export interface RateLimit {
+  units: number;
+  per: 'second' | 'minute' | 'hour';
+  burst: number;
 }
 
 export interface Credits {

@@ -1,5 +1,5 @@
 import { toSeries } from './components/series';
-import { addMonths, currentMonth, monthsBetween, periodLabel, totals, units, when } from './format';
+import { addMonths, currentMonth, monthsBetween, periodLabel, rateLimitText, totals, units, when } from './format';
 
 describe('console formatting', () => {
   it('walks months across year ends', () => {
@@ -33,6 +33,12 @@ describe('console formatting', () => {
   it('writes limits and times for people', () => {
     expect([units(null), units(1234567), units(0)]).toEqual(['unlimited', '1,234,567', '0']);
     expect([when(null), when('2026-11-30T03:40:01.123Z')]).toEqual(['—', '2026-11-30 03:40:01 UTC']);
+  });
+
+  it('writes rate limits for people, naming the burst only when it differs from the rate', () => {
+    expect(rateLimitText({ units: 10, per: 'second', burst: 10 })).toBe('10 per second');
+    expect(rateLimitText({ units: 1000, per: 'hour', burst: 5000 })).toBe('1,000 per hour (bursts of 5,000)');
+    expect(rateLimitText(null)).toBe('');
   });
 
   it('groups monthly lines into one series per name, zero where a month has none', () => {

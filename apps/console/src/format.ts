@@ -24,6 +24,12 @@ export function units(value: number | null | undefined): string {
   return value === null || value === undefined ? 'unlimited' : integer.format(value);
 }
 
+/** A rate limit for people: "10 per second (bursts of 20)"; empty for none. */
+export function rateLimitText(rate: { units: number; per: string; burst: number } | null | undefined): string {
+  if (!rate) return '';
+  return `${units(rate.units)} per ${rate.per}${rate.burst === rate.units ? '' : ` (bursts of ${units(rate.burst)})`}`;
+}
+
 /** A timestamp for people: date and time in UTC. */
 export function when(iso: string | null | undefined): string {
   return iso ? `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC` : '—';

@@ -8,7 +8,8 @@
 export const USAGE_TYPE = 'metering.usage.v1';
 
 /** Why a usage was rejected. */
-export type RejectReason = 'TOO_LATE' | 'IN_FUTURE' | 'NO_QUOTA' | 'METER_DISABLED' | 'QUOTA_EXCEEDED' | 'INSUFFICIENT_CREDITS';
+export type RejectReason =
+  'TOO_LATE' | 'IN_FUTURE' | 'NO_QUOTA' | 'METER_DISABLED' | 'RATE_LIMITED' | 'QUOTA_EXCEEDED' | 'INSUFFICIENT_CREDITS';
 
 /** A CloudEvents extension attribute value. */
 export type ExtensionValue = string | number | boolean;
@@ -29,6 +30,12 @@ export interface Decision {
   limit: number | null;
   remaining: number | null;
   decidedAt: string;
+  /**
+   * For `RATE_LIMITED`: milliseconds until the rate limit would admit the quantity; absent when
+   * it never will (the quantity is above the burst). A retry needs a new id: a repeat of this
+   * one is answered with this decision again.
+   */
+  retryAfterMs?: number;
   /** The usage's extension attributes (such as `traceparent`), when it carried some. */
   extensions?: Record<string, ExtensionValue>;
   dataschema?: string;
@@ -58,6 +65,8 @@ export interface UsageCheck {
   usage: number;
   limit: number | null;
   remaining: number | null;
+  /** For `RATE_LIMITED`, as in {@link Decision}. */
+  retryAfterMs?: number;
 }
 
 /** One problem with one input field, as Tally names it. */

@@ -43,9 +43,12 @@ export class TallyClient {
     this.fetch = options.fetch ?? fetch;
   }
 
-  /** Decides one usage now: resolves with the decision, accepted or rejected. */
+  /**
+   * Decides one usage now: resolves with the decision, accepted or rejected (a `RATE_LIMITED`
+   * rejection, answered 429, included: it carries `retryAfterMs`, and a retry needs a new id).
+   */
   record(input: UsageInput): Promise<Decision> {
-    return this.post<Decision>('/v1/usage', toCloudEvent(input, this.options.source), [200, 402]);
+    return this.post<Decision>('/v1/usage', toCloudEvent(input, this.options.source), [200, 402, 429]);
   }
 
   /** Decides up to 1000 usages in order, in one request. */
@@ -67,7 +70,7 @@ export class TallyClient {
   hold(input: UsageInput & { ttlSeconds?: number }): Promise<Hold> {
     const event = toCloudEvent(input, this.options.source);
     const data = input.ttlSeconds === undefined ? event.data : { ...event.data, ttlSeconds: input.ttlSeconds };
-    return this.post<Hold>('/v1/reservations', { ...event, data }, [201, 402]);
+    return this.post<Hold>('/v1/reservations', { ...event, data }, [201, 402, 429]);
   }
 
   /** Records `quantity` of a hold's units (all of them if omitted) as used, and frees the rest. */
@@ -140,7 +143,8 @@ export class TallyClient {
     } catch {
       // A proxy's HTML error page, say: the status says enough.
     }
-    if (ok.includes(response.status)) return json as T;
+    // A 429 is a result only when it is Tally's rate-limited decision; any other 429 is retried.
+    if (ok.includes(response.status) && (response.status !== 429 || json.decision === 'rejected')) return json as T;
     const retryAfter = Number(response.headers.get('retry-after'));
     throw new TallyError(
       response.status,

@@ -5,14 +5,17 @@ import type {
   CreditTotals,
   CreditsGranted,
   QuotaTerms,
+  RateBucket,
   UsageAccepted,
   UsageRejected,
   UsageHeld,
   UsageReversed,
+  UsageDecisionData,
 } from '@tally/events';
 import { alertsFrom, withAlertRaised } from './alert-memory';
 import { unreachable } from './errors';
 import { holdLive, withHold, withHoldEnded, type HoldRecord } from './hold-state';
+import { bucketAfter } from './rate-limit';
 import { Recent } from './recent';
 import { TOTAL } from './periods';
 import { withinWindow } from './time';
@@ -57,6 +60,8 @@ export interface Account {
   creditsBelow: number | null;
   /** Quota thresholds already raised: {@link alertKey}(meter, period key) → percentages. */
   alerted: ReadonlyMap<string, ReadonlySet<number>>;
+  /** Rate-limit buckets by meter, as the last decision that took tokens left them: one per rate-limited meter. */
+  buckets: ReadonlyMap<string, RateBucket>;
 }
 
 /** The key under which a usage request is deduplicated. */
@@ -84,6 +89,7 @@ export function initialState(): Account {
     openHolds: ImmutableMap(),
     creditsBelow: null,
     alerted: new Map(),
+    buckets: new Map(),
   };
 }
 
@@ -124,6 +130,12 @@ function usageFrom(carried: CarriedState['usage']): Account['usage'] {
   return new Map(Object.entries(carried).map(([meter, byPeriod]) => [meter, new Map(Object.entries(byPeriod))]));
 }
 
+/** The buckets after a decision that took rate-limit tokens (one that carries `bucketLevel`). */
+function withTokensTaken(buckets: Account['buckets'], { meter, bucketLevel, decidedAt }: UsageDecisionData): Account['buckets'] {
+  if (bucketLevel === undefined) return buckets;
+  return new Map(buckets).set(meter, bucketAfter(buckets.get(meter), bucketLevel, decidedAt));
+}
+
 /** Applies one stored event; never mutates `state`. */
 export function evolve(state: Account, event: AccountEvent): Account {
   switch (event.type) {
@@ -143,6 +155,7 @@ export function evolve(state: Account, event: AccountEvent): Account {
         holds: state.holds.filter((h) => withinWindow(h.hold.decidedAt, openedAt)),
         openHolds: state.openHolds.filter((hold) => holdLive(hold, openedAt)),
         ...alertsFrom(carried.alerts),
+        buckets: new Map(Object.entries(carried.buckets ?? {})),
       };
     }
     case 'PeriodClosed':
@@ -165,6 +178,7 @@ export function evolve(state: Account, event: AccountEvent): Account {
           spent: state.credits.spent + creditsCharged,
         },
         decisions: state.decisions.set(usageKey(source, id), { event, reversal: null }),
+        buckets: withTokensTaken(state.buckets, event.data),
       };
     }
     case 'UsageRejected':
@@ -188,7 +202,11 @@ export function evolve(state: Account, event: AccountEvent): Account {
       };
     }
     case 'UsageHeld':
-      return { ...state, ...withHold(state, usageKey(event.data.source, event.data.id), event.data) };
+      return {
+        ...state,
+        ...withHold(state, usageKey(event.data.source, event.data.id), event.data),
+        buckets: withTokensTaken(state.buckets, event.data),
+      };
     case 'HoldReleased':
       return { ...state, ...withHoldEnded(state, usageKey(event.data.source, event.data.id), event.data) };
     case 'CreditAlertSet':

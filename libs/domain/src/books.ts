@@ -127,7 +127,13 @@ function carryForward(state: Account, next: string, now: string): PeriodOpened {
       period: next,
       previous: state.period as string,
       openedAt: now,
-      carried: { credits: state.credits, quotas: Object.fromEntries(state.quotas), usage, alerts: alertsToCarry(state, oldest) },
+      carried: {
+        credits: state.credits,
+        quotas: Object.fromEntries(state.quotas),
+        usage,
+        alerts: alertsToCarry(state, oldest),
+        ...(state.buckets.size > 0 ? { buckets: Object.fromEntries(state.buckets) } : {}),
+      },
     },
   };
 }

@@ -8,6 +8,11 @@ export interface DecideUsage {
   meter: MeterDefinition | null;
   /** Who reports it: the API key's id, or "kafka"; recorded with the decision. */
   reportedBy: string;
+  /**
+   * True when the usage has happened already (reported over Kafka): a rate limit never refuses
+   * it, but it takes its tokens (docs/contract.md §3 rule 4a). Absent = asked before the work.
+   */
+  afterTheFact?: boolean;
   now: string;
 }
 

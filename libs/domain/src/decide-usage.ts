@@ -11,6 +11,7 @@ import { alertsFor } from './alerts';
 import type { HoldUsage, DecideUsage } from './commands';
 import { expiryOf, heldCredits, heldUnits } from './hold-state';
 import { TOTAL, periodKeyOf } from './periods';
+import { takeTokens } from './rate-limit';
 import { FUTURE_TOLERANCE_MS, IDEMPOTENCY_WINDOW_MS, monthOf, withinWindow } from './time';
 
 /** The quota a request is held to: the account's own, else the meter's default. */
@@ -73,7 +74,7 @@ export function alreadyDecided(state: Account, source: string, id: string, now: 
 
 /**
  * docs/contract.md §3 rules 2 to 6, in order: time window, quota or credits present, disabled meter,
- * hard/soft limit (usage + held + q ≤ limit), credit balance (balance − held credits ≥ cost).
+ * rate limit (4a: an acceptance records the level it leaves the bucket at), hard/soft limit (usage + held + q ≤ limit), credit balance (balance − held credits ≥ cost).
  */
 function judge(command: DecideUsage | HoldUsage, state: Account): Verdict {
   const { usage: request, now } = command;
@@ -111,6 +112,20 @@ function judge(command: DecideUsage | HoldUsage, state: Account): Verdict {
   if (at > Date.parse(now) + FUTURE_TOLERANCE_MS) return reject('IN_FUTURE');
   if (!quota && creditsPerUnit === null) return reject('NO_QUOTA');
   if (limit === 0) return reject('METER_DISABLED');
+  const rate = takeTokens(
+    quota?.rateLimit,
+    state.buckets.get(request.meter),
+    request.quantity,
+    now,
+    command.afterTheFact === true,
+  );
+  if (!rate.admitted) {
+    return {
+      ok: false,
+      base: rate.retryAfterMs === undefined ? base : { ...base, retryAfterMs: rate.retryAfterMs },
+      reason: 'RATE_LIMITED',
+    };
+  }
 
   const after = used + request.quantity;
   // A counter that would leave exact integer range is treated as over any limit.
@@ -122,7 +137,8 @@ function judge(command: DecideUsage | HoldUsage, state: Account): Verdict {
     return reject('INSUFFICIENT_CREDITS');
   }
   const overage = limit === null ? 0 : Math.max(0, after - limit) - Math.max(0, used - limit);
-  return { ok: true, base, quota, periodKey, after, held, cost, overage };
+  const taken = rate.bucketLevel === undefined ? base : { ...base, bucketLevel: rate.bucketLevel };
+  return { ok: true, base: taken, quota, periodKey, after, held, cost, overage };
 }
 
 type Accepted = Extract<Verdict, { ok: true }>;

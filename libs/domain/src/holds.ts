@@ -54,7 +54,8 @@ export function commitHold(command: CommitHold, state: Account): AccountEvent[] 
   const overage = limit === null ? 0 : Math.max(0, used - limit) - Math.max(0, before - limit);
   // Other holds still count; this one ends with the commit.
   const othersHeld = heldUnits(state, hold.meter, periodKey, command.now) - hold.quantity;
-  const { creditsHeld, expiresAt: _expiresAt, ...decision } = hold;
+  // The hold took its rate-limit tokens when it was decided; its commit takes none.
+  const { creditsHeld, expiresAt: _expiresAt, bucketLevel: _bucketLevel, ...decision } = hold;
   const cost = (creditsHeld / hold.quantity) * quantity;
   const usage = { source: hold.source, id: hold.id, meter: hold.meter };
   return [

@@ -16,3 +16,4 @@ export * from './decide-usage';
 export * from './periods';
 export * from './time';
 export * from './snapshot';
+export * from './rate-limit';

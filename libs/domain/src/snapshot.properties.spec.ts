@@ -82,15 +82,16 @@ const historyArb = fc
     limit: fc.option(fc.integer({ min: 0, max: 30 }), { nil: null }),
     enforcement: fc.constantFrom('hard' as const, 'soft' as const),
     period: fc.constantFrom('month' as const, 'none' as const),
+    rateLimit: fc.option(fc.constant({ units: 3, per: 'second' as const, burst: 5 }), { nil: null }),
     steps: fc.array(
       fc.integer({ min: 0, max: 120 }).chain((s) => commandArb(at(s))),
       { maxLength: 50 },
     ),
   })
-  .map(({ limit, enforcement, period, steps }) => {
+  .map(({ limit, enforcement, period, rateLimit, steps }) => {
     const history: AccountEvent[] = [...opened(10)];
     for (const meter of ['geo', '__proto__']) {
-      const quota = withDefaultTerms({ limit, enforcement, period, alertAt: [50, 100] });
+      const quota = withDefaultTerms({ limit, enforcement, period, alertAt: [50, 100], rateLimit });
       history.push({ type: 'QuotaSet', data: { account: ACCOUNT, meter, quota, at: NOW } });
     }
     let state = fold(history);

@@ -1,5 +1,5 @@
 import { Map as ImmutableMap } from 'immutable';
-import type { CreditTotals, CreditsGranted, QuotaTerms, UsageHeld } from '@tally/events';
+import type { CreditTotals, CreditsGranted, QuotaTerms, RateBucket, UsageHeld } from '@tally/events';
 import { initialState, type Account } from './account-state';
 import { Recent } from './recent';
 
@@ -10,6 +10,7 @@ import { Recent } from './recent';
  */
 // 2: quota terms carry `anchor` and periods other than months; usage and alert memory may be
 // keyed by a period's interval. A version 1 snapshot is folded again from its events.
+// Also in 2: the rate-limit buckets of the account's rate-limited meters.
 export const SNAPSHOT_VERSION = 2;
 
 /**
@@ -30,6 +31,8 @@ export interface AccountSnapshot {
   openHolds: Array<[string, UsageHeld['data']]>;
   creditsBelow: number | null;
   alerted: Array<[string, number[]]>;
+  /** Rate-limit buckets by meter (from version 2). */
+  buckets: Array<[string, RateBucket]>;
 }
 
 /** The snapshot of a state. */
@@ -46,6 +49,7 @@ export function snapshotOf(state: Account): AccountSnapshot {
     openHolds: [...state.openHolds],
     creditsBelow: state.creditsBelow,
     alerted: [...state.alerted].map(([key, percents]) => [key, [...percents].sort((a, b) => a - b)]),
+    buckets: [...state.buckets],
   };
 }
 
@@ -69,5 +73,6 @@ export function fromSnapshot(stored: unknown): Account | null {
     openHolds: ImmutableMap(s.openHolds),
     creditsBelow: s.creditsBelow,
     alerted: new Map(s.alerted.map(([key, percents]) => [key, new Set(percents)])),
+    buckets: new Map(s.buckets),
   };
 }

@@ -21,7 +21,23 @@ export interface CarriedState {
   quotas: Record<string, QuotaTerms>;
   usage: Record<string, Record<string, number>>;
   alerts?: CarriedAlerts;
+  /** Rate-limit buckets by meter; absent from periods opened before rate limits. */
+  buckets?: Record<string, RateBucket>;
 }
+
+/**
+ * A meter's rate-limit bucket as a decision left it: `level` tokens at `at`, where one token is
+ * {@link BUCKET_PARTS} parts (a decimal integer string; below zero after usage reported over
+ * Kafka). In parts, a refill of `units` per second, minute or hour adds a whole number of parts
+ * every millisecond, so the bucket is exact: no fraction is ever rounded.
+ */
+export interface RateBucket {
+  level: string;
+  at: string;
+}
+
+/** Parts of one token in a {@link RateBucket}: the milliseconds of an hour. */
+export const BUCKET_PARTS = 3_600_000n;
 
 /**
  * Fields every usage decision records; the public decision message is built from them. The
@@ -57,6 +73,13 @@ export interface UsageDecisionData extends UsageAttributes {
    * decisions stored before keys were recorded (`UsageAccepted.v1`, `UsageRejected.v1`).
    */
   reportedBy: string | null;
+  /**
+   * For a rejection `RATE_LIMITED`: in how many milliseconds the bucket will hold the quantity;
+   * absent when it never will (the quantity is above the burst).
+   */
+  retryAfterMs?: number;
+  /** For an acceptance or a hold that took rate-limit tokens: the bucket's level after it, in parts ({@link RateBucket}). */
+  bucketLevel?: string;
 }
 
 /** First event of every period stream. */

@@ -13,6 +13,30 @@ export type QuotaPeriod = (typeof QUOTA_PERIODS)[number];
 /** The periods an `anchor` may shift: the others start on fixed UTC boundaries. */
 export const ANCHORED_PERIODS: readonly QuotaPeriod[] = ['month', 'year'];
 
+/** How often a rate limit refills its `units`. */
+export const RATE_PERIODS = ['second', 'minute', 'hour'] as const;
+/** One of {@link RATE_PERIODS}. */
+export type RatePeriod = (typeof RATE_PERIODS)[number];
+
+/**
+ * A token bucket on decision time (docs/contract.md §3 rule 4a): it holds up to `burst` tokens
+ * and refills `units` tokens every `per`, continuously; a usage of q units takes q tokens.
+ * `burst` is stored filled in (it defaults to `units` when the rate limit is set).
+ */
+export interface RateLimit {
+  units: number;
+  per: RatePeriod;
+  burst: number;
+}
+
+/** A rate limit as it is asked for: `burst` may be left out. */
+export type RateLimitInput = Omit<RateLimit, 'burst'> & { burst?: number };
+
+/** A rate limit with its `burst` filled in (the default is `units`), as a plain object. */
+export function withDefaultBurst({ units, per, burst }: RateLimitInput): RateLimit {
+  return { units, per, burst: burst ?? units };
+}
+
 /** A quota as it is stored: the limit plus the billing terms that apply to it. */
 export interface QuotaTerms {
   /** Units allowed per period; `null` means unlimited and `0` disables the meter. */
@@ -32,6 +56,8 @@ export interface QuotaTerms {
   currency: string;
   /** Percentages of the limit whose crossing raises an alert, once per period (docs/contract.md §3.6). */
   alertAt: number[];
+  /** The rate limit usage is held to besides the limit; null (or absent, in terms stored before rate limits) = none. */
+  rateLimit?: RateLimit | null;
 }
 
 /** Terms used wherever a field of a quota is not given. */
@@ -47,7 +73,9 @@ export const DEFAULT_QUOTA_TERMS: Omit<QuotaTerms, 'limit'> = Object.freeze({
 });
 
 /** Fills the optional fields of a quota with the defaults of docs/contract.md §2.3. */
-export function withDefaultTerms(input: Partial<QuotaTerms> & { limit: number | null }): QuotaTerms {
+export function withDefaultTerms(
+  input: Partial<Omit<QuotaTerms, 'rateLimit'>> & { limit: number | null; rateLimit?: RateLimitInput | null },
+): QuotaTerms {
   return {
     limit: input.limit,
     enforcement: input.enforcement ?? DEFAULT_QUOTA_TERMS.enforcement,
@@ -59,6 +87,7 @@ export function withDefaultTerms(input: Partial<QuotaTerms> & { limit: number | 
     includedUnits: input.includedUnits ?? DEFAULT_QUOTA_TERMS.includedUnits,
     currency: input.currency ?? DEFAULT_QUOTA_TERMS.currency,
     alertAt: input.alertAt ?? [],
+    rateLimit: input.rateLimit ? withDefaultBurst(input.rateLimit) : null,
   };
 }
 
@@ -88,5 +117,15 @@ export function completeTerms(stored: unknown): QuotaTerms {
     currency: typeof t.currency === 'string' && t.currency !== '' ? t.currency : d.currency,
     // Terms stored before alerts existed have none.
     alertAt: Array.isArray(t.alertAt) && t.alertAt.every((p) => isCount(p, 1)) ? [...(t.alertAt as number[])] : [],
+    // Terms stored before rate limits existed have none.
+    rateLimit: completeRateLimit(t.rateLimit),
   };
+}
+
+/** A stored rate limit made complete (`burst` defaults to `units`); null when there is none or it is not valid. */
+export function completeRateLimit(stored: unknown): RateLimit | null {
+  if (typeof stored !== 'object' || stored === null) return null;
+  const { units, per, burst } = stored as Record<string, unknown>;
+  if (!isCount(units, 1) || !RATE_PERIODS.includes(per as RatePeriod)) return null;
+  return { units, per: per as RatePeriod, burst: isCount(burst, 1) ? burst : units };
 }

@@ -4,6 +4,7 @@ export const REJECT_REASONS = [
   'IN_FUTURE',
   'NO_QUOTA',
   'METER_DISABLED',
+  'RATE_LIMITED',
   'QUOTA_EXCEEDED',
   'INSUFFICIENT_CREDITS',
 ] as const;

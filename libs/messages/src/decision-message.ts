@@ -25,6 +25,8 @@ export interface DecisionMessage extends UsageAttributes {
   limit: number | null;
   remaining: number | null;
   decidedAt: string;
+  /** For `RATE_LIMITED`: milliseconds until the rate limit would admit the quantity; absent when it never will. */
+  retryAfterMs?: number;
 }
 
 /** The answer of POST /v1/usage/check: what deciding the request now would do. */
@@ -34,6 +36,8 @@ export interface UsageCheck {
   usage: number;
   limit: number | null;
   remaining: number | null;
+  /** For `RATE_LIMITED`, as in {@link DecisionMessage}. */
+  retryAfterMs?: number;
 }
 
 /** Builds the public decision from the stored decision event. */
@@ -53,6 +57,7 @@ export function toDecisionMessage(event: UsageAccepted | UsageRejected | UsageHe
     limit: d.limit,
     remaining: d.remaining,
     decidedAt: d.decidedAt,
+    ...(d.retryAfterMs === undefined ? {} : { retryAfterMs: d.retryAfterMs }),
     ...keptAttributes(d),
   };
 }

@@ -25,8 +25,10 @@ export class KafkaUsageDecider implements UsageDecider {
     private readonly metrics: Metrics,
   ) {}
 
-  commands(requests: UsageMessage[], now: string): Promise<DecideUsage[]> {
-    return Promise.all(requests.map((usage) => decideUsageCommand(this.catalog, usage, 'kafka', now)));
+  /** Usage on the topic has happened already: a rate limit takes its tokens but never refuses it. */
+  async commands(requests: UsageMessage[], now: string): Promise<DecideUsage[]> {
+    const commands = await Promise.all(requests.map((usage) => decideUsageCommand(this.catalog, usage, 'kafka', now)));
+    return commands.map((command) => ({ ...command, afterTheFact: true }));
   }
 
   async decide(commands: DecideUsage[]): Promise<void> {

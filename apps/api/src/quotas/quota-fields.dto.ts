@@ -1,5 +1,6 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ANCHORED_PERIODS, QUOTA_PERIODS, type QuotaPeriod } from '@tally/events';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ANCHORED_PERIODS, QUOTA_PERIODS, RATE_PERIODS, type QuotaPeriod, type RatePeriod } from '@tally/events';
 import { IsTimestamp, MAX_QUANTITY, OptionalNotNull } from '@tally/messages';
 import {
   ArrayMaxSize,
@@ -7,12 +8,14 @@ import {
   IsArray,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
   Max,
   Min,
   ValidateBy,
+  ValidateNested,
 } from 'class-validator';
 
 /** Prices are exact decimals written as strings: up to 12 integer and 6 fraction digits. */
@@ -22,6 +25,31 @@ export const MAX_UNITS = Number.MAX_SAFE_INTEGER;
 /** Alert percentages per quota, and the highest (a soft quota may alert past its limit). */
 const MAX_ALERTS = 10;
 const MAX_ALERT_PERCENT = 1000;
+
+/** A quota's rate limit: a token bucket holding up to `burst` tokens, refilled `units` every `per`. */
+export class RateLimitDto {
+  @ApiProperty({ type: 'integer', minimum: 1, example: 10, description: 'tokens refilled every `per`, continuously' })
+  @IsInt({ message: 'units must be an integer' })
+  @Min(1)
+  @Max(MAX_QUANTITY)
+  units!: number;
+
+  @ApiProperty({ enum: RATE_PERIODS, example: 'second' })
+  @IsIn(RATE_PERIODS)
+  per!: RatePeriod;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    example: 20,
+    description: 'tokens the bucket holds at most (default: units)',
+  })
+  @OptionalNotNull()
+  @IsInt({ message: 'burst must be an integer' })
+  @Min(1)
+  @Max(MAX_QUANTITY)
+  burst?: number;
+}
 
 /** Optional quota fields, shared by PUT (with `limit` required) and PATCH. */
 export class QuotaFieldsDto {
@@ -105,4 +133,15 @@ export class QuotaFieldsDto {
   @Min(1, { each: true })
   @Max(MAX_ALERT_PERCENT, { each: true })
   alertAt?: number[];
+
+  @ApiPropertyOptional({
+    type: RateLimitDto,
+    nullable: true,
+    description: 'a token bucket on decision time (null or left out of a PUT: none); usage over it is rejected RATE_LIMITED',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RateLimitDto)
+  rateLimit?: RateLimitDto | null;
 }

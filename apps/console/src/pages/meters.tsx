@@ -1,7 +1,7 @@
 import { call, type Meter } from '../api';
 import { ErrorNote, Section } from '../components/feedback';
 import { useApi } from '../components/use-api';
-import { periodLabel, units, when } from '../format';
+import { periodLabel, rateLimitText, units, when } from '../format';
 
 /** The meters defined, with their price in credits and default quota. */
 export function MetersPage() {
@@ -29,7 +29,8 @@ export function MetersPage() {
               <td class="num">{m.creditsPerUnit ?? '—'}</td>
               <td>
                 {m.defaultQuota
-                  ? `${units(m.defaultQuota.limit ?? null)} ${periodLabel({ period: m.defaultQuota.period ?? 'month', anchor: m.defaultQuota.anchor })}, ${m.defaultQuota.enforcement}`
+                  ? `${units(m.defaultQuota.limit ?? null)} ${periodLabel({ period: m.defaultQuota.period ?? 'month', anchor: m.defaultQuota.anchor })}, ${m.defaultQuota.enforcement}` +
+                    (m.defaultQuota.rateLimit ? `, at most ${rateLimitText(m.defaultQuota.rateLimit)}` : '')
                   : '—'}
               </td>
               <td>{when(m.updatedAt)}</td>

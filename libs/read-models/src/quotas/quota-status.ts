@@ -27,6 +27,7 @@ export function quotaStatus(meter: string, terms: QuotaTerms, usage: number, res
     includedUnits: terms.includedUnits,
     currency: terms.currency,
     alertAt: terms.alertAt,
+    rateLimit: terms.rateLimit ?? null,
     usage,
     reserved,
     remaining: remainingOf(terms.limit, usage + reserved),

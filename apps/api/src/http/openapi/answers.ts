@@ -18,3 +18,18 @@ export function Fails(status: number, description: string): MethodDecorator {
 export function Operation(operationId: string, summary: string): MethodDecorator {
   return ApiOperation({ operationId, summary });
 }
+
+/** Documents the 429 of a single usage or hold refused RATE_LIMITED: the decision, and when to retry. */
+export function RateLimited(): MethodDecorator {
+  return ApiResponse({
+    status: 429,
+    description: 'Rejected RATE_LIMITED: the decision, with `retryAfterMs`',
+    schema: ref('Decision'),
+    headers: {
+      'Retry-After': {
+        description: 'seconds until the rate limit admits the quantity (rounded up); absent when the quantity is above the burst',
+        schema: { type: 'integer', minimum: 1 },
+      },
+    },
+  });
+}

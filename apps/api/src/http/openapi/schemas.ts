@@ -32,11 +32,12 @@ const decision = object(
     remaining: nullable(int(undefined, 397)),
     decidedAt: str('2026-11-22T10:00:00.123Z'),
     reportedBy: nullable(str('7f0c…', 'id of the API key (or "kafka") that reported the usage; null before keys were recorded')),
+    retryAfterMs: int('for RATE_LIMITED: milliseconds until the rate limit admits the quantity; absent when it never will', 200),
     extensions,
     dataschema: str('https://schemas.example.com/usage/v1.json'),
     datacontenttype: str('application/json; charset=utf-8'),
   },
-  ['reason', 'reportedBy', 'extensions', 'dataschema', 'datacontenttype'],
+  ['reason', 'reportedBy', 'retryAfterMs', 'extensions', 'dataschema', 'datacontenttype'],
 );
 
 const quotaTerms = {
@@ -65,6 +66,14 @@ const quotaTerms = {
     description: 'percentages of the limit that raise an alert once per period',
     example: [80, 100],
   } as SchemaObject,
+  rateLimit: nullable({
+    ...object({
+      units: { type: 'integer', minimum: 1, example: 10, description: 'tokens refilled every `per`, continuously' },
+      per: { type: 'string', enum: ['second', 'minute', 'hour'] },
+      burst: { type: 'integer', minimum: 1, example: 20, description: 'tokens the bucket holds at most' },
+    }),
+    description: 'a token bucket on decision time; null = none',
+  }),
 };
 
 /** Schemas of what routes answer, by component name. */
@@ -78,8 +87,9 @@ export const RESPONSE_SCHEMAS: Record<string, SchemaObject> = {
       usage: int(undefined, 600),
       limit: nullable(int(undefined, 1000)),
       remaining: nullable(int(undefined, 400)),
+      retryAfterMs: int('for RATE_LIMITED: milliseconds until the rate limit admits the quantity', 200),
     },
-    ['reason'],
+    ['reason', 'retryAfterMs'],
   ),
   Reversal: object(
     {

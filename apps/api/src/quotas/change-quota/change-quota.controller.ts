@@ -1,7 +1,7 @@
 import { Body, Controller, Patch } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { QuotaTerms } from '@tally/events';
+import { withDefaultBurst, type QuotaTerms } from '@tally/events';
 import { Answers, Fails, Operation } from '../../http/openapi/answers';
 import { NameParam } from '../../http/params';
 import { validationProblem } from '../../http/problem';
@@ -25,6 +25,7 @@ export class ChangeQuotaController {
   ): Promise<QuotaTerms> {
     const patch = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as Partial<QuotaTerms>;
     if (Object.keys(patch).length === 0) throw validationProblem([{ field: '', reason: 'name at least one field to change' }]);
+    if (body.rateLimit) patch.rateLimit = withDefaultBurst(body.rateLimit);
     return this.commands.execute(new ChangeQuotaCommand(account, meter, patch));
   }
 }

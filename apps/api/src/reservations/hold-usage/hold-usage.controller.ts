@@ -6,11 +6,12 @@ import type { Response } from 'express';
 import type { ApiKey } from '../../auth/api-keys';
 import { Allow } from '../../auth/roles.decorator';
 import { assertSourcesAllowed, CurrentKey } from '../../auth/source-binding';
-import { Answers, Operation } from '../../http/openapi/answers';
+import { Answers, Operation, RateLimited } from '../../http/openapi/answers';
 import { validationProblem } from '../../http/problem';
 import { HoldUsageCommand } from './hold-usage.command';
 import { parseHoldRequest, type HoldView } from './hold-usage.dto';
 import { CloudEventHeaders } from '../../http/cloudevent-headers';
+import { answerStatus } from '../../http/decision-status';
 
 @ApiTags('reservations')
 @ApiBearerAuth()
@@ -23,6 +24,7 @@ export class HoldUsageController {
   @Operation('holdUsage', 'Hold units (and credits) for a usage whose size is known after the work: 201 held / 402 rejected')
   @Answers(201, 'Held until `expiresAt` (a duplicate id answers with the original decision)', 'Hold')
   @Answers(402, 'Rejected, with the reason', 'Decision')
+  @RateLimited()
   async hold(
     @Body() body: unknown,
     @CloudEventHeaders() headers: MessageHeaders,
@@ -34,7 +36,7 @@ export class HoldUsageController {
     const request = parseHoldRequest(message.event);
     assertSourcesAllowed(key, [request.usage.source]);
     const decision = await this.commands.execute(new HoldUsageCommand(request, key.id));
-    response.status(decision.decision === 'accepted' ? 201 : 402);
+    answerStatus(response, decision, 201);
     return decision;
   }
 }

@@ -20,9 +20,16 @@ export class CheckUsageHandler implements IQueryHandler<CheckUsageQuery> {
     if (!outcome.ok) throw outcome.error;
     // A usage already decided would get its original decision back.
     const decided = answerOf(command, outcome.events, outcome.state).decision;
-    const { usage, limit, remaining } = decided.data;
+    const { usage, limit, remaining, retryAfterMs } = decided.data;
     return decided.type === 'UsageRejected'
-      ? { allowed: false, reason: decided.data.reason, usage, limit, remaining }
+      ? {
+          allowed: false,
+          reason: decided.data.reason,
+          usage,
+          limit,
+          remaining,
+          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        }
       : { allowed: true, usage, limit, remaining };
   }
 }

@@ -9,9 +9,10 @@ import { Allow } from '../../auth/roles.decorator';
 import { assertSourcesAllowed, CurrentKey } from '../../auth/source-binding';
 import { validationProblem } from '../../http/problem';
 import { RecordUsageCommand } from './record-usage.command';
-import { Answers, Operation } from '../../http/openapi/answers';
+import { Answers, Operation, RateLimited } from '../../http/openapi/answers';
 import { ref } from '../../http/openapi/schemas';
 import { CloudEventHeaders } from '../../http/cloudevent-headers';
+import { answerStatus } from '../../http/decision-status';
 
 /** Largest batch POST /v1/usage takes. */
 export const MAX_USAGE_BATCH = 1000;
@@ -31,6 +32,7 @@ export class RecordUsageController {
     schema: { oneOf: [ref('Decision'), ref('DecisionBatch')] },
   })
   @Answers(402, 'Rejected, with the reason', 'Decision')
+  @RateLimited()
   async record(
     @Body() body: unknown,
     @CloudEventHeaders() headers: MessageHeaders,
@@ -51,7 +53,7 @@ export class RecordUsageController {
     const request = parseOne(message.event);
     assertSourcesAllowed(key, [request.source]);
     const [decision] = await this.commands.execute(new RecordUsageCommand([request], 'http', key.id));
-    response.status(decision.decision === 'accepted' ? 200 : 402);
+    answerStatus(response, decision, 200);
     return decision;
   }
 }

@@ -5,7 +5,7 @@ import { useApi } from '../../components/use-api';
 import { units, when } from '../../format';
 
 const PAGE = 25;
-const REASONS = ['QUOTA_EXCEEDED', 'INSUFFICIENT_CREDITS', 'NO_QUOTA', 'METER_DISABLED', 'TOO_LATE', 'IN_FUTURE'];
+const REASONS = ['QUOTA_EXCEEDED', 'RATE_LIMITED', 'INSUFFICIENT_CREDITS', 'NO_QUOTA', 'METER_DISABLED', 'TOO_LATE', 'IN_FUTURE'];
 
 /** The audit log, newest first, a page at a time (before=<position>), filtered by outcome here. */
 export function DecisionsSection({ account, admin, version }: { account: string; admin: boolean; version: number }) {

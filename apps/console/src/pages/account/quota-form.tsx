@@ -47,6 +47,8 @@ export function QuotaForm({ account, quota, onSaved, onCancel }: Props) {
           .map((p) => p.trim())
           .filter((p) => p !== '')
           .map(Number),
+        // The form does not edit rate limits (the API does): an edit keeps the one the quota has.
+        ...(quota?.rateLimit ? { rateLimit: quota.rateLimit } : {}),
       });
       onSaved(f.meter.trim());
     } catch (failure) {

@@ -3,7 +3,7 @@ import { call, seg, type QuotaStatus } from '../../api';
 import { ErrorNote, Notice, Section } from '../../components/feedback';
 import { UsageBar } from '../../components/usage-bar';
 import { useApi } from '../../components/use-api';
-import { periodLabel, units, when } from '../../format';
+import { periodLabel, rateLimitText, units, when } from '../../format';
 import { QuotaForm } from './quota-form';
 
 interface Props {
@@ -33,6 +33,7 @@ export function QuotasSection({ account, admin, version, onChange }: Props) {
                 {q.periodStart && q.periodEnd ? ` (${when(q.periodStart)} to ${when(q.periodEnd)})` : ''}
                 {q.overage > 0 ? `, ${units(q.overage)} over` : ''}
                 {` · ${q.blockPrice} ${q.currency} per ${units(q.blockSize)} after ${units(q.includedUnits)} included`}
+                {q.rateLimit ? ` · at most ${rateLimitText(q.rateLimit)}` : ''}
               </span>
               {admin && (
                 <button type="button" class="link" onClick={() => setEditing(q)} aria-label={`Edit the ${q.meter} quota`}>

@@ -1,0 +1,42 @@
+import { Clock } from '@tally/api';
+import { loadConfig, topicsOf } from '@tally/runtime';
+import { describeIf, eventually, infra } from '../infra/infra';
+import { BACKENDS, startTally, unique, usageEvent, withQuota, type RunningTally } from '../support/tally';
+import { produce, topicPrefix, usageMessage } from './kafka-helpers';
+
+const backend = BACKENDS[BACKENDS.length - 1];
+
+describeIf(infra.kafkaBrokers, `rate limits and usage reported over Kafka (${backend})`, () => {
+  let tally: RunningTally;
+  let topics: ReturnType<typeof topicsOf>;
+  beforeAll(async () => {
+    const prefix = topicPrefix();
+    topics = topicsOf(loadConfig({ KAFKA_TOPIC_PREFIX: prefix }));
+    tally = await startTally(backend, { kafka: { topicPrefix: prefix } });
+  }, 60_000);
+  afterAll(() => tally.destroy());
+  afterEach(() => jest.restoreAllMocks());
+
+  it('accepts usage over the rate from the topic (it has happened), and makes live callers wait for its tokens', async () => {
+    // One decision time for both channels, so the bucket's arithmetic is exact.
+    const now = new Date(Date.now() - 60_000).toISOString();
+    jest.spyOn(tally.app.get(Clock), 'now').mockReturnValue(now);
+    const { account, meter } = await withQuota(tally, { limit: null, rateLimit: { units: 1, per: 'hour', burst: 2 } });
+    const id = unique('k');
+    // 5 units against a bucket of 2: refused over HTTP, accepted from Kafka.
+    await produce(topics.usage, [usageMessage({ id, subject: account, meter, quantity: 5 })]);
+    await eventually(async () =>
+      expect((await tally.admin.get(`/v1/accounts/${account}/decisions`)).body).toContainEqual(
+        expect.objectContaining({ id, decision: 'accepted', quantity: 5, reportedBy: 'kafka' }),
+      ),
+    );
+    // The bucket owes 3 tokens: one more unit is 4 hours of refill away.
+    const live = await tally.admin.post('/v1/usage', usageEvent({ subject: account, meter, quantity: 1 }));
+    expect([live.status, live.headers.get('retry-after'), live.body.reason, live.body.retryAfterMs]).toEqual([
+      429,
+      '14400',
+      'RATE_LIMITED',
+      14_400_000,
+    ]);
+  });
+});
