@@ -1,6 +1,6 @@
 import type { DecideUsage } from '@tally/domain';
 import type { UsageMessage } from '@tally/events';
-import type { AccountDecisions } from '../accounts/account-decisions';
+import type { AccountHandler } from '../accounts/account-handler';
 import type { CatalogCache } from '../catalog/catalog-cache';
 import type { Metrics } from '../operations/metrics';
 import { decideUsageCommand } from '../usage/record-usage/decide-usage-command';
@@ -15,12 +15,12 @@ export interface UsageDecider {
 
 /**
  * The intake's path into the decision service: the same domain command as `POST /v1/usage`
- * (`decideUsageCommand`) handed straight to AccountDecisions, with no answer built, since
+ * (`decideUsageCommand`) handed straight to AccountHandler, with no answer built, since
  * nothing reads one (decisions reach `metering.decisions.v1` through the relay).
  */
 export class KafkaUsageDecider implements UsageDecider {
   constructor(
-    private readonly decisions: AccountDecisions,
+    private readonly decisions: AccountHandler,
     private readonly catalog: CatalogCache,
     private readonly metrics: Metrics,
   ) {}

@@ -1,13 +1,13 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { QuotaTerms } from '@tally/events';
-import { AccountDecisions } from '../../accounts/account-decisions';
+import { AccountHandler } from '../../accounts/account-handler';
 import { Clock } from '../../runtime/clock';
 import { ChangeQuotaCommand } from './change-quota.command';
 
 @CommandHandler(ChangeQuotaCommand)
 export class ChangeQuotaHandler implements ICommandHandler<ChangeQuotaCommand> {
   constructor(
-    private readonly decisions: AccountDecisions,
+    private readonly decisions: AccountHandler,
     private readonly clock: Clock,
   ) {}
 

@@ -1,13 +1,13 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { QuotaTerms } from '@tally/events';
-import { AccountDecisions } from '../../accounts/account-decisions';
+import { AccountHandler } from '../../accounts/account-handler';
 import { Clock } from '../../runtime/clock';
 import { SetQuotaCommand } from './set-quota.command';
 
 @CommandHandler(SetQuotaCommand)
 export class SetQuotaHandler implements ICommandHandler<SetQuotaCommand> {
   constructor(
-    private readonly decisions: AccountDecisions,
+    private readonly decisions: AccountHandler,
     private readonly clock: Clock,
   ) {}
 
