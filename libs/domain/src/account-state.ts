@@ -1,7 +1,6 @@
 import { Map as ImmutableMap } from 'immutable';
 import type {
   AccountEvent,
-  CarriedState,
   CreditTotals,
   CreditsGranted,
   QuotaTerms,
@@ -14,7 +13,17 @@ import { alertsFrom, withAlertRaised } from './alert-memory';
 import { unreachable } from './errors';
 import { holdLive, withHold, withHoldEnded, type HoldRecord } from './hold-state';
 import { Recent } from './recent';
-import { TOTAL, withinWindow } from './time';
+import { withinWindow } from './time';
+import {
+  addCounted,
+  countsFrom,
+  membersFrom,
+  withAttached,
+  withMemberQuota,
+  withMemberUsage,
+  withoutMember,
+  type Member,
+} from './tree';
 
 export { RECENT_IDS, Recent } from './recent';
 
@@ -56,6 +65,13 @@ export interface Account {
   creditsBelow: number | null;
   /** Quota thresholds already raised: {@link alertKey}(meter, period key) → percentages. */
   alerted: ReadonlyMap<string, ReadonlySet<number>>;
+  /**
+   * The root of the tree this account's decisions moved to (docs/contract.md §2, account trees);
+   * null while they are its own. Nothing is decided on a moved account's own streams.
+   */
+  tree: string | null;
+  /** The members of the tree this account is the root of, by name (empty: no children). */
+  members: ReadonlyMap<string, Member>;
 }
 
 /** The key under which a usage request is deduplicated. */
@@ -83,6 +99,8 @@ export function initialState(): Account {
     openHolds: ImmutableMap(),
     creditsBelow: null,
     alerted: new Map(),
+    tree: null,
+    members: new Map(),
   };
 }
 
@@ -109,16 +127,18 @@ export function usageOf(state: Account, meter: string, periodKey: string): numbe
   return state.usage.get(meter)?.get(periodKey) ?? 0;
 }
 
-function addUsage(state: Account, meter: string, month: string, delta: number): Account['usage'] {
-  const byPeriod = new Map(state.usage.get(meter));
-  byPeriod.set(month, (byPeriod.get(month) ?? 0) + delta);
-  byPeriod.set(TOTAL, (byPeriod.get(TOTAL) ?? 0) + delta);
-  return new Map(state.usage).set(meter, byPeriod);
-}
-
-/** Carried usage (JSON) as the state keeps it; own keys only, whatever their names. */
-function usageFrom(carried: CarriedState['usage']): Account['usage'] {
-  return new Map(Object.entries(carried).map(([meter, byPeriod]) => [meter, new Map(Object.entries(byPeriod))]));
+/**
+ * Counts `delta` units of a usage decided for `account`: in the state's own counts (the root counts
+ * every decision of its tree) and in those of `account` and its ancestors when it is a member.
+ */
+function counted(
+  state: Account,
+  account: string,
+  meter: string,
+  month: string,
+  delta: number,
+): Pick<Account, 'usage' | 'members'> {
+  return { usage: addCounted(state.usage, meter, month, delta), members: withMemberUsage(state, account, meter, month, delta) };
 }
 
 /** Applies one stored event; never mutates `state`. */
@@ -133,7 +153,9 @@ export function evolve(state: Account, event: AccountEvent): Account {
         next: null,
         credits: carried.credits,
         quotas: new Map(Object.entries(carried.quotas)),
-        usage: usageFrom(carried.usage),
+        usage: countsFrom(carried.usage),
+        members: membersFrom(carried.members),
+        tree: carried.tree ?? null,
         // Older streams are read only for idempotency; forget what has left the window.
         decisions: state.decisions.filter((d) => withinWindow(d.event.data.decidedAt, openedAt)),
         grants: state.grants.filter((g) => withinWindow(g.at, openedAt)),
@@ -145,17 +167,19 @@ export function evolve(state: Account, event: AccountEvent): Account {
     case 'PeriodClosed':
       return { ...state, next: event.data.next };
     case 'QuotaSet':
-      return { ...state, quotas: new Map(state.quotas).set(event.data.meter, event.data.quota) };
+      return state.members.has(event.data.account)
+        ? { ...state, members: withMemberQuota(state, event.data.account, event.data.meter, event.data.quota) }
+        : { ...state, quotas: new Map(state.quotas).set(event.data.meter, event.data.quota) };
     case 'CreditsGranted': {
       const { amount, grantId } = event.data;
       const credits = { ...state.credits, balance: state.credits.balance + amount, granted: state.credits.granted + amount };
       return { ...state, credits, grants: grantId ? state.grants.set(grantId, event.data) : state.grants };
     }
     case 'UsageAccepted': {
-      const { meter, month, quantity, creditsCharged, source, id } = event.data;
+      const { account, meter, month, quantity, creditsCharged, source, id } = event.data;
       return {
         ...state,
-        usage: addUsage(state, meter, month, quantity),
+        ...counted(state, account, meter, month, quantity),
         credits: {
           ...state.credits,
           balance: state.credits.balance - creditsCharged,
@@ -170,12 +194,12 @@ export function evolve(state: Account, event: AccountEvent): Account {
         decisions: state.decisions.set(usageKey(event.data.source, event.data.id), { event, reversal: null }),
       };
     case 'UsageReversed': {
-      const { meter, month, quantity, creditsRefunded, source, id } = event.data;
+      const { account, meter, month, quantity, creditsRefunded, source, id } = event.data;
       const key = usageKey(source, id);
       const original = state.decisions.get(key);
       return {
         ...state,
-        usage: addUsage(state, meter, month, -quantity),
+        ...counted(state, account, meter, month, -quantity),
         credits: {
           ...state.credits,
           balance: state.credits.balance + creditsRefunded,
@@ -192,6 +216,14 @@ export function evolve(state: Account, event: AccountEvent): Account {
       return { ...state, creditsBelow: event.data.creditsBelow };
     case 'AlertRaised':
       return { ...state, alerted: withAlertRaised(state.alerted, event.data) };
+    case 'MemberAttached':
+      return withAttached(state, event.data);
+    case 'MemberDetached':
+      return withoutMember(state, event.data.member);
+    case 'AccountMoved':
+      return event.data.tree !== null
+        ? { ...state, tree: event.data.tree }
+        : { ...state, tree: null, quotas: new Map(Object.entries(event.data.quotas)), usage: countsFrom(event.data.usage) };
     default:
       return unreachable(event);
   }

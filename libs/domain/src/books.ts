@@ -2,7 +2,8 @@ import type { AccountEvent, AccountRootEvent, PeriodClosed, PeriodOpened } from 
 import type { Account } from './account-state';
 import { alertsToCarry } from './alert-memory';
 import { DomainError, unreachable } from './errors';
-import { TOTAL, monthOf, oldestOpenMonth } from './time';
+import { monthOf, oldestOpenMonth } from './time';
+import { countsToCarry, membersToCarry } from './tree';
 
 /**
  * Open a new account in the month of `now`: an empty wallet, then its default credits. When the
@@ -107,13 +108,8 @@ function openNextPeriod({ now }: OpenNextPeriod, state: Account): PeriodTransiti
 /** The first event of `next`: what later decisions need of the closed period (wallet, quotas, recent usage). */
 function carryForward(state: Account, next: string, now: string): PeriodOpened {
   const oldest = oldestOpenMonth(now);
-  // Object.fromEntries defines own properties, so a meter named `__proto__` is carried like any other.
-  const usage = Object.fromEntries(
-    [...state.usage].map(([meter, byPeriod]) => [
-      meter,
-      Object.fromEntries([...byPeriod].filter(([key]) => key === TOTAL || key >= oldest)),
-    ]),
-  );
+  const usage = countsToCarry(state.usage, oldest);
+  const tree = state.members.size > 0 ? { members: membersToCarry(state, oldest) } : {};
   return {
     type: 'PeriodOpened',
     data: {
@@ -121,7 +117,14 @@ function carryForward(state: Account, next: string, now: string): PeriodOpened {
       period: next,
       previous: state.period as string,
       openedAt: now,
-      carried: { credits: state.credits, quotas: Object.fromEntries(state.quotas), usage, alerts: alertsToCarry(state, oldest) },
+      carried: {
+        credits: state.credits,
+        quotas: Object.fromEntries(state.quotas),
+        usage,
+        alerts: alertsToCarry(state, oldest),
+        ...tree,
+        ...(state.tree !== null ? { tree: state.tree } : {}),
+      },
     },
   };
 }

@@ -10,6 +10,7 @@ import { decisionFor, holdFor, usageOf, type Account } from './account-state';
 import { alertsFor } from './alerts';
 import type { HoldUsage, DecideUsage } from './commands';
 import { expiryOf, heldCredits, heldUnits } from './hold-state';
+import { chainOf, levelView } from './tree';
 import { FUTURE_TOLERANCE_MS, IDEMPOTENCY_WINDOW_MS, TOTAL, monthOf, withinWindow } from './time';
 
 /** The quota a request is held to: the account's own, else the meter's default. */
@@ -71,10 +72,31 @@ export function alreadyDecided(state: Account, source: string, id: string, now: 
 }
 
 /**
- * docs/contract.md §3 rules 2 to 6, in order: time window, quota or credits present, disabled meter,
- * hard/soft limit (usage + held + q ≤ limit), credit balance (balance − held credits ≥ cost).
+ * docs/contract.md §3 rules 2 to 6 at every level of the account's tree (§2, account trees), from
+ * the account up to the root: accepted only if every level admits it, the credits checked at the
+ * root (the payer). An ancestor without a quota for the meter does not limit it. A rejection names
+ * the level whose rule decided it (`limitedBy`) when the account is in a tree; the decision reports
+ * the account's own usage and limit.
  */
 function judge(command: DecideUsage | HoldUsage, state: Account): Verdict {
+  const root = state.account ?? command.account;
+  const levels = command.account === root ? [] : chainOf(state, command.account);
+  const inTree = state.members.size > 0;
+  let own: Verdict | null = null;
+  for (const level of [...levels, root]) {
+    const mine = level === command.account;
+    const verdict = judgeAt(command, levelView(state, level), { own: mine, payer: level === root });
+    own ??= verdict;
+    if (!verdict.ok) return { ok: false, base: { ...own.base, ...(inTree ? { limitedBy: level } : {}) }, reason: verdict.reason };
+  }
+  return own as Verdict;
+}
+
+/**
+ * Rules 2 to 6 at one level: time window, quota or credits present, disabled meter, hard/soft
+ * limit (usage + held + q ≤ limit), credit balance (balance − held credits ≥ cost) where it pays.
+ */
+function judgeAt(command: DecideUsage | HoldUsage, state: Account, { own, payer }: { own: boolean; payer: boolean }): Verdict {
   const { usage: request, now } = command;
   const time = request.time ?? now;
   const quota = effectiveQuota(state, command);
@@ -100,12 +122,16 @@ function judge(command: DecideUsage | HoldUsage, state: Account): Verdict {
     decidedAt: now,
     ...keptAttributes(request),
     reportedBy: command.reportedBy,
+    ...(state.account !== null && state.account !== command.account ? { payer: state.account } : {}),
   };
   const reject = (reason: RejectReason): Verdict => ({ ok: false, base, reason });
 
   const at = Date.parse(time);
   if (at < Date.parse(now) - IDEMPOTENCY_WINDOW_MS) return reject('TOO_LATE');
   if (at > Date.parse(now) + FUTURE_TOLERANCE_MS) return reject('IN_FUTURE');
+  // An ancestor without a quota for the meter does not limit it (the root still charges its price).
+  if (!quota && !own && (!payer || creditsPerUnit === null))
+    return { ok: true, base, quota, periodKey, after: used, held, cost: 0, overage: 0 };
   if (!quota && creditsPerUnit === null) return reject('NO_QUOTA');
   if (limit === 0) return reject('METER_DISABLED');
 
@@ -115,7 +141,7 @@ function judge(command: DecideUsage | HoldUsage, state: Account): Verdict {
   if (limit !== null && quota?.enforcement === 'hard' && after + held > limit) return reject('QUOTA_EXCEEDED');
 
   const cost = creditsPerUnit === null ? 0 : request.quantity * creditsPerUnit;
-  if (!Number.isSafeInteger(cost) || cost > state.credits.balance - heldCredits(state, now)) {
+  if (!Number.isSafeInteger(cost) || (payer && cost > state.credits.balance - heldCredits(state, now))) {
     return reject('INSUFFICIENT_CREDITS');
   }
   const overage = limit === null ? 0 : Math.max(0, after - limit) - Math.max(0, used - limit);
@@ -146,7 +172,10 @@ export function decideUsage(command: DecideUsage, state: Account): AccountEvent[
       type: 'UsageAccepted',
       data: { ...base, usage: after, remaining: remainingOf(base.limit, after + held), overage, creditsCharged: cost },
     },
-    ...alertsFor({ account, usage, quota, periodKey, after, cost, now }, state),
+    // A member's quota alerts are not raised yet: its tree's alert memory is the root's.
+    ...(state.account === null || state.account === account
+      ? alertsFor({ account, usage, quota, periodKey, after, cost, now }, state)
+      : []),
   ]);
 }
 

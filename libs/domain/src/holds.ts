@@ -6,11 +6,12 @@ import { alertsFor } from './alerts';
 import { heldUnits, holdLive, type HoldRecord } from './hold-state';
 import { quotaOf, remainingOf } from './decide-usage';
 import { TOTAL, withinWindow } from './time';
+import { levelView } from './tree';
 
 /** The open, unexpired hold a commit or release names; refuses every other case with its code. */
 function liveHold(state: Account, { account, source, id, now }: CommitHold | ReleaseHold): HoldRecord {
   const record = holdFor(state, source, id);
-  if (!record || !withinWindow(record.hold.decidedAt, now)) {
+  if (!record || record.hold.account !== account || !withinWindow(record.hold.decidedAt, now)) {
     throw new DomainError('RESERVATION_NOT_FOUND', `no reservation ${source}/${id} was held for ${account} in the last 35 days`);
   }
   if (record.ended?.committed === null) {
@@ -45,14 +46,16 @@ export function commitHold(command: CommitHold, state: Account): AccountEvent[] 
   if (quantity > hold.quantity) {
     throw new DomainError('COMMIT_EXCEEDS_HOLD', `commit of ${quantity} exceeds the ${hold.quantity} units held`);
   }
-  const quota = quotaOf(state, hold.meter, command.meter);
+  // A member of a tree reports its own level's usage and limit.
+  const view = levelView(state, command.account);
+  const quota = quotaOf(view, hold.meter, command.meter);
   const periodKey = quota?.period === 'none' ? TOTAL : hold.month;
-  const before = usageOf(state, hold.meter, periodKey);
+  const before = usageOf(view, hold.meter, periodKey);
   const used = before + quantity;
   const limit = quota ? quota.limit : hold.limit;
   const overage = limit === null ? 0 : Math.max(0, used - limit) - Math.max(0, before - limit);
   // Other holds still count; this one ends with the commit.
-  const othersHeld = heldUnits(state, hold.meter, periodKey, command.now) - hold.quantity;
+  const othersHeld = heldUnits(view, hold.meter, periodKey, command.now) - hold.quantity;
   const { creditsHeld, expiresAt: _expiresAt, ...decision } = hold;
   const cost = (creditsHeld / hold.quantity) * quantity;
   const usage = { source: hold.source, id: hold.id, meter: hold.meter };
@@ -73,7 +76,9 @@ export function commitHold(command: CommitHold, state: Account): AccountEvent[] 
       },
     },
     // The committed units are an accepted usage: they raise the alerts they cross (docs/contract.md §3.6).
-    ...alertsFor({ account: command.account, usage, quota, periodKey, after: used, cost, now: command.now }, state),
+    ...(view === state
+      ? alertsFor({ account: command.account, usage, quota, periodKey, after: used, cost, now: command.now }, state)
+      : []),
   ];
 }
 

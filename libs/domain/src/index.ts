@@ -15,3 +15,4 @@ export * from './holds';
 export * from './decide-usage';
 export * from './time';
 export * from './snapshot';
+export * from './tree';

@@ -1,14 +1,15 @@
 import { Map as ImmutableMap } from 'immutable';
-import type { CreditTotals, CreditsGranted, QuotaTerms, UsageHeld } from '@tally/events';
+import type { CarriedMember, CreditTotals, CreditsGranted, QuotaTerms, UsageHeld } from '@tally/events';
 import { initialState, type Account } from './account-state';
 import { Recent } from './recent';
+import { membersFrom, membersToCarry } from './tree';
 
 /**
  * The version of {@link AccountSnapshot}'s shape. Bump it whenever the shape or the meaning of a
  * field changes: a snapshot of another version is ignored (the account is folded from its
  * events), never read as if it were this one.
  */
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 
 /**
  * What an account's state is saved as, to load from it plus the events after it instead of its
@@ -28,6 +29,9 @@ export interface AccountSnapshot {
   openHolds: Array<[string, UsageHeld['data']]>;
   creditsBelow: number | null;
   alerted: Array<[string, number[]]>;
+  /** Since version 2: the tree the account's decisions moved to, and the members of the tree it is the root of. */
+  tree: string | null;
+  members: Array<[string, CarriedMember]>;
 }
 
 /** The snapshot of a state. */
@@ -44,6 +48,8 @@ export function snapshotOf(state: Account): AccountSnapshot {
     openHolds: [...state.openHolds],
     creditsBelow: state.creditsBelow,
     alerted: [...state.alerted].map(([key, percents]) => [key, [...percents].sort((a, b) => a - b)]),
+    tree: state.tree,
+    members: membersToCarry(state, ''),
   };
 }
 
@@ -67,5 +73,7 @@ export function fromSnapshot(stored: unknown): Account | null {
     openHolds: ImmutableMap(s.openHolds),
     creditsBelow: s.creditsBelow,
     alerted: new Map(s.alerted.map(([key, percents]) => [key, new Set(percents)])),
+    tree: s.tree,
+    members: membersFrom(s.members),
   };
 }

@@ -20,6 +20,17 @@ export interface CarriedState {
   quotas: Record<string, QuotaTerms>;
   usage: Record<string, Record<string, number>>;
   alerts?: CarriedAlerts;
+  /** The members of the tree this account is the root of, with their terms and usage (absent: none). */
+  members?: Array<[string, CarriedMember]>;
+  /** The tree this account's decisions moved to (absent: its own). */
+  tree?: string | null;
+}
+
+/** A member of an account tree, as its root's aggregate keeps it: its parent, its quotas, its usage. */
+export interface CarriedMember {
+  parent: string;
+  quotas: Record<string, QuotaTerms>;
+  usage: Record<string, Record<string, number>>;
 }
 
 /**
@@ -50,6 +61,13 @@ export interface UsageDecisionData extends UsageAttributes {
    * decisions stored before keys were recorded (`UsageAccepted.v1`, `UsageRejected.v1`).
    */
   reportedBy: string | null;
+  /**
+   * The account whose rule decided a rejection (docs/contract.md §2, account trees): the account
+   * itself or one of its ancestors. Only on decisions of accounts in a tree.
+   */
+  limitedBy?: string;
+  /** The root of the account's tree, which pays its credits, when it is not the account itself. */
+  payer?: string;
 }
 
 /** First event of every period stream. */
@@ -102,6 +120,40 @@ export interface UsageReversed {
     creditsRefunded: number;
     reason: string | null;
     at: string;
+    /** The root of the account's tree, which is refunded, when it is not the account itself. */
+    payer?: string;
+  };
+}
+
+/**
+ * An account joined this tree (or moved within it) under `parent`, bringing its quotas and its
+ * usage (stored in the root's period stream, `account` being the root).
+ */
+export interface MemberAttached {
+  type: 'MemberAttached';
+  data: { account: string; member: string; parent: string; quotas: CarriedMember['quotas']; usage: CarriedMember['usage']; at: string };
+}
+
+/** An account left this tree (stored in the root's period stream, `account` being the root). */
+export interface MemberDetached {
+  type: 'MemberDetached';
+  data: { account: string; member: string; at: string };
+}
+
+/**
+ * The account's decisions moved into the aggregate of the tree rooted at `tree` (its own stream is
+ * fenced: nothing is decided on it), or, with `tree` null, came back to it with the quotas and
+ * usage it had in the tree.
+ */
+export interface AccountMoved {
+  type: 'AccountMoved';
+  data: {
+    account: string;
+    tree: string | null;
+    parent: string | null;
+    quotas: CarriedMember['quotas'];
+    usage: CarriedMember['usage'];
+    at: string;
   };
 }
 
@@ -140,7 +192,10 @@ export type AccountEvent =
   | UsageHeld
   | HoldReleased
   | CreditAlertSet
-  | AlertRaised;
+  | AlertRaised
+  | MemberAttached
+  | MemberDetached
+  | AccountMoved;
 
 /** Events of the account root stream `account-{account}`: where its books are. */
 export type AccountRootEvent =
