@@ -2,6 +2,7 @@ import {
   claimsOf,
   decide,
   decideBooks,
+  decideParent,
   decisionFor,
   DomainError,
   evolve,
@@ -11,9 +12,11 @@ import {
   oldestOpenMonth,
   recall,
   snapshotOf,
+  treeViewOf,
   type Account,
   type AccountCommand,
   type PeriodTransition,
+  type TreeView,
 } from '@tally/domain';
 import { deserialize, serialize, streamNames, type AccountEvent, type AccountRootEvent, type PeriodOpened } from '@tally/events';
 import {
@@ -38,9 +41,14 @@ const LOAD_PAGE = 5000;
 
 interface Pending {
   command: AccountCommand;
+  /** How often the command was sent on to another aggregate (its account moved in or out of a tree). */
+  hops: number;
   resolve(outcome: Outcome): void;
   reject(error: unknown): void;
 }
+
+/** Times a command follows its account into or out of a tree before its answer is the refusal. */
+const MAX_HOPS = 3;
 
 /** An account's state, loaded where it can be decided on and appended to. */
 interface LoadedAccount {
@@ -84,6 +92,8 @@ interface Cached {
  */
 export class AccountHandler {
   private readonly queues = new Map<string, Pending[]>();
+  /** Accounts whose aggregate is being looked up, and the lookup their next command waits for. */
+  private readonly resolving = new Map<string, Promise<void>>();
   private readonly cache: LruMap<string, Cached>;
   private readonly commits: GroupCommit;
   private readonly options: AccountHandlerOptions;
@@ -97,17 +107,46 @@ export class AccountHandler {
     this.cache = new LruMap(this.options.cacheSize);
   }
 
-  /** Decides `command` and, unless it is refused, appends its events durably before resolving. */
+  /**
+   * Decides `command` and, unless it is refused, appends its events durably before resolving. A
+   * command for a member of an account tree is decided in the tree's aggregate, the root's (queued
+   * and batched with the tree's other commands), so no interleaving of the members' requests can
+   * take a level past its limit.
+   */
   execute(command: AccountCommand): Promise<Outcome> {
+    return this.route(command, 0);
+  }
+
+  /** Queues `command` in the aggregate its account is decided in now. */
+  private route(command: AccountCommand, hops: number): Promise<Outcome> {
+    const { account, now } = command;
     return new Promise((resolve, reject) => {
-      const queue = this.queues.get(command.account);
-      if (queue) {
-        queue.push({ command, resolve, reject });
+      const pending: Pending = { command, hops, resolve, reject };
+      const cached = this.cache.get(account);
+      const earlier = this.resolving.get(account);
+      if (cached && !cached.stale && !earlier) {
+        this.enqueue(cached.state.tree ?? account, pending);
         return;
       }
-      this.queues.set(command.account, [{ command, resolve, reject }]);
-      void this.drain(command.account);
+      // The account is being read: queue behind the commands that came before, in their order.
+      const resolved = (earlier ?? Promise.resolve())
+        .then(() => this.aggregateOf(account, now))
+        .then((aggregate) => this.enqueue(aggregate, pending), reject);
+      this.resolving.set(account, resolved);
+      void resolved.then(() => {
+        if (this.resolving.get(account) === resolved) this.resolving.delete(account);
+      });
     });
+  }
+
+  private enqueue(aggregate: string, pending: Pending): void {
+    const queue = this.queues.get(aggregate);
+    if (queue) {
+      queue.push(pending);
+      return;
+    }
+    this.queues.set(aggregate, [pending]);
+    void this.drain(aggregate);
   }
 
   /** Decides several commands as one batch (the Kafka consumer's per-account batch). */
@@ -119,8 +158,86 @@ export class AccountHandler {
   async dryRun(command: AccountCommand): Promise<Outcome> {
     // Caught up with the store first: a dry run appends nothing, so no revision check would
     // reveal a decision another process made since this one cached the account.
-    const loaded = await this.loadAt(command.account, command.now, { closeBooks: true, fresh: true, write: false });
-    return decideOne(command, await this.recalling(loaded.state, command.account, [command], true, command.now));
+    const aggregate = await this.aggregateOf(command.account, command.now, true);
+    const loaded = await this.loadAt(aggregate, command.now, { closeBooks: true, fresh: true, write: false });
+    return decideOne(command, await this.recalling(loaded.state, [command], true, command.now));
+  }
+
+  /**
+   * Sets (or with null, clears) an account's parent, as the domain decides (`decideParent`): the
+   * account's own stream, the tree it leaves and the tree it joins are appended in one atomic
+   * append (on EventStoreDB one by one in that order; repeating the request completes a move a
+   * writer stopped in the middle of). An account first seen here as a child opens without default
+   * credits. Answers where the account stands afterwards.
+   */
+  async setParent(account: string, parent: string | null, now: string): Promise<TreeView> {
+    await retryOnConflict(async (attempt) => {
+      if (attempt > 1) this.options.onConflict?.();
+      const opening = { closeBooks: true, fresh: true };
+      const own = await this.loadAt(account, now, { ...opening, defaultCredits: parent === null ? undefined : 0 });
+      const from = own.state.tree === null ? null : await this.loadAt(own.state.tree, now, opening);
+      const parentOf = parent === null ? null : await this.loadAt(parent, now, opening);
+      const toRoot = parentOf === null ? null : (parentOf.state.tree ?? parent);
+      const to =
+        toRoot === null
+          ? null
+          : toRoot === account
+            ? own
+            : toRoot === from?.account
+              ? from
+              : toRoot === parent
+                ? parentOf
+                : await this.loadAt(toRoot, now, opening);
+      const move = decideParent(
+        { type: 'SetParent', account, parent, now },
+        { own: own.state, from: from?.state ?? null, to: to?.state ?? null },
+      );
+      await this.appendMove([
+        [own, move.own],
+        [from, move.from],
+        [to, move.to],
+      ]);
+    }, this.options.retry);
+    return this.treeOf(account, now);
+  }
+
+  /** Where an account stands in its tree (a lone account: a root without children), caught up with the store. */
+  async treeOf(account: string, now: string): Promise<TreeView> {
+    const own = await this.load(account, now, true);
+    const root = own.state.tree === null ? own : await this.load(own.state.tree, now, true);
+    return treeViewOf(root.state, account);
+  }
+
+  /** The aggregate an account's commands are decided in: its tree's root, or its own. */
+  private async aggregateOf(account: string, now: string, fresh = false): Promise<string> {
+    return (await this.load(account, now, fresh)).state.tree ?? account;
+  }
+
+  /**
+   * Appends the events of a tree move, each part at its loaded revision (a new account registered
+   * with it), all or nothing where the store can; then forgets the states it moved.
+   */
+  private async appendMove(parts: Array<[LoadedAccount | null, AccountEvent[]]>): Promise<void> {
+    const appends: StreamAppend[] = [];
+    for (const [loaded, events] of parts) {
+      if (!loaded || events.length === 0) continue;
+      const all = [...(loaded.opening?.opening ?? []), ...events];
+      const root = loaded.opening?.root ?? [];
+      if (root.length > 0) {
+        appends.push({ stream: streamNames.accountRoot(loaded.account), events: root.map(serialize), expected: 'no_stream' });
+      }
+      appends.push({
+        stream: loaded.stream as string,
+        events: all.map(serialize),
+        expected: loaded.revision,
+        claims: claimsOf(all),
+      });
+    }
+    try {
+      if (appends.length > 0) await this.commits.appendAtomically(appends);
+    } finally {
+      for (const [loaded] of parts) if (loaded) this.cache.delete(loaded.account);
+    }
   }
 
   // ---- deciding -------------------------------------------------------------------------------
@@ -147,7 +264,7 @@ export class AccountHandler {
           attempt > 1,
         );
       }, this.options.retry);
-      batch.forEach((p, i) => p.resolve(outcomes[i]));
+      batch.forEach((p, i) => this.answer(account, p, outcomes[i]));
     } catch (error) {
       // The cached state was dropped when the append failed: the next batch reads afresh.
       if (error instanceof EventRejectedError && batch.length > 1) {
@@ -159,10 +276,27 @@ export class AccountHandler {
     }
   }
 
+  /**
+   * Answers a decided command, unless it was decided in the wrong aggregate: its account moved into
+   * a tree (`MOVED`) or out of the one decided in (`NOT_A_MEMBER`), which another process did since
+   * this one cached it. Then the states are read afresh and the command follows its account.
+   */
+  private answer(aggregate: string, pending: Pending, outcome: Outcome): void {
+    const code = outcome.ok ? null : outcome.error.code;
+    if ((code !== 'MOVED' && code !== 'NOT_A_MEMBER') || pending.hops >= MAX_HOPS) {
+      pending.resolve(outcome);
+      return;
+    }
+    this.cache.delete(pending.command.account);
+    const tree = this.cache.get(aggregate);
+    if (tree) tree.stale = true;
+    this.route(pending.command, pending.hops + 1).then(pending.resolve, pending.reject);
+  }
+
   private async decideBatch(account: string, commands: AccountCommand[], repeats: boolean): Promise<Outcome[]> {
     const now = commands.reduce((latest, c) => (c.now > latest ? c.now : latest), commands[0].now);
     const loaded = await this.loadAt(account, now, { closeBooks: true });
-    let state = await this.recalling(loaded.state, account, commands, repeats, now);
+    let state = await this.recalling(loaded.state, commands, repeats, now);
     const appended: AccountEvent[] = [];
     const outcomes = commands.map((command) => {
       const outcome = decideOne(command, state);
@@ -182,25 +316,25 @@ export class AccountHandler {
    * earlier decision); for a usage or hold only when `repeats` (a claim of the batch was taken,
    * so one of its ids was decided before) or for a dry run, which has no append to find out with.
    */
-  private async recalling(
-    state: Account,
-    account: string,
-    commands: AccountCommand[],
-    repeats: boolean,
-    now: string,
-  ): Promise<Account> {
-    const keys = new Map<string, { source: string; id: string }>();
+  private async recalling(state: Account, commands: AccountCommand[], repeats: boolean, now: string): Promise<Account> {
+    // By account: a tree's aggregate decides for each of its members, whose claims are their own.
+    const keys = new Map<string, Map<string, { source: string; id: string }>>();
     for (const command of commands) {
       const key = idOf(command, repeats);
-      if (key && !decisionFor(state, key.source, key.id) && !holdFor(state, key.source, key.id))
-        keys.set(`${key.source}\u0000${key.id}`, key);
+      if (key && !decisionFor(state, key.source, key.id) && !holdFor(state, key.source, key.id)) {
+        const ofAccount = keys.get(command.account) ?? new Map<string, { source: string; id: string }>();
+        keys.set(command.account, ofAccount.set(`${key.source}\u0000${key.id}`, key));
+      }
     }
-    if (keys.size === 0) return state;
-    const claimed = await this.store.readClaimed(account, [...keys.values()], now);
-    return recall(
-      state,
-      claimed.map((e) => deserialize(e) as AccountEvent),
-    );
+    let recalled = state;
+    for (const [account, ofAccount] of keys) {
+      const claimed = await this.store.readClaimed(account, [...ofAccount.values()], now);
+      recalled = recall(
+        recalled,
+        claimed.map((e) => deserialize(e) as AccountEvent),
+      );
+    }
+    return recalled;
   }
 
   // ---- loading and moving the books -----------------------------------------------------------
@@ -213,11 +347,16 @@ export class AccountHandler {
   private async loadAt(
     account: string,
     now: string,
-    { closeBooks, fresh = false, write = true }: { closeBooks: boolean; fresh?: boolean; write?: boolean },
+    {
+      closeBooks,
+      fresh = false,
+      write = true,
+      defaultCredits = this.options.defaultCredits,
+    }: { closeBooks: boolean; fresh?: boolean; write?: boolean; defaultCredits?: number },
   ): Promise<LoadedAccount> {
     let loaded = await this.load(account, now, fresh);
     const opening = decideBooks(
-      { type: 'OpenAccount', account, registered: loaded.registered, defaultCredits: this.options.defaultCredits, now },
+      { type: 'OpenAccount', account, registered: loaded.registered, defaultCredits, now },
       loaded.state,
     );
     if (opening) return withOpening(loaded, opening);
