@@ -209,7 +209,7 @@ export class AccountHandler {
   }
 
   /** The aggregate an account's commands are decided in: its tree's root, or its own. */
-  private async aggregateOf(account: string, now: string, fresh = false): Promise<string> {
+  async aggregateOf(account: string, now: string, fresh = false): Promise<string> {
     return (await this.load(account, now, fresh)).state.tree ?? account;
   }
 

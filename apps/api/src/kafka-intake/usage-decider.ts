@@ -11,6 +11,11 @@ export interface UsageDecider {
   commands(requests: UsageMessage[], now: string): Promise<DecideUsage[]>;
   /** Resolves once every decision is durable; throws the first failure (the caller sorts it). */
   decide(commands: DecideUsage[]): Promise<void>;
+  /**
+   * The account whose aggregate decides an account's usage (the root of its tree, or itself):
+   * what usage is routed by, so that one owner decides a whole tree. The account itself when absent.
+   */
+  aggregateOf?(account: string, now: string): Promise<string>;
 }
 
 /**
@@ -27,6 +32,10 @@ export class KafkaUsageDecider implements UsageDecider {
 
   commands(requests: UsageMessage[], now: string): Promise<DecideUsage[]> {
     return Promise.all(requests.map((usage) => decideUsageCommand(this.catalog, usage, 'kafka', now)));
+  }
+
+  aggregateOf(account: string, now: string): Promise<string> {
+    return this.decisions.aggregateOf(account, now);
   }
 
   async decide(commands: DecideUsage[]): Promise<void> {
