@@ -66,7 +66,7 @@ export interface Account {
   /** Quota thresholds already raised: {@link alertKey}(meter, period key) → percentages. */
   alerted: ReadonlyMap<string, ReadonlySet<number>>;
   /**
-   * The root of the tree this account's decisions moved to (docs/contract.md §2, account trees);
+   * The root of the tree this account's decisions moved to (docs/contract.md §2.7);
    * null while they are its own. Nothing is decided on a moved account's own streams.
    */
   tree: string | null;

@@ -72,7 +72,7 @@ export function alreadyDecided(state: Account, source: string, id: string, now: 
 }
 
 /**
- * docs/contract.md §3 rules 2 to 6 at every level of the account's tree (§2, account trees), from
+ * docs/contract.md §3 rules 2 to 6 at every level of the account's tree (§2.7), from
  * the account up to the root: accepted only if every level admits it, the credits checked at the
  * root (the payer). An ancestor without a quota for the meter does not limit it. A rejection names
  * the level whose rule decided it (`limitedBy`) when the account is in a tree; the decision reports

@@ -3,7 +3,7 @@ import type { Account } from './account-state';
 import { DomainError } from './errors';
 import { TOTAL } from './time';
 
-/** Most levels of an account tree, counting the root (docs/contract.md §2, account trees). */
+/** Most levels of an account tree, counting the root (docs/contract.md §2.7). */
 export const MAX_TREE_DEPTH = 4;
 
 /** Units counted per meter per period key ('YYYY-MM' or 'total'). */
@@ -229,7 +229,7 @@ export interface TreeMove {
 }
 
 /**
- * docs/contract.md §2, account trees: attach an account under a parent, move it within its tree,
+ * docs/contract.md §2.7: attach an account under a parent, move it within its tree,
  * or detach it. Refused: a parent in the account's own subtree (`CYCLE`), a tree deeper than
  * {@link MAX_TREE_DEPTH} (`TOO_DEEP`), an account that holds credits joining a tree
  * (`HAS_BALANCE`), and an account with children leaving or joining a tree (`HAS_CHILDREN`: a

@@ -62,7 +62,7 @@ export interface UsageDecisionData extends UsageAttributes {
    */
   reportedBy: string | null;
   /**
-   * The account whose rule decided a rejection (docs/contract.md §2, account trees): the account
+   * The account whose rule decided a rejection (docs/contract.md §2.7): the account
    * itself or one of its ancestors. Only on decisions of accounts in a tree.
    */
   limitedBy?: string;

@@ -7,7 +7,7 @@ export const credits = projection<CreditTotals>({
   keys: ['account'],
   keysOf: (e) =>
     e.type === 'UsageAccepted' || e.type === 'UsageReversed'
-      ? // A tree member's credits are its root's (docs/contract.md §2, account trees).
+      ? // A tree member's credits are its root's (docs/contract.md §2.7).
         [[e.data.payer ?? e.data.account]]
       : e.type === 'CreditsGranted' || e.type === 'PeriodOpened'
         ? [[e.data.account]]
