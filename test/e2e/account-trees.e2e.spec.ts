@@ -1,5 +1,5 @@
 import { describeIf, eventually, infra } from '../infra/infra';
-import { BACKENDS, startTally, unique, usageEvent, type RunningTally } from '../support/tally';
+import { BACKENDS, startTally, twoInstances, unique, usageEvent, type RunningTally } from '../support/tally';
 
 describe.each(BACKENDS)('account trees over HTTP (%s)', (backend) => {
   let tally: RunningTally;
@@ -126,18 +126,10 @@ describe.each(BACKENDS)('account trees over HTTP (%s)', (backend) => {
 });
 
 describeIf(infra.postgresUrl, 'account trees across two api instances on one PostgreSQL', () => {
-  let first: RunningTally;
-  let second: RunningTally;
-  beforeAll(async () => {
-    first = await startTally('postgres');
-    second = await startTally('postgres', { location: first.location, project: false });
-  });
-  afterAll(async () => {
-    await second.stop();
-    await first.destroy();
-  });
+  const instances = twoInstances();
 
   it('lets 100 concurrent requests to two children, split between the instances, never take the parent past its limit', async () => {
+    const { first, second } = instances;
     const [root, meter, a, b] = [unique('org'), unique('m'), unique('team'), unique('team')];
     await first.admin.put(`/v1/accounts/${root}/quotas/${meter}`, { limit: 50 });
     for (const kid of [a, b]) {
