@@ -93,7 +93,7 @@ interface Cached {
 export class AccountHandler {
   private readonly queues = new Map<string, Pending[]>();
   /** Accounts whose aggregate is being looked up, and the lookup their next command waits for. */
-  private readonly resolving = new Map<string, Promise<void>>();
+  private readonly resolving = new Map<string, Promise<string>>();
   private readonly cache: LruMap<string, Cached>;
   private readonly commits: GroupCommit;
   private readonly options: AccountHandlerOptions;
@@ -128,25 +128,28 @@ export class AccountHandler {
         this.enqueue(cached.state.tree ?? account, pending);
         return;
       }
-      // The account is being read: queue behind the commands that came before, in their order.
-      const resolved = (earlier ?? Promise.resolve())
-        .then(() => this.aggregateOf(account, now))
-        .then((aggregate) => this.enqueue(aggregate, pending), reject);
-      this.resolving.set(account, resolved);
-      void resolved.then(() => {
-        if (this.resolving.get(account) === resolved) this.resolving.delete(account);
+      // The account is being read: queue behind the commands that came before, in their order,
+      // to the aggregate that lookup finds (one read for a burst; a route is only a hint: a
+      // command decided in the wrong aggregate is refused there and sent on).
+      const lookup = earlier ?? this.aggregateOf(account, now);
+      const resolved = lookup.then((aggregate) => this.enqueue(aggregate, pending));
+      resolved.catch(reject);
+      const next = lookup.catch(() => account);
+      this.resolving.set(account, next);
+      void next.then(() => {
+        if (this.resolving.get(account) === next) this.resolving.delete(account);
       });
     });
   }
 
-  private enqueue(aggregate: string, pending: Pending): void {
+  private enqueue(aggregate: string, pending: Pending): string {
     const queue = this.queues.get(aggregate);
-    if (queue) {
-      queue.push(pending);
-      return;
+    if (queue) queue.push(pending);
+    else {
+      this.queues.set(aggregate, [pending]);
+      void this.drain(aggregate);
     }
-    this.queues.set(aggregate, [pending]);
-    void this.drain(aggregate);
+    return aggregate;
   }
 
   /** Decides several commands as one batch (the Kafka consumer's per-account batch). */
