@@ -1,7 +1,6 @@
 import { Map as ImmutableMap } from 'immutable';
 import type {
   AccountEvent,
-  CarriedState,
   CreditTotals,
   CreditsGranted,
   QuotaTerms,
@@ -15,10 +14,20 @@ import type {
 import { alertsFrom, withAlertRaised } from './alert-memory';
 import { unreachable } from './errors';
 import { holdLive, withHold, withHoldEnded, type HoldRecord } from './hold-state';
-import { bucketAfter } from './rate-limit';
 import { Recent } from './recent';
-import { TOTAL } from './periods';
 import { withinWindow } from './time';
+import {
+  addCounted,
+  countedAt,
+  countsFrom,
+  membersFrom,
+  withAttached,
+  withMemberQuota,
+  withMemberUsage,
+  withoutMember,
+  withTokensTaken,
+  type Member,
+} from './tree';
 
 export { RECENT_IDS, Recent } from './recent';
 
@@ -62,6 +71,13 @@ export interface Account {
   alerted: ReadonlyMap<string, ReadonlySet<number>>;
   /** Rate-limit buckets by meter, as the last decision that took tokens left them: one per rate-limited meter. */
   buckets: ReadonlyMap<string, RateBucket>;
+  /**
+   * The root of the tree this account's decisions moved to (docs/contract.md §2.7);
+   * null while they are its own. Nothing is decided on a moved account's own streams.
+   */
+  tree: string | null;
+  /** The members of the tree this account is the root of, by name (empty: no children). */
+  members: ReadonlyMap<string, Member>;
 }
 
 /** The key under which a usage request is deduplicated. */
@@ -90,6 +106,8 @@ export function initialState(): Account {
     creditsBelow: null,
     alerted: new Map(),
     buckets: new Map(),
+    tree: null,
+    members: new Map(),
   };
 }
 
@@ -116,24 +134,20 @@ export function usageOf(state: Account, meter: string, periodKey: string): numbe
   return state.usage.get(meter)?.get(periodKey) ?? 0;
 }
 
-/** Counts `delta` units in the usage's month, in every month's total, and in its quota period when it named one. */
-function addUsage(state: Account, meter: string, counted: { month: string; period?: string }, delta: number): Account['usage'] {
-  const byPeriod = new Map(state.usage.get(meter));
-  for (const key of [counted.month, TOTAL, ...(counted.period === undefined ? [] : [counted.period])]) {
-    byPeriod.set(key, (byPeriod.get(key) ?? 0) + delta);
-  }
-  return new Map(state.usage).set(meter, byPeriod);
-}
-
-/** Carried usage (JSON) as the state keeps it; own keys only, whatever their names. */
-function usageFrom(carried: CarriedState['usage']): Account['usage'] {
-  return new Map(Object.entries(carried).map(([meter, byPeriod]) => [meter, new Map(Object.entries(byPeriod))]));
-}
-
-/** The buckets after a decision that took rate-limit tokens (one that carries `bucketLevel`). */
-function withTokensTaken(buckets: Account['buckets'], { meter, bucketLevel, decidedAt }: UsageDecisionData): Account['buckets'] {
-  if (bucketLevel === undefined) return buckets;
-  return new Map(buckets).set(meter, bucketAfter(buckets.get(meter), bucketLevel, decidedAt));
+/**
+ * Counts `delta` units of a usage decided for `data.account`: in the state's own counts (the root
+ * counts every decision of its tree) and in those of the account and its ancestors when it is a
+ * member, each level in its month, its running total and its own quota's period.
+ */
+function counted(
+  state: Account,
+  data: UsageDecisionData | UsageReversed['data'],
+  delta: number,
+): Pick<Account, 'usage' | 'members'> {
+  return {
+    usage: addCounted(state.usage, data.meter, countedAt(data, state.account ?? data.account), delta),
+    members: withMemberUsage(state, data, delta),
+  };
 }
 
 /** Applies one stored event; never mutates `state`. */
@@ -148,7 +162,9 @@ export function evolve(state: Account, event: AccountEvent): Account {
         next: null,
         credits: carried.credits,
         quotas: new Map(Object.entries(carried.quotas)),
-        usage: usageFrom(carried.usage),
+        usage: countsFrom(carried.usage),
+        members: membersFrom(carried.members),
+        tree: carried.tree ?? null,
         // Older streams are read only for idempotency; forget what has left the window.
         decisions: state.decisions.filter((d) => withinWindow(d.event.data.decidedAt, openedAt)),
         grants: state.grants.filter((g) => withinWindow(g.at, openedAt)),
@@ -161,24 +177,26 @@ export function evolve(state: Account, event: AccountEvent): Account {
     case 'PeriodClosed':
       return { ...state, next: event.data.next };
     case 'QuotaSet':
-      return { ...state, quotas: new Map(state.quotas).set(event.data.meter, event.data.quota) };
+      return state.members.has(event.data.account)
+        ? { ...state, members: withMemberQuota(state, event.data.account, event.data.meter, event.data.quota) }
+        : { ...state, quotas: new Map(state.quotas).set(event.data.meter, event.data.quota) };
     case 'CreditsGranted': {
       const { amount, grantId } = event.data;
       const credits = { ...state.credits, balance: state.credits.balance + amount, granted: state.credits.granted + amount };
       return { ...state, credits, grants: grantId ? state.grants.set(grantId, event.data) : state.grants };
     }
     case 'UsageAccepted': {
-      const { meter, quantity, creditsCharged, source, id } = event.data;
+      const { quantity, creditsCharged, source, id } = event.data;
+      const afterCount = { ...state, ...counted(state, event.data, quantity) };
       return {
-        ...state,
-        usage: addUsage(state, meter, event.data, quantity),
+        ...afterCount,
+        ...withTokensTaken(afterCount, event.data),
         credits: {
           ...state.credits,
           balance: state.credits.balance - creditsCharged,
           spent: state.credits.spent + creditsCharged,
         },
         decisions: state.decisions.set(usageKey(source, id), { event, reversal: null }),
-        buckets: withTokensTaken(state.buckets, event.data),
       };
     }
     case 'UsageRejected':
@@ -187,12 +205,12 @@ export function evolve(state: Account, event: AccountEvent): Account {
         decisions: state.decisions.set(usageKey(event.data.source, event.data.id), { event, reversal: null }),
       };
     case 'UsageReversed': {
-      const { meter, quantity, creditsRefunded, source, id } = event.data;
+      const { quantity, creditsRefunded, source, id } = event.data;
       const key = usageKey(source, id);
       const original = state.decisions.get(key);
       return {
         ...state,
-        usage: addUsage(state, meter, event.data, -quantity),
+        ...counted(state, event.data, -quantity),
         credits: {
           ...state.credits,
           balance: state.credits.balance + creditsRefunded,
@@ -205,7 +223,7 @@ export function evolve(state: Account, event: AccountEvent): Account {
       return {
         ...state,
         ...withHold(state, usageKey(event.data.source, event.data.id), event.data),
-        buckets: withTokensTaken(state.buckets, event.data),
+        ...withTokensTaken(state, event.data),
       };
     case 'HoldReleased':
       return { ...state, ...withHoldEnded(state, usageKey(event.data.source, event.data.id), event.data) };
@@ -213,6 +231,14 @@ export function evolve(state: Account, event: AccountEvent): Account {
       return { ...state, creditsBelow: event.data.creditsBelow };
     case 'AlertRaised':
       return { ...state, alerted: withAlertRaised(state.alerted, event.data) };
+    case 'MemberAttached':
+      return withAttached(state, event.data);
+    case 'MemberDetached':
+      return withoutMember(state, event.data.member);
+    case 'AccountMoved':
+      return event.data.tree !== null
+        ? { ...state, tree: event.data.tree }
+        : { ...state, tree: null, quotas: new Map(Object.entries(event.data.quotas)), usage: countsFrom(event.data.usage) };
     default:
       return unreachable(event);
   }

@@ -18,6 +18,9 @@ export function recordedAt(event: AccountEvent): string {
     case 'UsageReversed':
     case 'HoldReleased':
     case 'CreditAlertSet':
+    case 'MemberAttached':
+    case 'MemberDetached':
+    case 'AccountMoved':
       return event.data.at;
     case 'AlertRaised':
       return event.data.raisedAt;

@@ -1,6 +1,7 @@
 import {
   keptAttributes,
   type AccountEvent,
+  type LevelCounted,
   type MeterDefinition,
   type QuotaTerms,
   type RejectReason,
@@ -13,6 +14,7 @@ import { expiryOf, heldCredits, heldUnits } from './hold-state';
 import { TOTAL, periodKeyOf } from './periods';
 import { takeTokens } from './rate-limit';
 import { FUTURE_TOLERANCE_MS, IDEMPOTENCY_WINDOW_MS, monthOf, withinWindow } from './time';
+import { chainOf, levelView } from './tree';
 
 /** The quota a request is held to: the account's own, else the meter's default. */
 export function effectiveQuota(state: Account, command: Pick<DecideUsage, 'usage' | 'meter'>): QuotaTerms | null {
@@ -73,10 +75,54 @@ export function alreadyDecided(state: Account, source: string, id: string, now: 
 }
 
 /**
- * docs/contract.md §3 rules 2 to 6, in order: time window, quota or credits present, disabled meter,
- * rate limit (4a: an acceptance records the level it leaves the bucket at), hard/soft limit (usage + held + q ≤ limit), credit balance (balance − held credits ≥ cost).
+ * docs/contract.md §3 rules 2 to 6 at every level of the account's tree (§2.7), from
+ * the account up to the root: accepted only if every level admits it, the credits checked at the
+ * root (the payer). An ancestor without a quota for the meter does not limit it. Each level is held
+ * to its own quota's period and its own rate-limit bucket; a refusal anywhere takes no tokens
+ * anywhere (only an acceptance records the levels it leaves the buckets at: its own in
+ * `bucketLevel`, those above it in `levels`, with the periods they count it in). A rejection names
+ * the level whose rule decided it (`limitedBy`) when the account is in a tree; the decision reports
+ * the account's own usage and limit.
  */
 function judge(command: DecideUsage | HoldUsage, state: Account): Verdict {
+  const root = state.account ?? command.account;
+  const chain = command.account === root ? [] : chainOf(state, command.account);
+  const inTree = state.members.size > 0;
+  let own: Verdict | null = null;
+  const above: LevelCounted[] = [];
+  for (const level of [...chain, root]) {
+    const mine = level === command.account;
+    const verdict = judgeAt(command, levelView(state, level), level, { own: mine, payer: level === root });
+    own ??= verdict;
+    if (!verdict.ok) {
+      const { bucketLevel: _untaken, ...base } = own.base;
+      const retry = verdict.base.retryAfterMs === undefined ? {} : { retryAfterMs: verdict.base.retryAfterMs };
+      return { ok: false, base: { ...base, ...retry, ...(inTree ? { limitedBy: level } : {}) }, reason: verdict.reason };
+    }
+    const { period, bucketLevel } = verdict.base;
+    if (!mine && (period !== undefined || bucketLevel !== undefined)) {
+      above.push({
+        account: level,
+        ...(period === undefined ? {} : { period }),
+        ...(bucketLevel === undefined ? {} : { bucketLevel }),
+      });
+    }
+  }
+  const accepted = own as Accepted;
+  return above.length === 0 ? accepted : { ...accepted, base: { ...accepted.base, levels: above } };
+}
+
+/**
+ * Rules 2 to 6 at one level: time window, quota or credits present, disabled meter, rate limit
+ * (4a: an acceptance records the level it leaves the bucket at), hard/soft limit (usage + held +
+ * q ≤ limit), credit balance (balance − held credits ≥ cost) where it pays.
+ */
+function judgeAt(
+  command: DecideUsage | HoldUsage,
+  state: Account,
+  level: string,
+  { own, payer }: { own: boolean; payer: boolean },
+): Verdict {
   const { usage: request, now } = command;
   const time = request.time ?? now;
   const quota = effectiveQuota(state, command);
@@ -84,7 +130,7 @@ function judge(command: DecideUsage | HoldUsage, state: Account): Verdict {
   const month = monthOf(time);
   const periodKey = quota ? periodKeyOf(quota, time) : month;
   const used = usageOf(state, request.meter, periodKey);
-  const held = heldUnits(state, request.meter, periodKey, now);
+  const held = heldUnits(state, request.meter, periodKey, now, level);
   const limit = quota?.limit ?? null;
   const base: UsageDecisionData = {
     account: command.account,
@@ -104,12 +150,16 @@ function judge(command: DecideUsage | HoldUsage, state: Account): Verdict {
     decidedAt: now,
     ...keptAttributes(request),
     reportedBy: command.reportedBy,
+    ...(state.account !== null && state.account !== command.account ? { payer: state.account } : {}),
   };
   const reject = (reason: RejectReason): Verdict => ({ ok: false, base, reason });
 
   const at = Date.parse(time);
   if (at < Date.parse(now) - IDEMPOTENCY_WINDOW_MS) return reject('TOO_LATE');
   if (at > Date.parse(now) + FUTURE_TOLERANCE_MS) return reject('IN_FUTURE');
+  // An ancestor without a quota for the meter does not limit it (the root still charges its price).
+  if (!quota && !own && (!payer || creditsPerUnit === null))
+    return { ok: true, base, quota, periodKey, after: used, held, cost: 0, overage: 0 };
   if (!quota && creditsPerUnit === null) return reject('NO_QUOTA');
   if (limit === 0) return reject('METER_DISABLED');
   const rate = takeTokens(
@@ -133,7 +183,7 @@ function judge(command: DecideUsage | HoldUsage, state: Account): Verdict {
   if (limit !== null && quota?.enforcement === 'hard' && after + held > limit) return reject('QUOTA_EXCEEDED');
 
   const cost = creditsPerUnit === null ? 0 : request.quantity * creditsPerUnit;
-  if (!Number.isSafeInteger(cost) || cost > state.credits.balance - heldCredits(state, now)) {
+  if (!Number.isSafeInteger(cost) || (payer && cost > state.credits.balance - heldCredits(state, now))) {
     return reject('INSUFFICIENT_CREDITS');
   }
   const overage = limit === null ? 0 : Math.max(0, after - limit) - Math.max(0, used - limit);
@@ -165,7 +215,10 @@ export function decideUsage(command: DecideUsage, state: Account): AccountEvent[
       type: 'UsageAccepted',
       data: { ...base, usage: after, remaining: remainingOf(base.limit, after + held), overage, creditsCharged: cost },
     },
-    ...alertsFor({ account, usage, quota, periodKey, after, cost, now }, state),
+    // A member's quota alerts are not raised yet: its tree's alert memory is the root's.
+    ...(state.account === null || state.account === account
+      ? alertsFor({ account, usage, quota, periodKey, after, cost, now }, state)
+      : []),
   ]);
 }
 

@@ -10,7 +10,14 @@ export type DomainErrorCode =
   | 'RESERVATION_RELEASED'
   | 'RESERVATION_COMMITTED'
   | 'COMMIT_EXCEEDS_HOLD'
-  | 'ANCHOR_NOT_ALLOWED';
+  | 'ANCHOR_NOT_ALLOWED'
+  | 'CYCLE'
+  | 'TOO_DEEP'
+  | 'HAS_BALANCE'
+  | 'HAS_CHILDREN'
+  | 'NOT_A_PAYER'
+  | 'MOVED'
+  | 'NOT_A_MEMBER';
 
 /** A command the current state does not allow; nothing was appended. */
 export class DomainError extends Error {

@@ -7,11 +7,12 @@ import { heldUnits, holdLive, holdPeriodKey, type HoldRecord } from './hold-stat
 import { quotaOf, remainingOf } from './decide-usage';
 import { TOTAL } from './periods';
 import { withinWindow } from './time';
+import { levelView, periodsOnly } from './tree';
 
 /** The open, unexpired hold a commit or release names; refuses every other case with its code. */
 function liveHold(state: Account, { account, source, id, now }: CommitHold | ReleaseHold): HoldRecord {
   const record = holdFor(state, source, id);
-  if (!record || !withinWindow(record.hold.decidedAt, now)) {
+  if (!record || record.hold.account !== account || !withinWindow(record.hold.decidedAt, now)) {
     throw new DomainError('RESERVATION_NOT_FOUND', `no reservation ${source}/${id} was held for ${account} in the last 35 days`);
   }
   if (record.ended?.committed === null) {
@@ -46,16 +47,19 @@ export function commitHold(command: CommitHold, state: Account): AccountEvent[] 
   if (quantity > hold.quantity) {
     throw new DomainError('COMMIT_EXCEEDS_HOLD', `commit of ${quantity} exceeds the ${hold.quantity} units held`);
   }
-  const quota = quotaOf(state, hold.meter, command.meter);
+  // A member of a tree reports its own level's usage and limit.
+  const view = levelView(state, command.account);
+  const quota = quotaOf(view, hold.meter, command.meter);
   const periodKey = quota?.period === 'none' ? TOTAL : holdPeriodKey(hold);
-  const before = usageOf(state, hold.meter, periodKey);
+  const before = usageOf(view, hold.meter, periodKey);
   const used = before + quantity;
   const limit = quota ? quota.limit : hold.limit;
   const overage = limit === null ? 0 : Math.max(0, used - limit) - Math.max(0, before - limit);
   // Other holds still count; this one ends with the commit.
-  const othersHeld = heldUnits(state, hold.meter, periodKey, command.now) - hold.quantity;
-  // The hold took its rate-limit tokens when it was decided; its commit takes none.
-  const { creditsHeld, expiresAt: _expiresAt, bucketLevel: _bucketLevel, ...decision } = hold;
+  const othersHeld = heldUnits(view, hold.meter, periodKey, command.now, command.account) - hold.quantity;
+  // The hold took its rate-limit tokens when it was decided, at every level; its commit takes none.
+  const { creditsHeld, expiresAt: _expiresAt, bucketLevel: _bucketLevel, levels, ...held } = hold;
+  const decision = { ...held, ...periodsOnly(levels) };
   const cost = (creditsHeld / hold.quantity) * quantity;
   const usage = { source: hold.source, id: hold.id, meter: hold.meter };
   return [
@@ -75,7 +79,9 @@ export function commitHold(command: CommitHold, state: Account): AccountEvent[] 
       },
     },
     // The committed units are an accepted usage: they raise the alerts they cross (docs/contract.md §3.6).
-    ...alertsFor({ account: command.account, usage, quota, periodKey, after: used, cost, now: command.now }, state),
+    ...(view === state
+      ? alertsFor({ account: command.account, usage, quota, periodKey, after: used, cost, now: command.now }, state)
+      : []),
   ];
 }
 

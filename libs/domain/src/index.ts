@@ -17,3 +17,4 @@ export * from './periods';
 export * from './time';
 export * from './snapshot';
 export * from './rate-limit';
+export * from './tree';

@@ -1,7 +1,8 @@
 import { Map as ImmutableMap } from 'immutable';
-import type { CreditTotals, CreditsGranted, QuotaTerms, RateBucket, UsageHeld } from '@tally/events';
+import type { CarriedMember, CreditTotals, CreditsGranted, QuotaTerms, RateBucket, UsageHeld } from '@tally/events';
 import { initialState, type Account } from './account-state';
 import { Recent } from './recent';
+import { membersFrom, membersToCarry } from './tree';
 
 /**
  * The version of {@link AccountSnapshot}'s shape. Bump it whenever the shape or the meaning of a
@@ -9,8 +10,9 @@ import { Recent } from './recent';
  * events), never read as if it were this one.
  */
 // 2: quota terms carry `anchor` and periods other than months; usage and alert memory may be
-// keyed by a period's interval. A version 1 snapshot is folded again from its events.
-// Also in 2: the rate-limit buckets of the account's rate-limited meters.
+// keyed by a period's interval; the rate-limit buckets of the account's rate-limited meters; the
+// tree the account's decisions moved to, and the members of the tree it is the root of (with their
+// quotas, usage by period and buckets). A version 1 snapshot is folded again from its events.
 export const SNAPSHOT_VERSION = 2;
 
 /**
@@ -33,6 +35,9 @@ export interface AccountSnapshot {
   alerted: Array<[string, number[]]>;
   /** Rate-limit buckets by meter (from version 2). */
   buckets: Array<[string, RateBucket]>;
+  /** Since version 2: the tree the account's decisions moved to, and the members of the tree it is the root of. */
+  tree: string | null;
+  members: Array<[string, CarriedMember]>;
 }
 
 /** The snapshot of a state. */
@@ -50,6 +55,8 @@ export function snapshotOf(state: Account): AccountSnapshot {
     creditsBelow: state.creditsBelow,
     alerted: [...state.alerted].map(([key, percents]) => [key, [...percents].sort((a, b) => a - b)]),
     buckets: [...state.buckets],
+    tree: state.tree,
+    members: membersToCarry(state),
   };
 }
 
@@ -74,5 +81,7 @@ export function fromSnapshot(stored: unknown): Account | null {
     creditsBelow: s.creditsBelow,
     alerted: new Map(s.alerted.map(([key, percents]) => [key, new Set(percents)])),
     buckets: new Map(s.buckets),
+    tree: s.tree,
+    members: membersFrom(s.members),
   };
 }

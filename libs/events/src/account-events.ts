@@ -23,6 +23,30 @@ export interface CarriedState {
   alerts?: CarriedAlerts;
   /** Rate-limit buckets by meter; absent from periods opened before rate limits. */
   buckets?: Record<string, RateBucket>;
+  /** The members of the tree this account is the root of, with their terms and usage (absent: none). */
+  members?: Array<[string, CarriedMember]>;
+  /** The tree this account's decisions moved to (absent: its own). */
+  tree?: string | null;
+}
+
+/** A member of an account tree, as its root's aggregate keeps it: its parent, its quotas, its usage. */
+export interface CarriedMember {
+  parent: string;
+  quotas: Record<string, QuotaTerms>;
+  usage: Record<string, Record<string, number>>;
+  /** Its rate-limit buckets by meter (absent: none taken from yet). */
+  buckets?: Record<string, RateBucket>;
+}
+
+/**
+ * What a usage decided for a member of a tree counted at one level above it (its ancestors and
+ * the root): the period of that level's quota when it is not the calendar month, and the level
+ * that level's rate-limit bucket was left at when the usage took tokens from it.
+ */
+export interface LevelCounted {
+  account: string;
+  period?: string;
+  bucketLevel?: string;
 }
 
 /**
@@ -80,6 +104,18 @@ export interface UsageDecisionData extends UsageAttributes {
   retryAfterMs?: number;
   /** For an acceptance or a hold that took rate-limit tokens: the bucket's level after it, in parts ({@link RateBucket}). */
   bucketLevel?: string;
+  /**
+   * The account whose rule decided a rejection (docs/contract.md §2.7): the account
+   * itself or one of its ancestors. Only on decisions of accounts in a tree.
+   */
+  limitedBy?: string;
+  /** The root of the account's tree, which pays its credits, when it is not the account itself. */
+  payer?: string;
+  /**
+   * For an acceptance or a hold of a member of a tree: what the levels above it counted, where
+   * that is more than the month (see {@link LevelCounted}); absent otherwise.
+   */
+  levels?: LevelCounted[];
 }
 
 /** First event of every period stream. */
@@ -134,6 +170,49 @@ export interface UsageReversed {
     creditsRefunded: number;
     reason: string | null;
     at: string;
+    /** The root of the account's tree, which is refunded, when it is not the account itself. */
+    payer?: string;
+    /** The periods the levels above a member counted the reversed usage in (see {@link UsageDecisionData.levels}). */
+    levels?: LevelCounted[];
+  };
+}
+
+/**
+ * An account joined this tree (or moved within it) under `parent`, bringing its quotas and its
+ * usage (stored in the root's period stream, `account` being the root).
+ */
+export interface MemberAttached {
+  type: 'MemberAttached';
+  data: {
+    account: string;
+    member: string;
+    parent: string;
+    quotas: CarriedMember['quotas'];
+    usage: CarriedMember['usage'];
+    at: string;
+  };
+}
+
+/** An account left this tree (stored in the root's period stream, `account` being the root). */
+export interface MemberDetached {
+  type: 'MemberDetached';
+  data: { account: string; member: string; at: string };
+}
+
+/**
+ * The account's decisions moved into the aggregate of the tree rooted at `tree` (its own stream is
+ * fenced: nothing is decided on it), or, with `tree` null, came back to it with the quotas and
+ * usage it had in the tree.
+ */
+export interface AccountMoved {
+  type: 'AccountMoved';
+  data: {
+    account: string;
+    tree: string | null;
+    parent: string | null;
+    quotas: CarriedMember['quotas'];
+    usage: CarriedMember['usage'];
+    at: string;
   };
 }
 
@@ -172,7 +251,10 @@ export type AccountEvent =
   | UsageHeld
   | HoldReleased
   | CreditAlertSet
-  | AlertRaised;
+  | AlertRaised
+  | MemberAttached
+  | MemberDetached
+  | AccountMoved;
 
 /** Events of the account root stream `account-{account}`: where its books are. */
 export type AccountRootEvent =

@@ -88,6 +88,9 @@ const CODECS = {
   HoldReleased: codec<'HoldReleased'>()('v1', { v1: asIs() }),
   CreditAlertSet: codec<'CreditAlertSet'>()('v1', { v1: asIs() }),
   AlertRaised: codec<'AlertRaised'>()('v1', { v1: asIs() }),
+  MemberAttached: codec<'MemberAttached'>()('v1', { v1: asIs() }),
+  MemberDetached: codec<'MemberDetached'>()('v1', { v1: asIs() }),
+  AccountMoved: codec<'AccountMoved'>()('v1', { v1: asIs() }),
   MeterDefined: codec<'MeterDefined'>()('v2', { v1: meterTerms, v2: meterTerms }),
   SubjectMapped: codec<'SubjectMapped'>()('v1', { v1: asIs() }),
 } satisfies { [T in EventType]: Codec<T, string> };

@@ -16,6 +16,14 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   RESERVATION_COMMITTED: HttpStatus.CONFLICT,
   COMMIT_EXCEEDS_HOLD: HttpStatus.CONFLICT,
   ANCHOR_NOT_ALLOWED: HttpStatus.BAD_REQUEST,
+  CYCLE: HttpStatus.CONFLICT,
+  TOO_DEEP: HttpStatus.CONFLICT,
+  HAS_BALANCE: HttpStatus.CONFLICT,
+  HAS_CHILDREN: HttpStatus.CONFLICT,
+  NOT_A_PAYER: HttpStatus.CONFLICT,
+  // Both only reach a client when a tree kept changing while the handler followed it.
+  MOVED: HttpStatus.CONFLICT,
+  NOT_A_MEMBER: HttpStatus.CONFLICT,
 };
 
 /** The one place errors become responses: application/problem+json, never a stack or a secret. */

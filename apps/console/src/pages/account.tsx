@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { CreditsSection } from './account/credits-section';
 import { DecisionsSection } from './account/decisions-section';
 import { QuotasSection } from './account/quotas-section';
+import { TreeLine } from './account/tree-line';
 import { UsageSection } from './account/usage-section';
 import { href } from '../router';
 
@@ -23,6 +24,7 @@ export function AccountPage({ account, admin }: { account: string; admin: boolea
           Refresh
         </button>
       </div>
+      <TreeLine account={account} version={version} />
       <div class="columns">
         <QuotasSection account={account} admin={admin} version={version} onChange={refresh} />
         <CreditsSection account={account} admin={admin} version={version} onChange={refresh} />

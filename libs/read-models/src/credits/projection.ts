@@ -6,9 +6,12 @@ export const credits = projection<CreditTotals>({
   name: 'credits_v1',
   keys: ['account'],
   keysOf: (e) =>
-    e.type === 'CreditsGranted' || e.type === 'UsageAccepted' || e.type === 'UsageReversed' || e.type === 'PeriodOpened'
-      ? [[e.data.account]]
-      : [],
+    e.type === 'UsageAccepted' || e.type === 'UsageReversed'
+      ? // A tree member's credits are its root's (docs/contract.md §2.7).
+        [[e.data.payer ?? e.data.account]]
+      : e.type === 'CreditsGranted' || e.type === 'PeriodOpened'
+        ? [[e.data.account]]
+        : [],
   evolve: (doc, e) => {
     const row = doc ?? { balance: 0, granted: 0, spent: 0 };
     switch (e.type) {

@@ -1,12 +1,12 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { AccountDecisions } from '../../accounts/account-decisions';
+import { AccountHandler } from '../../accounts/account-handler';
 import { Clock } from '../../runtime/clock';
 import { GrantCreditsCommand } from './grant-credits.command';
 
 @CommandHandler(GrantCreditsCommand)
 export class GrantCreditsHandler implements ICommandHandler<GrantCreditsCommand> {
   constructor(
-    private readonly decisions: AccountDecisions,
+    private readonly decisions: AccountHandler,
     private readonly clock: Clock,
   ) {}
 
