@@ -131,7 +131,14 @@ export interface UsageReversed {
  */
 export interface MemberAttached {
   type: 'MemberAttached';
-  data: { account: string; member: string; parent: string; quotas: CarriedMember['quotas']; usage: CarriedMember['usage']; at: string };
+  data: {
+    account: string;
+    member: string;
+    parent: string;
+    quotas: CarriedMember['quotas'];
+    usage: CarriedMember['usage'];
+    at: string;
+  };
 }
 
 /** An account left this tree (stored in the root's period stream, `account` being the root). */

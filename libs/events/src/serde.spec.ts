@@ -87,7 +87,14 @@ const CURRENT: { [T in EventType]: EventData<T> } = {
     ...{ id: 'alrt_1', account: 'acme', kind: 'quota.threshold', threshold: 80, meter: 'geocoding' },
     ...{ usage: 8, limit: 10, period: '2026-11', raisedAt: at },
   },
-  MemberAttached: { account: 'acme', member: 'team-a', parent: 'acme', quotas: { geocoding: terms }, usage: { geocoding: { '2026-11': 3 } }, at },
+  MemberAttached: {
+    account: 'acme',
+    member: 'team-a',
+    parent: 'acme',
+    quotas: { geocoding: terms },
+    usage: { geocoding: { '2026-11': 3 } },
+    at,
+  },
   MemberDetached: { account: 'acme', member: 'team-a', at },
   AccountMoved: { account: 'team-a', tree: 'acme', parent: 'acme', quotas: {}, usage: {}, at },
 };
