@@ -92,8 +92,11 @@ describe.each(BACKENDS)('account trees over HTTP (%s)', (backend) => {
     expect(first.status).toBe(402);
     expect(first.body).toMatchObject({ reason: 'NO_QUOTA', limitedBy: kids[0] });
     await tally.admin.put(`/v1/accounts/${kids[0]}/quotas/${meter}`, { limit: 100 });
-    const exhausting = await tally.admin.post('/v1/usage', usageEvent({ subject: kids[0], meter, quantity: 10 }));
+    const usage = usageEvent({ subject: kids[0], meter, quantity: 10 });
+    const exhausting = await tally.admin.post('/v1/usage', usage);
     expect([exhausting.status, exhausting.body.account, exhausting.body.usage]).toEqual([200, kids[0], 10]);
+    // A redelivery is answered with the original decision and counts nothing.
+    expect(await tally.admin.post('/v1/usage', usage)).toMatchObject({ status: 200, body: exhausting.body });
     const sibling = await tally.admin.post('/v1/usage', usageEvent({ subject: kids[1], meter, quantity: 1 }));
     expect([sibling.status, sibling.body.reason, sibling.body.limitedBy]).toEqual([402, 'QUOTA_EXCEEDED', root]);
   });
