@@ -64,8 +64,8 @@ describe.each(BACKENDS)('API keys bound to sources (%s)', (backend) => {
       [`account-${account}/%`],
     );
     expect(rows).toEqual([
-      { event_type: 'UsageAccepted.v2', reported: producer.id },
-      { event_type: 'UsageRejected.v2', reported: 'bootstrap' },
+      { event_type: 'UsageAccepted.v3', reported: producer.id },
+      { event_type: 'UsageRejected.v3', reported: 'bootstrap' },
     ]);
     await eventually(async () =>
       expect((await tally.admin.get(`/v1/accounts/${account}/decisions`)).body.map((d: any) => d.reportedBy)).toEqual([

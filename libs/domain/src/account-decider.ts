@@ -67,11 +67,13 @@ function reverseUsage({ account, source, id, reason, now }: ReverseUsage, state:
     throw new DomainError('USAGE_NOT_ACCEPTED', `usage ${source}/${id} was rejected; there is nothing to reverse`);
   }
   if (record.reversal) return [];
-  const { subject, meter, quantity, month, creditsCharged } = record.event.data;
+  const { subject, meter, quantity, month, creditsCharged, items } = record.event.data;
+  // Every line of a multi-item usage returns to its meter, with the credits it was charged.
+  const lines = items ? { items: items.map((l) => ({ meter: l.meter, quantity: l.quantity, creditsRefunded: l.credits })) } : {};
   return [
     {
       type: 'UsageReversed',
-      data: { account, source, id, subject, meter, quantity, month, creditsRefunded: creditsCharged, reason, at: now },
+      data: { account, source, id, subject, meter, quantity, month, creditsRefunded: creditsCharged, reason, at: now, ...lines },
     },
   ];
 }

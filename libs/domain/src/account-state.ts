@@ -1,14 +1,16 @@
 import { Map as ImmutableMap } from 'immutable';
-import type {
-  AccountEvent,
-  CarriedState,
-  CreditTotals,
-  CreditsGranted,
-  QuotaTerms,
-  UsageAccepted,
-  UsageRejected,
-  UsageHeld,
-  UsageReversed,
+import {
+  linesOf,
+  type UsageItem,
+  type AccountEvent,
+  type CarriedState,
+  type CreditTotals,
+  type CreditsGranted,
+  type QuotaTerms,
+  type UsageAccepted,
+  type UsageRejected,
+  type UsageHeld,
+  type UsageReversed,
 } from '@tally/events';
 import { alertsFrom, withAlertRaised } from './alert-memory';
 import { unreachable } from './errors';
@@ -109,11 +111,16 @@ export function usageOf(state: Account, meter: string, periodKey: string): numbe
   return state.usage.get(meter)?.get(periodKey) ?? 0;
 }
 
-function addUsage(state: Account, meter: string, month: string, delta: number): Account['usage'] {
-  const byPeriod = new Map(state.usage.get(meter));
-  byPeriod.set(month, (byPeriod.get(month) ?? 0) + delta);
-  byPeriod.set(TOTAL, (byPeriod.get(TOTAL) ?? 0) + delta);
-  return new Map(state.usage).set(meter, byPeriod);
+/** Usage after adding each line's quantity (times `sign`) to its meter's month and total. */
+function addUsage(state: Account, lines: ReadonlyArray<UsageItem>, month: string, sign: 1 | -1): Account['usage'] {
+  const usage = new Map(state.usage);
+  for (const { meter, quantity } of lines) {
+    const byPeriod = new Map(usage.get(meter));
+    byPeriod.set(month, (byPeriod.get(month) ?? 0) + sign * quantity);
+    byPeriod.set(TOTAL, (byPeriod.get(TOTAL) ?? 0) + sign * quantity);
+    usage.set(meter, byPeriod);
+  }
+  return usage;
 }
 
 /** Carried usage (JSON) as the state keeps it; own keys only, whatever their names. */
@@ -152,10 +159,10 @@ export function evolve(state: Account, event: AccountEvent): Account {
       return { ...state, credits, grants: grantId ? state.grants.set(grantId, event.data) : state.grants };
     }
     case 'UsageAccepted': {
-      const { meter, month, quantity, creditsCharged, source, id } = event.data;
+      const { month, creditsCharged, source, id } = event.data;
       return {
         ...state,
-        usage: addUsage(state, meter, month, quantity),
+        usage: addUsage(state, linesOf(event.data), month, 1),
         credits: {
           ...state.credits,
           balance: state.credits.balance - creditsCharged,
@@ -170,12 +177,12 @@ export function evolve(state: Account, event: AccountEvent): Account {
         decisions: state.decisions.set(usageKey(event.data.source, event.data.id), { event, reversal: null }),
       };
     case 'UsageReversed': {
-      const { meter, month, quantity, creditsRefunded, source, id } = event.data;
+      const { month, creditsRefunded, source, id } = event.data;
       const key = usageKey(source, id);
       const original = state.decisions.get(key);
       return {
         ...state,
-        usage: addUsage(state, meter, month, -quantity),
+        usage: addUsage(state, linesOf(event.data), month, -1),
         credits: {
           ...state.credits,
           balance: state.credits.balance + creditsRefunded,

@@ -9,7 +9,8 @@ export type DomainErrorCode =
   | 'RESERVATION_EXPIRED'
   | 'RESERVATION_RELEASED'
   | 'RESERVATION_COMMITTED'
-  | 'COMMIT_EXCEEDS_HOLD';
+  | 'COMMIT_EXCEEDS_HOLD'
+  | 'COMMIT_ITEMS_MISMATCH';
 
 /** A command the current state does not allow; nothing was appended. */
 export class DomainError extends Error {

@@ -1,4 +1,4 @@
-import type { HoldReleased, UsageHeld } from '@tally/events';
+import { linesOf, type HoldReleased, type UsageHeld } from '@tally/events';
 import type { Account } from './account-state';
 import { TOTAL } from './time';
 
@@ -25,8 +25,10 @@ function liveHolds(state: Account, now: string): UsageHeld['data'][] {
 /** Units held for a meter at `now` under a period key: one month's holds, or every hold for {@link TOTAL}. */
 export function heldUnits(state: Account, meter: string, periodKey: string, now: string): number {
   return liveHolds(state, now)
-    .filter((hold) => hold.meter === meter && (periodKey === TOTAL || hold.month === periodKey))
-    .reduce((sum, hold) => sum + hold.quantity, 0);
+    .filter((hold) => periodKey === TOTAL || hold.month === periodKey)
+    .flatMap((hold) => linesOf(hold))
+    .filter((line) => line.meter === meter)
+    .reduce((sum, line) => sum + line.quantity, 0);
 }
 
 /** Credits held at `now` by every live hold. */

@@ -8,7 +8,8 @@ import { Recent } from './recent';
  * field changes: a snapshot of another version is ignored (the account is folded from its
  * events), never read as if it were this one.
  */
-export const SNAPSHOT_VERSION = 1;
+// 2: an open hold may carry a multi-item usage's `items`, which version 1 would count by its first meter alone.
+export const SNAPSHOT_VERSION = 2;
 
 /**
  * What an account's state is saved as, to load from it plus the events after it instead of its

@@ -1,4 +1,4 @@
-import type { UsageAttributes } from './usage-message';
+import type { UsageAttributes, UsageItem } from './usage-message';
 import type { QuotaTerms } from './quota-terms';
 import type { RejectReason } from './reasons';
 import type { AlertRaised, CarriedAlerts, CreditAlertSet } from './alert-events';
@@ -50,6 +50,22 @@ export interface UsageDecisionData extends UsageAttributes {
    * decisions stored before keys were recorded (`UsageAccepted.v1`, `UsageRejected.v1`).
    */
   reportedBy: string | null;
+  /**
+   * A multi-item usage's lines, one per item, in the order sent (from `UsageAccepted.v3`,
+   * `UsageRejected.v3`, `UsageHeld.v2`); absent for a single usage. The fields above then describe
+   * one line: the first item's, or for a rejection the item that failed.
+   */
+  items?: UsageLine[];
+}
+
+/** What a decision did to one item of a multi-item usage, by the fields a single decision has. */
+export interface UsageLine extends UsageItem {
+  usage: number;
+  limit: number | null;
+  remaining: number | null;
+  overage: number;
+  /** Credits of this line: charged (accepted), held (held), none (rejected). */
+  credits: number;
 }
 
 /** First event of every period stream. */
@@ -102,6 +118,8 @@ export interface UsageReversed {
     creditsRefunded: number;
     reason: string | null;
     at: string;
+    /** A multi-item usage's lines, each returned to its meter (from `UsageReversed.v2`); `meter`, `quantity` are the first's. */
+    items?: Array<UsageItem & { creditsRefunded: number }>;
   };
 }
 

@@ -28,9 +28,9 @@ const decision = {
 };
 
 describe('serde', () => {
-  it('writes decisions as v2, with the key that reported them', () => {
+  it('writes decisions as v3, with the key that reported them', () => {
     const event: TallyEvent = { type: 'UsageAccepted', data: { ...decision, creditsCharged: 0, reportedBy: 'key-1' } };
-    expect(serialize(event)).toEqual({ type: 'UsageAccepted.v2', data: event.data });
+    expect(serialize(event)).toEqual({ type: 'UsageAccepted.v3', data: event.data });
     expect(deserialize(serialize(event))).toEqual(event);
   });
 
@@ -49,6 +49,12 @@ describe('serde', () => {
 const at = '2026-11-22T10:00:00.000Z';
 const terms = withDefaultTerms({ limit: 10 });
 const meter = { meter: 'geocoding', description: null, creditsPerUnit: 2, defaultQuota: terms };
+
+// A multi-item usage's lines: the first is the headline the decision's own fields repeat.
+const lines = [
+  { meter: 'geocoding', quantity: 3, usage: 3, limit: null, remaining: null, overage: 0, credits: 6 },
+  { meter: 'isolines', quantity: 1, usage: 1, limit: 5, remaining: 4, overage: 0, credits: 0 },
+];
 
 // One event of every type in its current shape: a new type without a sample does not compile.
 const CURRENT: { [T in EventType]: EventData<T> } = {
@@ -69,13 +75,14 @@ const CURRENT: { [T in EventType]: EventData<T> } = {
   PeriodClosed: { account: 'acme', period: '2026-11', next: '2026-12', closedAt: at },
   QuotaSet: { account: 'acme', meter: 'geocoding', quota: terms, at },
   CreditsGranted: { account: 'acme', amount: 7, reason: 'welcome', grantId: 'g-1', balance: 7, at },
-  UsageAccepted: { ...decision, creditsCharged: 6, reportedBy: 'key-1', extensions: { traceparent: 'x' } },
+  UsageAccepted: { ...decision, creditsCharged: 6, reportedBy: 'key-1', extensions: { traceparent: 'x' }, items: lines },
   UsageRejected: { ...decision, reason: 'QUOTA_EXCEEDED', reportedBy: 'kafka' },
   UsageReversed: {
     ...{ account: 'acme', source: 'geocoder', id: 'job-42', subject: 'alice', meter: 'geocoding' },
     ...{ quantity: 3, month: '2026-11', creditsRefunded: 6, reason: null, at },
+    items: lines.map(({ meter, quantity, credits }) => ({ meter, quantity, creditsRefunded: credits })),
   },
-  UsageHeld: { ...decision, creditsHeld: 6, expiresAt: '2026-11-22T10:05:00.000Z', reportedBy: 'key-1' },
+  UsageHeld: { ...decision, creditsHeld: 6, expiresAt: '2026-11-22T10:05:00.000Z', reportedBy: 'key-1', items: lines },
   HoldReleased: {
     ...{ account: 'acme', source: 'geocoder', id: 'job-42', subject: 'alice', meter: 'geocoding', month: '2026-11' },
     ...{ quantity: 3, creditsHeld: 6, committed: 2, at },
@@ -98,11 +105,15 @@ const STORED: Record<StoredType, StoredPayload> = {
   'QuotaSet.v1': CURRENT.QuotaSet as unknown as StoredPayload,
   'CreditsGranted.v1': CURRENT.CreditsGranted,
   'UsageAccepted.v1': { ...decision, creditsCharged: 6 },
-  'UsageAccepted.v2': CURRENT.UsageAccepted as unknown as StoredPayload,
+  'UsageAccepted.v2': { ...decision, creditsCharged: 6, reportedBy: 'key-1' },
+  'UsageAccepted.v3': CURRENT.UsageAccepted as unknown as StoredPayload,
   'UsageRejected.v1': { ...decision, reason: 'NO_QUOTA' },
-  'UsageRejected.v2': CURRENT.UsageRejected as unknown as StoredPayload,
-  'UsageReversed.v1': CURRENT.UsageReversed,
-  'UsageHeld.v1': CURRENT.UsageHeld as unknown as StoredPayload,
+  'UsageRejected.v2': { ...decision, reason: 'QUOTA_EXCEEDED', reportedBy: 'kafka' },
+  'UsageRejected.v3': CURRENT.UsageRejected as unknown as StoredPayload,
+  'UsageReversed.v1': { ...CURRENT.UsageReversed, items: undefined },
+  'UsageReversed.v2': CURRENT.UsageReversed as unknown as StoredPayload,
+  'UsageHeld.v1': { ...decision, creditsHeld: 6, expiresAt: '2026-11-22T10:05:00.000Z', reportedBy: 'key-1' },
+  'UsageHeld.v2': CURRENT.UsageHeld as unknown as StoredPayload,
   'HoldReleased.v1': CURRENT.HoldReleased,
   'MeterDefined.v1': CURRENT.MeterDefined as unknown as StoredPayload,
   'SubjectMapped.v1': CURRENT.SubjectMapped,

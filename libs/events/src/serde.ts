@@ -76,10 +76,12 @@ const CODECS = {
   PeriodClosed: codec<'PeriodClosed'>()('v1', { v1: asIs() }),
   QuotaSet: codec<'QuotaSet'>()('v1', { v1: quotaSetTerms }),
   CreditsGranted: codec<'CreditsGranted'>()('v1', { v1: asIs() }),
-  UsageAccepted: codec<'UsageAccepted'>()('v2', { v1: withoutReporter(), v2: asIs() }),
-  UsageRejected: codec<'UsageRejected'>()('v2', { v1: withoutReporter(), v2: asIs() }),
-  UsageReversed: codec<'UsageReversed'>()('v1', { v1: asIs() }),
-  UsageHeld: codec<'UsageHeld'>()('v1', { v1: asIs() }),
+  // v3 (v2 for holds and reversals) may carry `items`, a multi-item usage's lines: a build that
+  // knows only the older versions refuses them instead of counting the first item alone.
+  UsageAccepted: codec<'UsageAccepted'>()('v3', { v1: withoutReporter(), v2: asIs(), v3: asIs() }),
+  UsageRejected: codec<'UsageRejected'>()('v3', { v1: withoutReporter(), v2: asIs(), v3: asIs() }),
+  UsageReversed: codec<'UsageReversed'>()('v2', { v1: asIs(), v2: asIs() }),
+  UsageHeld: codec<'UsageHeld'>()('v2', { v1: asIs(), v2: asIs() }),
   HoldReleased: codec<'HoldReleased'>()('v1', { v1: asIs() }),
   CreditAlertSet: codec<'CreditAlertSet'>()('v1', { v1: asIs() }),
   AlertRaised: codec<'AlertRaised'>()('v1', { v1: asIs() }),

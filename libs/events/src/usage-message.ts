@@ -14,13 +14,25 @@ export interface UsageAttributes {
   extensions?: Record<string, ExtensionValue>;
 }
 
+/** One item of a multi-item usage: a meter and the units of it used. */
+export interface UsageItem {
+  meter: string;
+  quantity: number;
+}
+
+/** How many items a multi-item usage carries: 2 to 20, each of a different meter. */
+export const USAGE_ITEMS = { min: 2, max: 20 } as const;
+
 /** A validated usage message in the shape the domain takes, with the attributes kept for its decision. */
 export interface UsageMessage extends UsageAttributes {
   source: string;
   id: string;
   subject: string;
+  /** The meter and quantity of a single usage; of a multi-item usage, those of its first item. */
   meter: string;
   quantity: number;
+  /** A multi-item usage's items (2 to 20 distinct meters), decided all or nothing; absent for a single usage. */
+  items?: UsageItem[];
   /** ISO 8601 event time, or null: the receive time is used. */
   time: string | null;
 }
@@ -32,4 +44,13 @@ export function keptAttributes(from: UsageAttributes): UsageAttributes {
     ...(from.dataschema !== undefined ? { dataschema: from.dataschema } : {}),
     ...(from.extensions !== undefined && Object.keys(from.extensions).length ? { extensions: from.extensions } : {}),
   };
+}
+
+/**
+ * The (meter, quantity) lines a usage, a decision or a reversal counts: its `items` when it has
+ * them, else its one meter. Every reader that counts units goes through here, so a multi-item
+ * record is never counted by its headline meter alone.
+ */
+export function linesOf(record: UsageItem & { items?: readonly UsageItem[] }): readonly UsageItem[] {
+  return record.items ?? [{ meter: record.meter, quantity: record.quantity }];
 }

@@ -4,6 +4,7 @@ import {
   type UsageAccepted,
   type UsageAttributes,
   type UsageHeld,
+  type UsageLine,
   type UsageRejected,
 } from '@tally/events';
 
@@ -25,7 +26,15 @@ export interface DecisionMessage extends UsageAttributes {
   limit: number | null;
   remaining: number | null;
   decidedAt: string;
+  /**
+   * A multi-item usage's lines, one per item in the order sent; the fields above are then the
+   * first item's, or for a rejection those of the item that failed (`meter` names it).
+   */
+  items?: DecisionLine[];
 }
+
+/** One item's line of a multi-item decision, as clients see it. */
+export type DecisionLine = Omit<UsageLine, 'credits'>;
 
 /** The answer of POST /v1/usage/check: what deciding the request now would do. */
 export interface UsageCheck {
@@ -34,6 +43,14 @@ export interface UsageCheck {
   usage: number;
   limit: number | null;
   remaining: number | null;
+  /** For a multi-item usage: the item the fields above describe (the one that failed, if any), and every line. */
+  meter?: string;
+  items?: DecisionLine[];
+}
+
+/** The public lines of a multi-item decision; none for a single usage. */
+export function decisionLines(lines: readonly UsageLine[] | undefined): { items?: DecisionLine[] } {
+  return lines ? { items: lines.map(({ meter, quantity, usage, limit, remaining, overage }) => ({ meter, quantity, usage, limit, remaining, overage })) } : {};
 }
 
 /** Builds the public decision from the stored decision event. */
@@ -53,6 +70,7 @@ export function toDecisionMessage(event: UsageAccepted | UsageRejected | UsageHe
     limit: d.limit,
     remaining: d.remaining,
     decidedAt: d.decidedAt,
+    ...decisionLines(d.items),
     ...keptAttributes(d),
   };
 }

@@ -15,6 +15,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   RESERVATION_RELEASED: HttpStatus.CONFLICT,
   RESERVATION_COMMITTED: HttpStatus.CONFLICT,
   COMMIT_EXCEEDS_HOLD: HttpStatus.CONFLICT,
+  COMMIT_ITEMS_MISMATCH: HttpStatus.CONFLICT,
 };
 
 /** The one place errors become responses: application/problem+json, never a stack or a secret. */

@@ -1,3 +1,4 @@
+import type { UsageItem } from '@tally/events';
 import { projection } from '../projection';
 
 /**
@@ -14,6 +15,8 @@ export interface ReservationDoc {
   decidedAt: string;
   expiresAt: string;
   ended: 'committed' | 'released' | null;
+  /** A multi-item hold's units per meter (`meter`, `quantity` are then the first item's); absent for a single hold. */
+  items?: UsageItem[];
 }
 
 /** Every hold, keyed by account and (source, id). */
@@ -24,8 +27,9 @@ export const reservations = projection<ReservationDoc>({
   keysOf: (e) => (e.type === 'UsageHeld' || e.type === 'HoldReleased' ? [[e.data.account, e.data.source, e.data.id]] : []),
   evolve: (doc, e) => {
     if (e.type === 'UsageHeld') {
-      const { meter, month, quantity, creditsHeld, decidedAt, expiresAt } = e.data;
-      return { meter, month, quantity, creditsHeld, decidedAt, expiresAt, ended: null };
+      const { meter, month, quantity, creditsHeld, decidedAt, expiresAt, items } = e.data;
+      const lines = items ? { items: items.map((l) => ({ meter: l.meter, quantity: l.quantity })) } : {};
+      return { meter, month, quantity, creditsHeld, decidedAt, expiresAt, ended: null, ...lines };
     }
     if (e.type === 'HoldReleased' && doc) return { ...doc, ended: e.data.committed === null ? 'released' : 'committed' };
     return doc;

@@ -48,6 +48,7 @@ export const RESERVATION_SCHEMAS: Record<string, SchemaObject> = {
     properties: {
       meter: string('geocoding'),
       quantity: { type: 'integer', minimum: 1, maximum: 1e12, example: 10, description: 'the units to hold' },
+      items: component('UsageItems'),
       ttlSeconds: {
         type: 'integer',
         minimum: 1,
@@ -57,7 +58,7 @@ export const RESERVATION_SCHEMAS: Record<string, SchemaObject> = {
         description: 'how long the hold lasts',
       },
     },
-    required: ['meter', 'quantity'],
+    oneOf: [{ required: ['meter', 'quantity'] }, { required: ['items'] }],
     additionalProperties: false,
   },
 };

@@ -1,5 +1,6 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { answerOf } from '@tally/domain';
+import { decisionLines } from '@tally/messages';
 import { AccountDecisions } from '../../accounts/account-decisions';
 import { CatalogCache } from '../../catalog/catalog-cache';
 import { Clock } from '../../runtime/clock';
@@ -20,9 +21,11 @@ export class CheckUsageHandler implements IQueryHandler<CheckUsageQuery> {
     if (!outcome.ok) throw outcome.error;
     // A usage already decided would get its original decision back.
     const decided = answerOf(command, outcome.events, outcome.state).decision;
-    const { usage, limit, remaining } = decided.data;
+    const { usage, limit, remaining, meter, items } = decided.data;
+    // A multi-item check names the item its figures are of (the one that failed, if any) and every line.
+    const lines = items ? { meter, ...decisionLines(items) } : {};
     return decided.type === 'UsageRejected'
-      ? { allowed: false, reason: decided.data.reason, usage, limit, remaining }
-      : { allowed: true, usage, limit, remaining };
+      ? { allowed: false, reason: decided.data.reason, usage, limit, remaining, ...lines }
+      : { allowed: true, usage, limit, remaining, ...lines };
   }
 }
