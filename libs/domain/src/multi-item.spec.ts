@@ -144,14 +144,25 @@ describe('a multi-item hold', () => {
     expect([heldUnits(state, 'input', '2026-11', NOW), heldUnits(state, 'output', '2026-11', NOW)]).toEqual([800, 200]);
     expect(heldCredits(state, NOW)).toBe(1400);
     given(held)
-      .when(decideItems([{ meter: 'output', quantity: 301 }, { meter: 'input', quantity: 1 }], priced))
+      .when(
+        decideItems(
+          [
+            { meter: 'output', quantity: 301 },
+            { meter: 'input', quantity: 1 },
+          ],
+          priced,
+        ),
+      )
       .then([{ type: 'UsageRejected', data: { reason: 'QUOTA_EXCEEDED', meter: 'output', remaining: 300 } }]);
   });
 
   it('commits every item in full when no items are named', () => {
     const events = given(held)
       .when({ ...commitHold('h-1', null, later(10)), meters: hold.meters })
-      .then([{ type: 'HoldReleased', data: { committed: 1000 } }, { type: 'UsageAccepted', data: { creditsCharged: 1400 } }]);
+      .then([
+        { type: 'HoldReleased', data: { committed: 1000 } },
+        { type: 'UsageAccepted', data: { creditsCharged: 1400 } },
+      ]);
     expect(events[1].data).toMatchObject({ items: [line('input', { quantity: 800 }), line('output', { quantity: 200 })] });
   });
 

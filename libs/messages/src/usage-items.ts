@@ -26,7 +26,8 @@ export function parseUsageItems(
 ): Validated<UsageItem[]> {
   const path = field ? `${field}.items` : 'items';
   const errors: FieldError[] = exclusive
-    .filter((name) => Object.hasOwn(holder, name))
+    // By value: a DTO instance owns its optional fields even when they were not sent.
+    .filter((name) => holder[name] !== undefined)
     .map((name) => ({ field: field ? `${field}.${name}` : name, reason: `${name} and items exclude each other: send one` }));
   const items = holder.items;
   if (!Array.isArray(items)) return { ok: false, errors: [...errors, { field: path, reason: 'items must be an array' }] };
