@@ -219,7 +219,15 @@ export function alertsOfItems(
 ): AlertRaised[] {
   return items.flatMap(({ line, quota, periodKey, after }, i) =>
     alertsFor(
-      { account, usage: { source: usage.source, id: usage.id, meter: line.meter }, quota, periodKey, after, cost: i === 0 ? cost : 0, now },
+      {
+        account,
+        usage: { source: usage.source, id: usage.id, meter: line.meter },
+        quota,
+        periodKey,
+        after,
+        cost: i === 0 ? cost : 0,
+        now,
+      },
       state,
     ),
   );

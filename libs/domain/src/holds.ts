@@ -52,7 +52,8 @@ function committedLines({ quantity, items }: CommitHold, hold: UsageHeld['data']
   const exceeds = (asked: number, held: UsageLine) =>
     new DomainError('COMMIT_EXCEEDS_HOLD', `commit of ${asked} ${held.meter} exceeds the ${held.quantity} units held`);
   if (!hold.items) {
-    if (items) throw new DomainError('COMMIT_ITEMS_MISMATCH', `reservation ${hold.source}/${hold.id} holds one meter: commit a quantity`);
+    if (items)
+      throw new DomainError('COMMIT_ITEMS_MISMATCH', `reservation ${hold.source}/${hold.id} holds one meter: commit a quantity`);
     const committed = quantity ?? hold.quantity;
     if (committed > hold.quantity) throw exceeds(committed, lines[0]);
     return [{ held: lines[0], quantity: committed }];
@@ -113,7 +114,11 @@ export function commitHold(command: CommitHold, state: Account): AccountEvent[] 
   const { meter, quantity, usage, limit, remaining, overage } = items[0].line;
   const lines = hold.items ? { items: items.map((item) => item.line) } : {};
   return [
-    released(live, items.reduce((sum, item) => sum + item.line.quantity, 0), command.now),
+    released(
+      live,
+      items.reduce((sum, item) => sum + item.line.quantity, 0),
+      command.now,
+    ),
     {
       type: 'UsageAccepted',
       data: {

@@ -50,7 +50,18 @@ export interface UsageCheck {
 
 /** The public lines of a multi-item decision; none for a single usage. */
 export function decisionLines(lines: readonly UsageLine[] | undefined): { items?: DecisionLine[] } {
-  return lines ? { items: lines.map(({ meter, quantity, usage, limit, remaining, overage }) => ({ meter, quantity, usage, limit, remaining, overage })) } : {};
+  return lines
+    ? {
+        items: lines.map(({ meter, quantity, usage, limit, remaining, overage }) => ({
+          meter,
+          quantity,
+          usage,
+          limit,
+          remaining,
+          overage,
+        })),
+      }
+    : {};
 }
 
 /** Builds the public decision from the stored decision event. */

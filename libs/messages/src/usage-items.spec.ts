@@ -20,7 +20,14 @@ describe('a multi-item usage message', () => {
     const parsed = parseUsageMessage(event({ items: items(2) }));
     expect(parsed).toEqual({
       ok: true,
-      value: expect.objectContaining({ meter: 'm0', quantity: 1, items: [{ meter: 'm0', quantity: 1 }, { meter: 'm1', quantity: 2 }] }),
+      value: expect.objectContaining({
+        meter: 'm0',
+        quantity: 1,
+        items: [
+          { meter: 'm0', quantity: 1 },
+          { meter: 'm1', quantity: 2 },
+        ],
+      }),
     });
   });
 
@@ -45,10 +52,14 @@ describe('a multi-item usage message', () => {
   });
 
   it('refuses a bad quantity, a bad meter, an unknown field or a non-object item', () => {
-    expect(fieldsOf({ items: [{ meter: 'a', quantity: 0 }, { meter: 'b', quantity: 1.5 }] })).toEqual([
-      'data.items[0].quantity',
-      'data.items[1].quantity',
-    ]);
+    expect(
+      fieldsOf({
+        items: [
+          { meter: 'a', quantity: 0 },
+          { meter: 'b', quantity: 1.5 },
+        ],
+      }),
+    ).toEqual(['data.items[0].quantity', 'data.items[1].quantity']);
     expect(fieldsOf({ items: [{ meter: 'a\u0000', quantity: 1 }, { meter: 'b', quantity: 1, unit: 's' }, 7] })).toEqual([
       'data.items[0].meter',
       'data.items[1].unit',

@@ -47,8 +47,10 @@ export function parseUsageItems(
       if (name !== 'meter' && name !== 'quantity') errors.push({ field: `${at}.${name}`, reason: 'unknown field' });
     }
     const { meter, quantity } = item;
-    if (typeof meter !== 'string' || !NAME_PATTERN.test(meter)) errors.push({ field: `${at}.meter`, reason: `meter ${NAME_RULE}` });
-    else if (seen.has(meter)) errors.push({ field: `${at}.meter`, reason: `meter ${meter} is already an item: each meter at most once` });
+    if (typeof meter !== 'string' || !NAME_PATTERN.test(meter))
+      errors.push({ field: `${at}.meter`, reason: `meter ${NAME_RULE}` });
+    else if (seen.has(meter))
+      errors.push({ field: `${at}.meter`, reason: `meter ${meter} is already an item: each meter at most once` });
     else seen.add(meter);
     if (typeof quantity !== 'number' || !Number.isInteger(quantity)) {
       errors.push({ field: `${at}.quantity`, reason: 'quantity must be an integer' });

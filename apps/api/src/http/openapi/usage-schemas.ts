@@ -19,7 +19,11 @@ export const USAGE_SCHEMAS: Record<string, SchemaObject> = {
   UsageItems: usageItems,
   UsageData: {
     type: 'object',
-    properties: { meter: str('geocoding'), quantity: { type: 'integer', minimum: 1, maximum: 1e12, example: 3 }, items: ref('UsageItems') },
+    properties: {
+      meter: str('geocoding'),
+      quantity: { type: 'integer', minimum: 1, maximum: 1e12, example: 3 },
+      items: ref('UsageItems'),
+    },
     oneOf: [{ required: ['meter', 'quantity'] }, { required: ['items'] }],
     additionalProperties: false,
   },

@@ -29,7 +29,9 @@ export class CommitHoldController {
   )
   commit(@Body() body: CommitHoldDto, @CurrentKey() key: ApiKey): Promise<DecisionMessage> {
     assertSourcesAllowed(key, [body.source]);
-    return this.commands.execute(new CommitHoldCommand(body.source, body.id, body.quantity ?? null, key.id, committedItems(body)));
+    return this.commands.execute(
+      new CommitHoldCommand(body.source, body.id, body.quantity ?? null, key.id, committedItems(body)),
+    );
   }
 }
 

@@ -29,10 +29,7 @@ export class CommitHoldHandler implements ICommandHandler<CommitHoldCommand> {
   async execute({ source, id, quantity, reportedBy, items }: CommitHoldCommand): Promise<DecisionMessage> {
     const [place] = await this.accountsOfId.find(() => this.readModels.accountsOfHold(source, id));
     if (!place) throw new DomainError('RESERVATION_NOT_FOUND', `no reservation ${source}/${id} is known`);
-    const [meter, meters] = await Promise.all([
-      this.catalog.meter(place.meter),
-      meterDefinitions(this.catalog, place.meters),
-    ]);
+    const [meter, meters] = await Promise.all([this.catalog.meter(place.meter), meterDefinitions(this.catalog, place.meters)]);
     const now = this.clock.now();
     const outcome = await this.decisions.execute({
       type: 'CommitHold',

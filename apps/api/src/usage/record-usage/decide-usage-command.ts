@@ -16,7 +16,12 @@ export async function decideUsageCommand(
   const [account, meter, meters] = await Promise.all([
     catalog.accountOf(usage.subject),
     catalog.meter(usage.meter),
-    usage.items ? meterDefinitions(catalog, usage.items.map((item) => item.meter)) : undefined,
+    usage.items
+      ? meterDefinitions(
+          catalog,
+          usage.items.map((item) => item.meter),
+        )
+      : undefined,
   ]);
   return { type: 'DecideUsage', account, usage, meter, ...(meters ? { meters } : {}), reportedBy, now };
 }
