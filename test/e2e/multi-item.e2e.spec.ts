@@ -7,6 +7,10 @@ const itemsEvent = (subject: string, items: unknown, fields: { id?: string; ttlS
   return { ...event, data: { items, ...(fields.ttlSeconds ? { ttlSeconds: fields.ttlSeconds } : {}) } };
 };
 
+const items2 = (a: string, b: string) => [
+  { meter: a, quantity: 1 },
+  { meter: b, quantity: 2 },
+];
 const thisMonth = () => new Date().toISOString().slice(0, 7);
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -237,6 +241,11 @@ describe.each(BACKENDS)('multi-item usage over HTTP (%s)', (backend) => {
     await eventually(async () =>
       expect((await tally.admin.get(`/v1/accounts/${account}/credits`)).body).toMatchObject({ spent: 80, held: 0 }),
     );
+
+    const other = await tally.admin.post('/v1/reservations', itemsEvent(account, items2(input, output), { id: 'job-r' }));
+    expect(other.status).toBe(201);
+    const released = await tally.admin.post('/v1/reservations/release', { source: 'test-service', id: 'job-r' });
+    expect(released.body).toMatchObject({ meter: input, quantity: 1, items: items2(input, output) });
   });
 
   it('refuses bad items with a 400 naming the field, recording nothing', async () => {

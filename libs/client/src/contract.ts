@@ -68,6 +68,8 @@ export interface ReleasedHold {
   quantity: number;
   creditsHeld: number;
   releasedAt: string;
+  /** For a multi-item hold: every item it held (`meter` and `quantity` are the first's). */
+  items?: UsageItem[];
 }
 
 /** What deciding a usage now would do (`POST /v1/usage/check`). */

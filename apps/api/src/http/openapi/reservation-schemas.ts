@@ -40,6 +40,7 @@ export const RESERVATION_SCHEMAS: Record<string, SchemaObject> = {
       quantity: integer(10, 'the units that were held'),
       creditsHeld: integer(0),
       releasedAt: string('2026-11-22T10:01:00.000Z'),
+      items: component('UsageItems'),
     },
     required: ['account', 'source', 'id', 'subject', 'meter', 'month', 'quantity', 'creditsHeld', 'releasedAt'],
   },
