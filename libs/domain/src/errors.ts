@@ -10,7 +10,8 @@ export type DomainErrorCode =
   | 'RESERVATION_RELEASED'
   | 'RESERVATION_COMMITTED'
   | 'COMMIT_EXCEEDS_HOLD'
-  | 'ANCHOR_NOT_ALLOWED';
+  | 'ANCHOR_NOT_ALLOWED'
+  | 'COMMIT_ITEMS_MISMATCH';
 
 /** A command the current state does not allow; nothing was appended. */
 export class DomainError extends Error {

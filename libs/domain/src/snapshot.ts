@@ -9,8 +9,9 @@ import { Recent } from './recent';
  * events), never read as if it were this one.
  */
 // 2: quota terms carry `anchor` and periods other than months; usage and alert memory may be
-// keyed by a period's interval. A version 1 snapshot is folded again from its events.
-// Also in 2: the rate-limit buckets of the account's rate-limited meters.
+// keyed by a period's interval; the rate-limit buckets of the account's rate-limited meters; and
+// an open hold may carry a multi-item usage's `items` (each with its own period), which version 1
+// would count by its first meter alone. A version 1 snapshot is folded again from its events.
 export const SNAPSHOT_VERSION = 2;
 
 /**

@@ -16,6 +16,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   RESERVATION_COMMITTED: HttpStatus.CONFLICT,
   COMMIT_EXCEEDS_HOLD: HttpStatus.CONFLICT,
   ANCHOR_NOT_ALLOWED: HttpStatus.BAD_REQUEST,
+  COMMIT_ITEMS_MISMATCH: HttpStatus.CONFLICT,
 };
 
 /** The one place errors become responses: application/problem+json, never a stack or a secret. */
