@@ -203,7 +203,12 @@ function judge(command: DecideUsage | HoldUsage, state: Account): Verdict {
     const overage = overageOf(line.limit, after) - overageOf(line.limit, used);
     const remaining = remainingOf(line.limit, after + held);
     const taken = rate.bucketLevel === undefined ? {} : { bucketLevel: rate.bucketLevel };
-    accepted.push({ line: { ...line, usage: after, remaining, overage, credits, ...taken }, quota, periodKey: item.periodKey, after });
+    accepted.push({
+      line: { ...line, usage: after, remaining, overage, credits, ...taken },
+      quota,
+      periodKey: item.periodKey,
+      after,
+    });
   }
   return { ok: true, base, items: accepted, cost };
 }

@@ -81,7 +81,12 @@ function committedLines({ quantity, items }: CommitHold, hold: UsageHeld['data']
  * A committed line as an accepted item: counted against its meter's quota now, in the period the
  * line was held in, at the price it was held at.
  */
-function acceptedLine(command: CommitHold, state: Account, hold: UsageHeld['data'], { held, quantity }: CommittedLine): AcceptedItem {
+function acceptedLine(
+  command: CommitHold,
+  state: Account,
+  hold: UsageHeld['data'],
+  { held, quantity }: CommittedLine,
+): AcceptedItem {
   const quota = quotaOf(state, held.meter, definitionOf(command, held.meter));
   const periodKey = quota?.period === 'none' ? TOTAL : holdPeriodKey({ month: hold.month, period: held.period });
   const before = usageOf(state, held.meter, periodKey);
@@ -116,7 +121,14 @@ export function commitHold(command: CommitHold, state: Account): AccountEvent[] 
   const items = committedLines(command, hold).map((line) => acceptedLine(command, state, hold, line));
   const cost = items.reduce((sum, item) => sum + item.line.credits, 0);
   // The hold took its rate-limit tokens when it was decided; its commit takes none.
-  const { creditsHeld: _creditsHeld, expiresAt: _expiresAt, items: _held, bucketLevel: _bucketLevel, period: _period, ...decision } = hold;
+  const {
+    creditsHeld: _creditsHeld,
+    expiresAt: _expiresAt,
+    items: _held,
+    bucketLevel: _bucketLevel,
+    period: _period,
+    ...decision
+  } = hold;
   const { meter, quantity, usage, limit, remaining, overage, period } = items[0].line;
   const lines = hold.items ? { items: items.map((item) => item.line) } : {};
   return [
