@@ -34,6 +34,19 @@ describe('serde', () => {
     expect(deserialize(serialize(event))).toEqual(event);
   });
 
+  it('keeps what a rate limit adds to a decision (optional fields of v2: older decisions have none)', () => {
+    const taken: TallyEvent = {
+      type: 'UsageHeld',
+      data: { ...decision, creditsHeld: 0, expiresAt: decision.time, reportedBy: 'k', bucketLevel: '-7200000' },
+    };
+    const refused: TallyEvent = {
+      type: 'UsageRejected',
+      data: { ...decision, reason: 'RATE_LIMITED', reportedBy: 'k', retryAfterMs: 200 },
+    };
+    expect([deserialize(serialize(taken)), deserialize(serialize(refused))]).toEqual([taken, refused]);
+    expect(serialize(refused).type).toBe('UsageRejected.v2');
+  });
+
   it.each(['UsageAccepted', 'UsageRejected'])('reads a %s.v1 stored before keys were recorded', (type) => {
     expect(deserialize({ type: `${type}.v1`, data: { ...decision, creditsCharged: 0 } })).toEqual({
       type,

@@ -76,6 +76,7 @@ const CODECS = {
   PeriodClosed: codec<'PeriodClosed'>()('v1', { v1: asIs() }),
   QuotaSet: codec<'QuotaSet'>()('v1', { v1: quotaSetTerms }),
   CreditsGranted: codec<'CreditsGranted'>()('v1', { v1: asIs() }),
+  // Rate limits added optional fields to decisions (`bucketLevel`, `retryAfterMs`): a v2 without them took no tokens.
   UsageAccepted: codec<'UsageAccepted'>()('v2', { v1: withoutReporter(), v2: asIs() }),
   UsageRejected: codec<'UsageRejected'>()('v2', { v1: withoutReporter(), v2: asIs() }),
   UsageReversed: codec<'UsageReversed'>()('v1', { v1: asIs() }),
