@@ -73,7 +73,8 @@ export function alreadyDecided(state: Account, source: string, id: string, now: 
 
 /**
  * docs/contract.md §3 rules 2 to 6, in order: time window, quota or credits present, disabled meter,
- * rate limit (4a: an acceptance records the level it leaves the bucket at), hard/soft limit (usage + held + q ≤ limit), credit balance (balance − held credits ≥ cost).
+ * rate limit (4a: an acceptance records the level it leaves the bucket at), hard/soft limit
+ * (usage + held + q ≤ limit), credit balance (balance − held credits ≥ cost).
  */
 function judge(command: DecideUsage | HoldUsage, state: Account): Verdict {
   const { usage: request, now } = command;
