@@ -32,6 +32,7 @@ export async function readDecisions(
     remaining: doc.remaining,
     decidedAt: doc.decidedAt,
     ...(doc.items ? { items: doc.items } : {}),
+    ...(doc.retryAfterMs === undefined ? {} : { retryAfterMs: doc.retryAfterMs }),
     reportedBy: doc.reportedBy ?? null,
     reversedAt: doc.reversedAt,
     reversalReason: doc.reversalReason,
