@@ -93,10 +93,13 @@ export function parseUsageMessage(input: unknown, field = ''): Validated<UsageMe
   const shape = shapeErrors(input, field);
   if (shape.length) return { ok: false, errors: shape };
   const split = isRecord(input) ? splitExtensions(input, field) : null;
-  const fast = split && !split.errors.length ? validUsageEvent(split.core) : null;
-  const result = fast ? { ok: true as const, value: fast } : validateAs(UsageCloudEvent, split ? split.core : input, field);
   const data = split?.core.data;
-  const items = !fast && isRecord(data) && Object.hasOwn(data, 'items') ? parseUsageItems(data, join(field, 'data')) : null;
+  const items = isRecord(data) && Object.hasOwn(data, 'items') ? parseUsageItems(data, join(field, 'data')) : null;
+  // Items that pass, alone in `data`, leave the rest of the event to the fast path as a usage of the first item.
+  const core =
+    split && items?.ok && Object.keys(data as object).length === 1 ? { ...split.core, data: items.value[0] } : split?.core;
+  const fast = core && !split?.errors.length ? validUsageEvent(core) : null;
+  const result = fast ? { ok: true as const, value: fast } : validateAs(UsageCloudEvent, split ? split.core : input, field);
   const errors = [...(result.ok ? [] : result.errors), ...(items && !items.ok ? items.errors : []), ...(split?.errors ?? [])];
   if (!result.ok || errors.length) return { ok: false, errors: boundFieldErrors(errors) };
   const event = result.value;
