@@ -1,4 +1,4 @@
-import { ANCHORED_PERIODS, type AccountEvent, type QuotaTerms } from '@tally/events';
+import { ANCHORED_PERIODS, periodOf, type AccountEvent, type QuotaTerms } from '@tally/events';
 import { decisionFor, type Account } from './account-state';
 import type { AccountCommand, ChangeQuota, GrantCredits, ReverseUsage, SetCreditAlert, SetQuota } from './commands';
 import { DomainError, unreachable } from './errors';
@@ -90,17 +90,31 @@ function reverseUsage({ account, source, id, reason, now }: ReverseUsage, state:
     throw new DomainError('USAGE_NOT_ACCEPTED', `usage ${source}/${id} was rejected; there is nothing to reverse`);
   }
   if (record.reversal) return [];
-  const { subject, meter, quantity, month, period, creditsCharged, payer, levels } = record.event.data;
+  const { subject, meter, quantity, month, period, creditsCharged, payer, levels, items } = record.event.data;
+  // Every line of a multi-item usage returns to its meter and its period (at every level of a tree),
+  // with the credits it was charged.
+  const lines = items
+    ? {
+        items: items.map((l) => ({
+          meter: l.meter,
+          quantity: l.quantity,
+          creditsRefunded: l.credits,
+          ...periodOf(l),
+          ...periodsOnly(l.levels),
+        })),
+      }
+    : {};
   return [
     {
       type: 'UsageReversed',
       data: {
         ...{ account, source, id, subject, meter, quantity, month },
-        ...(period === undefined ? {} : { period }),
+        ...periodOf({ period }),
         ...{ creditsRefunded: creditsCharged, reason, at: now },
         ...(payer ? { payer } : {}),
         // The levels above a member give back the units in the periods they counted them in; tokens taken stay taken.
         ...periodsOnly(levels),
+        ...lines,
       },
     },
   ];

@@ -1,15 +1,16 @@
 import { Map as ImmutableMap } from 'immutable';
-import type {
-  AccountEvent,
-  CreditTotals,
-  CreditsGranted,
-  QuotaTerms,
-  RateBucket,
-  UsageAccepted,
-  UsageRejected,
-  UsageHeld,
-  UsageReversed,
-  UsageDecisionData,
+import {
+  linesOf,
+  type AccountEvent,
+  type CreditTotals,
+  type CreditsGranted,
+  type QuotaTerms,
+  type RateBucket,
+  type UsageAccepted,
+  type UsageRejected,
+  type UsageHeld,
+  type UsageReversed,
+  type UsageDecisionData,
 } from '@tally/events';
 import { alertsFrom, withAlertRaised } from './alert-memory';
 import { unreachable } from './errors';
@@ -135,19 +136,22 @@ export function usageOf(state: Account, meter: string, periodKey: string): numbe
 }
 
 /**
- * Counts `delta` units of a usage decided for `data.account`: in the state's own counts (the root
- * counts every decision of its tree) and in those of the account and its ancestors when it is a
- * member, each level in its month, its running total and its own quota's period.
+ * Counts a usage decided for `data.account`, line by line (one, or each item of a multi-item
+ * usage), `sign` +1 or -1: in the state's own counts (the root counts every decision of its tree)
+ * and in those of the account and its ancestors when it is a member, each level in its month, its
+ * running total and its own quota's period for that line's meter.
  */
 function counted(
   state: Account,
   data: UsageDecisionData | UsageReversed['data'],
-  delta: number,
+  sign: 1 | -1,
 ): Pick<Account, 'usage' | 'members'> {
-  return {
-    usage: addCounted(state.usage, data.meter, countedAt(data, state.account ?? data.account), delta),
-    members: withMemberUsage(state, data, delta),
-  };
+  const root = state.account ?? data.account;
+  let usage = state.usage;
+  for (const line of linesOf(data)) {
+    usage = addCounted(usage, line.meter, countedAt(line, data.account, data.month, root), sign * line.quantity);
+  }
+  return { usage, members: withMemberUsage(state, data, sign) };
 }
 
 /** Applies one stored event; never mutates `state`. */
@@ -186,8 +190,8 @@ export function evolve(state: Account, event: AccountEvent): Account {
       return { ...state, credits, grants: grantId ? state.grants.set(grantId, event.data) : state.grants };
     }
     case 'UsageAccepted': {
-      const { quantity, creditsCharged, source, id } = event.data;
-      const afterCount = { ...state, ...counted(state, event.data, quantity) };
+      const { creditsCharged, source, id } = event.data;
+      const afterCount = { ...state, ...counted(state, event.data, 1) };
       return {
         ...afterCount,
         ...withTokensTaken(afterCount, event.data),
@@ -205,12 +209,12 @@ export function evolve(state: Account, event: AccountEvent): Account {
         decisions: state.decisions.set(usageKey(event.data.source, event.data.id), { event, reversal: null }),
       };
     case 'UsageReversed': {
-      const { quantity, creditsRefunded, source, id } = event.data;
+      const { creditsRefunded, source, id } = event.data;
       const key = usageKey(source, id);
       const original = state.decisions.get(key);
       return {
         ...state,
-        ...counted(state, event.data, -quantity),
+        ...counted(state, event.data, -1),
         credits: {
           ...state.credits,
           balance: state.credits.balance + creditsRefunded,

@@ -1,11 +1,17 @@
 import {
   keptAttributes,
+  linesOf,
+  periodOf,
   type AccountEvent,
+  type AlertRaised,
   type LevelCounted,
   type MeterDefinition,
   type QuotaTerms,
   type RejectReason,
   type UsageDecisionData,
+  type UsageItem,
+  type UsageLine,
+  type UsageMessage,
 } from '@tally/events';
 import { decisionFor, holdFor, usageOf, type Account } from './account-state';
 import { alertsFor } from './alerts';
@@ -54,18 +60,28 @@ export function overageOf(limit: number | null, usage: number): number {
   return limit === null ? 0 : Math.max(0, usage - limit);
 }
 
+/** How one item (the usage itself, or one of a multi-item usage's items) stands against its quota and price. */
+interface ItemStanding {
+  line: UsageLine;
+  quota: QuotaTerms | null;
+  creditsPerUnit: number | null;
+  periodKey: string;
+  used: number;
+  held: number;
+}
+
+/** An item that passed rules 3 to 6: its line after the decision, and what the alert rules need. */
+export interface AcceptedItem {
+  line: UsageLine;
+  quota: QuotaTerms | null;
+  periodKey: string;
+  /** Usage of the period after the decision. */
+  after: number;
+}
+
 type Verdict =
   | { ok: false; base: UsageDecisionData; reason: RejectReason }
-  | {
-      ok: true;
-      base: UsageDecisionData;
-      quota: QuotaTerms | null;
-      periodKey: string;
-      after: number;
-      held: number;
-      cost: number;
-      overage: number;
-    };
+  | { ok: true; base: UsageDecisionData; items: AcceptedItem[]; cost: number };
 
 /** Whether the account already decided this source + id (as a usage or a hold) within the window. */
 export function alreadyDecided(state: Account, source: string, id: string, now: string): boolean {
@@ -74,124 +90,215 @@ export function alreadyDecided(state: Account, source: string, id: string, now: 
   return Boolean((prior && withinWindow(prior.event.data.decidedAt, now)) || (hold && withinWindow(hold.hold.decidedAt, now)));
 }
 
-/**
- * docs/contract.md §3 rules 2 to 6 at every level of the account's tree (§2.7), from
- * the account up to the root: accepted only if every level admits it, the credits checked at the
- * root (the payer). An ancestor without a quota for the meter does not limit it. Each level is held
- * to its own quota's period and its own rate-limit bucket; a refusal anywhere takes no tokens
- * anywhere (only an acceptance records the levels it leaves the buckets at: its own in
- * `bucketLevel`, those above it in `levels`, with the periods they count it in). A rejection names
- * the level whose rule decided it (`limitedBy`) when the account is in a tree; the decision reports
- * the account's own usage and limit.
- */
-function judge(command: DecideUsage | HoldUsage, state: Account): Verdict {
-  const root = state.account ?? command.account;
-  const chain = command.account === root ? [] : chainOf(state, command.account);
-  const inTree = state.members.size > 0;
-  let own: Verdict | null = null;
-  const above: LevelCounted[] = [];
-  for (const level of [...chain, root]) {
-    const mine = level === command.account;
-    const verdict = judgeAt(command, levelView(state, level), level, { own: mine, payer: level === root });
-    own ??= verdict;
-    if (!verdict.ok) {
-      const { bucketLevel: _untaken, ...base } = own.base;
-      const retry = verdict.base.retryAfterMs === undefined ? {} : { retryAfterMs: verdict.base.retryAfterMs };
-      return { ok: false, base: { ...base, ...retry, ...(inTree ? { limitedBy: level } : {}) }, reason: verdict.reason };
-    }
-    const { period, bucketLevel } = verdict.base;
-    if (!mine && (period !== undefined || bucketLevel !== undefined)) {
-      above.push({
-        account: level,
-        ...(period === undefined ? {} : { period }),
-        ...(bucketLevel === undefined ? {} : { bucketLevel }),
-      });
-    }
-  }
-  const accepted = own as Accepted;
-  return above.length === 0 ? accepted : { ...accepted, base: { ...accepted.base, levels: above } };
+/** The definition of one of a usage's meters, as the caller looked it up (`meters` for a multi-item usage). */
+export function definitionOf(command: Pick<DecideUsage, 'meter' | 'meters'>, meter: string): MeterDefinition | null {
+  return command.meters ? (command.meters.get(meter) ?? null) : command.meter;
 }
 
 /**
- * Rules 2 to 6 at one level: time window, quota or credits present, disabled meter, rate limit
- * (4a: an acceptance records the level it leaves the bucket at), hard/soft limit (usage + held +
- * q ≤ limit), credit balance (balance − held credits ≥ cost) where it pays.
+ * An item against its own meter's quota at one level of the account's tree (`state` being that
+ * level's view), counted in that quota's period (each item, and each level, may have another).
  */
-function judgeAt(
+function standing(
   command: DecideUsage | HoldUsage,
   state: Account,
-  level: string,
-  { own, payer }: { own: boolean; payer: boolean },
-): Verdict {
-  const { usage: request, now } = command;
-  const time = request.time ?? now;
-  const quota = effectiveQuota(state, command);
-  const creditsPerUnit = command.meter?.creditsPerUnit ?? null;
-  const month = monthOf(time);
+  item: UsageItem,
+  { time, month, level }: { time: string; month: string; level: string },
+): ItemStanding {
+  const definition = definitionOf(command, item.meter);
+  const quota = quotaOf(state, item.meter, definition);
   const periodKey = quota ? periodKeyOf(quota, time) : month;
-  const used = usageOf(state, request.meter, periodKey);
-  const held = heldUnits(state, request.meter, periodKey, now, level);
+  const used = usageOf(state, item.meter, periodKey);
+  const held = heldUnits(state, item.meter, periodKey, command.now, level);
   const limit = quota?.limit ?? null;
-  const base: UsageDecisionData = {
-    account: command.account,
-    source: request.source,
-    id: request.id,
-    subject: request.subject,
-    meter: request.meter,
-    quantity: request.quantity,
-    time,
-    month,
+  const line: UsageLine = {
+    meter: item.meter,
+    quantity: item.quantity,
     // A period other than the calendar month is named, so that reversals, holds and billing find it.
-    ...(periodKey !== month && periodKey !== TOTAL ? { period: periodKey } : {}),
+    ...namedPeriod(periodKey, month),
     usage: used,
     limit,
     remaining: remainingOf(limit, used + held),
     overage: 0,
-    decidedAt: now,
-    ...keptAttributes(request),
-    reportedBy: command.reportedBy,
-    ...(state.account !== null && state.account !== command.account ? { payer: state.account } : {}),
+    credits: 0,
   };
-  const reject = (reason: RejectReason): Verdict => ({ ok: false, base, reason });
+  return { line, quota, creditsPerUnit: definition?.creditsPerUnit ?? null, periodKey, used, held };
+}
+
+/** `{ period }` for a period key that is neither the calendar month nor the cumulative total. */
+export function namedPeriod(periodKey: string, month: string): { period?: string } {
+  return periodKey !== month && periodKey !== TOTAL ? { period: periodKey } : {};
+}
+
+/**
+ * The headline a decision's own fields carry: the line of its single item, or of a multi-item
+ * usage's first item (the failing one, for a rejection), with every line in `items`.
+ */
+function withLines(base: UsageDecisionData, headline: UsageLine, lines: UsageLine[] | null): UsageDecisionData {
+  const { period: _period, bucketLevel: _bucketLevel, items: _items, levels: _levels, ...rest } = base;
+  const { meter, quantity, usage, limit, remaining, overage, period, bucketLevel, levels } = headline;
+  return {
+    ...rest,
+    ...{ meter, quantity, usage, limit, remaining, overage },
+    ...periodOf({ period }),
+    ...(bucketLevel === undefined ? {} : { bucketLevel }),
+    ...(levels === undefined ? {} : { levels }),
+    ...(lines ? { items: lines } : {}),
+  };
+}
+
+/** How one level of the tree stands on every item: the first that fails, or what each accepted item leaves. */
+type LevelVerdict =
+  { ok: false; failed: number; reason: RejectReason; retryAfterMs?: number } | { ok: true; items: AcceptedItem[]; cost: number };
+
+/**
+ * docs/contract.md §3 rules 2 to 6 (rule 8: for each item of a multi-item usage) at every level
+ * of the account's tree (§2.7), from the account up to the root: accepted only if every item
+ * passes at every level, all or nothing. Rule 2 first (time window), then at each level, for each
+ * item in the order sent: quota or credits present, disabled meter, rate limit (4a: the item takes
+ * its tokens from its own meter's bucket at that level), hard/soft limit (usage + held + q ≤ limit,
+ * in that level's quota period for the item's meter), and at the root, which pays, the credit
+ * balance (balance − held credits ≥ the cost of this item and those before it). An ancestor
+ * without a quota for a meter does not limit it. A refusal anywhere takes no tokens and counts
+ * nothing anywhere: only an acceptance records where each line counts and the level it leaves each
+ * bucket at (its own level in the line's `period`/`bucketLevel`, those above it in `levels`). A
+ * rejection is named by the failing item (its meter and line) and, in a tree, by the level whose
+ * rule decided it (`limitedBy`); the decision reports the account's own usage and limits.
+ */
+function judge(command: DecideUsage | HoldUsage, state: Account): Verdict {
+  const { usage: request, now } = command;
+  const time = request.time ?? now;
+  const month = monthOf(time);
+  const multi = request.items !== undefined;
+  const root = state.account ?? command.account;
+  const chain = command.account === root ? [] : chainOf(state, command.account);
+  const inTree = state.members.size > 0;
+  const items = linesOf(request);
+  const standingsAt = (level: string) =>
+    items.map((item) => standing(command, levelView(state, level), item, { time, month, level }));
+  const own = standingsAt(command.account);
+  const base: UsageDecisionData = withLines(
+    {
+      account: command.account,
+      source: request.source,
+      id: request.id,
+      subject: request.subject,
+      meter: request.meter,
+      quantity: request.quantity,
+      time,
+      month,
+      usage: 0,
+      limit: null,
+      remaining: null,
+      overage: 0,
+      decidedAt: now,
+      ...keptAttributes(request),
+      reportedBy: command.reportedBy,
+      ...(state.account !== null && state.account !== command.account ? { payer: state.account } : {}),
+    },
+    own[0].line,
+    multi ? own.map((s) => s.line) : null,
+  );
+  const reject = (reason: RejectReason, level: string, failed = 0, extra: Partial<UsageDecisionData> = {}): Verdict => ({
+    ok: false,
+    base: { ...withLines(base, own[failed].line, base.items ?? null), ...extra, ...(inTree ? { limitedBy: level } : {}) },
+    reason,
+  });
 
   const at = Date.parse(time);
-  if (at < Date.parse(now) - IDEMPOTENCY_WINDOW_MS) return reject('TOO_LATE');
-  if (at > Date.parse(now) + FUTURE_TOLERANCE_MS) return reject('IN_FUTURE');
-  // An ancestor without a quota for the meter does not limit it (the root still charges its price).
-  if (!quota && !own && (!payer || creditsPerUnit === null))
-    return { ok: true, base, quota, periodKey, after: used, held, cost: 0, overage: 0 };
-  if (!quota && creditsPerUnit === null) return reject('NO_QUOTA');
-  if (limit === 0) return reject('METER_DISABLED');
-  const rate = takeTokens(
-    quota?.rateLimit,
-    state.buckets.get(request.meter),
-    request.quantity,
-    now,
-    command.afterTheFact === true,
-  );
-  if (!rate.admitted) {
-    return {
-      ok: false,
-      base: rate.retryAfterMs === undefined ? base : { ...base, retryAfterMs: rate.retryAfterMs },
-      reason: 'RATE_LIMITED',
-    };
-  }
+  if (at < Date.parse(now) - IDEMPOTENCY_WINDOW_MS) return reject('TOO_LATE', command.account);
+  if (at > Date.parse(now) + FUTURE_TOLERANCE_MS) return reject('IN_FUTURE', command.account);
 
-  const after = used + request.quantity;
-  // A counter that would leave exact integer range is treated as over any limit.
-  if (!Number.isSafeInteger(after + held)) return reject('QUOTA_EXCEEDED');
-  if (limit !== null && quota?.enforcement === 'hard' && after + held > limit) return reject('QUOTA_EXCEEDED');
-
-  const cost = creditsPerUnit === null ? 0 : request.quantity * creditsPerUnit;
-  if (!Number.isSafeInteger(cost) || (payer && cost > state.credits.balance - heldCredits(state, now))) {
-    return reject('INSUFFICIENT_CREDITS');
+  let accepted: AcceptedItem[] = [];
+  let cost = 0;
+  const above: LevelCounted[][] = items.map(() => []);
+  for (const level of [...chain, root]) {
+    const mine = level === command.account;
+    const verdict = judgeLevel(command, levelView(state, level), mine ? own : standingsAt(level), {
+      own: mine,
+      payer: level === root,
+    });
+    if (!verdict.ok) {
+      const retry = verdict.retryAfterMs === undefined ? {} : { retryAfterMs: verdict.retryAfterMs };
+      return reject(verdict.reason, level, verdict.failed, retry);
+    }
+    if (mine) {
+      ({ items: accepted, cost } = verdict);
+      continue;
+    }
+    verdict.items.forEach(({ line: { period, bucketLevel } }, j) => {
+      if (period === undefined && bucketLevel === undefined) return;
+      above[j].push({
+        account: level,
+        ...(period === undefined ? {} : { period }),
+        ...(bucketLevel === undefined ? {} : { bucketLevel }),
+      });
+    });
   }
-  const overage = limit === null ? 0 : Math.max(0, after - limit) - Math.max(0, used - limit);
-  const taken = rate.bucketLevel === undefined ? base : { ...base, bucketLevel: rate.bucketLevel };
-  return { ok: true, base: taken, quota, periodKey, after, held, cost, overage };
+  const lines = accepted.map((item, j) => (above[j].length === 0 ? item : { ...item, line: { ...item.line, levels: above[j] } }));
+  return { ok: true, base, items: lines, cost };
+}
+
+/**
+ * Rules 3 to 6 at one level (`state` being its view), each item in the order sent; the first item
+ * that fails decides. `own`: the account's own level (a level above it without a quota for a meter
+ * does not limit it); `payer`: the root, whose balance pays the credits of every item.
+ */
+function judgeLevel(
+  command: DecideUsage | HoldUsage,
+  state: Account,
+  standings: ItemStanding[],
+  { own, payer }: { own: boolean; payer: boolean },
+): LevelVerdict {
+  const { now } = command;
+  const available = state.credits.balance - heldCredits(state, now);
+  const accepted: AcceptedItem[] = [];
+  let cost = 0;
+  for (const [failed, item] of standings.entries()) {
+    const { line, quota, creditsPerUnit, used, held, periodKey } = item;
+    // An ancestor without a quota for the meter does not limit it (the root still charges its price).
+    if (!quota && !own && (!payer || creditsPerUnit === null)) {
+      accepted.push({ line, quota, periodKey, after: used });
+      continue;
+    }
+    if (!quota && creditsPerUnit === null) return { ok: false, failed, reason: 'NO_QUOTA' };
+    if (line.limit === 0) return { ok: false, failed, reason: 'METER_DISABLED' };
+    const rate = takeTokens(quota?.rateLimit, state.buckets.get(line.meter), line.quantity, now, command.afterTheFact === true);
+    if (!rate.admitted) {
+      return {
+        ok: false,
+        failed,
+        reason: 'RATE_LIMITED',
+        ...(rate.retryAfterMs === undefined ? {} : { retryAfterMs: rate.retryAfterMs }),
+      };
+    }
+    const after = used + line.quantity;
+    // A counter that would leave exact integer range is treated as over any limit.
+    if (!Number.isSafeInteger(after + held)) return { ok: false, failed, reason: 'QUOTA_EXCEEDED' };
+    if (line.limit !== null && quota?.enforcement === 'hard' && after + held > line.limit) {
+      return { ok: false, failed, reason: 'QUOTA_EXCEEDED' };
+    }
+    const credits = creditsPerUnit === null ? 0 : line.quantity * creditsPerUnit;
+    cost += credits;
+    if (!Number.isSafeInteger(cost) || (payer && cost > available)) return { ok: false, failed, reason: 'INSUFFICIENT_CREDITS' };
+    const overage = overageOf(line.limit, after) - overageOf(line.limit, used);
+    const remaining = remainingOf(line.limit, after + held);
+    const taken = rate.bucketLevel === undefined ? {} : { bucketLevel: rate.bucketLevel };
+    accepted.push({ line: { ...line, usage: after, remaining, overage, credits, ...taken }, quota, periodKey, after });
+  }
+  return { ok: true, items: accepted, cost };
 }
 
 type Accepted = Extract<Verdict, { ok: true }>;
+
+/**
+ * The decision fields of an acceptance: the headline from the first line, and every line of a
+ * multi-item usage. A hold counts no usage: its lines keep the period's usage before it.
+ */
+function acceptedData({ base, items }: Accepted, held = false): UsageDecisionData {
+  const lines = items.map(({ line, after }) => (held ? { ...line, usage: after - line.quantity } : line));
+  return withLines(base, lines[0], base.items ? lines : null);
+}
 
 /** Rule 1 (a duplicate, usage or hold, decides nothing), then {@link judge}; `accept` says what an acceptance records. */
 function decideLikeUsage(
@@ -205,21 +312,43 @@ function decideLikeUsage(
 }
 
 /**
- * docs/contract.md §3, in order: the usage counts against its period and is charged its credits, and
- * raises the alerts it crosses (§3.6).
+ * docs/contract.md §3, in order: the usage counts against its period (each item against its
+ * meter's) and is charged its credits, and raises the alerts it crosses (§3.6).
  */
 export function decideUsage(command: DecideUsage, state: Account): AccountEvent[] {
   const { account, usage, now } = command;
-  return decideLikeUsage(command, state, ({ base, quota, periodKey, after, held, cost, overage }) => [
-    {
-      type: 'UsageAccepted',
-      data: { ...base, usage: after, remaining: remainingOf(base.limit, after + held), overage, creditsCharged: cost },
-    },
+  return decideLikeUsage(command, state, (verdict) => [
+    { type: 'UsageAccepted', data: { ...acceptedData(verdict), creditsCharged: verdict.cost } },
     // A member's quota alerts are not raised yet: its tree's alert memory is the root's.
     ...(state.account === null || state.account === account
-      ? alertsFor({ account, usage, quota, periodKey, after, cost, now }, state)
+      ? alertsOfItems(account, usage, verdict.items, verdict.cost, now, state)
       : []),
   ]);
+}
+
+/** The alerts accepted items raise: each item's quota thresholds, and the credits of all of them once. */
+export function alertsOfItems(
+  account: string,
+  usage: Pick<UsageMessage, 'source' | 'id'>,
+  items: readonly AcceptedItem[],
+  cost: number,
+  now: string,
+  state: Account,
+): AlertRaised[] {
+  return items.flatMap(({ line, quota, periodKey, after }, i) =>
+    alertsFor(
+      {
+        account,
+        usage: { source: usage.source, id: usage.id, meter: line.meter },
+        quota,
+        periodKey,
+        after,
+        cost: i === 0 ? cost : 0,
+        now,
+      },
+      state,
+    ),
+  );
 }
 
 /**
@@ -228,16 +357,10 @@ export function decideUsage(command: DecideUsage, state: Account): AccountEvent[
  * `UsageRejected`.
  */
 export function holdUsage(command: HoldUsage, state: Account): AccountEvent[] {
-  return decideLikeUsage(command, state, ({ base, after, held, cost, overage }) => [
+  return decideLikeUsage(command, state, (verdict) => [
     {
       type: 'UsageHeld',
-      data: {
-        ...base,
-        remaining: remainingOf(base.limit, after + held),
-        overage,
-        creditsHeld: cost,
-        expiresAt: expiryOf(command.now, command.ttlSeconds),
-      },
+      data: { ...acceptedData(verdict, true), creditsHeld: verdict.cost, expiresAt: expiryOf(command.now, command.ttlSeconds) },
     },
   ]);
 }

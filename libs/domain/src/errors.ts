@@ -17,7 +17,8 @@ export type DomainErrorCode =
   | 'HAS_CHILDREN'
   | 'NOT_A_PAYER'
   | 'MOVED'
-  | 'NOT_A_MEMBER';
+  | 'NOT_A_MEMBER'
+  | 'COMMIT_ITEMS_MISMATCH';
 
 /** A command the current state does not allow; nothing was appended. */
 export class DomainError extends Error {

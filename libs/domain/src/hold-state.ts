@@ -1,4 +1,4 @@
-import type { HoldReleased, UsageHeld } from '@tally/events';
+import { linesOf, type CountedItem, type HoldReleased, type UsageHeld } from '@tally/events';
 import type { Account } from './account-state';
 import { TOTAL } from './periods';
 import { countedAt } from './tree';
@@ -24,14 +24,15 @@ function liveHolds(state: Account, now: string): UsageHeld['data'][] {
 }
 
 /**
- * The period key a hold counts under at `level` (its own account unless said): the period it
- * named there, else its month.
+ * The period key one line of a hold (its only one, unless said) counts under at `level` (its own
+ * account unless said): the period it named there, else its month.
  */
 export function holdPeriodKey(
   hold: Pick<UsageHeld['data'], 'account' | 'month' | 'period' | 'levels'>,
   level: string = hold.account,
+  line: Pick<CountedItem, 'period' | 'levels'> = hold,
 ): string {
-  return countedAt(hold, level).period ?? hold.month;
+  return countedAt(line, hold.account, hold.month, level).period ?? hold.month;
 }
 
 /**
@@ -40,8 +41,9 @@ export function holdPeriodKey(
  */
 export function heldUnits(state: Account, meter: string, periodKey: string, now: string, level?: string): number {
   return liveHolds(state, now)
-    .filter((hold) => hold.meter === meter && (periodKey === TOTAL || holdPeriodKey(hold, level ?? hold.account) === periodKey))
-    .reduce((sum, hold) => sum + hold.quantity, 0);
+    .flatMap((hold) => linesOf(hold).map((line) => ({ line, key: holdPeriodKey(hold, level ?? hold.account, line) })))
+    .filter(({ line, key }) => line.meter === meter && (periodKey === TOTAL || key === periodKey))
+    .reduce((sum, { line }) => sum + line.quantity, 0);
 }
 
 /** Credits held at `now` by every live hold. */

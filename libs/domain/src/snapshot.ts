@@ -12,7 +12,9 @@ import { membersFrom, membersToCarry } from './tree';
 // 2: quota terms carry `anchor` and periods other than months; usage and alert memory may be
 // keyed by a period's interval; the rate-limit buckets of the account's rate-limited meters; the
 // tree the account's decisions moved to, and the members of the tree it is the root of (with their
-// quotas, usage by period and buckets). A version 1 snapshot is folded again from its events.
+// quotas, usage by period and buckets); and an open hold may carry a multi-item usage's `items`
+// (each with its own period, and a member's levels), which version 1 would count by its first meter
+// alone. A version 1 snapshot is folded again from its events.
 export const SNAPSHOT_VERSION = 2;
 
 /**

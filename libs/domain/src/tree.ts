@@ -1,4 +1,13 @@
-import type { AccountEvent, CarriedMember, LevelCounted, QuotaTerms, RateBucket, UsageDecisionData } from '@tally/events';
+import {
+  linesOf,
+  type AccountEvent,
+  type CarriedMember,
+  type CountedItem,
+  type LevelCounted,
+  type QuotaTerms,
+  type RateBucket,
+  type UsageDecisionData,
+} from '@tally/events';
 import type { Account } from './account-state';
 import { DomainError } from './errors';
 import { TOTAL, periodEndsAfter } from './periods';
@@ -30,18 +39,17 @@ export interface Counted {
   period?: string;
 }
 
-/** A decision or reversal, as far as counting it at each level of a tree goes. */
-type CountedAtLevels = Pick<UsageDecisionData, 'account' | 'month' | 'period' | 'levels'>;
+/** A decision or reversal, as far as counting it at each level of a tree goes: its lines (one, or a multi-item usage's). */
+export type CountedAtLevels = Pick<UsageDecisionData, 'account' | 'month'> & CountedItem & { items?: readonly CountedItem[] };
 
 /**
- * Where a usage decided for `data.account` counts at `level`: the period the decision named for
- * the account itself, or the one it recorded for a level above it (each level is held to its own
- * quota's period).
+ * Where one line of a usage decided for `account` counts at `level`: the period the line named
+ * for the account itself, or the one it recorded for a level above it (each level is held to its
+ * own quota's period, item by item).
  */
-export function countedAt(data: CountedAtLevels, level: string): Counted {
-  if (level === data.account) return data;
-  const period = data.levels?.find((l) => l.account === level)?.period;
-  return period === undefined ? { month: data.month } : { month: data.month, period };
+export function countedAt(line: Pick<CountedItem, 'period' | 'levels'>, account: string, month: string, level: string): Counted {
+  const period = level === account ? line.period : line.levels?.find((l) => l.account === level)?.period;
+  return period === undefined ? { month } : { month, period };
 }
 
 /** The levels' periods without their buckets' levels: what a commit or a reversal counts again (tokens stay taken). */
@@ -167,17 +175,16 @@ function heightOf(state: Account, account: string): number {
 }
 
 /** `members` with `delta` units of a usage added at its account and at every member above it, each in its own period. */
-export function withMemberUsage(
-  state: Account,
-  data: CountedAtLevels & { meter: string },
-  delta: number,
-): ReadonlyMap<string, Member> {
+export function withMemberUsage(state: Account, data: CountedAtLevels, sign: 1 | -1): ReadonlyMap<string, Member> {
   const chain = chainOf(state, data.account);
   if (chain.length === 0) return state.members;
   const members = new Map(state.members);
-  for (const name of chain) {
-    const m = members.get(name) as Member;
-    members.set(name, { ...m, usage: addCounted(m.usage, data.meter, countedAt(data, name), delta) });
+  for (const line of linesOf(data)) {
+    for (const name of chain) {
+      const m = members.get(name) as Member;
+      const counted = countedAt(line, data.account, data.month, name);
+      members.set(name, { ...m, usage: addCounted(m.usage, line.meter, counted, sign * line.quantity) });
+    }
   }
   return members;
 }
@@ -187,16 +194,20 @@ export function withMemberUsage(
  * above it and of the root (the state's own), as a decision that took tokens left each of them.
  */
 export function withTokensTaken(state: Account, data: UsageDecisionData): Pick<Account, 'buckets' | 'members'> {
-  const { account, meter, decidedAt } = data;
-  const tokensAt = (level: string) =>
-    level === account ? data.bucketLevel : data.levels?.find((l) => l.account === level)?.bucketLevel;
+  const { account, decidedAt } = data;
   const chain = chainOf(state, account);
   const members = new Map(state.members);
-  for (const name of chain) {
-    const m = members.get(name) as Member;
-    members.set(name, { ...m, buckets: withBucket(m.buckets, meter, tokensAt(name), decidedAt) });
+  let buckets = state.buckets;
+  // Each line takes from its own meter's bucket at every level.
+  for (const line of linesOf(data)) {
+    const tokensAt = (level: string) =>
+      level === account ? line.bucketLevel : line.levels?.find((l) => l.account === level)?.bucketLevel;
+    for (const name of chain) {
+      const m = members.get(name) as Member;
+      members.set(name, { ...m, buckets: withBucket(m.buckets, line.meter, tokensAt(name), decidedAt) });
+    }
+    buckets = withBucket(buckets, line.meter, tokensAt(state.account ?? account), decidedAt);
   }
-  const buckets = withBucket(state.buckets, meter, tokensAt(state.account ?? account), decidedAt);
   return { buckets, members: chain.length === 0 ? state.members : members };
 }
 

@@ -1,4 +1,4 @@
-import type { UsageAttributes } from './usage-message';
+import type { LevelCounted, UsageAttributes, UsageItem } from './usage-message';
 import type { QuotaTerms } from './quota-terms';
 import type { RejectReason } from './reasons';
 import type { AlertRaised, CarriedAlerts, CreditAlertSet } from './alert-events';
@@ -36,17 +36,6 @@ export interface CarriedMember {
   usage: Record<string, Record<string, number>>;
   /** Its rate-limit buckets by meter (absent: none taken from yet). */
   buckets?: Record<string, RateBucket>;
-}
-
-/**
- * What a usage decided for a member of a tree counted at one level above it (its ancestors and
- * the root): the period of that level's quota when it is not the calendar month, and the level
- * that level's rate-limit bucket was left at when the usage took tokens from it.
- */
-export interface LevelCounted {
-  account: string;
-  period?: string;
-  bucketLevel?: string;
 }
 
 /**
@@ -113,8 +102,31 @@ export interface UsageDecisionData extends UsageAttributes {
   payer?: string;
   /**
    * For an acceptance or a hold of a member of a tree: what the levels above it counted, where
-   * that is more than the month (see {@link LevelCounted}); absent otherwise.
+   * that is more than the month (see {@link LevelCounted}); absent otherwise. For a multi-item
+   * usage, the headline line's (each line in `items` carries its own).
    */
+  levels?: LevelCounted[];
+  /**
+   * A multi-item usage's lines, one per item, in the order sent (from `UsageAccepted.v3`,
+   * `UsageRejected.v3`, `UsageHeld.v2`); absent for a single usage. The fields above then describe
+   * one line: the first item's, or for a rejection the item that failed.
+   */
+  items?: UsageLine[];
+}
+
+/** What a decision did to one item of a multi-item usage, by the fields a single decision has. */
+export interface UsageLine extends UsageItem {
+  usage: number;
+  limit: number | null;
+  remaining: number | null;
+  overage: number;
+  /** Credits of this line: charged (accepted), held (held), none (rejected). */
+  credits: number;
+  /** The quota period this line counts in, when it is not the calendar month (see {@link UsageDecisionData.period}). */
+  period?: string;
+  /** For an accepted or held line whose meter is rate-limited: its bucket's level after it, in parts. */
+  bucketLevel?: string;
+  /** For a member of a tree: what the levels above it counted this line in, as {@link UsageDecisionData.levels}. */
   levels?: LevelCounted[];
 }
 
@@ -174,6 +186,12 @@ export interface UsageReversed {
     payer?: string;
     /** The periods the levels above a member counted the reversed usage in (see {@link UsageDecisionData.levels}). */
     levels?: LevelCounted[];
+    /**
+     * A multi-item usage's lines, each returned to its meter and to the period it counted in (from
+     * `UsageReversed.v2`); `meter`, `quantity`, `period` (and a member's
+     * `levels`) are the first's.
+     */
+    items?: Array<UsageItem & { creditsRefunded: number; period?: string; levels?: LevelCounted[] }>;
   };
 }
 

@@ -68,6 +68,9 @@ const meterTerms: Reader<'MeterDefined'> = (data) => ({
 // `anchor` and the new periods (QuotaSet.v2, PeriodOpened.v2, MeterDefined.v2), and a usage
 // decision or reversal may name its `period` (UsageAccepted.v3, UsageRejected.v3, UsageHeld.v2,
 // UsageReversed.v2). Older versions read as they always did: calendar months, no anchor.
+// The same versions may carry a multi-item usage's `items` (each line with its own `period`,
+// `bucketLevel` and, for a member of a tree, `levels`) and a decision's rate-limit fields
+// (`bucketLevel`, `retryAfterMs`).
 
 /**
  * Each event type's write version and its readers, one entry per type: a type missing here does
@@ -81,6 +84,8 @@ const CODECS = {
   PeriodClosed: codec<'PeriodClosed'>()('v1', { v1: asIs() }),
   QuotaSet: codec<'QuotaSet'>()('v2', { v1: quotaSetTerms, v2: quotaSetTerms }),
   CreditsGranted: codec<'CreditsGranted'>()('v1', { v1: asIs() }),
+  // v3 (v2 for holds and reversals) may carry `items`, a multi-item usage's lines: a build that
+  // knows only the older versions refuses them instead of counting the first item alone.
   UsageAccepted: codec<'UsageAccepted'>()('v3', { v1: withoutReporter(), v2: asIs(), v3: asIs() }),
   UsageRejected: codec<'UsageRejected'>()('v3', { v1: withoutReporter(), v2: asIs(), v3: asIs() }),
   UsageReversed: codec<'UsageReversed'>()('v2', { v1: asIs(), v2: asIs() }),

@@ -24,6 +24,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   // Both only reach a client when a tree kept changing while the handler followed it.
   MOVED: HttpStatus.CONFLICT,
   NOT_A_MEMBER: HttpStatus.CONFLICT,
+  COMMIT_ITEMS_MISMATCH: HttpStatus.CONFLICT,
 };
 
 /** The one place errors become responses: application/problem+json, never a stack or a secret. */
