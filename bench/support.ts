@@ -113,7 +113,8 @@ export async function startTallyProcess(env: Record<string, string>, kind: Proce
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  // Generous: on a shared two-core machine a cold start (PGlite opening its files) can take a minute.
+  const deadline = Date.now() + 180_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`tally ${kind} exited with ${child.exitCode}`);
     try {
