@@ -122,7 +122,11 @@ export async function startTallyProcess(env: Record<string, string>, kind: Proce
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`tally ${kind} did not become ready`);
+    if (Date.now() > deadline) {
+      // Not left running behind a failed bench (it would load the machine for every later run).
+      child.kill('SIGKILL');
+      throw new Error(`tally ${kind} did not become ready`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   const metric = async (name: string) => {
