@@ -20,7 +20,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../event-store';
-import { appendEachUnit } from '../append-each';
+import { appendEachOf } from '../append-each';
 import { appendManyOnce, revisionCheck } from './append-many';
 import { APPEND_CHANNEL, ensureEventStoreSchema } from './schema';
 import { UNIQUE_VIOLATION, refusesData, sqlState, type SqlClient, type SqlQueryable } from './sql-client';
@@ -127,12 +127,12 @@ export class SqlEventStore implements EventStore {
   async appendMany(appends: StreamAppend[]): Promise<StreamAppendOutcome[]> {
     if (appends.some((a) => a.events.length === 0)) throw new Error('appendMany needs at least one event per stream');
     const distinct = new Set(appends.map((a) => a.stream)).size === appends.length;
-    return distinct ? this.appendBisecting(appends) : this.appendEach(appends);
+    return distinct ? this.appendBisecting(appends) : appendEachOf(this, appends);
   }
 
   private async appendBisecting(appends: StreamAppend[]): Promise<StreamAppendOutcome[]> {
     const units = unitsOf(appends);
-    if (units.length <= 1) return this.appendEach(appends);
+    if (units.length <= 1) return appendEachOf(this, appends);
     const grouped = await appendManyOnce(this.db, appends);
     if (!('refused' in grouped)) return grouped;
     const outcomes: StreamAppendOutcome[] = new Array(appends.length);
@@ -144,15 +144,6 @@ export class SqlEventStore implements EventStore {
       done.forEach((outcome, k) => (outcomes[side[k]] = outcome));
     }
     return outcomes;
-  }
-
-  /** Each part (or atomic unit) in a transaction of its own, its conflict or refusal its own outcome. */
-  private appendEach(appends: StreamAppend[]): Promise<StreamAppendOutcome[]> {
-    return appendEachUnit(
-      (part) => this.appendToStream(part.stream, part.events, part.expected, part.claims),
-      (parts) => this.appendAtomically(parts),
-      appends,
-    );
   }
 
   readonly atomicAcrossStreams = true;
