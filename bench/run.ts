@@ -142,6 +142,9 @@ async function main(): Promise<void> {
     console.log(
       `| ${k.events} | ${k.accounts} | ${k.produceMs} ms | ${k.decidedMs ?? '—'} ms | ${k.endToEndMs} ms | ${k.eventsPerSecond} | ${ratio(k.eventsPerSecond, kafkaConsume)} of ${kafkaConsume}/s | ${k.readModelLagMs} ms | ≤ ${k.readModelLagP99Ms ?? '—'} ms | ${k.rssMiB.api} / ${k.rssMiB.projector} | ${k.cpuSeconds.api} / ${k.cpuSeconds.projector} (${k.cpuSeconds.projectorCaughtUp ?? '—'} until caught up) |`,
     );
+    console.log(
+      `\napi memory at the end: heap in use ${k.apiMemoryMiB.heapUsed} MiB (large objects ${k.apiMemoryMiB.largeObjects} MiB), external ${k.apiMemoryMiB.external} MiB, RSS ${k.rssMiB.api} MiB`,
+    );
   } else if (want('kafka')) {
     console.log(`\nKafka at ${brokers} or PostgreSQL unreachable: Kafka scenario skipped (run \`npm run infra:up\`).`);
   }
