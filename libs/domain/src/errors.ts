@@ -9,7 +9,11 @@ export type DomainErrorCode =
   | 'RESERVATION_EXPIRED'
   | 'RESERVATION_RELEASED'
   | 'RESERVATION_COMMITTED'
-  | 'COMMIT_EXCEEDS_HOLD';
+  | 'COMMIT_EXCEEDS_HOLD'
+  | 'GRANT_NOT_FOUND'
+  | 'GRANT_VOIDED'
+  | 'GRANT_EXPIRED'
+  | 'INVALID_GRANT';
 
 /** A command the current state does not allow; nothing was appended. */
 export class DomainError extends Error {

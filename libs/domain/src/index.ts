@@ -15,3 +15,7 @@ export * from './holds';
 export * from './decide-usage';
 export * from './time';
 export * from './snapshot';
+export * from './credit-decider';
+export * from './grants';
+export * from './wallet';
+export * from './credit-views';

@@ -1,5 +1,5 @@
 import { Map as ImmutableMap } from 'immutable';
-import type { CreditTotals, CreditsGranted, QuotaTerms, UsageHeld } from '@tally/events';
+import type { CarriedAllowance, CarriedGrant, CreditTotals, QuotaTerms, UsageHeld } from '@tally/events';
 import { initialState, type Account } from './account-state';
 import { Recent } from './recent';
 
@@ -8,7 +8,7 @@ import { Recent } from './recent';
  * field changes: a snapshot of another version is ignored (the account is folded from its
  * events), never read as if it were this one.
  */
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 
 /**
  * What an account's state is saved as, to load from it plus the events after it instead of its
@@ -24,7 +24,9 @@ export interface AccountSnapshot {
   credits: CreditTotals;
   quotas: Array<[string, QuotaTerms]>;
   usage: Array<[string, Array<[string, number]>]>;
-  grants: Array<[string, CreditsGranted['data']]>;
+  /** The grants the account holds (live, and dead ones a refund may still reach) and its allowance (from version 2). */
+  grants: CarriedGrant[];
+  allowance: CarriedAllowance | null;
   openHolds: Array<[string, UsageHeld['data']]>;
   creditsBelow: number | null;
   alerted: Array<[string, number[]]>;
@@ -40,7 +42,8 @@ export function snapshotOf(state: Account): AccountSnapshot {
     credits: state.credits,
     quotas: [...state.quotas],
     usage: [...state.usage].map(([meter, byPeriod]) => [meter, [...byPeriod]]),
-    grants: [...state.grants],
+    grants: [...state.grants.values()],
+    allowance: state.allowance,
     openHolds: [...state.openHolds],
     creditsBelow: state.creditsBelow,
     alerted: [...state.alerted].map(([key, percents]) => [key, [...percents].sort((a, b) => a - b)]),
@@ -62,7 +65,8 @@ export function fromSnapshot(stored: unknown): Account | null {
     quotas: new Map(s.quotas),
     usage: new Map(s.usage.map(([meter, byPeriod]) => [meter, new Map(byPeriod)])),
     decisions: Recent.empty(),
-    grants: ImmutableMap(s.grants),
+    grants: ImmutableMap(s.grants.map((g) => [g.id, g])),
+    allowance: s.allowance,
     holds: Recent.empty(),
     openHolds: ImmutableMap(s.openHolds),
     creditsBelow: s.creditsBelow,

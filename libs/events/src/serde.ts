@@ -1,6 +1,7 @@
 import type { AccountEvent, AccountRootEvent } from './account-events';
 import type { MeterEvent, SubjectEvent } from './catalog-events';
 import { completeTerms } from './quota-terms';
+import { DEFAULT_GRANT_PRIORITY, type CarriedGrant } from './credit-events';
 
 /** Every event Tally stores, in its current in-memory shape. */
 export type TallyEvent = AccountEvent | AccountRootEvent | MeterEvent | SubjectEvent;
@@ -57,6 +58,41 @@ const carriedTerms: Reader<'PeriodOpened'> = (data) => {
   );
   return { ...stored, carried: { ...stored.carried, quotas } };
 };
+// Periods opened before grants carried one balance: it reads as one grant of what was left, with
+// no expiry and the default priority, so that the balance is still the sum of the live grants.
+const carriedWallet: Reader<'PeriodOpened'> = (data) => {
+  const opened = carriedTerms(data);
+  const { balance, granted, spent } = opened.carried.credits;
+  const grants: CarriedGrant[] =
+    balance > 0
+      ? [
+          {
+            ...{ id: `carried:${opened.period}`, amount: balance, remaining: balance, priority: DEFAULT_GRANT_PRIORITY },
+            ...{ effectiveAt: opened.openedAt, expiresAt: null, reason: 'balance carried before grants' },
+            ...{ grantedAt: opened.openedAt, ended: null, endedAt: null, touchedAt: opened.openedAt },
+          },
+        ]
+      : [];
+  const credits = { balance, granted, spent, expired: 0, voided: 0 };
+  return { ...opened, carried: { ...opened.carried, credits, grants, allowance: null } };
+};
+// Grants stored before priorities and expiries: the default priority, effective when granted,
+// never expiring. One without an id is named after its instant and amount (two such grants at
+// the same instant fold into one: nothing refers to them by id).
+const grantWithTerms: Reader<'CreditsGranted'> = (data) => {
+  const old = data as { account: string; amount: number; reason: string | null; grantId: string | null; balance: number; at: string };
+  return {
+    account: old.account,
+    grantId: old.grantId ?? `legacy:${old.at}:${old.amount}`,
+    amount: old.amount,
+    priority: DEFAULT_GRANT_PRIORITY,
+    effectiveAt: old.at,
+    expiresAt: null,
+    reason: old.reason,
+    balance: old.balance,
+    at: old.at,
+  };
+};
 // ...and meters with creditsPerUnit 0, which made the meter free for every account: now "no price".
 const meterTerms: Reader<'MeterDefined'> = (data) => ({
   ...(data as unknown as EventData<'MeterDefined'>),
@@ -72,10 +108,14 @@ const meterTerms: Reader<'MeterDefined'> = (data) => ({
 const CODECS = {
   AccountOpened: codec<'AccountOpened'>()('v1', { v1: asIs() }),
   PeriodStarted: codec<'PeriodStarted'>()('v1', { v1: asIs() }),
-  PeriodOpened: codec<'PeriodOpened'>()('v1', { v1: carriedTerms }),
+  PeriodOpened: codec<'PeriodOpened'>()('v2', { v1: carriedWallet, v2: carriedTerms }),
   PeriodClosed: codec<'PeriodClosed'>()('v1', { v1: asIs() }),
   QuotaSet: codec<'QuotaSet'>()('v1', { v1: quotaSetTerms }),
-  CreditsGranted: codec<'CreditsGranted'>()('v1', { v1: asIs() }),
+  CreditsGranted: codec<'CreditsGranted'>()('v2', { v1: grantWithTerms, v2: asIs() }),
+  CreditsExpired: codec<'CreditsExpired'>()('v1', { v1: asIs() }),
+  GrantVoided: codec<'GrantVoided'>()('v1', { v1: asIs() }),
+  AllowanceSet: codec<'AllowanceSet'>()('v1', { v1: asIs() }),
+  AllowanceRemoved: codec<'AllowanceRemoved'>()('v1', { v1: asIs() }),
   UsageAccepted: codec<'UsageAccepted'>()('v2', { v1: withoutReporter(), v2: asIs() }),
   UsageRejected: codec<'UsageRejected'>()('v2', { v1: withoutReporter(), v2: asIs() }),
   UsageReversed: codec<'UsageReversed'>()('v1', { v1: asIs() }),

@@ -1,15 +1,13 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { Controller, Get, Headers, Logger, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { BillingLine } from '@tally/domain';
-import { stringify } from 'csv-stringify';
 import type { Response } from 'express';
 import { Allow } from '../../auth/roles.decorator';
 import { Operation } from '../../http/openapi/answers';
 import { ref } from '../../http/openapi/schemas';
 import { validationProblem } from '../../http/problem';
+import { resumed, streamExport } from '../export-stream';
 import { decodeBillingCursor, encodeBillingCursor } from './billing-cursor';
 import { BillingQueryDto } from './get-billing.dto';
 import { GetBillingQuery } from './get-billing.query';
@@ -29,50 +27,6 @@ const BILLING_COLUMNS: Array<keyof BillingLine> = [
 
 const BILLING_CSV_EXAMPLE =
   'account,meter,month,units,billableUnits,blocks,blockSize,blockPrice,amount,currency\nacme,geocoding,2026-11,600,400,4,100,0.50,2.00,USD\n';
-
-/** The pages of a query, the first of them already read. */
-async function* resumed(first: BillingLine[], rest: AsyncGenerator<BillingLine[]>): AsyncGenerator<BillingLine[]> {
-  yield first;
-  yield* rest;
-}
-
-/** A JSON array written as its lines come: one chunk per page. */
-async function* jsonArray(pages: AsyncIterable<BillingLine[]>): AsyncGenerator<string> {
-  let separator = '';
-  yield '[';
-  for await (const page of pages) {
-    let chunk = '';
-    for (const line of page) {
-      chunk += separator + JSON.stringify(line);
-      separator = ',';
-    }
-    yield chunk;
-  }
-  yield ']';
-}
-
-/**
- * Joins small chunks into ones of about 64 KiB: csv-stringify gives one chunk per record, and a
- * write per record to the socket costs far more memory and time than the text it carries. The
- * first chunk (the header row) goes at once, so the answer starts without waiting for 64 KiB.
- */
-async function* coalesced(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
-  let pending = '';
-  let started = false;
-  for await (const chunk of chunks) {
-    pending += chunk.toString();
-    if (!started || pending.length >= 65_536) {
-      yield pending;
-      pending = '';
-      started = true;
-    }
-  }
-  if (pending) yield pending;
-}
-
-async function* linesOf(pages: AsyncIterable<BillingLine[]>): AsyncGenerator<BillingLine> {
-  for await (const page of pages) yield* page;
-}
 
 @ApiTags('reports')
 @ApiBearerAuth()
@@ -138,19 +92,6 @@ export class GetBillingController {
     if (csv) {
       response.type('text/csv').setHeader('Content-Disposition', `attachment; filename="billing-${query.month}.csv"`);
     } else response.type('application/json');
-    response.status(200);
-    try {
-      if (csv) {
-        await pipeline(Readable.from(linesOf(body)), stringify({ header: true, columns: BILLING_COLUMNS }), coalesced, response);
-      } else await pipeline(Readable.from(jsonArray(body)), response);
-    } catch (error) {
-      // The status line is gone: the only honest way left to fail is to cut the connection
-      // before the end of the body (pipeline has destroyed the response), so that no client
-      // takes a truncated export for a whole one.
-      if (response.writableFinished) return;
-      const aborted = (error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE';
-      if (aborted) this.logger.warn(`billing export of ${query.month}: the client went away before its end`);
-      else this.logger.error({ err: error }, `billing export of ${query.month} failed after its first byte; connection aborted`);
-    }
+    await streamExport(response, { body, csv, columns: BILLING_COLUMNS, name: `billing export of ${query.month}` }, this.logger);
   }
 }
