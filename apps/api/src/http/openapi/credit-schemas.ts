@@ -1,5 +1,5 @@
 import type { SchemaObject } from '@nestjs/swagger';
-import { int, nullable, object, str } from './schema-builders';
+import { int, nullable, object, refOrNull, str } from './schema-builders';
 
 // Components are referenced by name: this module must not import schemas.ts, which spreads it.
 const component = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -19,19 +19,19 @@ const grant = object({
 /** What the credit routes answer, by component name. */
 export const CREDIT_SCHEMAS: Record<string, SchemaObject> = {
   Credits: object({
-    balance: int('the live grants\' remainders', 40),
+    balance: int("the live grants' remainders", 40),
     held: int('credits live reservations keep: in the balance, but not spendable', 0),
     granted: int(undefined, 100),
     spent: int(undefined, 60),
     expired: int('credits that left the balance when their grant expired', 0),
     voided: int('credits that left the balance when their grant was voided', 0),
-    nextExpiry: {
-      ...object({ at: str('2026-02-01T00:00:00.000Z'), amount: int(undefined, 400) }),
-      nullable: true,
-      description: 'the next instant live credits expire, and how many; null when none will',
-    },
-    allowance: { ...component('Allowance'), nullable: true },
+    nextExpiry: refOrNull(component('NextExpiry')),
+    allowance: refOrNull(component('Allowance')),
   }),
+  NextExpiry: {
+    ...object({ at: str('2026-02-01T00:00:00.000Z'), amount: int(undefined, 400) }),
+    description: 'the next instant live credits expire, and how many',
+  },
   Grant: grant,
   GrantAnswer: object({ grant: component('Grant'), balance: int('the live balance after the grant', 1040) }),
   Allowance: object({
