@@ -194,3 +194,19 @@ describe('allowances', () => {
     expect(creditsView(removed, '2026-11-24T01:00:00.000Z', 0)).toMatchObject({ balance: 0, allowance: null });
   });
 });
+
+describe('bounded wallet', () => {
+  it('forgets dead and emptied grants 35 days after credits last moved in them, keeping live ones', () => {
+    const history = [...opened(), grant('short', 5, { expiresAt: later(10) }), grant('spent', 3, { priority: 1 }), grant('kept', 100)];
+    const { events } = run(history, [spend(3, later(1))]);
+    const day = (n: number) => new Date(Date.parse(NOW) + n * 86_400_000).toISOString();
+    const month = run([...history, ...events], [spend(1, day(30))]);
+    expect([...month.state.grants.keys()].sort()).toEqual(['kept', 'short', 'spent']);
+    const later36 = run([...history, ...events, ...month.events], [grantCredits36()]);
+    expect([...later36.state.grants.keys()].sort()).toEqual(['g36', 'kept']);
+
+    function grantCredits36(): AccountCommand {
+      return { type: 'GrantCredits', account: ACCOUNT, amount: 1, reason: null, grantId: 'g36', now: day(36) };
+    }
+  });
+});

@@ -61,7 +61,11 @@ export interface ExportBody<T> {
  * error after the first byte cuts the connection before the end of the body (pipeline destroys
  * the response), so that no client takes a truncated export for a whole one.
  */
-export async function streamExport<T>(response: Response, { body, csv, columns, name }: ExportBody<T>, logger: Logger): Promise<void> {
+export async function streamExport<T>(
+  response: Response,
+  { body, csv, columns, name }: ExportBody<T>,
+  logger: Logger,
+): Promise<void> {
   response.status(200);
   try {
     if (csv) await pipeline(Readable.from(rowsOf(body)), stringify({ header: true, columns }), coalesced, response);
@@ -72,4 +76,25 @@ export async function streamExport<T>(response: Response, { body, csv, columns, 
     if (aborted) logger.warn(`${name}: the client went away before its end`);
     else logger.error({ err: error }, `${name} failed after its first byte; connection aborted`);
   }
+}
+
+/**
+ * A page of an export asked for with `limit`, its pages read with one row more than the limit:
+ * the first `limit` rows, and the last of them when more follow (whose cursor the `Link` names).
+ */
+export async function limitedPage<T>(pages: AsyncIterable<T[]>, limit: number): Promise<{ rows: T[]; last: T | null }> {
+  const rows: T[] = [];
+  for await (const page of pages) rows.push(...page); // at most limit + 1 ≤ 1001 rows
+  return { rows: rows.slice(0, limit), last: rows.length > limit ? rows[limit - 1] : null };
+}
+
+/** Pages that are one page already read. */
+export function onePage<T>(rows: T[]): AsyncGenerator<T[]> {
+  return resumed(rows, (async function* () {})());
+}
+
+/** The `Link` header of the next page of a route: its query with `after` and `limit`. */
+export function nextLink(route: string, query: Record<string, string | undefined>): string {
+  const params = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined));
+  return `<${route}?${params}>; rel="next"`;
 }

@@ -7,7 +7,7 @@ import { Allow } from '../../auth/roles.decorator';
 import { Operation } from '../../http/openapi/answers';
 import { ref } from '../../http/openapi/schemas';
 import { validationProblem } from '../../http/problem';
-import { resumed, streamExport } from '../../reports/export-stream';
+import { limitedPage, nextLink, onePage, resumed, streamExport } from '../../reports/export-stream';
 import { decodeLedgerCursor, encodeLedgerCursor } from './ledger-cursor';
 import { LedgerQueryDto } from './get-ledger.dto';
 import { GetLedgerQuery } from './get-ledger.query';
@@ -43,10 +43,17 @@ export class GetLedgerController {
     headers: { Link: { description: 'with `limit`, when more rows follow: the next page', schema: { type: 'string' } } },
     content: {
       'application/json': { schema: { type: 'array', items: ref('LedgerRow') } },
-      'text/csv': { schema: { type: 'string' }, example: 'account,at,kind,grant,amount,usage\nacme,2026-11-02T10:00:00.000Z,burnt,promo,-6,geocoder/job-42\n' },
+      'text/csv': {
+        schema: { type: 'string' },
+        example: 'account,at,kind,grant,amount,usage\nacme,2026-11-02T10:00:00.000Z,burnt,promo,-6,geocoder/job-42\n',
+      },
     },
   })
-  async ledger(@Query() query: LedgerQueryDto, @Headers('accept') accept: string | undefined, @Res() response: Response): Promise<void> {
+  async ledger(
+    @Query() query: LedgerQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res() response: Response,
+  ): Promise<void> {
     const after = query.after === undefined ? null : decodeLedgerCursor(query.after);
     if (query.after !== undefined && after === null) {
       throw validationProblem([{ field: 'after', reason: 'after must be a cursor taken from a Link header of this route' }]);
@@ -59,20 +66,20 @@ export class GetLedgerController {
     const first = await pages.next();
     let body: AsyncIterable<Placed[]> = resumed(first.done ? [] : first.value, pages);
     if (query.limit !== undefined) {
-      const rows: Placed[] = [];
-      for await (const page of body) rows.push(...page); // at most limit + 1 ≤ 1001 rows
-      if (rows.length > query.limit) {
-        const next = new URLSearchParams({
+      const { rows, last } = await limitedPage(body, query.limit);
+      if (last) {
+        const link = {
           month: query.month,
-          ...(query.account ? { account: query.account } : {}),
-          after: encodeLedgerCursor(rows[query.limit - 1].position),
+          account: query.account,
+          after: encodeLedgerCursor(last.position),
           limit: String(query.limit),
-        });
-        response.setHeader('Link', `</v1/credits/ledger?${next}>; rel="next"`);
+        };
+        response.setHeader('Link', nextLink('/v1/credits/ledger', link));
       }
-      body = resumed(rows.slice(0, query.limit), (async function* () {})());
+      body = onePage(rows);
     }
-    if (csv) response.type('text/csv').setHeader('Content-Disposition', `attachment; filename="credit-ledger-${query.month}.csv"`);
+    if (csv)
+      response.type('text/csv').setHeader('Content-Disposition', `attachment; filename="credit-ledger-${query.month}.csv"`);
     else response.type('application/json');
     const name = `credit ledger export of ${query.month}`;
     await streamExport(response, { body: withoutPositions(body), csv, columns: LEDGER_COLUMNS, name }, this.logger);

@@ -10,7 +10,12 @@ export class GetLedgerHandler implements IQueryHandler<GetLedgerQuery> {
     private readonly metrics: Metrics,
   ) {}
 
-  async execute({ month, account, after, limit }: GetLedgerQuery): Promise<AsyncGenerator<Array<LedgerRow & { position: LedgerPosition }>>> {
+  async execute({
+    month,
+    account,
+    after,
+    limit,
+  }: GetLedgerQuery): Promise<AsyncGenerator<Array<LedgerRow & { position: LedgerPosition }>>> {
     const rowsRead = this.metrics.exportRows.labels({ export: 'ledger' });
     const pages = this.readModels.ledgerPages(month, { account, after, limit });
     return (async function* () {

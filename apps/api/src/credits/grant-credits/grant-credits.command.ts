@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { GrantView } from '@tally/domain';
+import type { GrantCredits, GrantView } from '@tally/domain';
 
 /** What a grant answers: the grant (the one already held, for a repeated id) and the live balance. */
 export interface GrantAnswer {
@@ -7,15 +7,8 @@ export interface GrantAnswer {
   balance: number;
 }
 
-/** The terms of a grant; absent ones take their defaults. */
-export interface GrantTerms {
-  amount: number;
-  reason: string | null;
-  grantId: string | null;
-  priority?: number;
-  effectiveAt?: string;
-  expiresAt?: string | null;
-}
+/** The terms of a grant, as the domain's command takes them; absent ones take their defaults. */
+export type GrantTerms = Omit<GrantCredits, 'type' | 'account' | 'now'>;
 
 /** Grant credits to an account; with an id, granted once. */
 export class GrantCreditsCommand extends Command<GrantAnswer> {

@@ -22,7 +22,8 @@ export class GrantCreditsDto {
 
   @ApiPropertyOptional({
     example: 'grant-2026-11-001',
-    description: 'idempotency key: a grant id is granted once (while the account holds the grant). Ids starting with allowance:, carried:, legacy:, refund: or grant: are Tally\'s own',
+    description:
+      "idempotency key: a grant id is granted once (while the account holds the grant). Ids starting with allowance:, carried:, legacy:, refund: or grant: are Tally's own",
   })
   @IsOptional()
   @IsText(1, 256)

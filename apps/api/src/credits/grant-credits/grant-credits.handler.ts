@@ -14,12 +14,17 @@ const iso = (instant: string) => new Date(Date.parse(instant)).toISOString();
 function termErrors(terms: GrantTerms, now: string): FieldError[] {
   const errors: FieldError[] = [];
   if (terms.grantId !== null && RESERVED_GRANT_PREFIXES.some((p) => terms.grantId?.startsWith(p))) {
-    errors.push({ field: 'id', reason: `id must not start with ${RESERVED_GRANT_PREFIXES.join(', ')} (Tally names its own grants so)` });
+    errors.push({
+      field: 'id',
+      reason: `id must not start with ${RESERVED_GRANT_PREFIXES.join(', ')} (Tally names its own grants so)`,
+    });
   }
   if (terms.expiresAt) {
     const effectiveAt = terms.effectiveAt ?? now;
-    if (Date.parse(terms.expiresAt) <= Date.parse(effectiveAt)) errors.push({ field: 'expiresAt', reason: 'expiresAt must be after effectiveAt' });
-    else if (Date.parse(terms.expiresAt) <= Date.parse(now)) errors.push({ field: 'expiresAt', reason: 'expiresAt must be in the future' });
+    if (Date.parse(terms.expiresAt) <= Date.parse(effectiveAt))
+      errors.push({ field: 'expiresAt', reason: 'expiresAt must be after effectiveAt' });
+    else if (Date.parse(terms.expiresAt) <= Date.parse(now))
+      errors.push({ field: 'expiresAt', reason: 'expiresAt must be in the future' });
   }
   return errors;
 }

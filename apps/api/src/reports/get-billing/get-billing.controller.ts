@@ -7,7 +7,7 @@ import { Allow } from '../../auth/roles.decorator';
 import { Operation } from '../../http/openapi/answers';
 import { ref } from '../../http/openapi/schemas';
 import { validationProblem } from '../../http/problem';
-import { resumed, streamExport } from '../export-stream';
+import { limitedPage, nextLink, onePage, resumed, streamExport } from '../export-stream';
 import { decodeBillingCursor, encodeBillingCursor } from './billing-cursor';
 import { BillingQueryDto } from './get-billing.dto';
 import { GetBillingQuery } from './get-billing.query';
@@ -75,19 +75,12 @@ export class GetBillingController {
     const first = await pages.next();
     let body: AsyncGenerator<BillingLine[]> = resumed(first.done ? [] : first.value, pages);
     if (query.limit !== undefined) {
-      const lines: BillingLine[] = [];
-      for await (const page of body) lines.push(...page); // at most limit + 1 ≤ 1001 lines
-      if (lines.length > query.limit) {
-        const last = lines[query.limit - 1];
-        const next = new URLSearchParams({
-          month: query.month,
-          ...(query.account ? { account: query.account } : {}),
-          after: encodeBillingCursor(last),
-          limit: String(query.limit),
-        });
-        response.setHeader('Link', `</v1/billing?${next}>; rel="next"`);
+      const { rows, last } = await limitedPage(body, query.limit);
+      if (last) {
+        const link = { month: query.month, account: query.account, after: encodeBillingCursor(last), limit: String(query.limit) };
+        response.setHeader('Link', nextLink('/v1/billing', link));
       }
-      body = resumed(lines.slice(0, query.limit), (async function* () {})());
+      body = onePage(rows);
     }
     if (csv) {
       response.type('text/csv').setHeader('Content-Disposition', `attachment; filename="billing-${query.month}.csv"`);
