@@ -4,6 +4,7 @@ import type { GrantCredits, RemoveAllowance, SetAllowance, VoidGrant } from './c
 import { DomainError } from './errors';
 import { drawsFor, dueAllowance, dueExpiries, grantLive, liveBalance, type Grant } from './grants';
 import { heldCredits } from './hold-state';
+import { evolveWallet, type Wallet } from './wallet';
 
 /** Credits a usage may still take at `now`: the live balance less what live holds keep aside. */
 export function spendableCredits(state: Account, now: string): number {
@@ -91,25 +92,26 @@ export function removeAllowance({ account, now }: RemoveAllowance, state: Accoun
  * from (a grant that has ended takes its refund with it: it expires at once).
  */
 export function attributeCredits(events: AccountEvent[], state: Account, now: string): AccountEvent[] {
-  let current = state;
+  // Only the wallet moves between a command's events (the usage a reversal names was decided before).
+  let wallet: Wallet = state;
   return events.map((event) => {
     let attributed = event;
     if (event.type === 'UsageAccepted' && event.data.creditsCharged > 0) {
-      const burns = drawsFor(current.grants.values(), event.data.creditsCharged, event.data.decidedAt);
+      const burns = drawsFor(wallet.grants.values(), event.data.creditsCharged, event.data.decidedAt);
       const creditsCharged = burns.reduce((sum, b) => sum + b.amount, 0);
       attributed = { ...event, data: { ...event.data, creditsCharged, burns } };
     } else if (event.type === 'UsageReversed' && event.data.creditsRefunded > 0) {
-      const original = decisionFor(current, event.data.source, event.data.id)?.event;
+      const original = decisionFor(state, event.data.source, event.data.id)?.event;
       const burns = original?.type === 'UsageAccepted' ? original.data.burns : undefined;
       if (burns) {
         const refunds: CreditRefund[] = burns.map((b) => {
-          const grant = current.grants.get(b.grant);
+          const grant = wallet.grants.get(b.grant);
           return { ...b, expired: !grant || !grantLive(grant, now) };
         });
         attributed = { ...event, data: { ...event.data, refunds } };
       }
     }
-    current = evolve(current, attributed);
+    wallet = evolveWallet(wallet, attributed);
     return attributed;
   });
 }

@@ -7,11 +7,16 @@ import { given } from './testing/given';
 import { ACCOUNT, NOW, creditsGranted, decideUsage, later, meter, opened, reverseUsage } from './testing/fixtures';
 
 const priced = meter({ creditsPerUnit: 1 });
-const spend = (quantity: number, now = NOW, id?: string) =>
-  decideUsage({ quantity, ...(id ? { id } : {}) }, priced, now);
+const spend = (quantity: number, now = NOW, id?: string) => decideUsage({ quantity, ...(id ? { id } : {}) }, priced, now);
 const grant = (id: string, amount: number, terms: Parameters<typeof creditsGranted>[3] = {}) =>
   creditsGranted(amount, amount, id, terms);
-const voidGrant = (grantId: string, now = NOW): AccountCommand => ({ type: 'VoidGrant', account: ACCOUNT, grantId, reason: null, now });
+const voidGrant = (grantId: string, now = NOW): AccountCommand => ({
+  type: 'VoidGrant',
+  account: ACCOUNT,
+  grantId,
+  reason: null,
+  now,
+});
 
 /** Decides commands in order on a history, as the handler does; returns every event and the state. */
 function run(history: AccountEvent[], commands: AccountCommand[]) {
@@ -56,10 +61,22 @@ describe('burn order', () => {
 
   it('does not burn a grant before its effectiveAt, nor count it', () => {
     const history = [...opened(), grant('now', 3), grant('later', 10, { effectiveAt: later(60) })];
-    given(history).when(spend(4)).then([{ type: 'UsageRejected', data: { reason: 'INSUFFICIENT_CREDITS' } }]);
+    given(history)
+      .when(spend(4))
+      .then([{ type: 'UsageRejected', data: { reason: 'INSUFFICIENT_CREDITS' } }]);
     given(history)
       .when(spend(4, later(60)))
-      .then([{ type: 'UsageAccepted', data: { burns: [{ grant: 'now', amount: 3 }, { grant: 'later', amount: 1 }] } }]);
+      .then([
+        {
+          type: 'UsageAccepted',
+          data: {
+            burns: [
+              { grant: 'now', amount: 3 },
+              { grant: 'later', amount: 1 },
+            ],
+          },
+        },
+      ]);
   });
 });
 
@@ -106,7 +123,9 @@ describe('voiding', () => {
 
   it('refuses to void twice, an unknown grant, or an expired one', () => {
     const voided = run(history, [voidGrant('mistake')]).events;
-    given([...history, ...voided]).when(voidGrant('mistake', later(1))).thenFails('GRANT_VOIDED');
+    given([...history, ...voided])
+      .when(voidGrant('mistake', later(1)))
+      .thenFails('GRANT_VOIDED');
     given(history).when(voidGrant('nope')).thenFails('GRANT_NOT_FOUND');
     given([...opened(), grant('gone', 5, { expiresAt: later(1) })])
       .when(voidGrant('gone', later(2)))
@@ -120,7 +139,13 @@ describe('refunds', () => {
     const { events, state } = run(history, [spend(5, NOW, 'job'), reverseUsage('geocoder', 'job', later(1))]);
     expect(events.at(-1)).toMatchObject({
       type: 'UsageReversed',
-      data: { creditsRefunded: 5, refunds: [{ grant: 'a', amount: 3, expired: false }, { grant: 'b', amount: 2, expired: false }] },
+      data: {
+        creditsRefunded: 5,
+        refunds: [
+          { grant: 'a', amount: 3, expired: false },
+          { grant: 'b', amount: 2, expired: false },
+        ],
+      },
     });
     expect(grantViews(state, later(1)).map((g) => [g.id, g.remaining])).toEqual([
       ['a', 3],
@@ -129,7 +154,12 @@ describe('refunds', () => {
   });
 
   it('a refund into an expired or voided grant expires with it', () => {
-    const history = [...opened(), grant('promo', 4, { priority: 1, expiresAt: later(10) }), grant('gift', 4, { priority: 2 }), grant('paid', 10)];
+    const history = [
+      ...opened(),
+      grant('promo', 4, { priority: 1, expiresAt: later(10) }),
+      grant('gift', 4, { priority: 2 }),
+      grant('paid', 10),
+    ];
     const { events, state } = run(history, [
       spend(9, NOW, 'job'),
       voidGrant('gift', later(1)),
@@ -160,13 +190,21 @@ describe('allowances', () => {
   });
 
   it('issues the first grant at once, for the rest of the current period', () => {
-    given(opened()).when(setAllowance(100, 'month', NOW)).then([
-      { type: 'AllowanceSet', data: { amount: 100, per: 'month' } },
-      {
-        type: 'CreditsGranted',
-        data: { grantId: 'allowance:2026-11', amount: 100, priority: 5, effectiveAt: NOW, expiresAt: '2026-12-01T00:00:00.000Z' },
-      },
-    ]);
+    given(opened())
+      .when(setAllowance(100, 'month', NOW))
+      .then([
+        { type: 'AllowanceSet', data: { amount: 100, per: 'month' } },
+        {
+          type: 'CreditsGranted',
+          data: {
+            grantId: 'allowance:2026-11',
+            amount: 100,
+            priority: 5,
+            effectiveAt: NOW,
+            expiresAt: '2026-12-01T00:00:00.000Z',
+          },
+        },
+      ]);
   });
 
   it('re-issues at the first decision that sees the new period: the old one expires at its end, the new one counts from its start', () => {
@@ -178,26 +216,39 @@ describe('allowances', () => {
         { type: 'CreditsExpired', data: { grantId: 'allowance:2026-11-22', amount: 6, at: '2026-11-23T00:00:00.000Z' } },
         {
           type: 'CreditsGranted',
-          data: { grantId: 'allowance:2026-11-23', amount: 10, effectiveAt: '2026-11-23T00:00:00.000Z', expiresAt: '2026-11-24T00:00:00.000Z' },
+          data: {
+            grantId: 'allowance:2026-11-23',
+            amount: 10,
+            effectiveAt: '2026-11-23T00:00:00.000Z',
+            expiresAt: '2026-11-24T00:00:00.000Z',
+          },
         },
         { type: 'UsageRejected', data: { reason: 'INSUFFICIENT_CREDITS' } },
       ]);
   });
 
-  it('reads see the new period\'s grant before any decision records it; removing it stops later periods', () => {
+  it("reads see the new period's grant before any decision records it; removing it stops later periods", () => {
     const { state } = run(opened(), [setAllowance(10, 'day', NOW)]);
     expect(creditsView(state, '2026-11-24T01:00:00.000Z', 0)).toMatchObject({
       balance: 10,
       nextExpiry: { at: '2026-11-25T00:00:00.000Z', amount: 10 },
     });
-    const removed = run(opened(), [setAllowance(10, 'day', NOW), { type: 'RemoveAllowance', account: ACCOUNT, now: later(1) }]).state;
+    const removed = run(opened(), [
+      setAllowance(10, 'day', NOW),
+      { type: 'RemoveAllowance', account: ACCOUNT, now: later(1) },
+    ]).state;
     expect(creditsView(removed, '2026-11-24T01:00:00.000Z', 0)).toMatchObject({ balance: 0, allowance: null });
   });
 });
 
 describe('bounded wallet', () => {
   it('forgets dead and emptied grants 35 days after credits last moved in them, keeping live ones', () => {
-    const history = [...opened(), grant('short', 5, { expiresAt: later(10) }), grant('spent', 3, { priority: 1 }), grant('kept', 100)];
+    const history = [
+      ...opened(),
+      grant('short', 5, { expiresAt: later(10) }),
+      grant('spent', 3, { priority: 1 }),
+      grant('kept', 100),
+    ];
     const { events } = run(history, [spend(3, later(1))]);
     const day = (n: number) => new Date(Date.parse(NOW) + n * 86_400_000).toISOString();
     const month = run([...history, ...events], [spend(1, day(30))]);

@@ -6,7 +6,10 @@ const AT = '2026-11-05T00:00:00.000Z';
 
 describe('credit ledger rows', () => {
   it('records a grant at the later of its recording and its effectiveAt', () => {
-    const future = { ...granted(10), data: { ...(granted(10).data as object), effectiveAt: '2026-12-01T00:00:00.000Z' } } as TallyEvent;
+    const future = {
+      ...granted(10),
+      data: { ...(granted(10).data as object), effectiveAt: '2026-12-01T00:00:00.000Z' },
+    } as TallyEvent;
     expect(ledgerRowsOf(granted(10))).toEqual([{ account: 'acme', at: AT, kind: 'granted', grant: 'g-10', amount: 10 }]);
     expect(ledgerRowsOf(future)[0].at).toBe('2026-12-01T00:00:00.000Z');
   });
