@@ -42,6 +42,7 @@ export class GrantCreditsDto {
   effectiveAt?: string;
 
   @ApiPropertyOptional({
+    type: String,
     example: '2026-02-01T00:00:00Z',
     description: 'when what is left of it leaves the balance; after effectiveAt and after now. Absent or null: never',
     nullable: true,

@@ -99,7 +99,6 @@ export const RESPONSE_SCHEMAS: Record<string, SchemaObject> = {
   }),
   ...CREDIT_SCHEMAS,
   ...RESERVATION_SCHEMAS,
-  Balance: object({ balance: int(undefined, 100) }),
   Meter: object(
     {
       meter: str('geocoding'),
