@@ -149,7 +149,10 @@ describe.each(BACKENDS)('administration over HTTP (%s)', (backend) => {
     it('grants credits (201), once per grant id, and reports the wallet', async () => {
       const account = unique('a');
       const first = await tally.admin.post(`/v1/accounts/${account}/credits`, { amount: 100, reason: 'welcome', id: 'g-1' });
-      expect([first.status, first.body]).toMatchObject([201, { balance: 100, grant: { id: 'g-1', amount: 100, remaining: 100 } }]);
+      expect([first.status, first.body]).toMatchObject([
+        201,
+        { balance: 100, grant: { id: 'g-1', amount: 100, remaining: 100 } },
+      ]);
       expect((await tally.admin.post(`/v1/accounts/${account}/credits`, { amount: 100, id: 'g-1' })).body).toMatchObject({
         balance: 100,
       });

@@ -22,7 +22,8 @@ describe.each(BACKENDS)('credit grants over HTTP (%s)', (backend) => {
   const grant = (account: string, body: Record<string, unknown>) => tally.admin.post(`/v1/accounts/${account}/credits`, body);
   const use = (account: string, meter: string, quantity: number, id?: string) =>
     tally.admin.post('/v1/usage', usageEvent({ subject: account, meter, quantity, ...(id ? { id } : {}) }));
-  const grantsOf = async (account: string, query = '') => (await tally.admin.get(`/v1/accounts/${account}/credits/grants${query}`)).body;
+  const grantsOf = async (account: string, query = '') =>
+    (await tally.admin.get(`/v1/accounts/${account}/credits/grants${query}`)).body;
 
   it('grants with terms (201: the grant and the live balance), once per id, and lists grants in burn order', async () => {
     const { account, meter } = await pricedAccount();
@@ -39,7 +40,10 @@ describe.each(BACKENDS)('credit grants over HTTP (%s)', (backend) => {
       },
     ]);
     expect((await grant(account, { id: 'promo', amount: 99 })).body).toEqual(promo.body);
-    expect((await grant(account, { id: 'paid', amount: 20 })).body).toMatchObject({ balance: 30, grant: { priority: 50, expiresAt: null } });
+    expect((await grant(account, { id: 'paid', amount: 20 })).body).toMatchObject({
+      balance: 30,
+      grant: { priority: 50, expiresAt: null },
+    });
     expect((await use(account, meter, 12)).status).toBe(200);
     await eventually(async () =>
       expect((await grantsOf(account)).map((g: { id: string; remaining: number }) => [g.id, g.remaining])).toEqual([
@@ -86,13 +90,22 @@ describe.each(BACKENDS)('credit grants over HTTP (%s)', (backend) => {
     );
     await sleep(Math.max(0, Date.parse(expiresAt) - Date.now()) + 200);
     // Read before any decision records it: the view derives it.
-    expect((await tally.admin.get(`/v1/accounts/${account}/credits`)).body).toMatchObject({ balance: 0, expired: 2, nextExpiry: null });
+    expect((await tally.admin.get(`/v1/accounts/${account}/credits`)).body).toMatchObject({
+      balance: 0,
+      expired: 2,
+      nextExpiry: null,
+    });
     const after = await use(account, meter, 1);
     expect([after.status, after.body.reason]).toEqual([402, 'INSUFFICIENT_CREDITS']);
-    await eventually(async () => expect((await grantsOf(account))[0]).toMatchObject({ id: 'short', remaining: 0, status: 'expired' }));
+    await eventually(async () =>
+      expect((await grantsOf(account))[0]).toMatchObject({ id: 'short', remaining: 0, status: 'expired' }),
+    );
     // As Tally knew it just before the expiry, the remainder was still there.
     const asOf = new Date(Date.parse(expiresAt) - 1).toISOString();
-    expect((await tally.admin.get(`/v1/accounts/${account}/credits?asOf=${asOf}`)).body).toMatchObject({ balance: 2, expired: 0 });
+    expect((await tally.admin.get(`/v1/accounts/${account}/credits?asOf=${asOf}`)).body).toMatchObject({
+      balance: 2,
+      expired: 0,
+    });
     expect((await grantsOf(account, `?asOf=${asOf}`))[0]).toMatchObject({ id: 'short', remaining: 2, status: 'live' });
   });
 
@@ -125,7 +138,11 @@ describe.each(BACKENDS)('credit grants over HTTP (%s)', (backend) => {
     const reversed = await tally.admin.post('/v1/usage/reversals', { source: 'test-service', id: 'job-1' });
     expect(reversed.status).toBe(200);
     await eventually(async () => {
-      expect((await tally.admin.get(`/v1/accounts/${account}/credits`)).body).toMatchObject({ balance: 10, spent: 0, expired: 4 });
+      expect((await tally.admin.get(`/v1/accounts/${account}/credits`)).body).toMatchObject({
+        balance: 10,
+        spent: 0,
+        expired: 4,
+      });
       expect((await grantsOf(account)).map((g: { id: string; remaining: number }) => [g.id, g.remaining])).toEqual([
         ['gift', 0],
         ['paid', 10],
@@ -201,7 +218,10 @@ describe.each(BACKENDS)('credit grants over HTTP (%s)', (backend) => {
     expect(page.body).toHaveLength(3);
     const next = /<([^>]+)>; rel="next"/.exec(page.headers.get('link') ?? '')?.[1] as string;
     expect((await finance.get(next)).body).toEqual(rows.slice(3, 6));
-    expect((await tally.admin.as((await tally.admin.post('/v1/api-keys', { name: 'p', role: 'producer' })).body.token).get(path)).status).toBe(403);
+    expect(
+      (await tally.admin.as((await tally.admin.post('/v1/api-keys', { name: 'p', role: 'producer' })).body.token).get(path))
+        .status,
+    ).toBe(403);
     expect((await finance.get('/v1/credits/ledger?month=2026-13')).status).toBe(400);
   });
 });

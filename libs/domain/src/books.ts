@@ -1,4 +1,10 @@
-import { DEFAULT_GRANT_PRIORITY, type AccountEvent, type AccountRootEvent, type PeriodClosed, type PeriodOpened } from '@tally/events';
+import {
+  DEFAULT_GRANT_PRIORITY,
+  type AccountEvent,
+  type AccountRootEvent,
+  type PeriodClosed,
+  type PeriodOpened,
+} from '@tally/events';
 import type { Account } from './account-state';
 import { alertsToCarry } from './alert-memory';
 import { DomainError, unreachable } from './errors';

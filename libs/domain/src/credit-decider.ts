@@ -15,7 +15,18 @@ function granted(account: string, grant: Grant, balance: number, allowanceFor?: 
   const { id: grantId, amount, priority, effectiveAt, expiresAt, reason, grantedAt: at } = grant;
   return {
     type: 'CreditsGranted',
-    data: { account, grantId, amount, priority, effectiveAt, expiresAt, reason, ...(allowanceFor ? { allowanceFor } : {}), balance, at },
+    data: {
+      account,
+      grantId,
+      amount,
+      priority,
+      effectiveAt,
+      expiresAt,
+      reason,
+      ...(allowanceFor ? { allowanceFor } : {}),
+      balance,
+      at,
+    },
   };
 }
 
@@ -44,8 +55,10 @@ export function grantCredits(command: GrantCredits, state: Account): AccountEven
   const effectiveAt = command.effectiveAt ?? now;
   const expiresAt = command.expiresAt ?? null;
   const priority = command.priority ?? DEFAULT_GRANT_PRIORITY;
-  if (!Number.isSafeInteger(amount) || amount < 1) throw new DomainError('INVALID_GRANT', 'amount must be a whole number of credits ≥ 1');
-  if (!Number.isInteger(priority) || priority < 1 || priority > 100) throw new DomainError('INVALID_GRANT', 'priority must be 1 to 100');
+  if (!Number.isSafeInteger(amount) || amount < 1)
+    throw new DomainError('INVALID_GRANT', 'amount must be a whole number of credits ≥ 1');
+  if (!Number.isInteger(priority) || priority < 1 || priority > 100)
+    throw new DomainError('INVALID_GRANT', 'priority must be 1 to 100');
   if (expiresAt !== null && Date.parse(expiresAt) <= Date.parse(effectiveAt)) {
     throw new DomainError('INVALID_GRANT', 'expiresAt must be after effectiveAt');
   }
@@ -73,7 +86,8 @@ export function voidGrant({ account, grantId, reason, now }: VoidGrant, state: A
 
 /** Set the allowance; the current period gets its grant at once (from now) unless it has one. */
 export function setAllowance({ account, amount, per, priority, now }: SetAllowance, state: Account): AccountEvent[] {
-  if (!Number.isSafeInteger(amount) || amount < 1) throw new DomainError('INVALID_GRANT', 'amount must be a whole number of credits ≥ 1');
+  if (!Number.isSafeInteger(amount) || amount < 1)
+    throw new DomainError('INVALID_GRANT', 'amount must be a whole number of credits ≥ 1');
   const set: AccountEvent = { type: 'AllowanceSet', data: { account, amount, per, priority, at: now } };
   const after = evolve(state, set);
   const owed = dueAllowance(after, now, true);

@@ -45,7 +45,17 @@ export function grantView(grant: Grant, now: string): GrantView {
   const status = statusOf(grant, now);
   const { id, amount, priority, effectiveAt, expiresAt, reason } = grant;
   const remaining = status === 'live' || status === 'pending' ? grant.remaining : 0;
-  return { id, amount, remaining, priority, effectiveAt, expiresAt, voidedAt: grant.ended === 'voided' ? grant.endedAt : null, reason, status };
+  return {
+    id,
+    amount,
+    remaining,
+    priority,
+    effectiveAt,
+    expiresAt,
+    voidedAt: grant.ended === 'voided' ? grant.endedAt : null,
+    reason,
+    status,
+  };
 }
 
 /** The grants the wallet holds at `now`, in burn order of their terms (priority, expiry, effective). */
@@ -85,6 +95,8 @@ export function creditsView(wallet: Wallet, now: string, held: number): CreditsV
     expired: credits.expired + dueExpired,
     voided: credits.voided,
     nextExpiry: nextExpiry(grants, now),
-    allowance: wallet.allowance ? { amount: wallet.allowance.amount, per: wallet.allowance.per, priority: wallet.allowance.priority } : null,
+    allowance: wallet.allowance
+      ? { amount: wallet.allowance.amount, per: wallet.allowance.per, priority: wallet.allowance.priority }
+      : null,
   };
 }

@@ -41,14 +41,28 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
       .map(({ id, amount, priority, starts, lasts }) => (now: string): AccountCommand => {
         const effectiveAt = new Date(Date.parse(now) + starts * 1000).toISOString();
         const expiresAt = lasts === null ? null : new Date(Date.parse(effectiveAt) + lasts * 1000).toISOString();
-        return { type: 'GrantCredits', account: ACCOUNT, amount, reason: null, grantId: id, priority, effectiveAt, expiresAt, now };
+        return {
+          type: 'GrantCredits',
+          account: ACCOUNT,
+          amount,
+          reason: null,
+          grantId: id,
+          priority,
+          effectiveAt,
+          expiresAt,
+          now,
+        };
       }),
     fc
       .record({ id: ids, quantity: fc.integer({ min: 1, max: 8 }) })
       .map(({ id, quantity }) => (now: string): AccountCommand => ({ type: 'DecideUsage', ...usage(id, quantity, now) })),
     fc
       .record({ id: ids, quantity: fc.integer({ min: 1, max: 8 }) })
-      .map(({ id, quantity }) => (now: string): AccountCommand => ({ type: 'HoldUsage', ...usage(`h-${id}`, quantity, now), ttlSeconds: 20 })),
+      .map(({ id, quantity }) => (now: string): AccountCommand => ({
+        type: 'HoldUsage',
+        ...usage(`h-${id}`, quantity, now),
+        ttlSeconds: 20,
+      })),
     fc
       .record({ id: ids, quantity: fc.option(fc.integer({ min: 1, max: 8 }), { nil: null }) })
       .map(({ id, quantity }) => (now: string): AccountCommand => ({
@@ -61,9 +75,28 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
         reportedBy: 'key-1',
         now,
       })),
-    ids.map((id) => (now: string): AccountCommand => ({ type: 'ReleaseHold', account: ACCOUNT, source: 'svc', id: `h-${id}`, now })),
-    ids.map((id) => (now: string): AccountCommand => ({ type: 'ReverseUsage', account: ACCOUNT, source: 'svc', id, reason: null, now })),
-    grantIds.map((grantId) => (now: string): AccountCommand => ({ type: 'VoidGrant', account: ACCOUNT, grantId, reason: null, now })),
+    ids.map((id) => (now: string): AccountCommand => ({
+      type: 'ReleaseHold',
+      account: ACCOUNT,
+      source: 'svc',
+      id: `h-${id}`,
+      now,
+    })),
+    ids.map((id) => (now: string): AccountCommand => ({
+      type: 'ReverseUsage',
+      account: ACCOUNT,
+      source: 'svc',
+      id,
+      reason: null,
+      now,
+    })),
+    grantIds.map((grantId) => (now: string): AccountCommand => ({
+      type: 'VoidGrant',
+      account: ACCOUNT,
+      grantId,
+      reason: null,
+      now,
+    })),
   ),
 });
 
@@ -84,7 +117,7 @@ function run(steps: Step[], check: (state: Account, now: string) => void): void 
 }
 
 describe('grants under random interleavings of grants, debits, holds, reversals, expiries and voids', () => {
-  it('the balance is the sum of the live grants\' remainders, never negative, and the totals add up', () => {
+  it("the balance is the sum of the live grants' remainders, never negative, and the totals add up", () => {
     fc.assert(
       fc.property(fc.array(stepArb, { maxLength: 50 }), (steps) => {
         run(steps, (state, now) => {

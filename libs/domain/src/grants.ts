@@ -66,9 +66,14 @@ export function nextExpiry(grants: Iterable<Grant>, now: string): { at: string; 
 export function allowancePeriod(per: CarriedAllowance['per'], now: string): { key: string; start: string; end: string } {
   const d = new Date(now);
   const [y, m, day] = [d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()];
-  const [start, end] = per === 'month' ? [Date.UTC(y, m, 1), Date.UTC(y, m + 1, 1)] : [Date.UTC(y, m, day), Date.UTC(y, m, day + 1)];
+  const [start, end] =
+    per === 'month' ? [Date.UTC(y, m, 1), Date.UTC(y, m + 1, 1)] : [Date.UTC(y, m, day), Date.UTC(y, m, day + 1)];
   const startIso = new Date(start).toISOString();
-  return { key: per === 'month' ? startIso.slice(0, 7) : startIso.slice(0, 10), start: startIso, end: new Date(end).toISOString() };
+  return {
+    key: per === 'month' ? startIso.slice(0, 7) : startIso.slice(0, 10),
+    start: startIso,
+    end: new Date(end).toISOString(),
+  };
 }
 
 /** The id of the grant an allowance issues for a period. */

@@ -30,7 +30,11 @@ export function walletFrom(json: { credits: CreditTotals; grants: CarriedGrant[]
 }
 
 /** A wallet's JSON form. */
-export function walletJson(wallet: Wallet): { credits: CreditTotals; grants: CarriedGrant[]; allowance: CarriedAllowance | null } {
+export function walletJson(wallet: Wallet): {
+  credits: CreditTotals;
+  grants: CarriedGrant[];
+  allowance: CarriedAllowance | null;
+} {
   return { credits: wallet.credits, grants: [...wallet.grants.values()], allowance: wallet.allowance };
 }
 
@@ -50,7 +54,9 @@ function moved(grants: Wallet['grants'], id: string, delta: number, at: string):
 /** The refunds of a reversal; one stored before grants recorded them goes back as a grant of its own. */
 export function refundsOf(data: UsageReversed['data']): CreditRefund[] {
   if (data.refunds) return data.refunds;
-  return data.creditsRefunded > 0 ? [{ grant: `refund:${data.source}:${data.id}`, amount: data.creditsRefunded, expired: false }] : [];
+  return data.creditsRefunded > 0
+    ? [{ grant: `refund:${data.source}:${data.id}`, amount: data.creditsRefunded, expired: false }]
+    : [];
 }
 
 function refunded(wallet: Wallet, data: UsageReversed['data']): Wallet {
@@ -98,7 +104,19 @@ export function evolveWallet(wallet: Wallet, event: AccountEvent): Wallet {
       // Only grants stored without an id can meet one of the same name: they fold into one.
       const grant: Grant = same
         ? { ...same, amount: same.amount + amount, remaining: same.remaining + amount, touchedAt: at }
-        : { id, amount, remaining: amount, priority, effectiveAt, expiresAt, reason, grantedAt: at, ended: null, endedAt: null, touchedAt: at };
+        : {
+            id,
+            amount,
+            remaining: amount,
+            priority,
+            effectiveAt,
+            expiresAt,
+            reason,
+            grantedAt: at,
+            ended: null,
+            endedAt: null,
+            touchedAt: at,
+          };
       const credits = { ...wallet.credits, balance: wallet.credits.balance + amount, granted: wallet.credits.granted + amount };
       const allowance = allowanceFor && wallet.allowance ? { ...wallet.allowance, issuedFor: allowanceFor } : wallet.allowance;
       return { credits, grants: pruned(wallet.grants.set(id, grant), at), allowance };

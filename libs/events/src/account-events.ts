@@ -2,7 +2,16 @@ import type { UsageAttributes } from './usage-message';
 import type { QuotaTerms } from './quota-terms';
 import type { RejectReason } from './reasons';
 import type { AlertRaised, CarriedAlerts, CreditAlertSet } from './alert-events';
-import type { AllowanceRemoved, AllowanceSet, CarriedAllowance, CarriedGrant, CreditDraw, CreditRefund, CreditsExpired, GrantVoided } from './credit-events';
+import type {
+  AllowanceRemoved,
+  AllowanceSet,
+  CarriedAllowance,
+  CarriedGrant,
+  CreditDraw,
+  CreditRefund,
+  CreditsExpired,
+  GrantVoided,
+} from './credit-events';
 
 /**
  * Credit wallet totals as recorded: `balance = granted - spent - expired - voided`. Grants not yet

@@ -191,7 +191,10 @@ describe('stored before grants had terms (upcasters)', () => {
   });
 
   it('reads a PeriodOpened.v1 balance as one live grant of what was left, with no expiry', () => {
-    const old = { ...CURRENT.PeriodOpened, carried: { ...CURRENT.PeriodOpened.carried, credits: { balance: 5, granted: 7, spent: 2 } } };
+    const old = {
+      ...CURRENT.PeriodOpened,
+      carried: { ...CURRENT.PeriodOpened.carried, credits: { balance: 5, granted: 7, spent: 2 } },
+    };
     const { grants: _, allowance: __, ...carried } = old.carried;
     const event = deserialize({ type: 'PeriodOpened.v1', data: JSON.parse(JSON.stringify({ ...old, carried })) });
     expect((event.data as EventData<'PeriodOpened'>).carried).toMatchObject({

@@ -80,7 +80,14 @@ const carriedWallet: Reader<'PeriodOpened'> = (data) => {
 // never expiring. One without an id is named after its instant and amount (two such grants at
 // the same instant fold into one: nothing refers to them by id).
 const grantWithTerms: Reader<'CreditsGranted'> = (data) => {
-  const old = data as { account: string; amount: number; reason: string | null; grantId: string | null; balance: number; at: string };
+  const old = data as {
+    account: string;
+    amount: number;
+    reason: string | null;
+    grantId: string | null;
+    balance: number;
+    at: string;
+  };
   return {
     account: old.account,
     grantId: old.grantId ?? `legacy:${old.at}:${old.amount}`,

@@ -26,7 +26,10 @@ describe('credits projection', () => {
       granted(10),
       granted(20),
       { type: 'CreditsExpired' as const, data: { account: 'acme', grantId: 'g-10', amount: 10, at: '2026-11-06T00:00:00.000Z' } },
-      { type: 'GrantVoided' as const, data: { account: 'acme', grantId: 'g-20', amount: 20, reason: null, at: '2026-11-06T00:00:00.000Z' } },
+      {
+        type: 'GrantVoided' as const,
+        data: { account: 'acme', grantId: 'g-20', amount: 20, reason: null, at: '2026-11-06T00:00:00.000Z' },
+      },
     ];
     expect(rowsOf(credits, events).acme).toMatchObject({ balance: 0, granted: 30, expired: 10, voided: 20 });
   });

@@ -32,7 +32,8 @@ export const credits = projection<WalletDoc>({
   keys: ['account'],
   keysOf: (e) => (MOVES_CREDITS.has(e.type) && 'account' in e.data ? [[e.data.account as string]] : []),
   evolve: (doc, e) => {
-    if (e.type === 'MeterDefined' || e.type === 'SubjectMapped' || e.type === 'AccountOpened' || e.type === 'PeriodStarted') return doc;
+    if (e.type === 'MeterDefined' || e.type === 'SubjectMapped' || e.type === 'AccountOpened' || e.type === 'PeriodStarted')
+      return doc;
     const wallet = walletJson(evolveWallet(walletOfDoc(doc), e));
     return { ...wallet.credits, grants: wallet.grants, allowance: wallet.allowance };
   },

@@ -45,9 +45,19 @@ export function ledgerRowsOf(event: TallyEvent): LedgerRow[] {
       ]);
     }
     case 'CreditsExpired':
-      return [{ account: event.data.account, at: event.data.at, kind: 'expired', grant: event.data.grantId, amount: -event.data.amount }];
+      return [
+        {
+          account: event.data.account,
+          at: event.data.at,
+          kind: 'expired',
+          grant: event.data.grantId,
+          amount: -event.data.amount,
+        },
+      ];
     case 'GrantVoided':
-      return [{ account: event.data.account, at: event.data.at, kind: 'voided', grant: event.data.grantId, amount: -event.data.amount }];
+      return [
+        { account: event.data.account, at: event.data.at, kind: 'voided', grant: event.data.grantId, amount: -event.data.amount },
+      ];
     default:
       return [];
   }
@@ -72,7 +82,18 @@ export const creditLedger: SqlProjection = {
 
 async function applyLedger(tx: SqlQueryable, table: string, batch: readonly ProjectedEvent[]): Promise<void> {
   const rows = batch.flatMap(({ recorded, event }) =>
-    ledgerRowsOf(event).map((r, seq) => [recorded.streamName, recorded.revision.toString(), seq, r.account, r.at.slice(0, 7), r.at, r.kind, r.grant, r.amount, r.usage ?? null]),
+    ledgerRowsOf(event).map((r, seq) => [
+      recorded.streamName,
+      recorded.revision.toString(),
+      seq,
+      r.account,
+      r.at.slice(0, 7),
+      r.at,
+      r.kind,
+      r.grant,
+      r.amount,
+      r.usage ?? null,
+    ]),
   );
   if (rows.length === 0) return;
   await tx.query(

@@ -35,7 +35,12 @@ interface Row {
 export async function* ledgerPages(
   db: SqlQueryable,
   month: string,
-  { account, after = null, limit = Infinity, pageSize = LEDGER_PAGE_SIZE }: { account?: string; after?: LedgerPosition | null; limit?: number; pageSize?: number } = {},
+  {
+    account,
+    after = null,
+    limit = Infinity,
+    pageSize = LEDGER_PAGE_SIZE,
+  }: { account?: string; after?: LedgerPosition | null; limit?: number; pageSize?: number } = {},
 ): AsyncGenerator<Array<LedgerRow & { position: LedgerPosition }>> {
   let left = limit;
   let from = after;

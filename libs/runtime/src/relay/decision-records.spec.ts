@@ -36,7 +36,17 @@ describe('the published form of a stored decision', () => {
 
   it('is null for events that are not decisions', () => {
     const at = decision.decidedAt;
-    const granted = { account: 'acme', amount: 5, reason: null, grantId: 'g', priority: 50, effectiveAt: at, expiresAt: null, balance: 5, at };
+    const granted = {
+      account: 'acme',
+      amount: 5,
+      reason: null,
+      grantId: 'g',
+      priority: 50,
+      effectiveAt: at,
+      expiresAt: null,
+      balance: 5,
+      at,
+    };
     expect(decisionRecord(serialize({ type: 'CreditsGranted', data: granted }))).toBeNull();
   });
 });
