@@ -56,13 +56,11 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
     fc
       .record({ id: ids, quantity: fc.integer({ min: 1, max: 8 }) })
       .map(({ id, quantity }) => (now: string): AccountCommand => ({ type: 'DecideUsage', ...usage(id, quantity, now) })),
-    fc
-      .record({ id: ids, quantity: fc.integer({ min: 1, max: 8 }) })
-      .map(({ id, quantity }) => (now: string): AccountCommand => ({
-        type: 'HoldUsage',
-        ...usage(`h-${id}`, quantity, now),
-        ttlSeconds: 20,
-      })),
+    fc.record({ id: ids, quantity: fc.integer({ min: 1, max: 8 }) }).map(({ id, quantity }) => (now: string): AccountCommand => ({
+      type: 'HoldUsage',
+      ...usage(`h-${id}`, quantity, now),
+      ttlSeconds: 20,
+    })),
     fc
       .record({ id: ids, quantity: fc.option(fc.integer({ min: 1, max: 8 }), { nil: null }) })
       .map(({ id, quantity }) => (now: string): AccountCommand => ({
