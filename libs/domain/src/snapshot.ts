@@ -42,7 +42,7 @@ export function snapshotOf(state: Account): AccountSnapshot {
     credits: state.credits,
     quotas: [...state.quotas],
     usage: [...state.usage].map(([meter, byPeriod]) => [meter, [...byPeriod]]),
-    grants: [...state.grants.values()],
+    grants: [...state.grants.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     allowance: state.allowance,
     openHolds: [...state.openHolds],
     creditsBelow: state.creditsBelow,
