@@ -45,3 +45,16 @@ describe('credit ledger rows', () => {
     expect(ledgerRowsOf(accepted({ id: 'free' }, 0))).toEqual([]);
   });
 });
+
+describe('an allowance grant in the ledger', () => {
+  it('counts from its period start, even when recorded later in the period', () => {
+    const issued = granted(10) as Extract<TallyEvent, { type: 'CreditsGranted' }>;
+    issued.data = {
+      ...issued.data,
+      grantId: 'allowance:2026-11',
+      effectiveAt: '2026-11-01T00:00:00.000Z',
+      allowanceFor: '2026-11',
+    };
+    expect(ledgerRowsOf(issued)[0]).toMatchObject({ at: '2026-11-01T00:00:00.000Z', kind: 'granted', amount: 10 });
+  });
+});

@@ -24,9 +24,10 @@ const later = (a: string, b: string) => (Date.parse(a) >= Date.parse(b) ? a : b)
 export function ledgerRowsOf(event: TallyEvent): LedgerRow[] {
   switch (event.type) {
     case 'CreditsGranted': {
-      const { account, grantId, amount, at, effectiveAt } = event.data;
-      // A grant counts from its effectiveAt (never before it was recorded).
-      return [{ account, at: later(at, effectiveAt), kind: 'granted', grant: grantId, amount }];
+      const { account, grantId, amount, at, effectiveAt, allowanceFor } = event.data;
+      // A grant counts from its effectiveAt, never before it was recorded; an allowance's grant
+      // from its period's start, as every reader shows it before it is recorded.
+      return [{ account, at: allowanceFor ? effectiveAt : later(at, effectiveAt), kind: 'granted', grant: grantId, amount }];
     }
     case 'UsageAccepted': {
       const { account, creditsCharged, decidedAt: at, source, id } = event.data;
