@@ -261,3 +261,53 @@ describe('bounded wallet', () => {
     }
   });
 });
+
+describe('holds on the grant model', () => {
+  const hold = (quantity: number, now: string, id: string): AccountCommand => ({
+    ...spend(quantity, now, id),
+    type: 'HoldUsage',
+    ttlSeconds: 300,
+  });
+  const commit = (id: string, now: string): AccountCommand => ({
+    type: 'CommitHold',
+    account: ACCOUNT,
+    source: 'geocoder',
+    id,
+    quantity: null,
+    meter: priced,
+    reportedBy: 'key-1',
+    now,
+  });
+
+  it('sets held credits aside from the live balance, and the commit burns them in burn order', () => {
+    const history = [...opened(), grant('promo', 5, { priority: 1, expiresAt: later(600) }), grant('paid', 5)];
+    const { events, state } = run(history, [hold(8, NOW, 'job')]);
+    expect(events).toMatchObject([{ type: 'UsageHeld', data: { creditsHeld: 8 } }]);
+    given([...history, ...events])
+      .when(spend(3, later(1)))
+      .then([{ type: 'UsageRejected', data: { reason: 'INSUFFICIENT_CREDITS' } }]);
+    const committed = decide(commit('job', later(2)), state);
+    expect(committed[1]).toMatchObject({
+      type: 'UsageAccepted',
+      data: {
+        creditsCharged: 8,
+        burns: [
+          { grant: 'promo', amount: 5 },
+          { grant: 'paid', amount: 3 },
+        ],
+      },
+    });
+  });
+
+  it('never takes the balance below zero when the grants under a hold expire before its commit', () => {
+    const history = [...opened(), grant('promo', 8, { expiresAt: later(10) })];
+    const { events } = run(history, [hold(8, NOW, 'job')]);
+    const { events: after, state } = run([...history, ...events], [commit('job', later(20))]);
+    expect(after).toMatchObject([
+      { type: 'CreditsExpired', data: { grantId: 'promo', amount: 8 } },
+      { type: 'HoldReleased' },
+      { type: 'UsageAccepted', data: { quantity: 8, creditsCharged: 0, burns: [] } },
+    ]);
+    expect(creditsView(state, later(20), 0)).toMatchObject({ balance: 0, expired: 8, spent: 0 });
+  });
+});
