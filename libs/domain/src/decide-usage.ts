@@ -9,7 +9,8 @@ import {
 import { decisionFor, holdFor, usageOf, type Account } from './account-state';
 import { alertsFor } from './alerts';
 import type { HoldUsage, DecideUsage } from './commands';
-import { expiryOf, heldCredits, heldUnits } from './hold-state';
+import { spendableCredits } from './credit-decider';
+import { expiryOf, heldUnits } from './hold-state';
 import { TOTAL, periodKeyOf } from './periods';
 import { takeTokens } from './rate-limit';
 import { FUTURE_TOLERANCE_MS, IDEMPOTENCY_WINDOW_MS, monthOf, withinWindow } from './time';
@@ -133,7 +134,7 @@ function judge(command: DecideUsage | HoldUsage, state: Account): Verdict {
   if (limit !== null && quota?.enforcement === 'hard' && after + held > limit) return reject('QUOTA_EXCEEDED');
 
   const cost = creditsPerUnit === null ? 0 : request.quantity * creditsPerUnit;
-  if (!Number.isSafeInteger(cost) || cost > state.credits.balance - heldCredits(state, now)) {
+  if (!Number.isSafeInteger(cost) || cost > spendableCredits(state, now)) {
     return reject('INSUFFICIENT_CREDITS');
   }
   const overage = limit === null ? 0 : Math.max(0, after - limit) - Math.max(0, used - limit);

@@ -10,7 +10,11 @@ export type DomainErrorCode =
   | 'RESERVATION_RELEASED'
   | 'RESERVATION_COMMITTED'
   | 'COMMIT_EXCEEDS_HOLD'
-  | 'ANCHOR_NOT_ALLOWED';
+  | 'ANCHOR_NOT_ALLOWED'
+  | 'GRANT_NOT_FOUND'
+  | 'GRANT_VOIDED'
+  | 'GRANT_EXPIRED'
+  | 'INVALID_GRANT';
 
 /** A command the current state does not allow; nothing was appended. */
 export class DomainError extends Error {

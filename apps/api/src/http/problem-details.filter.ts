@@ -16,6 +16,10 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   RESERVATION_COMMITTED: HttpStatus.CONFLICT,
   COMMIT_EXCEEDS_HOLD: HttpStatus.CONFLICT,
   ANCHOR_NOT_ALLOWED: HttpStatus.BAD_REQUEST,
+  GRANT_NOT_FOUND: HttpStatus.NOT_FOUND,
+  GRANT_VOIDED: HttpStatus.CONFLICT,
+  GRANT_EXPIRED: HttpStatus.CONFLICT,
+  INVALID_GRANT: HttpStatus.BAD_REQUEST,
 };
 
 /** The one place errors become responses: application/problem+json, never a stack or a secret. */
