@@ -91,6 +91,7 @@ describe.each(BACKENDS)('administration over HTTP (%s)', (backend) => {
         limit: 100,
         enforcement: 'hard',
         period: 'month',
+        anchor: null,
         blockSize: 1000,
         blockPrice: '1.25',
         includedUnits: 0,
