@@ -59,6 +59,50 @@ describe('TallyClient over HTTP', () => {
     expect(twice).toMatchObject({ status: 409, code: 'RESERVATION_RELEASED' });
   });
 
+  it('records, checks, holds and commits a multi-item usage, one decision with a line per item', async () => {
+    const [a, b] = [unique('m'), unique('m')];
+    for (const m of [a, b]) await tally.admin.put(`/v1/accounts/${account}/quotas/${m}`, { limit: 50 });
+    const items = [
+      { meter: a, quantity: 30 },
+      { meter: b, quantity: 10 },
+    ];
+    expect(await client.check({ subject: account, items })).toMatchObject({
+      allowed: true,
+      meter: a,
+      items: [{ meter: a }, { meter: b }],
+    });
+    const accepted = await client.record({ subject: account, items });
+    expect(accepted.items!.map((l) => [l.meter, l.usage])).toEqual([
+      [a, 30],
+      [b, 10],
+    ]);
+    const over = await client.record({
+      subject: account,
+      items: [
+        { meter: b, quantity: 1 },
+        { meter: a, quantity: 21 },
+      ],
+    });
+    expect(over).toMatchObject({ decision: 'rejected', reason: 'QUOTA_EXCEEDED', meter: a });
+    const held = await client.hold({
+      subject: account,
+      items: [
+        { meter: a, quantity: 20 },
+        { meter: b, quantity: 5 },
+      ],
+      id: 'mh-1',
+    });
+    expect(held).toMatchObject({
+      decision: 'accepted',
+      items: [
+        { meter: a, remaining: 0 },
+        { meter: b, remaining: 35 },
+      ],
+    });
+    const committed = await client.commit('mh-1', [{ meter: b, quantity: 4 }]);
+    expect(committed).toMatchObject({ meter: b, quantity: 4, usage: 14, items: [{ meter: b, quantity: 4 }] });
+  });
+
   it('reads use per month and per day, as the projection has it', async () => {
     const [org, m] = [unique('a'), unique('m')];
     await tally.admin.put(`/v1/accounts/${org}/quotas/${m}`, { limit: null });

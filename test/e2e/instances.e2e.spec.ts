@@ -36,6 +36,22 @@ describeIf(infra.postgresUrl, 'two api instances on one PostgreSQL', () => {
     );
   });
 
+  it('a rate limit holds across them too: its bucket is in the account, not in an instance', async () => {
+    const [account, meter] = [unique('a'), unique('m')];
+    // 50 at once, then one an hour: the test ends long before another token is back.
+    await first.admin.put(`/v1/accounts/${account}/quotas/${meter}`, {
+      limit: null,
+      rateLimit: { units: 1, per: 'hour', burst: 50 },
+    });
+    const replies = await Promise.all(
+      Array.from({ length: 120 }, (_, i) =>
+        (i % 2 ? first : second).admin.post('/v1/usage', usageEvent({ subject: account, meter, quantity: 1 })),
+      ),
+    );
+    expect(replies.filter((r) => r.status === 200)).toHaveLength(50);
+    expect(replies.filter((r) => r.status === 429 && r.body.reason === 'RATE_LIMITED')).toHaveLength(70);
+  });
+
   it('credit balances hold too', async () => {
     const meter = unique('ocr');
     await first.admin.put(`/v1/meters/${meter}`, { creditsPerUnit: 3 });

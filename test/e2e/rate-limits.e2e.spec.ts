@@ -36,6 +36,13 @@ describe.each(BACKENDS)('rate limits over HTTP (%s)', (backend) => {
     expect(limited.headers.get('retry-after')).toBe('1');
     expect(limited.body).toMatchObject({ decision: 'rejected', reason: 'RATE_LIMITED', retryAfterMs: 200, usage: 5 });
 
+    // The audit log keeps it as it was answered.
+    await eventually(async () =>
+      expect((await tally.admin.get(`/v1/accounts/${account}/decisions`)).body).toContainEqual(
+        expect.objectContaining({ id: limited.body.id, reason: 'RATE_LIMITED', retryAfterMs: 200 }),
+      ),
+    );
+
     // 400 ms later two tokens are back, not three.
     now += 400;
     expect((await use(account, meter, 3)).status).toBe(429);

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { CompressionTypes, Kafka, Partitioners, logLevel, type IHeaders, type Message } from 'kafkajs';
+import { loadConfig, topicsOf } from '@tally/runtime';
 import { infra } from '../infra/infra';
+import { startTally, type Backend, type RunningTally } from '../support/tally';
 
 /** A unique topic prefix per suite, so suites sharing the broker never see each other's messages. */
 export const topicPrefix = () => `t${randomBytes(4).toString('hex')}.`;
@@ -136,5 +138,14 @@ export function usageMessage(fields: { id: string; subject: string; meter: strin
       data: { meter: fields.meter, quantity: fields.quantity },
     }),
     headers: { 'content-type': 'application/cloudevents+json' },
+  };
+}
+
+/** A Tally deciding from (and publishing to) topics of a fresh prefix, with those topics' names. */
+export async function startTallyOnKafka(backend: Backend): Promise<{ tally: RunningTally; topics: ReturnType<typeof topicsOf> }> {
+  const prefix = topicPrefix();
+  return {
+    tally: await startTally(backend, { kafka: { topicPrefix: prefix } }),
+    topics: topicsOf(loadConfig({ KAFKA_TOPIC_PREFIX: prefix })),
   };
 }

@@ -1,18 +1,15 @@
 import { Clock } from '@tally/api';
-import { loadConfig, topicsOf } from '@tally/runtime';
 import { describeIf, eventually, infra } from '../infra/infra';
-import { BACKENDS, startTally, unique, usageEvent, withQuota, type RunningTally } from '../support/tally';
-import { produce, topicPrefix, usageMessage } from './kafka-helpers';
+import { BACKENDS, unique, usageEvent, withQuota, type RunningTally } from '../support/tally';
+import { produce, startTallyOnKafka, usageMessage } from './kafka-helpers';
 
 const backend = BACKENDS[BACKENDS.length - 1];
 
 describeIf(infra.kafkaBrokers, `rate limits and usage reported over Kafka (${backend})`, () => {
   let tally: RunningTally;
-  let topics: ReturnType<typeof topicsOf>;
+  let topics: Awaited<ReturnType<typeof startTallyOnKafka>>['topics'];
   beforeAll(async () => {
-    const prefix = topicPrefix();
-    topics = topicsOf(loadConfig({ KAFKA_TOPIC_PREFIX: prefix }));
-    tally = await startTally(backend, { kafka: { topicPrefix: prefix } });
+    ({ tally, topics } = await startTallyOnKafka(backend));
   }, 60_000);
   afterAll(() => tally.destroy());
   afterEach(() => jest.restoreAllMocks());

@@ -119,6 +119,9 @@ export interface BillingLine {
   blockPrice: string;
   amount: string;
   currency: string;
+  /** Bounds of the period billed, for a quota counted in days, weeks, years or anchored months. */
+  periodStart?: string;
+  periodEnd?: string;
 }
 
 export interface ApiKey {

@@ -40,6 +40,25 @@ export interface Decision {
   extensions?: Record<string, ExtensionValue>;
   dataschema?: string;
   datacontenttype?: string;
+  /**
+   * A multi-item usage's lines, one per item in the order sent; the fields above are then the
+   * first item's, or for a rejection those of the item that failed (`meter` names it).
+   */
+  items?: DecisionLine[];
+}
+
+/** One item of a multi-item usage: a meter and its units. */
+export interface UsageItem {
+  meter: string;
+  quantity: number;
+}
+
+/** One item's line of a multi-item decision. */
+export interface DecisionLine extends UsageItem {
+  usage: number;
+  limit: number | null;
+  remaining: number | null;
+  overage: number;
 }
 
 /** A reservation's answer (`POST /v1/reservations`): the decision, and while held, until when and what it keeps. */
@@ -56,6 +75,8 @@ export interface ReleasedHold {
   quantity: number;
   creditsHeld: number;
   releasedAt: string;
+  /** For a multi-item hold: every item it held (`meter` and `quantity` are the first's). */
+  items?: UsageItem[];
 }
 
 /** What deciding a usage now would do (`POST /v1/usage/check`). */
@@ -67,6 +88,9 @@ export interface UsageCheck {
   remaining: number | null;
   /** For `RATE_LIMITED`, as in {@link Decision}. */
   retryAfterMs?: number;
+  /** For a multi-item usage: the item the figures above are of (the one that failed, if any), and every line. */
+  meter?: string;
+  items?: DecisionLine[];
 }
 
 /** One problem with one input field, as Tally names it. */

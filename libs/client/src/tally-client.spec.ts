@@ -34,6 +34,19 @@ describe('TallyClient retries', () => {
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 
+  it('returns a RATE_LIMITED decision (429) as a result, unretried; any other 429 is retried', async () => {
+    const limited = { id: 'u-1', decision: 'rejected', reason: 'RATE_LIMITED', retryAfterMs: 1200 };
+    const { client, fetch } = clientAnswering(
+      reply(429, limited, { 'retry-after': '2' }),
+      reply(429, { code: 'TOO_MANY_FAILURES' }, { 'retry-after': '0' }),
+      reply(201, { ...decision, expiresAt: 'x' }),
+    );
+    await expect(client.record({ subject: 'a', meter: 'm', quantity: 1 })).resolves.toEqual(limited);
+    expect(fetch).toHaveBeenCalledTimes(1);
+    await expect(client.hold({ subject: 'a', meter: 'm', quantity: 1 })).resolves.toMatchObject({ decision: 'accepted' });
+    expect(fetch).toHaveBeenCalledTimes(3);
+  });
+
   it('gives up after its retries, with the last error', async () => {
     const { client, fetch } = clientAnswering(
       ...Array.from({ length: 4 }, () => reply(503, { code: 'BUSY' }, { 'retry-after': '0' })),

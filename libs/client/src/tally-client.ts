@@ -10,6 +10,7 @@ import type {
   QuotaView,
   ReleasedHold,
   UsageCheck,
+  UsageItem,
   UsageLine,
   UsageQuery,
 } from './contract';
@@ -77,9 +78,14 @@ export class TallyClient {
     return this.post<Hold>('/v1/reservations', { ...event, data }, [201, 402, 429]);
   }
 
-  /** Records `quantity` of a hold's units (all of them if omitted) as used, and frees the rest. */
-  commit(id: string, quantity?: number, source = this.options.source): Promise<Decision> {
-    return this.post<Decision>('/v1/reservations/commit', { source, id, ...(quantity === undefined ? {} : { quantity }) }, [200]);
+  /**
+   * Records `used` of a hold's units (all of them if omitted) as used, and frees the rest: a
+   * quantity for a hold of one meter, items (units per held meter; a meter left out used none)
+   * for a multi-item hold.
+   */
+  commit(id: string, used?: number | UsageItem[], source = this.options.source): Promise<Decision> {
+    const body = used === undefined ? {} : Array.isArray(used) ? { items: used } : { quantity: used };
+    return this.post<Decision>('/v1/reservations/commit', { source, id, ...body }, [200]);
   }
 
   /** Frees a hold's units and credits. */

@@ -1,12 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import { USAGE_TYPE, type ExtensionValue } from './contract';
+import { USAGE_TYPE, type ExtensionValue, type UsageItem } from './contract';
 
-/** One piece of usage as a producer reports it. */
-export interface UsageInput {
-  subject: string;
+/** One piece of usage as a producer reports it: one meter, or (multi-item) 2 to 20 items decided all or nothing. */
+export type UsageInput = UsageFields & (SingleUsage | MultiItemUsage);
+
+/** A usage of one meter. */
+export interface SingleUsage {
   meter: string;
   /** Whole units, at least 1. */
   quantity: number;
+  items?: never;
+}
+
+/** A multi-item usage: 2 to 20 items of distinct meters, accepted or rejected as one. */
+export interface MultiItemUsage {
+  items: UsageItem[];
+  meter?: never;
+  quantity?: never;
+}
+
+/** What every usage carries besides its units. */
+export interface UsageFields {
+  subject: string;
   /** Idempotency key within `source`; a random UUID if omitted. Reuse it when retrying. */
   id?: string;
   /** When the work happened; Tally uses the receive time if omitted. */
@@ -25,7 +40,7 @@ export interface UsageCloudEvent {
   type: typeof USAGE_TYPE;
   subject: string;
   time?: string;
-  data: { meter: string; quantity: number };
+  data: { meter: string; quantity: number } | { items: UsageItem[] };
   [extension: string]: unknown;
 }
 
@@ -39,6 +54,6 @@ export function toCloudEvent(input: UsageInput, defaultSource: string): UsageClo
     type: USAGE_TYPE,
     subject: input.subject,
     ...(input.time ? { time: new Date(input.time).toISOString() } : {}),
-    data: { meter: input.meter, quantity: input.quantity },
+    data: input.items ? { items: input.items } : { meter: input.meter, quantity: input.quantity },
   };
 }

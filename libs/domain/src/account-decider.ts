@@ -1,4 +1,4 @@
-import { ANCHORED_PERIODS, type AccountEvent, type QuotaTerms } from '@tally/events';
+import { ANCHORED_PERIODS, periodOf, type AccountEvent, type QuotaTerms } from '@tally/events';
 import { decisionFor, evolve, type Account } from './account-state';
 import type { AccountCommand, ChangeQuota, ReverseUsage, SetCreditAlert, SetQuota } from './commands';
 import { attributeCredits, grantCredits, removeAllowance, setAllowance, settleCredits, voidGrant } from './credit-decider';
@@ -84,14 +84,19 @@ function reverseUsage({ account, source, id, reason, now }: ReverseUsage, state:
     throw new DomainError('USAGE_NOT_ACCEPTED', `usage ${source}/${id} was rejected; there is nothing to reverse`);
   }
   if (record.reversal) return [];
-  const { subject, meter, quantity, month, period, creditsCharged } = record.event.data;
+  const { subject, meter, quantity, month, period, creditsCharged, items } = record.event.data;
+  // Every line of a multi-item usage returns to its meter and its period, with the credits it was charged.
+  const lines = items
+    ? { items: items.map((l) => ({ meter: l.meter, quantity: l.quantity, creditsRefunded: l.credits, ...periodOf(l) })) }
+    : {};
   return [
     {
       type: 'UsageReversed',
       data: {
         ...{ account, source, id, subject, meter, quantity, month },
-        ...(period === undefined ? {} : { period }),
+        ...periodOf({ period }),
         ...{ creditsRefunded: creditsCharged, reason, at: now },
+        ...lines,
       },
     },
   ];

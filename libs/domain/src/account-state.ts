@@ -1,16 +1,18 @@
 import { Map as ImmutableMap } from 'immutable';
-import type {
-  AccountEvent,
-  CarriedAllowance,
-  CarriedState,
-  CreditTotals,
-  QuotaTerms,
-  RateBucket,
-  UsageAccepted,
-  UsageRejected,
-  UsageHeld,
-  UsageReversed,
-  UsageDecisionData,
+import {
+  linesOf,
+  type CountedItem,
+  type AccountEvent,
+  type CarriedAllowance,
+  type CarriedState,
+  type CreditTotals,
+  type QuotaTerms,
+  type RateBucket,
+  type UsageAccepted,
+  type UsageRejected,
+  type UsageHeld,
+  type UsageReversed,
+  type UsageDecisionData,
 } from '@tally/events';
 import { alertsFrom, withAlertRaised } from './alert-memory';
 import { unreachable } from './errors';
@@ -122,13 +124,20 @@ export function usageOf(state: Account, meter: string, periodKey: string): numbe
   return state.usage.get(meter)?.get(periodKey) ?? 0;
 }
 
-/** Counts `delta` units in the usage's month, in every month's total, and in its quota period when it named one. */
-function addUsage(state: Account, meter: string, counted: { month: string; period?: string }, delta: number): Account['usage'] {
-  const byPeriod = new Map(state.usage.get(meter));
-  for (const key of [counted.month, TOTAL, ...(counted.period === undefined ? [] : [counted.period])]) {
-    byPeriod.set(key, (byPeriod.get(key) ?? 0) + delta);
+/**
+ * Usage after adding each line's quantity (times `sign`) to its meter's month, its total, and
+ * the quota period the line names (a day, a week, a year, an anchored month) when it names one.
+ */
+function addUsage(state: Account, lines: ReadonlyArray<CountedItem>, month: string, sign: 1 | -1): Account['usage'] {
+  const usage = new Map(state.usage);
+  for (const { meter, quantity, period } of lines) {
+    const byPeriod = new Map(usage.get(meter));
+    for (const key of [month, TOTAL, ...(period === undefined ? [] : [period])]) {
+      byPeriod.set(key, (byPeriod.get(key) ?? 0) + sign * quantity);
+    }
+    usage.set(meter, byPeriod);
   }
-  return new Map(state.usage).set(meter, byPeriod);
+  return usage;
 }
 
 /** Carried usage (JSON) as the state keeps it; own keys only, whatever their names. */
@@ -136,10 +145,13 @@ function usageFrom(carried: CarriedState['usage']): Account['usage'] {
   return new Map(Object.entries(carried).map(([meter, byPeriod]) => [meter, new Map(Object.entries(byPeriod))]));
 }
 
-/** The buckets after a decision that took rate-limit tokens (one that carries `bucketLevel`). */
-function withTokensTaken(buckets: Account['buckets'], { meter, bucketLevel, decidedAt }: UsageDecisionData): Account['buckets'] {
-  if (bucketLevel === undefined) return buckets;
-  return new Map(buckets).set(meter, bucketAfter(buckets.get(meter), bucketLevel, decidedAt));
+/** The buckets after a decision that took rate-limit tokens: each line that carries `bucketLevel`, for its meter. */
+function withTokensTaken(buckets: Account['buckets'], data: UsageDecisionData): Account['buckets'] {
+  let after = buckets;
+  for (const { meter, bucketLevel } of linesOf(data)) {
+    if (bucketLevel !== undefined) after = new Map(after).set(meter, bucketAfter(after.get(meter), bucketLevel, data.decidedAt));
+  }
+  return after;
 }
 
 /** Applies one stored event; never mutates `state`. */
@@ -180,10 +192,10 @@ function evolveRest(state: Account, event: AccountEvent): Account {
     case 'AllowanceRemoved':
       return state;
     case 'UsageAccepted': {
-      const { meter, quantity, source, id } = event.data;
+      const { month, source, id } = event.data;
       return {
         ...state,
-        usage: addUsage(state, meter, event.data, quantity),
+        usage: addUsage(state, linesOf(event.data), month, 1),
         decisions: state.decisions.set(usageKey(source, id), { event, reversal: null }),
         buckets: withTokensTaken(state.buckets, event.data),
       };
@@ -194,12 +206,12 @@ function evolveRest(state: Account, event: AccountEvent): Account {
         decisions: state.decisions.set(usageKey(event.data.source, event.data.id), { event, reversal: null }),
       };
     case 'UsageReversed': {
-      const { meter, quantity, source, id } = event.data;
+      const { month, source, id } = event.data;
       const key = usageKey(source, id);
       const original = state.decisions.get(key);
       return {
         ...state,
-        usage: addUsage(state, meter, event.data, -quantity),
+        usage: addUsage(state, linesOf(event.data), month, -1),
         decisions: original ? state.decisions.set(key, { ...original, reversal: event.data }) : state.decisions,
       };
     }

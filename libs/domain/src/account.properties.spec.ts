@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { withDefaultTerms, type AccountEvent, type MeterDefinition } from '@tally/events';
+import { linesOf, withDefaultTerms, type AccountEvent, type MeterDefinition } from '@tally/events';
 import { decide } from './account-decider';
 import { evolve, fold, type Account } from './account-state';
 import type { AccountCommand } from './commands';
@@ -44,6 +44,25 @@ const commandArb: fc.Arbitrary<AccountCommand> = fc.oneof(
       reportedBy: 'key-1',
       now: NOW,
     })),
+  // A multi-item usage of both meters, in either order: all or nothing.
+  fc
+    .record({ id: ids, geo: fc.integer({ min: 1, max: 6 }), ocr: fc.integer({ min: 1, max: 6 }), ocrFirst: fc.boolean() })
+    .map(({ id, geo, ocr, ocrFirst }): AccountCommand => {
+      const both = [
+        { meter: 'geo', quantity: geo },
+        { meter: 'ocr', quantity: ocr },
+      ];
+      const items = ocrFirst ? both.reverse() : both;
+      return {
+        type: 'DecideUsage',
+        account: ACCOUNT,
+        usage: { source: 'svc', id, subject: 'alice', ...items[0], items, time: NOW },
+        meter: meters[items[0].meter],
+        meters: new Map(items.map((item) => [item.meter, meters[item.meter]])),
+        reportedBy: 'key-1',
+        now: NOW,
+      };
+    }),
   fc
     .integer({ min: 1, max: 20 })
     .map((amount): AccountCommand => ({ type: 'GrantCredits', account: ACCOUNT, amount, reason: null, grantId: null, now: NOW })),
@@ -116,10 +135,12 @@ describe('account invariants (property-based)', () => {
         const { history, state } = run(quotasOf(s), s.commands);
         const expected: Record<string, number> = {};
         for (const e of history) {
-          if (e.type === 'UsageAccepted')
-            expected[`${e.data.meter}|${e.data.month}`] = (expected[`${e.data.meter}|${e.data.month}`] ?? 0) + e.data.quantity;
-          if (e.type === 'UsageReversed')
-            expected[`${e.data.meter}|${e.data.month}`] = (expected[`${e.data.meter}|${e.data.month}`] ?? 0) - e.data.quantity;
+          if (e.type !== 'UsageAccepted' && e.type !== 'UsageReversed') continue;
+          // Every line of a multi-item usage counts on its own meter.
+          for (const { meter, quantity } of linesOf(e.data)) {
+            const key = `${meter}|${e.data.month}`;
+            expected[key] = (expected[key] ?? 0) + (e.type === 'UsageAccepted' ? quantity : -quantity);
+          }
         }
         for (const [key, units] of Object.entries(expected)) {
           const [meter, month] = key.split('|');

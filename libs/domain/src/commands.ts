@@ -1,4 +1,4 @@
-import type { AllowancePer, MeterDefinition, QuotaTerms, UsageMessage } from '@tally/events';
+import type { AllowancePer, MeterDefinition, QuotaTerms, UsageItem, UsageMessage } from '@tally/events';
 
 /** Decide a usage (a validated usage message). `meter` is the meter's definition, if any, looked up by the caller. */
 export interface DecideUsage {
@@ -6,6 +6,8 @@ export interface DecideUsage {
   account: string;
   usage: UsageMessage;
   meter: MeterDefinition | null;
+  /** For a multi-item usage, the definition of each item's meter (null: none), by meter. */
+  meters?: ReadonlyMap<string, MeterDefinition | null>;
   /** Who reports it: the API key's id, or "kafka"; recorded with the decision. */
   reportedBy: string;
   /**
@@ -100,8 +102,15 @@ export interface CommitHold {
   source: string;
   id: string;
   quantity: number | null;
+  /**
+   * For a hold of a multi-item usage: the units used per held meter (each at most those held;
+   * a held meter not named used none). Null commits every item's held units.
+   */
+  items?: readonly UsageItem[] | null;
   /** The meter's definition (its default quota), looked up by the caller; the held price is kept from the hold. */
   meter: MeterDefinition | null;
+  /** For a multi-item hold, the definition of each held meter, by meter. */
+  meters?: ReadonlyMap<string, MeterDefinition | null>;
   /** Who commits: recorded with the accepted usage. */
   reportedBy: string;
   now: string;

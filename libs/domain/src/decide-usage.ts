@@ -1,10 +1,16 @@
 import {
   keptAttributes,
+  linesOf,
+  periodOf,
   type AccountEvent,
+  type AlertRaised,
   type MeterDefinition,
   type QuotaTerms,
   type RejectReason,
   type UsageDecisionData,
+  type UsageItem,
+  type UsageLine,
+  type UsageMessage,
 } from '@tally/events';
 import { decisionFor, holdFor, usageOf, type Account } from './account-state';
 import { alertsFor } from './alerts';
@@ -53,18 +59,28 @@ export function overageOf(limit: number | null, usage: number): number {
   return limit === null ? 0 : Math.max(0, usage - limit);
 }
 
+/** How one item (the usage itself, or one of a multi-item usage's items) stands against its quota and price. */
+interface ItemStanding {
+  line: UsageLine;
+  quota: QuotaTerms | null;
+  creditsPerUnit: number | null;
+  periodKey: string;
+  used: number;
+  held: number;
+}
+
+/** An item that passed rules 3 to 6: its line after the decision, and what the alert rules need. */
+export interface AcceptedItem {
+  line: UsageLine;
+  quota: QuotaTerms | null;
+  periodKey: string;
+  /** Usage of the period after the decision. */
+  after: number;
+}
+
 type Verdict =
   | { ok: false; base: UsageDecisionData; reason: RejectReason }
-  | {
-      ok: true;
-      base: UsageDecisionData;
-      quota: QuotaTerms | null;
-      periodKey: string;
-      after: number;
-      held: number;
-      cost: number;
-      overage: number;
-    };
+  | { ok: true; base: UsageDecisionData; items: AcceptedItem[]; cost: number };
 
 /** Whether the account already decided this source + id (as a usage or a hold) within the window. */
 export function alreadyDecided(state: Account, source: string, id: string, now: string): boolean {
@@ -73,76 +89,141 @@ export function alreadyDecided(state: Account, source: string, id: string, now: 
   return Boolean((prior && withinWindow(prior.event.data.decidedAt, now)) || (hold && withinWindow(hold.hold.decidedAt, now)));
 }
 
-/**
- * docs/contract.md §3 rules 2 to 6, in order: time window, quota or credits present, disabled meter,
- * rate limit (4a: an acceptance records the level it leaves the bucket at), hard/soft limit (usage + held + q ≤ limit), credit balance (balance − held credits ≥ cost).
- */
-function judge(command: DecideUsage | HoldUsage, state: Account): Verdict {
-  const { usage: request, now } = command;
-  const time = request.time ?? now;
-  const quota = effectiveQuota(state, command);
-  const creditsPerUnit = command.meter?.creditsPerUnit ?? null;
-  const month = monthOf(time);
+/** The definition of one of a usage's meters, as the caller looked it up (`meters` for a multi-item usage). */
+export function definitionOf(command: Pick<DecideUsage, 'meter' | 'meters'>, meter: string): MeterDefinition | null {
+  return command.meters ? (command.meters.get(meter) ?? null) : command.meter;
+}
+
+/** An item against its own meter's quota, counted in that quota's period (each item may have another). */
+function standing(command: DecideUsage | HoldUsage, state: Account, item: UsageItem, time: string, month: string): ItemStanding {
+  const definition = definitionOf(command, item.meter);
+  const quota = quotaOf(state, item.meter, definition);
   const periodKey = quota ? periodKeyOf(quota, time) : month;
-  const used = usageOf(state, request.meter, periodKey);
-  const held = heldUnits(state, request.meter, periodKey, now);
+  const used = usageOf(state, item.meter, periodKey);
+  const held = heldUnits(state, item.meter, periodKey, command.now);
   const limit = quota?.limit ?? null;
-  const base: UsageDecisionData = {
-    account: command.account,
-    source: request.source,
-    id: request.id,
-    subject: request.subject,
-    meter: request.meter,
-    quantity: request.quantity,
-    time,
-    month,
+  const line: UsageLine = {
+    meter: item.meter,
+    quantity: item.quantity,
     // A period other than the calendar month is named, so that reversals, holds and billing find it.
-    ...(periodKey !== month && periodKey !== TOTAL ? { period: periodKey } : {}),
+    ...namedPeriod(periodKey, month),
     usage: used,
     limit,
     remaining: remainingOf(limit, used + held),
     overage: 0,
-    decidedAt: now,
-    ...keptAttributes(request),
-    reportedBy: command.reportedBy,
+    credits: 0,
   };
-  const reject = (reason: RejectReason): Verdict => ({ ok: false, base, reason });
+  return { line, quota, creditsPerUnit: definition?.creditsPerUnit ?? null, periodKey, used, held };
+}
+
+/** `{ period }` for a period key that is neither the calendar month nor the cumulative total. */
+export function namedPeriod(periodKey: string, month: string): { period?: string } {
+  return periodKey !== month && periodKey !== TOTAL ? { period: periodKey } : {};
+}
+
+/**
+ * The headline a decision's own fields carry: the line of its single item, or of a multi-item
+ * usage's first item (the failing one, for a rejection), with every line in `items`.
+ */
+function withLines(base: UsageDecisionData, headline: UsageLine, lines: UsageLine[] | null): UsageDecisionData {
+  const { period: _period, bucketLevel: _bucketLevel, items: _items, ...rest } = base;
+  const { meter, quantity, usage, limit, remaining, overage, period, bucketLevel } = headline;
+  return {
+    ...rest,
+    ...{ meter, quantity, usage, limit, remaining, overage },
+    ...periodOf({ period }),
+    ...(bucketLevel === undefined ? {} : { bucketLevel }),
+    ...(lines ? { items: lines } : {}),
+  };
+}
+
+/**
+ * docs/contract.md §3 rules 2 to 6, in order: time window, then for each item (one, or each of
+ * a multi-item usage's, in the order sent) quota or credits present, disabled meter, rate limit
+ * (4a: the item takes its tokens from its own meter's bucket; an acceptance records the level it
+ * leaves each bucket at, a rejection records none, so nothing is taken unless every item passes),
+ * hard/soft limit (usage + held + q ≤ limit, in the item's own quota period), credit balance
+ * (balance − held credits ≥ the cost of this item and those before it). The first item that
+ * fails rejects the whole usage, named by it.
+ */
+function judge(command: DecideUsage | HoldUsage, state: Account): Verdict {
+  const { usage: request, now } = command;
+  const time = request.time ?? now;
+  const month = monthOf(time);
+  const multi = request.items !== undefined;
+  const standings = linesOf(request).map((item) => standing(command, state, item, time, month));
+  const base: UsageDecisionData = withLines(
+    {
+      account: command.account,
+      source: request.source,
+      id: request.id,
+      subject: request.subject,
+      meter: request.meter,
+      quantity: request.quantity,
+      time,
+      month,
+      usage: 0,
+      limit: null,
+      remaining: null,
+      overage: 0,
+      decidedAt: now,
+      ...keptAttributes(request),
+      reportedBy: command.reportedBy,
+    },
+    standings[0].line,
+    multi ? standings.map((s) => s.line) : null,
+  );
+  const reject = (reason: RejectReason, failed = standings[0], extra: Partial<UsageDecisionData> = {}): Verdict => ({
+    ok: false,
+    base: { ...withLines(base, failed.line, base.items ?? null), ...extra },
+    reason,
+  });
 
   const at = Date.parse(time);
   if (at < Date.parse(now) - IDEMPOTENCY_WINDOW_MS) return reject('TOO_LATE');
   if (at > Date.parse(now) + FUTURE_TOLERANCE_MS) return reject('IN_FUTURE');
-  if (!quota && creditsPerUnit === null) return reject('NO_QUOTA');
-  if (limit === 0) return reject('METER_DISABLED');
-  const rate = takeTokens(
-    quota?.rateLimit,
-    state.buckets.get(request.meter),
-    request.quantity,
-    now,
-    command.afterTheFact === true,
-  );
-  if (!rate.admitted) {
-    return {
-      ok: false,
-      base: rate.retryAfterMs === undefined ? base : { ...base, retryAfterMs: rate.retryAfterMs },
-      reason: 'RATE_LIMITED',
-    };
-  }
 
-  const after = used + request.quantity;
-  // A counter that would leave exact integer range is treated as over any limit.
-  if (!Number.isSafeInteger(after + held)) return reject('QUOTA_EXCEEDED');
-  if (limit !== null && quota?.enforcement === 'hard' && after + held > limit) return reject('QUOTA_EXCEEDED');
-
-  const cost = creditsPerUnit === null ? 0 : request.quantity * creditsPerUnit;
-  if (!Number.isSafeInteger(cost) || cost > spendableCredits(state, now)) {
-    return reject('INSUFFICIENT_CREDITS');
+  const available = spendableCredits(state, now);
+  const accepted: AcceptedItem[] = [];
+  let cost = 0;
+  for (const item of standings) {
+    const { line, quota, creditsPerUnit, used, held } = item;
+    if (!quota && creditsPerUnit === null) return reject('NO_QUOTA', item);
+    if (line.limit === 0) return reject('METER_DISABLED', item);
+    const rate = takeTokens(quota?.rateLimit, state.buckets.get(line.meter), line.quantity, now, command.afterTheFact === true);
+    if (!rate.admitted) {
+      return reject('RATE_LIMITED', item, rate.retryAfterMs === undefined ? {} : { retryAfterMs: rate.retryAfterMs });
+    }
+    const after = used + line.quantity;
+    // A counter that would leave exact integer range is treated as over any limit.
+    if (!Number.isSafeInteger(after + held)) return reject('QUOTA_EXCEEDED', item);
+    if (line.limit !== null && quota?.enforcement === 'hard' && after + held > line.limit) return reject('QUOTA_EXCEEDED', item);
+    const credits = creditsPerUnit === null ? 0 : line.quantity * creditsPerUnit;
+    cost += credits;
+    if (!Number.isSafeInteger(cost) || cost > available) return reject('INSUFFICIENT_CREDITS', item);
+    const overage = overageOf(line.limit, after) - overageOf(line.limit, used);
+    const remaining = remainingOf(line.limit, after + held);
+    const taken = rate.bucketLevel === undefined ? {} : { bucketLevel: rate.bucketLevel };
+    accepted.push({
+      line: { ...line, usage: after, remaining, overage, credits, ...taken },
+      quota,
+      periodKey: item.periodKey,
+      after,
+    });
   }
-  const overage = limit === null ? 0 : Math.max(0, after - limit) - Math.max(0, used - limit);
-  const taken = rate.bucketLevel === undefined ? base : { ...base, bucketLevel: rate.bucketLevel };
-  return { ok: true, base: taken, quota, periodKey, after, held, cost, overage };
+  return { ok: true, base, items: accepted, cost };
 }
 
 type Accepted = Extract<Verdict, { ok: true }>;
+
+/**
+ * The decision fields of an acceptance: the headline from the first line, and every line of a
+ * multi-item usage. A hold counts no usage: its lines keep the period's usage before it.
+ */
+function acceptedData({ base, items }: Accepted, held = false): UsageDecisionData {
+  const lines = items.map(({ line, after }) => (held ? { ...line, usage: after - line.quantity } : line));
+  return withLines(base, lines[0], base.items ? lines : null);
+}
 
 /** Rule 1 (a duplicate, usage or hold, decides nothing), then {@link judge}; `accept` says what an acceptance records. */
 function decideLikeUsage(
@@ -156,18 +237,40 @@ function decideLikeUsage(
 }
 
 /**
- * docs/contract.md §3, in order: the usage counts against its period and is charged its credits, and
- * raises the alerts it crosses (§3.6).
+ * docs/contract.md §3, in order: the usage counts against its period (each item against its
+ * meter's) and is charged its credits, and raises the alerts it crosses (§3.6).
  */
 export function decideUsage(command: DecideUsage, state: Account): AccountEvent[] {
   const { account, usage, now } = command;
-  return decideLikeUsage(command, state, ({ base, quota, periodKey, after, held, cost, overage }) => [
-    {
-      type: 'UsageAccepted',
-      data: { ...base, usage: after, remaining: remainingOf(base.limit, after + held), overage, creditsCharged: cost },
-    },
-    ...alertsFor({ account, usage, quota, periodKey, after, cost, now }, state),
+  return decideLikeUsage(command, state, (verdict) => [
+    { type: 'UsageAccepted', data: { ...acceptedData(verdict), creditsCharged: verdict.cost } },
+    ...alertsOfItems(account, usage, verdict.items, verdict.cost, now, state),
   ]);
+}
+
+/** The alerts accepted items raise: each item's quota thresholds, and the credits of all of them once. */
+export function alertsOfItems(
+  account: string,
+  usage: Pick<UsageMessage, 'source' | 'id'>,
+  items: readonly AcceptedItem[],
+  cost: number,
+  now: string,
+  state: Account,
+): AlertRaised[] {
+  return items.flatMap(({ line, quota, periodKey, after }, i) =>
+    alertsFor(
+      {
+        account,
+        usage: { source: usage.source, id: usage.id, meter: line.meter },
+        quota,
+        periodKey,
+        after,
+        cost: i === 0 ? cost : 0,
+        now,
+      },
+      state,
+    ),
+  );
 }
 
 /**
@@ -176,16 +279,10 @@ export function decideUsage(command: DecideUsage, state: Account): AccountEvent[
  * `UsageRejected`.
  */
 export function holdUsage(command: HoldUsage, state: Account): AccountEvent[] {
-  return decideLikeUsage(command, state, ({ base, after, held, cost, overage }) => [
+  return decideLikeUsage(command, state, (verdict) => [
     {
       type: 'UsageHeld',
-      data: {
-        ...base,
-        remaining: remainingOf(base.limit, after + held),
-        overage,
-        creditsHeld: cost,
-        expiresAt: expiryOf(command.now, command.ttlSeconds),
-      },
+      data: { ...acceptedData(verdict, true), creditsHeld: verdict.cost, expiresAt: expiryOf(command.now, command.ttlSeconds) },
     },
   ]);
 }

@@ -14,7 +14,8 @@ export type DomainErrorCode =
   | 'GRANT_NOT_FOUND'
   | 'GRANT_VOIDED'
   | 'GRANT_EXPIRED'
-  | 'INVALID_GRANT';
+  | 'INVALID_GRANT'
+  | 'COMMIT_ITEMS_MISMATCH';
 
 /** A command the current state does not allow; nothing was appended. */
 export class DomainError extends Error {

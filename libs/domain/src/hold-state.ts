@@ -1,4 +1,4 @@
-import type { HoldReleased, UsageHeld } from '@tally/events';
+import { linesOf, type HoldReleased, type UsageHeld } from '@tally/events';
 import type { Account } from './account-state';
 import { TOTAL } from './periods';
 
@@ -30,8 +30,9 @@ export function holdPeriodKey(hold: Pick<UsageHeld['data'], 'month' | 'period'>)
 /** Units held for a meter at `now` under a period key: one period's holds, or every hold for {@link TOTAL}. */
 export function heldUnits(state: Account, meter: string, periodKey: string, now: string): number {
   return liveHolds(state, now)
-    .filter((hold) => hold.meter === meter && (periodKey === TOTAL || holdPeriodKey(hold) === periodKey))
-    .reduce((sum, hold) => sum + hold.quantity, 0);
+    .flatMap((hold) => linesOf(hold).map((line) => ({ line, key: line.period ?? hold.month })))
+    .filter(({ line, key }) => line.meter === meter && (periodKey === TOTAL || key === periodKey))
+    .reduce((sum, { line }) => sum + line.quantity, 0);
 }
 
 /** Credits held at `now` by every live hold. */

@@ -1,10 +1,9 @@
-import type { AccountEvent, HoldReleased } from '@tally/events';
+import { periodOf, type AccountEvent, type HoldReleased, type UsageHeld, type UsageLine } from '@tally/events';
 import { holdFor, usageOf, type Account } from './account-state';
 import type { CommitHold, ReleaseHold } from './commands';
 import { DomainError } from './errors';
-import { alertsFor } from './alerts';
 import { heldUnits, holdLive, holdPeriodKey, type HoldRecord } from './hold-state';
-import { quotaOf, remainingOf } from './decide-usage';
+import { alertsOfItems, definitionOf, namedPeriod, overageOf, quotaOf, remainingOf, type AcceptedItem } from './decide-usage';
 import { TOTAL } from './periods';
 import { withinWindow } from './time';
 
@@ -32,50 +31,124 @@ function released({ hold }: HoldRecord, committed: number | null, now: string): 
   };
 }
 
+/** A held line and the units a commit records of it. */
+interface CommittedLine {
+  held: UsageLine;
+  quantity: number;
+}
+
+/** The lines a hold holds: its items, or its one meter. */
+function heldLines(hold: UsageHeld['data']): UsageLine[] {
+  const { meter, quantity, usage, limit, remaining, overage, creditsHeld } = hold;
+  return hold.items ?? [{ meter, quantity, ...periodOf(hold), usage, limit, remaining, overage, credits: creditsHeld }];
+}
+
+/**
+ * What a commit records of each held line: a single hold takes `quantity` (all when absent); a
+ * multi-item hold takes `items` (every line in full when absent; a held meter not named used
+ * none). Naming what was not held, or more than was held, is refused.
+ */
+function committedLines({ quantity, items }: CommitHold, hold: UsageHeld['data']): CommittedLine[] {
+  const lines = heldLines(hold);
+  const exceeds = (asked: number, held: UsageLine) =>
+    new DomainError('COMMIT_EXCEEDS_HOLD', `commit of ${asked} ${held.meter} exceeds the ${held.quantity} units held`);
+  if (!hold.items) {
+    if (items)
+      throw new DomainError('COMMIT_ITEMS_MISMATCH', `reservation ${hold.source}/${hold.id} holds one meter: commit a quantity`);
+    const committed = quantity ?? hold.quantity;
+    if (committed > hold.quantity) throw exceeds(committed, lines[0]);
+    return [{ held: lines[0], quantity: committed }];
+  }
+  if (quantity !== null) {
+    throw new DomainError('COMMIT_ITEMS_MISMATCH', `reservation ${hold.source}/${hold.id} holds several meters: commit items`);
+  }
+  if (!items) return lines.map((held) => ({ held, quantity: held.quantity }));
+  const asked = new Map(items.map((item) => [item.meter, item.quantity]));
+  for (const meter of asked.keys()) {
+    if (!lines.some((line) => line.meter === meter)) {
+      throw new DomainError('COMMIT_ITEMS_MISMATCH', `reservation ${hold.source}/${hold.id} holds no ${meter}`);
+    }
+  }
+  return lines.flatMap((held) => {
+    const committed = asked.get(held.meter);
+    if (committed === undefined) return [];
+    if (committed > held.quantity) throw exceeds(committed, held);
+    return [{ held, quantity: committed }];
+  });
+}
+
+/**
+ * A committed line as an accepted item: counted against its meter's quota now, in the period the
+ * line was held in, at the price it was held at.
+ */
+function acceptedLine(
+  command: CommitHold,
+  state: Account,
+  hold: UsageHeld['data'],
+  { held, quantity }: CommittedLine,
+): AcceptedItem {
+  const quota = quotaOf(state, held.meter, definitionOf(command, held.meter));
+  const periodKey = quota?.period === 'none' ? TOTAL : holdPeriodKey({ month: hold.month, period: held.period });
+  const before = usageOf(state, held.meter, periodKey);
+  const after = before + quantity;
+  const limit = quota ? quota.limit : held.limit;
+  // Other holds still count; this one ends with the commit.
+  const othersHeld = heldUnits(state, held.meter, periodKey, command.now) - held.quantity;
+  const line: UsageLine = {
+    meter: held.meter,
+    quantity,
+    ...namedPeriod(periodKey, hold.month),
+    usage: after,
+    limit,
+    remaining: remainingOf(limit, after + othersHeld),
+    overage: overageOf(limit, after) - overageOf(limit, before),
+    credits: (held.credits / held.quantity) * quantity,
+  };
+  return { line, quota, periodKey, after };
+}
+
 /**
  * Commit c ≤ q: the hold ends, and an accepted usage of c units (c × the held price in credits)
- * is recorded under the reservation's source + id. A repeated commit decides nothing (the
- * commit's decision is the answer); committing more than was held is refused.
+ * is recorded under the reservation's source + id; for a multi-item hold, per held meter. A
+ * repeated commit decides nothing (the commit's decision is the answer); committing more than
+ * was held is refused.
  */
 export function commitHold(command: CommitHold, state: Account): AccountEvent[] {
   const record = holdFor(state, command.source, command.id);
   if (record?.ended && record.ended.committed !== null && withinWindow(record.hold.decidedAt, command.now)) return [];
   const live = liveHold(state, command);
   const { hold } = live;
-  const quantity = command.quantity ?? hold.quantity;
-  if (quantity > hold.quantity) {
-    throw new DomainError('COMMIT_EXCEEDS_HOLD', `commit of ${quantity} exceeds the ${hold.quantity} units held`);
-  }
-  const quota = quotaOf(state, hold.meter, command.meter);
-  const periodKey = quota?.period === 'none' ? TOTAL : holdPeriodKey(hold);
-  const before = usageOf(state, hold.meter, periodKey);
-  const used = before + quantity;
-  const limit = quota ? quota.limit : hold.limit;
-  const overage = limit === null ? 0 : Math.max(0, used - limit) - Math.max(0, before - limit);
-  // Other holds still count; this one ends with the commit.
-  const othersHeld = heldUnits(state, hold.meter, periodKey, command.now) - hold.quantity;
+  const items = committedLines(command, hold).map((line) => acceptedLine(command, state, hold, line));
+  const cost = items.reduce((sum, item) => sum + item.line.credits, 0);
   // The hold took its rate-limit tokens when it was decided; its commit takes none.
-  const { creditsHeld, expiresAt: _expiresAt, bucketLevel: _bucketLevel, ...decision } = hold;
-  const cost = (creditsHeld / hold.quantity) * quantity;
-  const usage = { source: hold.source, id: hold.id, meter: hold.meter };
+  const {
+    creditsHeld: _creditsHeld,
+    expiresAt: _expiresAt,
+    items: _held,
+    bucketLevel: _bucketLevel,
+    period: _period,
+    ...decision
+  } = hold;
+  const { meter, quantity, usage, limit, remaining, overage, period } = items[0].line;
+  const lines = hold.items ? { items: items.map((item) => item.line) } : {};
   return [
-    released(live, quantity, command.now),
+    released(
+      live,
+      items.reduce((sum, item) => sum + item.line.quantity, 0),
+      command.now,
+    ),
     {
       type: 'UsageAccepted',
       data: {
         ...decision,
-        quantity,
-        usage: used,
-        limit,
-        remaining: remainingOf(limit, used + othersHeld),
-        overage,
+        ...{ meter, quantity, usage, limit, remaining, overage, ...periodOf({ period }), ...lines },
         decidedAt: command.now,
         reportedBy: command.reportedBy,
         creditsCharged: cost,
       },
     },
     // The committed units are an accepted usage: they raise the alerts they cross (docs/contract.md §3.6).
-    ...alertsFor({ account: command.account, usage, quota, periodKey, after: used, cost, now: command.now }, state),
+    ...alertsOfItems(command.account, hold, items, cost, command.now, state),
   ];
 }
 

@@ -47,6 +47,25 @@ const commandArb = (now: string): fc.Arbitrary<AccountCommand> =>
         now,
         ttlSeconds: ttl,
       })),
+    // A multi-item hold: its lines must survive the round trip, and count on each meter after it.
+    fc
+      .record({ id: ids, geo: fc.integer({ min: 1, max: 6 }), proto: fc.integer({ min: 1, max: 6 }) })
+      .map(({ id, geo, proto }): AccountCommand => {
+        const items = [
+          { meter: 'geo', quantity: geo },
+          { meter: '__proto__', quantity: proto },
+        ];
+        return {
+          type: 'HoldUsage',
+          account: ACCOUNT,
+          usage: { ...usage(`h${id}`, 'geo', geo), items },
+          meter: meters.geo,
+          meters: new Map(items.map((item) => [item.meter, meters[item.meter]])),
+          reportedBy: 'k',
+          now,
+          ttlSeconds: 300,
+        };
+      }),
     fc
       .record({ id: ids, quantity: fc.option(fc.integer({ min: 1, max: 6 }), { nil: null }) })
       .map(({ id, quantity }): AccountCommand => ({

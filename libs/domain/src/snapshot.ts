@@ -8,10 +8,12 @@ import { Recent } from './recent';
  * field changes: a snapshot of another version is ignored (the account is folded from its
  * events), never read as if it were this one.
  */
-// 2: quota terms carry `anchor` and periods other than months, and usage and alert memory may be
-// keyed by a period's interval; the rate-limit buckets of rate-limited meters; the grants (with
-// priority, expiry, remainder and how they ended), the allowance, and credit totals with
-// `expired` and `voided`. A version 1 snapshot has none of these and is folded again from its events.
+// 2: quota terms carry `anchor` and periods other than months; usage and alert memory may be
+// keyed by a period's interval; the rate-limit buckets of the account's rate-limited meters; an
+// open hold may carry a multi-item usage's `items` (each with its own period), which version 1
+// would count by its first meter alone; the grants (with priority, expiry, remainder and how they
+// ended), the allowance, and credit totals with `expired` and `voided`. A version 1 snapshot has
+// none of these and is folded again from its events.
 export const SNAPSHOT_VERSION = 2;
 
 /**

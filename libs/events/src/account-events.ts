@@ -1,4 +1,4 @@
-import type { UsageAttributes } from './usage-message';
+import type { UsageAttributes, UsageItem } from './usage-message';
 import type { QuotaTerms } from './quota-terms';
 import type { RejectReason } from './reasons';
 import type { AlertRaised, CarriedAlerts, CreditAlertSet } from './alert-events';
@@ -98,6 +98,26 @@ export interface UsageDecisionData extends UsageAttributes {
   retryAfterMs?: number;
   /** For an acceptance or a hold that took rate-limit tokens: the bucket's level after it, in parts ({@link RateBucket}). */
   bucketLevel?: string;
+  /**
+   * A multi-item usage's lines, one per item, in the order sent (from `UsageAccepted.v3`,
+   * `UsageRejected.v3`, `UsageHeld.v2`); absent for a single usage. The fields above then describe
+   * one line: the first item's, or for a rejection the item that failed.
+   */
+  items?: UsageLine[];
+}
+
+/** What a decision did to one item of a multi-item usage, by the fields a single decision has. */
+export interface UsageLine extends UsageItem {
+  usage: number;
+  limit: number | null;
+  remaining: number | null;
+  overage: number;
+  /** Credits of this line: charged (accepted), held (held), none (rejected). */
+  credits: number;
+  /** The quota period this line counts in, when it is not the calendar month (see {@link UsageDecisionData.period}). */
+  period?: string;
+  /** For an accepted or held line whose meter is rate-limited: its bucket's level after it, in parts. */
+  bucketLevel?: string;
 }
 
 /** First event of every period stream. */
@@ -170,6 +190,11 @@ export interface UsageReversed {
     refunds?: CreditRefund[];
     reason: string | null;
     at: string;
+    /**
+     * A multi-item usage's lines, each returned to its meter and to the period it counted in (from
+     * `UsageReversed.v2`); `meter`, `quantity`, `period` are the first's.
+     */
+    items?: Array<UsageItem & { creditsRefunded: number; period?: string }>;
   };
 }
 

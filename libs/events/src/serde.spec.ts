@@ -34,6 +34,19 @@ describe('serde', () => {
     expect(deserialize(serialize(event))).toEqual(event);
   });
 
+  it('keeps what a rate limit adds to a decision and to each line of a multi-item one (optional fields of v3)', () => {
+    const taken: TallyEvent = {
+      type: 'UsageHeld',
+      data: { ...decision, creditsHeld: 0, expiresAt: decision.time, reportedBy: 'k', bucketLevel: '-7200000', items: lines },
+    };
+    const refused: TallyEvent = {
+      type: 'UsageRejected',
+      data: { ...decision, reason: 'RATE_LIMITED', reportedBy: 'k', retryAfterMs: 200 },
+    };
+    expect([deserialize(serialize(taken)), deserialize(serialize(refused))]).toEqual([taken, refused]);
+    expect(serialize(refused).type).toBe('UsageRejected.v3');
+  });
+
   it.each(['UsageAccepted', 'UsageRejected'])('reads a %s.v1 stored before keys were recorded', (type) => {
     expect(deserialize({ type: `${type}.v1`, data: { ...decision, creditsCharged: 0 } })).toEqual({
       type,
@@ -51,6 +64,12 @@ const terms = withDefaultTerms({ limit: 10 });
 const anchored = withDefaultTerms({ limit: 10, period: 'month', anchor: '2026-01-31T09:00:00.000Z' });
 const WEEK = '2026-11-16T00:00:00.000Z/2026-11-23T00:00:00.000Z';
 const meter = { meter: 'geocoding', description: null, creditsPerUnit: 2, defaultQuota: terms };
+
+// A multi-item usage's lines: the first is the headline the decision's own fields repeat.
+const lines = [
+  { meter: 'geocoding', quantity: 3, usage: 3, limit: null, remaining: null, overage: 0, credits: 6, period: WEEK },
+  { meter: 'isolines', quantity: 1, usage: 1, limit: 5, remaining: 4, overage: 0, credits: 0, bucketLevel: '3600000' },
+];
 
 // One event of every type in its current shape: a new type without a sample does not compile.
 const CURRENT: { [T in EventType]: EventData<T> } = {
@@ -88,14 +107,23 @@ const CURRENT: { [T in EventType]: EventData<T> } = {
   UsageAccepted: {
     ...{ ...decision, period: WEEK, creditsCharged: 6, reportedBy: 'key-1', extensions: { traceparent: 'x' } },
     burns: [{ grant: 'g-1', amount: 6 }],
+    items: lines,
   },
   UsageRejected: { ...decision, period: WEEK, reason: 'QUOTA_EXCEEDED', reportedBy: 'kafka' },
   UsageReversed: {
     ...{ account: 'acme', source: 'geocoder', id: 'job-42', subject: 'alice', meter: 'geocoding' },
     ...{ quantity: 3, month: '2026-11', period: WEEK, creditsRefunded: 6, reason: null, at },
     refunds: [{ grant: 'g-1', amount: 6, expired: false }],
+    items: lines.map(({ meter, quantity, credits, period }) => ({ meter, quantity, creditsRefunded: credits, period })),
   },
-  UsageHeld: { ...decision, period: WEEK, creditsHeld: 6, expiresAt: '2026-11-22T10:05:00.000Z', reportedBy: 'key-1' },
+  UsageHeld: {
+    ...decision,
+    period: WEEK,
+    creditsHeld: 6,
+    expiresAt: '2026-11-22T10:05:00.000Z',
+    reportedBy: 'key-1',
+    items: lines,
+  },
   HoldReleased: {
     ...{ account: 'acme', source: 'geocoder', id: 'job-42', subject: 'alice', meter: 'geocoding', month: '2026-11' },
     ...{ quantity: 3, creditsHeld: 6, committed: 2, at },
@@ -133,8 +161,8 @@ const STORED: Record<StoredType, StoredPayload> = {
   'UsageRejected.v1': { ...decision, reason: 'NO_QUOTA' },
   'UsageRejected.v2': { ...decision, reason: 'QUOTA_EXCEEDED', reportedBy: 'kafka' },
   'UsageRejected.v3': CURRENT.UsageRejected as unknown as StoredPayload,
-  'UsageReversed.v1': { ...CURRENT.UsageReversed, period: undefined, refunds: undefined },
-  'UsageReversed.v2': CURRENT.UsageReversed,
+  'UsageReversed.v1': { ...CURRENT.UsageReversed, period: undefined, refunds: undefined, items: undefined },
+  'UsageReversed.v2': CURRENT.UsageReversed as unknown as StoredPayload,
   'UsageHeld.v1': { ...decision, creditsHeld: 6, expiresAt: '2026-11-22T10:05:00.000Z', reportedBy: 'key-1' },
   'UsageHeld.v2': CURRENT.UsageHeld as unknown as StoredPayload,
   'HoldReleased.v1': CURRENT.HoldReleased,

@@ -113,7 +113,9 @@ const meterTerms: Reader<'MeterDefined'> = (data) => ({
 // UsageReversed.v2). Older versions read as they always did: calendar months, no anchor.
 // The same versions carry what credit grants added: PeriodOpened.v2 carries the grants and the
 // allowance (a v1 period's balance reads as one never-expiring grant), UsageAccepted.v3 its
-// `burns` and UsageReversed.v2 its `refunds` (optional: absent in v1/v2 and v1 payloads).
+// `burns` and UsageReversed.v2 its `refunds` (optional: absent in v1/v2 and v1 payloads),
+// and a multi-item usage's `items` (each line with its own `period` and `bucketLevel`) and a
+// decision's rate-limit fields (`bucketLevel`, `retryAfterMs`).
 
 /**
  * Each event type's write version and its readers, one entry per type: a type missing here does
@@ -131,6 +133,8 @@ const CODECS = {
   GrantVoided: codec<'GrantVoided'>()('v1', { v1: asIs() }),
   AllowanceSet: codec<'AllowanceSet'>()('v1', { v1: asIs() }),
   AllowanceRemoved: codec<'AllowanceRemoved'>()('v1', { v1: asIs() }),
+  // v3 (v2 for holds and reversals) may carry `items`, a multi-item usage's lines: a build that
+  // knows only the older versions refuses them instead of counting the first item alone.
   UsageAccepted: codec<'UsageAccepted'>()('v3', { v1: withoutReporter(), v2: asIs(), v3: asIs() }),
   UsageRejected: codec<'UsageRejected'>()('v3', { v1: withoutReporter(), v2: asIs(), v3: asIs() }),
   UsageReversed: codec<'UsageReversed'>()('v2', { v1: asIs(), v2: asIs() }),

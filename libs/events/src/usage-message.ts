@@ -14,13 +14,25 @@ export interface UsageAttributes {
   extensions?: Record<string, ExtensionValue>;
 }
 
+/** One item of a multi-item usage: a meter and the units of it used. */
+export interface UsageItem {
+  meter: string;
+  quantity: number;
+}
+
+/** How many items a multi-item usage carries: 2 to 20, each of a different meter. */
+export const USAGE_ITEMS = { min: 2, max: 20 } as const;
+
 /** A validated usage message in the shape the domain takes, with the attributes kept for its decision. */
 export interface UsageMessage extends UsageAttributes {
   source: string;
   id: string;
   subject: string;
+  /** The meter and quantity of a single usage; of a multi-item usage, those of its first item. */
   meter: string;
   quantity: number;
+  /** A multi-item usage's items (2 to 20 distinct meters), decided all or nothing; absent for a single usage. */
+  items?: UsageItem[];
   /** ISO 8601 event time, or null: the receive time is used. */
   time: string | null;
 }
@@ -32,4 +44,30 @@ export function keptAttributes(from: UsageAttributes): UsageAttributes {
     ...(from.dataschema !== undefined ? { dataschema: from.dataschema } : {}),
     ...(from.extensions !== undefined && Object.keys(from.extensions).length ? { extensions: from.extensions } : {}),
   };
+}
+
+/**
+ * A line as it is counted: its meter and quantity, the quota period it counts in when that is not
+ * the calendar month, and (for a decision that took rate-limit tokens) its bucket's level after it.
+ */
+export interface CountedItem extends UsageItem {
+  period?: string;
+  bucketLevel?: string;
+}
+
+/** `{ period }` when a record names a quota period, else nothing: a calendar-month record stays without one. */
+export function periodOf({ period }: { period?: string }): { period?: string } {
+  return period === undefined ? {} : { period };
+}
+
+/**
+ * The lines a usage, a decision or a reversal counts: its `items` when it has them, else its one
+ * meter (with the `period` and `bucketLevel` the record itself names). Every reader that counts
+ * units goes through here, so a multi-item record is never counted by its headline meter alone,
+ * and each line is counted in its own quota period.
+ */
+export function linesOf(record: CountedItem & { items?: readonly CountedItem[] }): readonly CountedItem[] {
+  if (record.items) return record.items;
+  const { meter, quantity, period, bucketLevel } = record;
+  return [{ meter, quantity, ...periodOf({ period }), ...(bucketLevel === undefined ? {} : { bucketLevel }) }];
 }

@@ -4,6 +4,7 @@ import {
   type UsageAccepted,
   type UsageAttributes,
   type UsageHeld,
+  type UsageLine,
   type UsageRejected,
 } from '@tally/events';
 
@@ -27,7 +28,15 @@ export interface DecisionMessage extends UsageAttributes {
   decidedAt: string;
   /** For `RATE_LIMITED`: milliseconds until the rate limit would admit the quantity; absent when it never will. */
   retryAfterMs?: number;
+  /**
+   * A multi-item usage's lines, one per item in the order sent; the fields above are then the
+   * first item's, or for a rejection those of the item that failed (`meter` names it).
+   */
+  items?: DecisionLine[];
 }
+
+/** One item's line of a multi-item decision, as clients see it. */
+export type DecisionLine = Omit<UsageLine, 'credits' | 'period' | 'bucketLevel'>;
 
 /** The answer of POST /v1/usage/check: what deciding the request now would do. */
 export interface UsageCheck {
@@ -38,6 +47,25 @@ export interface UsageCheck {
   remaining: number | null;
   /** For `RATE_LIMITED`, as in {@link DecisionMessage}. */
   retryAfterMs?: number;
+  /** For a multi-item usage: the item the fields above describe (the one that failed, if any), and every line. */
+  meter?: string;
+  items?: DecisionLine[];
+}
+
+/** The public lines of a multi-item decision; none for a single usage. */
+export function decisionLines(lines: readonly UsageLine[] | undefined): { items?: DecisionLine[] } {
+  return lines
+    ? {
+        items: lines.map(({ meter, quantity, usage, limit, remaining, overage }) => ({
+          meter,
+          quantity,
+          usage,
+          limit,
+          remaining,
+          overage,
+        })),
+      }
+    : {};
 }
 
 /** Builds the public decision from the stored decision event. */
@@ -58,6 +86,7 @@ export function toDecisionMessage(event: UsageAccepted | UsageRejected | UsageHe
     remaining: d.remaining,
     decidedAt: d.decidedAt,
     ...(d.retryAfterMs === undefined ? {} : { retryAfterMs: d.retryAfterMs }),
+    ...decisionLines(d.items),
     ...keptAttributes(d),
   };
 }

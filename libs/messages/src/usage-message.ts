@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
+  Allow,
   Equals,
   IsInt,
   IsNotEmptyObject,
@@ -10,27 +11,39 @@ import {
   Matches,
   Max,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { NAME_PATTERN, NAME_RULE, type UsageMessage } from '@tally/events';
 import { splitExtensions, usageAttributes } from './cloudevents-attributes';
 import { USAGE_TOPIC } from './topics';
 import { IsText, IsTimestamp } from './field-rules';
+import { parseUsageItems } from './usage-items';
 import { ABSOLUTE_URI, JSON_MEDIA_TYPE, MAX_QUANTITY, validUsageEvent } from './usage-fast-path';
 import { boundFieldErrors, shapeErrors, validateAs, type Validated } from './validation';
 
 export { MAX_QUANTITY } from './usage-fast-path';
+export { parseUsageItems, type ItemBounds } from './usage-items';
 
-/** `data` of a usage CloudEvent. */
+// A usage whose `data` carries `items` is checked by `parseUsageItems` instead of these two fields.
+// (The instance may own an `items` member left undefined by the class field, so its value decides.)
+const single = (data: { items?: unknown }) => data.items === undefined;
+
+/** `data` of a usage CloudEvent: a meter and its quantity, or (multi-item) `items`. */
 export class UsageData {
+  @ValidateIf(single)
   @IsString()
   @Matches(NAME_PATTERN, { message: `meter ${NAME_RULE}` })
   meter!: string;
 
+  @ValidateIf(single)
   @IsInt({ message: 'quantity must be an integer' })
   @Min(1, { message: 'quantity must be at least 1' })
   @Max(MAX_QUANTITY, { message: `quantity must be at most ${MAX_QUANTITY}` })
   quantity!: number;
+
+  @Allow()
+  items?: unknown;
 }
 
 /** A usage request as producers send it, over HTTP or on `metering.usage.v1` (docs/contract.md §4.1). */
@@ -80,9 +93,14 @@ export function parseUsageMessage(input: unknown, field = ''): Validated<UsageMe
   const shape = shapeErrors(input, field);
   if (shape.length) return { ok: false, errors: shape };
   const split = isRecord(input) ? splitExtensions(input, field) : null;
-  const fast = split && !split.errors.length ? validUsageEvent(split.core) : null;
+  const data = split?.core.data;
+  const items = isRecord(data) && Object.hasOwn(data, 'items') ? parseUsageItems(data, join(field, 'data')) : null;
+  // Items that pass, alone in `data`, leave the rest of the event to the fast path as a usage of the first item.
+  const core =
+    split && items?.ok && Object.keys(data as object).length === 1 ? { ...split.core, data: items.value[0] } : split?.core;
+  const fast = core && !split?.errors.length ? validUsageEvent(core) : null;
   const result = fast ? { ok: true as const, value: fast } : validateAs(UsageCloudEvent, split ? split.core : input, field);
-  const errors = [...(result.ok ? [] : result.errors), ...(split?.errors ?? [])];
+  const errors = [...(result.ok ? [] : result.errors), ...(items && !items.ok ? items.errors : []), ...(split?.errors ?? [])];
   if (!result.ok || errors.length) return { ok: false, errors: boundFieldErrors(errors) };
   const event = result.value;
   if (event.time !== undefined && Number.isNaN(Date.parse(event.time))) {
@@ -94,8 +112,9 @@ export function parseUsageMessage(input: unknown, field = ''): Validated<UsageMe
       source: event.source,
       id: event.id,
       subject: event.subject,
-      meter: event.data.meter,
-      quantity: event.data.quantity,
+      ...(items?.ok
+        ? { meter: items.value[0].meter, quantity: items.value[0].quantity, items: items.value }
+        : { meter: event.data.meter, quantity: event.data.quantity }),
       time: event.time === undefined ? null : new Date(event.time).toISOString(),
       ...usageAttributes(event, split?.extensions ?? {}),
     },

@@ -20,6 +20,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   GRANT_VOIDED: HttpStatus.CONFLICT,
   GRANT_EXPIRED: HttpStatus.CONFLICT,
   INVALID_GRANT: HttpStatus.BAD_REQUEST,
+  COMMIT_ITEMS_MISMATCH: HttpStatus.CONFLICT,
 };
 
 /** The one place errors become responses: application/problem+json, never a stack or a secret. */

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, call, type BillingLine } from '../api';
 import { ErrorNote, Section } from '../components/feedback';
 import { useApi } from '../components/use-api';
-import { currentMonth, totals, units } from '../format';
+import { currentMonth, totals, units, when } from '../format';
 
 /** A month's billing lines, totals per currency, and the API's own CSV to download. */
 export function BillingPage() {
@@ -56,9 +56,13 @@ export function BillingPage() {
         </thead>
         <tbody>
           {(lines.data ?? []).map((l) => (
-            <tr key={`${l.account}|${l.meter}`}>
+            <tr key={`${l.account}|${l.meter}|${l.periodStart ?? ''}`}>
               <th scope="row">{l.account}</th>
-              <td>{l.meter}</td>
+              <td>
+                {l.meter}
+                {/* A day, week, year or anchored month is billed as its own line, named by its bounds. */}
+                {l.periodStart && <span class="muted"> {`${when(l.periodStart)} to ${when(l.periodEnd)}`}</span>}
+              </td>
               <td class="num">{units(l.units)}</td>
               <td class="num">{units(l.billableUnits)}</td>
               <td class="num">{units(l.blocks)}</td>

@@ -1,4 +1,12 @@
-import type { AccountEvent, PeriodClosed, PeriodOpened, MeterDefinition, QuotaTerms, UsageDecisionData } from '@tally/events';
+import type {
+  AccountEvent,
+  PeriodClosed,
+  PeriodOpened,
+  MeterDefinition,
+  QuotaTerms,
+  UsageDecisionData,
+  UsageItem,
+} from '@tally/events';
 import { withDefaultTerms } from '@tally/events';
 import type { CommitHold, GrantCredits, HoldUsage, ReleaseHold, DecideUsage, ReverseUsage } from '../commands';
 import type { Account } from '../account-state';
@@ -80,6 +88,25 @@ export const decideUsage = (
   reportedBy: 'key-1',
   now,
 });
+
+/** A multi-item usage of `items`, with the definitions of its meters (none defined unless given). */
+export const decideItems = (
+  items: UsageItem[],
+  definitions: MeterDefinition[] = [],
+  usage: Partial<DecideUsage['usage']> = {},
+  now = NOW,
+): DecideUsage => ({
+  ...decideUsage({ meter: items[0].meter, quantity: items[0].quantity, items, ...usage }, null, now),
+  meters: new Map(items.map((item) => [item.meter, definitions.find((d) => d.meter === item.meter) ?? null])),
+});
+
+/** A hold of a multi-item usage of `items`. */
+export const holdItems = (
+  items: UsageItem[],
+  definitions: MeterDefinition[] = [],
+  usage: Partial<DecideUsage['usage']> = {},
+  now = NOW,
+): HoldUsage => ({ ...decideItems(items, definitions, usage, now), type: 'HoldUsage', ttlSeconds: 300 });
 
 export const meter = (fields: Partial<MeterDefinition> = {}): MeterDefinition => ({
   meter: 'geocoding',

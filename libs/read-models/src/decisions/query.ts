@@ -31,6 +31,8 @@ export async function readDecisions(
     limit: doc.limit,
     remaining: doc.remaining,
     decidedAt: doc.decidedAt,
+    ...(doc.items ? { items: doc.items } : {}),
+    ...(doc.retryAfterMs === undefined ? {} : { retryAfterMs: doc.retryAfterMs }),
     reportedBy: doc.reportedBy ?? null,
     reversedAt: doc.reversedAt,
     reversalReason: doc.reversalReason,

@@ -1,3 +1,4 @@
+import { periodOf, type UsageItem } from '@tally/events';
 import { projection } from '../projection';
 
 /**
@@ -16,6 +17,11 @@ export interface ReservationDoc {
   decidedAt: string;
   expiresAt: string;
   ended: 'committed' | 'released' | null;
+  /**
+   * A multi-item hold's units per meter, each with the period it counts against when not the
+   * calendar month (`meter`, `quantity`, `period` are then the first item's); absent for a single hold.
+   */
+  items?: Array<UsageItem & { period?: string }>;
 }
 
 /** Every hold, keyed by account and (source, id). */
@@ -26,16 +32,12 @@ export const reservations = projection<ReservationDoc>({
   keysOf: (e) => (e.type === 'UsageHeld' || e.type === 'HoldReleased' ? [[e.data.account, e.data.source, e.data.id]] : []),
   evolve: (doc, e) => {
     if (e.type === 'UsageHeld') {
-      const { meter, month, period, quantity, creditsHeld, decidedAt, expiresAt } = e.data;
+      const { meter, month, period, quantity, creditsHeld, decidedAt, expiresAt, items } = e.data;
+      // A multi-item hold keeps each line's meter, units and the period it counts against.
+      const lines = items ? { items: items.map((l) => ({ meter: l.meter, quantity: l.quantity, ...periodOf(l) })) } : {};
       return {
-        meter,
-        month,
-        ...(period === undefined ? {} : { period }),
-        quantity,
-        creditsHeld,
-        decidedAt,
-        expiresAt,
-        ended: null,
+        ...{ meter, month, ...periodOf({ period }), quantity },
+        ...{ creditsHeld, decidedAt, expiresAt, ended: null, ...lines },
       };
     }
     if (e.type === 'HoldReleased' && doc) return { ...doc, ended: e.data.committed === null ? 'released' : 'committed' };

@@ -86,3 +86,16 @@ export const ended = (id: string, committed: number | null): TallyEvent => {
   };
   return { type: 'HoldReleased', data };
 };
+
+/** The lines of a multi-item usage of `geo` (3 units) and `ocr` (2 units). */
+export const twoItems = [
+  { meter: 'geo', quantity: 3, usage: 3, limit: null, remaining: null, overage: 0, credits: 0 },
+  { meter: 'ocr', quantity: 2, usage: 2, limit: null, remaining: null, overage: 0, credits: 0 },
+];
+
+/** The reversal of a multi-item usage of {@link twoItems}. */
+export const reversedItems = (id: string, at = AT): TallyEvent => {
+  const event = reversed({ id, quantity: 3 }, 0, at);
+  const items = twoItems.map(({ meter, quantity }) => ({ meter, quantity, creditsRefunded: 0 }));
+  return { ...event, data: { ...event.data, items } } as TallyEvent;
+};

@@ -1,5 +1,5 @@
 import type { TallyEvent } from '@tally/events';
-import { accepted, quotaSet, rejected, reversed } from '../testing/events';
+import { accepted, quotaSet, rejected, reversed, reversedItems, twoItems } from '../testing/events';
 import { dailyChanges, originKey, originsCutoff, reversedOrigins } from './daily';
 
 /** Given events (and the days of earlier usages), the counts each day key gains, keyed "account|day|meter|subject". */
@@ -11,6 +11,21 @@ function added(events: TallyEvent[], known: Array<[string, string]> = []) {
 }
 
 describe('daily usage projection', () => {
+  it('counts a multi-item usage on each of its meters, and its reversal off each', () => {
+    expect(
+      added([
+        accepted({ id: 'm', quantity: 3, items: twoItems, time: '2026-11-04T10:00:00.000Z' }),
+        accepted({ id: 'n', quantity: 3, items: twoItems, time: '2026-11-05T10:00:00.000Z' }),
+        reversedItems('m', '2026-11-09T00:00:00.000Z'),
+      ]),
+    ).toEqual({
+      'acme|2026-11-04|geo|alice': { units: 0, requests: 0, rejected: 0 },
+      'acme|2026-11-04|ocr|alice': { units: 0, requests: 0, rejected: 0 },
+      'acme|2026-11-05|geo|alice': { units: 3, requests: 1, rejected: 0 },
+      'acme|2026-11-05|ocr|alice': { units: 2, requests: 1, rejected: 0 },
+    });
+  });
+
   it('counts a usage on the UTC day of its event time: 23:59:59.999Z and 00:00Z fall on two days', () => {
     expect(
       added([

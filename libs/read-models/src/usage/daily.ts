@@ -1,5 +1,5 @@
 import { IDEMPOTENCY_WINDOW_MS } from '@tally/domain';
-import type { TallyEvent } from '@tally/events';
+import { linesOf, type TallyEvent } from '@tally/events';
 import type { SqlQueryable } from '@tally/eventstore';
 import type { ProjectedEvent, SqlProjection } from '../projection';
 import type { UsageCounts } from './projection';
@@ -76,18 +76,19 @@ export function dailyChanges(events: readonly TallyEvent[], known: ReadonlyMap<s
     counts.set(id, row);
   };
   for (const e of events) {
+    // A multi-item usage counts on each of its items' meters, as the monthly counts do.
     if (e.type === 'UsageAccepted') {
-      const { account, source, id, meter, subject, quantity, time, decidedAt } = e.data;
+      const { account, source, id, subject, time, decidedAt } = e.data;
       origins.set(originKey(account, source, id), { day: dayOf(time), decidedAt });
-      add({ account, day: dayOf(time), meter, subject }, quantity, 1, 0);
+      for (const { meter, quantity } of linesOf(e.data)) add({ account, day: dayOf(time), meter, subject }, quantity, 1, 0);
     } else if (e.type === 'UsageRejected') {
-      const { account, meter, subject, time } = e.data;
-      add({ account, day: dayOf(time), meter, subject }, 0, 0, 1);
+      const { account, subject, time } = e.data;
+      for (const { meter } of linesOf(e.data)) add({ account, day: dayOf(time), meter, subject }, 0, 0, 1);
     } else if (e.type === 'UsageReversed') {
-      const { account, source, id, meter, subject, quantity, month } = e.data;
+      const { account, source, id, subject, month } = e.data;
       const origin = originKey(account, source, id);
       const day = origins.get(origin)?.day ?? known.get(origin) ?? `${month}-01`;
-      add({ account, day, meter, subject }, -quantity, -1, 0);
+      for (const { meter, quantity } of linesOf(e.data)) add({ account, day, meter, subject }, -quantity, -1, 0);
     }
   }
   return { counts, origins };

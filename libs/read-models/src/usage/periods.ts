@@ -1,5 +1,5 @@
 import { projection } from '../projection';
-import { count, isUsage, type UsageCounts } from './projection';
+import { count, rowsOf, type UsageCounts } from './projection';
 
 /**
  * Usage per account × meter × the period it counted in, filed under the month that period is
@@ -11,10 +11,10 @@ import { count, isUsage, type UsageCounts } from './projection';
 export const usagePeriods = projection<UsageCounts>({
   name: 'usage_periods_v1',
   keys: ['month', 'account', 'meter', 'period'],
-  keysOf: (e) => {
-    if (!isUsage(e)) return [];
-    const { account, meter, month, period } = e.data;
-    return [period === undefined ? [month, account, meter, month] : [period.slice(0, 7), account, meter, period]];
-  },
-  evolve: (doc, e) => count(doc, e),
+  // Each line of a multi-item usage under its own meter and the period it counted in.
+  keysOf: (e) =>
+    rowsOf(e, ({ data: { account, month } }, { meter, period }) =>
+      period === undefined ? [month, account, meter, month] : [period.slice(0, 7), account, meter, period],
+    ),
+  evolve: (doc, e, [, , meter]) => count(doc, e, meter),
 });

@@ -1,4 +1,4 @@
-import { accepted, rejected, reversed } from '../testing/events';
+import { accepted, rejected, reversed, reversedItems, twoItems } from '../testing/events';
 import { rowsOf } from '../testing/rows-of';
 import { usageMonthly, usageMonthlyBySubject, usageTotals } from './projection';
 
@@ -28,5 +28,20 @@ describe('usage projections', () => {
 
   it('keep a running total per account and meter across months', () => {
     expect(rowsOf(usageTotals, events)).toEqual({ 'acme|geo': { units: 9, requests: 2, rejected: 1 } });
+  });
+
+  it('count a multi-item usage on each of its meters, and its reversal off each', () => {
+    const multi = [
+      accepted({ id: 'm', quantity: 3, items: twoItems }),
+      rejected({ id: 'n', meter: 'ocr', quantity: 2, items: twoItems }),
+    ];
+    expect(rowsOf(usageMonthly, multi)).toEqual({
+      'acme|geo|2026-11': { units: 3, requests: 1, rejected: 1 },
+      'acme|ocr|2026-11': { units: 2, requests: 1, rejected: 1 },
+    });
+    expect(rowsOf(usageTotals, [...multi, reversedItems('m')])).toEqual({
+      'acme|geo': { units: 0, requests: 0, rejected: 1 },
+      'acme|ocr': { units: 0, requests: 0, rejected: 1 },
+    });
   });
 });

@@ -40,6 +40,7 @@ export const RESERVATION_SCHEMAS: Record<string, SchemaObject> = {
       quantity: integer(10, 'the units that were held'),
       creditsHeld: integer(0),
       releasedAt: string('2026-11-22T10:01:00.000Z'),
+      items: component('UsageItems'),
     },
     required: ['account', 'source', 'id', 'subject', 'meter', 'month', 'quantity', 'creditsHeld', 'releasedAt'],
   },
@@ -48,6 +49,7 @@ export const RESERVATION_SCHEMAS: Record<string, SchemaObject> = {
     properties: {
       meter: string('geocoding'),
       quantity: { type: 'integer', minimum: 1, maximum: 1e12, example: 10, description: 'the units to hold' },
+      items: component('UsageItems'),
       ttlSeconds: {
         type: 'integer',
         minimum: 1,
@@ -57,7 +59,7 @@ export const RESERVATION_SCHEMAS: Record<string, SchemaObject> = {
         description: 'how long the hold lasts',
       },
     },
-    required: ['meter', 'quantity'],
+    oneOf: [{ required: ['meter', 'quantity'] }, { required: ['items'] }],
     additionalProperties: false,
   },
 };

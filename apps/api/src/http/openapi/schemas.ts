@@ -17,6 +17,21 @@ const extensions: SchemaObject = {
   example: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
 };
 
+// A multi-item usage's line per item (present only for one): the fields a single decision has, per meter.
+const lines: SchemaObject = {
+  type: 'array',
+  description:
+    "a multi-item usage's lines, one per item in the order sent; the decision's own fields are then the first item's, or for a rejection the failing item's",
+  items: object({
+    meter: str('llm-output-tokens'),
+    quantity: int(undefined, 210),
+    usage: int(undefined, 9210),
+    limit: nullable(int(undefined, 100000)),
+    remaining: nullable(int(undefined, 90790)),
+    overage: int(undefined, 0),
+  }),
+};
+
 const decision = object(
   {
     id: str('u-123'),
@@ -37,8 +52,9 @@ const decision = object(
     extensions,
     dataschema: str('https://schemas.example.com/usage/v1.json'),
     datacontenttype: str('application/json; charset=utf-8'),
+    items: lines,
   },
-  ['reason', 'reportedBy', 'retryAfterMs', 'extensions', 'dataschema', 'datacontenttype'],
+  ['reason', 'reportedBy', 'retryAfterMs', 'extensions', 'dataschema', 'datacontenttype', 'items'],
 );
 
 const quotaTerms = {
@@ -89,8 +105,10 @@ export const RESPONSE_SCHEMAS: Record<string, SchemaObject> = {
       limit: nullable(int(undefined, 1000)),
       remaining: nullable(int(undefined, 400)),
       retryAfterMs: int('for RATE_LIMITED: milliseconds until the rate limit admits the quantity', 200),
+      meter: str('llm-output-tokens', 'for a multi-item usage: the item the figures are of (the failing one, if any)'),
+      items: lines,
     },
-    ['reason', 'retryAfterMs'],
+    ['reason', 'retryAfterMs', 'meter', 'items'],
   ),
   Reversal: object(
     {
@@ -104,8 +122,13 @@ export const RESPONSE_SCHEMAS: Record<string, SchemaObject> = {
       creditsRefunded: int(undefined, 0),
       reason: nullable(str('duplicate billing')),
       reversedAt: str('2026-11-22T10:05:00.000Z'),
+      items: {
+        type: 'array',
+        description: "a multi-item usage's lines, each returned to its meter",
+        items: object({ meter: str('llm-output-tokens'), quantity: int(undefined, 210), creditsRefunded: int(undefined, 0) }),
+      },
     },
-    ['subject'],
+    ['subject', 'items'],
   ),
   QuotaTerms: object(quotaTerms),
   QuotaStatus: object({

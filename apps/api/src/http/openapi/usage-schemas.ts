@@ -2,10 +2,29 @@ import type { SchemaObject } from '@nestjs/swagger';
 import { object, str } from './schema-builders';
 import { ref } from './schemas';
 
+/** A multi-item usage's items, instead of `meter` + `quantity`: decided all or nothing. */
+const usageItems: SchemaObject = {
+  type: 'array',
+  minItems: 2,
+  maxItems: 20,
+  description: 'a multi-item usage: 2 to 20 items of distinct meters, decided all or nothing (instead of meter + quantity)',
+  items: {
+    ...object({ meter: str('llm-input-tokens'), quantity: { type: 'integer', minimum: 1, maximum: 1e12, example: 812 } }),
+    additionalProperties: false,
+  },
+};
+
 /** Schemas of the usage CloudEvent, in each mode of the HTTP binding. */
 export const USAGE_SCHEMAS: Record<string, SchemaObject> = {
+  UsageItems: usageItems,
   UsageData: {
-    ...object({ meter: str('geocoding'), quantity: { type: 'integer', minimum: 1, maximum: 1e12, example: 3 } }),
+    type: 'object',
+    properties: {
+      meter: str('geocoding'),
+      quantity: { type: 'integer', minimum: 1, maximum: 1e12, example: 3 },
+      items: ref('UsageItems'),
+    },
+    oneOf: [{ required: ['meter', 'quantity'] }, { required: ['items'] }],
     additionalProperties: false,
   },
   UsageCloudEvent: {

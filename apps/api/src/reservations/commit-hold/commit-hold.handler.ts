@@ -7,6 +7,7 @@ import { AccountsOfId } from '../../accounts/accounts-of-id';
 import { CatalogCache } from '../../catalog/catalog-cache';
 import { Metrics } from '../../operations/metrics';
 import { Clock } from '../../runtime/clock';
+import { meterDefinitions } from '../../usage/record-usage/decide-usage-command';
 import { CommitHoldCommand } from './commit-hold.command';
 
 /**
@@ -25,10 +26,10 @@ export class CommitHoldHandler implements ICommandHandler<CommitHoldCommand> {
     private readonly metrics: Metrics,
   ) {}
 
-  async execute({ source, id, quantity, reportedBy }: CommitHoldCommand): Promise<DecisionMessage> {
+  async execute({ source, id, quantity, reportedBy, items }: CommitHoldCommand): Promise<DecisionMessage> {
     const [place] = await this.accountsOfId.find(() => this.readModels.accountsOfHold(source, id));
     if (!place) throw new DomainError('RESERVATION_NOT_FOUND', `no reservation ${source}/${id} is known`);
-    const meter = await this.catalog.meter(place.meter);
+    const [meter, meters] = await Promise.all([this.catalog.meter(place.meter), meterDefinitions(this.catalog, place.meters)]);
     const now = this.clock.now();
     const outcome = await this.decisions.execute({
       type: 'CommitHold',
@@ -36,7 +37,9 @@ export class CommitHoldHandler implements ICommandHandler<CommitHoldCommand> {
       source,
       id,
       quantity,
+      items,
       meter,
+      meters,
       reportedBy,
       now,
     });

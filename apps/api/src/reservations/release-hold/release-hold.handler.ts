@@ -28,9 +28,10 @@ export class ReleaseHoldHandler implements ICommandHandler<ReleaseHoldCommand> {
       now: this.clock.now(),
     });
     if (!outcome.ok) throw outcome.error;
-    const ended = holdFor(outcome.state, source, id)?.ended;
-    if (!ended) throw new Error(`no release for ${source}/${id}`);
-    const { at, committed: _committed, ...released } = ended;
-    return { ...released, releasedAt: at };
+    const record = holdFor(outcome.state, source, id);
+    if (!record?.ended) throw new Error(`no release for ${source}/${id}`);
+    const { at, committed: _committed, ...released } = record.ended;
+    const items = record.hold.items?.map(({ meter, quantity }) => ({ meter, quantity }));
+    return { ...released, releasedAt: at, ...(items ? { items } : {}) };
   }
 }

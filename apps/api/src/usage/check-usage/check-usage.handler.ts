@@ -1,5 +1,6 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { answerOf } from '@tally/domain';
+import { decisionLines } from '@tally/messages';
 import { AccountDecisions } from '../../accounts/account-decisions';
 import { CatalogCache } from '../../catalog/catalog-cache';
 import { Clock } from '../../runtime/clock';
@@ -20,7 +21,10 @@ export class CheckUsageHandler implements IQueryHandler<CheckUsageQuery> {
     if (!outcome.ok) throw outcome.error;
     // A usage already decided would get its original decision back.
     const decided = answerOf(command, outcome.events, outcome.state).decision;
-    const { usage, limit, remaining, retryAfterMs } = decided.data;
+    const { usage, limit, remaining, retryAfterMs, meter, items } = decided.data;
+    // A multi-item check names the item its figures are of (the one that failed, if any) and every line.
+    const lines = items ? { meter, ...decisionLines(items) } : {};
+    // A check only looks: the dry run takes no rate-limit tokens.
     return decided.type === 'UsageRejected'
       ? {
           allowed: false,
@@ -29,7 +33,8 @@ export class CheckUsageHandler implements IQueryHandler<CheckUsageQuery> {
           limit,
           remaining,
           ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+          ...lines,
         }
-      : { allowed: true, usage, limit, remaining };
+      : { allowed: true, usage, limit, remaining, ...lines };
   }
 }

@@ -1,10 +1,11 @@
 import type { DecideUsage } from '@tally/domain';
-import type { UsageMessage } from '@tally/events';
+import type { MeterDefinition, UsageMessage } from '@tally/events';
 import type { CatalogCache } from '../../catalog/catalog-cache';
 
 /**
  * The domain command (`DecideUsage`) for one usage message: its account (the subject's mapping) and its meter's
- * definition looked up now, so that deciding stays pure. Deciding and checking build it alike.
+ * definition looked up now (each item's, for a multi-item usage), so that deciding stays pure. Deciding and
+ * checking build it alike.
  */
 export async function decideUsageCommand(
   catalog: CatalogCache,
@@ -12,6 +13,24 @@ export async function decideUsageCommand(
   reportedBy: string,
   now: string,
 ): Promise<DecideUsage> {
-  const [account, meter] = await Promise.all([catalog.accountOf(usage.subject), catalog.meter(usage.meter)]);
-  return { type: 'DecideUsage', account, usage, meter, reportedBy, now };
+  const [account, meter, meters] = await Promise.all([
+    catalog.accountOf(usage.subject),
+    catalog.meter(usage.meter),
+    usage.items
+      ? meterDefinitions(
+          catalog,
+          usage.items.map((item) => item.meter),
+        )
+      : undefined,
+  ]);
+  return { type: 'DecideUsage', account, usage, meter, ...(meters ? { meters } : {}), reportedBy, now };
+}
+
+/** The definitions of the given meters, by name (null: not defined). */
+export async function meterDefinitions(
+  catalog: CatalogCache,
+  names: readonly string[],
+): Promise<Map<string, MeterDefinition | null>> {
+  const definitions = await Promise.all(names.map((name) => catalog.meter(name)));
+  return new Map(names.map((name, i) => [name, definitions[i]]));
 }
