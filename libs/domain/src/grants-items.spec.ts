@@ -5,23 +5,21 @@ import { decided } from './testing/decided';
 import { given } from './testing/given';
 import {
   NOW,
+  TOKENS,
+  TOKEN_PRICES,
   commitHold,
   creditsGranted,
   decideItems,
   holdItems,
   later,
-  meter,
   opened,
   quotaSet,
   reverseUsage,
 } from './testing/fixtures';
 
 // An LLM call metered as input and output tokens, priced 1 and 3 credits a unit: 800 + 600 = 1,400.
-const tokens = [
-  { meter: 'input', quantity: 800 },
-  { meter: 'output', quantity: 200 },
-];
-const priced = [meter({ meter: 'input', creditsPerUnit: 1 }), meter({ meter: 'output', creditsPerUnit: 3 })];
+const tokens = TOKENS;
+const priced = TOKEN_PRICES;
 // A promotion burnt first (priority 10), then the paid credits (priority 50).
 const wallet = [
   ...opened(),

@@ -116,6 +116,17 @@ export const meter = (fields: Partial<MeterDefinition> = {}): MeterDefinition =>
   ...fields,
 });
 
+/** An LLM call metered as two items, input and output tokens. */
+export const TOKENS: UsageItem[] = [
+  { meter: 'input', quantity: 800 },
+  { meter: 'output', quantity: 200 },
+];
+/** Prices for {@link TOKENS}: 1 credit an input token, 3 an output one (800 + 600 = 1,400 credits). */
+export const TOKEN_PRICES: MeterDefinition[] = [
+  meter({ meter: 'input', creditsPerUnit: 1 }),
+  meter({ meter: 'output', creditsPerUnit: 3 }),
+];
+
 export const grantCredits = (amount: number, grantId: string | null = null): GrantCredits => ({
   type: 'GrantCredits',
   account: ACCOUNT,
