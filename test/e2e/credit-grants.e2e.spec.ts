@@ -150,6 +150,35 @@ describe.each(BACKENDS)('credit grants over HTTP (%s)', (backend) => {
     });
   });
 
+  it('burns a multi-item usage as one debit across two grants in burn order, and refunds both on its reversal', async () => {
+    const { account, meter: input } = await pricedAccount(1);
+    const { meter: output } = await pricedAccount(3);
+    await grant(account, { id: 'promo', amount: 10, priority: 10 });
+    await grant(account, { id: 'paid', amount: 20 });
+    const items = [
+      { meter: input, quantity: 8 },
+      { meter: output, quantity: 2 },
+    ];
+    const event = usageEvent({ subject: account, meter: input, quantity: 1, id: unique('job') });
+    const decided = await tally.admin.post('/v1/usage', { ...event, data: { items } });
+    expect([decided.status, decided.body.decision]).toEqual([200, 'accepted']);
+    const remaining = async () => (await grantsOf(account)).map((g: { id: string; remaining: number }) => [g.id, g.remaining]);
+    await eventually(async () =>
+      expect(await remaining()).toEqual([
+        ['promo', 0],
+        ['paid', 16],
+      ]),
+    );
+    expect((await tally.admin.post('/v1/usage/reversals', { source: 'test-service', id: event.id })).status).toBe(200);
+    await eventually(async () => {
+      expect(await remaining()).toEqual([
+        ['promo', 10],
+        ['paid', 20],
+      ]);
+      expect((await tally.admin.get(`/v1/accounts/${account}/credits`)).body).toMatchObject({ balance: 30, spent: 0 });
+    });
+  });
+
   it('sets an allowance (issued at once for the current period) and removes it', async () => {
     const account = unique('a');
     const set = await tally.admin.put(`/v1/accounts/${account}/credits/allowance`, { amount: 100, per: 'day', priority: 5 });
