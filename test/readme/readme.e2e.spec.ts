@@ -76,7 +76,9 @@ describe('the README walk-through, verbatim, against the embedded build', () => 
     );
     expect(output).toMatch(/"id":"p-1".*"decision":"accepted".* HTTP 200/);
     expect(output).toMatch(/"id":"p-2".*"reason":"INSUFFICIENT_CREDITS".* HTTP 402/);
-    expect(output).toContain('{"balance":40,"held":0,"granted":100,"spent":60}');
+    expect(output).toContain(
+      '{"balance":40,"held":0,"granted":100,"spent":60,"expired":0,"voided":0,"nextExpiry":null,"allowance":null}',
+    );
     expect(output).toContain('"subject":"bob","units":0,"requests":0,"rejected":1');
     expect(output).toContain(
       'account,meter,month,units,billableUnits,blocks,blockSize,blockPrice,amount,currency,periodStart,periodEnd',

@@ -15,7 +15,8 @@ import {
 import { decisionFor, holdFor, usageOf, type Account } from './account-state';
 import { alertsFor } from './alerts';
 import type { HoldUsage, DecideUsage } from './commands';
-import { expiryOf, heldCredits, heldUnits } from './hold-state';
+import { spendableCredits } from './credit-decider';
+import { expiryOf, heldUnits } from './hold-state';
 import { TOTAL, periodKeyOf } from './periods';
 import { takeTokens } from './rate-limit';
 import { FUTURE_TOLERANCE_MS, IDEMPOTENCY_WINDOW_MS, monthOf, withinWindow } from './time';
@@ -182,7 +183,7 @@ function judge(command: DecideUsage | HoldUsage, state: Account): Verdict {
   if (at < Date.parse(now) - IDEMPOTENCY_WINDOW_MS) return reject('TOO_LATE');
   if (at > Date.parse(now) + FUTURE_TOLERANCE_MS) return reject('IN_FUTURE');
 
-  const available = state.credits.balance - heldCredits(state, now);
+  const available = spendableCredits(state, now);
   const accepted: AcceptedItem[] = [];
   let cost = 0;
   for (const item of standings) {

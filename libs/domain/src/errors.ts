@@ -11,6 +11,10 @@ export type DomainErrorCode =
   | 'RESERVATION_COMMITTED'
   | 'COMMIT_EXCEEDS_HOLD'
   | 'ANCHOR_NOT_ALLOWED'
+  | 'GRANT_NOT_FOUND'
+  | 'GRANT_VOIDED'
+  | 'GRANT_EXPIRED'
+  | 'INVALID_GRANT'
   | 'COMMIT_ITEMS_MISMATCH';
 
 /** A command the current state does not allow; nothing was appended. */

@@ -17,3 +17,7 @@ export * from './periods';
 export * from './time';
 export * from './snapshot';
 export * from './rate-limit';
+export * from './credit-decider';
+export * from './grants';
+export * from './wallet';
+export * from './credit-views';
