@@ -19,6 +19,11 @@ export interface HttpResult {
   /** After the load stopped, until the read models showed every accepted unit (null for checks). */
   catchUpMs: number | null;
   rssMiB: number;
+  /**
+   * CPU (user + system) the server process spent per decided event during the run, in
+   * milliseconds: what the path costs, whatever else the shared machine runs (throughput is not).
+   */
+  cpuMsPerEvent: number | null;
 }
 
 export interface HttpScenario {
@@ -56,6 +61,7 @@ export async function runHttpScenario(s: HttpScenario): Promise<HttpResult> {
       data: { meter, quantity: 1 },
     });
     let n = 0;
+    const cpuBefore = (await tally.metric('process_cpu_seconds_total')) ?? 0;
     const result = await autocannon({
       url: `${tally.url}${path}`,
       method: 'POST',
@@ -72,6 +78,7 @@ export async function runHttpScenario(s: HttpScenario): Promise<HttpResult> {
       ],
     });
     const ok = result['2xx'];
+    const cpuSeconds = ((await tally.metric('process_cpu_seconds_total')) ?? 0) - cpuBefore;
     const month = new Date().toISOString().slice(0, 7);
     const catchUpMs =
       path === '/v1/usage/check'
@@ -90,6 +97,7 @@ export async function runHttpScenario(s: HttpScenario): Promise<HttpResult> {
       errors: result.non2xx + result.errors,
       catchUpMs,
       rssMiB: mib(await tally.rssBytes()),
+      cpuMsPerEvent: ok > 0 ? Math.round((1e6 * cpuSeconds) / (ok * s.batch)) / 1000 : null,
     };
   } finally {
     await tally.stop();

@@ -21,6 +21,8 @@ export interface KafkaResult {
    */
   readModelLagP99Ms: number | null;
   rssMiB: { api: number; projector: number };
+  /** What the first api's RSS holds at the end: V8 heap in use, and memory outside it (Buffers). */
+  apiMemoryMiB: { heapUsed: number; external: number; largeObjects: number };
   /**
    * CPU seconds (user + system) the api instances (together) and the projector spent from the
    * first produce to the last decision published: what the pipeline costs, whatever else the
@@ -143,6 +145,11 @@ export async function runKafkaScenario(
         0.99,
       ),
       rssMiB: { api: mib(await api.rssBytes()), projector: mib(await projector.rssBytes()) },
+      apiMemoryMiB: {
+        heapUsed: mib((await api.metric('nodejs_heap_size_used_bytes')) ?? 0),
+        external: mib((await api.metric('nodejs_external_memory_bytes')) ?? 0),
+        largeObjects: mib((await api.metric('nodejs_heap_space_size_used_bytes{space="large_object"}')) ?? 0),
+      },
       cpuSeconds,
       usageTopic,
     };

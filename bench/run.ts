@@ -143,12 +143,12 @@ async function main(): Promise<void> {
       `baseline: node:http JSON echo ${nodeHttp.rps} requests/s (p99 ${nodeHttp.p99Ms} ms); pgbench single-row inserts, ${CONNECTIONS} clients: ${pgInsertTps ?? '—'} tps\n`,
     );
     console.log(
-      '| scenario | events/s | vs node:http | vs pg inserts | p50 ms | p99 ms | non-2xx | unanswered at the end | read models caught up after | RSS MiB |',
+      '| scenario | events/s | vs node:http | vs pg inserts | p50 ms | p99 ms | non-2xx | unanswered at the end | read models caught up after | RSS MiB | CPU ms/event |',
     );
-    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of [embedded, postgres, hot, batch100, check].filter((x): x is HttpResult => x !== null)) {
       console.log(
-        `| ${r.scenario} | ${r.eventsPerSecond ?? 'none answered'} | ${ratio(r.eventsPerSecond, nodeHttp.rps)} | ${ratio(r.eventsPerSecond, pgInsertTps)} | ${r.p50Ms ?? '—'} | ${r.p99Ms ?? '—'} | ${r.errors} | ${r.unanswered} | ${r.catchUpMs ?? '—'} ms | ${r.rssMiB} |`,
+        `| ${r.scenario} | ${r.eventsPerSecond ?? 'none answered'} | ${ratio(r.eventsPerSecond, nodeHttp.rps)} | ${ratio(r.eventsPerSecond, pgInsertTps)} | ${r.p50Ms ?? '—'} | ${r.p99Ms ?? '—'} | ${r.errors} | ${r.unanswered} | ${r.catchUpMs ?? '—'} ms | ${r.rssMiB} | ${r.cpuMsPerEvent ?? '—'} |`,
       );
     }
   }
@@ -176,6 +176,9 @@ async function main(): Promise<void> {
     console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     console.log(
       `| ${k.events} | ${k.accounts} | ${k.produceMs} ms | ${k.decidedMs ?? '—'} ms | ${k.endToEndMs} ms | ${k.eventsPerSecond} | ${ratio(k.eventsPerSecond, kafkaConsume)} of ${kafkaConsume}/s | ${k.readModelLagMs} ms | ≤ ${k.readModelLagP99Ms ?? '—'} ms | ${k.rssMiB.api} / ${k.rssMiB.projector} | ${k.cpuSeconds.api} / ${k.cpuSeconds.projector} (${k.cpuSeconds.projectorCaughtUp ?? '—'} until caught up) |`,
+    );
+    console.log(
+      `\napi memory at the end: heap in use ${k.apiMemoryMiB.heapUsed} MiB (large objects ${k.apiMemoryMiB.largeObjects} MiB), external ${k.apiMemoryMiB.external} MiB, RSS ${k.rssMiB.api} MiB`,
     );
   } else if (want('kafka')) {
     console.log(`\nKafka at ${brokers} or PostgreSQL unreachable: Kafka scenario skipped (run \`npm run infra:up\`).`);
@@ -229,7 +232,8 @@ async function main(): Promise<void> {
     }
   }
 
-  const figures = (r: HttpResult | null) => (r ? { decisionsPerSecond: r.eventsPerSecond, p99Ms: r.p99Ms } : null);
+  const figures = (r: HttpResult | null) =>
+    r ? { decisionsPerSecond: r.eventsPerSecond, p99Ms: r.p99Ms, cpuMsPerDecision: r.cpuMsPerEvent } : null;
   const summary = {
     bench: 'tally',
     quick: QUICK,
@@ -245,7 +249,7 @@ async function main(): Promise<void> {
       postgres: figures(postgres),
       hotAccount: figures(hot),
       embedded: figures(embedded ?? null),
-      batch100: batch100 && { eventsPerSecond: batch100.eventsPerSecond },
+      batch100: batch100 && { eventsPerSecond: batch100.eventsPerSecond, cpuMsPerEvent: batch100.cpuMsPerEvent },
     },
     checkApi: check && { rps: check.eventsPerSecond, p99Ms: check.p99Ms },
     scaleOut: scaleOut && {

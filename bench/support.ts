@@ -113,7 +113,8 @@ export async function startTallyProcess(env: Record<string, string>, kind: Proce
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  // Generous: on a shared two-core machine a cold start (PGlite opening its files) can take a minute.
+  const deadline = Date.now() + 180_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`tally ${kind} exited with ${child.exitCode}`);
     try {
@@ -121,7 +122,11 @@ export async function startTallyProcess(env: Record<string, string>, kind: Proce
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`tally ${kind} did not become ready`);
+    if (Date.now() > deadline) {
+      // Not left running behind a failed bench (it would load the machine for every later run).
+      child.kill('SIGKILL');
+      throw new Error(`tally ${kind} did not become ready`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   const metric = async (name: string) => {

@@ -118,6 +118,6 @@ describe.each(backends)('account books over a real store (%s)', (_name, open) =>
     const accepted = outcomes.filter((o) => o.ok && o.events[0]?.type === 'UsageAccepted');
     expect(accepted).toHaveLength(30);
     const state = fold(await streamOf('2026-11'));
-    expect(state.credits).toEqual({ balance: 0, granted: 30, spent: 30 });
+    expect(state.credits).toMatchObject({ balance: 0, granted: 30, spent: 30 });
   });
 });

@@ -1,5 +1,7 @@
 import type { HoldView, ReleasedView } from '@tally/api';
 import type {
+  Credits,
+  Grant,
   DailyUsageLine,
   Decision,
   ExtensionValue,
@@ -14,6 +16,7 @@ import type {
 import type { ExtensionValue as ServiceExtensionValue, RejectReason as ServiceRejectReason } from '@tally/events';
 import type { DecisionMessage, FieldError as ServiceFieldError, UsageCheck as ServiceUsageCheck } from '@tally/messages';
 import type { DailyUsageLine as ServiceDailyUsageLine, QuotaStatus, UsageLine as ServiceUsageLine } from '@tally/read-models';
+import type { CreditsView, GrantView } from '@tally/domain';
 
 // The client declares the contract's types itself so that it installs alone; these lines stop
 // compiling (npm test runs tsc) the moment they differ from the service's own definitions.
@@ -28,9 +31,11 @@ const same: [
   Same<ReleasedHold, ReleasedView>,
   Same<UsageLine, ServiceUsageLine>,
   Same<DailyUsageLine, ServiceDailyUsageLine>,
+  Same<Grant, GrantView>,
+  Same<Credits, CreditsView>,
   // Every field the client names has the service's type (the service may carry more).
   Same<QuotaView, Pick<QuotaStatus, keyof QuotaView>>,
-] = [true, true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true, true];
 
 describe("the client's copy of the contract types", () => {
   it('is the same as the service definitions (checked by the compiler)', () => {

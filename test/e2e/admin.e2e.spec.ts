@@ -151,13 +151,16 @@ describe.each(BACKENDS)('administration over HTTP (%s)', (backend) => {
     it('grants credits (201), once per grant id, and reports the wallet', async () => {
       const account = unique('a');
       const first = await tally.admin.post(`/v1/accounts/${account}/credits`, { amount: 100, reason: 'welcome', id: 'g-1' });
-      expect([first.status, first.body]).toEqual([201, { balance: 100 }]);
-      expect((await tally.admin.post(`/v1/accounts/${account}/credits`, { amount: 100, id: 'g-1' })).body).toEqual({
+      expect([first.status, first.body]).toMatchObject([
+        201,
+        { balance: 100, grant: { id: 'g-1', amount: 100, remaining: 100 } },
+      ]);
+      expect((await tally.admin.post(`/v1/accounts/${account}/credits`, { amount: 100, id: 'g-1' })).body).toMatchObject({
         balance: 100,
       });
-      expect((await tally.admin.post(`/v1/accounts/${account}/credits`, { amount: 50 })).body).toEqual({ balance: 150 });
+      expect((await tally.admin.post(`/v1/accounts/${account}/credits`, { amount: 50 })).body).toMatchObject({ balance: 150 });
       await eventually(async () =>
-        expect((await tally.admin.get(`/v1/accounts/${account}/credits`)).body).toEqual({
+        expect((await tally.admin.get(`/v1/accounts/${account}/credits`)).body).toMatchObject({
           balance: 150,
           held: 0,
           granted: 150,

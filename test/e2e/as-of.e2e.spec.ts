@@ -61,7 +61,7 @@ describe.each(BACKENDS)('answers as Tally knew them (?asOf=) (%s)', (backend) =>
     // The history moved: what the routes answer now differs from what they answered at the start.
     expect(snapshots[0].replies[2].status).toBe(404);
     expect(snapshots[6].replies[1].body).toMatchObject({ usage: 30, reserved: 20, limit: 100 });
-    expect(snapshots[10].replies[2].body).toEqual({ balance: 40, held: 6, granted: 50, spent: 10 });
+    expect(snapshots[10].replies[2].body).toMatchObject({ balance: 40, held: 6, granted: 50, spent: 10 });
 
     now += 60_000;
     for (const { at, replies } of snapshots) {

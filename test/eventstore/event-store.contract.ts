@@ -59,6 +59,10 @@ export function eventStoreContract(open: () => Promise<{ store: EventStore; clos
       const s = stream();
       await store.appendToStream(s, [event(1), event(2), event(3)], 'no_stream');
       expect((await store.readStream(s, 1n)).map((e) => e.data)).toEqual([{ n: 2 }, { n: 3 }]);
+      // A page: at most maxCount events from the revision, none past the end.
+      expect((await store.readStream(s, 0n, 2)).map((e) => e.data)).toEqual([{ n: 1 }, { n: 2 }]);
+      expect((await store.readStream(s, 2n, 2)).map((e) => e.data)).toEqual([{ n: 3 }]);
+      expect(await store.readStream(s, 3n, 2)).toEqual([]);
       expect((await store.readLastEvent(s))?.data).toEqual({ n: 3 });
       expect(await store.readStream(stream('missing'))).toEqual([]);
       expect(await store.readLastEvent(stream('missing'))).toBeNull();

@@ -11,6 +11,21 @@ import { sqlBackends } from '../support/databases';
 const event = (n: number | string) => ({ type: 'Counted.v1', data: { n } });
 const transactionOf = (position: string) => position.split(':')[0];
 
+/** A store over `db` that counts the statements it runs (from when this resolves). */
+async function countingStatements(db: SqlClient): Promise<{ counted: SqlEventStore; statements: () => number }> {
+  let statements = 0;
+  const counting = new Proxy(db, {
+    get(target, name, receiver) {
+      const value: unknown = Reflect.get(target, name, receiver);
+      if (name === 'query') return (...args: Parameters<SqlClient['query']>) => (statements++, target.query(...args));
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  const counted = await SqlEventStore.create(counting);
+  statements = 0;
+  return { counted, statements: () => statements };
+}
+
 describe.each(sqlBackends())('group commit on the SQL event store (%s)', (_name, open) => {
   let db: SqlClient;
   let close: () => Promise<void>;
@@ -39,16 +54,7 @@ describe.each(sqlBackends())('group commit on the SQL event store (%s)', (_name,
     await store.appendToStream('holder', [event(0)], 'no_stream', [
       { event: 0, account: 'a', source: 'svc', id: 'dup', kind: 'UsageAccepted', at: '2026-03-01T00:00:00.000Z' },
     ]);
-    let statements = 0;
-    const counting = new Proxy(db, {
-      get(target, name, receiver) {
-        const value: unknown = Reflect.get(target, name, receiver);
-        if (name === 'query') return (...args: Parameters<SqlClient['query']>) => (statements++, target.query(...args));
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    });
-    const counted = await SqlEventStore.create(counting);
-    statements = 0;
+    const { counted, statements } = await countingStatements(db);
     const claim = (account: string, id: string) => [
       { event: 0, account, source: 'svc', id, kind: 'UsageAccepted', at: '2026-03-02T00:00:00.000Z' },
     ];
@@ -61,7 +67,7 @@ describe.each(sqlBackends())('group commit on the SQL event store (%s)', (_name,
       })),
       { stream: 'c-dup', events: [event(99)], expected: 'no_stream' as const, claims: claim('a', 'dup') },
     ]);
-    expect(statements).toBe(1);
+    expect(statements()).toBe(1);
     expect(outcomes.map((o) => o.ok)).toEqual([...Array<boolean>(10).fill(true), false]);
     expect(!outcomes[10].ok && outcomes[10].error.name).toBe('ClaimTakenError');
     const { rows } = await db.query<{ n: number }>('select count(*)::int as n from tally_claims');
@@ -80,6 +86,30 @@ describe.each(sqlBackends())('group commit on the SQL event store (%s)', (_name,
     expect(!outcomes[1].ok && outcomes[1].error).toBeInstanceOf(EventRejectedError);
     expect(await store.readStream('bad')).toEqual([]);
     expect((await store.readStream('good-2')).map((e) => e.data)).toEqual([{ n: 2 }]);
+  });
+
+  it('isolates a refused payload by bisecting the group, its atomic unit refused whole, nothing of it written', async () => {
+    const { counted, statements } = await countingStatements(db);
+    const parts = Array.from({ length: 64 }, (_, i) => ({
+      stream: `b-${i}`,
+      events: [event(i)],
+      expected: 'no_stream' as const,
+    }));
+    // Part 37 is refused by the database; 40 and 41 are one atomic unit, 41's payload refused.
+    parts[37] = { ...parts[37], events: [event('nul\u0000byte')] };
+    const unit = [
+      { stream: 'b-40', events: [event(40)], expected: 'no_stream' as const, atomic: 'u' },
+      { stream: 'b-41', events: [event(41), event('\u0000')], expected: 'no_stream' as const, atomic: 'u' },
+    ];
+    const outcomes = await counted.appendMany([...parts.slice(0, 40), ...unit, ...parts.slice(42)]);
+    const refused = [37, 40, 41];
+    expect(outcomes.map((o, i) => [i, o.ok])).toEqual(parts.map((_, i) => [i, !refused.includes(i)]));
+    for (const i of refused) expect(!outcomes[i].ok && outcomes[i].error).toBeInstanceOf(EventRejectedError);
+    for (const i of refused) expect(await store.readStream(`b-${i}`)).toEqual([]);
+    const { rows } = await db.query<{ n: number }>("select count(*)::int as n from tally_events where stream_id like 'b-%'");
+    expect(rows[0].n).toBe(61);
+    // 63 units, two refused: a few statements per halving (log2 63 < 6) on the way to each, not one per part.
+    expect(statements()).toBeLessThanOrEqual(1 + 2 * 2 * 6);
   });
 
   it('groups appends to distinct streams made together, and answers each with its own outcome', async () => {

@@ -72,6 +72,23 @@ describe('every answer matches /openapi.json', () => {
     await call(admin, 'PUT', '/v1/accounts/{account}', `/v1/accounts/${child}`, { parent: child });
     await call(admin, 'PUT', '/v1/accounts/{account}', q, { parent: child });
     await call(admin, 'GET', '/v1/accounts/{account}', `/v1/accounts/${child}`);
+    const grants = '/v1/accounts/{account}/credits/grants';
+    const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+    await call(admin, 'POST', '/v1/accounts/{account}/credits', `${q}/credits`, {
+      id: 'promo',
+      amount: 5,
+      priority: 1,
+      expiresAt,
+    });
+    await call(admin, 'POST', '/v1/accounts/{account}/credits', `${q}/credits`, { amount: 5, priority: 0 });
+    await call(admin, 'POST', `${grants}/{grant}/void`, `${q}/credits/grants/promo/void`, {});
+    await call(admin, 'POST', `${grants}/{grant}/void`, `${q}/credits/grants/promo/void`, {});
+    await call(admin, 'POST', `${grants}/{grant}/void`, `${q}/credits/grants/nope/void`, {});
+    await call(admin, 'GET', grants, `${q}/credits/grants`);
+    await call(admin, 'GET', grants, `${q}/credits/grants?asOf=${encodeURIComponent(new Date().toISOString())}`);
+    await call(admin, 'GET', grants, `/v1/accounts/${unique('nobody')}/credits/grants`);
+    await call(admin, 'PUT', '/v1/accounts/{account}/credits/allowance', `${q}/credits/allowance`, { amount: 10, per: 'month' });
+    await call(admin, 'PUT', '/v1/accounts/{account}/credits/allowance', `${q}/credits/allowance`, { amount: 10, per: 'year' });
 
     await call(admin, 'POST', '/v1/usage', '/v1/usage', usageEvent({ id: 'u-1', subject, meter: geo, quantity: 30 }));
     await call(admin, 'POST', '/v1/usage', '/v1/usage', usageEvent({ subject: account, meter: ocr, quantity: 5 }));
@@ -127,6 +144,9 @@ describe('every answer matches /openapi.json', () => {
     await call(admin, 'GET', '/v1/accounts/{account}/usage', `${q}/usage?granularity=day&from=2024-01-01&to=2025-01-01`);
     await call(admin, 'GET', '/v1/billing', '/v1/billing');
     await call(admin, 'GET', '/v1/billing', '/v1/billing?month=2026-13');
+    await call(admin, 'GET', '/v1/credits/ledger', `/v1/credits/ledger?month=${today.slice(0, 7)}&account=${account}`);
+    await call(admin, 'GET', '/v1/credits/ledger', '/v1/credits/ledger?month=2026-13');
+    await call(admin, 'DELETE', '/v1/accounts/{account}/credits/allowance', `${q}/credits/allowance`);
     await call(admin, 'GET', '/v1/accounts/{account}/decisions', `${q}/decisions?limit=5`);
 
     const key = await call(admin, 'POST', '/v1/api-keys', '/v1/api-keys', { name: 'geocoder', role: 'producer' });

@@ -14,6 +14,14 @@ import { GetCreditsController } from './credits/get-credits/get-credits.controll
 import { GetCreditsHandler } from './credits/get-credits/get-credits.handler';
 import { GrantCreditsController } from './credits/grant-credits/grant-credits.controller';
 import { GrantCreditsHandler } from './credits/grant-credits/grant-credits.handler';
+import { GetLedgerController } from './credits/get-ledger/get-ledger.controller';
+import { GetLedgerHandler } from './credits/get-ledger/get-ledger.handler';
+import { ListGrantsController } from './credits/list-grants/list-grants.controller';
+import { ListGrantsHandler } from './credits/list-grants/list-grants.handler';
+import { SetAllowanceController } from './credits/set-allowance/set-allowance.controller';
+import { RemoveAllowanceHandler, SetAllowanceHandler } from './credits/set-allowance/set-allowance.handler';
+import { VoidGrantController } from './credits/void-grant/void-grant.controller';
+import { VoidGrantHandler } from './credits/void-grant/void-grant.handler';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { TallyValidationPipe } from './http/validation.pipe';
 import { DefineMeterController } from './meters/define-meter/define-meter.controller';
@@ -71,6 +79,11 @@ const HANDLERS = [
   GetQuotasHandler,
   GrantCreditsHandler,
   GetCreditsHandler,
+  ListGrantsHandler,
+  VoidGrantHandler,
+  SetAllowanceHandler,
+  RemoveAllowanceHandler,
+  GetLedgerHandler,
   DefineMeterHandler,
   ListMetersHandler,
   MapSubjectHandler,
@@ -110,6 +123,10 @@ export class AppModule {
         GetQuotasController,
         GrantCreditsController,
         GetCreditsController,
+        ListGrantsController,
+        VoidGrantController,
+        SetAllowanceController,
+        GetLedgerController,
         DefineMeterController,
         ListMetersController,
         MapSubjectController,

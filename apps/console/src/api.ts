@@ -62,6 +62,22 @@ export interface Credits {
   held?: number;
   granted: number;
   spent: number;
+  expired?: number;
+  voided?: number;
+  nextExpiry?: { at: string; amount: number } | null;
+  allowance?: { amount: number; per: 'month' | 'day'; priority: number } | null;
+}
+
+export interface Grant {
+  id: string;
+  amount: number;
+  remaining: number;
+  priority: number;
+  effectiveAt: string;
+  expiresAt: string | null;
+  voidedAt: string | null;
+  reason: string | null;
+  status: 'pending' | 'live' | 'expired' | 'voided';
 }
 
 export interface UsageLine {

@@ -161,3 +161,47 @@ export interface UsageQuery {
   granularity?: 'month' | 'day';
   groupBy?: 'subject';
 }
+
+/** A credit grant (`GET /v1/accounts/{account}/credits/grants`): `remaining` is what is left of it in the balance. */
+export interface Grant {
+  id: string;
+  amount: number;
+  remaining: number;
+  /** 1 burns first. */
+  priority: number;
+  effectiveAt: string;
+  expiresAt: string | null;
+  voidedAt: string | null;
+  reason: string | null;
+  status: 'pending' | 'live' | 'expired' | 'voided';
+}
+
+/** What a grant takes: only `amount` is required (priority 50, effective now, never expiring). */
+export interface GrantInput {
+  amount: number;
+  /** Idempotency key; the client makes one when absent, so that a retry never grants twice. */
+  id?: string;
+  reason?: string;
+  priority?: number;
+  effectiveAt?: string;
+  expiresAt?: string | null;
+}
+
+/** A recurring grant, re-issued at the start of every UTC month or day and expiring at its end. */
+export interface Allowance {
+  amount: number;
+  per: 'month' | 'day';
+  priority?: number;
+}
+
+/** An account's credits (`GET /v1/accounts/{account}/credits`): `balance = granted − spent − expired − voided`. */
+export interface Credits {
+  balance: number;
+  held: number;
+  granted: number;
+  spent: number;
+  expired: number;
+  voided: number;
+  nextExpiry: { at: string; amount: number } | null;
+  allowance: Required<Allowance> | null;
+}

@@ -55,3 +55,25 @@ describe('TallyClient retries', () => {
     expect(fetch).toHaveBeenCalledTimes(4);
   });
 });
+
+describe('TallyClient credit grants', () => {
+  it('gives a grant without an id one of its own, and retries it with the same id', async () => {
+    const answer = { grant: { id: 'x' }, balance: 5 };
+    const { client, fetch, bodies } = clientAnswering(reply(503, { code: 'BUSY' }), reply(201, answer));
+    await expect(client.grant('acme', { amount: 5, expiresAt: '2027-01-01T00:00:00Z' })).resolves.toEqual(answer);
+    expect(fetch).toHaveBeenCalledTimes(2);
+    expect(new Set(bodies).size).toBe(1);
+    expect(JSON.parse(bodies[0])).toMatchObject({ amount: 5, id: expect.stringMatching(/^g_/) });
+  });
+
+  it('voids with an empty body and reads grants as of an instant', async () => {
+    const { client, fetch, bodies } = clientAnswering(reply(200, { id: 'g', status: 'voided' }), reply(200, []));
+    await client.voidGrant('acme', 'g/1');
+    await client.grants('acme', '2026-11-01T00:00:00Z');
+    expect(bodies[0]).toBe('{}');
+    expect(fetch.mock.calls.map((c) => c[0])).toEqual([
+      'http://tally/v1/accounts/acme/credits/grants/g%2F1/void',
+      'http://tally/v1/accounts/acme/credits/grants?asOf=2026-11-01T00%3A00%3A00Z',
+    ]);
+  });
+});

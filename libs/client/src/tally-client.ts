@@ -1,7 +1,11 @@
 import type {
+  Allowance,
+  Credits,
   DailyUsageLine,
   Decision,
   FieldError,
+  Grant,
+  GrantInput,
   Hold,
   QuotaView,
   ReleasedHold,
@@ -107,6 +111,38 @@ export class TallyClient {
     return this.post(`/v1/accounts/${encodeURIComponent(account)}/quotas/${encodeURIComponent(meter)}`, undefined, [200], 'GET');
   }
 
+  /** The account's credits, now or as Tally knew them at `asOf`. */
+  credits(account: string, asOf?: string): Promise<Credits> {
+    return this.post(`/v1/accounts/${encodeURIComponent(account)}/credits${asOfQuery(asOf)}`, undefined, [200], 'GET');
+  }
+
+  /** The grants the account holds, in burn order. */
+  grants(account: string, asOf?: string): Promise<Grant[]> {
+    return this.post(`/v1/accounts/${encodeURIComponent(account)}/credits/grants${asOfQuery(asOf)}`, undefined, [200], 'GET');
+  }
+
+  /** Grants credits (admin); with an id of its own when none is given, so that retrying is safe. */
+  grant(account: string, input: GrantInput): Promise<{ grant: Grant; balance: number }> {
+    const body = { ...input, id: input.id ?? `g_${globalThis.crypto.randomUUID()}` };
+    return this.post(`/v1/accounts/${encodeURIComponent(account)}/credits`, body, [201]);
+  }
+
+  /** Voids a grant (admin): what is left of it leaves the balance now. */
+  voidGrant(account: string, grantId: string, reason?: string): Promise<Grant> {
+    const path = `/v1/accounts/${encodeURIComponent(account)}/credits/grants/${encodeURIComponent(grantId)}/void`;
+    return this.post(path, reason === undefined ? {} : { reason }, [200]);
+  }
+
+  /** Sets (admin) the account's allowance; the current period's grant is issued at once. */
+  setAllowance(account: string, allowance: Allowance): Promise<Required<Allowance>> {
+    return this.post(`/v1/accounts/${encodeURIComponent(account)}/credits/allowance`, allowance, [200], 'PUT');
+  }
+
+  /** Stops (admin) the account's allowance. */
+  async removeAllowance(account: string): Promise<void> {
+    await this.post(`/v1/accounts/${encodeURIComponent(account)}/credits/allowance`, undefined, [204], 'DELETE');
+  }
+
   // Every call goes through here (reads with method GET and no body), retried the same way.
   private async post<T>(path: string, body: unknown, ok: number[], method = 'POST'): Promise<T> {
     const retries = this.options.retries ?? 3;
@@ -160,4 +196,8 @@ export class TallyClient {
       Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
     );
   }
+}
+
+function asOfQuery(asOf: string | undefined): string {
+  return asOf === undefined ? '' : `?${new URLSearchParams({ asOf })}`;
 }

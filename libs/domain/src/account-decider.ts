@@ -1,13 +1,18 @@
 import { ANCHORED_PERIODS, periodOf, type AccountEvent, type QuotaTerms } from '@tally/events';
-import { decisionFor, type Account } from './account-state';
-import type { AccountCommand, ChangeQuota, GrantCredits, ReverseUsage, SetCreditAlert, SetQuota } from './commands';
+import { decisionFor, evolve, type Account } from './account-state';
+import type { AccountCommand, ChangeQuota, ReverseUsage, SetCreditAlert, SetQuota } from './commands';
+import { attributeCredits, grantCredits, removeAllowance, setAllowance, settleCredits, voidGrant } from './credit-decider';
 import { DomainError, unreachable } from './errors';
 import { commitHold, releaseHold } from './holds';
 import { holdUsage, decideUsage } from './decide-usage';
 import { withinWindow } from './time';
 import { levelView, periodsOnly } from './tree';
 
-/** Decides a command against the account's state; returns the events to append (maybe none). */
+/**
+ * Decides a command against the account's state; returns the events to append (maybe none). What
+ * time has done to the wallet by `command.now` (expiries, an allowance's new period) is recorded
+ * first, and the command's credit movements name the grants they touch.
+ */
 export function decide(command: AccountCommand, state: Account): AccountEvent[] {
   if (state.next !== null) {
     throw new DomainError('BOOKS_CLOSED', `period ${state.period} is closed; decide on ${state.next}`);
@@ -19,12 +24,27 @@ export function decide(command: AccountCommand, state: Account): AccountEvent[] 
   if (!member && state.tree !== null) {
     throw new DomainError('MOVED', `account ${command.account} is decided in the tree of ${state.tree}`);
   }
-  if (member && (command.type === 'GrantCredits' || command.type === 'SetCreditAlert')) {
+  // The wallet (grants, allowance, credit alert) of a tree is its root's.
+  if (member && PAYER_ONLY.has(command.type)) {
     throw new DomainError(
       'NOT_A_PAYER',
       `account ${command.account} is in the tree of ${state.account}, which holds its credits`,
     );
   }
+  const settled = state.account === null ? [] : settleCredits(state, command.now);
+  const current = settled.reduce(evolve, state);
+  return [...settled, ...attributeCredits(decideCommand(command, current), current, command.now)];
+}
+
+const PAYER_ONLY: ReadonlySet<AccountCommand['type']> = new Set([
+  'GrantCredits',
+  'SetCreditAlert',
+  'VoidGrant',
+  'SetAllowance',
+  'RemoveAllowance',
+]);
+
+function decideCommand(command: AccountCommand, state: Account): AccountEvent[] {
   switch (command.type) {
     case 'DecideUsage':
       return decideUsage(command, state);
@@ -44,6 +64,12 @@ export function decide(command: AccountCommand, state: Account): AccountEvent[] 
       return releaseHold(command, state);
     case 'SetCreditAlert':
       return setCreditAlert(command);
+    case 'VoidGrant':
+      return voidGrant(command, state);
+    case 'SetAllowance':
+      return setAllowance(command, state);
+    case 'RemoveAllowance':
+      return removeAllowance(command, state);
     default:
       return unreachable(command);
   }
@@ -70,15 +96,6 @@ function changeQuota({ account, meter, patch, now }: ChangeQuota, state: Account
   const existing = levelView(state, account).quotas.get(meter);
   if (!existing) throw new DomainError('QUOTA_NOT_FOUND', `account ${account} has no quota for meter ${meter}`);
   return [{ type: 'QuotaSet', data: { account, meter, quota: anchoredWhereAllowed({ ...existing, ...patch }), at: now } }];
-}
-
-function grantCredits({ account, amount, reason, grantId, now }: GrantCredits, state: Account): AccountEvent[] {
-  if (grantId !== null && state.grants.has(grantId)) return [];
-  const balance = state.credits.balance + amount;
-  if (!Number.isSafeInteger(balance) || !Number.isSafeInteger(state.credits.granted + amount)) {
-    throw new DomainError('CREDITS_OVERFLOW', 'the balance would leave the exact integer range');
-  }
-  return [{ type: 'CreditsGranted', data: { account, amount, reason, grantId, balance, at: now } }];
 }
 
 function reverseUsage({ account, source, id, reason, now }: ReverseUsage, state: Account): AccountEvent[] {

@@ -2,8 +2,8 @@ import { Map as ImmutableMap } from 'immutable';
 import {
   linesOf,
   type AccountEvent,
+  type CarriedAllowance,
   type CreditTotals,
-  type CreditsGranted,
   type QuotaTerms,
   type RateBucket,
   type UsageAccepted,
@@ -29,6 +29,8 @@ import {
   withTokensTaken,
   type Member,
 } from './tree';
+import type { Grant } from './grants';
+import { emptyWallet, evolveWallet } from './wallet';
 
 export { RECENT_IDS, Recent } from './recent';
 
@@ -60,8 +62,13 @@ export interface Account {
    * ({@link recall}). Persistent, so evolve stays pure.
    */
   decisions: Recent<DecisionRecord>;
-  /** Credit grants that carried an id, for idempotent grants. */
-  grants: ImmutableMap<string, CreditsGranted['data']>;
+  /**
+   * Grants by id: live ones, and ended or emptied ones until 35 days after credits last moved in
+   * them (refunds reach them; a grant id is idempotent while it is held). See {@link Wallet}.
+   */
+  grants: ImmutableMap<string, Grant>;
+  /** The recurring grant, and the last period it was issued for; null when none. */
+  allowance: CarriedAllowance | null;
   /** The most recent holds (at most {@link RECENT_IDS}), keyed by {@link usageKey}, with how each ended. */
   holds: Recent<HoldRecord>;
   /** Holds neither committed nor released, by {@link usageKey}; those past `expiresAt` count nothing. */
@@ -97,11 +104,10 @@ export function initialState(): Account {
     account: null,
     period: null,
     next: null,
-    credits: { balance: 0, granted: 0, spent: 0 },
+    ...emptyWallet(),
     quotas: new Map(),
     usage: new Map(),
     decisions: Recent.empty(),
-    grants: ImmutableMap(),
     holds: Recent.empty(),
     openHolds: ImmutableMap(),
     creditsBelow: null,
@@ -156,6 +162,13 @@ function counted(
 
 /** Applies one stored event; never mutates `state`. */
 export function evolve(state: Account, event: AccountEvent): Account {
+  const wallet = evolveWallet(state, event);
+  if (wallet === state) return evolveRest(state, event);
+  return evolveRest({ ...state, credits: wallet.credits, grants: wallet.grants, allowance: wallet.allowance }, event);
+}
+
+/** The rest of {@link evolve}: everything but the wallet. */
+function evolveRest(state: Account, event: AccountEvent): Account {
   switch (event.type) {
     case 'PeriodOpened': {
       const { account, period, openedAt, carried } = event.data;
@@ -164,14 +177,12 @@ export function evolve(state: Account, event: AccountEvent): Account {
         account,
         period,
         next: null,
-        credits: carried.credits,
         quotas: new Map(Object.entries(carried.quotas)),
         usage: countsFrom(carried.usage),
         members: membersFrom(carried.members),
         tree: carried.tree ?? null,
         // Older streams are read only for idempotency; forget what has left the window.
         decisions: state.decisions.filter((d) => withinWindow(d.event.data.decidedAt, openedAt)),
-        grants: state.grants.filter((g) => withinWindow(g.at, openedAt)),
         holds: state.holds.filter((h) => withinWindow(h.hold.decidedAt, openedAt)),
         openHolds: state.openHolds.filter((hold) => holdLive(hold, openedAt)),
         ...alertsFrom(carried.alerts),
@@ -184,22 +195,18 @@ export function evolve(state: Account, event: AccountEvent): Account {
       return state.members.has(event.data.account)
         ? { ...state, members: withMemberQuota(state, event.data.account, event.data.meter, event.data.quota) }
         : { ...state, quotas: new Map(state.quotas).set(event.data.meter, event.data.quota) };
-    case 'CreditsGranted': {
-      const { amount, grantId } = event.data;
-      const credits = { ...state.credits, balance: state.credits.balance + amount, granted: state.credits.granted + amount };
-      return { ...state, credits, grants: grantId ? state.grants.set(grantId, event.data) : state.grants };
-    }
+    case 'CreditsGranted':
+    case 'CreditsExpired':
+    case 'GrantVoided':
+    case 'AllowanceSet':
+    case 'AllowanceRemoved':
+      return state;
     case 'UsageAccepted': {
-      const { creditsCharged, source, id } = event.data;
+      const { source, id } = event.data;
       const afterCount = { ...state, ...counted(state, event.data, 1) };
       return {
         ...afterCount,
         ...withTokensTaken(afterCount, event.data),
-        credits: {
-          ...state.credits,
-          balance: state.credits.balance - creditsCharged,
-          spent: state.credits.spent + creditsCharged,
-        },
         decisions: state.decisions.set(usageKey(source, id), { event, reversal: null }),
       };
     }
@@ -209,17 +216,12 @@ export function evolve(state: Account, event: AccountEvent): Account {
         decisions: state.decisions.set(usageKey(event.data.source, event.data.id), { event, reversal: null }),
       };
     case 'UsageReversed': {
-      const { creditsRefunded, source, id } = event.data;
+      const { source, id } = event.data;
       const key = usageKey(source, id);
       const original = state.decisions.get(key);
       return {
         ...state,
         ...counted(state, event.data, -1),
-        credits: {
-          ...state.credits,
-          balance: state.credits.balance + creditsRefunded,
-          spent: state.credits.spent - creditsRefunded,
-        },
         decisions: original ? state.decisions.set(key, { ...original, reversal: event.data }) : state.decisions,
       };
     }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AlertData, AlertRaised, QuotaTerms, UsageMessage } from '@tally/events';
 import type { Account } from './account-state';
 import { alreadyRaised } from './alert-memory';
+import { liveBalance } from './grants';
 
 /** What an accepted usage changed, as the alert rules need it. */
 export interface AcceptedUsage {
@@ -46,7 +47,8 @@ export function alertsFor(accepted: AcceptedUsage, state: Account): AlertRaised[
     }
   }
   const below = state.creditsBelow;
-  const before = state.credits.balance;
+  // Only live credits count: grants not yet effective, expired or voided are not there to spend.
+  const before = liveBalance(state.grants.values(), now);
   if (below !== null && cost > 0 && before >= below && before - cost < below) {
     raised.push({ account, kind: 'credits.low', threshold: below, balance: before - cost, raisedAt: now });
   }

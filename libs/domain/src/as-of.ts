@@ -21,6 +21,12 @@ export function recordedAt(event: AccountEvent): string {
     case 'MemberAttached':
     case 'MemberDetached':
     case 'AccountMoved':
+    case 'GrantVoided':
+    case 'AllowanceSet':
+    case 'AllowanceRemoved':
+      return event.data.at;
+    // Recorded by a later decision, but it took effect at the grant's expiresAt (its `at`).
+    case 'CreditsExpired':
       return event.data.at;
     case 'AlertRaised':
       return event.data.raisedAt;

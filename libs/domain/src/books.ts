@@ -1,9 +1,16 @@
-import type { AccountEvent, AccountRootEvent, PeriodClosed, PeriodOpened } from '@tally/events';
+import {
+  DEFAULT_GRANT_PRIORITY,
+  type AccountEvent,
+  type AccountRootEvent,
+  type PeriodClosed,
+  type PeriodOpened,
+} from '@tally/events';
 import type { Account } from './account-state';
 import { alertsToCarry } from './alert-memory';
 import { DomainError, unreachable } from './errors';
 import { IDEMPOTENCY_WINDOW_MS, monthOf } from './time';
 import { countsToCarry, membersToCarry } from './tree';
+import { emptyWallet, walletJson } from './wallet';
 
 /**
  * Open a new account in the month of `now`: an empty wallet, then its default credits. When the
@@ -71,7 +78,7 @@ function openAccount({ account, registered, defaultCredits, now }: OpenAccount, 
       period,
       previous: null,
       openedAt: now,
-      carried: { credits: { balance: 0, granted: 0, spent: 0 }, quotas: {}, usage: {} },
+      carried: { ...walletJson(emptyWallet()), quotas: {}, usage: {} },
     },
   };
   const credits: AccountEvent[] =
@@ -79,7 +86,10 @@ function openAccount({ account, registered, defaultCredits, now }: OpenAccount, 
       ? [
           {
             type: 'CreditsGranted',
-            data: { account, amount: defaultCredits, reason: 'default credits', grantId: null, balance: defaultCredits, at: now },
+            data: {
+              ...{ account, grantId: 'default', amount: defaultCredits, priority: DEFAULT_GRANT_PRIORITY },
+              ...{ effectiveAt: now, expiresAt: null, reason: 'default credits', balance: defaultCredits, at: now },
+            },
           },
         ]
       : [];
@@ -123,7 +133,7 @@ function carryForward(state: Account, next: string, now: string): PeriodOpened {
       previous: state.period as string,
       openedAt: now,
       carried: {
-        credits: state.credits,
+        ...walletJson(state),
         quotas: Object.fromEntries(state.quotas),
         usage,
         alerts: alertsToCarry(state, oldest),

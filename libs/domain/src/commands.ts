@@ -1,4 +1,4 @@
-import type { MeterDefinition, QuotaTerms, UsageItem, UsageMessage } from '@tally/events';
+import type { AllowancePer, MeterDefinition, QuotaTerms, UsageItem, UsageMessage } from '@tally/events';
 
 /** Decide a usage (a validated usage message). `meter` is the meter's definition, if any, looked up by the caller. */
 export interface DecideUsage {
@@ -36,13 +36,45 @@ export interface ChangeQuota {
   now: string;
 }
 
-/** Add credits to the wallet; with a `grantId`, at most once. */
+/**
+ * Grant credits; with a `grantId`, at most once (while the account holds that grant). Priority
+ * defaults to 50, `effectiveAt` to now, `expiresAt` to never.
+ */
 export interface GrantCredits {
   type: 'GrantCredits';
   account: string;
   amount: number;
   reason: string | null;
   grantId: string | null;
+  priority?: number;
+  effectiveAt?: string;
+  expiresAt?: string | null;
+  now: string;
+}
+
+/** Void a grant: what is left of it leaves the balance now. */
+export interface VoidGrant {
+  type: 'VoidGrant';
+  account: string;
+  grantId: string;
+  reason: string | null;
+  now: string;
+}
+
+/** Set the allowance: `amount` credits re-issued every `per`, expiring at the period's end. */
+export interface SetAllowance {
+  type: 'SetAllowance';
+  account: string;
+  amount: number;
+  per: AllowancePer;
+  priority: number;
+  now: string;
+}
+
+/** Stop the allowance. */
+export interface RemoveAllowance {
+  type: 'RemoveAllowance';
+  account: string;
   now: string;
 }
 
@@ -103,4 +135,15 @@ export interface SetCreditAlert {
 
 /** Everything an account can be asked to do. Time arrives in the command, so deciding is pure. */
 export type AccountCommand =
-  DecideUsage | SetQuota | ChangeQuota | GrantCredits | ReverseUsage | HoldUsage | CommitHold | ReleaseHold | SetCreditAlert;
+  | DecideUsage
+  | SetQuota
+  | ChangeQuota
+  | GrantCredits
+  | ReverseUsage
+  | HoldUsage
+  | CommitHold
+  | ReleaseHold
+  | SetCreditAlert
+  | VoidGrant
+  | SetAllowance
+  | RemoveAllowance;

@@ -16,7 +16,8 @@ import {
 import { decisionFor, holdFor, usageOf, type Account } from './account-state';
 import { alertsFor } from './alerts';
 import type { HoldUsage, DecideUsage } from './commands';
-import { expiryOf, heldCredits, heldUnits } from './hold-state';
+import { spendableCredits } from './credit-decider';
+import { expiryOf, heldUnits } from './hold-state';
 import { TOTAL, periodKeyOf } from './periods';
 import { takeTokens } from './rate-limit';
 import { FUTURE_TOLERANCE_MS, IDEMPOTENCY_WINDOW_MS, monthOf, withinWindow } from './time';
@@ -251,7 +252,8 @@ function judgeLevel(
   { own, payer }: { own: boolean; payer: boolean },
 ): LevelVerdict {
   const { now } = command;
-  const available = state.credits.balance - heldCredits(state, now);
+  // The root's grants pay for every level: what is live at `now`, less what open holds in the tree keep aside.
+  const available = spendableCredits(state, now);
   const accepted: AcceptedItem[] = [];
   let cost = 0;
   for (const [failed, item] of standings.entries()) {

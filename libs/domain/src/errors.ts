@@ -18,6 +18,10 @@ export type DomainErrorCode =
   | 'NOT_A_PAYER'
   | 'MOVED'
   | 'NOT_A_MEMBER'
+  | 'GRANT_NOT_FOUND'
+  | 'GRANT_VOIDED'
+  | 'GRANT_EXPIRED'
+  | 'INVALID_GRANT'
   | 'COMMIT_ITEMS_MISMATCH';
 
 /** A command the current state does not allow; nothing was appended. */

@@ -18,3 +18,7 @@ export * from './time';
 export * from './snapshot';
 export * from './rate-limit';
 export * from './tree';
+export * from './credit-decider';
+export * from './grants';
+export * from './wallet';
+export * from './credit-views';

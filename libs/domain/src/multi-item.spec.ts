@@ -6,6 +6,8 @@ import { decided } from './testing/decided';
 import { given } from './testing/given';
 import {
   NOW,
+  TOKENS,
+  TOKEN_PRICES,
   commitHold,
   creditAlertSet,
   creditsGranted,
@@ -13,7 +15,6 @@ import {
   decideUsage,
   holdItems,
   later,
-  meter,
   opened,
   quotaSet,
   reverseUsage,
@@ -21,10 +22,7 @@ import {
 } from './testing/fixtures';
 
 // An LLM call metered as input and output tokens, each with a monthly quota.
-const tokens = [
-  { meter: 'input', quantity: 800 },
-  { meter: 'output', quantity: 200 },
-];
+const tokens = TOKENS;
 const quotas = [...opened(), quotaSet({ limit: 1000 }, 'input'), quotaSet({ limit: 500 }, 'output')];
 const line = (meter: string, fields: object) => expect.objectContaining({ meter, ...fields });
 
@@ -69,7 +67,7 @@ describe('a multi-item usage (rule 8)', () => {
   });
 
   describe('credits', () => {
-    const priced = [meter({ meter: 'input', creditsPerUnit: 1 }), meter({ meter: 'output', creditsPerUnit: 3 })];
+    const priced = TOKEN_PRICES;
 
     it('charges the sum of the items’ costs, each line with its own', () => {
       const [event] = given([...opened(), creditsGranted(1400)])
@@ -114,7 +112,7 @@ describe('a multi-item usage (rule 8)', () => {
   });
 
   it('is reversed as a whole: every item returns to its meter, every credit is refunded', () => {
-    const priced = [meter({ meter: 'input', creditsPerUnit: 1 }), meter({ meter: 'output', creditsPerUnit: 3 })];
+    const priced = TOKEN_PRICES;
     const command = decideItems(tokens, priced);
     const history = decided([...quotas, creditsGranted(5000)], command);
     const [reversal] = given(history)
@@ -134,7 +132,7 @@ describe('a multi-item usage (rule 8)', () => {
 });
 
 describe('a multi-item hold', () => {
-  const priced = [meter({ meter: 'input', creditsPerUnit: 1 }), meter({ meter: 'output', creditsPerUnit: 3 })];
+  const priced = TOKEN_PRICES;
   const funded = [...quotas, creditsGranted(2000)];
   const hold = holdItems(tokens, priced, { id: 'h-1' });
   const held = decided(funded, hold);

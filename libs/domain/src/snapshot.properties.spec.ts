@@ -81,15 +81,27 @@ const commandArb = (now: string): fc.Arbitrary<AccountCommand> =>
     ids.map((id): AccountCommand => ({ type: 'ReleaseHold', account: ACCOUNT, source: 'svc', id: `h${id}`, now })),
     ids.map((id): AccountCommand => ({ type: 'ReverseUsage', account: ACCOUNT, source: 'svc', id, reason: null, now })),
     fc
-      .record({ amount: fc.integer({ min: 1, max: 20 }), grantId: fc.option(ids, { nil: null }) })
-      .map(({ amount, grantId }): AccountCommand => ({
+      .record({
+        amount: fc.integer({ min: 1, max: 20 }),
+        grantId: fc.option(ids, { nil: null }),
+        priority: fc.integer({ min: 1, max: 3 }),
+        lasts: fc.option(fc.integer({ min: 1, max: 90 }), { nil: null }),
+      })
+      .map(({ amount, grantId, priority, lasts }): AccountCommand => ({
         type: 'GrantCredits',
         account: ACCOUNT,
         amount,
         reason: null,
         grantId,
+        priority,
+        expiresAt: lasts === null ? null : new Date(Date.parse(now) + lasts * 1000).toISOString(),
         now,
       })),
+    // Grants, voids and allowances are part of the state a snapshot must keep.
+    ids.map((grantId): AccountCommand => ({ type: 'VoidGrant', account: ACCOUNT, grantId, reason: null, now })),
+    fc
+      .record({ amount: fc.integer({ min: 1, max: 9 }), per: fc.constantFrom('month' as const, 'day' as const) })
+      .map(({ amount, per }): AccountCommand => ({ type: 'SetAllowance', account: ACCOUNT, amount, per, priority: 2, now })),
     fc
       .option(fc.integer({ min: 0, max: 30 }), { nil: null })
       .map((creditsBelow): AccountCommand => ({ type: 'SetCreditAlert', account: ACCOUNT, creditsBelow, now })),

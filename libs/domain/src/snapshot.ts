@@ -1,5 +1,13 @@
 import { Map as ImmutableMap } from 'immutable';
-import type { CarriedMember, CreditTotals, CreditsGranted, QuotaTerms, RateBucket, UsageHeld } from '@tally/events';
+import type {
+  CarriedAllowance,
+  CarriedGrant,
+  CarriedMember,
+  CreditTotals,
+  QuotaTerms,
+  RateBucket,
+  UsageHeld,
+} from '@tally/events';
 import { initialState, type Account } from './account-state';
 import { Recent } from './recent';
 import { membersFrom, membersToCarry } from './tree';
@@ -10,11 +18,13 @@ import { membersFrom, membersToCarry } from './tree';
  * events), never read as if it were this one.
  */
 // 2: quota terms carry `anchor` and periods other than months; usage and alert memory may be
-// keyed by a period's interval; the rate-limit buckets of the account's rate-limited meters; the
+// keyed by a period's interval; the rate-limit buckets of the account's rate-limited meters; an
+// open hold may carry a multi-item usage's `items` (each with its own period, and a member's
+// levels), which version 1 would count by its first meter alone; the grants (with priority, expiry,
+// remainder and how they ended), the allowance, and credit totals with `expired` and `voided`; the
 // tree the account's decisions moved to, and the members of the tree it is the root of (with their
-// quotas, usage by period and buckets); and an open hold may carry a multi-item usage's `items`
-// (each with its own period, and a member's levels), which version 1 would count by its first meter
-// alone. A version 1 snapshot is folded again from its events.
+// quotas, usage by period and buckets; the tree's wallet is the root's). A version 1 snapshot has
+// none of these and is folded again from its events.
 export const SNAPSHOT_VERSION = 2;
 
 /**
@@ -31,7 +41,9 @@ export interface AccountSnapshot {
   credits: CreditTotals;
   quotas: Array<[string, QuotaTerms]>;
   usage: Array<[string, Array<[string, number]>]>;
-  grants: Array<[string, CreditsGranted['data']]>;
+  /** The grants the account holds (live, and dead ones a refund may still reach) and its allowance (from version 2). */
+  grants: CarriedGrant[];
+  allowance: CarriedAllowance | null;
   openHolds: Array<[string, UsageHeld['data']]>;
   creditsBelow: number | null;
   alerted: Array<[string, number[]]>;
@@ -52,7 +64,8 @@ export function snapshotOf(state: Account): AccountSnapshot {
     credits: state.credits,
     quotas: [...state.quotas],
     usage: [...state.usage].map(([meter, byPeriod]) => [meter, [...byPeriod]]),
-    grants: [...state.grants],
+    grants: [...state.grants.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    allowance: state.allowance,
     openHolds: [...state.openHolds],
     creditsBelow: state.creditsBelow,
     alerted: [...state.alerted].map(([key, percents]) => [key, [...percents].sort((a, b) => a - b)]),
@@ -77,7 +90,8 @@ export function fromSnapshot(stored: unknown): Account | null {
     quotas: new Map(s.quotas),
     usage: new Map(s.usage.map(([meter, byPeriod]) => [meter, new Map(byPeriod)])),
     decisions: Recent.empty(),
-    grants: ImmutableMap(s.grants),
+    grants: ImmutableMap(s.grants.map((g) => [g.id, g])),
+    allowance: s.allowance,
     holds: Recent.empty(),
     openHolds: ImmutableMap(s.openHolds),
     creditsBelow: s.creditsBelow,

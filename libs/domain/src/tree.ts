@@ -351,8 +351,13 @@ export function decideParent(command: SetParent, { own, from, to }: TreeStates):
   }
   if (!within) {
     if (own.members.size > 0 || (current && childrenOf(from as Account, account).length > 0)) throw hasChildren(account);
-    if (own.tree === null && own.credits.balance !== 0) {
-      throw new DomainError('HAS_BALANCE', `account ${account} holds ${own.credits.balance} credits; a child has no wallet`);
+    if (own.tree === null) {
+      // Grants not yet expired (live, or effective later) and an allowance would be stranded: a child has no wallet.
+      const held = unspentCredits(own, now);
+      if (held !== 0 || own.allowance !== null) {
+        const what = held !== 0 ? `${held} credits in grants` : 'an allowance';
+        throw new DomainError('HAS_BALANCE', `account ${account} holds ${what}; a child has no wallet`);
+      }
     }
   }
   const carried = current ?? { parent, quotas: own.quotas, usage: own.usage };
@@ -372,6 +377,15 @@ export function decideParent(command: SetParent, { own, from, to }: TreeStates):
       ? [{ type: 'MemberDetached', data: { account: (from as Account).account as string, member: account, at: now } }]
       : [];
   return { own: own.tree === root ? [] : [moved(own, account, root, carried, now, parent)], from: leaving, to: [attached] };
+}
+
+/** What the account's grants still hold and could burn at or after `now`. */
+function unspentCredits(own: Account, now: string): number {
+  let sum = 0;
+  for (const g of own.grants.values()) {
+    if (g.ended === null && (g.expiresAt === null || Date.parse(g.expiresAt) > Date.parse(now))) sum += g.remaining;
+  }
+  return sum;
 }
 
 function hasChildren(account: string): DomainError {

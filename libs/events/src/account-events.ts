@@ -2,12 +2,27 @@ import type { LevelCounted, UsageAttributes, UsageItem } from './usage-message';
 import type { QuotaTerms } from './quota-terms';
 import type { RejectReason } from './reasons';
 import type { AlertRaised, CarriedAlerts, CreditAlertSet } from './alert-events';
+import type {
+  AllowanceRemoved,
+  AllowanceSet,
+  CarriedAllowance,
+  CarriedGrant,
+  CreditDraw,
+  CreditRefund,
+  CreditsExpired,
+  GrantVoided,
+} from './credit-events';
 
-/** Credit wallet totals; `balance = granted - spent` at all times. */
+/**
+ * Credit wallet totals as recorded: `balance = granted - spent - expired - voided`. Grants not yet
+ * effective and expiries not yet recorded are the reader's to derive (docs/contract.md, Credits).
+ */
 export interface CreditTotals {
   balance: number;
   granted: number;
   spent: number;
+  expired: number;
+  voided: number;
 }
 
 /**
@@ -23,6 +38,9 @@ export interface CarriedState {
   alerts?: CarriedAlerts;
   /** Rate-limit buckets by meter; absent from periods opened before rate limits. */
   buckets?: Record<string, RateBucket>;
+  /** The grants still live, and the dead ones a refund may still reach (a tree's are its root's). */
+  grants: CarriedGrant[];
+  allowance: CarriedAllowance | null;
   /** The members of the tree this account is the root of, with their terms and usage (absent: none). */
   members?: Array<[string, CarriedMember]>;
   /** The tree this account's decisions moved to (absent: its own). */
@@ -148,16 +166,32 @@ export interface QuotaSet {
   data: { account: string; meter: string; quota: QuotaTerms; at: string };
 }
 
-/** Credits were added to the wallet; `balance` is the balance after. */
+/**
+ * A grant of credits: it counts from `effectiveAt` until `expiresAt` (none: never expires) and
+ * burns before grants of a higher `priority` number. `balance` is the recorded balance after.
+ */
 export interface CreditsGranted {
   type: 'CreditsGranted';
-  data: { account: string; amount: number; reason: string | null; grantId: string | null; balance: number; at: string };
+  data: {
+    account: string;
+    grantId: string;
+    amount: number;
+    priority: number;
+    effectiveAt: string;
+    expiresAt: string | null;
+    reason: string | null;
+    /** The allowance period ('YYYY-MM' or 'YYYY-MM-DD') this grant was issued for, if it is one. */
+    allowanceFor?: string;
+    balance: number;
+    at: string;
+  };
 }
 
 /** A usage was accepted: it counts against its period and was charged `creditsCharged`. */
 export interface UsageAccepted {
   type: 'UsageAccepted';
-  data: UsageDecisionData & { creditsCharged: number };
+  /** `burns`: the grants its credits were taken from (absent before grants recorded them). */
+  data: UsageDecisionData & { creditsCharged: number; burns?: CreditDraw[] };
 }
 
 /** A usage was rejected, with the reason; it counts nothing. */
@@ -180,6 +214,8 @@ export interface UsageReversed {
     /** The period the reversed usage counted in, when it named one (see {@link UsageDecisionData.period}). */
     period?: string;
     creditsRefunded: number;
+    /** Where the credits went back: the grants the usage drew from (absent before grants recorded them). */
+    refunds?: CreditRefund[];
     reason: string | null;
     at: string;
     /** The root of the account's tree, which is refunded, when it is not the account itself. */
@@ -272,7 +308,11 @@ export type AccountEvent =
   | AlertRaised
   | MemberAttached
   | MemberDetached
-  | AccountMoved;
+  | AccountMoved
+  | CreditsExpired
+  | GrantVoided
+  | AllowanceSet
+  | AllowanceRemoved;
 
 /** Events of the account root stream `account-{account}`: where its books are. */
 export type AccountRootEvent =

@@ -81,27 +81,39 @@ const CURRENT: { [T in EventType]: EventData<T> } = {
     previous: '2026-11',
     openedAt: at,
     carried: {
-      credits: { balance: 5, granted: 7, spent: 2 },
+      credits: { balance: 5, granted: 7, spent: 2, expired: 0, voided: 0 },
       quotas: { geocoding: terms, ocr: anchored },
       usage: { geocoding: { '2026-11': 3, [WEEK]: 3 } },
       alerts: { creditsBelow: 10, raised: { geocoding: { '2026-11': [50, 80] } } },
+      grants: [
+        {
+          ...{ id: 'g-1', amount: 7, remaining: 5, priority: 50, effectiveAt: at, expiresAt: null, reason: 'welcome' },
+          ...{ grantedAt: at, ended: null, endedAt: null, touchedAt: at },
+        },
+      ],
+      allowance: { amount: 100, per: 'month', priority: 10, issuedFor: '2026-11' },
     },
   },
   PeriodClosed: { account: 'acme', period: '2026-11', next: '2026-12', closedAt: at },
   QuotaSet: { account: 'acme', meter: 'geocoding', quota: anchored, at },
-  CreditsGranted: { account: 'acme', amount: 7, reason: 'welcome', grantId: 'g-1', balance: 7, at },
+  CreditsGranted: {
+    ...{ account: 'acme', amount: 7, reason: 'welcome', grantId: 'g-1', balance: 7, at },
+    ...{ priority: 10, effectiveAt: at, expiresAt: '2026-12-01T00:00:00.000Z' },
+  },
+  CreditsExpired: { account: 'acme', grantId: 'g-1', amount: 3, at },
+  GrantVoided: { account: 'acme', grantId: 'g-1', amount: 3, reason: null, at },
+  AllowanceSet: { account: 'acme', amount: 100, per: 'day', priority: 50, at },
+  AllowanceRemoved: { account: 'acme', at },
   UsageAccepted: {
-    ...decision,
-    period: WEEK,
-    creditsCharged: 6,
-    reportedBy: 'key-1',
-    extensions: { traceparent: 'x' },
+    ...{ ...decision, period: WEEK, creditsCharged: 6, reportedBy: 'key-1', extensions: { traceparent: 'x' } },
+    burns: [{ grant: 'g-1', amount: 6 }],
     items: lines,
   },
   UsageRejected: { ...decision, period: WEEK, reason: 'QUOTA_EXCEEDED', reportedBy: 'kafka' },
   UsageReversed: {
     ...{ account: 'acme', source: 'geocoder', id: 'job-42', subject: 'alice', meter: 'geocoding' },
     ...{ quantity: 3, month: '2026-11', period: WEEK, creditsRefunded: 6, reason: null, at },
+    refunds: [{ grant: 'g-1', amount: 6, expired: false }],
     items: lines.map(({ meter, quantity, credits, period }) => ({ meter, quantity, creditsRefunded: credits, period })),
   },
   UsageHeld: {
@@ -139,19 +151,27 @@ const CURRENT: { [T in EventType]: EventData<T> } = {
 const STORED: Record<StoredType, StoredPayload> = {
   'AccountOpened.v1': CURRENT.AccountOpened,
   'PeriodStarted.v1': CURRENT.PeriodStarted,
-  'PeriodOpened.v1': { ...CURRENT.PeriodOpened, carried: { ...CURRENT.PeriodOpened.carried, quotas: { geocoding: terms } } },
+  'PeriodOpened.v1': {
+    ...CURRENT.PeriodOpened,
+    carried: { ...CURRENT.PeriodOpened.carried, quotas: { geocoding: terms }, grants: undefined, allowance: undefined },
+  },
   'PeriodOpened.v2': CURRENT.PeriodOpened as unknown as StoredPayload,
   'PeriodClosed.v1': CURRENT.PeriodClosed,
   'QuotaSet.v1': { ...CURRENT.QuotaSet, quota: terms },
   'QuotaSet.v2': CURRENT.QuotaSet as unknown as StoredPayload,
-  'CreditsGranted.v1': CURRENT.CreditsGranted,
+  'CreditsGranted.v1': { account: 'acme', amount: 7, reason: 'welcome', grantId: null, balance: 7, at },
+  'CreditsGranted.v2': CURRENT.CreditsGranted,
+  'CreditsExpired.v1': CURRENT.CreditsExpired,
+  'GrantVoided.v1': CURRENT.GrantVoided,
+  'AllowanceSet.v1': CURRENT.AllowanceSet,
+  'AllowanceRemoved.v1': CURRENT.AllowanceRemoved,
   'UsageAccepted.v1': { ...decision, creditsCharged: 6 },
-  'UsageAccepted.v2': { ...decision, creditsCharged: 6, reportedBy: 'key-1' },
+  'UsageAccepted.v2': { ...decision, creditsCharged: 6, reportedBy: 'key-1', burns: [{ grant: 'g-1', amount: 6 }] },
   'UsageAccepted.v3': CURRENT.UsageAccepted as unknown as StoredPayload,
   'UsageRejected.v1': { ...decision, reason: 'NO_QUOTA' },
   'UsageRejected.v2': { ...decision, reason: 'QUOTA_EXCEEDED', reportedBy: 'kafka' },
   'UsageRejected.v3': CURRENT.UsageRejected as unknown as StoredPayload,
-  'UsageReversed.v1': { ...CURRENT.UsageReversed, period: undefined, items: undefined },
+  'UsageReversed.v1': { ...CURRENT.UsageReversed, period: undefined, refunds: undefined, items: undefined },
   'UsageReversed.v2': CURRENT.UsageReversed as unknown as StoredPayload,
   'UsageHeld.v1': { ...decision, creditsHeld: 6, expiresAt: '2026-11-22T10:05:00.000Z', reportedBy: 'key-1' },
   'UsageHeld.v2': CURRENT.UsageHeld as unknown as StoredPayload,
@@ -230,5 +250,34 @@ describe('stored before alerts existed', () => {
     const event = deserialize({ type: 'PeriodOpened.v1', data: JSON.parse(JSON.stringify(stored)) });
     expect(event).toMatchObject({ data: { carried: { quotas: { geocoding: { alertAt: [] } } } } });
     expect((event.data as EventData<'PeriodOpened'>).carried.alerts).toBeUndefined();
+  });
+});
+
+describe('stored before grants had terms (upcasters)', () => {
+  it('reads a CreditsGranted.v1 as a grant of the default priority, effective when granted, never expiring', () => {
+    const old = { account: 'acme', amount: 7, reason: 'welcome', grantId: 'g-1', balance: 7, at };
+    expect(deserialize({ type: 'CreditsGranted.v1', data: old })).toEqual({
+      type: 'CreditsGranted',
+      data: { ...old, priority: 50, effectiveAt: at, expiresAt: null },
+    });
+  });
+
+  it('names a CreditsGranted.v1 without an id after its instant and amount', () => {
+    const old = { account: 'acme', amount: 7, reason: null, grantId: null, balance: 7, at };
+    expect(deserialize({ type: 'CreditsGranted.v1', data: old }).data).toMatchObject({ grantId: `legacy:${at}:7` });
+  });
+
+  it('reads a PeriodOpened.v1 balance as one live grant of what was left, with no expiry', () => {
+    const old = {
+      ...CURRENT.PeriodOpened,
+      carried: { ...CURRENT.PeriodOpened.carried, credits: { balance: 5, granted: 7, spent: 2 } },
+    };
+    const { grants: _, allowance: __, ...carried } = old.carried;
+    const event = deserialize({ type: 'PeriodOpened.v1', data: JSON.parse(JSON.stringify({ ...old, carried })) });
+    expect((event.data as EventData<'PeriodOpened'>).carried).toMatchObject({
+      credits: { balance: 5, granted: 7, spent: 2, expired: 0, voided: 0 },
+      grants: [{ id: 'carried:2026-12', amount: 5, remaining: 5, priority: 50, expiresAt: null, ended: null }],
+      allowance: null,
+    });
   });
 });

@@ -1,6 +1,7 @@
 import type { AccountEvent, AccountRootEvent } from './account-events';
 import type { MeterEvent, SubjectEvent } from './catalog-events';
 import { completeTerms } from './quota-terms';
+import { DEFAULT_GRANT_PRIORITY, type CarriedGrant } from './credit-events';
 
 /** Every event Tally stores, in its current in-memory shape. */
 export type TallyEvent = AccountEvent | AccountRootEvent | MeterEvent | SubjectEvent;
@@ -57,6 +58,48 @@ const carriedTerms: Reader<'PeriodOpened'> = (data) => {
   );
   return { ...stored, carried: { ...stored.carried, quotas } };
 };
+// Periods opened before grants carried one balance: it reads as one grant of what was left, with
+// no expiry and the default priority, so that the balance is still the sum of the live grants.
+const carriedWallet: Reader<'PeriodOpened'> = (data) => {
+  const opened = carriedTerms(data);
+  const { balance, granted, spent } = opened.carried.credits;
+  const grants: CarriedGrant[] =
+    balance > 0
+      ? [
+          {
+            ...{ id: `carried:${opened.period}`, amount: balance, remaining: balance, priority: DEFAULT_GRANT_PRIORITY },
+            ...{ effectiveAt: opened.openedAt, expiresAt: null, reason: 'balance carried before grants' },
+            ...{ grantedAt: opened.openedAt, ended: null, endedAt: null, touchedAt: opened.openedAt },
+          },
+        ]
+      : [];
+  const credits = { balance, granted, spent, expired: 0, voided: 0 };
+  return { ...opened, carried: { ...opened.carried, credits, grants, allowance: null } };
+};
+// Grants stored before priorities and expiries: the default priority, effective when granted,
+// never expiring. One without an id is named after its instant and amount (two such grants at
+// the same instant fold into one: nothing refers to them by id).
+const grantWithTerms: Reader<'CreditsGranted'> = (data) => {
+  const old = data as {
+    account: string;
+    amount: number;
+    reason: string | null;
+    grantId: string | null;
+    balance: number;
+    at: string;
+  };
+  return {
+    account: old.account,
+    grantId: old.grantId ?? `legacy:${old.at}:${old.amount}`,
+    amount: old.amount,
+    priority: DEFAULT_GRANT_PRIORITY,
+    effectiveAt: old.at,
+    expiresAt: null,
+    reason: old.reason,
+    balance: old.balance,
+    at: old.at,
+  };
+};
 // ...and meters with creditsPerUnit 0, which made the meter free for every account: now "no price".
 const meterTerms: Reader<'MeterDefined'> = (data) => ({
   ...(data as unknown as EventData<'MeterDefined'>),
@@ -68,9 +111,12 @@ const meterTerms: Reader<'MeterDefined'> = (data) => ({
 // `anchor` and the new periods (QuotaSet.v2, PeriodOpened.v2, MeterDefined.v2), and a usage
 // decision or reversal may name its `period` (UsageAccepted.v3, UsageRejected.v3, UsageHeld.v2,
 // UsageReversed.v2). Older versions read as they always did: calendar months, no anchor.
-// The same versions may carry a multi-item usage's `items` (each line with its own `period`,
-// `bucketLevel` and, for a member of a tree, `levels`) and a decision's rate-limit fields
-// (`bucketLevel`, `retryAfterMs`).
+// The same versions carry what credit grants added: PeriodOpened.v2 carries the grants and the
+// allowance (a v1 period's balance reads as one never-expiring grant), UsageAccepted.v3 its
+// `burns` and UsageReversed.v2 its `refunds` (optional: absent in v1/v2 and v1 payloads),
+// and a multi-item usage's `items` (each line with its own `period`, `bucketLevel` and, for a
+// member of a tree, `levels`) and a decision's rate-limit fields (`bucketLevel`, `retryAfterMs`).
+// A tree member's decisions and reversals name their `payer` (the root, whose grants they burn and refund).
 
 /**
  * Each event type's write version and its readers, one entry per type: a type missing here does
@@ -80,10 +126,14 @@ const meterTerms: Reader<'MeterDefined'> = (data) => ({
 const CODECS = {
   AccountOpened: codec<'AccountOpened'>()('v1', { v1: asIs() }),
   PeriodStarted: codec<'PeriodStarted'>()('v1', { v1: asIs() }),
-  PeriodOpened: codec<'PeriodOpened'>()('v2', { v1: carriedTerms, v2: carriedTerms }),
+  PeriodOpened: codec<'PeriodOpened'>()('v2', { v1: carriedWallet, v2: carriedTerms }),
   PeriodClosed: codec<'PeriodClosed'>()('v1', { v1: asIs() }),
   QuotaSet: codec<'QuotaSet'>()('v2', { v1: quotaSetTerms, v2: quotaSetTerms }),
-  CreditsGranted: codec<'CreditsGranted'>()('v1', { v1: asIs() }),
+  CreditsGranted: codec<'CreditsGranted'>()('v2', { v1: grantWithTerms, v2: asIs() }),
+  CreditsExpired: codec<'CreditsExpired'>()('v1', { v1: asIs() }),
+  GrantVoided: codec<'GrantVoided'>()('v1', { v1: asIs() }),
+  AllowanceSet: codec<'AllowanceSet'>()('v1', { v1: asIs() }),
+  AllowanceRemoved: codec<'AllowanceRemoved'>()('v1', { v1: asIs() }),
   // v3 (v2 for holds and reversals) may carry `items`, a multi-item usage's lines: a build that
   // knows only the older versions refuses them instead of counting the first item alone.
   UsageAccepted: codec<'UsageAccepted'>()('v3', { v1: withoutReporter(), v2: asIs(), v3: asIs() }),

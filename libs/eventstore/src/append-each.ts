@@ -1,5 +1,6 @@
 import {
   EventRejectedError,
+  type EventStore,
   WrongExpectedRevisionError,
   type AppendResult,
   type StreamAppend,
@@ -61,4 +62,16 @@ export async function appendEachUnit(
     }),
   ]);
   return outcomes;
+}
+
+/** {@link appendEachUnit} over a store's own `appendToStream` and `appendAtomically`. */
+export function appendEachOf(
+  store: Pick<EventStore, 'appendToStream' | 'appendAtomically'>,
+  appends: StreamAppend[],
+): Promise<StreamAppendOutcome[]> {
+  return appendEachUnit(
+    (part) => store.appendToStream(part.stream, part.events, part.expected, part.claims),
+    (parts) => store.appendAtomically(parts),
+    appends,
+  );
 }

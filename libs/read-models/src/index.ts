@@ -3,6 +3,8 @@ export * from './billing/query';
 export * from './credits/projection';
 export * from './credits/query';
 export * from './decisions/projection';
+export * from './ledger/projection';
+export * from './ledger/query';
 export * from './decisions/query';
 export * from './meters/projection';
 export * from './meters/query';

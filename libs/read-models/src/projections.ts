@@ -1,5 +1,6 @@
 import { credits } from './credits/projection';
 import { decisions } from './decisions/projection';
+import { creditLedger } from './ledger/projection';
 import { meters } from './meters/projection';
 import type { ReadModelProjection } from './projection';
 import { quotas } from './quotas/projection';
@@ -20,4 +21,5 @@ export const PROJECTIONS: readonly ReadModelProjection[] = [
   usagePeriods,
   usageDaily,
   reservations,
+  creditLedger,
 ];

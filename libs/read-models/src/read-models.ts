@@ -1,8 +1,10 @@
-import type { BillingLine } from '@tally/domain';
 import type { SqlQueryable } from '@tally/eventstore';
 import { readAccounts, type AccountSummary } from './accounts/query';
 import { billingPages, readBilling, type BillingSelection } from './billing/query';
-import { readCredits, type Wallet } from './credits/query';
+import type { BillingLine, GrantView } from '@tally/domain';
+import { readCredits, readGrants, type Wallet } from './credits/query';
+import { ledgerPages, type LedgerPosition } from './ledger/query';
+import type { LedgerRow } from './ledger/projection';
 import { readAccountsOfUsage, readDecisions, type DecisionView } from './decisions/query';
 import { readMeters, type MeterView } from './meters/query';
 import { readQuotas } from './quotas/query';
@@ -32,6 +34,11 @@ export class ReadModels {
     return readCredits(this.db, account, now);
   }
 
+  /** The grants the account holds at `now`; null for an unknown account. */
+  grants(account: string, now: string): Promise<GrantView[] | null> {
+    return readGrants(this.db, account, now);
+  }
+
   /** Which accounts hold (or held) a reservation with this source and id, the latest first. */
   accountsOfHold(source: string, id: string): Promise<HoldPlace[]> {
     return readAccountsOfHold(this.db, source, id);
@@ -55,6 +62,14 @@ export class ReadModels {
   /** The same lines page by page (keyset pagination), for exports that stream in bounded memory. */
   billingPages(month: string, now: string, selection: BillingSelection = {}): AsyncGenerator<BillingLine[]> {
     return billingPages(this.db, month, now, selection);
+  }
+
+  /** A month's credit movements page by page (keyset pagination), for the ledger export. */
+  ledgerPages(
+    month: string,
+    selection: { account?: string; after?: LedgerPosition | null; limit?: number } = {},
+  ): AsyncGenerator<Array<LedgerRow & { position: LedgerPosition }>> {
+    return ledgerPages(this.db, month, selection);
   }
 
   /** Accounts by id, after a cursor (exclusive). */

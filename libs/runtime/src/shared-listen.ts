@@ -35,7 +35,7 @@ export function sharingListens(db: SqlClient): SqlClient {
   };
   return {
     kind: db.kind,
-    query: (sql, params) => db.query(sql, params),
+    query: (sql, params, options) => db.query(sql, params, options),
     transaction: (work) => db.transaction(work),
     trySessionLock: (key) => db.trySessionLock(key),
     close: () => db.close(),

@@ -24,6 +24,10 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   // Both only reach a client when a tree kept changing while the handler followed it.
   MOVED: HttpStatus.CONFLICT,
   NOT_A_MEMBER: HttpStatus.CONFLICT,
+  GRANT_NOT_FOUND: HttpStatus.NOT_FOUND,
+  GRANT_VOIDED: HttpStatus.CONFLICT,
+  GRANT_EXPIRED: HttpStatus.CONFLICT,
+  INVALID_GRANT: HttpStatus.BAD_REQUEST,
   COMMIT_ITEMS_MISMATCH: HttpStatus.CONFLICT,
 };
 

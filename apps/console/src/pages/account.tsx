@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { CreditsSection } from './account/credits-section';
 import { DecisionsSection } from './account/decisions-section';
+import { GrantsSection } from './account/grants-section';
 import { QuotasSection } from './account/quotas-section';
 import { TreeLine } from './account/tree-line';
 import { UsageSection } from './account/usage-section';
@@ -29,6 +30,7 @@ export function AccountPage({ account, admin }: { account: string; admin: boolea
         <QuotasSection account={account} admin={admin} version={version} onChange={refresh} />
         <CreditsSection account={account} admin={admin} version={version} onChange={refresh} />
       </div>
+      <GrantsSection account={account} admin={admin} version={version} onChange={refresh} />
       <UsageSection account={account} admin={admin} version={version} />
       <DecisionsSection account={account} admin={admin} version={version} />
     </>

@@ -34,10 +34,23 @@ export const quotaSet = (quota: Partial<QuotaTerms> & { limit: number | null }, 
   data: { account: ACCOUNT, meter, quota: withDefaultTerms(quota), at: '2026-11-01T00:00:00.000Z' },
 });
 
-export const creditsGranted = (amount: number, balance = amount, grantId: string | null = null): AccountEvent => ({
-  type: 'CreditsGranted',
-  data: { account: ACCOUNT, amount, reason: null, grantId, balance, at: '2026-11-01T00:00:00.000Z' },
-});
+let grants = 0;
+/** A grant (v1 terms unless given: priority 50, effective at once, no expiry). */
+export const creditsGranted = (
+  amount: number,
+  balance = amount,
+  grantId: string | null = null,
+  terms: { priority?: number; effectiveAt?: string; expiresAt?: string | null; at?: string } = {},
+): AccountEvent => {
+  const at = terms.at ?? '2026-11-01T00:00:00.000Z';
+  return {
+    type: 'CreditsGranted',
+    data: {
+      ...{ account: ACCOUNT, amount, reason: null, grantId: grantId ?? `fixture-${++grants}`, balance, at },
+      ...{ priority: terms.priority ?? 50, effectiveAt: terms.effectiveAt ?? at, expiresAt: terms.expiresAt ?? null },
+    },
+  };
+};
 
 let seq = 0;
 const decided = (fields: Partial<UsageDecisionData>): UsageDecisionData => ({
@@ -102,6 +115,17 @@ export const meter = (fields: Partial<MeterDefinition> = {}): MeterDefinition =>
   defaultQuota: null,
   ...fields,
 });
+
+/** An LLM call metered as two items, input and output tokens. */
+export const TOKENS: UsageItem[] = [
+  { meter: 'input', quantity: 800 },
+  { meter: 'output', quantity: 200 },
+];
+/** Prices for {@link TOKENS}: 1 credit an input token, 3 an output one (800 + 600 = 1,400 credits). */
+export const TOKEN_PRICES: MeterDefinition[] = [
+  meter({ meter: 'input', creditsPerUnit: 1 }),
+  meter({ meter: 'output', creditsPerUnit: 3 }),
+];
 
 export const grantCredits = (amount: number, grantId: string | null = null): GrantCredits => ({
   type: 'GrantCredits',

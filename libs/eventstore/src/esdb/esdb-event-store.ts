@@ -30,7 +30,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../event-store';
-import { appendEachUnit } from '../append-each';
+import { appendEachOf } from '../append-each';
 import { checkpointOf, compareCheckpoints, positionOf, toRecorded } from './esdb-mapping';
 import { EsdbSubscription } from './esdb-subscription';
 
@@ -208,11 +208,7 @@ export class EsdbEventStore implements EventStore {
 
   /** EventStoreDB has no multi-stream transaction: the parts are appended one by one. */
   appendMany(appends: StreamAppend[]): Promise<StreamAppendOutcome[]> {
-    return appendEachUnit(
-      (part) => this.appendToStream(part.stream, part.events, part.expected, part.claims),
-      (parts) => this.appendAtomically(parts),
-      appends,
-    );
+    return appendEachOf(this, appends);
   }
 
   /** EventStoreDB has no transaction across streams (nor does its client offer a multi-stream append). */

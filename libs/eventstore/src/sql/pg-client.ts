@@ -1,5 +1,5 @@
-import { Client, Pool, type PoolClient } from 'pg';
-import type { SessionLock, SqlClient, SqlQueryable } from './sql-client';
+import { Client, Pool, type PoolClient, type QueryConfig } from 'pg';
+import type { QueryOptions, SessionLock, SqlClient, SqlQueryable } from './sql-client';
 
 /** A {@link SqlClient} over a pg connection pool. */
 export class PgClient implements SqlClient {
@@ -24,8 +24,8 @@ export class PgClient implements SqlClient {
     this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
-  async query<R>(sql: string, params: unknown[] = []): Promise<{ rows: R[] }> {
-    const result = await this.pool.query(sql, params);
+  async query<R>(sql: string, params: unknown[] = [], options: QueryOptions = {}): Promise<{ rows: R[] }> {
+    const result = await this.pool.query(statement(sql, params, options));
     return { rows: result.rows as R[] };
   }
 
@@ -107,11 +107,16 @@ export class PgClient implements SqlClient {
 
 function wrap(client: PoolClient): SqlQueryable {
   return {
-    async query<R>(sql: string, params: unknown[] = []) {
-      const result = await client.query(sql, params);
+    async query<R>(sql: string, params: unknown[] = [], options: QueryOptions = {}) {
+      const result = await client.query(statement(sql, params, options));
       return { rows: result.rows as R[] };
     },
   };
+}
+
+// pg prepares a named statement on each connection the first time it runs there.
+function statement(text: string, values: unknown[], { prepare }: QueryOptions): QueryConfig {
+  return prepare ? { name: prepare, text, values } : { text, values };
 }
 
 function quoteIdent(name: string): string {

@@ -12,6 +12,7 @@ export class PgliteClient implements SqlClient {
     return new PgliteClient(await PGlite.create(dataDir));
   }
 
+  // PGlite's query has no named statements: `options.prepare` is ignored, the text parsed each time.
   async query<R>(sql: string, params: unknown[] = []): Promise<{ rows: R[] }> {
     const result = await this.db.query<R>(sql, params);
     return { rows: result.rows };

@@ -1,6 +1,15 @@
 /** The part of a SQL connection Tally needs; implemented over pg (PostgreSQL) and PGlite. */
 export interface SqlQueryable {
-  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<{ rows: R[] }>;
+}
+
+export interface QueryOptions {
+  /**
+   * Name under which the statement is prepared, once per connection, and then only bound and
+   * executed (no parsing or planning per call); for hot statements whose text never changes.
+   * A client that cannot keep prepared statements runs the text as usual.
+   */
+  prepare?: string;
 }
 
 /** A SQL database: queries, transactions, notifications. */

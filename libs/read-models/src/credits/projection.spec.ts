@@ -4,29 +4,48 @@ import { credits } from './projection';
 
 describe('credits projection', () => {
   it('opens an empty wallet with the first period, even before any credit', () => {
-    expect(rowsOf(credits, [periodOpened('new')])).toEqual({ new: { balance: 0, granted: 0, spent: 0 } });
+    expect(rowsOf(credits, [periodOpened('new')])).toEqual({
+      new: { balance: 0, granted: 0, spent: 0, expired: 0, voided: 0, grants: [], allowance: null },
+    });
   });
 
-  it('adds grants, subtracts charges and gives refunds back', () => {
+  it('adds grants, subtracts charges and gives refunds back, grant by grant', () => {
     const events = [periodOpened(), granted(100), accepted({ id: 'a' }, 30), accepted({ id: 'b' }, 5), reversed({ id: 'a' }, 30)];
-    expect(rowsOf(credits, events)).toEqual({ acme: { balance: 95, granted: 100, spent: 5 } });
+    const row = rowsOf(credits, events).acme;
+    expect(row).toMatchObject({ balance: 95, granted: 100, spent: 5 });
+    // Decisions stored without their burns burn in order; a refund without grants goes back as a grant of its own.
+    expect(row.grants.map((g) => [g.id, g.remaining])).toEqual([
+      ['g-100', 65],
+      ['refund:svc:a', 30],
+    ]);
   });
 
-  it('charges and refunds a tree member’s usage to the root that pays it', () => {
-    const charged = accepted({ id: 'c', account: 'team', payer: 'acme' }, 4);
-    const refunded = { ...reversed({ id: 'c', account: 'team' }, 4) } as ReturnType<typeof reversed>;
-    (refunded.data as { payer?: string }).payer = 'acme';
+  it('takes an expiry and a void out of the balance', () => {
     const events = [
       periodOpened(),
-      periodOpened('team'),
       granted(10),
-      charged,
-      accepted({ id: 'd', account: 'team', payer: 'acme' }, 3),
-      refunded,
+      granted(20),
+      { type: 'CreditsExpired' as const, data: { account: 'acme', grantId: 'g-10', amount: 10, at: '2026-11-06T00:00:00.000Z' } },
+      {
+        type: 'GrantVoided' as const,
+        data: { account: 'acme', grantId: 'g-20', amount: 20, reason: null, at: '2026-11-06T00:00:00.000Z' },
+      },
     ];
-    expect(rowsOf(credits, events)).toEqual({
-      acme: { balance: 7, granted: 10, spent: 3 },
-      team: { balance: 0, granted: 0, spent: 0 },
-    });
+    expect(rowsOf(credits, events).acme).toMatchObject({ balance: 0, granted: 30, expired: 10, voided: 20 });
+  });
+
+  it('burns and refunds a tree member’s usage on the grants of the root that pays it', () => {
+    const burns = [{ grant: 'g-10', amount: 4 }];
+    const charged = accepted({ id: 'c', account: 'team', payer: 'acme' }, 4);
+    Object.assign(charged.data, { burns });
+    const later = accepted({ id: 'd', account: 'team', payer: 'acme' }, 3);
+    Object.assign(later.data, { burns: [{ grant: 'g-10', amount: 3 }] });
+    const refunded = reversed({ id: 'c', account: 'team' }, 4);
+    Object.assign(refunded.data, { payer: 'acme', refunds: [{ ...burns[0], expired: false }] });
+    const events = [periodOpened(), periodOpened('team'), granted(10), charged, later, refunded];
+    const rows = rowsOf(credits, events);
+    expect(rows.acme).toMatchObject({ balance: 7, granted: 10, spent: 3 });
+    expect(rows.acme.grants.map((g) => [g.id, g.remaining])).toEqual([['g-10', 7]]);
+    expect(rows.team).toMatchObject({ balance: 0, granted: 0, spent: 0, grants: [] });
   });
 });

@@ -1,31 +1,45 @@
-import type { CreditTotals } from '@tally/events';
+import { evolveWallet, walletFrom, walletJson, type Wallet } from '@tally/domain';
+import type { CarriedAllowance, CarriedGrant, CreditTotals, TallyEvent } from '@tally/events';
 import { projection } from '../projection';
 
-/** Each account's wallet: balance, granted and spent. */
-export const credits = projection<CreditTotals>({
-  name: 'credits_v1',
+/** An account's wallet as its row holds it: the recorded totals, its grants and its allowance. */
+export type WalletDoc = CreditTotals & { grants: CarriedGrant[]; allowance: CarriedAllowance | null };
+
+const MOVES_CREDITS = new Set<TallyEvent['type']>([
+  'PeriodOpened',
+  'CreditsGranted',
+  'UsageAccepted',
+  'UsageReversed',
+  'CreditsExpired',
+  'GrantVoided',
+  'AllowanceSet',
+  'AllowanceRemoved',
+]);
+
+/** The wallet of a row (or an empty one). */
+export function walletOfDoc(doc: WalletDoc | null): Wallet {
+  const { grants = [], allowance = null, ...credits } = doc ?? { balance: 0, granted: 0, spent: 0, expired: 0, voided: 0 };
+  return walletFrom({ credits, grants, allowance });
+}
+
+/**
+ * Each account's wallet, folded by the domain's own wallet rules (burn order, refunds, expiry),
+ * so that the credits and grants views read what deciding sees. A period's opening event carries
+ * the wallet whole, so the fold restarts from it.
+ */
+export const credits = projection<WalletDoc>({
+  name: 'credits_v2',
   keys: ['account'],
-  keysOf: (e) =>
-    e.type === 'UsageAccepted' || e.type === 'UsageReversed'
-      ? // A tree member's credits are its root's (docs/contract.md §2.7).
-        [[e.data.payer ?? e.data.account]]
-      : e.type === 'CreditsGranted' || e.type === 'PeriodOpened'
-        ? [[e.data.account]]
-        : [],
+  keysOf: (e) => {
+    if (!MOVES_CREDITS.has(e.type) || !('account' in e.data)) return [];
+    // A tree member's usage burns and refunds its root's grants (docs/contract.md §2.7).
+    const payer = 'payer' in e.data ? e.data.payer : undefined;
+    return [[payer ?? (e.data.account as string)]];
+  },
   evolve: (doc, e) => {
-    const row = doc ?? { balance: 0, granted: 0, spent: 0 };
-    switch (e.type) {
-      case 'PeriodOpened':
-        // An account exists from its first period on, even with an empty wallet.
-        return row;
-      case 'CreditsGranted':
-        return { ...row, balance: row.balance + e.data.amount, granted: row.granted + e.data.amount };
-      case 'UsageAccepted':
-        return { ...row, balance: row.balance - e.data.creditsCharged, spent: row.spent + e.data.creditsCharged };
-      case 'UsageReversed':
-        return { ...row, balance: row.balance + e.data.creditsRefunded, spent: row.spent - e.data.creditsRefunded };
-      default:
-        return doc;
-    }
+    if (e.type === 'MeterDefined' || e.type === 'SubjectMapped' || e.type === 'AccountOpened' || e.type === 'PeriodStarted')
+      return doc;
+    const wallet = walletJson(evolveWallet(walletOfDoc(doc), e));
+    return { ...wallet.credits, grants: wallet.grants, allowance: wallet.allowance };
   },
 });

@@ -34,7 +34,17 @@ export const quotaSet = (limit: number | null, at = AT, meter = 'geo'): TallyEve
 
 export const granted = (amount: number, account = 'acme'): TallyEvent => ({
   type: 'CreditsGranted',
-  data: { account, amount, reason: null, grantId: null, balance: amount, at: AT },
+  data: {
+    account,
+    amount,
+    reason: null,
+    grantId: `g-${amount}`,
+    priority: 50,
+    effectiveAt: AT,
+    expiresAt: null,
+    balance: amount,
+    at: AT,
+  },
 });
 
 export const periodOpened = (account = 'acme'): TallyEvent => ({
@@ -44,7 +54,13 @@ export const periodOpened = (account = 'acme'): TallyEvent => ({
     period: '2026-11',
     previous: null,
     openedAt: AT,
-    carried: { credits: { balance: 0, granted: 0, spent: 0 }, quotas: {}, usage: {} },
+    carried: {
+      credits: { balance: 0, granted: 0, spent: 0, expired: 0, voided: 0 },
+      quotas: {},
+      usage: {},
+      grants: [],
+      allowance: null,
+    },
   },
 });
 

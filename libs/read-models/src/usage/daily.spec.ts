@@ -109,7 +109,10 @@ describe('daily usage projection', () => {
       added([
         {
           type: 'CreditsGranted',
-          data: { account: 'acme', amount: 5, reason: null, grantId: null, balance: 5, at: '2026-11-01T00:00:00.000Z' },
+          data: {
+            ...{ account: 'acme', amount: 5, reason: null, grantId: 'g', priority: 50, effectiveAt: '2026-11-01T00:00:00.000Z' },
+            ...{ expiresAt: null, balance: 5, at: '2026-11-01T00:00:00.000Z' },
+          },
         },
       ]),
     ).toEqual({});

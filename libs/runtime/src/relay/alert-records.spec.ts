@@ -31,7 +31,18 @@ describe('the published form of a stored alert', () => {
 
   it('is not a decision, and a decision is not an alert', () => {
     expect(decisionRecord(serialize({ type: 'AlertRaised', data: alert }))).toBeNull();
-    const granted = { account: 'acme', amount: 5, reason: null, grantId: null, balance: 5, at: alert.raisedAt };
+    const at = alert.raisedAt;
+    const granted = {
+      account: 'acme',
+      amount: 5,
+      reason: null,
+      grantId: 'g',
+      priority: 50,
+      effectiveAt: at,
+      expiresAt: null,
+      balance: 5,
+      at,
+    };
     expect(alertRecord(serialize({ type: 'CreditsGranted', data: granted }))).toBeNull();
   });
 });

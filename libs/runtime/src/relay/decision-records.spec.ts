@@ -35,7 +35,18 @@ describe('the published form of a stored decision', () => {
   });
 
   it('is null for events that are not decisions', () => {
-    const granted = { account: 'acme', amount: 5, reason: null, grantId: null, balance: 5, at: decision.decidedAt };
+    const at = decision.decidedAt;
+    const granted = {
+      account: 'acme',
+      amount: 5,
+      reason: null,
+      grantId: 'g',
+      priority: 50,
+      effectiveAt: at,
+      expiresAt: null,
+      balance: 5,
+      at,
+    };
     expect(decisionRecord(serialize({ type: 'CreditsGranted', data: granted }))).toBeNull();
   });
 });

@@ -1,5 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  creditsView,
+  grantViews,
+  type GrantView,
   currentPeriodKey,
   foldAsOf,
   heldCredits,
@@ -63,9 +66,13 @@ export class AccountAsOf {
   /** The wallet as GET …/credits answered at `asOf`; null when the account had not opened. */
   async credits(account: string, asOf: string): Promise<Wallet | null> {
     const state = await this.state(account, asOf);
-    if (!state) return null;
-    const { balance, granted, spent } = state.credits;
-    return { balance, held: heldCredits(state, asOf), granted, spent };
+    return state ? creditsView(state, asOf, heldCredits(state, asOf)) : null;
+  }
+
+  /** The grants as GET …/credits/grants answered at `asOf`; null when the account had not opened. */
+  async grants(account: string, asOf: string): Promise<GrantView[] | null> {
+    const state = await this.state(account, asOf);
+    return state ? grantViews(state, asOf) : null;
   }
 
   private async defaultQuotas(asOf: string, only?: string): Promise<Array<[string, QuotaTerms]>> {

@@ -1,9 +1,9 @@
 import { Body, Controller, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Answers, Operation } from '../../http/openapi/answers';
+import { Answers, Fails, Operation } from '../../http/openapi/answers';
 import { NameParam } from '../../http/params';
-import { GrantCreditsCommand } from './grant-credits.command';
+import { GrantCreditsCommand, type GrantAnswer } from './grant-credits.command';
 import { GrantCreditsDto } from './grant-credits.dto';
 
 @ApiTags('credits')
@@ -13,9 +13,20 @@ export class GrantCreditsController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post()
-  @Operation('grantCredits', 'Grant credits; 201 with the new balance')
-  @Answers(201, 'The balance after the grant', 'Balance')
-  grant(@NameParam('account') account: string, @Body() body: GrantCreditsDto): Promise<{ balance: number }> {
-    return this.commands.execute(new GrantCreditsCommand(account, body.amount, body.reason ?? null, body.id ?? null));
+  @Operation('grantCredits', 'Grant credits (priority, effectiveAt, expiresAt); 201 with the grant and the live balance')
+  @Answers(201, 'The grant (the one already held, for a repeated id) and the live balance', 'GrantAnswer')
+  @Fails(400, 'amount ≤ 0 or fractional, priority outside 1–100, expiresAt not after effectiveAt or now, a reserved id')
+  @Fails(409, "NOT_A_PAYER: the account is a child in a tree, whose credits are its root's")
+  grant(@NameParam('account') account: string, @Body() body: GrantCreditsDto): Promise<GrantAnswer> {
+    return this.commands.execute(
+      new GrantCreditsCommand(account, {
+        amount: body.amount,
+        reason: body.reason ?? null,
+        grantId: body.id ?? null,
+        ...(body.priority !== undefined ? { priority: body.priority } : {}),
+        ...(body.effectiveAt !== undefined ? { effectiveAt: body.effectiveAt } : {}),
+        ...(body.expiresAt !== undefined ? { expiresAt: body.expiresAt } : {}),
+      }),
+    );
   }
 }

@@ -1,7 +1,33 @@
+import { randomUUID } from 'node:crypto';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { creditsView, grantView } from '@tally/domain';
+import type { FieldError } from '@tally/messages';
 import { AccountHandler } from '../../accounts/account-handler';
+import { validationProblem } from '../../http/problem';
 import { Clock } from '../../runtime/clock';
-import { GrantCreditsCommand } from './grant-credits.command';
+import { GrantCreditsCommand, type GrantAnswer, type GrantTerms } from './grant-credits.command';
+import { RESERVED_GRANT_PREFIXES } from './grant-credits.dto';
+
+const iso = (instant: string) => new Date(Date.parse(instant)).toISOString();
+
+/** The field errors of terms each valid alone: an id of Tally's own, an expiry not after the start or now. */
+function termErrors(terms: GrantTerms, now: string): FieldError[] {
+  const errors: FieldError[] = [];
+  if (terms.grantId !== null && RESERVED_GRANT_PREFIXES.some((p) => terms.grantId?.startsWith(p))) {
+    errors.push({
+      field: 'id',
+      reason: `id must not start with ${RESERVED_GRANT_PREFIXES.join(', ')} (Tally names its own grants so)`,
+    });
+  }
+  if (terms.expiresAt) {
+    const effectiveAt = terms.effectiveAt ?? now;
+    if (Date.parse(terms.expiresAt) <= Date.parse(effectiveAt))
+      errors.push({ field: 'expiresAt', reason: 'expiresAt must be after effectiveAt' });
+    else if (Date.parse(terms.expiresAt) <= Date.parse(now))
+      errors.push({ field: 'expiresAt', reason: 'expiresAt must be in the future' });
+  }
+  return errors;
+}
 
 @CommandHandler(GrantCreditsCommand)
 export class GrantCreditsHandler implements ICommandHandler<GrantCreditsCommand> {
@@ -10,16 +36,26 @@ export class GrantCreditsHandler implements ICommandHandler<GrantCreditsCommand>
     private readonly clock: Clock,
   ) {}
 
-  async execute({ account, amount, reason, grantId }: GrantCreditsCommand): Promise<{ balance: number }> {
+  async execute({ account, terms }: GrantCreditsCommand): Promise<GrantAnswer> {
+    const now = this.clock.now();
+    const errors = termErrors(terms, now);
+    if (errors.length) throw validationProblem(errors);
+    // An id of its own, so the answer can name the grant (and a retry after a conflict keeps it).
+    const grantId = terms.grantId ?? `g_${randomUUID()}`;
     const outcome = await this.decisions.execute({
       type: 'GrantCredits',
       account,
-      amount,
-      reason,
+      amount: terms.amount,
+      reason: terms.reason,
       grantId,
-      now: this.clock.now(),
+      ...(terms.priority !== undefined ? { priority: terms.priority } : {}),
+      ...(terms.effectiveAt ? { effectiveAt: iso(terms.effectiveAt) } : {}),
+      expiresAt: terms.expiresAt ? iso(terms.expiresAt) : null,
+      now,
     });
     if (!outcome.ok) throw outcome.error;
-    return { balance: outcome.state.credits.balance };
+    const grant = outcome.state.grants.get(grantId);
+    if (!grant) throw new Error(`grant ${grantId} is missing after it was granted`);
+    return { grant: grantView(grant, now), balance: creditsView(outcome.state, now, 0).balance };
   }
 }

@@ -3,6 +3,7 @@ import { QUOTA_PERIODS, REJECT_REASONS } from '@tally/events';
 import { int, nullable, object, refOrNull, str } from './schema-builders';
 import type { USAGE_SCHEMAS } from './usage-schemas';
 import { RESERVATION_SCHEMAS } from './reservation-schemas';
+import { CREDIT_SCHEMAS } from './credit-schemas';
 
 /** A reference to one of {@link RESPONSE_SCHEMAS} or of the usage schemas. */
 export const ref = (name: keyof typeof RESPONSE_SCHEMAS | keyof typeof USAGE_SCHEMAS) => ({
@@ -141,14 +142,8 @@ export const RESPONSE_SCHEMAS: Record<string, SchemaObject> = {
     periodStart: nullable(str('2026-11-01T00:00:00.000Z')),
     periodEnd: nullable(str('2026-12-01T00:00:00.000Z')),
   }),
-  Credits: object({
-    balance: int(undefined, 40),
-    held: int('credits live reservations keep: in the balance, but not spendable', 0),
-    granted: int(undefined, 100),
-    spent: int(undefined, 60),
-  }),
+  ...CREDIT_SCHEMAS,
   ...RESERVATION_SCHEMAS,
-  Balance: object({ balance: int(undefined, 100) }),
   Meter: object(
     {
       meter: str('geocoding'),

@@ -1,16 +1,14 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { Controller, Get, Headers, Logger, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { BillingLine } from '@tally/domain';
 import { billingPeriodKey } from '@tally/read-models';
-import { stringify } from 'csv-stringify';
 import type { Response } from 'express';
 import { Allow } from '../../auth/roles.decorator';
 import { Operation } from '../../http/openapi/answers';
 import { ref } from '../../http/openapi/schemas';
 import { validationProblem } from '../../http/problem';
+import { limitedPage, nextLink, onePage, resumed, streamExport } from '../export-stream';
 import { decodeBillingCursor, encodeBillingCursor } from './billing-cursor';
 import { BillingQueryDto } from './get-billing.dto';
 import { GetBillingQuery } from './get-billing.query';
@@ -35,50 +33,6 @@ const BILLING_CSV_EXAMPLE =
   'account,meter,month,units,billableUnits,blocks,blockSize,blockPrice,amount,currency,periodStart,periodEnd\n' +
   'acme,geocoding,2026-11,600,400,4,100,0.50,2.00,USD,,\n' +
   'acme,ocr,2026-11,90,90,1,100,0.50,0.50,USD,2026-11-15T09:00:00.000Z,2026-12-15T09:00:00.000Z\n';
-
-/** The pages of a query, the first of them already read. */
-async function* resumed(first: BillingLine[], rest: AsyncGenerator<BillingLine[]>): AsyncGenerator<BillingLine[]> {
-  yield first;
-  yield* rest;
-}
-
-/** A JSON array written as its lines come: one chunk per page. */
-async function* jsonArray(pages: AsyncIterable<BillingLine[]>): AsyncGenerator<string> {
-  let separator = '';
-  yield '[';
-  for await (const page of pages) {
-    let chunk = '';
-    for (const line of page) {
-      chunk += separator + JSON.stringify(line);
-      separator = ',';
-    }
-    yield chunk;
-  }
-  yield ']';
-}
-
-/**
- * Joins small chunks into ones of about 64 KiB: csv-stringify gives one chunk per record, and a
- * write per record to the socket costs far more memory and time than the text it carries. The
- * first chunk (the header row) goes at once, so the answer starts without waiting for 64 KiB.
- */
-async function* coalesced(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
-  let pending = '';
-  let started = false;
-  for await (const chunk of chunks) {
-    pending += chunk.toString();
-    if (!started || pending.length >= 65_536) {
-      yield pending;
-      pending = '';
-      started = true;
-    }
-  }
-  if (pending) yield pending;
-}
-
-async function* linesOf(pages: AsyncIterable<BillingLine[]>): AsyncGenerator<BillingLine> {
-  for await (const page of pages) yield* page;
-}
 
 @ApiTags('reports')
 @ApiBearerAuth()
@@ -127,36 +81,17 @@ export class GetBillingController {
     const first = await pages.next();
     let body: AsyncGenerator<BillingLine[]> = resumed(first.done ? [] : first.value, pages);
     if (query.limit !== undefined) {
-      const lines: BillingLine[] = [];
-      for await (const page of body) lines.push(...page); // at most limit + 1 ≤ 1001 lines
-      if (lines.length > query.limit) {
-        const last = lines[query.limit - 1];
-        const next = new URLSearchParams({
-          month: query.month,
-          ...(query.account ? { account: query.account } : {}),
-          after: encodeBillingCursor({ account: last.account, meter: last.meter, period: billingPeriodKey(last) }),
-          limit: String(query.limit),
-        });
-        response.setHeader('Link', `</v1/billing?${next}>; rel="next"`);
+      const { rows, last } = await limitedPage(body, query.limit);
+      if (last) {
+        const after = encodeBillingCursor({ account: last.account, meter: last.meter, period: billingPeriodKey(last) });
+        const link = { month: query.month, account: query.account, after, limit: String(query.limit) };
+        response.setHeader('Link', nextLink('/v1/billing', link));
       }
-      body = resumed(lines.slice(0, query.limit), (async function* () {})());
+      body = onePage(rows);
     }
     if (csv) {
       response.type('text/csv').setHeader('Content-Disposition', `attachment; filename="billing-${query.month}.csv"`);
     } else response.type('application/json');
-    response.status(200);
-    try {
-      if (csv) {
-        await pipeline(Readable.from(linesOf(body)), stringify({ header: true, columns: BILLING_COLUMNS }), coalesced, response);
-      } else await pipeline(Readable.from(jsonArray(body)), response);
-    } catch (error) {
-      // The status line is gone: the only honest way left to fail is to cut the connection
-      // before the end of the body (pipeline has destroyed the response), so that no client
-      // takes a truncated export for a whole one.
-      if (response.writableFinished) return;
-      const aborted = (error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE';
-      if (aborted) this.logger.warn(`billing export of ${query.month}: the client went away before its end`);
-      else this.logger.error({ err: error }, `billing export of ${query.month} failed after its first byte; connection aborted`);
-    }
+    await streamExport(response, { body, csv, columns: BILLING_COLUMNS, name: `billing export of ${query.month}` }, this.logger);
   }
 }

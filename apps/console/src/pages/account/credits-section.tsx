@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, call, seg, type Credits } from '../../api';
 import { ErrorNote, Notice, Section } from '../../components/feedback';
 import { useApi } from '../../components/use-api';
-import { units } from '../../format';
+import { units, when } from '../../format';
 
 interface Props {
   account: string;
@@ -24,6 +24,8 @@ export function CreditsSection({ account, admin, version, onChange }: Props) {
   }, [account, version]);
   const [amount, setAmount] = useState('');
   const [reason, setReason] = useState('');
+  const [priority, setPriority] = useState('');
+  const [expiresAt, setExpiresAt] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const [granted, setGranted] = useState<number | null>(null);
 
@@ -32,11 +34,19 @@ export function CreditsSection({ account, admin, version, onChange }: Props) {
     setError(null);
     setGranted(null);
     try {
-      const body = { amount: Number(amount), ...(reason.trim() ? { reason: reason.trim() } : {}) };
+      const body = {
+        amount: Number(amount),
+        ...(reason.trim() ? { reason: reason.trim() } : {}),
+        ...(priority ? { priority: Number(priority) } : {}),
+        // datetime-local is the browser's local time: sent as the instant it names.
+        ...(expiresAt ? { expiresAt: new Date(expiresAt).toISOString() } : {}),
+      };
       const answer = await call<{ balance: number }>('POST', `/v1/accounts/${seg(account)}/credits`, body);
       setGranted(answer.balance);
       setAmount('');
       setReason('');
+      setPriority('');
+      setExpiresAt('');
       onChange();
     } catch (failure) {
       setError(failure as ApiError);
@@ -62,6 +72,18 @@ export function CreditsSection({ account, admin, version, onChange }: Props) {
           <dd>{units(c.granted)}</dd>
           <dt>Spent</dt>
           <dd>{units(c.spent)}</dd>
+          {c.expired !== undefined && (
+            <>
+              <dt>Expired</dt>
+              <dd>{units(c.expired)}</dd>
+              <dt>Voided</dt>
+              <dd>{units(c.voided)}</dd>
+              <dt>Next expiry</dt>
+              <dd data-testid="next-expiry">
+                {c.nextExpiry ? `${units(c.nextExpiry.amount)} at ${when(c.nextExpiry.at)}` : '—'}
+              </dd>
+            </>
+          )}
         </dl>
       )}
       {admin && (
@@ -78,6 +100,23 @@ export function CreditsSection({ account, admin, version, onChange }: Props) {
           />
           <label for="grant-reason">Reason (optional)</label>
           <input id="grant-reason" value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+          <label for="grant-priority">Priority (1 burns first; default 50)</label>
+          <input
+            id="grant-priority"
+            type="number"
+            min={1}
+            max={100}
+            step={1}
+            value={priority}
+            onInput={(e) => setPriority(e.currentTarget.value)}
+          />
+          <label for="grant-expires">Expires at (optional)</label>
+          <input
+            id="grant-expires"
+            type="datetime-local"
+            value={expiresAt}
+            onInput={(e) => setExpiresAt(e.currentTarget.value)}
+          />
           <div class="form-actions">
             <button type="submit">Grant credits</button>
           </div>

@@ -1,0 +1,163 @@
+import fc from 'fast-check';
+import type { AccountEvent } from '@tally/events';
+import { decide } from './account-decider';
+import { evolve, fold, type Account } from './account-state';
+import type { AccountCommand } from './commands';
+import { spendableCredits } from './credit-decider';
+import { creditsView } from './credit-views';
+import { DomainError } from './errors';
+import { grantLive } from './grants';
+import { heldCredits } from './hold-state';
+import { ACCOUNT, NOW, opened } from './testing/fixtures';
+
+fc.configureGlobal({ numRuns: 300 });
+
+const priced = { meter: 'ocr', description: null, creditsPerUnit: 2, defaultQuota: null };
+const ids = fc.constantFrom('a', 'b', 'c', 'd', 'e');
+const grantIds = fc.constantFrom('g1', 'g2', 'g3', 'g4');
+
+/** A step: a command at an offset of seconds after the previous step (time only moves forward). */
+type Step = { advance: number; command: (now: string) => AccountCommand };
+
+const usage = (id: string, quantity: number, now: string) => ({
+  account: ACCOUNT,
+  usage: { source: 'svc', id, subject: 'alice', meter: 'ocr', quantity, time: null },
+  meter: priced,
+  reportedBy: 'key-1',
+  now,
+});
+
+const stepArb: fc.Arbitrary<Step> = fc.record({
+  advance: fc.constantFrom(0, 1, 5, 30, 3600, 86_400),
+  command: fc.oneof(
+    fc
+      .record({
+        id: fc.option(grantIds, { nil: null }),
+        amount: fc.integer({ min: 1, max: 20 }),
+        priority: fc.integer({ min: 1, max: 3 }),
+        starts: fc.constantFrom(-10, 0, 0, 20),
+        lasts: fc.option(fc.constantFrom(1, 10, 60, 3600), { nil: null }),
+      })
+      .map(({ id, amount, priority, starts, lasts }) => (now: string): AccountCommand => {
+        const effectiveAt = new Date(Date.parse(now) + starts * 1000).toISOString();
+        const expiresAt = lasts === null ? null : new Date(Date.parse(effectiveAt) + lasts * 1000).toISOString();
+        return {
+          type: 'GrantCredits',
+          account: ACCOUNT,
+          amount,
+          reason: null,
+          grantId: id,
+          priority,
+          effectiveAt,
+          expiresAt,
+          now,
+        };
+      }),
+    fc
+      .record({ id: ids, quantity: fc.integer({ min: 1, max: 8 }) })
+      .map(({ id, quantity }) => (now: string): AccountCommand => ({ type: 'DecideUsage', ...usage(id, quantity, now) })),
+    fc.record({ id: ids, quantity: fc.integer({ min: 1, max: 8 }) }).map(({ id, quantity }) => (now: string): AccountCommand => ({
+      type: 'HoldUsage',
+      ...usage(`h-${id}`, quantity, now),
+      ttlSeconds: 20,
+    })),
+    fc
+      .record({ id: ids, quantity: fc.option(fc.integer({ min: 1, max: 8 }), { nil: null }) })
+      .map(({ id, quantity }) => (now: string): AccountCommand => ({
+        type: 'CommitHold',
+        account: ACCOUNT,
+        source: 'svc',
+        id: `h-${id}`,
+        quantity,
+        meter: priced,
+        reportedBy: 'key-1',
+        now,
+      })),
+    ids.map((id) => (now: string): AccountCommand => ({
+      type: 'ReleaseHold',
+      account: ACCOUNT,
+      source: 'svc',
+      id: `h-${id}`,
+      now,
+    })),
+    ids.map((id) => (now: string): AccountCommand => ({
+      type: 'ReverseUsage',
+      account: ACCOUNT,
+      source: 'svc',
+      id,
+      reason: null,
+      now,
+    })),
+    grantIds.map((grantId) => (now: string): AccountCommand => ({
+      type: 'VoidGrant',
+      account: ACCOUNT,
+      grantId,
+      reason: null,
+      now,
+    })),
+  ),
+});
+
+function run(steps: Step[], check: (state: Account, now: string) => void): void {
+  let state = fold(opened());
+  let now = NOW;
+  for (const step of steps) {
+    now = new Date(Date.parse(now) + step.advance * 1000).toISOString();
+    let events: AccountEvent[] = [];
+    try {
+      events = decide(step.command(now), state);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+    }
+    state = events.reduce(evolve, state);
+    check(state, now);
+  }
+}
+
+describe('grants under random interleavings of grants, debits, holds, reversals, expiries and voids', () => {
+  it("the balance is the sum of the live grants' remainders, never negative, and the totals add up", () => {
+    fc.assert(
+      fc.property(fc.array(stepArb, { maxLength: 50 }), (steps) => {
+        run(steps, (state, now) => {
+          const view = creditsView(state, now, heldCredits(state, now));
+          const live = [...state.grants.values()].filter((g) => grantLive(g, now)).reduce((sum, g) => sum + g.remaining, 0);
+          expect(view.balance).toBe(live);
+          expect(view.balance).toBeGreaterThanOrEqual(0);
+          expect(view.balance).toBe(view.granted - view.spent - view.expired - view.voided);
+          for (const g of state.grants.values()) expect(g.remaining).toBeGreaterThanOrEqual(0);
+          // The recorded balance is what the grants not yet ended hold (effective or not).
+          const held = [...state.grants.values()].filter((g) => g.ended === null).reduce((sum, g) => sum + g.remaining, 0);
+          expect(state.credits.balance).toBe(held);
+        });
+      }),
+    );
+  });
+
+  it('accepts a usage only for credits that are live and not held', () => {
+    fc.assert(
+      fc.property(fc.array(stepArb, { maxLength: 50 }), (steps) => {
+        let state = fold(opened());
+        let now = NOW;
+        for (const step of steps) {
+          now = new Date(Date.parse(now) + step.advance * 1000).toISOString();
+          const command = step.command(now);
+          let events: AccountEvent[] = [];
+          try {
+            events = decide(command, state);
+          } catch (error) {
+            if (!(error instanceof DomainError)) throw error;
+          }
+          let before = state;
+          for (const event of events) {
+            if (command.type === 'DecideUsage' && event.type === 'UsageAccepted') {
+              expect(event.data.creditsCharged).toBeLessThanOrEqual(spendableCredits(before, now));
+              expect(event.data.creditsCharged).toBe(event.data.quantity * 2);
+            }
+            before = evolve(before, event);
+          }
+          state = before;
+        }
+      }),
+    );
+  });
+});
