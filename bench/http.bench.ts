@@ -36,6 +36,8 @@ export interface HttpScenario {
   seconds: number;
   /** `/v1/usage` decides and appends; `/v1/usage/check` is the dry run. */
   path?: '/v1/usage' | '/v1/usage/check';
+  /** Run before the load, once the meter is defined (accounts `acct-0` … `acct-{accounts - 1}` take the usage). */
+  setup?: (url: string, meter: string) => Promise<void>;
 }
 
 /**
@@ -49,6 +51,7 @@ export async function runHttpScenario(s: HttpScenario): Promise<HttpResult> {
   try {
     const meter = 'bench';
     await call(tally.url, 'PUT', `/v1/meters/${meter}`, { defaultQuota: { limit: null } });
+    await s.setup?.(tally.url, meter);
     const event = (i: number) => ({
       specversion: '1.0',
       id: randomUUID(),

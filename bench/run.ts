@@ -5,7 +5,7 @@ import { runAccountScale, type AccountScaleResult } from './account-scale.bench'
 import { runHttpScenario, type HttpResult, type HttpScenario } from './http.bench';
 import { runFixedRate, type FixedRateResult } from './fixed-rate.bench';
 import { runKafkaScenario, type KafkaResult } from './kafka.bench';
-import { freshDatabase, kafkaReachable, postgresReachable } from './support';
+import { call, freshDatabase, kafkaReachable, postgresReachable } from './support';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 5 : 10));
@@ -19,7 +19,10 @@ const MANY_ACCOUNTS = QUICK ? 20_000 : 100_000;
 // Usages decided on one account before the api's memory and its cold load are measured (issue 19).
 const ACCOUNT_SCALE_USAGES = QUICK ? 20_000 : 1_000_000;
 
-// BENCH_ONLY=kafka (comma-separated: http, accounts, accountScale, kafka, scaleOut, fixedRate) runs only those scenarios and their baselines.
+// Account trees against plain accounts: as many accounts either way, in trees of one root and three children.
+const TREES = { trees: 250, childrenPerTree: 3 };
+
+// BENCH_ONLY=kafka (comma-separated: http, accounts, accountScale, kafka, scaleOut, fixedRate, trees) runs only those scenarios and their baselines.
 const ONLY = new Set((process.env.BENCH_ONLY ?? '').split(',').filter(Boolean));
 const want = (scenario: string) => ONLY.size === 0 || ONLY.has(scenario);
 
@@ -81,6 +84,38 @@ async function main(): Promise<void> {
           path: '/v1/usage/check',
         })
       : null;
+  let trees: { tree: HttpResult; plain: HttpResult } | null = null;
+  if (want('trees')) {
+    const accounts = TREES.trees * (TREES.childrenPerTree + 1);
+    const run = (s: Omit<HttpScenario, 'env'>) => (pg ? onPostgres(s) : runHttpScenario({ ...s, env: {} }));
+    const where = pg ? 'PostgreSQL' : 'embedded PGlite';
+    const plain = await run({ ...common, name: `${where}, 1 event/request, ${accounts} plain accounts`, accounts });
+    const tree = await run({
+      ...common,
+      name: `${where}, 1 event/request, ${accounts} accounts in ${TREES.trees} trees (a root with a hard limit, ${TREES.childrenPerTree} children)`,
+      accounts,
+      setup: async (url, meter) => {
+        for (let t = 0; t < TREES.trees; t++) {
+          const root = `acct-${t * (TREES.childrenPerTree + 1)}`;
+          await call(url, 'PUT', `/v1/accounts/${root}/quotas/${meter}`, { limit: 1_000_000_000 });
+          for (let c = 1; c <= TREES.childrenPerTree; c++) {
+            await call(url, 'PUT', `/v1/accounts/acct-${t * (TREES.childrenPerTree + 1) + c}`, { parent: root });
+          }
+        }
+      },
+    });
+    trees = { tree, plain };
+    console.log(`
+## Account trees (${SECONDS} s each, ${CONNECTIONS} connections)
+`);
+    console.log('| scenario | decisions/s | p50 ms | p99 ms | non-2xx |');
+    console.log('|---|---:|---:|---:|---:|');
+    for (const r of [plain, tree]) {
+      console.log(
+        `| ${r.scenario} | ${r.eventsPerSecond ?? 'none answered'} | ${r.p50Ms ?? '—'} | ${r.p99Ms ?? '—'} | ${r.errors} |`,
+      );
+    }
+  }
   let many: AccountsResult | null = null;
   if (pg && want('accounts')) {
     const db = await freshDatabase('tally_bench_accounts');
@@ -233,6 +268,10 @@ async function main(): Promise<void> {
       api: pipeline?.rssMiB.api ?? postgres?.rssMiB ?? embedded?.rssMiB ?? null,
       projector: pipeline?.rssMiB.projector ?? null,
       apiAfterAccounts: many && { accounts: many.accounts, rssMiB: many.apiRssMiB },
+    },
+    trees: trees && {
+      decisionsPerSecond: trees.tree.eventsPerSecond,
+      plainDecisionsPerSecond: trees.plain.eventsPerSecond,
     },
     accountScale: accountScale && {
       usages: accountScale.usages,

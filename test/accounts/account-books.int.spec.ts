@@ -1,4 +1,4 @@
-import { AccountDecisions, AccountRepository } from '@tally/api';
+import { AccountHandler } from '@tally/api';
 import { withDefaultTerms, deserialize, serialize, streamNames, type AccountEvent } from '@tally/events';
 import { SqlEventStore, type EventStore, type SqlClient } from '@tally/eventstore';
 import { decideBooks, fold, type AccountCommand } from '@tally/domain';
@@ -26,7 +26,7 @@ describe.each(backends)('account books over a real store (%s)', (_name, open) =>
   afterEach(() => close());
 
   const deciderOn = (s: EventStore, defaultCredits = 100) =>
-    new AccountDecisions(new AccountRepository(s), { defaultCredits, maxBatch: 100, retry: { attempts: 50, baseDelayMs: 2 } });
+    new AccountHandler(s, { defaultCredits, maxBatch: 100, retry: { attempts: 50, baseDelayMs: 2 } });
   const streamOf = async (period: string) =>
     (await store.readStream(streamNames.accountPeriod('acme', period))).map((e) => deserialize(e) as AccountEvent);
 

@@ -1,4 +1,4 @@
-import { AccountDecisions, AccountRepository } from '@tally/api';
+import { AccountHandler } from '@tally/api';
 import { withDefaultTerms } from '@tally/events';
 import { SqlEventStore, type EventStore, type SqlClient } from '@tally/eventstore';
 import { RECENT_IDS, decisionFor, originalDecision, usageOf, type AccountCommand } from '@tally/domain';
@@ -25,7 +25,7 @@ describe.each(sqlBackends())('an account that has forgotten most of its decision
   afterAll(() => close());
 
   const deciderOn = (s: EventStore) =>
-    new AccountDecisions(new AccountRepository(s), { defaultCredits: 0, maxBatch: 100, retry: { attempts: 50, baseDelayMs: 2 } });
+    new AccountHandler(s, { defaultCredits: 0, maxBatch: 100, retry: { attempts: 50, baseDelayMs: 2 } });
 
   it('answers a repeat of its first usage from the claims index, counting nothing, and reverses it', async () => {
     const decider = deciderOn(store);
@@ -90,7 +90,9 @@ describe.each(sqlBackends())('loading an account from its snapshot (%s)', (_name
 
   const loads: Array<{ snapshot: boolean; events: number }> = [];
   const deciderOn = () =>
-    new AccountDecisions(new AccountRepository(store, { snapshotEvery: 500, onLoad: (load) => loads.push(load) }), {
+    new AccountHandler(store, {
+      snapshotEvery: 500,
+      onLoad: (load) => loads.push(load),
       defaultCredits: 0,
       maxBatch: 100,
       retry: { attempts: 50, baseDelayMs: 2 },

@@ -1,4 +1,4 @@
-import { AccountDecisions, AccountRepository, ClaimsPruner } from '@tally/api';
+import { AccountHandler, ClaimsPruner } from '@tally/api';
 import { withDefaultTerms } from '@tally/events';
 import { SqlEventStore, type SqlClient } from '@tally/eventstore';
 import { sqlBackends } from '../support/databases';
@@ -35,7 +35,7 @@ describe.each(sqlBackends())('the claims pruner (%s)', (_name, open) => {
 
   it('gives a store written before the claims index the claims of its last 35 days, once', async () => {
     const store = await SqlEventStore.create(db);
-    const decisions = new AccountDecisions(new AccountRepository(store), {
+    const decisions = new AccountHandler(store, {
       defaultCredits: 0,
       maxBatch: 10,
       retry: { attempts: 5, baseDelayMs: 2 },

@@ -1,4 +1,4 @@
-import { AccountDecisions, AccountRepository } from '@tally/api';
+import { AccountHandler } from '@tally/api';
 import type { AccountCommand } from '@tally/domain';
 import { EventRejectedError, SqlEventStore, type EventStore, type SqlClient } from '@tally/eventstore';
 import { sqlBackends } from '../support/databases';
@@ -26,7 +26,7 @@ describe.each(sqlBackends())('one bad request among a batch (%s)', (_name, open)
   });
 
   it('decides the 29 good requests and fails only the one the store refuses', async () => {
-    const decisions = new AccountDecisions(new AccountRepository(store), {
+    const decisions = new AccountHandler(store, {
       defaultCredits: 1000,
       maxBatch: 500,
       retry: { attempts: 10, baseDelayMs: 2 },

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { AccountDecisions, AccountRepository } from '@tally/api';
+import { AccountHandler } from '@tally/api';
 import type { AccountCommand } from '@tally/domain';
 import { deserialize, withDefaultTerms, type AccountEvent } from '@tally/events';
 import { EventRejectedError, SqlEventStore, type SqlClient } from '@tally/eventstore';
@@ -59,7 +59,8 @@ describe.each(sqlBackends())('group commit under random interleavings (%s)', (na
         const prefix = `run${run++}-`;
         const writers = [0, 1].map(
           () =>
-            new AccountDecisions(new AccountRepository(store, { groupCommit: { maxStreams, maxInFlight: 2 } }), {
+            new AccountHandler(store, {
+              groupCommit: { maxStreams, maxInFlight: 2 },
               defaultCredits,
               maxBatch: 5,
               retry: { attempts: 100, baseDelayMs: 1 },

@@ -1,4 +1,4 @@
-import { AccountDecisions, AccountRepository, CatalogCache } from '@tally/api';
+import { AccountHandler, CatalogCache } from '@tally/api';
 import type { AccountCommand } from '@tally/domain';
 import { SqlEventStore, type EventStore, type SqlClient } from '@tally/eventstore';
 import { sqlBackends } from '../support/databases';
@@ -37,7 +37,7 @@ describe.each(sqlBackends())('accounts this process decides on (%s)', (_name, op
   afterEach(() => close());
 
   const decider = (s: EventStore) =>
-    new AccountDecisions(new AccountRepository(s), {
+    new AccountHandler(s, {
       defaultCredits: 100,
       maxBatch: 100,
       retry: { attempts: 20, baseDelayMs: 2 },
@@ -54,7 +54,8 @@ describe.each(sqlBackends())('accounts this process decides on (%s)', (_name, op
 
   it('are kept up to the cache size: the least recently used account is read again', async () => {
     const { store: watched, reads } = counting(store);
-    const decisions = new AccountDecisions(new AccountRepository(watched, { cacheSize: 2 }), {
+    const decisions = new AccountHandler(watched, {
+      cacheSize: 2,
       defaultCredits: 100,
       maxBatch: 100,
       retry: { attempts: 20, baseDelayMs: 2 },

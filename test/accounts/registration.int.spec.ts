@@ -1,7 +1,15 @@
-import { AccountDecisions, AccountRepository, type RepositoryOptions } from '@tally/api';
+import { AccountHandler, type AccountHandlerOptions } from '@tally/api';
 import { deserialize, serialize, streamNames, type AccountEvent, type AccountRootEvent } from '@tally/events';
-import { ClaimTakenError, SqlEventStore, WrongExpectedRevisionError, type EventStore, type SqlClient } from '@tally/eventstore';
-import { claimsOf, decide, decideBooks, evolve, type AccountCommand } from '@tally/domain';
+import {
+  ClaimTakenError,
+  ConcurrencyRetriesExhaustedError,
+  SqlEventStore,
+  WrongExpectedRevisionError,
+  type EventStore,
+  type SqlClient,
+  type StreamAppend,
+} from '@tally/eventstore';
+import { claimsOf, decide, decideBooks, fold, initialState, type AccountCommand } from '@tally/domain';
 import { sqlBackends } from '../support/databases';
 
 const usage = (account: string, id: string, now: string): AccountCommand => ({
@@ -23,23 +31,39 @@ describe.each(sqlBackends())('registering an account, and dry runs (%s)', (_name
   });
   afterAll(() => close());
 
-  const deciderOn = (options: Partial<RepositoryOptions> = {}) =>
-    new AccountDecisions(new AccountRepository(store, options), {
-      defaultCredits: 100,
-      maxBatch: 100,
-      retry: { attempts: 50, baseDelayMs: 2 },
-    });
+  const deciderOn = (options: Partial<AccountHandlerOptions> = {}, on: EventStore = store) =>
+    new AccountHandler(on, { ...options, defaultCredits: 100, maxBatch: 100, retry: { attempts: 1, baseDelayMs: 2 } });
   const rows = async () => Number((await db.query<{ n: number }>('select count(*)::int as n from tally_events')).rows[0].n);
   const eventsOf = async (account: string, period: string) =>
     (await store.readStream(streamNames.accountPeriod(account, period))).map((e) => deserialize(e) as AccountEvent);
-
-  /** A new account loaded and decided on by a repository, ready to append (its registration). */
-  const decidedNew = async (repository: AccountRepository, account: string, now: string) => {
-    const loaded = await repository.load(account, now);
-    const opening = decideBooks({ type: 'OpenAccount', account, registered: null, defaultCredits: 100, now }, loaded.state);
-    const opened = repository.withOpening(loaded, opening!);
-    const events = decide(usage(account, 'u1', now), opened.state);
-    return { opened, events, after: events.reduce(evolve, opened.state) };
+  /** The store, where `meanwhile` runs (another writer) just before the first registering append. */
+  const racedBy = (meanwhile: () => Promise<unknown>): EventStore => {
+    let raced = false;
+    return new Proxy(store, {
+      get(target, name, receiver) {
+        if (name !== 'appendAtomically' && name !== 'appendMany') return Reflect.get(target, name, receiver) as unknown;
+        return async (parts: StreamAppend[]) => {
+          if (!raced) {
+            raced = true;
+            await meanwhile();
+          }
+          return name === 'appendMany' ? target.appendMany(parts) : target.appendAtomically(parts);
+        };
+      },
+    });
+  };
+  const opening = (account: string, period: string, now: string) =>
+    decideBooks({ type: 'OpenAccount', account, registered: null, defaultCredits: 100, now }, initialState())!.opening.map((e) =>
+      serialize({ ...e, data: { ...e.data, period } } as AccountEvent),
+    );
+  /** What the one attempt of `decided` conflicted with (retries are off here, so it gives up at once). */
+  const conflictOf = async (decided: Promise<unknown>) => {
+    const error = await decided.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConcurrencyRetriesExhaustedError);
+    return (error as ConcurrencyRetriesExhaustedError).cause;
   };
   const rootOf = async (account: string) =>
     (await store.readStream(streamNames.accountRoot(account))).map((e) => deserialize(e) as AccountRootEvent);
@@ -56,36 +80,46 @@ describe.each(sqlBackends())('registering an account, and dry runs (%s)', (_name
 
   it('writes neither part when the root stream is taken (another writer registered the account)', async () => {
     const now = '2026-11-10T00:00:00.000Z';
-    const { opened, events, after } = await decidedNew(new AccountRepository(store), 'root-taken', now);
-    await store.appendToStream(
-      streamNames.accountRoot('root-taken'),
-      [serialize({ type: 'AccountOpened', data: { account: 'root-taken', period: '2026-10', openedAt: now } })],
-      'no_stream',
+    const raced = racedBy(() =>
+      store.appendToStream(
+        streamNames.accountRoot('root-taken'),
+        [serialize({ type: 'AccountOpened', data: { account: 'root-taken', period: '2026-10', openedAt: now } })],
+        'no_stream',
+      ),
     );
-    await expect(new AccountRepository(store).append(opened, events, after)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    expect(await conflictOf(deciderOn({}, raced).execute(usage('root-taken', 'u1', now)))).toBeInstanceOf(
+      WrongExpectedRevisionError,
+    );
     expect(await eventsOf('root-taken', '2026-11')).toEqual([]);
     expect((await rootOf('root-taken')).map((e) => e.data.period)).toEqual(['2026-10']);
   });
 
   it('writes neither part when the first period is taken, or one of its claims is', async () => {
     const now = '2026-11-10T00:00:00.000Z';
-    const taken = await decidedNew(new AccountRepository(store), 'period-taken', now);
-    await store.appendToStream(
-      streamNames.accountPeriod('period-taken', '2026-11'),
-      taken.opened.opening!.opening.map(serialize),
-      'no_stream',
+    const periodTaken = racedBy(() =>
+      store.appendToStream(
+        streamNames.accountPeriod('period-taken', '2026-11'),
+        opening('period-taken', '2026-11', now),
+        'no_stream',
+      ),
     );
-    await expect(new AccountRepository(store).append(taken.opened, taken.events, taken.after)).rejects.toBeInstanceOf(
+    expect(await conflictOf(deciderOn({}, periodTaken).execute(usage('period-taken', 'u1', now)))).toBeInstanceOf(
       WrongExpectedRevisionError,
     );
     expect(await rootOf('period-taken')).toEqual([]);
     expect((await eventsOf('period-taken', '2026-11')).map((e) => e.type)).toEqual(['PeriodOpened', 'CreditsGranted']);
 
-    const claimed = await decidedNew(new AccountRepository(store), 'claim-taken', now);
-    await store.appendToStream('elsewhere-claim-taken', claimed.events.map(serialize), 'no_stream', claimsOf(claimed.events));
-    await expect(new AccountRepository(store).append(claimed.opened, claimed.events, claimed.after)).rejects.toBeInstanceOf(
-      ClaimTakenError,
+    const taken = decide(
+      usage('claim-taken', 'u1', now),
+      fold(
+        decideBooks({ type: 'OpenAccount', account: 'claim-taken', registered: null, defaultCredits: 100, now }, initialState())!
+          .opening,
+      ),
     );
+    const claimTaken = racedBy(() =>
+      store.appendToStream('elsewhere-claim-taken', taken.map(serialize), 'no_stream', claimsOf(taken)),
+    );
+    expect(await conflictOf(deciderOn({}, claimTaken).execute(usage('claim-taken', 'u1', now)))).toBeInstanceOf(ClaimTakenError);
     expect(await rootOf('claim-taken')).toEqual([]);
     expect(await eventsOf('claim-taken', '2026-11')).toEqual([]);
   });

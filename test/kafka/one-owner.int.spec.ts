@@ -1,4 +1,4 @@
-import { AccountDecisions } from '@tally/api';
+import { AccountHandler } from '@tally/api';
 import type { DecideUsage } from '@tally/domain';
 import { describeIf, eventually, infra } from '../infra/infra';
 import { errorLines } from '../support/api-process';
@@ -18,9 +18,9 @@ interface Deciding {
   to: number;
 }
 
-/** Records every call the instance's Kafka intake makes into its AccountDecisions. */
+/** Records every call the instance's Kafka intake makes into its AccountHandler. */
 function watchDeciding(tally: RunningTally, instance: string, log: Deciding[]): void {
-  const decisions = tally.app.get(AccountDecisions);
+  const decisions = tally.app.get(AccountHandler);
   const executeAll = decisions.executeAll.bind(decisions);
   decisions.executeAll = async (commands) => {
     const entry: Deciding = {

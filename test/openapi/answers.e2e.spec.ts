@@ -67,6 +67,11 @@ describe('every answer matches /openapi.json', () => {
     await call(admin, 'PUT', '/v1/subjects/{subject}', `/v1/subjects/${subject}`, { account });
     await call(admin, 'POST', '/v1/accounts/{account}/credits', `${q}/credits`, { amount: 50, reason: 'welcome' });
     await call(admin, 'PUT', '/v1/accounts/{account}/alerts', `${q}/alerts`, { creditsBelow: 20 });
+    const child = unique('child');
+    await call(admin, 'PUT', '/v1/accounts/{account}', `/v1/accounts/${child}`, { parent: account });
+    await call(admin, 'PUT', '/v1/accounts/{account}', `/v1/accounts/${child}`, { parent: child });
+    await call(admin, 'PUT', '/v1/accounts/{account}', q, { parent: child });
+    await call(admin, 'GET', '/v1/accounts/{account}', `/v1/accounts/${child}`);
     const grants = '/v1/accounts/{account}/credits/grants';
     const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
     await call(admin, 'POST', '/v1/accounts/{account}/credits', `${q}/credits`, {

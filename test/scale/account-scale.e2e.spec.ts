@@ -13,7 +13,7 @@ const USAGES = Number(process.env.SCALE_USAGES ?? 30_000);
 const BATCH = Number(process.env.SCALE_BATCH ?? 100);
 // The api alone starts around 140 MiB; issue 19's target after 1,000,000 usages is 400 MiB.
 const RSS_BOUND_MIB = 400;
-// Snapshots are saved every 1,000 events (REPOSITORY_DEFAULTS.snapshotEvery).
+// Snapshots are saved every 1,000 events (HANDLER_DEFAULTS.snapshotEvery).
 const SNAPSHOT_EVERY = 1000;
 
 /** What bench/account-scale.bench.ts reports. */

@@ -118,6 +118,23 @@ export async function startTally(
   };
 }
 
+/**
+ * Two api instances on one fresh PostgreSQL database, the second without a projector, started
+ * before the describe block's tests and stopped after them; read them inside tests.
+ */
+export function twoInstances(): { first: RunningTally; second: RunningTally } {
+  const both = {} as { first: RunningTally; second: RunningTally };
+  beforeAll(async () => {
+    both.first = await startTally('postgres');
+    both.second = await startTally('postgres', { location: both.first.location, project: false });
+  });
+  afterAll(async () => {
+    await both.second.stop();
+    await both.first.destroy();
+  });
+  return both;
+}
+
 let sequence = 0;
 
 /** A unique name for accounts, meters and ids, so tests sharing a Tally never collide. */

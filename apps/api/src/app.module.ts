@@ -66,6 +66,9 @@ import { ListDeliveriesController } from './webhooks/list-deliveries/list-delive
 import { ListDeliveriesHandler } from './webhooks/list-deliveries/list-deliveries.handler';
 import { ListWebhooksController } from './webhooks/list-webhooks/list-webhooks.controller';
 import { ListWebhooksHandler } from './webhooks/list-webhooks/list-webhooks.handler';
+import { AccountTreeController } from './accounts/account-tree/account-tree.controller';
+import { GetAccountTreeHandler } from './accounts/account-tree/get-account-tree.handler';
+import { SetParentHandler } from './accounts/account-tree/set-parent.handler';
 
 const HANDLERS = [
   RecordUsageHandler,
@@ -92,6 +95,8 @@ const HANDLERS = [
   CommitHoldHandler,
   ReleaseHoldHandler,
   SetAlertsHandler,
+  SetParentHandler,
+  GetAccountTreeHandler,
   CreateWebhookHandler,
   ListWebhooksHandler,
   DeleteWebhookHandler,
@@ -126,6 +131,7 @@ export class AppModule {
         ListMetersController,
         MapSubjectController,
         AccountsController,
+        AccountTreeController,
         GetUsageController,
         GetBillingController,
         GetDecisionsController,

@@ -2,11 +2,10 @@
 export { createHttpApp } from './http-app';
 export { startKafkaIntake } from './kafka-intake/start-kafka-intake';
 export { openRuntime, type Runtime } from './runtime/runtime';
-export { AccountDecisions } from './accounts/account-decisions';
-export { AccountRepository } from './accounts/account-repository';
+export { AccountHandler } from './accounts/account-handler';
 export { ClaimsPruner } from './accounts/claims-pruner';
 export { Clock } from './runtime/clock';
-export { REPOSITORY_DEFAULTS, type RepositoryOptions } from './accounts/repository-options';
+export { HANDLER_DEFAULTS, type AccountHandlerOptions } from './accounts/account-handler-options';
 export { CatalogCache } from './catalog/catalog-cache';
 export type { HoldView } from './reservations/hold-usage/hold-usage.dto';
 export type { ReleasedView } from './reservations/release-hold/release-hold.dto';

@@ -49,6 +49,14 @@ export interface RateLimit {
   burst: number;
 }
 
+/** Where an account stands in its account tree (GET /v1/accounts/{account}). */
+export interface AccountTree {
+  account: string;
+  parent: string | null;
+  children: string[];
+  depth: number;
+}
+
 export interface Credits {
   balance: number;
   held?: number;

@@ -24,6 +24,8 @@ export interface Decision {
   quantity: number;
   decision: 'accepted' | 'rejected';
   reason?: RejectReason;
+  /** For an account in a tree: the account (itself or an ancestor) whose rule decided the rejection. */
+  limitedBy?: string;
   overage: number;
   usage: number;
   /** null: unlimited. */

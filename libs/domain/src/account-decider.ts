@@ -6,6 +6,7 @@ import { DomainError, unreachable } from './errors';
 import { commitHold, releaseHold } from './holds';
 import { holdUsage, decideUsage } from './decide-usage';
 import { withinWindow } from './time';
+import { levelView, periodsOnly } from './tree';
 
 /**
  * Decides a command against the account's state; returns the events to append (maybe none). What
@@ -16,10 +17,32 @@ export function decide(command: AccountCommand, state: Account): AccountEvent[] 
   if (state.next !== null) {
     throw new DomainError('BOOKS_CLOSED', `period ${state.period} is closed; decide on ${state.next}`);
   }
+  const member = state.account !== null && command.account !== state.account;
+  if (member && !state.members.has(command.account)) {
+    throw new DomainError('NOT_A_MEMBER', `account ${command.account} is not in the tree of ${state.account}`);
+  }
+  if (!member && state.tree !== null) {
+    throw new DomainError('MOVED', `account ${command.account} is decided in the tree of ${state.tree}`);
+  }
+  // The wallet (grants, allowance, credit alert) of a tree is its root's.
+  if (member && PAYER_ONLY.has(command.type)) {
+    throw new DomainError(
+      'NOT_A_PAYER',
+      `account ${command.account} is in the tree of ${state.account}, which holds its credits`,
+    );
+  }
   const settled = state.account === null ? [] : settleCredits(state, command.now);
   const current = settled.reduce(evolve, state);
   return [...settled, ...attributeCredits(decideCommand(command, current), current, command.now)];
 }
+
+const PAYER_ONLY: ReadonlySet<AccountCommand['type']> = new Set([
+  'GrantCredits',
+  'SetCreditAlert',
+  'VoidGrant',
+  'SetAllowance',
+  'RemoveAllowance',
+]);
 
 function decideCommand(command: AccountCommand, state: Account): AccountEvent[] {
   switch (command.type) {
@@ -70,24 +93,33 @@ function setCreditAlert({ account, creditsBelow, now }: SetCreditAlert): Account
 }
 
 function changeQuota({ account, meter, patch, now }: ChangeQuota, state: Account): AccountEvent[] {
-  const existing = state.quotas.get(meter);
+  const existing = levelView(state, account).quotas.get(meter);
   if (!existing) throw new DomainError('QUOTA_NOT_FOUND', `account ${account} has no quota for meter ${meter}`);
   return [{ type: 'QuotaSet', data: { account, meter, quota: anchoredWhereAllowed({ ...existing, ...patch }), at: now } }];
 }
 
 function reverseUsage({ account, source, id, reason, now }: ReverseUsage, state: Account): AccountEvent[] {
   const record = decisionFor(state, source, id);
-  if (!record || !withinWindow(record.event.data.decidedAt, now)) {
+  if (!record || record.event.data.account !== account || !withinWindow(record.event.data.decidedAt, now)) {
     throw new DomainError('USAGE_NOT_FOUND', `no usage ${source}/${id} was decided for ${account} in the last 35 days`);
   }
   if (record.event.type === 'UsageRejected') {
     throw new DomainError('USAGE_NOT_ACCEPTED', `usage ${source}/${id} was rejected; there is nothing to reverse`);
   }
   if (record.reversal) return [];
-  const { subject, meter, quantity, month, period, creditsCharged, items } = record.event.data;
-  // Every line of a multi-item usage returns to its meter and its period, with the credits it was charged.
+  const { subject, meter, quantity, month, period, creditsCharged, payer, levels, items } = record.event.data;
+  // Every line of a multi-item usage returns to its meter and its period (at every level of a tree),
+  // with the credits it was charged.
   const lines = items
-    ? { items: items.map((l) => ({ meter: l.meter, quantity: l.quantity, creditsRefunded: l.credits, ...periodOf(l) })) }
+    ? {
+        items: items.map((l) => ({
+          meter: l.meter,
+          quantity: l.quantity,
+          creditsRefunded: l.credits,
+          ...periodOf(l),
+          ...periodsOnly(l.levels),
+        })),
+      }
     : {};
   return [
     {
@@ -96,6 +128,9 @@ function reverseUsage({ account, source, id, reason, now }: ReverseUsage, state:
         ...{ account, source, id, subject, meter, quantity, month },
         ...periodOf({ period }),
         ...{ creditsRefunded: creditsCharged, reason, at: now },
+        ...(payer ? { payer } : {}),
+        // The levels above a member give back the units in the periods they counted them in; tokens taken stay taken.
+        ...periodsOnly(levels),
         ...lines,
       },
     },

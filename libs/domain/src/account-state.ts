@@ -1,10 +1,8 @@
 import { Map as ImmutableMap } from 'immutable';
 import {
   linesOf,
-  type CountedItem,
   type AccountEvent,
   type CarriedAllowance,
-  type CarriedState,
   type CreditTotals,
   type QuotaTerms,
   type RateBucket,
@@ -17,10 +15,20 @@ import {
 import { alertsFrom, withAlertRaised } from './alert-memory';
 import { unreachable } from './errors';
 import { holdLive, withHold, withHoldEnded, type HoldRecord } from './hold-state';
-import { bucketAfter } from './rate-limit';
 import { Recent } from './recent';
-import { TOTAL } from './periods';
 import { withinWindow } from './time';
+import {
+  addCounted,
+  countedAt,
+  countsFrom,
+  membersFrom,
+  withAttached,
+  withMemberQuota,
+  withMemberUsage,
+  withoutMember,
+  withTokensTaken,
+  type Member,
+} from './tree';
 import type { Grant } from './grants';
 import { emptyWallet, evolveWallet } from './wallet';
 
@@ -71,6 +79,13 @@ export interface Account {
   alerted: ReadonlyMap<string, ReadonlySet<number>>;
   /** Rate-limit buckets by meter, as the last decision that took tokens left them: one per rate-limited meter. */
   buckets: ReadonlyMap<string, RateBucket>;
+  /**
+   * The root of the tree this account's decisions moved to (docs/contract.md §2.7);
+   * null while they are its own. Nothing is decided on a moved account's own streams.
+   */
+  tree: string | null;
+  /** The members of the tree this account is the root of, by name (empty: no children). */
+  members: ReadonlyMap<string, Member>;
 }
 
 /** The key under which a usage request is deduplicated. */
@@ -98,6 +113,8 @@ export function initialState(): Account {
     creditsBelow: null,
     alerted: new Map(),
     buckets: new Map(),
+    tree: null,
+    members: new Map(),
   };
 }
 
@@ -125,33 +142,22 @@ export function usageOf(state: Account, meter: string, periodKey: string): numbe
 }
 
 /**
- * Usage after adding each line's quantity (times `sign`) to its meter's month, its total, and
- * the quota period the line names (a day, a week, a year, an anchored month) when it names one.
+ * Counts a usage decided for `data.account`, line by line (one, or each item of a multi-item
+ * usage), `sign` +1 or -1: in the state's own counts (the root counts every decision of its tree)
+ * and in those of the account and its ancestors when it is a member, each level in its month, its
+ * running total and its own quota's period for that line's meter.
  */
-function addUsage(state: Account, lines: ReadonlyArray<CountedItem>, month: string, sign: 1 | -1): Account['usage'] {
-  const usage = new Map(state.usage);
-  for (const { meter, quantity, period } of lines) {
-    const byPeriod = new Map(usage.get(meter));
-    for (const key of [month, TOTAL, ...(period === undefined ? [] : [period])]) {
-      byPeriod.set(key, (byPeriod.get(key) ?? 0) + sign * quantity);
-    }
-    usage.set(meter, byPeriod);
+function counted(
+  state: Account,
+  data: UsageDecisionData | UsageReversed['data'],
+  sign: 1 | -1,
+): Pick<Account, 'usage' | 'members'> {
+  const root = state.account ?? data.account;
+  let usage = state.usage;
+  for (const line of linesOf(data)) {
+    usage = addCounted(usage, line.meter, countedAt(line, data.account, data.month, root), sign * line.quantity);
   }
-  return usage;
-}
-
-/** Carried usage (JSON) as the state keeps it; own keys only, whatever their names. */
-function usageFrom(carried: CarriedState['usage']): Account['usage'] {
-  return new Map(Object.entries(carried).map(([meter, byPeriod]) => [meter, new Map(Object.entries(byPeriod))]));
-}
-
-/** The buckets after a decision that took rate-limit tokens: each line that carries `bucketLevel`, for its meter. */
-function withTokensTaken(buckets: Account['buckets'], data: UsageDecisionData): Account['buckets'] {
-  let after = buckets;
-  for (const { meter, bucketLevel } of linesOf(data)) {
-    if (bucketLevel !== undefined) after = new Map(after).set(meter, bucketAfter(after.get(meter), bucketLevel, data.decidedAt));
-  }
-  return after;
+  return { usage, members: withMemberUsage(state, data, sign) };
 }
 
 /** Applies one stored event; never mutates `state`. */
@@ -172,7 +178,9 @@ function evolveRest(state: Account, event: AccountEvent): Account {
         period,
         next: null,
         quotas: new Map(Object.entries(carried.quotas)),
-        usage: usageFrom(carried.usage),
+        usage: countsFrom(carried.usage),
+        members: membersFrom(carried.members),
+        tree: carried.tree ?? null,
         // Older streams are read only for idempotency; forget what has left the window.
         decisions: state.decisions.filter((d) => withinWindow(d.event.data.decidedAt, openedAt)),
         holds: state.holds.filter((h) => withinWindow(h.hold.decidedAt, openedAt)),
@@ -184,7 +192,9 @@ function evolveRest(state: Account, event: AccountEvent): Account {
     case 'PeriodClosed':
       return { ...state, next: event.data.next };
     case 'QuotaSet':
-      return { ...state, quotas: new Map(state.quotas).set(event.data.meter, event.data.quota) };
+      return state.members.has(event.data.account)
+        ? { ...state, members: withMemberQuota(state, event.data.account, event.data.meter, event.data.quota) }
+        : { ...state, quotas: new Map(state.quotas).set(event.data.meter, event.data.quota) };
     case 'CreditsGranted':
     case 'CreditsExpired':
     case 'GrantVoided':
@@ -192,12 +202,12 @@ function evolveRest(state: Account, event: AccountEvent): Account {
     case 'AllowanceRemoved':
       return state;
     case 'UsageAccepted': {
-      const { month, source, id } = event.data;
+      const { source, id } = event.data;
+      const afterCount = { ...state, ...counted(state, event.data, 1) };
       return {
-        ...state,
-        usage: addUsage(state, linesOf(event.data), month, 1),
+        ...afterCount,
+        ...withTokensTaken(afterCount, event.data),
         decisions: state.decisions.set(usageKey(source, id), { event, reversal: null }),
-        buckets: withTokensTaken(state.buckets, event.data),
       };
     }
     case 'UsageRejected':
@@ -206,12 +216,12 @@ function evolveRest(state: Account, event: AccountEvent): Account {
         decisions: state.decisions.set(usageKey(event.data.source, event.data.id), { event, reversal: null }),
       };
     case 'UsageReversed': {
-      const { month, source, id } = event.data;
+      const { source, id } = event.data;
       const key = usageKey(source, id);
       const original = state.decisions.get(key);
       return {
         ...state,
-        usage: addUsage(state, linesOf(event.data), month, -1),
+        ...counted(state, event.data, -1),
         decisions: original ? state.decisions.set(key, { ...original, reversal: event.data }) : state.decisions,
       };
     }
@@ -219,7 +229,7 @@ function evolveRest(state: Account, event: AccountEvent): Account {
       return {
         ...state,
         ...withHold(state, usageKey(event.data.source, event.data.id), event.data),
-        buckets: withTokensTaken(state.buckets, event.data),
+        ...withTokensTaken(state, event.data),
       };
     case 'HoldReleased':
       return { ...state, ...withHoldEnded(state, usageKey(event.data.source, event.data.id), event.data) };
@@ -227,6 +237,14 @@ function evolveRest(state: Account, event: AccountEvent): Account {
       return { ...state, creditsBelow: event.data.creditsBelow };
     case 'AlertRaised':
       return { ...state, alerted: withAlertRaised(state.alerted, event.data) };
+    case 'MemberAttached':
+      return withAttached(state, event.data);
+    case 'MemberDetached':
+      return withoutMember(state, event.data.member);
+    case 'AccountMoved':
+      return event.data.tree !== null
+        ? { ...state, tree: event.data.tree }
+        : { ...state, tree: null, quotas: new Map(Object.entries(event.data.quotas)), usage: countsFrom(event.data.usage) };
     default:
       return unreachable(event);
   }

@@ -18,6 +18,9 @@ export function recordedAt(event: AccountEvent): string {
     case 'UsageReversed':
     case 'HoldReleased':
     case 'CreditAlertSet':
+    case 'MemberAttached':
+    case 'MemberDetached':
+    case 'AccountMoved':
     case 'GrantVoided':
     case 'AllowanceSet':
     case 'AllowanceRemoved':

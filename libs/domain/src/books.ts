@@ -8,8 +8,8 @@ import {
 import type { Account } from './account-state';
 import { alertsToCarry } from './alert-memory';
 import { DomainError, unreachable } from './errors';
-import { periodEndsAfter } from './periods';
 import { IDEMPOTENCY_WINDOW_MS, monthOf } from './time';
+import { countsToCarry, membersToCarry } from './tree';
 import { emptyWallet, walletJson } from './wallet';
 
 /**
@@ -123,13 +123,8 @@ function openNextPeriod({ now }: OpenNextPeriod, state: Account): PeriodTransiti
 function carryForward(state: Account, next: string, now: string): PeriodOpened {
   // A usage decided from now on is at most the idempotency window old: only periods ending after that count.
   const oldest = new Date(Date.parse(now) - IDEMPOTENCY_WINDOW_MS).toISOString();
-  // Object.fromEntries defines own properties, so a meter named `__proto__` is carried like any other.
-  const usage = Object.fromEntries(
-    [...state.usage].map(([meter, byPeriod]) => [
-      meter,
-      Object.fromEntries([...byPeriod].filter(([key]) => periodEndsAfter(key, oldest))),
-    ]),
-  );
+  const usage = countsToCarry(state.usage, oldest);
+  const tree = state.members.size > 0 ? { members: membersToCarry(state, oldest) } : {};
   return {
     type: 'PeriodOpened',
     data: {
@@ -143,6 +138,8 @@ function carryForward(state: Account, next: string, now: string): PeriodOpened {
         usage,
         alerts: alertsToCarry(state, oldest),
         ...(state.buckets.size > 0 ? { buckets: Object.fromEntries(state.buckets) } : {}),
+        ...tree,
+        ...(state.tree !== null ? { tree: state.tree } : {}),
       },
     },
   };

@@ -4,6 +4,7 @@ import {
   periodOf,
   type AccountEvent,
   type AlertRaised,
+  type LevelCounted,
   type MeterDefinition,
   type QuotaTerms,
   type RejectReason,
@@ -20,6 +21,7 @@ import { expiryOf, heldUnits } from './hold-state';
 import { TOTAL, periodKeyOf } from './periods';
 import { takeTokens } from './rate-limit';
 import { FUTURE_TOLERANCE_MS, IDEMPOTENCY_WINDOW_MS, monthOf, withinWindow } from './time';
+import { chainOf, levelView } from './tree';
 
 /** The quota a request is held to: the account's own, else the meter's default. */
 export function effectiveQuota(state: Account, command: Pick<DecideUsage, 'usage' | 'meter'>): QuotaTerms | null {
@@ -94,13 +96,21 @@ export function definitionOf(command: Pick<DecideUsage, 'meter' | 'meters'>, met
   return command.meters ? (command.meters.get(meter) ?? null) : command.meter;
 }
 
-/** An item against its own meter's quota, counted in that quota's period (each item may have another). */
-function standing(command: DecideUsage | HoldUsage, state: Account, item: UsageItem, time: string, month: string): ItemStanding {
+/**
+ * An item against its own meter's quota at one level of the account's tree (`state` being that
+ * level's view), counted in that quota's period (each item, and each level, may have another).
+ */
+function standing(
+  command: DecideUsage | HoldUsage,
+  state: Account,
+  item: UsageItem,
+  { time, month, level }: { time: string; month: string; level: string },
+): ItemStanding {
   const definition = definitionOf(command, item.meter);
   const quota = quotaOf(state, item.meter, definition);
   const periodKey = quota ? periodKeyOf(quota, time) : month;
   const used = usageOf(state, item.meter, periodKey);
-  const held = heldUnits(state, item.meter, periodKey, command.now);
+  const held = heldUnits(state, item.meter, periodKey, command.now, level);
   const limit = quota?.limit ?? null;
   const line: UsageLine = {
     meter: item.meter,
@@ -126,32 +136,48 @@ export function namedPeriod(periodKey: string, month: string): { period?: string
  * usage's first item (the failing one, for a rejection), with every line in `items`.
  */
 function withLines(base: UsageDecisionData, headline: UsageLine, lines: UsageLine[] | null): UsageDecisionData {
-  const { period: _period, bucketLevel: _bucketLevel, items: _items, ...rest } = base;
-  const { meter, quantity, usage, limit, remaining, overage, period, bucketLevel } = headline;
+  const { period: _period, bucketLevel: _bucketLevel, items: _items, levels: _levels, ...rest } = base;
+  const { meter, quantity, usage, limit, remaining, overage, period, bucketLevel, levels } = headline;
   return {
     ...rest,
     ...{ meter, quantity, usage, limit, remaining, overage },
     ...periodOf({ period }),
     ...(bucketLevel === undefined ? {} : { bucketLevel }),
+    ...(levels === undefined ? {} : { levels }),
     ...(lines ? { items: lines } : {}),
   };
 }
 
+/** How one level of the tree stands on every item: the first that fails, or what each accepted item leaves. */
+type LevelVerdict =
+  { ok: false; failed: number; reason: RejectReason; retryAfterMs?: number } | { ok: true; items: AcceptedItem[]; cost: number };
+
 /**
- * docs/contract.md §3 rules 2 to 6, in order: time window, then for each item (one, or each of
- * a multi-item usage's, in the order sent) quota or credits present, disabled meter, rate limit
- * (4a: the item takes its tokens from its own meter's bucket; an acceptance records the level it
- * leaves each bucket at, a rejection records none, so nothing is taken unless every item passes),
- * hard/soft limit (usage + held + q ≤ limit, in the item's own quota period), credit balance
- * (balance − held credits ≥ the cost of this item and those before it). The first item that
- * fails rejects the whole usage, named by it.
+ * docs/contract.md §3 rules 2 to 6 (rule 8: for each item of a multi-item usage) at every level
+ * of the account's tree (§2.7), from the account up to the root: accepted only if every item
+ * passes at every level, all or nothing. Rule 2 first (time window), then at each level, for each
+ * item in the order sent: quota or credits present, disabled meter, rate limit (4a: the item takes
+ * its tokens from its own meter's bucket at that level), hard/soft limit (usage + held + q ≤ limit,
+ * in that level's quota period for the item's meter), and at the root, which pays, the credit
+ * balance (balance − held credits ≥ the cost of this item and those before it). An ancestor
+ * without a quota for a meter does not limit it. A refusal anywhere takes no tokens and counts
+ * nothing anywhere: only an acceptance records where each line counts and the level it leaves each
+ * bucket at (its own level in the line's `period`/`bucketLevel`, those above it in `levels`). A
+ * rejection is named by the failing item (its meter and line) and, in a tree, by the level whose
+ * rule decided it (`limitedBy`); the decision reports the account's own usage and limits.
  */
 function judge(command: DecideUsage | HoldUsage, state: Account): Verdict {
   const { usage: request, now } = command;
   const time = request.time ?? now;
   const month = monthOf(time);
   const multi = request.items !== undefined;
-  const standings = linesOf(request).map((item) => standing(command, state, item, time, month));
+  const root = state.account ?? command.account;
+  const chain = command.account === root ? [] : chainOf(state, command.account);
+  const inTree = state.members.size > 0;
+  const items = linesOf(request);
+  const standingsAt = (level: string) =>
+    items.map((item) => standing(command, levelView(state, level), item, { time, month, level }));
+  const own = standingsAt(command.account);
   const base: UsageDecisionData = withLines(
     {
       account: command.account,
@@ -169,49 +195,100 @@ function judge(command: DecideUsage | HoldUsage, state: Account): Verdict {
       decidedAt: now,
       ...keptAttributes(request),
       reportedBy: command.reportedBy,
+      ...(state.account !== null && state.account !== command.account ? { payer: state.account } : {}),
     },
-    standings[0].line,
-    multi ? standings.map((s) => s.line) : null,
+    own[0].line,
+    multi ? own.map((s) => s.line) : null,
   );
-  const reject = (reason: RejectReason, failed = standings[0], extra: Partial<UsageDecisionData> = {}): Verdict => ({
+  const reject = (reason: RejectReason, level: string, failed = 0, extra: Partial<UsageDecisionData> = {}): Verdict => ({
     ok: false,
-    base: { ...withLines(base, failed.line, base.items ?? null), ...extra },
+    base: { ...withLines(base, own[failed].line, base.items ?? null), ...extra, ...(inTree ? { limitedBy: level } : {}) },
     reason,
   });
 
   const at = Date.parse(time);
-  if (at < Date.parse(now) - IDEMPOTENCY_WINDOW_MS) return reject('TOO_LATE');
-  if (at > Date.parse(now) + FUTURE_TOLERANCE_MS) return reject('IN_FUTURE');
+  if (at < Date.parse(now) - IDEMPOTENCY_WINDOW_MS) return reject('TOO_LATE', command.account);
+  if (at > Date.parse(now) + FUTURE_TOLERANCE_MS) return reject('IN_FUTURE', command.account);
 
+  let accepted: AcceptedItem[] = [];
+  let cost = 0;
+  const above: LevelCounted[][] = items.map(() => []);
+  for (const level of [...chain, root]) {
+    const mine = level === command.account;
+    const verdict = judgeLevel(command, levelView(state, level), mine ? own : standingsAt(level), {
+      own: mine,
+      payer: level === root,
+    });
+    if (!verdict.ok) {
+      const retry = verdict.retryAfterMs === undefined ? {} : { retryAfterMs: verdict.retryAfterMs };
+      return reject(verdict.reason, level, verdict.failed, retry);
+    }
+    if (mine) {
+      ({ items: accepted, cost } = verdict);
+      continue;
+    }
+    verdict.items.forEach(({ line: { period, bucketLevel } }, j) => {
+      if (period === undefined && bucketLevel === undefined) return;
+      above[j].push({
+        account: level,
+        ...(period === undefined ? {} : { period }),
+        ...(bucketLevel === undefined ? {} : { bucketLevel }),
+      });
+    });
+  }
+  const lines = accepted.map((item, j) => (above[j].length === 0 ? item : { ...item, line: { ...item.line, levels: above[j] } }));
+  return { ok: true, base, items: lines, cost };
+}
+
+/**
+ * Rules 3 to 6 at one level (`state` being its view), each item in the order sent; the first item
+ * that fails decides. `own`: the account's own level (a level above it without a quota for a meter
+ * does not limit it); `payer`: the root, whose balance pays the credits of every item.
+ */
+function judgeLevel(
+  command: DecideUsage | HoldUsage,
+  state: Account,
+  standings: ItemStanding[],
+  { own, payer }: { own: boolean; payer: boolean },
+): LevelVerdict {
+  const { now } = command;
+  // The root's grants pay for every level: what is live at `now`, less what open holds in the tree keep aside.
   const available = spendableCredits(state, now);
   const accepted: AcceptedItem[] = [];
   let cost = 0;
-  for (const item of standings) {
-    const { line, quota, creditsPerUnit, used, held } = item;
-    if (!quota && creditsPerUnit === null) return reject('NO_QUOTA', item);
-    if (line.limit === 0) return reject('METER_DISABLED', item);
+  for (const [failed, item] of standings.entries()) {
+    const { line, quota, creditsPerUnit, used, held, periodKey } = item;
+    // An ancestor without a quota for the meter does not limit it (the root still charges its price).
+    if (!quota && !own && (!payer || creditsPerUnit === null)) {
+      accepted.push({ line, quota, periodKey, after: used });
+      continue;
+    }
+    if (!quota && creditsPerUnit === null) return { ok: false, failed, reason: 'NO_QUOTA' };
+    if (line.limit === 0) return { ok: false, failed, reason: 'METER_DISABLED' };
     const rate = takeTokens(quota?.rateLimit, state.buckets.get(line.meter), line.quantity, now, command.afterTheFact === true);
     if (!rate.admitted) {
-      return reject('RATE_LIMITED', item, rate.retryAfterMs === undefined ? {} : { retryAfterMs: rate.retryAfterMs });
+      return {
+        ok: false,
+        failed,
+        reason: 'RATE_LIMITED',
+        ...(rate.retryAfterMs === undefined ? {} : { retryAfterMs: rate.retryAfterMs }),
+      };
     }
     const after = used + line.quantity;
     // A counter that would leave exact integer range is treated as over any limit.
-    if (!Number.isSafeInteger(after + held)) return reject('QUOTA_EXCEEDED', item);
-    if (line.limit !== null && quota?.enforcement === 'hard' && after + held > line.limit) return reject('QUOTA_EXCEEDED', item);
+    if (!Number.isSafeInteger(after + held)) return { ok: false, failed, reason: 'QUOTA_EXCEEDED' };
+    if (line.limit !== null && quota?.enforcement === 'hard' && after + held > line.limit) {
+      return { ok: false, failed, reason: 'QUOTA_EXCEEDED' };
+    }
     const credits = creditsPerUnit === null ? 0 : line.quantity * creditsPerUnit;
     cost += credits;
-    if (!Number.isSafeInteger(cost) || cost > available) return reject('INSUFFICIENT_CREDITS', item);
+    if (!Number.isSafeInteger(cost) || (payer && cost > available)) return { ok: false, failed, reason: 'INSUFFICIENT_CREDITS' };
     const overage = overageOf(line.limit, after) - overageOf(line.limit, used);
     const remaining = remainingOf(line.limit, after + held);
     const taken = rate.bucketLevel === undefined ? {} : { bucketLevel: rate.bucketLevel };
-    accepted.push({
-      line: { ...line, usage: after, remaining, overage, credits, ...taken },
-      quota,
-      periodKey: item.periodKey,
-      after,
-    });
+    accepted.push({ line: { ...line, usage: after, remaining, overage, credits, ...taken }, quota, periodKey, after });
   }
-  return { ok: true, base, items: accepted, cost };
+  return { ok: true, items: accepted, cost };
 }
 
 type Accepted = Extract<Verdict, { ok: true }>;
@@ -244,7 +321,10 @@ export function decideUsage(command: DecideUsage, state: Account): AccountEvent[
   const { account, usage, now } = command;
   return decideLikeUsage(command, state, (verdict) => [
     { type: 'UsageAccepted', data: { ...acceptedData(verdict), creditsCharged: verdict.cost } },
-    ...alertsOfItems(account, usage, verdict.items, verdict.cost, now, state),
+    // A member's quota alerts are not raised yet: its tree's alert memory is the root's.
+    ...(state.account === null || state.account === account
+      ? alertsOfItems(account, usage, verdict.items, verdict.cost, now, state)
+      : []),
   ]);
 }
 

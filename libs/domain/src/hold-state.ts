@@ -1,6 +1,7 @@
-import { linesOf, type HoldReleased, type UsageHeld } from '@tally/events';
+import { linesOf, type CountedItem, type HoldReleased, type UsageHeld } from '@tally/events';
 import type { Account } from './account-state';
 import { TOTAL } from './periods';
+import { countedAt } from './tree';
 
 /** A hold the account remembers (for idempotency and commits), with how it ended: null while open or expired. */
 export interface HoldRecord {
@@ -22,15 +23,25 @@ function liveHolds(state: Account, now: string): UsageHeld['data'][] {
   return [...state.openHolds.values()].filter((hold) => holdLive(hold, now));
 }
 
-/** The period key a hold counts under: the period it named, else its month. */
-export function holdPeriodKey(hold: Pick<UsageHeld['data'], 'month' | 'period'>): string {
-  return hold.period ?? hold.month;
+/**
+ * The period key one line of a hold (its only one, unless said) counts under at `level` (its own
+ * account unless said): the period it named there, else its month.
+ */
+export function holdPeriodKey(
+  hold: Pick<UsageHeld['data'], 'account' | 'month' | 'period' | 'levels'>,
+  level: string = hold.account,
+  line: Pick<CountedItem, 'period' | 'levels'> = hold,
+): string {
+  return countedAt(line, hold.account, hold.month, level).period ?? hold.month;
 }
 
-/** Units held for a meter at `now` under a period key: one period's holds, or every hold for {@link TOTAL}. */
-export function heldUnits(state: Account, meter: string, periodKey: string, now: string): number {
+/**
+ * Units held for a meter at `now` under a period key: one period's holds, or every hold for
+ * {@link TOTAL}. In a tree, `level` names whose period a hold counts in (see {@link holdPeriodKey}).
+ */
+export function heldUnits(state: Account, meter: string, periodKey: string, now: string, level?: string): number {
   return liveHolds(state, now)
-    .flatMap((hold) => linesOf(hold).map((line) => ({ line, key: line.period ?? hold.month })))
+    .flatMap((hold) => linesOf(hold).map((line) => ({ line, key: holdPeriodKey(hold, level ?? hold.account, line) })))
     .filter(({ line, key }) => line.meter === meter && (periodKey === TOTAL || key === periodKey))
     .reduce((sum, { line }) => sum + line.quantity, 0);
 }

@@ -6,11 +6,12 @@ import { heldUnits, holdLive, holdPeriodKey, type HoldRecord } from './hold-stat
 import { alertsOfItems, definitionOf, namedPeriod, overageOf, quotaOf, remainingOf, type AcceptedItem } from './decide-usage';
 import { TOTAL } from './periods';
 import { withinWindow } from './time';
+import { levelView, periodsOnly } from './tree';
 
 /** The open, unexpired hold a commit or release names; refuses every other case with its code. */
 function liveHold(state: Account, { account, source, id, now }: CommitHold | ReleaseHold): HoldRecord {
   const record = holdFor(state, source, id);
-  if (!record || !withinWindow(record.hold.decidedAt, now)) {
+  if (!record || record.hold.account !== account || !withinWindow(record.hold.decidedAt, now)) {
     throw new DomainError('RESERVATION_NOT_FOUND', `no reservation ${source}/${id} was held for ${account} in the last 35 days`);
   }
   if (record.ended?.committed === null) {
@@ -39,8 +40,9 @@ interface CommittedLine {
 
 /** The lines a hold holds: its items, or its one meter. */
 function heldLines(hold: UsageHeld['data']): UsageLine[] {
-  const { meter, quantity, usage, limit, remaining, overage, creditsHeld } = hold;
-  return hold.items ?? [{ meter, quantity, ...periodOf(hold), usage, limit, remaining, overage, credits: creditsHeld }];
+  const { meter, quantity, usage, limit, remaining, overage, creditsHeld, levels } = hold;
+  const above = levels === undefined ? {} : { levels };
+  return hold.items ?? [{ meter, quantity, ...periodOf(hold), usage, limit, remaining, overage, credits: creditsHeld, ...above }];
 }
 
 /**
@@ -79,7 +81,8 @@ function committedLines({ quantity, items }: CommitHold, hold: UsageHeld['data']
 
 /**
  * A committed line as an accepted item: counted against its meter's quota now, in the period the
- * line was held in, at the price it was held at.
+ * line was held in, at the price it was held at. A member of a tree reports its own level's usage
+ * and limit; the levels above it count the line again in the periods they held it in.
  */
 function acceptedLine(
   command: CommitHold,
@@ -87,13 +90,14 @@ function acceptedLine(
   hold: UsageHeld['data'],
   { held, quantity }: CommittedLine,
 ): AcceptedItem {
-  const quota = quotaOf(state, held.meter, definitionOf(command, held.meter));
-  const periodKey = quota?.period === 'none' ? TOTAL : holdPeriodKey({ month: hold.month, period: held.period });
-  const before = usageOf(state, held.meter, periodKey);
+  const view = levelView(state, command.account);
+  const quota = quotaOf(view, held.meter, definitionOf(command, held.meter));
+  const periodKey = quota?.period === 'none' ? TOTAL : holdPeriodKey(hold, hold.account, held);
+  const before = usageOf(view, held.meter, periodKey);
   const after = before + quantity;
   const limit = quota ? quota.limit : held.limit;
   // Other holds still count; this one ends with the commit.
-  const othersHeld = heldUnits(state, held.meter, periodKey, command.now) - held.quantity;
+  const othersHeld = heldUnits(view, held.meter, periodKey, command.now, command.account) - held.quantity;
   const line: UsageLine = {
     meter: held.meter,
     quantity,
@@ -103,6 +107,8 @@ function acceptedLine(
     remaining: remainingOf(limit, after + othersHeld),
     overage: overageOf(limit, after) - overageOf(limit, before),
     credits: (held.credits / held.quantity) * quantity,
+    // The hold took its rate-limit tokens when it was decided, at every level; its commit takes none.
+    ...periodsOnly(held.levels),
   };
   return { line, quota, periodKey, after };
 }
@@ -120,16 +126,17 @@ export function commitHold(command: CommitHold, state: Account): AccountEvent[] 
   const { hold } = live;
   const items = committedLines(command, hold).map((line) => acceptedLine(command, state, hold, line));
   const cost = items.reduce((sum, item) => sum + item.line.credits, 0);
-  // The hold took its rate-limit tokens when it was decided; its commit takes none.
+  // The hold took its rate-limit tokens when it was decided, at every level; its commit takes none.
   const {
     creditsHeld: _creditsHeld,
     expiresAt: _expiresAt,
     items: _held,
     bucketLevel: _bucketLevel,
     period: _period,
+    levels: _levels,
     ...decision
   } = hold;
-  const { meter, quantity, usage, limit, remaining, overage, period } = items[0].line;
+  const { meter, quantity, usage, limit, remaining, overage, period, levels } = items[0].line;
   const lines = hold.items ? { items: items.map((item) => item.line) } : {};
   return [
     released(
@@ -142,13 +149,15 @@ export function commitHold(command: CommitHold, state: Account): AccountEvent[] 
       data: {
         ...decision,
         ...{ meter, quantity, usage, limit, remaining, overage, ...periodOf({ period }), ...lines },
+        ...(levels === undefined ? {} : { levels }),
         decidedAt: command.now,
         reportedBy: command.reportedBy,
         creditsCharged: cost,
       },
     },
     // The committed units are an accepted usage: they raise the alerts they cross (docs/contract.md §3.6).
-    ...alertsOfItems(command.account, hold, items, cost, command.now, state),
+    // A member's quota alerts are not raised yet: its tree's alert memory is the root's.
+    ...(levelView(state, command.account) === state ? alertsOfItems(command.account, hold, items, cost, command.now, state) : []),
   ];
 }
 

@@ -17,6 +17,7 @@ export * from './periods';
 export * from './time';
 export * from './snapshot';
 export * from './rate-limit';
+export * from './tree';
 export * from './credit-decider';
 export * from './grants';
 export * from './wallet';

@@ -112,18 +112,34 @@ const historyArb = fc
   .record({
     limit: fc.option(fc.integer({ min: 0, max: 30 }), { nil: null }),
     enforcement: fc.constantFrom('hard' as const, 'soft' as const),
-    period: fc.constantFrom('month' as const, 'none' as const),
+    // One period per level (root, team, constructor): a tree's levels count in their own periods.
+    periods: fc.array(fc.constantFrom('month' as const, 'none' as const, 'day' as const), { minLength: 3, maxLength: 3 }),
     rateLimit: fc.option(fc.constant({ units: 3, per: 'second' as const, burst: 5 }), { nil: null }),
     steps: fc.array(
-      fc.integer({ min: 0, max: 120 }).chain((s) => commandArb(at(s))),
+      fc
+        // Seconds apart, on the day the history starts or the next one (a daily quota's new period).
+        .tuple(fc.integer({ min: 0, max: 120 }), fc.constantFrom(0, 14 * 60 * 60))
+        .chain(([s, day]) => commandArb(at(day + s)))
+        // Decided for the root or for a member of its tree (a name like a member of Object.prototype too).
+        .chain((command) => fc.constantFrom(ACCOUNT, 'team', 'constructor').map((account) => ({ ...command, account }))),
       { maxLength: 50 },
     ),
   })
-  .map(({ limit, enforcement, period, rateLimit, steps }) => {
+  .map(({ limit, enforcement, periods, rateLimit, steps }) => {
     const history: AccountEvent[] = [...opened(10)];
-    for (const meter of ['geo', '__proto__']) {
-      const quota = withDefaultTerms({ limit, enforcement, period, alertAt: [50, 100], rateLimit });
-      history.push({ type: 'QuotaSet', data: { account: ACCOUNT, meter, quota, at: NOW } });
+    history.push(
+      { type: 'MemberAttached', data: { account: ACCOUNT, member: 'team', parent: ACCOUNT, quotas: {}, usage: {}, at: NOW } },
+      {
+        type: 'MemberAttached',
+        data: { account: ACCOUNT, member: 'constructor', parent: 'team', quotas: {}, usage: {}, at: NOW },
+      },
+    );
+    for (const [level, account] of [ACCOUNT, 'team', 'constructor'].entries()) {
+      const period = periods[level];
+      for (const meter of ['geo', '__proto__']) {
+        const quota = withDefaultTerms({ limit, enforcement, period, alertAt: [50, 100], rateLimit });
+        history.push({ type: 'QuotaSet', data: { account, meter, quota, at: NOW } });
+      }
     }
     let state = fold(history);
     for (const command of steps.sort((a, b) => (a.now < b.now ? -1 : a.now > b.now ? 1 : 0))) {

@@ -1,7 +1,16 @@
 import { Map as ImmutableMap } from 'immutable';
-import type { CarriedAllowance, CarriedGrant, CreditTotals, QuotaTerms, RateBucket, UsageHeld } from '@tally/events';
+import type {
+  CarriedAllowance,
+  CarriedGrant,
+  CarriedMember,
+  CreditTotals,
+  QuotaTerms,
+  RateBucket,
+  UsageHeld,
+} from '@tally/events';
 import { initialState, type Account } from './account-state';
 import { Recent } from './recent';
+import { membersFrom, membersToCarry } from './tree';
 
 /**
  * The version of {@link AccountSnapshot}'s shape. Bump it whenever the shape or the meaning of a
@@ -10,9 +19,11 @@ import { Recent } from './recent';
  */
 // 2: quota terms carry `anchor` and periods other than months; usage and alert memory may be
 // keyed by a period's interval; the rate-limit buckets of the account's rate-limited meters; an
-// open hold may carry a multi-item usage's `items` (each with its own period), which version 1
-// would count by its first meter alone; the grants (with priority, expiry, remainder and how they
-// ended), the allowance, and credit totals with `expired` and `voided`. A version 1 snapshot has
+// open hold may carry a multi-item usage's `items` (each with its own period, and a member's
+// levels), which version 1 would count by its first meter alone; the grants (with priority, expiry,
+// remainder and how they ended), the allowance, and credit totals with `expired` and `voided`; the
+// tree the account's decisions moved to, and the members of the tree it is the root of (with their
+// quotas, usage by period and buckets; the tree's wallet is the root's). A version 1 snapshot has
 // none of these and is folded again from its events.
 export const SNAPSHOT_VERSION = 2;
 
@@ -38,6 +49,9 @@ export interface AccountSnapshot {
   alerted: Array<[string, number[]]>;
   /** Rate-limit buckets by meter (from version 2). */
   buckets: Array<[string, RateBucket]>;
+  /** Since version 2: the tree the account's decisions moved to, and the members of the tree it is the root of. */
+  tree: string | null;
+  members: Array<[string, CarriedMember]>;
 }
 
 /** The snapshot of a state. */
@@ -56,6 +70,8 @@ export function snapshotOf(state: Account): AccountSnapshot {
     creditsBelow: state.creditsBelow,
     alerted: [...state.alerted].map(([key, percents]) => [key, [...percents].sort((a, b) => a - b)]),
     buckets: [...state.buckets],
+    tree: state.tree,
+    members: membersToCarry(state),
   };
 }
 
@@ -81,5 +97,7 @@ export function fromSnapshot(stored: unknown): Account | null {
     creditsBelow: s.creditsBelow,
     alerted: new Map(s.alerted.map(([key, percents]) => [key, new Set(percents)])),
     buckets: new Map(s.buckets),
+    tree: s.tree,
+    members: membersFrom(s.members),
   };
 }

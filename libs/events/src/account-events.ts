@@ -1,4 +1,4 @@
-import type { UsageAttributes, UsageItem } from './usage-message';
+import type { LevelCounted, UsageAttributes, UsageItem } from './usage-message';
 import type { QuotaTerms } from './quota-terms';
 import type { RejectReason } from './reasons';
 import type { AlertRaised, CarriedAlerts, CreditAlertSet } from './alert-events';
@@ -38,9 +38,22 @@ export interface CarriedState {
   alerts?: CarriedAlerts;
   /** Rate-limit buckets by meter; absent from periods opened before rate limits. */
   buckets?: Record<string, RateBucket>;
-  /** The grants still live, and the dead ones a refund may still reach. */
+  /** The grants still live, and the dead ones a refund may still reach (a tree's are its root's). */
   grants: CarriedGrant[];
   allowance: CarriedAllowance | null;
+  /** The members of the tree this account is the root of, with their terms and usage (absent: none). */
+  members?: Array<[string, CarriedMember]>;
+  /** The tree this account's decisions moved to (absent: its own). */
+  tree?: string | null;
+}
+
+/** A member of an account tree, as its root's aggregate keeps it: its parent, its quotas, its usage. */
+export interface CarriedMember {
+  parent: string;
+  quotas: Record<string, QuotaTerms>;
+  usage: Record<string, Record<string, number>>;
+  /** Its rate-limit buckets by meter (absent: none taken from yet). */
+  buckets?: Record<string, RateBucket>;
 }
 
 /**
@@ -99,6 +112,19 @@ export interface UsageDecisionData extends UsageAttributes {
   /** For an acceptance or a hold that took rate-limit tokens: the bucket's level after it, in parts ({@link RateBucket}). */
   bucketLevel?: string;
   /**
+   * The account whose rule decided a rejection (docs/contract.md §2.7): the account
+   * itself or one of its ancestors. Only on decisions of accounts in a tree.
+   */
+  limitedBy?: string;
+  /** The root of the account's tree, which pays its credits, when it is not the account itself. */
+  payer?: string;
+  /**
+   * For an acceptance or a hold of a member of a tree: what the levels above it counted, where
+   * that is more than the month (see {@link LevelCounted}); absent otherwise. For a multi-item
+   * usage, the headline line's (each line in `items` carries its own).
+   */
+  levels?: LevelCounted[];
+  /**
    * A multi-item usage's lines, one per item, in the order sent (from `UsageAccepted.v3`,
    * `UsageRejected.v3`, `UsageHeld.v2`); absent for a single usage. The fields above then describe
    * one line: the first item's, or for a rejection the item that failed.
@@ -118,6 +144,8 @@ export interface UsageLine extends UsageItem {
   period?: string;
   /** For an accepted or held line whose meter is rate-limited: its bucket's level after it, in parts. */
   bucketLevel?: string;
+  /** For a member of a tree: what the levels above it counted this line in, as {@link UsageDecisionData.levels}. */
+  levels?: LevelCounted[];
 }
 
 /** First event of every period stream. */
@@ -190,11 +218,55 @@ export interface UsageReversed {
     refunds?: CreditRefund[];
     reason: string | null;
     at: string;
+    /** The root of the account's tree, which is refunded, when it is not the account itself. */
+    payer?: string;
+    /** The periods the levels above a member counted the reversed usage in (see {@link UsageDecisionData.levels}). */
+    levels?: LevelCounted[];
     /**
      * A multi-item usage's lines, each returned to its meter and to the period it counted in (from
-     * `UsageReversed.v2`); `meter`, `quantity`, `period` are the first's.
+     * `UsageReversed.v2`); `meter`, `quantity`, `period` (and a member's
+     * `levels`) are the first's.
      */
-    items?: Array<UsageItem & { creditsRefunded: number; period?: string }>;
+    items?: Array<UsageItem & { creditsRefunded: number; period?: string; levels?: LevelCounted[] }>;
+  };
+}
+
+/**
+ * An account joined this tree (or moved within it) under `parent`, bringing its quotas and its
+ * usage (stored in the root's period stream, `account` being the root).
+ */
+export interface MemberAttached {
+  type: 'MemberAttached';
+  data: {
+    account: string;
+    member: string;
+    parent: string;
+    quotas: CarriedMember['quotas'];
+    usage: CarriedMember['usage'];
+    at: string;
+  };
+}
+
+/** An account left this tree (stored in the root's period stream, `account` being the root). */
+export interface MemberDetached {
+  type: 'MemberDetached';
+  data: { account: string; member: string; at: string };
+}
+
+/**
+ * The account's decisions moved into the aggregate of the tree rooted at `tree` (its own stream is
+ * fenced: nothing is decided on it), or, with `tree` null, came back to it with the quotas and
+ * usage it had in the tree.
+ */
+export interface AccountMoved {
+  type: 'AccountMoved';
+  data: {
+    account: string;
+    tree: string | null;
+    parent: string | null;
+    quotas: CarriedMember['quotas'];
+    usage: CarriedMember['usage'];
+    at: string;
   };
 }
 
@@ -234,6 +306,9 @@ export type AccountEvent =
   | HoldReleased
   | CreditAlertSet
   | AlertRaised
+  | MemberAttached
+  | MemberDetached
+  | AccountMoved
   | CreditsExpired
   | GrantVoided
   | AllowanceSet

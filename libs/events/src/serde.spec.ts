@@ -135,6 +135,16 @@ const CURRENT: { [T in EventType]: EventData<T> } = {
     ...{ id: 'alrt_1', account: 'acme', kind: 'quota.threshold', threshold: 80, meter: 'geocoding' },
     ...{ usage: 8, limit: 10, period: '2026-11', raisedAt: at },
   },
+  MemberAttached: {
+    account: 'acme',
+    member: 'team-a',
+    parent: 'acme',
+    quotas: { geocoding: terms },
+    usage: { geocoding: { '2026-11': 3 } },
+    at,
+  },
+  MemberDetached: { account: 'acme', member: 'team-a', at },
+  AccountMoved: { account: 'team-a', tree: 'acme', parent: 'acme', quotas: {}, usage: {}, at },
 };
 
 // One payload of every stored type and version ever written: a new version without a sample does not compile.
@@ -171,6 +181,9 @@ const STORED: Record<StoredType, StoredPayload> = {
   'SubjectMapped.v1': CURRENT.SubjectMapped,
   'CreditAlertSet.v1': CURRENT.CreditAlertSet,
   'AlertRaised.v1': CURRENT.AlertRaised as unknown as StoredPayload,
+  'MemberAttached.v1': CURRENT.MemberAttached as unknown as StoredPayload,
+  'MemberDetached.v1': CURRENT.MemberDetached,
+  'AccountMoved.v1': CURRENT.AccountMoved as unknown as StoredPayload,
 };
 
 describe('serde round trip', () => {

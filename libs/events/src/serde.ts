@@ -114,8 +114,9 @@ const meterTerms: Reader<'MeterDefined'> = (data) => ({
 // The same versions carry what credit grants added: PeriodOpened.v2 carries the grants and the
 // allowance (a v1 period's balance reads as one never-expiring grant), UsageAccepted.v3 its
 // `burns` and UsageReversed.v2 its `refunds` (optional: absent in v1/v2 and v1 payloads),
-// and a multi-item usage's `items` (each line with its own `period` and `bucketLevel`) and a
-// decision's rate-limit fields (`bucketLevel`, `retryAfterMs`).
+// and a multi-item usage's `items` (each line with its own `period`, `bucketLevel` and, for a
+// member of a tree, `levels`) and a decision's rate-limit fields (`bucketLevel`, `retryAfterMs`).
+// A tree member's decisions and reversals name their `payer` (the root, whose grants they burn and refund).
 
 /**
  * Each event type's write version and its readers, one entry per type: a type missing here does
@@ -142,6 +143,9 @@ const CODECS = {
   HoldReleased: codec<'HoldReleased'>()('v1', { v1: asIs() }),
   CreditAlertSet: codec<'CreditAlertSet'>()('v1', { v1: asIs() }),
   AlertRaised: codec<'AlertRaised'>()('v1', { v1: asIs() }),
+  MemberAttached: codec<'MemberAttached'>()('v1', { v1: asIs() }),
+  MemberDetached: codec<'MemberDetached'>()('v1', { v1: asIs() }),
+  AccountMoved: codec<'AccountMoved'>()('v1', { v1: asIs() }),
   MeterDefined: codec<'MeterDefined'>()('v2', { v1: meterTerms, v2: meterTerms }),
   SubjectMapped: codec<'SubjectMapped'>()('v1', { v1: asIs() }),
 } satisfies { [T in EventType]: Codec<T, string> };

@@ -53,6 +53,20 @@ export function keptAttributes(from: UsageAttributes): UsageAttributes {
 export interface CountedItem extends UsageItem {
   period?: string;
   bucketLevel?: string;
+  /** For a member of an account tree: what the levels above it counted this line in (see {@link LevelCounted}). */
+  levels?: LevelCounted[];
+}
+
+/**
+ * What a usage decided for a member of a tree counted at one level above it (its ancestors and
+ * the root): the period of that level's quota when it is not the calendar month, and the level
+ * that level's rate-limit bucket was left at when the usage took tokens from it. A multi-item
+ * usage records them per line (`items[j].levels`); a single one on the decision itself.
+ */
+export interface LevelCounted {
+  account: string;
+  period?: string;
+  bucketLevel?: string;
 }
 
 /** `{ period }` when a record names a quota period, else nothing: a calendar-month record stays without one. */
@@ -68,6 +82,14 @@ export function periodOf({ period }: { period?: string }): { period?: string } {
  */
 export function linesOf(record: CountedItem & { items?: readonly CountedItem[] }): readonly CountedItem[] {
   if (record.items) return record.items;
-  const { meter, quantity, period, bucketLevel } = record;
-  return [{ meter, quantity, ...periodOf({ period }), ...(bucketLevel === undefined ? {} : { bucketLevel }) }];
+  const { meter, quantity, period, bucketLevel, levels } = record;
+  return [
+    {
+      meter,
+      quantity,
+      ...periodOf({ period }),
+      ...(bucketLevel === undefined ? {} : { bucketLevel }),
+      ...(levels === undefined ? {} : { levels }),
+    },
+  ];
 }

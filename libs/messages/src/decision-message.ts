@@ -21,6 +21,8 @@ export interface DecisionMessage extends UsageAttributes {
   quantity: number;
   decision: 'accepted' | 'rejected';
   reason?: RejectReason;
+  /** The account whose rule decided a rejection, for an account in a tree (itself or an ancestor). */
+  limitedBy?: string;
   overage: number;
   usage: number;
   limit: number | null;
@@ -80,6 +82,7 @@ export function toDecisionMessage(event: UsageAccepted | UsageRejected | UsageHe
     quantity: d.quantity,
     decision: event.type === 'UsageRejected' ? 'rejected' : 'accepted',
     ...(event.type === 'UsageRejected' ? { reason: event.data.reason } : {}),
+    ...(event.type === 'UsageRejected' && d.limitedBy !== undefined ? { limitedBy: d.limitedBy } : {}),
     overage: d.overage,
     usage: d.usage,
     limit: d.limit,

@@ -30,7 +30,8 @@ export interface SliceDeps {
  * Handles one bounded slice of a partition's batch: invalid messages and messages the store
  * refuses go to the dead-letter topic with the reason; a usage read from `metering.usage.v1`
  * whose account belongs to another partition (a subject pooled into an account keyed
- * elsewhere) is forwarded, byte for byte and keyed by account, to that partition of the
+ * elsewhere, or an account of a tree whose root is keyed elsewhere) is forwarded, byte for
+ * byte and keyed by account (by the tree's root), to that partition of the
  * repartition topic, whose owner decides it; the rest are decided (durably appended) here.
  * Resolves when every message is decided, forwarded or dead-lettered; throws a failure worth
  * retrying (the caller retries the whole slice: deciding and forwarding again are idempotent).
@@ -44,18 +45,21 @@ export async function decideSlice(slice: InboundMessage[], source: SliceSource, 
     if (result.ok) parsed.push({ message, request: result.request });
     else letters.push({ message, reason: result.rejection });
   }
+  const now = deps.clock.now();
   const commands = await deps.decider.commands(
     parsed.map((p) => p.request),
-    deps.clock.now(),
+    now,
   );
+  // Routed by the aggregate that decides the account: a tree's members all go to its root's owner.
+  const routes = await Promise.all(commands.map((c) => deps.decider.aggregateOf?.(c.account, now) ?? c.account));
   const local: Valid[] = [];
   const forward: OutgoingMessage[] = [];
   const rerouting = source.topic === kafka.topics.usage;
   parsed.forEach(({ message }, i) => {
     const command = commands[i];
-    const owner = rerouting ? kafka.partitionOf(command.account) : source.partition;
+    const owner = rerouting ? kafka.partitionOf(routes[i]) : source.partition;
     if (owner === source.partition) local.push({ message, command });
-    else forward.push({ key: command.account, value: message.value, headers: message.headers, partition: owner });
+    else forward.push({ key: routes[i], value: message.value, headers: message.headers, partition: owner });
   });
   const forwarding = forward.length > 0 ? kafka.send(kafka.topics.usageByAccount, forward) : null;
   // Seen by the caller even if deciding throws first: a failed forward is retried with the slice.

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { AccountDecisions } from '../accounts/account-decisions';
+import { AccountHandler } from '../accounts/account-handler';
 import { CatalogCache } from '../catalog/catalog-cache';
 import { Metrics } from '../operations/metrics';
 import { Clock } from '../runtime/clock';
@@ -29,7 +29,7 @@ export async function startKafkaIntake(
   const { metrics, logger } = runtime;
   const consumer = new UsageConsumer(
     kafka,
-    new KafkaUsageDecider(app.get(AccountDecisions), app.get(CatalogCache), app.get(Metrics)),
+    new KafkaUsageDecider(app.get(AccountHandler), app.get(CatalogCache), app.get(Metrics)),
     app.get(Clock),
     logger,
     { deadLettered: (code) => metrics.deadLetters.inc({ code }), restarted: () => metrics.consumerRestarts.inc() },

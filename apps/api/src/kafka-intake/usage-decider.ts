@@ -1,6 +1,6 @@
 import type { DecideUsage } from '@tally/domain';
 import type { UsageMessage } from '@tally/events';
-import type { AccountDecisions } from '../accounts/account-decisions';
+import type { AccountHandler } from '../accounts/account-handler';
 import type { CatalogCache } from '../catalog/catalog-cache';
 import type { Metrics } from '../operations/metrics';
 import { decideUsageCommand } from '../usage/record-usage/decide-usage-command';
@@ -11,16 +11,21 @@ export interface UsageDecider {
   commands(requests: UsageMessage[], now: string): Promise<DecideUsage[]>;
   /** Resolves once every decision is durable; throws the first failure (the caller sorts it). */
   decide(commands: DecideUsage[]): Promise<void>;
+  /**
+   * The account whose aggregate decides an account's usage (the root of its tree, or itself):
+   * what usage is routed by, so that one owner decides a whole tree. The account itself when absent.
+   */
+  aggregateOf?(account: string, now: string): Promise<string>;
 }
 
 /**
  * The intake's path into the decision service: the same domain command as `POST /v1/usage`
- * (`decideUsageCommand`) handed straight to AccountDecisions, with no answer built, since
+ * (`decideUsageCommand`) handed straight to AccountHandler, with no answer built, since
  * nothing reads one (decisions reach `metering.decisions.v1` through the relay).
  */
 export class KafkaUsageDecider implements UsageDecider {
   constructor(
-    private readonly decisions: AccountDecisions,
+    private readonly decisions: AccountHandler,
     private readonly catalog: CatalogCache,
     private readonly metrics: Metrics,
   ) {}
@@ -29,6 +34,10 @@ export class KafkaUsageDecider implements UsageDecider {
   async commands(requests: UsageMessage[], now: string): Promise<DecideUsage[]> {
     const commands = await Promise.all(requests.map((usage) => decideUsageCommand(this.catalog, usage, 'kafka', now)));
     return commands.map((command) => ({ ...command, afterTheFact: true }));
+  }
+
+  aggregateOf(account: string, now: string): Promise<string> {
+    return this.decisions.aggregateOf(account, now);
   }
 
   async decide(commands: DecideUsage[]): Promise<void> {

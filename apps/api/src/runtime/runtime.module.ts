@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ProjectionRunner, ReadModels } from '@tally/read-models';
 import { AddressRule, WebhookEndpoints, WebhookOutbox } from '@tally/runtime';
-import { AccountDecisions } from '../accounts/account-decisions';
+import { AccountHandler } from '../accounts/account-handler';
 import { CatalogCache } from '../catalog/catalog-cache';
 import { ApiKeys } from '../auth/api-keys';
 import { Authenticator } from '../auth/authenticator';
@@ -23,7 +23,7 @@ export class RuntimeModule {
       { provide: Readiness, useValue: new Readiness(runtime) },
       { provide: ReadModels, useValue: runtime.readModels },
       { provide: ProjectionRunner, useValue: runtime.runner },
-      { provide: AccountDecisions, useValue: runtime.decisions },
+      { provide: AccountHandler, useValue: runtime.decisions },
       { provide: CatalogCache, useValue: runtime.catalog },
       { provide: ApiKeys, useValue: runtime.apiKeys },
       { provide: Authenticator, useValue: runtime.authenticator },

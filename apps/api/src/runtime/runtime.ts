@@ -13,10 +13,9 @@ import {
   type OutboxRelay,
   type Logger,
 } from '@tally/runtime';
-import { AccountDecisions } from '../accounts/account-decisions';
-import { AccountRepository } from '../accounts/account-repository';
+import { AccountHandler } from '../accounts/account-handler';
 import { ClaimsPruner } from '../accounts/claims-pruner';
-import { REPOSITORY_DEFAULTS } from '../accounts/repository-options';
+import { HANDLER_DEFAULTS } from '../accounts/account-handler-options';
 import { CatalogCache } from '../catalog/catalog-cache';
 import { ApiKeys } from '../auth/api-keys';
 import { Authenticator } from '../auth/authenticator';
@@ -31,7 +30,7 @@ export interface Runtime {
   store: EventStore;
   readModels: ReadModels;
   runner: ProjectionRunner;
-  decisions: AccountDecisions;
+  decisions: AccountHandler;
   catalog: CatalogCache;
   apiKeys: ApiKeys;
   /** Bearer tokens checked, failures limited per client address. */
@@ -69,10 +68,14 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
     await apiKeys.init();
     const endpoints = new WebhookEndpoints(db);
     await endpoints.init();
-    const repository = new AccountRepository(store, {
+    const decisions = new AccountHandler(store, {
+      defaultCredits: config.defaultCredits,
+      maxBatch: 500,
+      retry: { attempts: 50, baseDelayMs: 5 },
+      onConflict: () => metrics.conflicts.inc(),
       cacheSize: config.accountCacheSize,
       soleWriter: config.eventStore === 'pglite',
-      groupCommit: { ...REPOSITORY_DEFAULTS.groupCommit, onGroup: (n) => metrics.groupCommitStreams.observe(n) },
+      groupCommit: { ...HANDLER_DEFAULTS.groupCommit, onGroup: (n) => metrics.groupCommitStreams.observe(n) },
       onLoad: ({ snapshot, events }) => {
         metrics.accountLoads.inc({ from: snapshot ? 'snapshot' : 'streams' });
         metrics.accountLoadEvents.inc(events);
@@ -81,12 +84,6 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
         metrics.snapshotErrors.inc();
         logger.warn({ err: error }, 'could not save an account snapshot');
       },
-    });
-    const decisions = new AccountDecisions(repository, {
-      defaultCredits: config.defaultCredits,
-      maxBatch: 500,
-      retry: { attempts: 50, baseDelayMs: 5 },
-      onConflict: () => metrics.conflicts.inc(),
     });
     // Hourly: claims of decisions older than the 35-day duplicate window answer for nothing.
     const pruner = new ClaimsPruner(store, logger);

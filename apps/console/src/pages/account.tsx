@@ -3,6 +3,7 @@ import { CreditsSection } from './account/credits-section';
 import { DecisionsSection } from './account/decisions-section';
 import { GrantsSection } from './account/grants-section';
 import { QuotasSection } from './account/quotas-section';
+import { TreeLine } from './account/tree-line';
 import { UsageSection } from './account/usage-section';
 import { href } from '../router';
 
@@ -24,6 +25,7 @@ export function AccountPage({ account, admin }: { account: string; admin: boolea
           Refresh
         </button>
       </div>
+      <TreeLine account={account} version={version} />
       <div class="columns">
         <QuotasSection account={account} admin={admin} version={version} onChange={refresh} />
         <CreditsSection account={account} admin={admin} version={version} onChange={refresh} />

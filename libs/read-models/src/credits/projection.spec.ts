@@ -33,4 +33,19 @@ describe('credits projection', () => {
     ];
     expect(rowsOf(credits, events).acme).toMatchObject({ balance: 0, granted: 30, expired: 10, voided: 20 });
   });
+
+  it('burns and refunds a tree member’s usage on the grants of the root that pays it', () => {
+    const burns = [{ grant: 'g-10', amount: 4 }];
+    const charged = accepted({ id: 'c', account: 'team', payer: 'acme' }, 4);
+    Object.assign(charged.data, { burns });
+    const later = accepted({ id: 'd', account: 'team', payer: 'acme' }, 3);
+    Object.assign(later.data, { burns: [{ grant: 'g-10', amount: 3 }] });
+    const refunded = reversed({ id: 'c', account: 'team' }, 4);
+    Object.assign(refunded.data, { payer: 'acme', refunds: [{ ...burns[0], expired: false }] });
+    const events = [periodOpened(), periodOpened('team'), granted(10), charged, later, refunded];
+    const rows = rowsOf(credits, events);
+    expect(rows.acme).toMatchObject({ balance: 7, granted: 10, spent: 3 });
+    expect(rows.acme.grants.map((g) => [g.id, g.remaining])).toEqual([['g-10', 7]]);
+    expect(rows.team).toMatchObject({ balance: 0, granted: 0, spent: 0, grants: [] });
+  });
 });

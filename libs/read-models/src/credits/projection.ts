@@ -30,7 +30,12 @@ export function walletOfDoc(doc: WalletDoc | null): Wallet {
 export const credits = projection<WalletDoc>({
   name: 'credits_v2',
   keys: ['account'],
-  keysOf: (e) => (MOVES_CREDITS.has(e.type) && 'account' in e.data ? [[e.data.account as string]] : []),
+  keysOf: (e) => {
+    if (!MOVES_CREDITS.has(e.type) || !('account' in e.data)) return [];
+    // A tree member's usage burns and refunds its root's grants (docs/contract.md §2.7).
+    const payer = 'payer' in e.data ? e.data.payer : undefined;
+    return [[payer ?? (e.data.account as string)]];
+  },
   evolve: (doc, e) => {
     if (e.type === 'MeterDefined' || e.type === 'SubjectMapped' || e.type === 'AccountOpened' || e.type === 'PeriodStarted')
       return doc;

@@ -57,4 +57,16 @@ describe('an allowance grant in the ledger', () => {
     };
     expect(ledgerRowsOf(issued)[0]).toMatchObject({ at: '2026-11-01T00:00:00.000Z', kind: 'granted', amount: 10 });
   });
+
+  it('puts a tree member’s burns and refunds on the root that pays them', () => {
+    const burns = [{ grant: 'root-grant', amount: 2 }];
+    const burnt = accepted({ id: 'm', account: 'team', payer: 'acme' }, 2);
+    Object.assign(burnt.data, { burns });
+    const refund = reversed({ id: 'm', account: 'team' }, 2);
+    Object.assign(refund.data, { payer: 'acme', refunds: [{ ...burns[0], expired: false }] });
+    expect([...ledgerRowsOf(burnt), ...ledgerRowsOf(refund)].map((r) => [r.account, r.kind, r.grant, r.amount])).toEqual([
+      ['acme', 'burnt', 'root-grant', -2],
+      ['acme', 'refunded', 'root-grant', 2],
+    ]);
+  });
 });

@@ -30,14 +30,17 @@ export function ledgerRowsOf(event: TallyEvent): LedgerRow[] {
       return [{ account, at: allowanceFor ? effectiveAt : later(at, effectiveAt), kind: 'granted', grant: grantId, amount }];
     }
     case 'UsageAccepted': {
-      const { account, creditsCharged, decidedAt: at, source, id } = event.data;
+      const { creditsCharged, decidedAt: at, source, id } = event.data;
+      // A tree member's usage burns its root's grants: the row is the payer's (docs/contract.md §2.7).
+      const account = event.data.payer ?? event.data.account;
       if (creditsCharged === 0) return [];
       const usage = `${source}/${id}`;
       const burns = event.data.burns ?? [{ grant: '', amount: creditsCharged }];
       return burns.map((b) => ({ account, at, kind: 'burnt', grant: b.grant, amount: -b.amount, usage }));
     }
     case 'UsageReversed': {
-      const { account, at, source, id } = event.data;
+      const { at, source, id } = event.data;
+      const account = event.data.payer ?? event.data.account;
       const usage = `${source}/${id}`;
       return refundsOf(event.data).flatMap((r): LedgerRow[] => [
         { account, at, kind: 'refunded', grant: r.grant, amount: r.amount, usage },

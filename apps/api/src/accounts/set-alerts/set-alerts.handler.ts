@@ -1,12 +1,12 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { AccountDecisions } from '../account-decisions';
+import { AccountHandler } from '../account-handler';
 import { Clock } from '../../runtime/clock';
 import { SetAlertsCommand, type CreditAlert } from './set-alerts.command';
 
 @CommandHandler(SetAlertsCommand)
 export class SetAlertsHandler implements ICommandHandler<SetAlertsCommand> {
   constructor(
-    private readonly decisions: AccountDecisions,
+    private readonly decisions: AccountHandler,
     private readonly clock: Clock,
   ) {}
 

@@ -16,6 +16,7 @@ export class GrantCreditsController {
   @Operation('grantCredits', 'Grant credits (priority, effectiveAt, expiresAt); 201 with the grant and the live balance')
   @Answers(201, 'The grant (the one already held, for a repeated id) and the live balance', 'GrantAnswer')
   @Fails(400, 'amount ≤ 0 or fractional, priority outside 1–100, expiresAt not after effectiveAt or now, a reserved id')
+  @Fails(409, "NOT_A_PAYER: the account is a child in a tree, whose credits are its root's")
   grant(@NameParam('account') account: string, @Body() body: GrantCreditsDto): Promise<GrantAnswer> {
     return this.commands.execute(
       new GrantCreditsCommand(account, {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { creditsView, grantView } from '@tally/domain';
 import type { FieldError } from '@tally/messages';
-import { AccountDecisions } from '../../accounts/account-decisions';
+import { AccountHandler } from '../../accounts/account-handler';
 import { validationProblem } from '../../http/problem';
 import { Clock } from '../../runtime/clock';
 import { GrantCreditsCommand, type GrantAnswer, type GrantTerms } from './grant-credits.command';
@@ -32,7 +32,7 @@ function termErrors(terms: GrantTerms, now: string): FieldError[] {
 @CommandHandler(GrantCreditsCommand)
 export class GrantCreditsHandler implements ICommandHandler<GrantCreditsCommand> {
   constructor(
-    private readonly decisions: AccountDecisions,
+    private readonly decisions: AccountHandler,
     private readonly clock: Clock,
   ) {}
 

@@ -1,12 +1,12 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { AccountDecisions } from '../../accounts/account-decisions';
+import { AccountHandler } from '../../accounts/account-handler';
 import { Clock } from '../../runtime/clock';
 import { RemoveAllowanceCommand, SetAllowanceCommand, type AllowanceView } from './set-allowance.command';
 
 @CommandHandler(SetAllowanceCommand)
 export class SetAllowanceHandler implements ICommandHandler<SetAllowanceCommand> {
   constructor(
-    private readonly decisions: AccountDecisions,
+    private readonly decisions: AccountHandler,
     private readonly clock: Clock,
   ) {}
 
@@ -20,7 +20,7 @@ export class SetAllowanceHandler implements ICommandHandler<SetAllowanceCommand>
 @CommandHandler(RemoveAllowanceCommand)
 export class RemoveAllowanceHandler implements ICommandHandler<RemoveAllowanceCommand> {
   constructor(
-    private readonly decisions: AccountDecisions,
+    private readonly decisions: AccountHandler,
     private readonly clock: Clock,
   ) {}
 

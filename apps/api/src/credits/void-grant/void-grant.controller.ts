@@ -18,7 +18,7 @@ export class VoidGrantController {
   @Operation('voidGrant', 'Void a grant: what is left of it leaves the balance now')
   @Answers(200, 'The voided grant', 'Grant')
   @Fails(404, 'GRANT_NOT_FOUND: the account holds no grant of this id')
-  @Fails(409, 'GRANT_VOIDED (voided before) or GRANT_EXPIRED')
+  @Fails(409, "GRANT_VOIDED (voided before), GRANT_EXPIRED or NOT_A_PAYER (a child in a tree: its credits are its root's)")
   void(@NameParam('account') account: string, @Param('grant') grant: string, @Body() body: VoidGrantDto): Promise<GrantView> {
     return this.commands.execute(new VoidGrantCommand(account, grant, body.reason ?? null));
   }

@@ -1,13 +1,13 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { grantView, type GrantView } from '@tally/domain';
-import { AccountDecisions } from '../../accounts/account-decisions';
+import { AccountHandler } from '../../accounts/account-handler';
 import { Clock } from '../../runtime/clock';
 import { VoidGrantCommand } from './void-grant.command';
 
 @CommandHandler(VoidGrantCommand)
 export class VoidGrantHandler implements ICommandHandler<VoidGrantCommand> {
   constructor(
-    private readonly decisions: AccountDecisions,
+    private readonly decisions: AccountHandler,
     private readonly clock: Clock,
   ) {}
 

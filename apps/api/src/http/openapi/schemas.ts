@@ -42,6 +42,7 @@ const decision = object(
     quantity: int(undefined, 3),
     decision: { type: 'string', enum: ['accepted', 'rejected'] },
     reason: { type: 'string', enum: [...REJECT_REASONS], description: 'why a usage was rejected' },
+    limitedBy: str('acme', 'for an account in a tree: the account (itself or an ancestor) whose rule decided the rejection'),
     overage: int('units of this request above a soft limit', 0),
     usage: int("usage of the quota's period after the decision (before it, for a rejection)", 603),
     limit: nullable(int('null = unlimited', 1000)),
@@ -54,7 +55,7 @@ const decision = object(
     datacontenttype: str('application/json; charset=utf-8'),
     items: lines,
   },
-  ['reason', 'reportedBy', 'retryAfterMs', 'extensions', 'dataschema', 'datacontenttype', 'items'],
+  ['reason', 'limitedBy', 'reportedBy', 'retryAfterMs', 'extensions', 'dataschema', 'datacontenttype', 'items'],
 );
 
 const quotaTerms = {
@@ -204,6 +205,12 @@ export const RESPONSE_SCHEMAS: Record<string, SchemaObject> = {
       }),
     ],
   },
+  AccountTree: object({
+    account: str('team-a'),
+    parent: nullable(str('acme', 'null for the root of a tree (or an account without one)')),
+    children: { type: 'array', items: { type: 'string' }, example: ['team-a-1'] },
+    depth: int('levels from the root, counting it: 1 for a root', 2),
+  }),
   AccountSummary: object({
     account: str('acme'),
     quotas: int("the account's own quotas", 2),

@@ -1,19 +1,21 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { levelView } from '@tally/domain';
 import type { QuotaTerms } from '@tally/events';
-import { AccountDecisions } from '../../accounts/account-decisions';
+import { AccountHandler } from '../../accounts/account-handler';
 import { Clock } from '../../runtime/clock';
 import { ChangeQuotaCommand } from './change-quota.command';
 
 @CommandHandler(ChangeQuotaCommand)
 export class ChangeQuotaHandler implements ICommandHandler<ChangeQuotaCommand> {
   constructor(
-    private readonly decisions: AccountDecisions,
+    private readonly decisions: AccountHandler,
     private readonly clock: Clock,
   ) {}
 
   async execute({ account, meter, patch }: ChangeQuotaCommand): Promise<QuotaTerms> {
     const outcome = await this.decisions.execute({ type: 'ChangeQuota', account, meter, patch, now: this.clock.now() });
     if (!outcome.ok) throw outcome.error;
-    return outcome.state.quotas.get(meter) as QuotaTerms;
+    // A member of a tree: its own terms, kept in the tree's aggregate.
+    return levelView(outcome.state, account).quotas.get(meter) as QuotaTerms;
   }
 }

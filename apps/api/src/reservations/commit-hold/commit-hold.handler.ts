@@ -2,7 +2,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { decisionFor, DomainError } from '@tally/domain';
 import { toDecisionMessage, type DecisionMessage } from '@tally/messages';
 import { ReadModels } from '@tally/read-models';
-import { AccountDecisions } from '../../accounts/account-decisions';
+import { AccountHandler } from '../../accounts/account-handler';
 import { AccountsOfId } from '../../accounts/accounts-of-id';
 import { CatalogCache } from '../../catalog/catalog-cache';
 import { Metrics } from '../../operations/metrics';
@@ -18,7 +18,7 @@ import { CommitHoldCommand } from './commit-hold.command';
 @CommandHandler(CommitHoldCommand)
 export class CommitHoldHandler implements ICommandHandler<CommitHoldCommand> {
   constructor(
-    private readonly decisions: AccountDecisions,
+    private readonly decisions: AccountHandler,
     private readonly readModels: ReadModels,
     private readonly accountsOfId: AccountsOfId,
     private readonly catalog: CatalogCache,

@@ -2,7 +2,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { answerOf, type HoldUsage } from '@tally/domain';
 import type { UsageHeld } from '@tally/events';
 import { toDecisionMessage } from '@tally/messages';
-import { AccountDecisions } from '../../accounts/account-decisions';
+import { AccountHandler } from '../../accounts/account-handler';
 import { CatalogCache } from '../../catalog/catalog-cache';
 import { Metrics } from '../../operations/metrics';
 import { Clock } from '../../runtime/clock';
@@ -19,7 +19,7 @@ export function holdView(held: UsageHeld): HoldView {
 @CommandHandler(HoldUsageCommand)
 export class HoldUsageHandler implements ICommandHandler<HoldUsageCommand> {
   constructor(
-    private readonly decisions: AccountDecisions,
+    private readonly decisions: AccountHandler,
     private readonly catalog: CatalogCache,
     private readonly clock: Clock,
     private readonly metrics: Metrics,

@@ -1,7 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { DomainError, holdFor } from '@tally/domain';
 import { ReadModels } from '@tally/read-models';
-import { AccountDecisions } from '../../accounts/account-decisions';
+import { AccountHandler } from '../../accounts/account-handler';
 import { AccountsOfId } from '../../accounts/accounts-of-id';
 import { Clock } from '../../runtime/clock';
 import { ReleaseHoldCommand } from './release-hold.command';
@@ -11,7 +11,7 @@ import type { ReleasedView } from './release-hold.dto';
 @CommandHandler(ReleaseHoldCommand)
 export class ReleaseHoldHandler implements ICommandHandler<ReleaseHoldCommand> {
   constructor(
-    private readonly decisions: AccountDecisions,
+    private readonly decisions: AccountHandler,
     private readonly readModels: ReadModels,
     private readonly accountsOfId: AccountsOfId,
     private readonly clock: Clock,

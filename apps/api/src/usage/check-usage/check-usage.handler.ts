@@ -1,7 +1,7 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { answerOf } from '@tally/domain';
 import { decisionLines } from '@tally/messages';
-import { AccountDecisions } from '../../accounts/account-decisions';
+import { AccountHandler } from '../../accounts/account-handler';
 import { CatalogCache } from '../../catalog/catalog-cache';
 import { Clock } from '../../runtime/clock';
 import { decideUsageCommand } from '../record-usage/decide-usage-command';
@@ -10,7 +10,7 @@ import { CheckUsageQuery, type UsageCheck } from './check-usage.query';
 @QueryHandler(CheckUsageQuery)
 export class CheckUsageHandler implements IQueryHandler<CheckUsageQuery> {
   constructor(
-    private readonly decisions: AccountDecisions,
+    private readonly decisions: AccountHandler,
     private readonly catalog: CatalogCache,
     private readonly clock: Clock,
   ) {}

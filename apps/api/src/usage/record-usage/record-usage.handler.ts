@@ -1,7 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { answerOf, type DecideUsage } from '@tally/domain';
 import { toDecisionMessage, type DecisionMessage } from '@tally/messages';
-import { AccountDecisions, type Outcome } from '../../accounts/account-decisions';
+import { AccountHandler, type Outcome } from '../../accounts/account-handler';
 import { CatalogCache } from '../../catalog/catalog-cache';
 import { Metrics } from '../../operations/metrics';
 import { Clock } from '../../runtime/clock';
@@ -16,7 +16,7 @@ import { decideUsageCommand } from './decide-usage-command';
 @CommandHandler(RecordUsageCommand)
 export class RecordUsageHandler implements ICommandHandler<RecordUsageCommand> {
   constructor(
-    private readonly decisions: AccountDecisions,
+    private readonly decisions: AccountHandler,
     private readonly catalog: CatalogCache,
     private readonly clock: Clock,
     private readonly metrics: Metrics,

@@ -2,7 +2,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { decisionFor, DomainError } from '@tally/domain';
 import type { UsageReversed } from '@tally/events';
 import { ReadModels } from '@tally/read-models';
-import { AccountDecisions } from '../../accounts/account-decisions';
+import { AccountHandler } from '../../accounts/account-handler';
 import { AccountsOfId } from '../../accounts/accounts-of-id';
 import { Clock } from '../../runtime/clock';
 import { ReverseUsageCommand, type ReversalView } from './reverse-usage.command';
@@ -16,7 +16,7 @@ import { ReverseUsageCommand, type ReversalView } from './reverse-usage.command'
 @CommandHandler(ReverseUsageCommand)
 export class ReverseUsageHandler implements ICommandHandler<ReverseUsageCommand> {
   constructor(
-    private readonly decisions: AccountDecisions,
+    private readonly decisions: AccountHandler,
     private readonly readModels: ReadModels,
     private readonly accountsOfId: AccountsOfId,
     private readonly clock: Clock,

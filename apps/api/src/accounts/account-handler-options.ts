@@ -1,6 +1,14 @@
 import type { GroupCommitOptions } from '@tally/eventstore';
 
-export interface RepositoryOptions {
+export interface AccountHandlerOptions {
+  /** Credits a new account opens with. */
+  defaultCredits: number;
+  /** Most commands of one account decided and appended together. */
+  maxBatch: number;
+  /** How often and how patiently a batch is decided again after another writer got in between. */
+  retry: { attempts: number; baseDelayMs: number };
+  /** Told of every conflict (a batch decided again). */
+  onConflict?: () => void;
   /** Accounts whose folded state stays in memory, least recently used dropped first. */
   cacheSize: number;
   /**
@@ -18,8 +26,11 @@ export interface RepositoryOptions {
   onSnapshotError?: (error: unknown) => void;
 }
 
-/** 10,000 accounts cached; groups of up to 500 accounts, two in flight. */
-export const REPOSITORY_DEFAULTS: RepositoryOptions = {
+/** No default credits; batches of 500; 10,000 accounts cached; groups of up to 500 accounts, two in flight. */
+export const HANDLER_DEFAULTS: AccountHandlerOptions = {
+  defaultCredits: 0,
+  maxBatch: 500,
+  retry: { attempts: 50, baseDelayMs: 5 },
   cacheSize: 10_000,
   soleWriter: false,
   snapshotEvery: 1000,
