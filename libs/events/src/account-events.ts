@@ -54,6 +54,8 @@ export interface CarriedMember {
   usage: Record<string, Record<string, number>>;
   /** Its rate-limit buckets by meter (absent: none taken from yet). */
   buckets?: Record<string, RateBucket>;
+  /** The quota thresholds already raised for it, by meter and period key (absent: none). */
+  raised?: CarriedAlerts['raised'];
 }
 
 /**

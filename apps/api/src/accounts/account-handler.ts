@@ -206,9 +206,13 @@ export class AccountHandler {
 
   /** Where an account stands in its tree (a lone account: a root without children), caught up with the store. */
   async treeOf(account: string, now: string): Promise<TreeView> {
+    return treeViewOf(await this.treeStateOf(account, now), account);
+  }
+
+  /** The state of the aggregate an account is decided in (its tree's root's, or its own), caught up with the store. */
+  async treeStateOf(account: string, now: string): Promise<Account> {
     const own = await this.load(account, now, true);
-    const root = own.state.tree === null ? own : await this.load(own.state.tree, now, true);
-    return treeViewOf(root.state, account);
+    return own.state.tree === null ? own.state : (await this.load(own.state.tree, now, true)).state;
   }
 
   /** The aggregate an account's commands are decided in: its tree's root, or its own. */
