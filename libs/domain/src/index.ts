@@ -19,6 +19,7 @@ export * from './snapshot';
 export * from './rate-limit';
 export * from './tree';
 export * from './tree-standing';
+export * from './tree-recovery';
 export * from './credit-decider';
 export * from './grants';
 export * from './wallet';

@@ -335,7 +335,7 @@ export function decideParent(command: SetParent, { own, from, to }: TreeStates):
     if (childrenOf(from, account).length > 0) throw hasChildren(account);
     return {
       own: [moved(own, account, null, current, now)],
-      from: [{ type: 'MemberDetached', data: { account: from.account as string, member: account, at: now } }],
+      from: [detached(from, account, current, null, null, now)],
       to: [],
     };
   }
@@ -378,10 +378,7 @@ export function decideParent(command: SetParent, { own, from, to }: TreeStates):
       at: now,
     },
   };
-  const leaving: AccountEvent[] =
-    current && !within
-      ? [{ type: 'MemberDetached', data: { account: (from as Account).account as string, member: account, at: now } }]
-      : [];
+  const leaving: AccountEvent[] = current && !within ? [detached(from as Account, account, current, root, parent, now)] : [];
   return { own: own.tree === root ? [] : [moved(own, account, root, carried, now, parent)], from: leaving, to: [attached] };
 }
 
@@ -392,6 +389,19 @@ function unspentCredits(own: Account, now: string): number {
     if (g.ended === null && (g.expiresAt === null || Date.parse(g.expiresAt) > Date.parse(now))) sum += g.remaining;
   }
   return sum;
+}
+
+/** The member leaving `from`, with where it goes and what it takes (a move stopped after it completes from it). */
+function detached(
+  from: Account,
+  member: string,
+  current: Pick<Member, 'quotas' | 'usage'>,
+  tree: string | null,
+  parent: string | null,
+  at: string,
+): AccountEvent {
+  const departure = { tree, parent, quotas: Object.fromEntries(current.quotas), usage: countsToCarry(current.usage) };
+  return { type: 'MemberDetached', data: { account: from.account as string, member, at, departure } };
 }
 
 function hasChildren(account: string): DomainError {

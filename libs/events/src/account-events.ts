@@ -249,10 +249,23 @@ export interface MemberAttached {
   };
 }
 
-/** An account left this tree (stored in the root's period stream, `account` being the root). */
+/**
+ * An account left this tree (stored in the root's period stream, `account` being the root). From
+ * crash-safe moves on, it records where the member went (`departure`: the tree it joins, or null
+ * when it goes back to its own stream) and what it took: a store that appends a move's parts one
+ * by one appends this part first, so a move stopped after it is completed from it.
+ */
 export interface MemberDetached {
   type: 'MemberDetached';
-  data: { account: string; member: string; at: string };
+  data: { account: string; member: string; at: string; departure?: Departure };
+}
+
+/** Where a member leaving a tree goes, and the quotas and usage (its subtree's) it takes along. */
+export interface Departure {
+  tree: string | null;
+  parent: string | null;
+  quotas: CarriedMember['quotas'];
+  usage: CarriedMember['usage'];
 }
 
 /**
