@@ -10,7 +10,6 @@ import {
   type UsageDecisionData,
   type UsageItem,
   type UsageLine,
-  type UsageMessage,
 } from '@tally/events';
 import { decisionFor, holdFor, usageOf, type Account } from './account-state';
 import { alertsInTree } from './level-alerts';
