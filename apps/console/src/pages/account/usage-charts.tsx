@@ -26,11 +26,7 @@ export function UsageCharts({ granularity, onGranularity, periods, perMeter, per
     <>
       <div class="inline">
         <label for="usage-granularity">Chart by</label>
-        <select
-          id="usage-granularity"
-          value={granularity}
-          onChange={(e) => onGranularity(e.currentTarget.value as Granularity)}
-        >
+        <select id="usage-granularity" value={granularity} onChange={(e) => onGranularity(e.currentTarget.value as Granularity)}>
           <option value="month">month (last {SPAN.month} months)</option>
           <option value="day">day (last {SPAN.day} days, UTC)</option>
         </select>
