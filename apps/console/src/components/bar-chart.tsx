@@ -2,7 +2,8 @@ import { units } from '../format';
 import type { Series } from './series';
 
 const COLOURS = ['#2563eb', '#d97706', '#059669', '#db2777', '#7c3aed', '#0891b2', '#65a30d', '#dc2626'];
-const [WIDTH, HEIGHT, LEFT, BOTTOM, TOP] = [720, 220, 56, 28, 12];
+// RIGHT leaves room for the last period's label, centred under its bars.
+const [WIDTH, HEIGHT, LEFT, RIGHT, BOTTOM, TOP] = [720, 220, 56, 16, 28, 12];
 
 /** At most this many labels on the time axis: with more periods (30 days), every n-th is named. */
 const MAX_LABELS = 12;
@@ -25,7 +26,7 @@ export function BarChart({ title, periods, series, label = (p) => p }: Props) {
   if (series.length === 0) return <p class="muted">No usage in this time.</p>;
   const max = Math.max(1, ...series.flatMap((s) => s.values));
   const plotHeight = HEIGHT - BOTTOM - TOP;
-  const group = (WIDTH - LEFT) / periods.length;
+  const group = (WIDTH - LEFT - RIGHT) / periods.length;
   // Name the last period (the current one) and every n-th before it.
   const every = Math.ceil(periods.length / MAX_LABELS);
   const bar = Math.max(2, (group * 0.8) / series.length);
@@ -36,7 +37,7 @@ export function BarChart({ title, periods, series, label = (p) => p }: Props) {
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`${title}: bar chart, the table below gives its numbers`}>
         {[0, 0.5, 1].map((f) => (
           <g key={f}>
-            <line x1={LEFT} x2={WIDTH} y1={y(max * f)} y2={y(max * f)} class="grid" />
+            <line x1={LEFT} x2={WIDTH - RIGHT} y1={y(max * f)} y2={y(max * f)} class="grid" />
             <text x={LEFT - 6} y={y(max * f) + 4} text-anchor="end" class="axis">
               {units(Math.round(max * f))}
             </text>
