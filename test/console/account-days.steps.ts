@@ -69,6 +69,8 @@ export function accountDaysSteps(world: ConsoleWorld): void {
     expect(await row('promo').innerText()).toMatch(/^promo\t10\t100 \/ 100\t\S+ \S+ UTC\tlive\tVoid$/);
 
     // Dismissed: nothing is sent, the grant stays live.
+    const voids: string[] = [];
+    page().on('request', (request) => void (request.url().endsWith('/void') && voids.push(request.method())));
     const answer = (accept: boolean) => (dialog: Dialog) => void (accept ? dialog.accept() : dialog.dismiss());
     const [dismissed] = await Promise.all([
       page()
@@ -78,6 +80,7 @@ export function accountDaysSteps(world: ConsoleWorld): void {
     ]);
     expect(dismissed).toBe('Void grant promo? Its 100 remaining credits leave the balance now.');
     await page().waitForLoadState('networkidle');
+    expect(voids).toEqual([]);
     const promo = async () =>
       (await world.tally.admin.get(`/v1/accounts/${ACCOUNT}/credits/grants`)).body.find((g: any) => g.id === 'promo');
     expect((await promo()).status).toBe('live');
@@ -86,7 +89,8 @@ export function accountDaysSteps(world: ConsoleWorld): void {
     page().once('dialog', answer(true));
     await row('promo').getByRole('button', { name: 'Void' }).click();
     await page().getByRole('status').filter({ hasText: 'Voided promo.' }).waitFor();
-    expect(await promo()).toMatchObject({ status: 'voided', remaining: 0 });
+    expect(voids).toEqual(['POST']);
+    await eventually(async () => expect(await promo()).toMatchObject({ status: 'voided', remaining: 0 }));
     await refreshUntil(world, async () => {
       expect(await row('promo').innerText()).toMatch(/\tvoided\t?$/);
       expect(await page().getByTestId('balance').innerText()).toBe('50');
@@ -98,7 +102,7 @@ export function accountDaysSteps(world: ConsoleWorld): void {
     await page().getByRole('button', { name: 'Set allowance' }).click();
     await page().getByRole('status').filter({ hasText: 'Allowance set' }).waitFor();
     const credits = async () => (await world.tally.admin.get(`/v1/accounts/${ACCOUNT}/credits`)).body;
-    expect((await credits()).allowance).toMatchObject({ amount: 30, per: 'day' });
+    await eventually(async () => expect((await credits()).allowance).toMatchObject({ amount: 30, per: 'day' }));
     await refreshUntil(world, async () => {
       expect(await page().getByTestId('allowance').innerText()).toMatch(/^Allowance: 30 credits every day \(priority \d+\)$/);
       expect(await page().getByTestId('balance').innerText()).toBe('80');
@@ -108,7 +112,7 @@ export function accountDaysSteps(world: ConsoleWorld): void {
 
     await page().getByRole('button', { name: 'Remove allowance' }).click();
     await page().getByRole('status').filter({ hasText: 'Allowance removed.' }).waitFor();
-    expect((await credits()).allowance ?? null).toBeNull();
+    await eventually(async () => expect((await credits()).allowance ?? null).toBeNull());
     await refreshUntil(world, async () => expect(await page().getByTestId('allowance').innerText()).toBe('Allowance: none'));
     expect(await page().getByRole('button', { name: 'Remove allowance' }).count()).toBe(0);
   });
