@@ -69,7 +69,13 @@ export async function streamExport<T>(
 ): Promise<void> {
   response.status(200);
   try {
-    if (csv) await pipeline(Readable.from(rowsOf(body)), stringify({ header: true, columns, cast: { string: spreadsheetSafe } }), coalesced, response);
+    if (csv)
+      await pipeline(
+        Readable.from(rowsOf(body)),
+        stringify({ header: true, columns, cast: { string: spreadsheetSafe } }),
+        coalesced,
+        response,
+      );
     else await pipeline(Readable.from(jsonArray(body)), response);
   } catch (error) {
     if (response.writableFinished) return;
