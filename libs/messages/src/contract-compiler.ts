@@ -16,23 +16,30 @@ export function resolve(node: unknown): ContractSchema | undefined {
 }
 
 const has = (data: Record<string, unknown>, name: string) => data[name] !== undefined;
+// What a keyword returns for data that passes: no allocation on the path every valid body takes.
+const NONE: Partial<ErrorObject>[] = [];
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const escape = (name: string) => name.replace(/~/g, '~0').replace(/\//g, '~1');
 const memberOf = (parent: AnySchemaObject, name: string) => resolve((parent.properties as ContractSchema)?.[name]);
 
-type Rule = (data: any, parent: AnySchemaObject, path: string) => Partial<ErrorObject>[];
+type Rule<D> = (data: D, parent: AnySchemaObject, path: string) => Partial<ErrorObject>[];
 
 /** A keyword whose check `rule` gives its errors (an empty list when the data passes). */
-function keyword(ajv: Ajv, name: string, rule: (value: any, parent: AnySchemaObject) => Rule, type?: 'object' | 'array'): void {
+function keyword<V, D>(
+  ajv: Ajv,
+  name: string,
+  rule: (value: V, parent: AnySchemaObject) => Rule<D>,
+  type: 'object' | 'array',
+): void {
   ajv.addKeyword({
     keyword: name,
-    ...(type ? { type } : {}),
+    type,
     errors: true,
     compile(value: unknown, parentSchema: AnySchemaObject) {
-      const check = rule(value, parentSchema);
+      const check = rule(value as V, parentSchema);
       const validate: DataValidateFunction = (data, cxt) => {
-        const errors = check(data, parentSchema, cxt?.instancePath ?? '');
+        const errors = check(data as D, parentSchema, cxt?.instancePath ?? '');
         validate.errors = errors.length ? errors.map((e) => ({ keyword: name, params: {}, ...e })) : undefined;
         return errors.length === 0;
       };
@@ -50,32 +57,43 @@ function addContractKeywords(ajv: Ajv): void {
   keyword(
     ajv,
     'x-excludes',
-    (rules: Record<string, string[]>) => (data, parent, path) =>
-      Object.entries(rules).flatMap(([name, excluded]) =>
-        has(data, name)
-          ? excluded
-              .filter((member) => has(data, member))
-              .map((member) => ({ instancePath: `${path}/${escape(member)}`, parentSchema: memberOf(parent, member) }))
-          : [],
-      ),
+    (rules: Record<string, string[]>) => {
+      const entries = Object.entries(rules);
+      return (data: Record<string, unknown>, parent, path) => {
+        let errors: Partial<ErrorObject>[] = NONE;
+        for (const [name, excluded] of entries) {
+          if (!has(data, name)) continue;
+          for (const member of excluded) {
+            if (!has(data, member)) continue;
+            if (errors === NONE) errors = [];
+            errors.push({ instancePath: `${path}/${escape(member)}`, parentSchema: memberOf(parent, member) });
+          }
+        }
+        return errors;
+      };
+    },
     'object',
   );
   // {items: ['meter', 'quantity']}: when `items` is absent, each of these is required.
   keyword(
     ajv,
     'x-required-unless',
-    (rules: Record<string, string[]>) => (data, parent, path) =>
-      Object.entries(rules).flatMap(([name, required]) =>
-        has(data, name)
-          ? []
-          : required
-              .filter((member) => !has(data, member))
-              .map((member) => ({
-                instancePath: `${path}/${escape(member)}`,
-                parentSchema: memberOf(parent, member),
-                params: { missingProperty: member },
-              })),
-      ),
+    (rules: Record<string, string[]>) => {
+      const entries = Object.entries(rules);
+      return (data: Record<string, unknown>, parent, path) => {
+        let errors: Partial<ErrorObject>[] = NONE;
+        for (const [name, required] of entries) {
+          if (has(data, name)) continue;
+          for (const member of required) {
+            if (has(data, member)) continue;
+            if (errors === NONE) errors = [];
+            const at = `${path}/${escape(member)}`;
+            errors.push({ instancePath: at, parentSchema: memberOf(parent, member), params: { missingProperty: member } });
+          }
+        }
+        return errors;
+      };
+    },
     'object',
   );
   // 'meter': each item's meter at most once; a repeat is named by its own place.
@@ -106,10 +124,10 @@ function addContractKeywords(ajv: Ajv): void {
     'x-max-extensions',
     (max: number, schema) => {
       const extension = new RegExp(resolve(schema.additionalProperties)?.['x-extension-name'] as string, 'u');
-      return (data, parent, path) => {
+      return (data: Record<string, unknown>, parent, path) => {
         let count = 0;
         for (const name in data) if (!Object.hasOwn(parent.properties as object, name) && extension.test(name)) count++;
-        return count > max ? [{ instancePath: path, parentSchema: parent, params: { count } }] : [];
+        return count > max ? [{ instancePath: path, parentSchema: parent, params: { count } }] : NONE;
       };
     },
     'object',

@@ -12,8 +12,8 @@ function withAlternatives(schema: ContractSchema): ContractSchema {
   return { ...schema, oneOf: [{ required: members }, { required: [instead] }] };
 }
 
-// Components of the contract that are parts of other bodies, not request schemas of their own.
-const INTERNAL = new Set(['CommitItemsBody']);
+// Components of the contract that validate part of a body documented by its DTO (the commit's items).
+const INTERNAL = new Set(['CommitItemsBody', 'CommitItems']);
 
 /** Schemas of the usage CloudEvent, in each mode of the HTTP binding, by component name. */
 export const USAGE_SCHEMAS: Record<string, SchemaObject> = Object.fromEntries(
