@@ -55,7 +55,7 @@ describe('the published form of a stored decision', () => {
       reason: 'RATE_LIMITED' as const,
       limitedBy: 'parent',
       retryAfterMs: 250,
-      items: [{ meter: 'geocoding', quantity: 3, usage: 3, limit: 10, remaining: 7, overage: 0, period: '2026-11' }],
+      items: [{ meter: 'geocoding', quantity: 3, usage: 3, limit: 10, remaining: 7, overage: 0, credits: 0, period: '2026-11' }],
       datacontenttype: 'application/json',
       dataschema: 'https://example.com/usage',
       extensions: { traceparent: TRACEPARENT },
