@@ -1,5 +1,4 @@
 import {
-  keptAttributes,
   type RejectReason,
   type UsageAccepted,
   type UsageAttributes,
@@ -70,10 +69,14 @@ export function decisionLines(lines: readonly UsageLine[] | undefined): { items?
     : {};
 }
 
-/** Builds the public decision from the stored decision event. */
+/**
+ * Builds the public decision from the stored decision event. Optional fields are assigned, not
+ * spread from object literals: the relay and the decision log build one per event, and each
+ * spread is an object allocated and copied (the fields' order is the same either way).
+ */
 export function toDecisionMessage(event: UsageAccepted | UsageRejected | UsageHeld): DecisionMessage {
   const d = event.data;
-  return {
+  const message: DecisionMessage = {
     id: d.id,
     source: d.source,
     subject: d.subject,
@@ -81,15 +84,20 @@ export function toDecisionMessage(event: UsageAccepted | UsageRejected | UsageHe
     meter: d.meter,
     quantity: d.quantity,
     decision: event.type === 'UsageRejected' ? 'rejected' : 'accepted',
-    ...(event.type === 'UsageRejected' ? { reason: event.data.reason } : {}),
-    ...(event.type === 'UsageRejected' && d.limitedBy !== undefined ? { limitedBy: d.limitedBy } : {}),
-    overage: d.overage,
-    usage: d.usage,
-    limit: d.limit,
-    remaining: d.remaining,
-    decidedAt: d.decidedAt,
-    ...(d.retryAfterMs === undefined ? {} : { retryAfterMs: d.retryAfterMs }),
-    ...decisionLines(d.items),
-    ...keptAttributes(d),
-  };
+  } as DecisionMessage;
+  if (event.type === 'UsageRejected') {
+    message.reason = event.data.reason;
+    if (event.data.limitedBy !== undefined) message.limitedBy = event.data.limitedBy;
+  }
+  message.overage = d.overage;
+  message.usage = d.usage;
+  message.limit = d.limit;
+  message.remaining = d.remaining;
+  message.decidedAt = d.decidedAt;
+  if (d.retryAfterMs !== undefined) message.retryAfterMs = d.retryAfterMs;
+  if (d.items) message.items = decisionLines(d.items).items;
+  if (d.datacontenttype !== undefined) message.datacontenttype = d.datacontenttype;
+  if (d.dataschema !== undefined) message.dataschema = d.dataschema;
+  if (d.extensions !== undefined && Object.keys(d.extensions).length) message.extensions = d.extensions;
+  return message;
 }

@@ -13,34 +13,45 @@ export async function applyToProjection(
   p: Projection,
   events: Array<{ recorded: RecordedEvent; event: TallyEvent }>,
 ): Promise<void> {
-  const touched = events.map(({ recorded, event }) => ({ recorded, event, keys: p.keysOf(event) })).filter((t) => t.keys.length);
+  // Each distinct key once, by its id: what to load, and where each event's key is kept.
+  const keyed = new Map<string, string[]>();
+  const touched: Array<{ recorded: RecordedEvent; event: TallyEvent; ids: string[] }> = [];
+  for (const { recorded, event } of events) {
+    const keys = p.keysOf(event);
+    if (keys.length === 0) continue;
+    const ids = keys.map((key) => {
+      const id = idOf(key);
+      if (!keyed.has(id)) keyed.set(id, key);
+      return id;
+    });
+    touched.push({ recorded, event, ids });
+  }
   if (touched.length === 0) return;
-  const rows = await loadRows(tx, p, uniqueKeys(touched.flatMap((t) => t.keys)));
+  const rows = await loadRows(tx, p, keyed);
   const dirty = new Set<string>();
-  for (const { recorded, event, keys } of touched) {
+  for (const { recorded, event, ids } of touched) {
     const context: EventContext = { position: recorded.position };
-    for (const key of keys) {
-      const id = JSON.stringify(key);
+    for (const id of ids) {
+      const key = keyed.get(id) as string[];
       const doc = p.evolve(rows.get(id)?.doc ?? null, event, key, context);
       rows.set(id, { key, doc });
       dirty.add(id);
     }
   }
-  const changed = [...dirty].map((id) => rows.get(id) as Row);
-  await writeRows(
-    tx,
-    p,
-    changed.filter((r) => r.doc !== null),
-  );
-  await deleteRows(
-    tx,
-    p,
-    changed.filter((r) => r.doc === null).map((r) => r.key),
-  );
+  const written: Row[] = [];
+  const deleted: string[][] = [];
+  for (const id of dirty) {
+    const row = rows.get(id) as Row;
+    if (row.doc === null) deleted.push(row.key);
+    else written.push(row);
+  }
+  await writeRows(tx, p, written);
+  await deleteRows(tx, p, deleted);
 }
 
-function uniqueKeys(keys: string[][]): string[][] {
-  return [...new Map(keys.map((k) => [JSON.stringify(k), k])).values()];
+// A key's identity in this batch: one string, unambiguous whatever its parts contain.
+function idOf(key: string[]): string {
+  return key.length === 1 ? key[0] : JSON.stringify(key);
 }
 
 // Key columns as parallel text arrays, for unnest(): one round trip however many rows.
@@ -48,37 +59,34 @@ function columns(p: Projection, keys: string[][]): string[][] {
   return p.keys.map((_, i) => keys.map((k) => k[i]));
 }
 
-async function loadRows(tx: SqlQueryable, p: Projection, keys: string[][]): Promise<Map<string, Row>> {
+async function loadRows(tx: SqlQueryable, p: Projection, keyed: Map<string, string[]>): Promise<Map<string, Row>> {
   const list = p.keys.join(', ');
   const unnest = p.keys.map((_, i) => `$${i + 1}::text[]`).join(', ');
   const { rows } = await tx.query<Record<string, unknown>>(
     `select ${list}, doc from ${tableOf(p)} where (${list}) in (select * from unnest(${unnest}))`,
-    columns(p, keys),
+    columns(p, [...keyed.values()]),
   );
   return new Map(
     rows.map((r) => {
       const key = p.keys.map((k) => String(r[k]));
-      return [JSON.stringify(key), { key, doc: r.doc }];
+      return [idOf(key), { key, doc: r.doc }];
     }),
   );
 }
 
+// The rows as one jsonb parameter, `[[key…, doc], …]`: serialised by one JSON.stringify and
+// parsed once by the database, each doc inserted as the jsonb value it already is (a text[] of
+// JSON documents was escaped element by element by the driver and parsed twice by the server).
 async function writeRows(tx: SqlQueryable, p: Projection, rows: Row[]): Promise<void> {
   if (rows.length === 0) return;
   const list = p.keys.join(', ');
   const n = p.keys.length;
-  const unnest = [...p.keys.map((_, i) => `$${i + 1}::text[]`), `$${n + 1}::text[]`].join(', ');
+  const fields = [...p.keys.map((_, i) => `r->>${i}`), `r->${n}`].join(', ');
   await tx.query(
     `insert into ${tableOf(p)} (${list}, doc)
-     select ${list}, d::jsonb from unnest(${unnest}) as u(${list}, d)
+     select ${fields} from jsonb_array_elements($1::jsonb) as r
      on conflict (${list}) do update set doc = excluded.doc`,
-    [
-      ...columns(
-        p,
-        rows.map((r) => r.key),
-      ),
-      rows.map((r) => JSON.stringify(r.doc)),
-    ],
+    [JSON.stringify(rows.map((r) => [...r.key, r.doc]))],
   );
 }
 

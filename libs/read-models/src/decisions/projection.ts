@@ -41,15 +41,15 @@ export const decisions = projection<DecisionDoc>({
     if (e.type === 'UsageAccepted' || e.type === 'UsageRejected' || e.type === 'UsageHeld') {
       const held =
         e.type === 'UsageHeld' ? { held: e.data.quantity, expiresAt: e.data.expiresAt, status: 'held' as const } : null;
-      return {
-        ...toDecisionMessage(e),
-        seq: sortable(context.position),
-        reportedBy: e.data.reportedBy,
-        reversedAt: null,
-        reversalReason: null,
-        // A commit's accepted usage takes the hold's entry over (same source + id), keeping the note.
-        reservation: held ?? (e.type === 'UsageAccepted' ? (doc?.reservation ?? null) : null),
-      };
+      // The message is built for this doc alone: its fields are added to it, not copied into another.
+      const next = toDecisionMessage(e) as DecisionDoc;
+      next.seq = sortable(context.position);
+      next.reportedBy = e.data.reportedBy;
+      next.reversedAt = null;
+      next.reversalReason = null;
+      // A commit's accepted usage takes the hold's entry over (same source + id), keeping the note.
+      next.reservation = held ?? (e.type === 'UsageAccepted' ? (doc?.reservation ?? null) : null);
+      return next;
     }
     if (e.type === 'HoldReleased' && doc?.reservation) {
       return { ...doc, reservation: { ...doc.reservation, status: e.data.committed === null ? 'released' : 'committed' } };

@@ -172,12 +172,14 @@ async function applyDaily(tx: SqlQueryable, t: ReturnType<typeof dailyTables>, b
   await addCounts(tx, t.perSubject, ['account', 'day', 'meter', 'subject'], bySubject);
   await addCounts(tx, t.perMeter, ['account', 'day', 'meter'], [...perMeter.values()]);
   if (origins.size) {
-    const rows = [...origins].map(([key, o]) => [...(JSON.parse(key) as string[]), o.day, o.decidedAt]);
+    // One jsonb parameter, [[account, source, id, day, decidedAt], …]: each origin's key is already
+    // the JSON array of its first three (originKey), so it is extended as text, not parsed again.
+    const rows = [...origins].map(([key, o]) => `${key.slice(0, -1)},${JSON.stringify(o.day)},${JSON.stringify(o.decidedAt)}]`);
     await tx.query(
       `insert into ${t.origins} (account, source, id, day, decided_at)
-       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+       select r->>0, r->>1, r->>2, r->>3, (r->>4)::timestamptz from jsonb_array_elements($1::jsonb) as r
        on conflict (account, source, id) do update set day = excluded.day, decided_at = excluded.decided_at`,
-      [0, 1, 2, 3, 4].map((i) => rows.map((r) => r[i])),
+      [`[${rows.join(',')}]`],
     );
   } // After the inserts, so that what a batch leaves depends on its events, not on their order.
   await pruneOrigins(tx, t.origins, originsCutoff(events));

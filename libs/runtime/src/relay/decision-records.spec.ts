@@ -34,6 +34,61 @@ describe('the published form of a stored decision', () => {
     expect(record?.headers.ce_traceparent).toBe(TRACEPARENT);
   });
 
+  it('publishes the fields in the contract order, each optional one only when the usage has it', () => {
+    const plain = decisionRecord(serialize({ type: 'UsageAccepted', data: { ...decision, creditsCharged: 0 } }));
+    expect(Object.keys(JSON.parse(plain!.value))).toEqual([
+      'id',
+      'source',
+      'subject',
+      'account',
+      'meter',
+      'quantity',
+      'decision',
+      'overage',
+      'usage',
+      'limit',
+      'remaining',
+      'decidedAt',
+    ]);
+    const full = {
+      ...decision,
+      reason: 'RATE_LIMITED' as const,
+      limitedBy: 'parent',
+      retryAfterMs: 250,
+      items: [{ meter: 'geocoding', quantity: 3, usage: 3, limit: 10, remaining: 7, overage: 0, credits: 0, period: '2026-11' }],
+      datacontenttype: 'application/json',
+      dataschema: 'https://example.com/usage',
+      extensions: { traceparent: TRACEPARENT },
+    };
+    const rejected = JSON.parse(decisionRecord(serialize({ type: 'UsageRejected', data: full }))!.value);
+    expect(Object.keys(rejected)).toEqual([
+      'id',
+      'source',
+      'subject',
+      'account',
+      'meter',
+      'quantity',
+      'decision',
+      'reason',
+      'limitedBy',
+      'overage',
+      'usage',
+      'limit',
+      'remaining',
+      'decidedAt',
+      'retryAfterMs',
+      'items',
+      'datacontenttype',
+      'dataschema',
+      'extensions',
+    ]);
+    expect(rejected.items).toEqual([{ meter: 'geocoding', quantity: 3, usage: 3, limit: 10, remaining: 7, overage: 0 }]);
+    const noExtensions = decisionRecord(
+      serialize({ type: 'UsageAccepted', data: { ...decision, creditsCharged: 0, extensions: {} } }),
+    );
+    expect(JSON.parse(noExtensions!.value)).not.toHaveProperty('extensions');
+  });
+
   it('is null for events that are not decisions', () => {
     const at = decision.decidedAt;
     const granted = {
