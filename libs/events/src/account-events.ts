@@ -277,7 +277,11 @@ export interface AccountMoved {
  */
 export interface UsageHeld {
   type: 'UsageHeld';
-  data: UsageDecisionData & { creditsHeld: number; expiresAt: string };
+  /**
+   * `earmarks`: the grants its credits are set aside on, in burn order (from `UsageHeld.v3`;
+   * absent before holds earmarked grants, when readers earmark them in burn order at `decidedAt`).
+   */
+  data: UsageDecisionData & { creditsHeld: number; expiresAt: string; earmarks?: CreditDraw[] };
 }
 
 /**

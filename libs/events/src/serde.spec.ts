@@ -123,6 +123,7 @@ const CURRENT: { [T in EventType]: EventData<T> } = {
     expiresAt: '2026-11-22T10:05:00.000Z',
     reportedBy: 'key-1',
     items: lines,
+    earmarks: [{ grant: 'g-1', amount: 6 }],
   },
   HoldReleased: {
     ...{ account: 'acme', source: 'geocoder', id: 'job-42', subject: 'alice', meter: 'geocoding', month: '2026-11' },
@@ -174,7 +175,8 @@ const STORED: Record<StoredType, StoredPayload> = {
   'UsageReversed.v1': { ...CURRENT.UsageReversed, period: undefined, refunds: undefined, items: undefined },
   'UsageReversed.v2': CURRENT.UsageReversed as unknown as StoredPayload,
   'UsageHeld.v1': { ...decision, creditsHeld: 6, expiresAt: '2026-11-22T10:05:00.000Z', reportedBy: 'key-1' },
-  'UsageHeld.v2': CURRENT.UsageHeld as unknown as StoredPayload,
+  'UsageHeld.v2': { ...(CURRENT.UsageHeld as unknown as StoredPayload), earmarks: undefined },
+  'UsageHeld.v3': CURRENT.UsageHeld as unknown as StoredPayload,
   'HoldReleased.v1': CURRENT.HoldReleased,
   'MeterDefined.v1': { ...CURRENT.MeterDefined, defaultQuota: { limit: 10 } } as unknown as StoredPayload,
   'MeterDefined.v2': CURRENT.MeterDefined as unknown as StoredPayload,
