@@ -26,10 +26,10 @@ function liveHold(state: Account, { account, source, id, now }: CommitHold | Rel
 }
 
 function released({ hold }: HoldRecord, committed: number | null, now: string): HoldReleased {
-  const { account, source, id, subject, meter, month, quantity, creditsHeld } = hold;
+  const { account, source, id, subject, meter, month, quantity, creditsHeld, payer } = hold;
   return {
     type: 'HoldReleased',
-    data: { account, source, id, subject, meter, month, quantity, creditsHeld, committed, at: now },
+    data: { account, source, id, subject, meter, month, quantity, creditsHeld, committed, at: now, ...(payer ? { payer } : {}) },
   };
 }
 

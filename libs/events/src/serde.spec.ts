@@ -178,6 +178,7 @@ const STORED: Record<StoredType, StoredPayload> = {
   'UsageHeld.v2': { ...(CURRENT.UsageHeld as unknown as StoredPayload), earmarks: undefined },
   'UsageHeld.v3': CURRENT.UsageHeld as unknown as StoredPayload,
   'HoldReleased.v1': CURRENT.HoldReleased,
+  'HoldReleased.v2': { ...CURRENT.HoldReleased, payer: 'org' },
   'MeterDefined.v1': { ...CURRENT.MeterDefined, defaultQuota: { limit: 10 } } as unknown as StoredPayload,
   'MeterDefined.v2': CURRENT.MeterDefined as unknown as StoredPayload,
   'SubjectMapped.v1': CURRENT.SubjectMapped,
