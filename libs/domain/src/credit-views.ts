@@ -111,3 +111,8 @@ export function creditsView(wallet: Wallet, now: string, held?: number): Credits
       : null,
   };
 }
+
+/** One grant of the wallet as {@link grantViews} shows it at `now`; null when the wallet holds none by that id. */
+export function grantViewOf(wallet: Wallet, grantId: string, now: string): GrantView | null {
+  return grantViews(wallet, now).find((g) => g.id === grantId) ?? null;
+}

@@ -5,7 +5,7 @@ import { credits } from './projection';
 describe('credits projection', () => {
   it('opens an empty wallet with the first period, even before any credit', () => {
     expect(rowsOf(credits, [periodOpened('new')])).toEqual({
-      new: { balance: 0, granted: 0, spent: 0, expired: 0, voided: 0, grants: [], allowance: null },
+      new: { balance: 0, granted: 0, spent: 0, expired: 0, voided: 0, grants: [], allowance: null, earmarks: [] },
     });
   });
 
