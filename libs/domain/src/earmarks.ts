@@ -12,6 +12,22 @@ export interface Earmark {
 /** The earmarks of open holds, by the hold's usage key; those past `expiresAt` count nothing. */
 export type Earmarks = ImmutableMap<string, Earmark>;
 
+/** An earmark in JSON (read models, snapshots): named by the hold's source and id, never by a key holding NUL. */
+export type EarmarkJson = Earmark & { source: string; id: string };
+
+/** Earmarks as JSON. */
+export function earmarksJson(earmarks: Earmarks): EarmarkJson[] {
+  return [...earmarks].map(([key, e]) => {
+    const [source, id] = key.split('\u0000');
+    return { source, id, ...e };
+  });
+}
+
+/** Earmarks from their JSON form. */
+export function earmarksFrom(json: readonly EarmarkJson[]): Earmarks {
+  return ImmutableMap(json.map(({ source, id, expiresAt, draws }) => [usageKey(source, id), { expiresAt, draws }]));
+}
+
 /** What earmarking needs of a wallet. */
 export interface Earmarked {
   grants: ImmutableMap<string, Grant>;

@@ -9,7 +9,7 @@ import type {
   UsageHeld,
 } from '@tally/events';
 import { initialState, type Account } from './account-state';
-import type { Earmark } from './earmarks';
+import { earmarksFrom, earmarksJson, type EarmarkJson } from './earmarks';
 import { Recent } from './recent';
 import { membersFrom, membersToCarry } from './tree';
 
@@ -49,7 +49,7 @@ export interface AccountSnapshot {
   allowance: CarriedAllowance | null;
   openHolds: Array<[string, UsageHeld['data']]>;
   /** Since version 3: what open holds set aside on each grant, by hold. */
-  earmarks: Array<[string, Earmark]>;
+  earmarks: EarmarkJson[];
   creditsBelow: number | null;
   alerted: Array<[string, number[]]>;
   /** Rate-limit buckets by meter (from version 2). */
@@ -72,7 +72,7 @@ export function snapshotOf(state: Account): AccountSnapshot {
     grants: [...state.grants.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     allowance: state.allowance,
     openHolds: [...state.openHolds],
-    earmarks: [...state.earmarks],
+    earmarks: earmarksJson(state.earmarks),
     creditsBelow: state.creditsBelow,
     alerted: [...state.alerted].map(([key, percents]) => [key, [...percents].sort((a, b) => a - b)]),
     buckets: [...state.buckets],
@@ -100,7 +100,7 @@ export function fromSnapshot(stored: unknown): Account | null {
     allowance: s.allowance,
     holds: Recent.empty(),
     openHolds: ImmutableMap(s.openHolds),
-    earmarks: ImmutableMap(s.earmarks),
+    earmarks: earmarksFrom(s.earmarks),
     creditsBelow: s.creditsBelow,
     alerted: new Map(s.alerted.map(([key, percents]) => [key, new Set(percents)])),
     buckets: new Map(s.buckets),

@@ -8,7 +8,7 @@ import {
   type CreditTotals,
   type UsageReversed,
 } from '@tally/events';
-import { freeDraws, holdKey, withEarmark, type Earmark, type Earmarks } from './earmarks';
+import { earmarksFrom, freeDraws, holdKey, withEarmark, type EarmarkJson, type Earmarks } from './earmarks';
 import type { Grant } from './grants';
 import { withinWindow } from './time';
 
@@ -40,13 +40,13 @@ export function walletFrom(json: {
   credits: CreditTotals;
   grants: CarriedGrant[];
   allowance: CarriedAllowance | null;
-  earmarks?: Array<[string, Earmark]>;
+  earmarks?: EarmarkJson[];
 }): Wallet {
   return {
     credits: json.credits,
     grants: ImmutableMap(json.grants.map((g) => [g.id, g])),
     allowance: json.allowance,
-    earmarks: ImmutableMap(json.earmarks ?? []),
+    earmarks: earmarksFrom(json.earmarks ?? []),
   };
 }
 

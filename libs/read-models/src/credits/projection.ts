@@ -1,4 +1,4 @@
-import { evolveWallet, walletFrom, walletJson, type Earmark, type Wallet } from '@tally/domain';
+import { earmarksJson, evolveWallet, walletFrom, walletJson, type EarmarkJson, type Wallet } from '@tally/domain';
 import type { CarriedAllowance, CarriedGrant, CreditTotals, TallyEvent } from '@tally/events';
 import { projection } from '../projection';
 
@@ -6,7 +6,7 @@ import { projection } from '../projection';
 export type WalletDoc = CreditTotals & {
   grants: CarriedGrant[];
   allowance: CarriedAllowance | null;
-  earmarks?: Array<[string, Earmark]>;
+  earmarks?: EarmarkJson[];
 };
 
 const MOVES_CREDITS = new Set<TallyEvent['type']>([
@@ -49,6 +49,6 @@ export const credits = projection<WalletDoc>({
       return doc;
     const evolved = evolveWallet(walletOfDoc(doc), e);
     const wallet = walletJson(evolved);
-    return { ...wallet.credits, grants: wallet.grants, allowance: wallet.allowance, earmarks: [...evolved.earmarks] };
+    return { ...wallet.credits, grants: wallet.grants, allowance: wallet.allowance, earmarks: earmarksJson(evolved.earmarks) };
   },
 });
