@@ -3,7 +3,8 @@ import { BACKENDS, startTally, unique, usageEvent, type Client, type RunningTall
 import { holdEvent } from './hold-event';
 
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
-const sleepUntil = (iso: string) => new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(iso) - Date.now()) + 300));
+const sleepUntil = (iso: string) =>
+  new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(iso) - Date.now()) + 300));
 
 type Row = { kind: string; grant: string; amount: number };
 

@@ -122,11 +122,10 @@ export function creditsLeaving(
   const ends = (g: Grant) => ms(g.endedAt ?? g.expiresAt ?? now);
   const grants = [...wallet.grants.values()].sort((a, b) => ends(a) - ends(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const events = grants.flatMap((g) =>
-    leaving(g, wallet.earmarks, now, freedNow).map(
-      ({ at, amount }): CreditsExpired | GrantVoided =>
-        g.ended === 'voided'
-          ? { type: 'GrantVoided', data: { account, grantId: g.id, amount, reason: 'held credits freed after the void', at } }
-          : { type: 'CreditsExpired', data: { account, grantId: g.id, amount, at } },
+    leaving(g, wallet.earmarks, now, freedNow).map(({ at, amount }): CreditsExpired | GrantVoided =>
+      g.ended === 'voided'
+        ? { type: 'GrantVoided', data: { account, grantId: g.id, amount, reason: 'held credits freed after the void', at } }
+        : { type: 'CreditsExpired', data: { account, grantId: g.id, amount, at } },
     ),
   );
   // Dated in time order, as they happened.
@@ -155,7 +154,12 @@ export function withEarmark(wallet: Earmarked, hold: UsageHeld['data']): Earmark
  * the grant has ended since), and (for a hold stored before holds earmarked grants) what its
  * earmarks lack from the free credits in burn order; never more than there is.
  */
-export function commitDraws(wallet: Earmarked, hold: Pick<UsageHeld['data'], 'source' | 'id'>, cost: number, now: string): CreditDraw[] {
+export function commitDraws(
+  wallet: Earmarked,
+  hold: Pick<UsageHeld['data'], 'source' | 'id'>,
+  cost: number,
+  now: string,
+): CreditDraw[] {
   const key = holdKey(hold);
   const draws = new Map<string, number>();
   let left = cost;

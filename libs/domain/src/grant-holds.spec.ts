@@ -22,7 +22,13 @@ const grant = (id: string, amount: number, terms: Parameters<typeof creditsGrant
 const hold = (quantity: number, now = NOW, id = 'job') => holdUsage({ id, quantity }, priced, now, 300);
 const spend = (quantity: number, now = NOW) => decideUsage({ quantity }, priced, now);
 const commit = (quantity: number | null, now: string) => commitHold('job', quantity, now, priced);
-const voidGrant = (grantId: string, now: string) => ({ type: 'VoidGrant' as const, account: ACCOUNT, grantId, reason: null, now });
+const voidGrant = (grantId: string, now: string) => ({
+  type: 'VoidGrant' as const,
+  account: ACCOUNT,
+  grantId,
+  reason: null,
+  now,
+});
 
 // promo (priority 1) burns before paid; promo expires 10 s after NOW, under a hold of 300 s.
 const promoAndPaid = [...opened(), grant('promo', 5, { priority: 1, expiresAt: later(10) }), grant('paid', 10)];
@@ -49,25 +55,60 @@ describe('a hold earmarks its credits grant by grant', () => {
   it("leaves later usages each grant's remainder less its earmarks", () => {
     given(held(3))
       .when(spend(4, later(1)))
-      .then([{ type: 'UsageAccepted', data: { burns: [{ grant: 'promo', amount: 2 }, { grant: 'paid', amount: 2 }] } }]);
+      .then([
+        {
+          type: 'UsageAccepted',
+          data: {
+            burns: [
+              { grant: 'promo', amount: 2 },
+              { grant: 'paid', amount: 2 },
+            ],
+          },
+        },
+      ]);
     given(held(3))
       .when(hold(12, later(1), 'other'))
-      .then([{ type: 'UsageHeld', data: { earmarks: [{ grant: 'promo', amount: 2 }, { grant: 'paid', amount: 10 }] } }]);
-    given(held(3)).when(spend(13, later(1))).then([{ type: 'UsageRejected', data: { reason: 'INSUFFICIENT_CREDITS' } }]);
+      .then([
+        {
+          type: 'UsageHeld',
+          data: {
+            earmarks: [
+              { grant: 'promo', amount: 2 },
+              { grant: 'paid', amount: 10 },
+            ],
+          },
+        },
+      ]);
+    given(held(3))
+      .when(spend(13, later(1)))
+      .then([{ type: 'UsageRejected', data: { reason: 'INSUFFICIENT_CREDITS' } }]);
   });
 
   it('commits from the grants it earmarked, even when a grant given since would burn first', () => {
     const since = [...held(3), grant('new-promo', 10, { priority: 1, at: later(1) })];
     given(since)
       .when(commit(null, later(2)))
-      .then([{ type: 'HoldReleased' }, { type: 'UsageAccepted', data: { creditsCharged: 3, burns: [{ grant: 'promo', amount: 3 }] } }]);
+      .then([
+        { type: 'HoldReleased' },
+        { type: 'UsageAccepted', data: { creditsCharged: 3, burns: [{ grant: 'promo', amount: 3 }] } },
+      ]);
   });
 
   it('frees what a smaller commit did not use, and all of it on a release or at its expiry', () => {
     const committed = decided(held(5), commit(2, later(1)));
     given(committed)
       .when(spend(13, later(2)))
-      .then([{ type: 'UsageAccepted', data: { burns: [{ grant: 'promo', amount: 3 }, { grant: 'paid', amount: 10 }] } }]);
+      .then([
+        {
+          type: 'UsageAccepted',
+          data: {
+            burns: [
+              { grant: 'promo', amount: 3 },
+              { grant: 'paid', amount: 10 },
+            ],
+          },
+        },
+      ]);
     given(decided(held(5), releaseHold('job', later(1))))
       .when(spend(15, later(2)))
       .then([{ type: 'UsageAccepted', data: { creditsCharged: 15 } }]);
@@ -114,7 +155,10 @@ describe('a grant that ends under an open hold', () => {
   });
 
   it("expires what an expired hold kept at the hold's expiry, shown by readers before it is recorded", () => {
-    const history: AccountEvent[] = decided([...opened(), grant('promo', 8, { expiresAt: later(10) }), grant('paid', 1)], hold(5));
+    const history: AccountEvent[] = decided(
+      [...opened(), grant('promo', 8, { expiresAt: later(10) }), grant('paid', 1)],
+      hold(5),
+    );
     const state = fold(history);
     expect(creditsView(state, later(20))).toMatchObject({ balance: 6, held: 5, expired: 3 });
     expect(grantViews(state, later(20))).toMatchObject([
@@ -136,7 +180,9 @@ describe('a grant that ends under an open hold', () => {
     const voided = decided(history, voidGrant('promo', later(1)));
     expect(voided.at(-1)).toMatchObject({ type: 'GrantVoided', data: { amount: 3 } });
     expect(creditsView(fold(voided), later(1))).toMatchObject({ balance: 5, held: 5, voided: 3 });
-    given(voided).when(voidGrant('promo', later(2))).thenFails('GRANT_VOIDED');
+    given(voided)
+      .when(voidGrant('promo', later(2)))
+      .thenFails('GRANT_VOIDED');
     given(voided)
       .when(commit(4, later(2)))
       .then([

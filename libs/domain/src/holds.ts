@@ -163,7 +163,9 @@ export function commitHold(command: CommitHold, state: Account): AccountEvent[] 
     },
     // The committed units are an accepted usage: they raise the alerts they cross (docs/contract.md §3.6).
     // A member's quota alerts are not raised yet: its tree's alert memory is the root's.
-    ...(levelView(state, command.account) === state ? alertsOfItems(command.account, hold, items, charged, command.now, state) : []),
+    ...(levelView(state, command.account) === state
+      ? alertsOfItems(command.account, hold, items, charged, command.now, state)
+      : []),
   ];
 }
 
