@@ -35,7 +35,8 @@ describe.each(BACKENDS)('reservations on credit grants over HTTP (%s)', (backend
     (await finance.get(`/v1/credits/ledger?month=${new Date().toISOString().slice(0, 7)}&account=${account}`)).body as Row[];
 
   it('earmarks a hold on the grants it would burn; a grant expiring under it keeps that part for the commit', async () => {
-    const expiresAt = inSeconds(4);
+    // Far enough ahead for the hold, the usage and the read models to come first on a loaded machine.
+    const expiresAt = inSeconds(12);
     const { account, meter } = await accountWith({ id: 'promo', amount: 10, priority: 1, expiresAt }, { id: 'paid', amount: 5 });
     expect((await hold(account, meter, 8)).body).toMatchObject({ decision: 'accepted', creditsHeld: 8 });
     const spent = await tally.admin.post('/v1/usage', usageEvent({ subject: account, meter, quantity: 1 }));
