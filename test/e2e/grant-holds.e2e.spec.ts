@@ -53,8 +53,8 @@ describe.each(BACKENDS)('reservations on credit grants over HTTP (%s)', (backend
     expect(await credits(account)).toMatchObject({ balance: 13, held: 8, expired: 1 });
     expect((await grants(account))[0]).toEqual({ id: 'promo', remaining: 8, held: 8, status: 'expired' });
     const committed = await tally.admin.post('/v1/reservations/commit', { source: 'test-service', id: 'job', quantity: 6 });
-    expect([committed.status, committed.body.creditsCharged]).toEqual([200, 6]);
-    // What the commit did not use of promo leaves at the commit; the ledger sums to the balance.
+    expect([committed.status, committed.body.quantity]).toEqual([200, 6]);
+    // Paid in full (spent 1 + 6); what it did not use of promo leaves at the commit; the ledger sums to the balance.
     await eventually(async () => {
       expect(await credits(account)).toMatchObject({ balance: 5, held: 0, expired: 3, spent: 7 });
       const rows = await ledger(account);
