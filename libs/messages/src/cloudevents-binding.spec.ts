@@ -1,6 +1,6 @@
 import { CloudEvent, HTTP } from 'cloudevents';
 import { fromHttpMessage, mediaType, repeatedAttributeHeaders } from './cloudevents-binding';
-import { parseUsageMessage } from './usage-message';
+import { parseUsageMessage } from './usage-contract';
 
 const TRACE = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 const usage = (extra: Record<string, unknown> = {}) =>

@@ -3,5 +3,6 @@ export * from './cloudevents-binding';
 export * from './decision-message';
 export * from './field-rules';
 export * from './topics';
-export * from './usage-message';
+export * from './usage-contract';
+export * from './usage-schema';
 export * from './validation';

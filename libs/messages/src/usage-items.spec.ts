@@ -1,5 +1,4 @@
-import { parseUsageItems } from './usage-items';
-import { parseUsageMessage } from './usage-message';
+import { parseCommitItems, parseUsageMessage } from './usage-contract';
 
 const event = (data: unknown) => ({
   specversion: '1.0',
@@ -75,10 +74,16 @@ describe('a multi-item usage message', () => {
 
 describe('the item rules of a commit', () => {
   it('take 1 to 20 items instead of a quantity', () => {
-    expect(parseUsageItems({ items: items(1) }, '', { min: 1, max: 20 }, ['quantity'])).toEqual({ ok: true, value: items(1) });
-    expect(parseUsageItems({ quantity: 1, items: items(1) }, '', { min: 1, max: 20 }, ['quantity'])).toMatchObject({
+    expect(parseCommitItems({ items: items(1) })).toEqual({ ok: true, value: items(1) });
+    expect(parseCommitItems({})).toEqual({ ok: true, value: null });
+    expect(parseCommitItems({ quantity: 1, items: items(1) })).toEqual({
       ok: false,
-      errors: [{ field: 'quantity' }],
+      errors: [{ field: 'quantity', reason: 'quantity and items exclude each other: send one' }],
     });
+    expect(parseCommitItems({ items: [...items(2), { meter: 'm0', quantity: 3 }] })).toEqual({
+      ok: false,
+      errors: [{ field: 'items[2].meter', reason: 'meter m0 is already an item: each meter at most once' }],
+    });
+    expect(parseCommitItems({ items: items(21) })).toMatchObject({ ok: false, errors: [{ field: 'items' }] });
   });
 });

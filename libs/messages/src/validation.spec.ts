@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, ValidateNested } from 'class-validator';
-import { parseUsageMessage } from './usage-message';
+import { parseUsageMessage } from './usage-contract';
 import { boundFieldErrors, MAX_FIELD_ERRORS, MAX_OBJECT_MEMBERS, validateAs } from './validation';
 
 class Inner {

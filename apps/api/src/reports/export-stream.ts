@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Logger } from '@nestjs/common';
 import { stringify } from 'csv-stringify';
 import type { Response } from 'express';
+import { spreadsheetSafe } from './csv-cell';
 
 /** The pages of a query, the first of them already read. */
 export async function* resumed<T>(first: T[], rest: AsyncIterable<T[]>): AsyncGenerator<T[]> {
@@ -68,7 +69,13 @@ export async function streamExport<T>(
 ): Promise<void> {
   response.status(200);
   try {
-    if (csv) await pipeline(Readable.from(rowsOf(body)), stringify({ header: true, columns }), coalesced, response);
+    if (csv)
+      await pipeline(
+        Readable.from(rowsOf(body)),
+        stringify({ header: true, columns, cast: { string: spreadsheetSafe } }),
+        coalesced,
+        response,
+      );
     else await pipeline(Readable.from(jsonArray(body)), response);
   } catch (error) {
     if (response.writableFinished) return;

@@ -44,22 +44,4 @@ export const RESERVATION_SCHEMAS: Record<string, SchemaObject> = {
     },
     required: ['account', 'source', 'id', 'subject', 'meter', 'month', 'quantity', 'creditsHeld', 'releasedAt'],
   },
-  ReservationData: {
-    type: 'object',
-    properties: {
-      meter: string('geocoding'),
-      quantity: { type: 'integer', minimum: 1, maximum: 1e12, example: 10, description: 'the units to hold' },
-      items: component('UsageItems'),
-      ttlSeconds: {
-        type: 'integer',
-        minimum: 1,
-        maximum: 3600,
-        default: 300,
-        example: 60,
-        description: 'how long the hold lasts',
-      },
-    },
-    oneOf: [{ required: ['meter', 'quantity'] }, { required: ['items'] }],
-    additionalProperties: false,
-  },
 };

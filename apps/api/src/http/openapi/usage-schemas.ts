@@ -1,56 +1,23 @@
 import type { SchemaObject } from '@nestjs/swagger';
-import { object, str } from './schema-builders';
-import { ref } from './schemas';
+import { USAGE_CONTRACT, type ContractSchema } from '@tally/messages';
 
-/** A multi-item usage's items, instead of `meter` + `quantity`: decided all or nothing. */
-const usageItems: SchemaObject = {
-  type: 'array',
-  minItems: 2,
-  maxItems: 20,
-  description: 'a multi-item usage: 2 to 20 items of distinct meters, decided all or nothing (instead of meter + quantity)',
-  items: {
-    ...object({ meter: str('llm-input-tokens'), quantity: { type: 'integer', minimum: 1, maximum: 1e12, example: 812 } }),
-    additionalProperties: false,
-  },
-};
+// The usage request schemas are the usage contract itself (libs/messages/src/usage-schema.ts), the
+// schema every usage body is validated against; only what generators need is added here.
 
-/** Schemas of the usage CloudEvent, in each mode of the HTTP binding. */
-export const USAGE_SCHEMAS: Record<string, SchemaObject> = {
-  UsageItems: usageItems,
-  UsageData: {
-    type: 'object',
-    properties: {
-      meter: str('geocoding'),
-      quantity: { type: 'integer', minimum: 1, maximum: 1e12, example: 3 },
-      items: ref('UsageItems'),
-    },
-    oneOf: [{ required: ['meter', 'quantity'] }, { required: ['items'] }],
-    additionalProperties: false,
-  },
-  UsageCloudEvent: {
-    ...object(
-      {
-        specversion: { type: 'string', enum: ['1.0'] },
-        id: str('u-123', 'unique per source: a retry with the same source + id counts once'),
-        source: str('geocoder'),
-        type: { type: 'string', enum: ['metering.usage.v1'] },
-        subject: str('alice'),
-        time: str('2026-11-22T10:00:00Z', 'RFC 3339; the receive time if absent'),
-        datacontenttype: str('application/json; charset=utf-8'),
-        dataschema: str('https://schemas.example.com/usage/v1.json'),
-        data: ref('UsageData'),
-      },
-      ['time', 'datacontenttype', 'dataschema'],
-    ),
-    description:
-      'CloudEvents 1.0; any other lower-case member is an extension attribute (a string, an integer or a boolean, e.g. traceparent), kept with the decision',
-    additionalProperties: true,
-  },
-  UsageBatch: { type: 'array', minItems: 1, maxItems: 1000, items: ref('UsageCloudEvent') },
-};
+/** `x-required-unless` said the way OpenAPI tools read it: the members of one alternative or the other. */
+function withAlternatives(schema: ContractSchema): ContractSchema {
+  const rules = schema['x-required-unless'] as Record<string, string[]> | undefined;
+  if (!rules) return schema;
+  const [[instead, members]] = Object.entries(rules);
+  return { ...schema, oneOf: [{ required: members }, { required: [instead] }] };
+}
 
-// A reservation is a usage CloudEvent whose data may add ttlSeconds.
-USAGE_SCHEMAS.ReservationCloudEvent = {
-  ...USAGE_SCHEMAS.UsageCloudEvent,
-  properties: { ...USAGE_SCHEMAS.UsageCloudEvent.properties, data: ref('ReservationData') },
-};
+// Components of the contract that validate part of a body documented by its DTO (the commit's items).
+const INTERNAL = new Set(['CommitItemsBody', 'CommitItems']);
+
+/** Schemas of the usage CloudEvent, in each mode of the HTTP binding, by component name. */
+export const USAGE_SCHEMAS: Record<string, SchemaObject> = Object.fromEntries(
+  Object.entries(USAGE_CONTRACT)
+    .filter(([name]) => !INTERNAL.has(name))
+    .map(([name, schema]) => [name, withAlternatives(schema) as SchemaObject]),
+);

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { UsageItem } from '@tally/events';
-import { parseUsageItems, type DecisionMessage } from '@tally/messages';
+import { parseCommitItems, type DecisionMessage } from '@tally/messages';
 import type { ApiKey } from '../../auth/api-keys';
 import { Allow } from '../../auth/roles.decorator';
 import { assertSourcesAllowed, CurrentKey } from '../../auth/source-binding';
@@ -37,8 +37,7 @@ export class CommitHoldController {
 
 /** A commit's `items`, by the rules of usage items (1 to 20 here, each meter once, instead of `quantity`); null when absent. */
 function committedItems(body: CommitHoldDto): UsageItem[] | null {
-  if (!Object.hasOwn(body, 'items') || body.items === undefined) return null;
-  const parsed = parseUsageItems(body as unknown as Record<string, unknown>, '', { min: 1, max: 20 }, ['quantity']);
+  const parsed = parseCommitItems(body);
   if (!parsed.ok) throw validationProblem(parsed.errors);
   return parsed.value;
 }

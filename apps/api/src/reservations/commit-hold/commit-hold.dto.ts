@@ -12,7 +12,7 @@ export class CommitHoldDto extends HoldIdDto {
   @Max(MAX_QUANTITY, { message: `quantity must be at most ${MAX_QUANTITY}` })
   quantity?: number;
 
-  // Checked by parseUsageItems, the rules every list of usage items follows (see the controller).
+  // Checked by parseCommitItems, the usage contract's CommitItems (see the controller).
   @ApiPropertyOptional({
     description:
       'for a hold of a multi-item usage (instead of quantity): units used per held meter, each at most those held; 1 to 20 items, each meter once; a held meter not named used none; every item in full when absent',

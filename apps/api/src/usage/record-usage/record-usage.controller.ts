@@ -2,7 +2,7 @@ import { Body, Controller, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type UsageMessage } from '@tally/events';
-import { fromHttpMessage, parseUsageMessage, type DecisionMessage, type FieldError, type MessageHeaders } from '@tally/messages';
+import { fromHttpMessage, parseUsageBatch, parseUsageMessage, type DecisionMessage, type MessageHeaders } from '@tally/messages';
 import type { Response } from 'express';
 import type { ApiKey } from '../../auth/api-keys';
 import { Allow } from '../../auth/roles.decorator';
@@ -15,7 +15,7 @@ import { CloudEventHeaders } from '../../http/cloudevent-headers';
 import { answerStatus } from '../../http/decision-status';
 
 /** Largest batch POST /v1/usage takes. */
-export const MAX_USAGE_BATCH = 1000;
+export { MAX_USAGE_BATCH } from '@tally/messages';
 
 @ApiTags('usage')
 @ApiBearerAuth()
@@ -67,17 +67,7 @@ export function parseOne(body: unknown): UsageMessage {
 
 // A batch is all or nothing: one bad event rejects the whole request, so nothing is half-written.
 function parseBatch(body: unknown): UsageMessage[] {
-  if (!Array.isArray(body)) throw validationProblem([{ field: '', reason: 'a batch is a JSON array of events' }]);
-  if (body.length === 0 || body.length > MAX_USAGE_BATCH) {
-    throw validationProblem([{ field: '', reason: `a batch holds 1 to ${MAX_USAGE_BATCH} events, got ${body.length}` }]);
-  }
-  const errors: FieldError[] = [];
-  const requests = body.flatMap((item, i) => {
-    const parsed = parseUsageMessage(item, `[${i}]`);
-    if (parsed.ok) return [parsed.value];
-    errors.push(...parsed.errors);
-    return [];
-  });
-  if (errors.length) throw validationProblem(errors);
-  return requests;
+  const parsed = parseUsageBatch(body);
+  if (!parsed.ok) throw validationProblem(parsed.errors);
+  return parsed.value;
 }

@@ -1,0 +1,31 @@
+import { PassThrough } from 'node:stream';
+import { Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { spreadsheetSafe } from './csv-cell';
+import { onePage, streamExport } from './export-stream';
+
+/** What a CSV export of `rows` writes, through the same path as the ledger and billing routes. */
+async function csvOf(rows: Array<Record<string, unknown>>, columns: string[]): Promise<string> {
+  const response = Object.assign(new PassThrough(), { status: () => response }) as unknown as Response & PassThrough;
+  const chunks: Buffer[] = [];
+  response.on('data', (chunk: Buffer) => chunks.push(chunk));
+  await streamExport(response, { body: onePage(rows), csv: true, columns, name: 'test' }, new Logger('test'));
+  return Buffer.concat(chunks).toString();
+}
+
+describe('CSV cells a spreadsheet would run as formulas', () => {
+  it('get a leading apostrophe when they are text starting with = + - @ tab or CR', () => {
+    for (const cell of ['=1+1', '+SUM(A1)', '-cmd', '@SUM(1)', '\t=1', '\r=1']) expect(spreadsheetSafe(cell)).toBe(`'${cell}`);
+  });
+
+  it('are left alone when they are numbers written as text, or start otherwise', () => {
+    for (const cell of ['-3', '+7', '-12.50', '12.50', 'geocoder/job-1', 'a=b', '2026-12-01T00:00:00.000Z', ''])
+      expect(spreadsheetSafe(cell)).toBe(cell);
+  });
+
+  it('are neutralised in an export, while numbers (negative amounts too) and the header stay intact', async () => {
+    const row = { account: 'acme', grant: '+SUM(1+1)', amount: -3, usage: '=HYPERLINK("http://evil.example","x")/@id' };
+    const csv = await csvOf([row], ['account', 'grant', 'amount', 'usage']);
+    expect(csv).toBe(`account,grant,amount,usage\nacme,'+SUM(1+1),-3,"'=HYPERLINK(""http://evil.example"",""x"")/@id"\n`);
+  });
+});
