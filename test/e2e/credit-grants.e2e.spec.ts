@@ -33,7 +33,7 @@ describe.each(BACKENDS)('credit grants over HTTP (%s)', (backend) => {
       201,
       {
         grant: {
-          ...{ id: 'promo', amount: 10, remaining: 10, priority: 10, effectiveAt: expect.any(String), expiresAt },
+          ...{ id: 'promo', amount: 10, remaining: 10, held: 0, priority: 10, effectiveAt: expect.any(String), expiresAt },
           ...{ voidedAt: null, reason: 'promotion', status: 'live' },
         },
         balance: 10,
@@ -222,9 +222,13 @@ describe.each(BACKENDS)('credit grants over HTTP (%s)', (backend) => {
     await use(account, meter, 5, 'job-2');
     await tally.admin.post('/v1/usage/reversals', { source: 'test-service', id: 'job-2' });
     await tally.admin.post(`/v1/accounts/${account}/credits/grants/a/void`, {});
+    // The last decision: a grant that expires before the ledger is read, with no decision to record it.
+    const expiresAt = inSeconds(3);
+    await grant(account, { id: 'd', amount: 3, expiresAt });
+    await sleep(Math.max(0, Date.parse(expiresAt) - Date.now()) + 200);
     const month = new Date().toISOString().slice(0, 7);
     const path = `/v1/credits/ledger?month=${month}&account=${account}`;
-    await eventually(async () => expect((await finance.get(path)).body).toHaveLength(8));
+    await eventually(async () => expect((await finance.get(path)).body).toHaveLength(10));
     const rows = (await finance.get(path)).body as Array<{ kind: string; grant: string; amount: number; usage?: string }>;
     expect(rows.map((r) => [r.kind, r.grant, r.amount, r.usage ?? null])).toEqual([
       ['granted', 'a', 50, null],
@@ -235,8 +239,11 @@ describe.each(BACKENDS)('credit grants over HTTP (%s)', (backend) => {
       ['burnt', 'a', -5, 'test-service/job-2'],
       ['refunded', 'a', 5, 'test-service/job-2'],
       ['voided', 'a', -45, null],
+      ['granted', 'd', 3, null],
+      ['expired', 'd', -3, null],
     ]);
     const balance = (await tally.admin.get(`/v1/accounts/${account}/credits`)).body.balance;
+    expect(balance).toBe(10);
     expect(rows.reduce((sum, r) => sum + r.amount, 0)).toBe(balance);
     const csv = await finance.get(path, { accept: 'text/csv' });
     expect(csv.headers.get('content-type')).toContain('text/csv');
@@ -252,5 +259,15 @@ describe.each(BACKENDS)('credit grants over HTTP (%s)', (backend) => {
         .status,
     ).toBe(403);
     expect((await finance.get('/v1/credits/ledger?month=2026-13')).status).toBe(400);
+    // The account's next decision records the expiry (in the same append as its burn): still shown once.
+    expect((await use(account, meter, 1, 'job-3')).body).toMatchObject({ decision: 'accepted' });
+    await eventually(async () => {
+      const recorded = (await finance.get(path)).body as typeof rows;
+      expect(recorded.map((r) => [r.kind, r.grant, r.amount])).toEqual([
+        ...rows.map((r) => [r.kind, r.grant, r.amount]),
+        ['burnt', 'c', -1],
+      ]);
+      expect((await tally.admin.get(`/v1/accounts/${account}/credits`)).body).toMatchObject({ balance: 9, expired: 3 });
+    });
   });
 });

@@ -72,6 +72,8 @@ export interface Grant {
   id: string;
   amount: number;
   remaining: number;
+  /** What open reservations earmarked on it (part of `remaining`). */
+  held: number;
   priority: number;
   effectiveAt: string;
   expiresAt: string | null;

@@ -170,6 +170,8 @@ export interface Grant {
   id: string;
   amount: number;
   remaining: number;
+  /** What open reservations earmarked on it: part of `remaining`, spendable only by their commits. */
+  held: number;
   /** 1 burns first. */
   priority: number;
   effectiveAt: string;

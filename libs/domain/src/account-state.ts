@@ -29,6 +29,7 @@ import {
   withTokensTaken,
   type Member,
 } from './tree';
+import type { Earmarks } from './earmarks';
 import type { Grant } from './grants';
 import { emptyWallet, evolveWallet } from './wallet';
 
@@ -69,6 +70,8 @@ export interface Account {
   grants: ImmutableMap<string, Grant>;
   /** The recurring grant, and the last period it was issued for; null when none. */
   allowance: CarriedAllowance | null;
+  /** What open holds set aside on each grant (see {@link Wallet}). */
+  earmarks: Earmarks;
   /** The most recent holds (at most {@link RECENT_IDS}), keyed by {@link usageKey}, with how each ended. */
   holds: Recent<HoldRecord>;
   /** Holds neither committed nor released, by {@link usageKey}; those past `expiresAt` count nothing. */
@@ -164,7 +167,8 @@ function counted(
 export function evolve(state: Account, event: AccountEvent): Account {
   const wallet = evolveWallet(state, event);
   if (wallet === state) return evolveRest(state, event);
-  return evolveRest({ ...state, credits: wallet.credits, grants: wallet.grants, allowance: wallet.allowance }, event);
+  const { credits, grants, allowance, earmarks } = wallet;
+  return evolveRest({ ...state, credits, grants, allowance, earmarks }, event);
 }
 
 /** The rest of {@link evolve}: everything but the wallet. */

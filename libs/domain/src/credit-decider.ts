@@ -2,13 +2,13 @@ import { DEFAULT_GRANT_PRIORITY, type AccountEvent, type CreditRefund, type Cred
 import { decisionFor, evolve, type Account } from './account-state';
 import type { GrantCredits, RemoveAllowance, SetAllowance, VoidGrant } from './commands';
 import { DomainError } from './errors';
-import { drawsFor, dueAllowance, dueExpiries, grantLive, liveBalance, type Grant } from './grants';
-import { heldCredits } from './hold-state';
+import { creditsLeaving, earmarkedAt, freeCredits, freeDraws } from './earmarks';
+import { dueAllowance, grantLive, type Grant } from './grants';
 import { evolveWallet, type Wallet } from './wallet';
 
-/** Credits a usage may still take at `now`: the live balance less what live holds keep aside. */
+/** Credits a usage may still take at `now`: the live grants' remainders less what open holds earmarked on them. */
 export function spendableCredits(state: Account, now: string): number {
-  return liveBalance(state.grants.values(), now) - heldCredits(state, now);
+  return freeCredits(state, now);
 }
 
 function granted(account: string, grant: Grant, balance: number, allowanceFor?: string): CreditsGranted {
@@ -32,15 +32,13 @@ function granted(account: string, grant: Grant, balance: number, allowanceFor?: 
 
 /**
  * What time alone has done to the wallet by `now`, recorded before any decision on it: the
- * remainders of grants whose `expiresAt` has passed leave the balance (at that instant), and an
- * allowance entering a new period issues its grant. Readers derive the same before it is recorded.
+ * remainders of grants whose `expiresAt` has passed leave the balance (at that instant), but for
+ * what open holds earmarked on them, which leaves as each hold expires; and an allowance entering
+ * a new period issues its grant. Readers derive the same before it is recorded.
  */
 export function settleCredits(state: Account, now: string): AccountEvent[] {
   const account = state.account as string;
-  const events: AccountEvent[] = dueExpiries(state.grants.values(), now).map((g) => ({
-    type: 'CreditsExpired',
-    data: { account, grantId: g.id, amount: g.remaining, at: g.expiresAt as string },
-  }));
+  const events: AccountEvent[] = creditsLeaving(state, account, now);
   const after = events.reduce(evolve, state);
   const owed = dueAllowance(after, now);
   if (owed) events.push(granted(account, owed, after.credits.balance + owed.amount, owed.id.slice('allowance:'.length)));
@@ -81,7 +79,9 @@ export function voidGrant({ account, grantId, reason, now }: VoidGrant, state: A
   if (grant.ended === 'expired' || (grant.expiresAt !== null && Date.parse(grant.expiresAt) <= Date.parse(now))) {
     throw new DomainError('GRANT_EXPIRED', `grant ${grantId} expired at ${grant.expiresAt}`);
   }
-  return [{ type: 'GrantVoided', data: { account, grantId, amount: grant.remaining, reason, at: now } }];
+  // What open holds earmarked on it stays for them, and leaves as each of them ends.
+  const amount = grant.remaining - (earmarkedAt(state.earmarks, now).get(grantId) ?? 0);
+  return [{ type: 'GrantVoided', data: { account, grantId, amount, reason, at: now } }];
 }
 
 /** Set the allowance; the current period gets its grant at once (from now) unless it has one. */
@@ -101,19 +101,23 @@ export function removeAllowance({ account, now }: RemoveAllowance, state: Accoun
 
 /**
  * Records where credits moved, on the events a decision made: an accepted usage burns its credits
- * from the grants in burn order (never more than the live grants hold: a hold whose grants expired
- * before its commit is charged what is left), and a reversal refunds each grant its usage drew
- * from (a grant that has ended takes its refund with it: it expires at once).
+ * from the free credits of the grants in burn order (a commit names its burns: its hold's
+ * earmarks), a hold earmarks its credits the same way, and a reversal refunds each grant its usage
+ * drew from (a grant that has ended takes its refund with it: it expires at once). When a hold
+ * ended, what it kept of grants that have ended leaves the balance now.
  */
 export function attributeCredits(events: AccountEvent[], state: Account, now: string): AccountEvent[] {
   // Only the wallet moves between a command's events (the usage a reversal names was decided before).
   let wallet: Wallet = state;
-  return events.map((event) => {
+  const attributed = events.map((event) => {
     let attributed = event;
-    if (event.type === 'UsageAccepted' && event.data.creditsCharged > 0) {
-      const burns = drawsFor(wallet.grants.values(), event.data.creditsCharged, event.data.decidedAt);
+    if (event.type === 'UsageAccepted' && event.data.creditsCharged > 0 && !event.data.burns) {
+      const burns = freeDraws(wallet, event.data.creditsCharged, event.data.decidedAt);
       const creditsCharged = burns.reduce((sum, b) => sum + b.amount, 0);
       attributed = { ...event, data: { ...event.data, creditsCharged, burns } };
+    } else if (event.type === 'UsageHeld' && event.data.creditsHeld > 0) {
+      const earmarks = freeDraws(wallet, event.data.creditsHeld, event.data.decidedAt);
+      attributed = { ...event, data: { ...event.data, earmarks } };
     } else if (event.type === 'UsageReversed' && event.data.creditsRefunded > 0) {
       const original = decisionFor(state, event.data.source, event.data.id)?.event;
       const burns = original?.type === 'UsageAccepted' ? original.data.burns : undefined;
@@ -128,4 +132,6 @@ export function attributeCredits(events: AccountEvent[], state: Account, now: st
     wallet = evolveWallet(wallet, attributed);
     return attributed;
   });
+  if (!events.some((e) => e.type === 'HoldReleased')) return attributed;
+  return [...attributed, ...creditsLeaving(wallet, state.account as string, now, true)];
 }

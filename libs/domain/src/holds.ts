@@ -1,6 +1,7 @@
 import { periodOf, type AccountEvent, type HoldReleased, type UsageHeld, type UsageLine } from '@tally/events';
 import { holdFor, usageOf, type Account } from './account-state';
 import type { CommitHold, ReleaseHold } from './commands';
+import { commitDraws } from './earmarks';
 import { DomainError } from './errors';
 import { heldUnits, holdLive, holdPeriodKey, type HoldRecord } from './hold-state';
 import { definitionOf, namedPeriod, overageOf, quotaOf, remainingOf, type AcceptedItem } from './decide-usage';
@@ -26,10 +27,10 @@ function liveHold(state: Account, { account, source, id, now }: CommitHold | Rel
 }
 
 function released({ hold }: HoldRecord, committed: number | null, now: string): HoldReleased {
-  const { account, source, id, subject, meter, month, quantity, creditsHeld } = hold;
+  const { account, source, id, subject, meter, month, quantity, creditsHeld, payer } = hold;
   return {
     type: 'HoldReleased',
-    data: { account, source, id, subject, meter, month, quantity, creditsHeld, committed, at: now },
+    data: { account, source, id, subject, meter, month, quantity, creditsHeld, committed, at: now, ...(payer ? { payer } : {}) },
   };
 }
 
@@ -127,6 +128,9 @@ export function commitHold(command: CommitHold, state: Account): AccountEvent[] 
   const { hold } = live;
   const items = committedLines(command, hold).map((line) => acceptedLine(command, state, hold, line));
   const cost = items.reduce((sum, item) => sum + item.line.credits, 0);
+  // Paid from what the hold earmarked, whatever became of those grants since.
+  const burns = commitDraws(state, hold, cost, command.now);
+  const charged = burns.reduce((sum, b) => sum + b.amount, 0);
   // The hold took its rate-limit tokens when it was decided, at every level; its commit takes none.
   const {
     creditsHeld: _creditsHeld,
@@ -135,6 +139,7 @@ export function commitHold(command: CommitHold, state: Account): AccountEvent[] 
     bucketLevel: _bucketLevel,
     period: _period,
     levels: _levels,
+    earmarks: _earmarks,
     ...decision
   } = hold;
   const { meter, quantity, usage, limit, remaining, overage, period, levels } = items[0].line;
@@ -153,7 +158,8 @@ export function commitHold(command: CommitHold, state: Account): AccountEvent[] 
         ...(levels === undefined ? {} : { levels }),
         decidedAt: command.now,
         reportedBy: command.reportedBy,
-        creditsCharged: cost,
+        creditsCharged: charged,
+        ...(charged > 0 ? { burns } : {}),
       },
     },
     // The committed units are an accepted usage: they raise the alerts they cross (docs/contract.md §3.6), at every level (§2.7).
@@ -163,7 +169,7 @@ export function commitHold(command: CommitHold, state: Account): AccountEvent[] 
         usage: hold,
         items,
         month: hold.month,
-        cost,
+        cost: charged,
         now: command.now,
         definitionOf: (m) => definitionOf(command, m),
       },

@@ -24,3 +24,4 @@ export * from './credit-decider';
 export * from './grants';
 export * from './wallet';
 export * from './credit-views';
+export * from './earmarks';

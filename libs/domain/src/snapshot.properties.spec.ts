@@ -195,6 +195,8 @@ describe('snapshots are an optimisation only', () => {
     const state = fold([...opened(10)]);
     expect(fromSnapshot({ ...snapshotOf(state), version: SNAPSHOT_VERSION + 1 })).toBeNull();
     expect(fromSnapshot({ ...snapshotOf(state), version: 0 })).toBeNull();
+    // Version 2 had no earmarks: its open holds would set no credit aside.
+    expect(fromSnapshot({ ...snapshotOf(state), version: 2 })).toBeNull();
     expect(fromSnapshot(null)).toBeNull();
     expect(fromSnapshot('{}')).toBeNull();
     expect(fromSnapshot(JSON.parse(JSON.stringify(snapshotOf(state))))).toMatchObject({

@@ -9,6 +9,7 @@ import type {
   UsageHeld,
 } from '@tally/events';
 import { initialState, type Account } from './account-state';
+import { earmarksFrom, earmarksJson, type EarmarkJson } from './earmarks';
 import { Recent } from './recent';
 import { membersFrom, membersToCarry } from './tree';
 
@@ -25,7 +26,9 @@ import { membersFrom, membersToCarry } from './tree';
 // tree the account's decisions moved to, and the members of the tree it is the root of (with their
 // quotas, usage by period and buckets; the tree's wallet is the root's). A version 1 snapshot has
 // none of these and is folded again from its events.
-export const SNAPSHOT_VERSION = 2;
+// 3: the earmarks of open holds, grant by grant (a version 2 snapshot has none: its holds would
+// set nothing aside), and ended grants may keep a remainder for the holds that earmarked them.
+export const SNAPSHOT_VERSION = 3;
 
 /**
  * What an account's state is saved as, to load from it plus the events after it instead of its
@@ -45,6 +48,8 @@ export interface AccountSnapshot {
   grants: CarriedGrant[];
   allowance: CarriedAllowance | null;
   openHolds: Array<[string, UsageHeld['data']]>;
+  /** Since version 3: what open holds set aside on each grant, by hold. */
+  earmarks: EarmarkJson[];
   creditsBelow: number | null;
   alerted: Array<[string, number[]]>;
   /** Rate-limit buckets by meter (from version 2). */
@@ -67,6 +72,7 @@ export function snapshotOf(state: Account): AccountSnapshot {
     grants: [...state.grants.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     allowance: state.allowance,
     openHolds: [...state.openHolds],
+    earmarks: earmarksJson(state.earmarks),
     creditsBelow: state.creditsBelow,
     alerted: [...state.alerted].map(([key, percents]) => [key, [...percents].sort((a, b) => a - b)]),
     buckets: [...state.buckets],
@@ -94,6 +100,7 @@ export function fromSnapshot(stored: unknown): Account | null {
     allowance: s.allowance,
     holds: Recent.empty(),
     openHolds: ImmutableMap(s.openHolds),
+    earmarks: earmarksFrom(s.earmarks),
     creditsBelow: s.creditsBelow,
     alerted: new Map(s.alerted.map(([key, percents]) => [key, new Set(percents)])),
     buckets: new Map(s.buckets),

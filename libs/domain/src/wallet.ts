@@ -8,7 +8,8 @@ import {
   type CreditTotals,
   type UsageReversed,
 } from '@tally/events';
-import { drawsFor, type Grant } from './grants';
+import { earmarksFrom, freeDraws, holdKey, withEarmark, type EarmarkJson, type Earmarks } from './earmarks';
+import type { Grant } from './grants';
 import { withinWindow } from './time';
 
 /** What an account's credits are: recorded totals, the grants it holds, its allowance. */
@@ -17,16 +18,36 @@ export interface Wallet {
   /** Live grants, and ended or emptied ones for 35 days after credits last moved in them (a refund may reach them). */
   grants: ImmutableMap<string, Grant>;
   allowance: CarriedAllowance | null;
+  /**
+   * What open holds set aside on the grants, by hold (its usage key). Not carried into the next
+   * period: the account keeps its open holds across periods, and their earmarks with them.
+   */
+  earmarks: Earmarks;
 }
 
 /** A wallet before any grant. */
 export function emptyWallet(): Wallet {
-  return { credits: { balance: 0, granted: 0, spent: 0, expired: 0, voided: 0 }, grants: ImmutableMap(), allowance: null };
+  return {
+    credits: { balance: 0, granted: 0, spent: 0, expired: 0, voided: 0 },
+    grants: ImmutableMap(),
+    allowance: null,
+    earmarks: ImmutableMap(),
+  };
 }
 
 /** A wallet from its JSON form (carried state, snapshots, the read model). */
-export function walletFrom(json: { credits: CreditTotals; grants: CarriedGrant[]; allowance: CarriedAllowance | null }): Wallet {
-  return { credits: json.credits, grants: ImmutableMap(json.grants.map((g) => [g.id, g])), allowance: json.allowance };
+export function walletFrom(json: {
+  credits: CreditTotals;
+  grants: CarriedGrant[];
+  allowance: CarriedAllowance | null;
+  earmarks?: EarmarkJson[];
+}): Wallet {
+  return {
+    credits: json.credits,
+    grants: ImmutableMap(json.grants.map((g) => [g.id, g])),
+    allowance: json.allowance,
+    earmarks: earmarksFrom(json.earmarks ?? []),
+  };
 }
 
 /** A wallet's JSON form. */
@@ -43,7 +64,8 @@ export function walletJson(wallet: Wallet): {
  * (within 35 days of its usage) can only refund a grant its usage drew from before that.
  */
 function pruned(grants: Wallet['grants'], at: string): Wallet['grants'] {
-  return grants.filter((g) => (g.ended === null && g.remaining > 0) || withinWindow(g.touchedAt, at));
+  // An ended grant keeping credits for open holds is not dead yet.
+  return grants.filter((g) => g.remaining > 0 || withinWindow(g.touchedAt, at));
 }
 
 function moved(grants: Wallet['grants'], id: string, delta: number, at: string): Wallet['grants'] {
@@ -84,9 +106,16 @@ function refunded(wallet: Wallet, data: UsageReversed['data']): Wallet {
   return { ...wallet, grants, credits };
 }
 
+/**
+ * Credits leave an ended grant: at its expiry or void all that no open hold earmarked, later
+ * what a hold kept of it once that hold ends (then it stays ended as it was).
+ */
 function ended(wallet: Wallet, id: string, amount: number, how: 'expired' | 'voided', at: string): Wallet {
   const g = wallet.grants.get(id);
-  const grants = g ? wallet.grants.set(id, { ...g, remaining: 0, ended: how, endedAt: at, touchedAt: at }) : wallet.grants;
+  const endedAt = g?.ended ? g.endedAt : how === 'expired' ? (g?.expiresAt ?? at) : at;
+  const grants = g
+    ? wallet.grants.set(id, { ...g, remaining: g.remaining - amount, ended: g.ended ?? how, endedAt, touchedAt: at })
+    : wallet.grants;
   const credits = { ...wallet.credits, balance: wallet.credits.balance - amount, [how]: wallet.credits[how] + amount };
   return { ...wallet, grants: pruned(grants, at), credits };
 }
@@ -96,7 +125,8 @@ export function evolveWallet(wallet: Wallet, event: AccountEvent): Wallet {
   switch (event.type) {
     case 'PeriodOpened': {
       const { carried, openedAt } = event.data;
-      return { ...walletFrom(carried), grants: pruned(walletFrom(carried).grants, openedAt) };
+      const earmarks = wallet.earmarks.filter((e) => Date.parse(e.expiresAt) > Date.parse(openedAt));
+      return { ...walletFrom(carried), grants: pruned(walletFrom(carried).grants, openedAt), earmarks };
     }
     case 'CreditsGranted': {
       const { grantId: id, amount, priority, effectiveAt, expiresAt, reason, at, allowanceFor } = event.data;
@@ -119,13 +149,13 @@ export function evolveWallet(wallet: Wallet, event: AccountEvent): Wallet {
           };
       const credits = { ...wallet.credits, balance: wallet.credits.balance + amount, granted: wallet.credits.granted + amount };
       const allowance = allowanceFor && wallet.allowance ? { ...wallet.allowance, issuedFor: allowanceFor } : wallet.allowance;
-      return { credits, grants: pruned(wallet.grants.set(id, grant), at), allowance };
+      return { ...wallet, credits, grants: pruned(wallet.grants.set(id, grant), at), allowance };
     }
     case 'UsageAccepted': {
       const { creditsCharged, decidedAt } = event.data;
       if (creditsCharged === 0) return wallet;
       // Decisions stored before grants recorded their burns burn in the same order now.
-      const burns = event.data.burns ?? drawsFor(wallet.grants.values(), creditsCharged, decidedAt);
+      const burns = event.data.burns ?? freeDraws(wallet, creditsCharged, decidedAt);
       const grants = burns.reduce((gs, b) => moved(gs, b.grant, -b.amount, decidedAt), wallet.grants);
       const c = wallet.credits;
       return { ...wallet, grants, credits: { ...c, balance: c.balance - creditsCharged, spent: c.spent + creditsCharged } };
@@ -136,6 +166,10 @@ export function evolveWallet(wallet: Wallet, event: AccountEvent): Wallet {
       return ended(wallet, event.data.grantId, event.data.amount, 'expired', event.data.at);
     case 'GrantVoided':
       return ended(wallet, event.data.grantId, event.data.amount, 'voided', event.data.at);
+    case 'UsageHeld':
+      return { ...wallet, earmarks: withEarmark(wallet, event.data) };
+    case 'HoldReleased':
+      return { ...wallet, earmarks: wallet.earmarks.delete(holdKey(event.data)) };
     case 'AllowanceSet': {
       const { amount, per, priority } = event.data;
       const issuedFor = wallet.allowance?.per === per ? wallet.allowance.issuedFor : null;

@@ -292,16 +292,21 @@ export interface AccountMoved {
  */
 export interface UsageHeld {
   type: 'UsageHeld';
-  data: UsageDecisionData & { creditsHeld: number; expiresAt: string };
+  /**
+   * `earmarks`: the grants its credits are set aside on, in burn order (from `UsageHeld.v3`;
+   * absent before holds earmarked grants, when readers earmark them in burn order at `decidedAt`).
+   */
+  data: UsageDecisionData & { creditsHeld: number; expiresAt: string; earmarks?: CreditDraw[] };
 }
 
 /**
  * A hold ended before its expiry: released (`committed` null) or committed, in which case a
- * `UsageAccepted` of `committed` units under the same source + id follows it.
+ * `UsageAccepted` of `committed` units under the same source + id follows it. A tree member's
+ * names its `payer` (from `HoldReleased.v2`), whose grants the hold's earmarks are freed on.
  */
 export interface HoldReleased {
   type: 'HoldReleased';
-  data: Pick<UsageDecisionData, 'account' | 'source' | 'id' | 'subject' | 'meter' | 'month' | 'quantity'> & {
+  data: Pick<UsageDecisionData, 'account' | 'source' | 'id' | 'subject' | 'meter' | 'month' | 'quantity' | 'payer'> & {
     creditsHeld: number;
     committed: number | null;
     at: string;

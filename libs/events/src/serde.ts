@@ -139,8 +139,10 @@ const CODECS = {
   UsageAccepted: codec<'UsageAccepted'>()('v3', { v1: withoutReporter(), v2: asIs(), v3: asIs() }),
   UsageRejected: codec<'UsageRejected'>()('v3', { v1: withoutReporter(), v2: asIs(), v3: asIs() }),
   UsageReversed: codec<'UsageReversed'>()('v2', { v1: asIs(), v2: asIs() }),
-  UsageHeld: codec<'UsageHeld'>()('v2', { v1: asIs(), v2: asIs() }),
-  HoldReleased: codec<'HoldReleased'>()('v1', { v1: asIs() }),
+  // v3 carries the grants a hold earmarks (`earmarks`); v1 and v2 holds are earmarked in burn order when folded.
+  UsageHeld: codec<'UsageHeld'>()('v3', { v1: asIs(), v2: asIs(), v3: asIs() }),
+  // v2 names a tree member's `payer`; a v1 release frees earmarks on its own account's grants.
+  HoldReleased: codec<'HoldReleased'>()('v2', { v1: asIs(), v2: asIs() }),
   CreditAlertSet: codec<'CreditAlertSet'>()('v1', { v1: asIs() }),
   AlertRaised: codec<'AlertRaised'>()('v1', { v1: asIs() }),
   MemberAttached: codec<'MemberAttached'>()('v1', { v1: asIs() }),

@@ -67,7 +67,7 @@ export class ReadModels {
   /** A month's credit movements page by page (keyset pagination), for the ledger export. */
   ledgerPages(
     month: string,
-    selection: { account?: string; after?: LedgerPosition | null; limit?: number } = {},
+    selection: { account?: string; after?: LedgerPosition | null; limit?: number; now?: string } = {},
   ): AsyncGenerator<Array<LedgerRow & { position: LedgerPosition }>> {
     return ledgerPages(this.db, month, selection);
   }

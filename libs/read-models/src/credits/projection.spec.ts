@@ -1,11 +1,11 @@
-import { accepted, granted, periodOpened, reversed } from '../testing/events';
+import { accepted, decision, granted, periodOpened, reversed } from '../testing/events';
 import { rowsOf } from '../testing/rows-of';
 import { credits } from './projection';
 
 describe('credits projection', () => {
   it('opens an empty wallet with the first period, even before any credit', () => {
     expect(rowsOf(credits, [periodOpened('new')])).toEqual({
-      new: { balance: 0, granted: 0, spent: 0, expired: 0, voided: 0, grants: [], allowance: null },
+      new: { balance: 0, granted: 0, spent: 0, expired: 0, voided: 0, grants: [], allowance: null, earmarks: [] },
     });
   });
 
@@ -47,5 +47,22 @@ describe('credits projection', () => {
     expect(rows.acme).toMatchObject({ balance: 7, granted: 10, spent: 3 });
     expect(rows.acme.grants.map((g) => [g.id, g.remaining])).toEqual([['g-10', 7]]);
     expect(rows.team).toMatchObject({ balance: 0, granted: 0, spent: 0, grants: [] });
+  });
+
+  it('earmarks a tree member’s hold on the grants of the root that pays it, and frees them when the hold ends', () => {
+    const data = {
+      ...decision({ id: 'h', account: 'team', payer: 'acme' }),
+      creditsHeld: 4,
+      expiresAt: '2026-12-31T00:00:00.000Z',
+    };
+    const held = { type: 'UsageHeld' as const, data: { ...data, earmarks: [{ grant: 'g-10', amount: 4 }] } };
+    const { account, source, id, subject, meter, month, quantity, payer } = data;
+    const released = {
+      type: 'HoldReleased' as const,
+      data: { account, source, id, subject, meter, month, quantity, payer, creditsHeld: 4, committed: null, at: data.decidedAt },
+    };
+    const before = rowsOf(credits, [periodOpened(), periodOpened('team'), granted(10), held]);
+    expect(before.acme.earmarks).toEqual([{ source, id: 'h', expiresAt: data.expiresAt, draws: [{ grant: 'g-10', amount: 4 }] }]);
+    expect(rowsOf(credits, [periodOpened(), periodOpened('team'), granted(10), held, released]).acme.earmarks).toEqual([]);
   });
 });

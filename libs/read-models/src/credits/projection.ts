@@ -1,9 +1,13 @@
-import { evolveWallet, walletFrom, walletJson, type Wallet } from '@tally/domain';
+import { earmarksJson, evolveWallet, walletFrom, walletJson, type EarmarkJson, type Wallet } from '@tally/domain';
 import type { CarriedAllowance, CarriedGrant, CreditTotals, TallyEvent } from '@tally/events';
 import { projection } from '../projection';
 
-/** An account's wallet as its row holds it: the recorded totals, its grants and its allowance. */
-export type WalletDoc = CreditTotals & { grants: CarriedGrant[]; allowance: CarriedAllowance | null };
+/** An account's wallet as its row holds it: the recorded totals, its grants, its allowance and what open holds earmarked. */
+export type WalletDoc = CreditTotals & {
+  grants: CarriedGrant[];
+  allowance: CarriedAllowance | null;
+  earmarks?: EarmarkJson[];
+};
 
 const MOVES_CREDITS = new Set<TallyEvent['type']>([
   'PeriodOpened',
@@ -14,12 +18,15 @@ const MOVES_CREDITS = new Set<TallyEvent['type']>([
   'GrantVoided',
   'AllowanceSet',
   'AllowanceRemoved',
+  'UsageHeld',
+  'HoldReleased',
 ]);
 
 /** The wallet of a row (or an empty one). */
 export function walletOfDoc(doc: WalletDoc | null): Wallet {
-  const { grants = [], allowance = null, ...credits } = doc ?? { balance: 0, granted: 0, spent: 0, expired: 0, voided: 0 };
-  return walletFrom({ credits, grants, allowance });
+  const empty: WalletDoc = { balance: 0, granted: 0, spent: 0, expired: 0, voided: 0, grants: [], allowance: null };
+  const { grants, allowance, earmarks = [], ...credits } = doc ?? empty;
+  return walletFrom({ credits, grants, allowance, earmarks });
 }
 
 /**
@@ -28,7 +35,8 @@ export function walletOfDoc(doc: WalletDoc | null): Wallet {
  * the wallet whole, so the fold restarts from it.
  */
 export const credits = projection<WalletDoc>({
-  name: 'credits_v2',
+  // v3: the earmarks of open holds, grant by grant (v2 rows had none).
+  name: 'credits_v3',
   keys: ['account'],
   keysOf: (e) => {
     if (!MOVES_CREDITS.has(e.type) || !('account' in e.data)) return [];
@@ -39,7 +47,8 @@ export const credits = projection<WalletDoc>({
   evolve: (doc, e) => {
     if (e.type === 'MeterDefined' || e.type === 'SubjectMapped' || e.type === 'AccountOpened' || e.type === 'PeriodStarted')
       return doc;
-    const wallet = walletJson(evolveWallet(walletOfDoc(doc), e));
-    return { ...wallet.credits, grants: wallet.grants, allowance: wallet.allowance };
+    const evolved = evolveWallet(walletOfDoc(doc), e);
+    const wallet = walletJson(evolved);
+    return { ...wallet.credits, grants: wallet.grants, allowance: wallet.allowance, earmarks: earmarksJson(evolved.earmarks) };
   },
 });

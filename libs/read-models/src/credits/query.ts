@@ -1,7 +1,6 @@
 import { creditsView, grantViews, type CreditsView, type GrantView, type Wallet as DomainWallet } from '@tally/domain';
 import type { SqlQueryable } from '@tally/eventstore';
 import { tableOf } from '../projection';
-import { readHeld } from '../reservations/query';
 import { credits, walletOfDoc, type WalletDoc } from './projection';
 
 /** A wallet as GET …/credits answers: `held` credits are still in the balance, but not spendable until released. */
@@ -16,7 +15,8 @@ async function walletOf(db: SqlQueryable, account: string): Promise<DomainWallet
 export async function readCredits(db: SqlQueryable, account: string, now: string): Promise<Wallet | null> {
   const wallet = await walletOf(db, account);
   if (!wallet) return null;
-  return creditsView(wallet, now, (await readHeld(db, account, now)).credits);
+  // `held`: what open holds earmarked on its grants (a tree's root's grants hold its members' too).
+  return creditsView(wallet, now);
 }
 
 /** The grants the account holds at `now` (live, pending, and those ended in the last 35 days); null for an unknown account. */

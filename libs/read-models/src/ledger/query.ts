@@ -1,5 +1,6 @@
 import type { SqlQueryable } from '@tally/eventstore';
 import { tableOf } from '../projection';
+import { dueRows, mergedPages } from './due-rows';
 import { creditLedger, type LedgerKind, type LedgerRow } from './projection';
 
 /** A place in a month's ledger: the last row read. */
@@ -30,9 +31,23 @@ interface Row {
  * A month's credit movements (of one account or all), page by page in order of account and
  * time: each page is one query starting after the last row of the one before (keyset over the
  * ledger's month index), so memory holds one page whatever the number of rows. A page is read
- * only once the one before has been consumed.
+ * only once the one before has been consumed. With `now`, the movements due by then that the
+ * account's next decision will record are among them (see {@link dueRows}).
  */
-export async function* ledgerPages(
+export function ledgerPages(
+  db: SqlQueryable,
+  month: string,
+  selection: { account?: string; after?: LedgerPosition | null; limit?: number; pageSize?: number; now?: string } = {},
+): AsyncGenerator<Array<LedgerRow & { position: LedgerPosition }>> {
+  const { now, pageSize = LEDGER_PAGE_SIZE, limit = Infinity } = selection;
+  if (now === undefined) return recordedPages(db, month, selection);
+  // What is due by now but not yet recorded takes its place among the recorded rows.
+  const due = dueRows(db, month, now, { ...selection, pageSize });
+  return mergedPages(recordedPages(db, month, selection), due, pageSize, limit);
+}
+
+/** The rows events recorded, page by page. */
+async function* recordedPages(
   db: SqlQueryable,
   month: string,
   {
@@ -40,7 +55,7 @@ export async function* ledgerPages(
     after = null,
     limit = Infinity,
     pageSize = LEDGER_PAGE_SIZE,
-  }: { account?: string; after?: LedgerPosition | null; limit?: number; pageSize?: number } = {},
+  }: { account?: string; after?: LedgerPosition | null; limit?: number; pageSize?: number },
 ): AsyncGenerator<Array<LedgerRow & { position: LedgerPosition }>> {
   let left = limit;
   let from = after;

@@ -39,7 +39,7 @@ export class GetLedgerController {
   @ApiResponse({
     status: 200,
     description:
-      "Signed amounts: a month's rows sum to the change in balance over the month (an expiry counts once recorded, at the account's next decision). Streamed as read; `limit` and `after` page it",
+      "Signed amounts: a month's rows sum to the change in balance over the month (an expiry counts from the instant it is due, recorded or not). Streamed as read; `limit` and `after` page it",
     headers: { Link: { description: 'with `limit`, when more rows follow: the next page', schema: { type: 'string' } } },
     content: {
       'application/json': { schema: { type: 'array', items: ref('LedgerRow') } },

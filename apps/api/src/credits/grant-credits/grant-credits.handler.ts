@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { creditsView, grantView } from '@tally/domain';
+import { creditsView, grantViewOf } from '@tally/domain';
 import type { FieldError } from '@tally/messages';
 import { AccountHandler } from '../../accounts/account-handler';
 import { validationProblem } from '../../http/problem';
@@ -54,8 +54,8 @@ export class GrantCreditsHandler implements ICommandHandler<GrantCreditsCommand>
       now,
     });
     if (!outcome.ok) throw outcome.error;
-    const grant = outcome.state.grants.get(grantId);
+    const grant = grantViewOf(outcome.state, grantId, now);
     if (!grant) throw new Error(`grant ${grantId} is missing after it was granted`);
-    return { grant: grantView(grant, now), balance: creditsView(outcome.state, now, 0).balance };
+    return { grant, balance: creditsView(outcome.state, now).balance };
   }
 }

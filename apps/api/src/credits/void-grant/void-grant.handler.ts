@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { grantView, type GrantView } from '@tally/domain';
+import { grantViewOf, type GrantView } from '@tally/domain';
 import { AccountHandler } from '../../accounts/account-handler';
 import { Clock } from '../../runtime/clock';
 import { VoidGrantCommand } from './void-grant.command';
@@ -15,8 +15,8 @@ export class VoidGrantHandler implements ICommandHandler<VoidGrantCommand> {
     const now = this.clock.now();
     const outcome = await this.decisions.execute({ type: 'VoidGrant', account, grantId, reason, now });
     if (!outcome.ok) throw outcome.error;
-    const grant = outcome.state.grants.get(grantId);
+    const grant = grantViewOf(outcome.state, grantId, now);
     if (!grant) throw new Error(`grant ${grantId} is missing after it was voided`);
-    return grantView(grant, now);
+    return grant;
   }
 }

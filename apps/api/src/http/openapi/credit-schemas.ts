@@ -7,7 +7,8 @@ const component = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const grant = object({
   id: str('promo-2026-01'),
   amount: int(undefined, 1000),
-  remaining: int('what is left of it in the balance: 0 once it expired or was voided', 400),
+  remaining: int('what is left of it in the balance: once it expired or was voided, only what open reservations keep of it', 400),
+  held: int('what open reservations earmarked on it: in `remaining`, spendable only by their commits', 0),
   priority: int('1 burns first; default 50', 10),
   effectiveAt: str('2026-01-01T00:00:00.000Z'),
   expiresAt: nullable(str('2026-02-01T00:00:00.000Z', 'null: never expires')),
@@ -20,7 +21,7 @@ const grant = object({
 export const CREDIT_SCHEMAS: Record<string, SchemaObject> = {
   Credits: object({
     balance: int("the live grants' remainders", 40),
-    held: int('credits live reservations keep: in the balance, but not spendable', 0),
+    held: int('credits live reservations earmarked on the grants: in the balance, but not spendable', 0),
     granted: int(undefined, 100),
     spent: int(undefined, 60),
     expired: int('credits that left the balance when their grant expired', 0),
