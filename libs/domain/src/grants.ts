@@ -21,7 +21,20 @@ export function burnOrder(a: Grant, b: Grant): number {
 
 /** The grants live at `at` with something left, in burn order. */
 export function liveGrants(grants: Iterable<Grant>, at: string): Grant[] {
-  return [...grants].filter((g) => g.remaining > 0 && grantLive(g, at)).sort(burnOrder);
+  // The instants parsed once per grant, not once per comparison.
+  const keyed: Array<{ g: Grant; expiry: number; effective: number }> = [];
+  for (const g of grants) {
+    if (g.remaining > 0 && grantLive(g, at))
+      keyed.push({ g, expiry: g.expiresAt === null ? Infinity : ms(g.expiresAt), effective: ms(g.effectiveAt) });
+  }
+  keyed.sort(
+    (a, b) =>
+      a.g.priority - b.g.priority ||
+      (a.expiry !== b.expiry ? (a.expiry < b.expiry ? -1 : 1) : 0) ||
+      a.effective - b.effective ||
+      (a.g.id < b.g.id ? -1 : a.g.id > b.g.id ? 1 : 0),
+  );
+  return keyed.map((k) => k.g);
 }
 
 /** The balance at `at`: what is left of every live grant. */
