@@ -22,7 +22,15 @@ describe('an account with thousands of grants', () => {
     const history: AccountEvent[] = [...opened()];
     const grant = (i: number) =>
       decide(
-        { type: 'GrantCredits', account: ACCOUNT, amount: 1, reason: null, grantId: `g${i}`, expiresAt: at(86_400 * 20 + i), now: at(i) },
+        {
+          type: 'GrantCredits',
+          account: ACCOUNT,
+          amount: 1,
+          reason: null,
+          grantId: `g${i}`,
+          expiresAt: at(86_400 * 20 + i),
+          now: at(i),
+        },
         state,
       );
     for (let i = 0; i < 3000; i++) {
