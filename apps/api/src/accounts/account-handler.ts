@@ -30,7 +30,7 @@ import {
   type RecordedEvent,
   type StreamAppend,
 } from '@tally/eventstore';
-import { LruMap } from '../runtime/lru-map';
+import { AccountCache } from './account-cache';
 import { HANDLER_DEFAULTS, type AccountHandlerOptions } from './account-handler-options';
 
 /** What one command came to: the events it appended (maybe none) and the state after it. */
@@ -94,7 +94,7 @@ export class AccountHandler {
   private readonly queues = new Map<string, Pending[]>();
   /** Accounts whose aggregate is being looked up, and the lookup their next command waits for. */
   private readonly resolving = new Map<string, Promise<string>>();
-  private readonly cache: LruMap<string, Cached>;
+  private readonly cache: AccountCache<Cached>;
   private readonly commits: GroupCommit;
   private readonly options: AccountHandlerOptions;
 
@@ -104,7 +104,7 @@ export class AccountHandler {
   ) {
     this.options = { ...HANDLER_DEFAULTS, ...options };
     this.commits = new GroupCommit(store, this.options.groupCommit);
-    this.cache = new LruMap(this.options.cacheSize);
+    this.cache = new AccountCache(this.options.cacheSize, this.options.recentBudget);
   }
 
   /**
