@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 
 const ROOT = join(__dirname, '../..');
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
-const API_NODE_FLAGS = ['--max-semi-space-size=16'];
+const API_NODE_FLAGS = ['--max-semi-space-size=16', '--max-old-space-size=256'];
 
 /** The words of a command line that come between `node` and the api's main.js. */
 function flagsBefore(command: string[]): string[] {

@@ -94,7 +94,13 @@ export class Recent<V> implements Iterable<[string, V]> {
   }
 
   /** A Recent of `map` and `order` with its oldest keys forgotten beyond `limit` and `maxBytes`. */
-  private trimmed(map: ImmutableMap<string, string>, order: List<string>, limit: number, maxBytes: number, bytes: number): Recent<V> {
+  private trimmed(
+    map: ImmutableMap<string, string>,
+    order: List<string>,
+    limit: number,
+    maxBytes: number,
+    bytes: number,
+  ): Recent<V> {
     let excess = 0;
     let kept = bytes;
     for (const oldest of order) {

@@ -1,8 +1,8 @@
 import { RECENT_IDS, withRecentLimit, type Account } from '@tally/domain';
 import { LruMap } from '../runtime/lru-map';
 
-/** The fewest bytes of recent ids a cached account keeps (a few decisions), however many accounts share the budget. */
-export const MIN_RECENT_BYTES = 4096;
+/** The fewest bytes of recent ids a cached account keeps (two decisions or so), however many accounts share the budget. */
+export const MIN_RECENT_BYTES = 1024;
 
 /**
  * The folded states of the accounts a process decides on: at most `size` accounts, least recently
