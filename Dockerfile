@@ -21,4 +21,4 @@ USER node
 EXPOSE 3000 3001
 # The api by default; the projector service overrides the command. The api's young generation is
 # capped (docs/benchmarks.md "One busy account"); keep the flag in step with package.json.
-CMD ["node", "--max-semi-space-size=16", "dist/apps/api/src/main.js", "--api-only"]
+CMD ["node", "--max-semi-space-size=16", "--max-old-space-size=256", "dist/apps/api/src/main.js", "--api-only"]

@@ -85,7 +85,7 @@ export type ProcessKind = 'all' | 'api' | 'projector';
  * The Node flags the api is started with (`npm start`, `start:api`, the Dockerfile, compose): its
  * young generation capped at Node 20's size (docs/benchmarks.md "One busy account").
  */
-export const API_NODE_FLAGS = ['--max-semi-space-size=16'];
+export const API_NODE_FLAGS = ['--max-semi-space-size=16', '--max-old-space-size=256'];
 
 const SCRIPTS: Record<ProcessKind, string[]> = {
   all: ['dist/apps/api/src/main.js'],

@@ -101,6 +101,19 @@ export function decisionFor(state: Account, source: string, id: string): Decisio
   return state.decisions.get(usageKey(source, id)) ?? null;
 }
 
+/**
+ * The state with its windows of recent decisions and holds keeping at most `limit` ids and
+ * `maxBytes` of them each (the oldest beyond forgotten, as the claims index answers for them): how
+ * the shell bounds the memory of every account it caches together. All else stays.
+ */
+export function withRecentLimit(state: Account, limit: number, maxBytes = Infinity): Account {
+  return {
+    ...state,
+    decisions: state.decisions.withLimit(limit, maxBytes),
+    holds: state.holds.withLimit(limit, maxBytes),
+  };
+}
+
 /** State before any event. */
 export function initialState(): Account {
   return {

@@ -1,69 +1,126 @@
 import { List, Map as ImmutableMap } from 'immutable';
 
 /**
- * How many recent decisions (and, apart, holds) an account keeps in memory. What deciding needs
- * is bounded by it, whatever the traffic: a repeat of an older id is answered from the store's
- * claims index (docs/architecture.md "Bounded accounts").
+ * How many recent decisions (and, apart, holds) an account keeps in memory at most. What deciding
+ * needs is bounded by it, whatever the traffic: a repeat of an older id is answered from the
+ * store's claims index (docs/architecture.md "Bounded accounts"). The shell may keep fewer
+ * ({@link Recent.withLimit}) to bound the windows of all the accounts it caches together.
  */
 export const RECENT_IDS = 2000;
 
+/** What an entry costs beside its key's and its text's characters: map and list nodes, string headers. */
+export const RECENT_ENTRY_OVERHEAD = 128;
+
 /**
- * A persistent map that keeps only its `limit` most recently added keys: setting a new key beyond
- * the limit forgets the oldest. Setting a key it holds replaces the value and keeps its place.
+ * A persistent map that keeps only its `limit` most recently added keys, and no more than
+ * `maxBytes` of them (see {@link Recent.bytes}): setting a new key beyond either forgets the
+ * oldest (never the newest). Setting a key it holds replaces the value and keeps its place.
  * A map plus the keys in the order they came (both persistent, so folding stays pure); every
  * operation is O(log n), which an ordered map whose oldest entry is deleted over and over is not.
+ *
+ * Each value is kept as its JSON text, one flat string, and read back on `get`: a remembered
+ * decision costs its text (a few hundred bytes) instead of an object graph of several times that
+ * with hidden classes of its own, and the windows of thousands of cached accounts are most of
+ * what the api holds. Values must therefore be JSON data (what events are); what `get` returns
+ * is a copy equal to what was set.
  */
 export class Recent<V> implements Iterable<[string, V]> {
   private constructor(
-    private readonly map: ImmutableMap<string, V>,
+    private readonly map: ImmutableMap<string, string>,
     private readonly order: List<string>,
     private readonly limit: number,
+    private readonly maxBytes: number,
+    /** Sum of {@link weight} over the entries. */
+    readonly bytes: number,
   ) {}
 
-  static empty<V>(limit = RECENT_IDS): Recent<V> {
-    return new Recent<V>(ImmutableMap(), List(), limit);
+  static empty<V>(limit = RECENT_IDS, maxBytes = Infinity): Recent<V> {
+    return new Recent<V>(ImmutableMap(), List(), limit, maxBytes, 0);
   }
 
   get size(): number {
     return this.map.size;
   }
 
+  /** How many keys, and how many bytes of them, it keeps at most. */
+  get capacity(): { ids: number; bytes: number } {
+    return { ids: this.limit, bytes: this.maxBytes };
+  }
+
   get(key: string): V | undefined {
-    return this.map.get(key);
+    const text = this.map.get(key);
+    return text === undefined ? undefined : (JSON.parse(text) as V);
   }
 
   has(key: string): boolean {
     return this.map.has(key);
   }
 
-  /** With `key` set to `value`: a new key is the most recent, the oldest ones forgotten beyond the limit. */
+  /** With `key` set to `value`: a new key is the most recent, the oldest ones forgotten beyond the limits. */
   set(key: string, value: V): Recent<V> {
-    if (this.map.has(key)) return new Recent(this.map.set(key, value), this.order, this.limit);
-    let map = this.map.set(key, value);
-    let order = this.order.push(key);
-    while (map.size > this.limit) {
-      const oldest = order.first() as string;
-      order = order.shift();
-      map = map.delete(oldest);
-    }
-    return new Recent(map, order, this.limit);
+    const text = JSON.stringify(value);
+    const old = this.map.get(key);
+    const bytes = this.bytes + weight(key, text) - (old === undefined ? 0 : weight(key, old));
+    const order = old === undefined ? this.order.push(key) : this.order;
+    return this.trimmed(this.map.set(key, text), order, this.limit, this.maxBytes, bytes);
+  }
+
+  /** Keeping at most `limit` keys and `maxBytes` of them from now on: the oldest beyond them forgotten. */
+  withLimit(limit: number, maxBytes = Infinity): Recent<V> {
+    if (limit === this.limit && maxBytes === this.maxBytes) return this;
+    return this.trimmed(this.map, this.order, limit, maxBytes, this.bytes);
   }
 
   /** Only the entries `keep` accepts, in the same order. */
   filter(keep: (value: V, key: string) => boolean): Recent<V> {
-    const map = this.map.filter(keep);
+    const map = this.map.filter((text, key) => keep(JSON.parse(text) as V, key));
+    if (map.size === this.map.size) return this;
+    const bytes = [...map].reduce((sum, [key, text]) => sum + weight(key, text), 0);
     return new Recent(
       map,
       this.order.filter((key) => map.has(key)),
       this.limit,
+      this.maxBytes,
+      bytes,
     );
   }
 
-  values(): IterableIterator<V> {
-    return this.map.values();
+  *values(): IterableIterator<V> {
+    for (const text of this.map.values()) yield JSON.parse(text) as V;
   }
 
-  [Symbol.iterator](): Iterator<[string, V]> {
-    return this.map.entries();
+  *[Symbol.iterator](): Iterator<[string, V]> {
+    for (const [key, text] of this.map.entries()) yield [key, JSON.parse(text) as V];
   }
+
+  /** A Recent of `map` and `order` with its oldest keys forgotten beyond `limit` and `maxBytes`. */
+  private trimmed(
+    map: ImmutableMap<string, string>,
+    order: List<string>,
+    limit: number,
+    maxBytes: number,
+    bytes: number,
+  ): Recent<V> {
+    let excess = 0;
+    let kept = bytes;
+    for (const oldest of order) {
+      if ((map.size - excess <= limit && kept <= maxBytes) || map.size - excess <= 1) break;
+      kept -= weight(oldest, map.get(oldest) as string);
+      excess++;
+    }
+    if (excess === 0) return new Recent<V>(map, order, limit, maxBytes, bytes);
+    const forgotten = order.take(excess);
+    return new Recent<V>(
+      map.withMutations((m) => forgotten.forEach((key) => void m.delete(key))),
+      order.skip(excess),
+      limit,
+      maxBytes,
+      kept,
+    );
+  }
+}
+
+/** What an entry of `key` holding `text` costs, about, in bytes (one-byte strings, as JSON of ASCII is). */
+function weight(key: string, text: string): number {
+  return key.length + text.length + RECENT_ENTRY_OVERHEAD;
 }

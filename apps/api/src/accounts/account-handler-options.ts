@@ -12,6 +12,11 @@ export interface AccountHandlerOptions {
   /** Accounts whose folded state stays in memory, least recently used dropped first. */
   cacheSize: number;
   /**
+   * Bytes of recent decisions and holds remembered across all cached accounts, each account's
+   * window being its share (see AccountCache): with `cacheSize`, what bounds the cache's memory.
+   */
+  recentBudget: number;
+  /**
    * True when no other process can append (embedded PGlite): even a dry run may trust the cache.
    * Deciding always trusts it (the expected revision catches another writer).
    */
@@ -26,12 +31,13 @@ export interface AccountHandlerOptions {
   onSnapshotError?: (error: unknown) => void;
 }
 
-/** No default credits; batches of 500; 10,000 accounts cached; groups of up to 500 accounts, two in flight. */
+/** No default credits; batches of 500; 10,000 accounts cached, 32 MiB of recent ids among them; groups of up to 500 accounts, two in flight. */
 export const HANDLER_DEFAULTS: AccountHandlerOptions = {
   defaultCredits: 0,
   maxBatch: 500,
   retry: { attempts: 50, baseDelayMs: 5 },
   cacheSize: 10_000,
+  recentBudget: 32 * 1024 * 1024,
   soleWriter: false,
   snapshotEvery: 1000,
   groupCommit: { maxStreams: 500, maxInFlight: 2 },

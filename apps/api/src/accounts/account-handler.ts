@@ -31,7 +31,7 @@ import {
   type RecordedEvent,
   type StreamAppend,
 } from '@tally/eventstore';
-import { LruMap } from '../runtime/lru-map';
+import { AccountCache } from './account-cache';
 import { departureOf, lastMoveOf } from './account-tree/move-reads';
 import { HANDLER_DEFAULTS, type AccountHandlerOptions } from './account-handler-options';
 
@@ -96,7 +96,7 @@ export class AccountHandler {
   private readonly queues = new Map<string, Pending[]>();
   /** Accounts whose aggregate is being looked up, and the lookup their next command waits for. */
   private readonly resolving = new Map<string, Promise<string>>();
-  private readonly cache: LruMap<string, Cached>;
+  private readonly cache: AccountCache<Cached>;
   private readonly commits: GroupCommit;
   private readonly options: AccountHandlerOptions;
 
@@ -106,7 +106,7 @@ export class AccountHandler {
   ) {
     this.options = { ...HANDLER_DEFAULTS, ...options };
     this.commits = new GroupCommit(store, this.options.groupCommit);
-    this.cache = new LruMap(this.options.cacheSize);
+    this.cache = new AccountCache(this.options.cacheSize, this.options.recentBudget);
   }
 
   /**

@@ -20,6 +20,15 @@ export class LruMap<K, V> {
     if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value as K);
   }
 
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The values, least recently set first. */
+  values(): IterableIterator<V> {
+    return this.entries.values();
+  }
+
   delete(key: K): void {
     this.entries.delete(key);
   }
