@@ -1,21 +1,21 @@
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { Config } from '@tally/runtime';
 import { clientKey, normalAddress } from '../auth/client-address';
 
 /**
- * Nest's Express adapter, with a server that cannot be held by slow or numerous clients (see
- * {@link boundedServer}).
+ * Nest's Fastify adapter on a server that cannot be held by slow or numerous clients (see
+ * {@link boundedServer}). Routes match as they did under Express: any case, with or without a
+ * trailing slash. Fastify's own logger is off: nestjs-pino writes the request lines.
  */
-export class BoundedExpressAdapter extends ExpressAdapter {
-  constructor(private readonly limits: Config['http']) {
-    super();
-  }
-
-  override initHttpServer(): void {
-    this.httpServer = boundedServer(this.limits, this.getInstance());
-  }
+export function boundedFastifyAdapter(limits: Config['http'], bodyLimit: number): FastifyAdapter {
+  return new FastifyAdapter({
+    serverFactory: (handler: Parameters<typeof createServer>[1]) => boundedServer(limits, handler),
+    logger: false,
+    bodyLimit,
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
+  });
 }
 
 /**

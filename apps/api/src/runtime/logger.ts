@@ -40,7 +40,7 @@ const PLAIN_NAME = /^[A-Za-z_-]{1,24}$/;
 // A path segment is logged as sent only if it reads as a word (`v1`, `accounts`, `api-keys`).
 const PLAIN_SEGMENT = /^(?:v1|[a-z][a-z-]{0,23})$/;
 
-/** What the request log needs of a request, as Express leaves it once answered. */
+/** What the request log needs of a request: the Node request, as Fastify leaves it once answered (its key set by the guard). */
 export type LoggedRequest = IncomingMessage & {
   originalUrl?: string;
   apiKey?: unknown;
@@ -107,7 +107,7 @@ export function loggerOptions(logger: Logger): Params {
       customLogLevel: (req, res, error) =>
         error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : isHotRoute(req) ? 'debug' : 'info',
       // The request line's `req` read straight off the request: pino-http's wrapping would first
-      // copy it into pino's full shape (reading Express's lazy `query` getter, the socket, ...) on
+      // copy it into pino's full shape (the query, the socket, ...) on
       // every request, only for this serializer to keep four fields of it.
       wrapSerializers: false,
       serializers: {
