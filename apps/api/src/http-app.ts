@@ -6,7 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { builtConsoleDir, serveConsole } from './console/console-static';
 import { BODY_LIMIT } from './http/body-reader';
-import { guardBodies, headersUnder, parseBodies } from './http/http-hooks';
+import { echoRequestId, guardBodies, headersUnder, parseBodies } from './http/http-hooks';
 import { boundedFastifyAdapter } from './http/http-server';
 import { buildOpenApiDocument } from './http/openapi/document';
 import { httpMetrics } from './operations/http-metrics.hook';
@@ -33,6 +33,7 @@ export async function createHttpApp(runtime: Runtime, options: HttpAppOptions = 
   app.useLogger(quietStartup(app.get(Logger)));
   const fastify = app.getHttpAdapter().getInstance();
   // Hooks run in the order added: metrics first, so that answers given before a handler count too.
+  echoRequestId(fastify);
   httpMetrics(fastify, app.get(Metrics));
   guardBodies(fastify, runtime.authenticator, new NestLogger('http'));
   parseBodies(fastify);

@@ -2,9 +2,18 @@ import type { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/auth.guard';
 import type { Authenticator, KeyedRequest } from '../auth/authenticator';
+import { REQUEST_ID_HEADER } from '../runtime/logger';
 import { readBody } from './body-reader';
 import { bodyHeadersProblem, parseJsonBody, takesBody } from './json-body';
 import { sendProblem } from './problem-details.filter';
+
+/** Echoes the request's id (the caller's if usable, see newRequestId) on every answer, the earliest ones included. */
+export function echoRequestId(instance: FastifyInstance): void {
+  instance.addHook('onRequest', (request, reply, done) => {
+    reply.raw.setHeader(REQUEST_ID_HEADER, request.id);
+    done();
+  });
+}
 
 /**
  * The key before the body: a request that carries one is authenticated (or refused 401/429)

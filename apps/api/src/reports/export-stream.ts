@@ -72,6 +72,8 @@ export async function streamExport<T>(
   const response = reply.raw;
   for (const [header, value] of Object.entries(reply.getHeaders())) if (value !== undefined) response.setHeader(header, value);
   response.statusCode = 200;
+  const type = response.getHeader('content-type');
+  if (typeof type === 'string' && !type.includes('charset')) response.setHeader('content-type', `${type}; charset=utf-8`);
   try {
     if (csv) await pipeline(Readable.from(rowsOf(body)), stringify({ header: true, columns }), coalesced, response);
     else await pipeline(Readable.from(jsonArray(body)), response);

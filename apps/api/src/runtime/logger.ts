@@ -13,10 +13,15 @@ const USABLE_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 // W3C trace context: version-traceid-parentid-flags, nothing else.
 const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
-/** The request's id: the caller's `X-Request-Id` if usable, else a new UUID; echoed on the response. */
-export function requestId(req: IncomingMessage, res: ServerResponse): string {
+/** The request's id: the caller's `X-Request-Id` if usable, else a new UUID (Fastify's `genReqId`). */
+export function newRequestId(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && USABLE_ID.test(given) ? given : randomUUID();
+  return typeof given === 'string' && USABLE_ID.test(given) ? given : randomUUID();
+}
+
+/** The request's id ({@link newRequestId}) unless it has one already, echoed on the response. */
+export function requestId(req: IncomingMessage & { id?: unknown }, res: ServerResponse): string {
+  const id = typeof req.id === 'string' ? req.id : newRequestId(req);
   res.setHeader(REQUEST_ID_HEADER, id);
   return id;
 }
