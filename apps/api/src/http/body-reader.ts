@@ -27,7 +27,9 @@ export function readBody(req: IncomingMessage, limit = BODY_LIMIT): Promise<Buff
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
   const decoder = encoding === 'identity' ? null : DECODERS[encoding];
   if (decoder === undefined) {
-    return Promise.reject(new Problem(415, 'UNSUPPORTED_ENCODING', 'Unsupported content encoding', 'use gzip, deflate, br or none'));
+    return Promise.reject(
+      new Problem(415, 'UNSUPPORTED_ENCODING', 'Unsupported content encoding', 'use gzip, deflate, br or none'),
+    );
   }
   const declared = req.headers['content-length'] === undefined ? null : Number(req.headers['content-length']);
   if (!decoder && declared !== null && declared > limit) return Promise.reject(tooLarge());

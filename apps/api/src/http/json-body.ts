@@ -32,7 +32,12 @@ export function bodyHeadersProblem(req: IncomingMessage): Problem | null {
   const declared = req.headers['content-type'];
   const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
   if ((declared !== undefined || hasBody) && !isJsonMediaType(declared)) {
-    return new Problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'send the body as JSON with Content-Type: application/json');
+    return new Problem(
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      'Unsupported media type',
+      'send the body as JSON with Content-Type: application/json',
+    );
   }
   return hasBody ? null : emptyBody();
 }
@@ -45,7 +50,8 @@ function emptyBody(): Problem {
 export function parseJsonBody(raw: Buffer): object {
   if (raw.length === 0) throw emptyBody();
   const text = decodeUtf8(raw);
-  if (text === null) throw new Problem(400, 'BAD_ENCODING', 'Body is not UTF-8', 'JSON must be UTF-8 (RFC 8259); the body is not');
+  if (text === null)
+    throw new Problem(400, 'BAD_ENCODING', 'Body is not UTF-8', 'JSON must be UTF-8 (RFC 8259); the body is not');
   const bounds = jsonBoundsProblem(text);
   if (bounds && 'tooDeep' in bounds) {
     throw new Problem(400, 'TOO_DEEP', 'JSON nested too deeply', `JSON may nest at most ${MAX_JSON_DEPTH} levels`);

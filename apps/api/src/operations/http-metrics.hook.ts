@@ -27,7 +27,10 @@ export function httpMetrics(instance: FastifyInstance, metrics: Metrics): void {
     const started = process.hrtime.bigint();
     const method = request.method;
     reply.raw.once('finish', () => {
-      const route = (request as unknown as Record<typeof HANDLED, boolean>)[HANDLED] && !request.is404 ? (request.routeOptions.url ?? 'unmatched') : 'unmatched';
+      const route =
+        (request as unknown as Record<typeof HANDLED, boolean>)[HANDLED] && !request.is404
+          ? (request.routeOptions.url ?? 'unmatched')
+          : 'unmatched';
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const status = String(reply.raw.statusCode);
       const timed = `${method} ${route}`;

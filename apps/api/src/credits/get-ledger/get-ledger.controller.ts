@@ -78,8 +78,7 @@ export class GetLedgerController {
       }
       body = onePage(rows);
     }
-    if (csv)
-      response.type('text/csv').header('Content-Disposition', `attachment; filename="credit-ledger-${query.month}.csv"`);
+    if (csv) response.type('text/csv').header('Content-Disposition', `attachment; filename="credit-ledger-${query.month}.csv"`);
     else response.type('application/json');
     const name = `credit ledger export of ${query.month}`;
     await streamExport(response, { body: withoutPositions(body), csv, columns: LEDGER_COLUMNS, name }, this.logger);
