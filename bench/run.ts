@@ -19,7 +19,8 @@ const MANY_ACCOUNTS = QUICK ? 20_000 : 100_000;
 // Usages decided on one account before the api's memory and its cold load are measured (issue 19).
 const ACCOUNT_SCALE_USAGES = QUICK ? 20_000 : 1_000_000;
 
-// Account trees against plain accounts: as many accounts either way, in trees of one root and three children.
+// Account trees against plain accounts: as many accounts either way, in trees of one root and three
+// children; every root's quota and every second child's carry a rate limit (generous: it is taken, never refused).
 const TREES = { trees: 250, childrenPerTree: 3 };
 
 // BENCH_ONLY=kafka (comma-separated: http, accounts, accountScale, kafka, scaleOut, fixedRate, trees) runs only those scenarios and their baselines.
@@ -92,14 +93,17 @@ async function main(): Promise<void> {
     const plain = await run({ ...common, name: `${where}, 1 event/request, ${accounts} plain accounts`, accounts });
     const tree = await run({
       ...common,
-      name: `${where}, 1 event/request, ${accounts} accounts in ${TREES.trees} trees (a root with a hard limit, ${TREES.childrenPerTree} children)`,
+      name: `${where}, 1 event/request, ${accounts} accounts in ${TREES.trees} trees (a root with a hard limit and a rate limit, ${TREES.childrenPerTree} children, every second one rate-limited)`,
       accounts,
       setup: async (url, meter) => {
+        const rateLimit = { units: 1_000_000, per: 'second' };
         for (let t = 0; t < TREES.trees; t++) {
           const root = `acct-${t * (TREES.childrenPerTree + 1)}`;
-          await call(url, 'PUT', `/v1/accounts/${root}/quotas/${meter}`, { limit: 1_000_000_000 });
+          await call(url, 'PUT', `/v1/accounts/${root}/quotas/${meter}`, { limit: 1_000_000_000, rateLimit });
           for (let c = 1; c <= TREES.childrenPerTree; c++) {
-            await call(url, 'PUT', `/v1/accounts/acct-${t * (TREES.childrenPerTree + 1) + c}`, { parent: root });
+            const child = `acct-${t * (TREES.childrenPerTree + 1) + c}`;
+            await call(url, 'PUT', `/v1/accounts/${child}`, { parent: root });
+            if (c % 2 === 0) await call(url, 'PUT', `/v1/accounts/${child}/quotas/${meter}`, { limit: null, rateLimit });
           }
         }
       },
@@ -108,11 +112,11 @@ async function main(): Promise<void> {
     console.log(`
 ## Account trees (${SECONDS} s each, ${CONNECTIONS} connections)
 `);
-    console.log('| scenario | decisions/s | p50 ms | p99 ms | non-2xx |');
-    console.log('|---|---:|---:|---:|---:|');
+    console.log('| scenario | decisions/s | p50 ms | p99 ms | non-2xx | api CPU ms/decision |');
+    console.log('|---|---:|---:|---:|---:|---:|');
     for (const r of [plain, tree]) {
       console.log(
-        `| ${r.scenario} | ${r.eventsPerSecond ?? 'none answered'} | ${r.p50Ms ?? '—'} | ${r.p99Ms ?? '—'} | ${r.errors} |`,
+        `| ${r.scenario} | ${r.eventsPerSecond ?? 'none answered'} | ${r.p50Ms ?? '—'} | ${r.p99Ms ?? '—'} | ${r.errors} | ${r.cpuMsPerEvent ?? '—'} |`,
       );
     }
   }
@@ -272,6 +276,8 @@ async function main(): Promise<void> {
     trees: trees && {
       decisionsPerSecond: trees.tree.eventsPerSecond,
       plainDecisionsPerSecond: trees.plain.eventsPerSecond,
+      cpuMsPerDecision: trees.tree.cpuMsPerEvent,
+      plainCpuMsPerDecision: trees.plain.cpuMsPerEvent,
     },
     accountScale: accountScale && {
       usages: accountScale.usages,

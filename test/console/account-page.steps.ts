@@ -44,7 +44,7 @@ export function accountPageSteps(world: ConsoleWorld): void {
     expect([refused.status, refused.body.reason]).toEqual([402, 'QUOTA_EXCEEDED']);
 
     await refreshUntil(world, async () => expect(await bar.getAttribute('aria-valuenow')).toBe('700'));
-    const thisMonth = `[data-month="${month()}"]`;
+    const thisMonth = `[data-period="${month()}"]`;
     expect(await world.admin.locator(`rect[data-series="geocoding"]${thisMonth}`).getAttribute('data-value')).toBe('700');
     expect(await world.admin.locator(`rect[data-series="alice"]${thisMonth}`).getAttribute('data-value')).toBe('600');
     expect(await world.admin.locator(`rect[data-series="acme"]${thisMonth}`).getAttribute('data-value')).toBe('100');

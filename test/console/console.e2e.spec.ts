@@ -1,5 +1,6 @@
 import { describeIf, infra } from '../infra/infra';
 import { BACKENDS } from '../support/tally';
+import { accountDaysSteps } from './account-days.steps';
 import { accountPageSteps } from './account-page.steps';
 import { adminPagesSteps } from './admin-pages.steps';
 import { buildConsole } from './browser';
@@ -24,6 +25,7 @@ describeIf(infra.chromium, 'the admin console in Chromium', () => {
     adminPagesSteps(world);
     financeReadsOnly(world);
     webhooksSteps(world);
+    accountDaysSteps(world);
 
     it('loads nothing from another origin and breaks no content-security rule', () => {
       expect([...world.origins]).toEqual([world.tally.url]);

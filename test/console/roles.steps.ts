@@ -28,7 +28,8 @@ export function financeReadsOnly(world: ConsoleWorld): void {
     expect(await page.getByRole('navigation').getByRole('link').allInnerTexts()).toEqual(['Accounts', 'Meters', 'Billing']);
     await page.goto(`${world.tally.url}/console/#/accounts/acme`);
     await page.getByRole('meter', { name: /^geocoding:/ }).waitFor();
-    for (const write of ['Save quota', 'Grant credits', 'Map subject', 'Edit the geocoding quota']) {
+    await page.getByTestId('grants').waitFor();
+    for (const write of ['Save quota', 'Grant credits', 'Void', 'Set allowance', 'Map subject', 'Edit the geocoding quota']) {
       expect(await page.getByRole('button', { name: write }).count()).toBe(0);
     }
     await page.goto(`${world.tally.url}/console/#/billing`);

@@ -80,8 +80,10 @@ export interface Grant {
   status: 'pending' | 'live' | 'expired' | 'voided';
 }
 
+/** A line of `GET …/usage`: monthly lines name their `month`, daily ones (`granularity=day`) their `day`. */
 export interface UsageLine {
-  month: string;
+  month?: string;
+  day?: string;
   meter: string;
   subject?: string;
   units: number;

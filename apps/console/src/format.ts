@@ -17,6 +17,26 @@ export function monthsBetween(from: string, to: string): string[] {
   return months;
 }
 
+const DAY_MS = 86_400_000;
+
+/** Today in UTC, YYYY-MM-DD, as the daily usage route names days. */
+export function currentDay(now = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/** The day `offset` days from `day` (negative = earlier), in UTC: every day is 24 hours long. */
+export function addDays(day: string, offset: number): string {
+  const [year, month, date] = day.split('-').map(Number);
+  return new Date(Date.UTC(year, month - 1, date) + offset * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The days from `from` to `to` inclusive. */
+export function daysBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) days.push(d);
+  return days;
+}
+
 const integer = new Intl.NumberFormat('en-US');
 
 /** An integer with thousands separators; null means no limit. */

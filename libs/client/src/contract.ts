@@ -144,14 +144,17 @@ export interface QuotaView {
   includedUnits: number;
   currency: string;
   alertAt: number[];
+  /** Units counted against the limit in the period: for an account with members below it in a tree, its whole subtree's. */
   usage: number;
-  /** Units held by live reservations in the period. */
+  /** Units held by live reservations in the period (its subtree's, for a parent). */
   reserved: number;
   remaining: number | null;
   overage: number;
   /** Bounds of the current period (null for `none`): from `periodStart` up to, not including, `periodEnd`. */
   periodStart: string | null;
   periodEnd: string | null;
+  /** Only for an account with members below it in a tree (current reads): its own part of `usage` and `reserved`. */
+  own?: { usage: number; reserved: number };
 }
 
 /** Bounds of a usage report: months `YYYY-MM`, or days `YYYY-MM-DD` (at most 366) with `granularity: 'day'`. */

@@ -12,7 +12,7 @@ import {
   type UsageReversed,
   type UsageDecisionData,
 } from '@tally/events';
-import { alertsFrom, withAlertRaised } from './alert-memory';
+import { alertsFrom, withAlertRaisedAt } from './alert-memory';
 import { unreachable } from './errors';
 import { holdLive, withHold, withHoldEnded, type HoldRecord } from './hold-state';
 import { Recent } from './recent';
@@ -236,7 +236,7 @@ function evolveRest(state: Account, event: AccountEvent): Account {
     case 'CreditAlertSet':
       return { ...state, creditsBelow: event.data.creditsBelow };
     case 'AlertRaised':
-      return { ...state, alerted: withAlertRaised(state.alerted, event.data) };
+      return { ...state, ...withAlertRaisedAt(state, event.data) };
     case 'MemberAttached':
       return withAttached(state, event.data);
     case 'MemberDetached':

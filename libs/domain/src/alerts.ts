@@ -32,7 +32,7 @@ export function alertsFor(accepted: AcceptedUsage, state: Account): AlertRaised[
     for (const percent of [...quota.alertAt].sort((a, b) => a - b)) {
       // Exact: usage / limit ≥ percent / 100, compared in integers of any size.
       if (BigInt(after) * 100n < BigInt(percent) * BigInt(limit)) continue;
-      if (alreadyRaised(state, accepted.usage.meter, accepted.periodKey, percent)) continue;
+      if (alreadyRaised(state, accepted.usage.meter, accepted.periodKey, percent, account)) continue;
       const period = quota.period === 'none' ? {} : { period: accepted.periodKey };
       raised.push({
         account,

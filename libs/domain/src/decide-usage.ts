@@ -3,7 +3,6 @@ import {
   linesOf,
   periodOf,
   type AccountEvent,
-  type AlertRaised,
   type LevelCounted,
   type MeterDefinition,
   type QuotaTerms,
@@ -11,10 +10,9 @@ import {
   type UsageDecisionData,
   type UsageItem,
   type UsageLine,
-  type UsageMessage,
 } from '@tally/events';
 import { decisionFor, holdFor, usageOf, type Account } from './account-state';
-import { alertsFor } from './alerts';
+import { alertsInTree } from './level-alerts';
 import type { HoldUsage, DecideUsage } from './commands';
 import { spendableCredits } from './credit-decider';
 import { expiryOf, heldUnits } from './hold-state';
@@ -315,42 +313,26 @@ function decideLikeUsage(
 
 /**
  * docs/contract.md §3, in order: the usage counts against its period (each item against its
- * meter's) and is charged its credits, and raises the alerts it crosses (§3.6).
+ * meter's) and is charged its credits, and raises the alerts it crosses (§3.6) at every level of
+ * its tree (§2.7).
  */
 export function decideUsage(command: DecideUsage, state: Account): AccountEvent[] {
   const { account, usage, now } = command;
   return decideLikeUsage(command, state, (verdict) => [
     { type: 'UsageAccepted', data: { ...acceptedData(verdict), creditsCharged: verdict.cost } },
-    // A member's quota alerts are not raised yet: its tree's alert memory is the root's.
-    ...(state.account === null || state.account === account
-      ? alertsOfItems(account, usage, verdict.items, verdict.cost, now, state)
-      : []),
-  ]);
-}
-
-/** The alerts accepted items raise: each item's quota thresholds, and the credits of all of them once. */
-export function alertsOfItems(
-  account: string,
-  usage: Pick<UsageMessage, 'source' | 'id'>,
-  items: readonly AcceptedItem[],
-  cost: number,
-  now: string,
-  state: Account,
-): AlertRaised[] {
-  return items.flatMap(({ line, quota, periodKey, after }, i) =>
-    alertsFor(
+    ...alertsInTree(
       {
         account,
-        usage: { source: usage.source, id: usage.id, meter: line.meter },
-        quota,
-        periodKey,
-        after,
-        cost: i === 0 ? cost : 0,
+        usage,
+        items: verdict.items,
+        month: verdict.base.month,
+        cost: verdict.cost,
         now,
+        definitionOf: (meter) => definitionOf(command, meter),
       },
       state,
     ),
-  );
+  ]);
 }
 
 /**

@@ -3,7 +3,8 @@ import { holdFor, usageOf, type Account } from './account-state';
 import type { CommitHold, ReleaseHold } from './commands';
 import { DomainError } from './errors';
 import { heldUnits, holdLive, holdPeriodKey, type HoldRecord } from './hold-state';
-import { alertsOfItems, definitionOf, namedPeriod, overageOf, quotaOf, remainingOf, type AcceptedItem } from './decide-usage';
+import { definitionOf, namedPeriod, overageOf, quotaOf, remainingOf, type AcceptedItem } from './decide-usage';
+import { alertsInTree } from './level-alerts';
 import { TOTAL } from './periods';
 import { withinWindow } from './time';
 import { levelView, periodsOnly } from './tree';
@@ -155,9 +156,19 @@ export function commitHold(command: CommitHold, state: Account): AccountEvent[] 
         creditsCharged: cost,
       },
     },
-    // The committed units are an accepted usage: they raise the alerts they cross (docs/contract.md §3.6).
-    // A member's quota alerts are not raised yet: its tree's alert memory is the root's.
-    ...(levelView(state, command.account) === state ? alertsOfItems(command.account, hold, items, cost, command.now, state) : []),
+    // The committed units are an accepted usage: they raise the alerts they cross (docs/contract.md §3.6), at every level (§2.7).
+    ...alertsInTree(
+      {
+        account: command.account,
+        usage: hold,
+        items,
+        month: hold.month,
+        cost,
+        now: command.now,
+        definitionOf: (m) => definitionOf(command, m),
+      },
+      state,
+    ),
   ];
 }
 

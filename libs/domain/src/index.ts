@@ -18,6 +18,8 @@ export * from './time';
 export * from './snapshot';
 export * from './rate-limit';
 export * from './tree';
+export * from './tree-standing';
+export * from './tree-recovery';
 export * from './credit-decider';
 export * from './grants';
 export * from './wallet';

@@ -9,6 +9,7 @@ import {
   type UsageDecisionData,
 } from '@tally/events';
 import type { Account } from './account-state';
+import { raisedFrom, raisedToCarry, type RaisedAlerts } from './alert-memory';
 import { DomainError } from './errors';
 import { TOTAL, periodEndsAfter } from './periods';
 import { bucketAfter } from './rate-limit';
@@ -31,6 +32,8 @@ export interface Member {
   usage: UsageCounts;
   /** Its rate-limit buckets by meter, as the last usage that took tokens at its level left them. */
   buckets: ReadonlyMap<string, RateBucket>;
+  /** The quota thresholds raised for it (docs/contract.md §3.6: once per threshold per period, at each level). */
+  alerted: RaisedAlerts;
 }
 
 /** Where a usage counts at one level: its month, and its quota's period there when that is not the month. */
@@ -116,6 +119,7 @@ export function membersToCarry(state: Account, oldest?: string): Array<[string, 
       quotas: Object.fromEntries(m.quotas),
       usage: countsToCarry(m.usage, oldest),
       ...(m.buckets.size > 0 ? { buckets: Object.fromEntries(m.buckets) } : {}),
+      ...(m.alerted.size > 0 ? { raised: raisedToCarry(m.alerted, oldest) } : {}),
     },
   ]);
 }
@@ -130,6 +134,7 @@ export function membersFrom(carried: Array<[string, CarriedMember]> | undefined)
         quotas: new Map(Object.entries(m.quotas)),
         usage: countsFrom(m.usage),
         buckets: new Map(Object.entries(m.buckets ?? {})),
+        alerted: raisedFrom(m.raised),
       },
     ]),
   );
@@ -228,8 +233,9 @@ export function withAttached(state: Account, data: Extract<AccountEvent, { type:
     parent: data.parent,
     quotas: new Map(Object.entries(data.quotas)),
     usage,
-    // A member moving within the tree keeps its buckets; one joining it starts with full ones.
+    // A member moving within the tree keeps its buckets and its raised thresholds; one joining it starts afresh.
     buckets: state.members.get(data.member)?.buckets ?? new Map(),
+    alerted: state.members.get(data.member)?.alerted ?? new Map(),
   });
   const joined = { ...left, members, usage: addAll(left.usage, usage, 1) };
   for (const name of chainOf(joined, data.parent)) {
@@ -329,7 +335,7 @@ export function decideParent(command: SetParent, { own, from, to }: TreeStates):
     if (childrenOf(from, account).length > 0) throw hasChildren(account);
     return {
       own: [moved(own, account, null, current, now)],
-      from: [{ type: 'MemberDetached', data: { account: from.account as string, member: account, at: now } }],
+      from: [detached(from, account, current, null, null, now)],
       to: [],
     };
   }
@@ -372,10 +378,7 @@ export function decideParent(command: SetParent, { own, from, to }: TreeStates):
       at: now,
     },
   };
-  const leaving: AccountEvent[] =
-    current && !within
-      ? [{ type: 'MemberDetached', data: { account: (from as Account).account as string, member: account, at: now } }]
-      : [];
+  const leaving: AccountEvent[] = current && !within ? [detached(from as Account, account, current, root, parent, now)] : [];
   return { own: own.tree === root ? [] : [moved(own, account, root, carried, now, parent)], from: leaving, to: [attached] };
 }
 
@@ -386,6 +389,19 @@ function unspentCredits(own: Account, now: string): number {
     if (g.ended === null && (g.expiresAt === null || Date.parse(g.expiresAt) > Date.parse(now))) sum += g.remaining;
   }
   return sum;
+}
+
+/** The member leaving `from`, with where it goes and what it takes (a move stopped after it completes from it). */
+function detached(
+  from: Account,
+  member: string,
+  current: Pick<Member, 'quotas' | 'usage'>,
+  tree: string | null,
+  parent: string | null,
+  at: string,
+): AccountEvent {
+  const departure = { tree, parent, quotas: Object.fromEntries(current.quotas), usage: countsToCarry(current.usage) };
+  return { type: 'MemberDetached', data: { account: from.account as string, member, at, departure } };
 }
 
 function hasChildren(account: string): DomainError {

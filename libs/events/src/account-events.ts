@@ -54,6 +54,8 @@ export interface CarriedMember {
   usage: Record<string, Record<string, number>>;
   /** Its rate-limit buckets by meter (absent: none taken from yet). */
   buckets?: Record<string, RateBucket>;
+  /** The quota thresholds already raised for it, by meter and period key (absent: none). */
+  raised?: CarriedAlerts['raised'];
 }
 
 /**
@@ -247,10 +249,23 @@ export interface MemberAttached {
   };
 }
 
-/** An account left this tree (stored in the root's period stream, `account` being the root). */
+/**
+ * An account left this tree (stored in the root's period stream, `account` being the root). From
+ * crash-safe moves on, it records where the member went (`departure`: the tree it joins, or null
+ * when it goes back to its own stream) and what it took: a store that appends a move's parts one
+ * by one appends this part first, so a move stopped after it is completed from it.
+ */
 export interface MemberDetached {
   type: 'MemberDetached';
-  data: { account: string; member: string; at: string };
+  data: { account: string; member: string; at: string; departure?: Departure };
+}
+
+/** Where a member leaving a tree goes, and the quotas and usage (its subtree's) it takes along. */
+export interface Departure {
+  tree: string | null;
+  parent: string | null;
+  quotas: CarriedMember['quotas'];
+  usage: CarriedMember['usage'];
 }
 
 /**

@@ -7,3 +7,4 @@ export * from './sql/sql-client';
 export * from './sql/sql-event-store';
 export * from './esdb/esdb-event-store';
 export * from './group-commit';
+export { appendEachOf } from './append-each';

@@ -2,6 +2,7 @@ import {
   claimsOf,
   decide,
   decideBooks,
+  completeMove,
   decideParent,
   decisionFor,
   DomainError,
@@ -31,6 +32,7 @@ import {
   type StreamAppend,
 } from '@tally/eventstore';
 import { LruMap } from '../runtime/lru-map';
+import { departureOf, lastMoveOf } from './account-tree/move-reads';
 import { HANDLER_DEFAULTS, type AccountHandlerOptions } from './account-handler-options';
 
 /** What one command came to: the events it appended (maybe none) and the state after it. */
@@ -169,11 +171,14 @@ export class AccountHandler {
   /**
    * Sets (or with null, clears) an account's parent, as the domain decides (`decideParent`): the
    * account's own stream, the tree it leaves and the tree it joins are appended in one atomic
-   * append (on EventStoreDB one by one in that order; repeating the request completes a move a
-   * writer stopped in the middle of). An account first seen here as a child opens without default
-   * credits. Answers where the account stands afterwards.
+   * append. On EventStoreDB, one by one: first the part that stops the account being decided where
+   * it was (its departure from its tree, else its own stream), then the tree it joins, then its own
+   * stream; a move a writer stopped in between is completed by the next load of the account's tree
+   * or decision for it (`completeMove`), not by repeating the request. An account first seen here
+   * as a child opens without default credits. Answers where the account stands afterwards.
    */
   async setParent(account: string, parent: string | null, now: string): Promise<TreeView> {
+    await this.completeMove(account, now);
     await retryOnConflict(async (attempt) => {
       if (attempt > 1) this.options.onConflict?.();
       const opening = { closeBooks: true, fresh: true };
@@ -195,20 +200,72 @@ export class AccountHandler {
         { type: 'SetParent', account, parent, now },
         { own: own.state, from: from?.state ?? null, to: to?.state ?? null },
       );
-      await this.appendMove([
-        [own, move.own],
-        [from, move.from],
-        [to, move.to],
-      ]);
+      await this.appendMove(
+        move.from.length > 0
+          ? [
+              [from, move.from],
+              [to, move.to],
+              [own, move.own],
+            ]
+          : [
+              [own, move.own],
+              [to, move.to],
+            ],
+      );
     }, this.options.retry);
     return this.treeOf(account, now);
   }
 
+  /**
+   * Completes a move of `account` that a writer stopped in the middle of (a store that appends its
+   * parts one by one), as the domain decides from what was written (`completeMove`); nothing when
+   * its tree holds it. Safe to run by several processes at once: each part is appended at the
+   * revision read, and a conflict reads again.
+   */
+  async completeMove(account: string, now: string): Promise<void> {
+    await retryOnConflict(async (attempt) => {
+      if (attempt > 1) this.options.onConflict?.();
+      const opening = { closeBooks: true, fresh: true };
+      const own = await this.loadAt(account, now, opening);
+      if (own.state.tree === null) return;
+      const tree = await this.loadAt(own.state.tree, now, opening);
+      if (tree.state.members.has(account)) return;
+      const moved = await lastMoveOf(this.store, account);
+      const departure = await departureOf(this.store, own.state.tree, account, moved?.at ?? null);
+      const goes = departure?.tree ?? null;
+      const destination = goes === null ? null : goes === tree.account ? tree : await this.loadAt(goes, now, opening);
+      const move = completeMove(account, now, {
+        own: own.state,
+        tree: tree.state,
+        moved,
+        departure,
+        destination: destination?.state ?? null,
+      });
+      if (move.own.length === 0 && move.to.length === 0) return;
+      await this.appendMove([
+        [destination ?? tree, move.to],
+        [own, move.own],
+      ]);
+    }, this.options.retry);
+  }
+
   /** Where an account stands in its tree (a lone account: a root without children), caught up with the store. */
   async treeOf(account: string, now: string): Promise<TreeView> {
+    return treeViewOf(await this.treeStateOf(account, now), account);
+  }
+
+  /**
+   * The state of the aggregate an account is decided in (its tree's root's, or its own), caught up
+   * with the store; a move of the account stopped in the middle is completed first.
+   */
+  async treeStateOf(account: string, now: string): Promise<Account> {
     const own = await this.load(account, now, true);
-    const root = own.state.tree === null ? own : await this.load(own.state.tree, now, true);
-    return treeViewOf(root.state, account);
+    if (own.state.tree === null) return own.state;
+    const tree = await this.load(own.state.tree, now, true);
+    if (tree.state.members.has(account)) return tree.state;
+    await this.completeMove(account, now);
+    const moved = await this.load(account, now, true);
+    return moved.state.tree === null ? moved.state : (await this.load(moved.state.tree, now, true)).state;
   }
 
   /** The aggregate an account's commands are decided in: its tree's root, or its own. */
@@ -290,10 +347,13 @@ export class AccountHandler {
       pending.resolve(outcome);
       return;
     }
-    this.cache.delete(pending.command.account);
+    const { account, now } = pending.command;
+    this.cache.delete(account);
     const tree = this.cache.get(aggregate);
     if (tree) tree.stale = true;
-    this.route(pending.command, pending.hops + 1).then(pending.resolve, pending.reject);
+    // Not a member of the tree its own stream names: a move stopped in the middle, completed before the command follows it.
+    const completing = code === 'NOT_A_MEMBER' ? this.completeMove(account, now).catch(() => undefined) : Promise.resolve();
+    void completing.then(() => this.route(pending.command, pending.hops + 1).then(pending.resolve, pending.reject));
   }
 
   private async decideBatch(account: string, commands: AccountCommand[], repeats: boolean): Promise<Outcome[]> {

@@ -2,18 +2,33 @@ import { units } from '../format';
 import type { Series } from './series';
 
 const COLOURS = ['#2563eb', '#d97706', '#059669', '#db2777', '#7c3aed', '#0891b2', '#65a30d', '#dc2626'];
-const [WIDTH, HEIGHT, LEFT, BOTTOM, TOP] = [720, 220, 56, 28, 12];
+// RIGHT leaves room for the last period's label, centred under its bars.
+const [WIDTH, HEIGHT, LEFT, RIGHT, BOTTOM, TOP] = [720, 220, 56, 16, 28, 12];
+
+/** At most this many labels on the time axis: with more periods (30 days), every n-th is named. */
+const MAX_LABELS = 12;
+
+interface Props {
+  title: string;
+  /** The periods (months or days) on the time axis, oldest first; each series has one value per period. */
+  periods: string[];
+  series: Series[];
+  /** How the time axis names a period (the table always gives it in full). */
+  label?: (period: string) => string;
+}
 
 /**
  * A grouped bar chart drawn as SVG, with the same numbers in a table beneath it: the table is
  * what screen readers and keyboard users read, the picture is for the eye.
  */
-export function BarChart({ title, months, series }: { title: string; months: string[]; series: Series[] }) {
+export function BarChart({ title, periods, series, label = (p) => p }: Props) {
   const id = `chart-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
-  if (series.length === 0) return <p class="muted">No usage in these months.</p>;
+  if (series.length === 0) return <p class="muted">No usage in this time.</p>;
   const max = Math.max(1, ...series.flatMap((s) => s.values));
   const plotHeight = HEIGHT - BOTTOM - TOP;
-  const group = (WIDTH - LEFT) / months.length;
+  const group = (WIDTH - LEFT - RIGHT) / periods.length;
+  // Name the last period (the current one) and every n-th before it.
+  const every = Math.ceil(periods.length / MAX_LABELS);
   const bar = Math.max(2, (group * 0.8) / series.length);
   const y = (v: number) => TOP + plotHeight - (v / max) * plotHeight;
   return (
@@ -22,14 +37,14 @@ export function BarChart({ title, months, series }: { title: string; months: str
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`${title}: bar chart, the table below gives its numbers`}>
         {[0, 0.5, 1].map((f) => (
           <g key={f}>
-            <line x1={LEFT} x2={WIDTH} y1={y(max * f)} y2={y(max * f)} class="grid" />
+            <line x1={LEFT} x2={WIDTH - RIGHT} y1={y(max * f)} y2={y(max * f)} class="grid" />
             <text x={LEFT - 6} y={y(max * f) + 4} text-anchor="end" class="axis">
               {units(Math.round(max * f))}
             </text>
           </g>
         ))}
-        {months.map((month, m) => (
-          <g key={month}>
+        {periods.map((period, m) => (
+          <g key={period}>
             {series.map((s, i) => (
               <rect
                 key={s.name}
@@ -39,15 +54,17 @@ export function BarChart({ title, months, series }: { title: string; months: str
                 height={Math.max(0, TOP + plotHeight - y(s.values[m]))}
                 fill={COLOURS[i % COLOURS.length]}
                 data-series={s.name}
-                data-month={month}
+                data-period={period}
                 data-value={s.values[m]}
               >
-                <title>{`${s.name}, ${month}: ${units(s.values[m])}`}</title>
+                <title>{`${s.name}, ${period}: ${units(s.values[m])}`}</title>
               </rect>
             ))}
-            <text x={LEFT + m * group + group / 2} y={HEIGHT - 8} text-anchor="middle" class="axis">
-              {month}
-            </text>
+            {(periods.length - 1 - m) % every === 0 && (
+              <text x={LEFT + m * group + group / 2} y={HEIGHT - 8} text-anchor="middle" class="axis">
+                {label(period)}
+              </text>
+            )}
           </g>
         ))}
       </svg>
@@ -66,9 +83,9 @@ export function BarChart({ title, months, series }: { title: string; months: str
           <thead>
             <tr>
               <th scope="col">Series</th>
-              {months.map((m) => (
-                <th scope="col" key={m}>
-                  {m}
+              {periods.map((p) => (
+                <th scope="col" key={p}>
+                  {p}
                 </th>
               ))}
             </tr>
@@ -78,7 +95,7 @@ export function BarChart({ title, months, series }: { title: string; months: str
               <tr key={s.name}>
                 <th scope="row">{s.name}</th>
                 {s.values.map((v, i) => (
-                  <td key={months[i]} class="num">
+                  <td key={periods[i]} class="num">
                     {units(v)}
                   </td>
                 ))}

@@ -6,12 +6,12 @@ import {
   currentPeriodKey,
   foldAsOf,
   heldCredits,
-  heldUnits,
   meterEventsAsOf,
   meterFrom,
   periodsAsOf,
   quotasInForce,
-  usageOf,
+  levelView,
+  subtreeStanding,
   type Account,
 } from '@tally/domain';
 import {
@@ -51,16 +51,29 @@ export class AccountAsOf {
     return state.period === null ? null : state;
   }
 
-  /** The quotas (own, else meter defaults then in force) as GET …/quotas answered at `asOf`. */
+  /**
+   * The quotas (own, else meter defaults then in force) as GET …/quotas answered at `asOf`, each
+   * with what its limit was held against then: for a member of a tree, read from its tree's
+   * aggregate at `asOf` (its subtree's usage and holds, docs/contract.md §2.7).
+   */
   async quotas(account: string, asOf: string, meter?: string): Promise<QuotaStatus[]> {
-    const [state, defaults] = await Promise.all([this.state(account, asOf), this.defaultQuotas(asOf, meter)]);
-    const own = [...(state?.quotas ?? [])].filter(([m]) => meter === undefined || m === meter);
+    const [state, defaults] = await Promise.all([this.treeState(account, asOf), this.defaultQuotas(asOf, meter)]);
+    const own = [...(state ? levelView(state, account).quotas : [])].filter(([m]) => meter === undefined || m === meter);
     return quotasInForce(own, defaults).map(([m, t]) => {
-      const key = currentPeriodKey(t, asOf);
-      return state
-        ? quotaStatus(m, t, usageOf(state, m, key), heldUnits(state, m, key, asOf), asOf)
-        : quotaStatus(m, t, 0, 0, asOf);
+      const { usage, reserved } = state
+        ? subtreeStanding(state, account, m, currentPeriodKey(t, asOf), asOf)
+        : { usage: 0, reserved: 0 };
+      return quotaStatus(m, t, usage, reserved, asOf);
     });
+  }
+
+  /** The state of the aggregate the account was decided in at `asOf`: its tree's root's while it was a member, else its own. */
+  private async treeState(account: string, asOf: string): Promise<Account | null> {
+    const state = await this.state(account, asOf);
+    if (state?.tree == null) return state;
+    const tree = await this.state(state.tree, asOf);
+    // A move stopped before the tree took the account in: its own streams are all there is.
+    return tree?.members.has(account) ? tree : state;
   }
 
   /** The wallet as GET …/credits answered at `asOf`; null when the account had not opened. */

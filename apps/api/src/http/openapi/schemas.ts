@@ -132,16 +132,33 @@ export const RESPONSE_SCHEMAS: Record<string, SchemaObject> = {
     ['subject', 'items'],
   ),
   QuotaTerms: object(quotaTerms),
-  QuotaStatus: object({
-    meter: str('geocoding'),
-    ...quotaTerms,
-    usage: int(undefined, 600),
-    reserved: int('units held by live reservations in the period; they count against the limit', 0),
-    remaining: nullable(int(undefined, 400)),
-    overage: int(undefined, 0),
-    periodStart: nullable(str('2026-11-01T00:00:00.000Z')),
-    periodEnd: nullable(str('2026-12-01T00:00:00.000Z')),
-  }),
+  QuotaStatus: object(
+    {
+      meter: str('geocoding'),
+      ...quotaTerms,
+      usage: int(
+        "units counted against the limit in the period: for an account with members below it in a tree, its whole subtree's",
+        600,
+      ),
+      reserved: int(
+        "units held by live reservations in the period (its subtree's, for a parent); they count against the limit",
+        0,
+      ),
+      remaining: nullable(int(undefined, 400)),
+      overage: int(undefined, 0),
+      periodStart: nullable(str('2026-11-01T00:00:00.000Z')),
+      periodEnd: nullable(str('2026-12-01T00:00:00.000Z')),
+      own: {
+        ...object({
+          usage: int("the account's own decisions' units, without its subtree's", 250),
+          reserved: int('units its own live reservations hold', 0),
+        }),
+        description:
+          'only for an account with members below it in a tree (current reads, not `asOf`): its own part of `usage` and `reserved`',
+      },
+    },
+    ['own'],
+  ),
   ...CREDIT_SCHEMAS,
   ...RESERVATION_SCHEMAS,
   Meter: object(

@@ -6,6 +6,9 @@ import { useApi } from '../../components/use-api';
 import { periodLabel, rateLimitText, units, when } from '../../format';
 import { QuotaForm } from './quota-form';
 
+/** A quota of an account with members below it in a tree: `usage` and `reserved` are its subtree's, `own` its own part. */
+type QuotaView = QuotaStatus & { own?: { usage: number; reserved: number } };
+
 interface Props {
   account: string;
   admin: boolean;
@@ -15,7 +18,7 @@ interface Props {
 
 /** The account's quotas in their current period as bars, and (for admins) the quota form. */
 export function QuotasSection({ account, admin, version, onChange }: Props) {
-  const quotas = useApi(() => call<QuotaStatus[]>('GET', `/v1/accounts/${seg(account)}/quotas`), [account, version]);
+  const quotas = useApi(() => call<QuotaView[]>('GET', `/v1/accounts/${seg(account)}/quotas`), [account, version]);
   const [editing, setEditing] = useState<QuotaStatus | null>(null);
   // Each save remounts the form, so the next quota starts from the defaults again.
   const [saved, setSaved] = useState<string | null>(null);
@@ -42,6 +45,7 @@ export function QuotasSection({ account, admin, version, onChange }: Props) {
               )}
             </div>
             <UsageBar meter={q.meter} usage={q.usage} reserved={q.reserved ?? 0} limit={q.limit} />
+            {q.own && <SubtreeNote quota={q} own={q.own} />}
           </li>
         ))}
       </ul>
@@ -60,5 +64,17 @@ export function QuotasSection({ account, admin, version, onChange }: Props) {
         />
       )}
     </Section>
+  );
+}
+
+/** Why a parent's bar is fuller than its own use: its limit is held against its members' usage too. */
+function SubtreeNote({ quota, own }: { quota: QuotaView; own: { usage: number; reserved: number } }) {
+  const members = quota.usage - own.usage;
+  const theirs = (quota.reserved ?? 0) - own.reserved;
+  return (
+    <p class="muted subtree" data-testid={`subtree-${quota.meter}`}>
+      Counts its members: {units(own.usage)} its own, {units(members)} by the accounts below it
+      {theirs > 0 ? ` (and ${units(theirs)} of the reserved units)` : ''}
+    </p>
   );
 }
