@@ -60,10 +60,11 @@ export function serveConsole(app: NestFastifyApplication, dir: string | null): v
     prefix: `${CONSOLE_PATH}/`,
     index: 'index.html',
     redirect: false,
-    decorateReply: false,
     cacheControl: false,
     // Assets carry a content hash in their names; index.html must be fetched fresh after an upgrade.
     setHeaders: (reply, path) =>
       reply.header('Cache-Control', path.endsWith('index.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
   });
+  // The folder itself: its page (the wildcard route does not serve an index for an empty path).
+  fastify.get(`${CONSOLE_PATH}/`, (_request, reply) => reply.sendFile('index.html'));
 }
