@@ -2,7 +2,7 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 const validation = ['class-validator', 'class-transformer'];
-const infrastructure = ['@nestjs/*', 'pg', 'kafkajs', '@eventstore/*', '@electric-sql/*', 'express', 'pino*', 'prom-client'];
+const infrastructure = ['@nestjs/*', 'pg', 'kafkajs', '@eventstore/*', '@electric-sql/*', 'fastify', '@fastify/*', 'pino*', 'prom-client'];
 
 export default tseslint.config(
   { ignores: ['**/dist', '**/node_modules', '**/.data', '**/.infra', '**/coverage', '**/*.js', '**/*.mjs'] },

@@ -14,7 +14,7 @@ const usage = (extra: Record<string, unknown> = {}) =>
     ...extra,
   });
 
-// What Express hands the controller: header names lower-cased, the JSON body parsed.
+// What Fastify hands the controller: header names lower-cased, the JSON body parsed.
 const received = (message: { headers: Record<string, unknown>; body: unknown }) => ({
   headers: Object.fromEntries(Object.entries(message.headers).map(([k, v]) => [k.toLowerCase(), String(v)])),
   body: typeof message.body === 'string' ? JSON.parse(message.body) : message.body,

@@ -56,6 +56,9 @@ const iso = (value: Date | string | null): string | null => (value === null ? nu
 export class ApiKeys {
   private readonly cache = new Map<string, { key: ApiKey; at: number }>();
   private readonly lastUsedWritten = new Map<string, number>();
+  // Keys used and not yet written, and the write under way.
+  private readonly used = new Set<string>();
+  private written: Promise<void> | null = null;
   private readonly bootstrapHash: Buffer | null;
 
   constructor(
@@ -96,6 +99,7 @@ export class ApiKeys {
 
   /** Keys that are not revoked, oldest first. */
   async list(): Promise<ApiKeyView[]> {
+    await this.written; // the uses this instance saw, written first
     const { rows } = await this.db.query<KeyRow>(
       'select id, name, role, source, created_at, last_used_at from tally_api_keys where revoked_at is null order by created_at, id',
     );
@@ -140,16 +144,31 @@ export class ApiKeys {
         this.cache.set(hash, { key, at: performance.now() });
       }
     }
-    if (key) await this.touch(key.id);
+    if (key) this.touch(key.id);
     return key;
   }
 
-  private async touch(id: string): Promise<void> {
+  /**
+   * Notes that a key was used; written off the request (the request never waits for it), the
+   * keys used since the last write in one statement. Bookkeeping only: a failed write must not
+   * fail the request it describes.
+   */
+  private touch(id: string): void {
     const last = this.lastUsedWritten.get(id);
     if (last !== undefined && performance.now() - last < LAST_USED_RESOLUTION_MS) return;
     this.lastUsedWritten.set(id, performance.now());
     if (this.lastUsedWritten.size > CACHE_LIMIT) this.lastUsedWritten.clear();
-    // Bookkeeping only: a failed write must not fail the request it describes.
-    await this.db.query('update tally_api_keys set last_used_at = now() where id = $1', [id]).catch(this.onError);
+    this.used.add(id);
+    this.written ??= this.writeLastUsed();
+  }
+
+  private async writeLastUsed(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (this.used.size) {
+      const ids = [...this.used];
+      this.used.clear();
+      await this.db.query('update tally_api_keys set last_used_at = now() where id = any($1::uuid[])', [ids]).catch(this.onError);
+    }
+    this.written = null;
   }
 }

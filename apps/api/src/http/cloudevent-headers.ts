@@ -6,8 +6,7 @@ import { validationProblem } from './problem';
 /**
  * The request's headers for the CloudEvents binding, refusing (400, naming each) a `ce-*`
  * header sent more than once: the server would join the values into `"a, b"`, one attribute
- * that no producer meant. It reads the Node request underneath the framework (Express's request
- * is one; Fastify keeps it as `raw`), whose `headersDistinct` keeps repeated values apart.
+ * that no producer meant. It reads the Node request underneath Fastify's (its `raw`), whose `headersDistinct` keeps repeated values apart.
  */
 export const CloudEventHeaders = createParamDecorator((_: unknown, context: ExecutionContext): MessageHeaders => {
   const request = context.switchToHttp().getRequest<IncomingMessage & { raw?: IncomingMessage }>();

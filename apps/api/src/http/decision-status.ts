@@ -1,6 +1,6 @@
 import type { DecisionMessage } from '@tally/messages';
 
-/** What {@link answerStatus} needs of a response: Express's and Fastify's both have it. */
+/** What {@link answerStatus} needs of a response: Fastify's reply has it. */
 export interface StatusTarget {
   status(code: number): unknown;
   header(name: string, value: string): unknown;

@@ -1,21 +1,31 @@
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { ExpressAdapter } from '@nestjs/platform-express';
+import { Logger } from '@nestjs/common';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '@tally/runtime';
 import { clientKey, normalAddress } from '../auth/client-address';
+import { newRequestId } from '../runtime/logger';
+import { sendProblem } from './problem-details.filter';
 
 /**
- * Nest's Express adapter, with a server that cannot be held by slow or numerous clients (see
- * {@link boundedServer}).
+ * Nest's Fastify adapter on a server that cannot be held by slow or numerous clients (see
+ * {@link boundedServer}). Routes match as they did under Express: any case, with or without a
+ * trailing slash. Fastify's own logger is off: nestjs-pino writes the request lines.
  */
-export class BoundedExpressAdapter extends ExpressAdapter {
-  constructor(private readonly limits: Config['http']) {
-    super();
-  }
-
-  override initHttpServer(): void {
-    this.httpServer = boundedServer(this.limits, this.getInstance());
-  }
+export function boundedFastifyAdapter(limits: Config['http'], bodyLimit: number): FastifyAdapter {
+  const logger = new Logger('http');
+  return new FastifyAdapter({
+    serverFactory: (handler: Parameters<typeof createServer>[1]) => boundedServer(limits, handler),
+    logger: false,
+    genReqId: newRequestId,
+    // What the router refuses before any hook (a malformed URL): problem+json, as everything else.
+    frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, error, logger),
+    bodyLimit,
+    // A path parameter as long as a request line may be (Node's 16 KiB of headers), so that an
+    // over-long name is refused by its rule (400 naming the field), not by the router (414).
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 16 * 1024 },
+  });
 }
 
 /**

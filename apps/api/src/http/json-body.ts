@@ -1,7 +1,5 @@
 import { decodeUtf8, MAX_OBJECT_MEMBERS, tooManyMembers } from '@tally/messages';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Authenticator } from '../auth/authenticator';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { Problem, validationProblem } from './problem';
 
 /** Deepest nesting of arrays and objects a body may have; Tally's own bodies need 3. */
@@ -9,7 +7,7 @@ export const MAX_JSON_DEPTH = 32;
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
-/** Whether a request method carries a JSON body on Tally's routes (asked of the bare request, before Express's). */
+/** Whether a request method carries a JSON body on Tally's routes (asked of the bare Node request). */
 export function takesBody(req: IncomingMessage): boolean {
   return BODY_METHODS.has(req.method ?? '');
 }
@@ -26,66 +24,48 @@ export function isJsonMediaType(header: string | undefined): boolean {
 }
 
 /**
- * Before the body is read: a request that carries one is authenticated first (every route that
- * takes a body needs a key). A refusal closes the connection, so the unread body is never waited for.
+ * Before the body is read, a Problem or null: JSON routes refuse other media types with 415
+ * (docs/contract.md §5.4), and a request of theirs without a body with 400.
  */
-export function authenticateBeforeBody(authenticator: Authenticator) {
-  return (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void => {
-    if (!takesBody(req)) return next();
-    authenticator.authenticate(req, res).then(
-      () => next(),
-      (error: unknown) => {
-        res.setHeader('Connection', 'close');
-        next(error);
-      },
-    );
-  };
-}
-
-/** Before the body is read: JSON routes refuse other media types with 415 (docs/contract.md §5.4). */
-export function requireJsonMediaType(req: Request, _res: Response, next: NextFunction): void {
+export function bodyHeadersProblem(req: IncomingMessage): Problem | null {
+  if (!takesBody(req)) return null;
   const declared = req.headers['content-type'];
   const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-  if (!takesBody(req) || (declared === undefined && !hasBody) || isJsonMediaType(declared)) return next();
-  next(
-    new Problem(
+  if ((declared !== undefined || hasBody) && !isJsonMediaType(declared)) {
+    return new Problem(
       415,
       'UNSUPPORTED_MEDIA_TYPE',
       'Unsupported media type',
       'send the body as JSON with Content-Type: application/json',
-    ),
-  );
+    );
+  }
+  return hasBody ? null : emptyBody();
 }
 
-/** After the raw body is read (and decoded): 400 for an empty, too deeply nested, too wide or malformed body. */
-export function parseJsonBody(req: Request, _res: Response, next: NextFunction): void {
-  if (!takesBody(req)) return next();
-  const raw = req.body as Buffer | undefined;
-  if (!Buffer.isBuffer(raw) || raw.length === 0) {
-    return next(new Problem(400, 'EMPTY_BODY', 'Empty body', 'this route needs a JSON body'));
-  }
+function emptyBody(): Problem {
+  return new Problem(400, 'EMPTY_BODY', 'Empty body', 'this route needs a JSON body');
+}
+
+/** The body once read (and decoded): parsed, or a 400 for an empty, too deeply nested, too wide or malformed one. */
+export function parseJsonBody(raw: Buffer): object {
+  if (raw.length === 0) throw emptyBody();
   const text = decodeUtf8(raw);
-  if (text === null) {
-    return next(new Problem(400, 'BAD_ENCODING', 'Body is not UTF-8', 'JSON must be UTF-8 (RFC 8259); the body is not'));
-  }
+  if (text === null)
+    throw new Problem(400, 'BAD_ENCODING', 'Body is not UTF-8', 'JSON must be UTF-8 (RFC 8259); the body is not');
   const bounds = jsonBoundsProblem(text);
   if (bounds && 'tooDeep' in bounds) {
-    return next(new Problem(400, 'TOO_DEEP', 'JSON nested too deeply', `JSON may nest at most ${MAX_JSON_DEPTH} levels`));
+    throw new Problem(400, 'TOO_DEEP', 'JSON nested too deeply', `JSON may nest at most ${MAX_JSON_DEPTH} levels`);
   }
-  if (bounds) {
-    const { field, members } = bounds;
-    return next(validationProblem([{ field, reason: tooManyMembers(members) }]));
-  }
+  if (bounds) throw validationProblem([{ field: bounds.field, reason: tooManyMembers(bounds.members) }]);
+  let body: unknown;
   try {
-    req.body = JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
-    return next(new Problem(400, 'MALFORMED_JSON', 'Malformed JSON', 'the body is not valid JSON'));
+    throw new Problem(400, 'MALFORMED_JSON', 'Malformed JSON', 'the body is not valid JSON');
   }
   // Every JSON route takes an object (POST /v1/usage also an array); `null` would read as "no fields".
-  if (typeof req.body !== 'object' || req.body === null) {
-    return next(validationProblem([{ field: '', reason: 'must be a JSON object' }]));
-  }
-  next();
+  if (typeof body !== 'object' || body === null) throw validationProblem([{ field: '', reason: 'must be a JSON object' }]);
+  return body;
 }
 
 /**
@@ -178,26 +158,4 @@ function pathTo(text: string, depth: number, isObject: boolean[], keyAt: Array<[
     path = path ? `${path}.${key}` : key;
   }
   return path;
-}
-
-interface ReadError {
-  type?: string;
-  status?: number;
-}
-
-/** What a failure to read the body (size, encoding, charset) answers; never a 500. */
-export function bodyReadProblem(error: unknown, req: Request): Problem {
-  if (error instanceof Problem) return error;
-  const { type } = (error ?? {}) as ReadError;
-  if (type === 'entity.too.large')
-    return new Problem(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', 'the body is larger than 1 MiB');
-  if (type === 'encoding.unsupported') {
-    return new Problem(415, 'UNSUPPORTED_ENCODING', 'Unsupported content encoding', 'use gzip, deflate, br or none');
-  }
-  if (type === 'charset.unsupported') return new Problem(415, 'UNSUPPORTED_CHARSET', 'Unsupported charset', 'send UTF-8');
-  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
-  if (encoding !== 'identity') {
-    return new Problem(400, 'BAD_ENCODING', 'Body not in its encoding', `the body is not valid ${encoding} data`);
-  }
-  return new Problem(400, 'BAD_BODY', 'Unreadable body', 'the body could not be read completely');
 }

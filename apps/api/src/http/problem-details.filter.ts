@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { ConcurrencyRetriesExhaustedError, EventRejectedError } from '@tally/eventstore';
 import { DomainError, type DomainErrorCode } from '@tally/domain';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Problem, type ProblemDocument } from './problem';
 
 const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
@@ -37,16 +37,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
 
   catch(error: unknown, host: ArgumentsHost): void {
-    sendProblem(host.switchToHttp().getResponse<Response>(), error, this.logger);
+    sendProblem(host.switchToHttp().getResponse<FastifyReply>(), error, this.logger);
   }
 }
 
 /** Writes the problem document for any error. */
-export function sendProblem(response: Response, error: unknown, logger: Logger): void {
+export function sendProblem(reply: FastifyReply, error: unknown, logger: Logger): void {
   const problem = toProblem(error);
   if (problem.status >= 500) logger.error({ err: error, code: problem.code }, problem.detail);
-  if (problem.status === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', '1');
-  response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  if (reply.sent) return; // an export cut after its first byte: the connection was aborted instead
+  if (problem.status === HttpStatus.SERVICE_UNAVAILABLE) reply.header('Retry-After', '1');
+  reply.code(problem.status).type('application/problem+json').send(JSON.stringify(problem));
 }
 
 /** Maps every error Tally can raise to a problem document; anything unknown is a bare 500. */
@@ -75,6 +76,13 @@ export function toProblem(error: unknown): ProblemDocument {
     // there (a token), and is not echoed.
     const detail = status === HttpStatus.NOT_FOUND ? 'no route matches this method and path' : error.message;
     return new Problem(status, code, title(code), detail).toDocument();
+  }
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // The framework's own refusals (a malformed URL, a too long parameter): the status, never
+    // their message, which may quote the URL.
+    const code = HttpStatus[status] ?? 'BAD_REQUEST';
+    return new Problem(status, code, title(code), 'the request cannot be served as sent').toDocument();
   }
   return new Problem(500, 'INTERNAL', 'Internal error', 'an unexpected error occurred').toDocument();
 }

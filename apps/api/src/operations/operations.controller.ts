@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/roles.decorator';
 import { Answers, Operation } from '../http/openapi/answers';
 import { Metrics } from './metrics';
@@ -31,7 +31,7 @@ export class OperationsController {
   @Operation('readiness', 'Readiness: the event store, the database and Kafka (if configured) answer')
   @Answers(200, 'Ready', 'Readiness')
   @Answers(503, 'Not ready; each dependency says why', 'Readiness')
-  async ready(@Res({ passthrough: true }) response: Response): Promise<Record<string, string>> {
+  async ready(@Res({ passthrough: true }) response: FastifyReply): Promise<Record<string, string>> {
     const { ready, checks } = await this.readiness.check();
     response.status(ready ? 200 : 503);
     return { status: ready ? 'ready' : 'not ready', ...checks };

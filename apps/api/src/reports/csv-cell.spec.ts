@@ -1,15 +1,21 @@
 import { PassThrough } from 'node:stream';
 import { Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { spreadsheetSafe } from './csv-cell';
 import { onePage, streamExport } from './export-stream';
 
 /** What a CSV export of `rows` writes, through the same path as the ledger and billing routes. */
 async function csvOf(rows: Array<Record<string, unknown>>, columns: string[]): Promise<string> {
-  const response = Object.assign(new PassThrough(), { status: () => response }) as unknown as Response & PassThrough;
+  const headers = new Map<string, unknown>();
+  const raw = Object.assign(new PassThrough(), {
+    statusCode: 0,
+    setHeader: (name: string, value: unknown) => headers.set(name, value),
+    getHeader: (name: string) => headers.get(name),
+  });
+  const reply = { hijack: () => reply, raw, getHeaders: () => ({ 'content-type': 'text/csv' }) } as unknown as FastifyReply;
   const chunks: Buffer[] = [];
-  response.on('data', (chunk: Buffer) => chunks.push(chunk));
-  await streamExport(response, { body: onePage(rows), csv: true, columns, name: 'test' }, new Logger('test'));
+  raw.on('data', (chunk: Buffer) => chunks.push(chunk));
+  await streamExport(reply, { body: onePage(rows), csv: true, columns, name: 'test' }, new Logger('test'));
   return Buffer.concat(chunks).toString();
 }
 

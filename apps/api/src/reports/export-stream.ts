@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from '@nestjs/common';
 import { stringify } from 'csv-stringify';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { spreadsheetSafe } from './csv-cell';
 
 /** The pages of a query, the first of them already read. */
@@ -58,16 +58,23 @@ export interface ExportBody<T> {
 }
 
 /**
- * Streams an export's pages as they are read (status 200, type already set by the caller). An
- * error after the first byte cuts the connection before the end of the body (pipeline destroys
- * the response), so that no client takes a truncated export for a whole one.
+ * Streams an export's pages as they are read (status 200, type already set by the caller): the
+ * reply is taken over from Fastify and its headers written on the Node response, which the pages
+ * are piped to with backpressure. An error after the first byte cuts the connection before the
+ * end of the body (pipeline destroys the response), so that no client takes a truncated export
+ * for a whole one.
  */
 export async function streamExport<T>(
-  response: Response,
+  reply: FastifyReply,
   { body, csv, columns, name }: ExportBody<T>,
   logger: Logger,
 ): Promise<void> {
-  response.status(200);
+  reply.hijack();
+  const response = reply.raw;
+  for (const [header, value] of Object.entries(reply.getHeaders())) if (value !== undefined) response.setHeader(header, value);
+  response.statusCode = 200;
+  const type = response.getHeader('content-type');
+  if (typeof type === 'string' && !type.includes('charset')) response.setHeader('content-type', `${type}; charset=utf-8`);
   try {
     if (csv)
       await pipeline(

@@ -13,10 +13,15 @@ const USABLE_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 // W3C trace context: version-traceid-parentid-flags, nothing else.
 const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
-/** The request's id: the caller's `X-Request-Id` if usable, else a new UUID; echoed on the response. */
-export function requestId(req: IncomingMessage, res: ServerResponse): string {
+/** The request's id: the caller's `X-Request-Id` if usable, else a new UUID (Fastify's `genReqId`). */
+export function newRequestId(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && USABLE_ID.test(given) ? given : randomUUID();
+  return typeof given === 'string' && USABLE_ID.test(given) ? given : randomUUID();
+}
+
+/** The request's id ({@link newRequestId}) unless it has one already, echoed on the response. */
+export function requestId(req: IncomingMessage & { id?: unknown }, res: ServerResponse): string {
+  const id = typeof req.id === 'string' ? req.id : newRequestId(req);
   res.setHeader(REQUEST_ID_HEADER, id);
   return id;
 }
@@ -40,7 +45,7 @@ const PLAIN_NAME = /^[A-Za-z_-]{1,24}$/;
 // A path segment is logged as sent only if it reads as a word (`v1`, `accounts`, `api-keys`).
 const PLAIN_SEGMENT = /^(?:v1|[a-z][a-z-]{0,23})$/;
 
-/** What the request log needs of a request, as Express leaves it once answered. */
+/** What the request log needs of a request: the Node request, as Fastify leaves it once answered (its key set by the guard). */
 export type LoggedRequest = IncomingMessage & {
   originalUrl?: string;
   apiKey?: unknown;
@@ -107,7 +112,7 @@ export function loggerOptions(logger: Logger): Params {
       customLogLevel: (req, res, error) =>
         error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : isHotRoute(req) ? 'debug' : 'info',
       // The request line's `req` read straight off the request: pino-http's wrapping would first
-      // copy it into pino's full shape (reading Express's lazy `query` getter, the socket, ...) on
+      // copy it into pino's full shape (the query, the socket, ...) on
       // every request, only for this serializer to keep four fields of it.
       wrapSerializers: false,
       serializers: {

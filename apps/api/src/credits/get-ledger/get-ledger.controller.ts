@@ -2,7 +2,7 @@ import { Controller, Get, Headers, Logger, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { LedgerPosition, LedgerRow } from '@tally/read-models';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Allow } from '../../auth/roles.decorator';
 import { Operation } from '../../http/openapi/answers';
 import { ref } from '../../http/openapi/schemas';
@@ -52,7 +52,7 @@ export class GetLedgerController {
   async ledger(
     @Query() query: LedgerQueryDto,
     @Headers('accept') accept: string | undefined,
-    @Res() response: Response,
+    @Res() response: FastifyReply,
   ): Promise<void> {
     const after = query.after === undefined ? null : decodeLedgerCursor(query.after);
     if (query.after !== undefined && after === null) {
@@ -74,12 +74,11 @@ export class GetLedgerController {
           after: encodeLedgerCursor(last.position),
           limit: String(query.limit),
         };
-        response.setHeader('Link', nextLink('/v1/credits/ledger', link));
+        response.header('Link', nextLink('/v1/credits/ledger', link));
       }
       body = onePage(rows);
     }
-    if (csv)
-      response.type('text/csv').setHeader('Content-Disposition', `attachment; filename="credit-ledger-${query.month}.csv"`);
+    if (csv) response.type('text/csv').header('Content-Disposition', `attachment; filename="credit-ledger-${query.month}.csv"`);
     else response.type('application/json');
     const name = `credit ledger export of ${query.month}`;
     await streamExport(response, { body: withoutPositions(body), csv, columns: LEDGER_COLUMNS, name }, this.logger);

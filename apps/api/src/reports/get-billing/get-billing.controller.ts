@@ -3,7 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { BillingLine } from '@tally/domain';
 import { billingPeriodKey } from '@tally/read-models';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Allow } from '../../auth/roles.decorator';
 import { Operation } from '../../http/openapi/answers';
 import { ref } from '../../http/openapi/schemas';
@@ -66,7 +66,7 @@ export class GetBillingController {
   async billing(
     @Query() query: BillingQueryDto,
     @Headers('accept') accept: string | undefined,
-    @Res() response: Response,
+    @Res() response: FastifyReply,
   ): Promise<void> {
     const after = query.after === undefined ? null : decodeBillingCursor(query.after);
     if (query.after !== undefined && after === null) {
@@ -85,12 +85,12 @@ export class GetBillingController {
       if (last) {
         const after = encodeBillingCursor({ account: last.account, meter: last.meter, period: billingPeriodKey(last) });
         const link = { month: query.month, account: query.account, after, limit: String(query.limit) };
-        response.setHeader('Link', nextLink('/v1/billing', link));
+        response.header('Link', nextLink('/v1/billing', link));
       }
       body = onePage(rows);
     }
     if (csv) {
-      response.type('text/csv').setHeader('Content-Disposition', `attachment; filename="billing-${query.month}.csv"`);
+      response.type('text/csv').header('Content-Disposition', `attachment; filename="billing-${query.month}.csv"`);
     } else response.type('application/json');
     await streamExport(response, { body, csv, columns: BILLING_COLUMNS, name: `billing export of ${query.month}` }, this.logger);
   }

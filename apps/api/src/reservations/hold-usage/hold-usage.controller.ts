@@ -2,7 +2,7 @@ import { Body, Controller, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { fromHttpMessage, type MessageHeaders } from '@tally/messages';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { ApiKey } from '../../auth/api-keys';
 import { Allow } from '../../auth/roles.decorator';
 import { assertSourcesAllowed, CurrentKey } from '../../auth/source-binding';
@@ -29,7 +29,7 @@ export class HoldUsageController {
     @Body() body: unknown,
     @CloudEventHeaders() headers: MessageHeaders,
     @CurrentKey() key: ApiKey,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<HoldView> {
     const message = fromHttpMessage(headers, body);
     if (message.batch) throw validationProblem([{ field: '', reason: 'a reservation takes one event, not a batch' }]);

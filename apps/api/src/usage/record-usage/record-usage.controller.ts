@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type UsageMessage } from '@tally/events';
 import { fromHttpMessage, parseUsageBatch, parseUsageMessage, type DecisionMessage, type MessageHeaders } from '@tally/messages';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { ApiKey } from '../../auth/api-keys';
 import { Allow } from '../../auth/roles.decorator';
 import { assertSourcesAllowed, CurrentKey } from '../../auth/source-binding';
@@ -37,7 +37,7 @@ export class RecordUsageController {
     @Body() body: unknown,
     @CloudEventHeaders() headers: MessageHeaders,
     @CurrentKey() key: ApiKey,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<DecisionMessage | { results: DecisionMessage[] }> {
     const message = fromHttpMessage(headers, body);
     if (message.batch) {

@@ -1,0 +1,79 @@
+import type { Logger } from '@nestjs/common';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { AuthenticatedRequest } from '../auth/auth.guard';
+import type { Authenticator, KeyedRequest } from '../auth/authenticator';
+import { REQUEST_ID_HEADER } from '../runtime/logger';
+import { readBody } from './body-reader';
+import { bodyHeadersProblem, parseJsonBody, takesBody } from './json-body';
+import { sendProblem } from './problem-details.filter';
+
+/** Echoes the request's id (the caller's if usable, see newRequestId) on every answer, the earliest ones included. */
+export function echoRequestId(instance: FastifyInstance): void {
+  instance.addHook('onRequest', (request, reply, done) => {
+    reply.raw.setHeader(REQUEST_ID_HEADER, request.id);
+    done();
+  });
+}
+
+/**
+ * The key before the body: a request that carries one is authenticated (or refused 401/429)
+ * before a byte of it is read, so that no client without a key can make Tally read a body; a
+ * refusal closes the connection, so the unread body is never waited for. Then, still before
+ * reading: 415 for a body that is not JSON, 400 for a JSON route's request without one.
+ */
+export function guardBodies(instance: FastifyInstance, authenticator: Authenticator, logger: Logger): void {
+  instance.addHook('onRequest', async (request: AuthenticatedRequest, reply: FastifyReply) => {
+    const raw = request.raw as KeyedRequest;
+    if (!takesBody(raw)) return;
+    try {
+      request.apiKey = await authenticator.authenticate(raw, reply.raw);
+    } catch (error) {
+      reply.header('Connection', 'close');
+      sendProblem(reply, error, logger);
+      return reply;
+    }
+    const problem = bodyHeadersProblem(raw);
+    if (problem) {
+      sendProblem(reply, problem, logger);
+      return reply;
+    }
+  });
+}
+
+/**
+ * The one body parser: every JSON body (application/json, CloudEvents' structured and batch
+ * types; others were refused with 415 above) is read up to its limit, scanned for depth and width
+ * and parsed once (json-body.ts). Its Problems go to the error handler, the problem+json filter.
+ */
+export function parseBodies(instance: FastifyInstance): void {
+  instance.removeAllContentTypeParsers();
+  instance.addContentTypeParser('*', (request, payload, done) => {
+    // Another method's body (a DELETE with one) is not Tally's to read.
+    if (!takesBody(request.raw)) return done(null, undefined);
+    readBody(payload).then(
+      (raw) => {
+        let body: object;
+        try {
+          body = parseJsonBody(raw);
+        } catch (error) {
+          return done(error as Error, undefined);
+        }
+        done(null, body);
+      },
+      (error: Error) => done(error, undefined),
+    );
+  });
+}
+
+/** Security headers for a path prefix (the docs, the console), set before anything answers. */
+export function headersUnder(instance: FastifyInstance, prefix: string, headers: Record<string, string>): void {
+  const entries = Object.entries(headers);
+  instance.addHook('onRequest', (request, reply, done) => {
+    const url = request.url;
+    if (url.length >= prefix.length && url.slice(0, prefix.length).toLowerCase() === prefix) {
+      const next = url.charAt(prefix.length);
+      if (next === '' || next === '/' || next === '?') for (const [name, value] of entries) reply.header(name, value);
+    }
+    done();
+  });
+}
