@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { spreadsheetSafe } from './csv-cell';
-import { onePage, streamExport } from './export-stream';
+import { onePage, streamExport, wantsCsv } from './export-stream';
 
 /** What a CSV export of `rows` writes, through the same path as the ledger and billing routes. */
 async function csvOf(rows: Array<Record<string, unknown>>, columns: string[]): Promise<string> {
@@ -33,5 +33,18 @@ describe('CSV cells a spreadsheet would run as formulas', () => {
     const row = { account: 'acme', grant: '+SUM(1+1)', amount: -3, usage: '=HYPERLINK("http://evil.example","x")/@id' };
     const csv = await csvOf([row], ['account', 'grant', 'amount', 'usage']);
     expect(csv).toBe(`account,grant,amount,usage\nacme,'+SUM(1+1),-3,"'=HYPERLINK(""http://evil.example"",""x"")/@id"\n`);
+  });
+});
+
+describe('An export asked for CSV', () => {
+  it('is CSV when the Accept header prefers it, in any case, and JSON when it refuses it or asks for neither', () => {
+    expect(wantsCsv('text/csv')).toBe(true);
+    expect(wantsCsv('TEXT/CSV')).toBe(true);
+    expect(wantsCsv('application/json;q=0.5, text/csv')).toBe(true);
+    expect(wantsCsv('text/csv;q=0, application/json')).toBe(false);
+    expect(wantsCsv('application/json')).toBe(false);
+    expect(wantsCsv('*/*')).toBe(false);
+    expect(wantsCsv('text/html')).toBe(false);
+    expect(wantsCsv(undefined)).toBe(false);
   });
 });

@@ -2,8 +2,19 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from '@nestjs/common';
 import { stringify } from 'csv-stringify';
+import Negotiator from 'negotiator';
 import type { FastifyReply } from 'fastify';
 import { spreadsheetSafe } from './csv-cell';
+
+/**
+ * Whether an export's `Accept` header asks for CSV rather than JSON, by the header's own
+ * preferences (q-values, wildcards, any case): `text/csv;q=0, application/json` is JSON and
+ * `TEXT/CSV` is CSV. JSON when nothing is asked for or neither form is acceptable.
+ */
+export function wantsCsv(accept: string | undefined): boolean {
+  if (accept === undefined || accept === '') return false;
+  return new Negotiator({ headers: { accept } }).mediaType(['application/json', 'text/csv']) === 'text/csv';
+}
 
 /** The pages of a query, the first of them already read. */
 export async function* resumed<T>(first: T[], rest: AsyncIterable<T[]>): AsyncGenerator<T[]> {

@@ -7,7 +7,7 @@ import { Allow } from '../../auth/roles.decorator';
 import { Operation } from '../../http/openapi/answers';
 import { ref } from '../../http/openapi/schemas';
 import { validationProblem } from '../../http/problem';
-import { limitedPage, nextLink, onePage, resumed, streamExport } from '../../reports/export-stream';
+import { limitedPage, nextLink, onePage, resumed, streamExport, wantsCsv } from '../../reports/export-stream';
 import { decodeLedgerCursor, encodeLedgerCursor } from './ledger-cursor';
 import { LedgerQueryDto } from './get-ledger.dto';
 import { GetLedgerQuery } from './get-ledger.query';
@@ -58,7 +58,7 @@ export class GetLedgerController {
     if (query.after !== undefined && after === null) {
       throw validationProblem([{ field: 'after', reason: 'after must be a cursor taken from a Link header of this route' }]);
     }
-    const csv = accept?.includes('text/csv') ?? false;
+    const csv = wantsCsv(accept);
     const pages = await this.queries.execute(
       new GetLedgerQuery(query.month, query.account, after, query.limit === undefined ? undefined : query.limit + 1),
     );

@@ -8,7 +8,7 @@ import { Allow } from '../../auth/roles.decorator';
 import { Operation } from '../../http/openapi/answers';
 import { ref } from '../../http/openapi/schemas';
 import { validationProblem } from '../../http/problem';
-import { limitedPage, nextLink, onePage, resumed, streamExport } from '../export-stream';
+import { limitedPage, nextLink, onePage, resumed, streamExport, wantsCsv } from '../export-stream';
 import { decodeBillingCursor, encodeBillingCursor } from './billing-cursor';
 import { BillingQueryDto } from './get-billing.dto';
 import { GetBillingQuery } from './get-billing.query';
@@ -72,7 +72,7 @@ export class GetBillingController {
     if (query.after !== undefined && after === null) {
       throw validationProblem([{ field: 'after', reason: 'after must be a cursor taken from a Link header of this route' }]);
     }
-    const csv = accept?.includes('text/csv') ?? false;
+    const csv = wantsCsv(accept);
     // A page (limit) reads one line more than it answers, to know whether a next page exists.
     const pages = await this.queries.execute(
       new GetBillingQuery(query.month, query.account, after, query.limit === undefined ? undefined : query.limit + 1),
