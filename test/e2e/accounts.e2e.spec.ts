@@ -36,6 +36,27 @@ describe.each(BACKENDS)('account list and decision-log paging over HTTP (%s)', (
     expect(all).toEqual([...all].sort((x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0)));
   });
 
+  it('lists the balance the credits view shows: a pending grant joins it at its effectiveAt, without an event', async () => {
+    const account = unique('pending');
+    const effectiveAt = new Date(Date.now() + 8000).toISOString();
+    await tally.admin.post(`/v1/accounts/${account}/credits`, { amount: 7 });
+    await tally.admin.post(`/v1/accounts/${account}/credits`, { id: 'later', amount: 5, effectiveAt });
+    const listed = async () =>
+      (await tally.admin.get(`/v1/accounts?after=${account.slice(0, -1)}&limit=1000`)).body as Array<{
+        account: string;
+        balance: number;
+      }>;
+    const balanceOf = async () => (await listed()).find((s) => s.account === account)?.balance;
+    // Both grants recorded: `granted` counts the pending one only from its effectiveAt, so wait on the wallet row.
+    await eventually(async () => expect((await tally.admin.get(`/v1/accounts/${account}/credits/grants`)).body).toHaveLength(2));
+    expect(Date.now()).toBeLessThan(Date.parse(effectiveAt));
+    expect(await balanceOf()).toBe(7);
+    expect((await tally.admin.get(`/v1/accounts/${account}/credits`)).body.balance).toBe(7);
+    await new Promise((resolve) => setTimeout(resolve, Date.parse(effectiveAt) - Date.now() + 50));
+    expect(await balanceOf()).toBe(12);
+    expect((await tally.admin.get(`/v1/accounts/${account}/credits`)).body.balance).toBe(12);
+  });
+
   it('refuses producers, bad cursors and bad limits', async () => {
     const producer: Client = await key('producer');
     expect((await producer.get('/v1/accounts')).status).toBe(403);

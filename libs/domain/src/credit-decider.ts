@@ -3,7 +3,7 @@ import { decisionFor, evolve, type Account } from './account-state';
 import type { GrantCredits, RemoveAllowance, SetAllowance, VoidGrant } from './commands';
 import { DomainError } from './errors';
 import { creditsLeaving, earmarkedAt, freeCredits, freeDraws } from './earmarks';
-import { dueAllowance, grantLive, type Grant } from './grants';
+import { dueAllowance, fitsExactly, grantLive, owedAllowance, type Grant } from './grants';
 import { evolveWallet, type Wallet } from './wallet';
 
 /** Credits a usage may still take at `now`: the live grants' remainders less what open holds earmarked on them. */
@@ -61,7 +61,7 @@ export function grantCredits(command: GrantCredits, state: Account): AccountEven
     throw new DomainError('INVALID_GRANT', 'expiresAt must be after effectiveAt');
   }
   const balance = state.credits.balance + amount;
-  if (!Number.isSafeInteger(balance) || !Number.isSafeInteger(state.credits.granted + amount)) {
+  if (!fitsExactly(state.credits, amount)) {
     throw new DomainError('CREDITS_OVERFLOW', 'the balance would leave the exact integer range');
   }
   const grant: Grant = {
@@ -90,6 +90,10 @@ export function setAllowance({ account, amount, per, priority, now }: SetAllowan
     throw new DomainError('INVALID_GRANT', 'amount must be a whole number of credits ≥ 1');
   const set: AccountEvent = { type: 'AllowanceSet', data: { account, amount, per, priority, at: now } };
   const after = evolve(state, set);
+  if (!fitsExactly(after.credits, owedAllowance(after, now, true)?.amount ?? 0)) {
+    const why = 'issuing it now would take the balance or the granted total out of the exact integer range';
+    throw new DomainError('CREDITS_OVERFLOW', why, 'amount');
+  }
   const owed = dueAllowance(after, now, true);
   return owed ? [set, granted(account, owed, after.credits.balance + owed.amount, owed.id.slice('allowance:'.length))] : [set];
 }

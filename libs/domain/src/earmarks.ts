@@ -119,9 +119,15 @@ export function creditsLeaving(
   now: string,
   freedNow = false,
 ): Array<CreditsExpired | GrantVoided> {
-  const ends = (g: Grant) => ms(g.endedAt ?? g.expiresAt ?? now);
-  const grants = [...wallet.grants.values()].sort((a, b) => ends(a) - ends(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const events = grants.flatMap((g) =>
+  // Only grants with credits left that have ended or are past their expiry lose any (most are live).
+  const at = ms(now);
+  const ending: Array<{ g: Grant; end: number }> = [];
+  for (const g of wallet.grants.values()) {
+    if (g.remaining === 0 || (g.ended === null && (g.expiresAt === null || ms(g.expiresAt) > at))) continue;
+    ending.push({ g, end: ms(g.endedAt ?? g.expiresAt ?? now) });
+  }
+  ending.sort((a, b) => a.end - b.end || (a.g.id < b.g.id ? -1 : a.g.id > b.g.id ? 1 : 0));
+  const events = ending.flatMap(({ g }) =>
     leaving(g, wallet.earmarks, now, freedNow).map(({ at, amount }): CreditsExpired | GrantVoided =>
       g.ended === 'voided'
         ? { type: 'GrantVoided', data: { account, grantId: g.id, amount, reason: 'held credits freed after the void', at } }

@@ -1,4 +1,4 @@
-import type { CarriedAllowance, CarriedGrant, CreditDraw } from '@tally/events';
+import type { CarriedAllowance, CarriedGrant, CreditDraw, CreditTotals } from '@tally/events';
 
 /** A grant as the account holds it: what is left of it, its terms and how (whether) it ended. */
 export type Grant = CarriedGrant;
@@ -21,7 +21,20 @@ export function burnOrder(a: Grant, b: Grant): number {
 
 /** The grants live at `at` with something left, in burn order. */
 export function liveGrants(grants: Iterable<Grant>, at: string): Grant[] {
-  return [...grants].filter((g) => g.remaining > 0 && grantLive(g, at)).sort(burnOrder);
+  // The instants parsed once per grant, not once per comparison.
+  const keyed: Array<{ g: Grant; expiry: number; effective: number }> = [];
+  for (const g of grants) {
+    if (g.remaining > 0 && grantLive(g, at))
+      keyed.push({ g, expiry: g.expiresAt === null ? Infinity : ms(g.expiresAt), effective: ms(g.effectiveAt) });
+  }
+  keyed.sort(
+    (a, b) =>
+      a.g.priority - b.g.priority ||
+      (a.expiry !== b.expiry ? (a.expiry < b.expiry ? -1 : 1) : 0) ||
+      a.effective - b.effective ||
+      (a.g.id < b.g.id ? -1 : a.g.id > b.g.id ? 1 : 0),
+  );
+  return keyed.map((k) => k.g);
 }
 
 /** The balance at `at`: what is left of every live grant. */
@@ -86,6 +99,22 @@ export function allowanceGrantId(periodKey: string): string {
  * start of the period (from `now` for the first, issued when the allowance is set), until its end.
  */
 export function dueAllowance(
+  wallet: { allowance: CarriedAllowance | null; grants: { has(id: string): boolean }; credits: CreditTotals },
+  now: string,
+  first = false,
+): Grant | null {
+  const owed = owedAllowance(wallet, now, first);
+  // One that would take the balance or the lifetime total past the exact range is not issued (never a wrong number).
+  return owed && fitsExactly(wallet.credits, owed.amount) ? owed : null;
+}
+
+/** Whether `amount` more credits keep the balance and the lifetime granted total exact integers. */
+export function fitsExactly(credits: CreditTotals, amount: number): boolean {
+  return Number.isSafeInteger(credits.balance + amount) && Number.isSafeInteger(credits.granted + amount);
+}
+
+/** The allowance grant owed at `now`, whether or not it fits the exact range. */
+export function owedAllowance(
   { allowance, grants }: { allowance: CarriedAllowance | null; grants: { has(id: string): boolean } },
   now: string,
   first = false,

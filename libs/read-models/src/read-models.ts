@@ -72,9 +72,9 @@ export class ReadModels {
     return ledgerPages(this.db, month, selection);
   }
 
-  /** Accounts by id, after a cursor (exclusive). */
-  accounts(after: string | null, limit: number): Promise<AccountSummary[]> {
-    return readAccounts(this.db, after, limit);
+  /** Accounts by id, after a cursor (exclusive), with their balance at `now`. */
+  accounts(after: string | null, limit: number, now: string): Promise<AccountSummary[]> {
+    return readAccounts(this.db, after, limit, now);
   }
 
   /** The account's decisions, newest first; `before` (a position from an earlier page) gives the ones older than it. */

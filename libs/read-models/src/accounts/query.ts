@@ -1,5 +1,6 @@
+import { creditsView } from '@tally/domain';
 import type { SqlQueryable } from '@tally/eventstore';
-import { credits } from '../credits/projection';
+import { credits, walletOfDoc, type WalletDoc } from '../credits/projection';
 import { decisions } from '../decisions/projection';
 import { tableOf } from '../projection';
 import { quotas } from '../quotas/projection';
@@ -18,12 +19,19 @@ export interface AccountSummary {
  * Accounts in id order (code points, the same on every store) after the cursor `after` (exclusive). Every account has a wallet row from
  * its first period on, so the credits projection is the list of accounts; the other columns are
  * looked up per listed account through the tables' primary keys and the (account, seq) index.
+ * `balance` is the credits view's at `now` (GET …/credits): pending grants join it at their
+ * `effectiveAt`, expired ones leave it at their `expiresAt`, before any event records it.
  */
-export async function readAccounts(db: SqlQueryable, after: string | null, limit: number): Promise<AccountSummary[]> {
-  const { rows } = await db.query<{ account: string; quotas: string | number; balance: string | number; last: string | null }>(
+export async function readAccounts(
+  db: SqlQueryable,
+  after: string | null,
+  limit: number,
+  now: string,
+): Promise<AccountSummary[]> {
+  const { rows } = await db.query<{ account: string; quotas: string | number; doc: WalletDoc; last: string | null }>(
     `select c.account,
             (select count(*) from ${tableOf(quotas)} q where q.account = c.account) as quotas,
-            c.doc->>'balance' as balance,
+            c.doc,
             (select d.doc->>'decidedAt' from ${tableOf(decisions)} d where d.account = c.account
               order by d.doc->>'seq' desc limit 1) as last
        from ${tableOf(credits)} c
@@ -32,5 +40,10 @@ export async function readAccounts(db: SqlQueryable, after: string | null, limit
       limit $2`,
     [after, limit],
   );
-  return rows.map((r) => ({ account: r.account, quotas: Number(r.quotas), balance: Number(r.balance), lastDecisionAt: r.last }));
+  return rows.map((r) => ({
+    account: r.account,
+    quotas: Number(r.quotas),
+    balance: creditsView(walletOfDoc(r.doc), now, 0).balance,
+    lastDecisionAt: r.last,
+  }));
 }
