@@ -96,8 +96,18 @@ function decodeSafely(text: string): string {
 // warn); tally_http_requests_total and tally_decisions_total count them.
 const HOT_ROUTE = /^\/v1\/usage(\/check)?\/?(\?|$)/;
 
+/**
+ * The path and query a request was sent to. Under Fastify, Nest's middleware (nestjs-pino among
+ * them) sees `url` relative to where it was mounted; `originalUrl` keeps what the client sent.
+ */
+function sentUrl(req: IncomingMessage & { originalUrl?: string }): string {
+  return req.originalUrl ?? req.url ?? '';
+}
+
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
 function isHotRoute(req: IncomingMessage): boolean {
-  return req.method === 'POST' && HOT_ROUTE.test(req.url ?? '');
+  return req.method === 'POST' && HOT_ROUTE.test(sentUrl(req));
 }
 
 /** nestjs-pino options: Nest's own logs and one line per request, through the same logger. */
@@ -106,7 +116,7 @@ export function loggerOptions(logger: Logger): Params {
     pinoHttp: {
       logger,
       genReqId: requestId,
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
+      autoLogging: { ignore: (req) => QUIET_PATHS.has(sentUrl(req)) },
       customSuccessMessage: (req, res, ms) => `${req.method} ${loggableUrl(req)} ${res.statusCode} (${Math.round(ms)} ms)`,
       customErrorMessage: (req, res) => `${req.method} ${loggableUrl(req)} ${res.statusCode} failed`,
       customLogLevel: (req, res, error) =>
