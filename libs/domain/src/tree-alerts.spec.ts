@@ -1,4 +1,4 @@
-import { withDefaultTerms, type AccountEvent, type QuotaTerms } from '@tally/events';
+import { withDefaultTerms } from '@tally/events';
 import { fold } from './account-state';
 import { decided } from './testing/decided';
 import { given } from './testing/given';
@@ -13,19 +13,15 @@ import {
   holdUsage,
   meter,
   opened,
+  memberAttached,
+  levelQuota,
 } from './testing/fixtures';
 import { fromSnapshot, snapshotOf } from './snapshot';
 
 // docs/contract.md §2.7 and §3.6: quota alerts at every level of a tree, once per threshold per period per level.
 
-const attached = (member: string, parent = ACCOUNT): AccountEvent => ({
-  type: 'MemberAttached',
-  data: { account: ACCOUNT, member, parent, quotas: {}, usage: {}, at: NOW },
-});
-const quotaOf = (account: string, terms: Partial<QuotaTerms> & { limit: number | null }): AccountEvent => ({
-  type: 'QuotaSet',
-  data: { account, meter: 'geocoding', quota: withDefaultTerms(terms), at: '2026-11-01T00:00:00.000Z' },
-});
+const attached = memberAttached;
+const quotaOf = levelQuota;
 const usageFor = (account: string, quantity: number, id: string, now = NOW) => ({
   ...decideUsage({ quantity, id }, null, now),
   account,

@@ -1,20 +1,24 @@
-import { BUCKET_PARTS, withDefaultTerms, type AccountEvent, type QuotaTerms, type RateLimit } from '@tally/events';
+import { BUCKET_PARTS, type AccountEvent, type RateLimit } from '@tally/events';
 import { fold } from './account-state';
 import { decided } from './testing/decided';
 import { given } from './testing/given';
-import { ACCOUNT, NOW, decideUsage, holdUsage, later, opened, reverseUsage } from './testing/fixtures';
+import {
+  ACCOUNT,
+  NOW,
+  decideUsage,
+  holdUsage,
+  later,
+  opened,
+  reverseUsage,
+  memberAttached,
+  levelQuota,
+} from './testing/fixtures';
 import { bucketLevelAt } from './rate-limit';
 
 // Each level of a tree is held to its own quota: its own period, its own rate-limit bucket.
 
-const attached = (member: string, parent = ACCOUNT): AccountEvent => ({
-  type: 'MemberAttached',
-  data: { account: ACCOUNT, member, parent, quotas: {}, usage: {}, at: NOW },
-});
-const quotaOf = (account: string, terms: Partial<QuotaTerms> & { limit: number | null }): AccountEvent => ({
-  type: 'QuotaSet',
-  data: { account, meter: 'geocoding', quota: withDefaultTerms(terms), at: '2026-11-01T00:00:00.000Z' },
-});
+const attached = memberAttached;
+const quotaOf = levelQuota;
 const usageFor = (account: string, quantity: number, now = NOW, id?: string) => ({
   ...decideUsage({ quantity, ...(id ? { id } : {}) }, null, now),
   account,

@@ -1,19 +1,12 @@
-import { withDefaultTerms, type AccountEvent, type QuotaTerms } from '@tally/events';
 import { fold } from './account-state';
 import { decided } from './testing/decided';
-import { ACCOUNT, NOW, decideUsage, holdUsage, opened } from './testing/fixtures';
+import { ACCOUNT, NOW, decideUsage, holdUsage, opened, memberAttached, levelQuota } from './testing/fixtures';
 import { hasMembersBelow, subtreeStanding } from './tree-standing';
 
 // docs/contract.md §2.7: a parent's quota view shows what its limit is held against — its subtree's.
 
-const attached = (member: string, parent = ACCOUNT): AccountEvent => ({
-  type: 'MemberAttached',
-  data: { account: ACCOUNT, member, parent, quotas: {}, usage: {}, at: NOW },
-});
-const quotaOf = (account: string, terms: Partial<QuotaTerms> & { limit: number | null }): AccountEvent => ({
-  type: 'QuotaSet',
-  data: { account, meter: 'geocoding', quota: withDefaultTerms(terms), at: '2026-11-01T00:00:00.000Z' },
-});
+const attached = memberAttached;
+const quotaOf = levelQuota;
 const usageFor = (account: string, quantity: number, id: string) => ({ ...decideUsage({ quantity, id }), account });
 const TODAY = '2026-11-22T00:00:00.000Z/2026-11-23T00:00:00.000Z';
 

@@ -178,3 +178,15 @@ export const creditAlertSet = (creditsBelow: number | null): AccountEvent => ({
   type: 'CreditAlertSet',
   data: { account: ACCOUNT, creditsBelow, at: '2026-11-01T00:00:00.000Z' },
 });
+
+/** A tree member attached under `parent` (the root by default), bringing no quotas or usage. */
+export const memberAttached = (member: string, parent = ACCOUNT): AccountEvent => ({
+  type: 'MemberAttached',
+  data: { account: ACCOUNT, member, parent, quotas: {}, usage: {}, at: NOW },
+});
+
+/** A geocoding quota set for one level of a tree. */
+export const levelQuota = (account: string, terms: Partial<QuotaTerms> & { limit: number | null }): AccountEvent => ({
+  type: 'QuotaSet',
+  data: { account, meter: 'geocoding', quota: withDefaultTerms(terms), at: '2026-11-01T00:00:00.000Z' },
+});
