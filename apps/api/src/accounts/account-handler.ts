@@ -268,6 +268,20 @@ export class AccountHandler {
     return moved.state.tree === null ? moved.state : (await this.load(moved.state.tree, now, true)).state;
   }
 
+  /**
+   * The state of the tree an account is in, as {@link treeStateOf} reads it, or null when the
+   * account as this process knows it (its cached state, else its streams read once) is in no tree:
+   * neither a member nor a root with members. A read that needs a tree's counts only for accounts
+   * in a tree thus reads nothing more from the store for the others (a plain account this process
+   * has cached costs no read at all). Another process attaching a first member below an account
+   * cached here as plain shows once this process reads the account again (docs/decisions.md).
+   */
+  async treeStateIfAny(account: string, now: string): Promise<Account | null> {
+    const known = (await this.load(account, now, false)).state;
+    if (known.tree === null && known.members.size === 0) return null;
+    return this.treeStateOf(account, now);
+  }
+
   /** The aggregate an account's commands are decided in: its tree's root, or its own. */
   async aggregateOf(account: string, now: string, fresh = false): Promise<string> {
     return (await this.load(account, now, fresh)).state.tree ?? account;
