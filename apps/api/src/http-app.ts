@@ -12,6 +12,7 @@ import { buildOpenApiDocument } from './http/openapi/document';
 import { httpMetrics } from './operations/http-metrics.hook';
 import { Metrics } from './operations/metrics';
 import type { Runtime } from './runtime/runtime';
+import { logRequests } from './runtime/request-log';
 import { quietStartup } from './runtime/startup-logger';
 
 // Swagger UI: its scripts and the document from this origin, its inline styles; never framed.
@@ -32,7 +33,9 @@ export async function createHttpApp(runtime: Runtime, options: HttpAppOptions = 
   );
   app.useLogger(quietStartup(app.get(Logger)));
   const fastify = app.getHttpAdapter().getInstance();
-  // Hooks run in the order added: metrics first, so that answers given before a handler count too.
+  // Hooks run in the order added: the request line and metrics first, so that answers given
+  // before a handler are logged and counted too.
+  logRequests(fastify, runtime.logger);
   echoRequestId(fastify);
   httpMetrics(fastify, app.get(Metrics));
   guardBodies(fastify, runtime.authenticator, new NestLogger('http'));
