@@ -82,7 +82,9 @@ const table = (title, map) => {
     .forEach(([k, us]) => console.log(`${ms(us)} ${pct(us)}  ${k}`));
 };
 
-console.log(`${file}: ${(total / 1e6).toFixed(2)} s sampled, ${(idle / 1e6).toFixed(2)} s idle, ${(busy / 1e6).toFixed(2)} s busy (percentages are of busy)`);
+console.log(
+  `${file}: ${(total / 1e6).toFixed(2)} s sampled, ${(idle / 1e6).toFixed(2)} s idle, ${(busy / 1e6).toFixed(2)} s busy (percentages are of busy)`,
+);
 if (!filter) table('self time by package / file', selfByPkg);
 table('self time by function', selfByFn);
 table('inclusive time by function', inclByFn);

@@ -30,7 +30,12 @@ function repeatsAttribute(rawHeaders: readonly string[]): boolean {
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i];
     // "ce-" in any case, without lower-casing every header name
-    if (name.length < 3 || name.charCodeAt(2) !== 0x2d || (name.charCodeAt(0) | 0x20) !== 0x63 || (name.charCodeAt(1) | 0x20) !== 0x65)
+    if (
+      name.length < 3 ||
+      name.charCodeAt(2) !== 0x2d ||
+      (name.charCodeAt(0) | 0x20) !== 0x63 ||
+      (name.charCodeAt(1) | 0x20) !== 0x65
+    )
       continue;
     const lower = name.toLowerCase();
     if (seen?.includes(lower)) return true;

@@ -9,8 +9,6 @@ export const REQUEST_ID_HEADER = 'X-Request-Id';
 // An id a proxy or the caller chose is kept if it has the form of one (a UUID, or 16 to 32 hex
 // digits as nginx's $request_id): anything else, a token sent there included, is replaced.
 const USABLE_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,32})$/i;
-// W3C trace context: version-traceid-parentid-flags, nothing else.
-const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /** The request's id: the caller's `X-Request-Id` if usable, else a new UUID (Fastify's `genReqId`). */
 export function newRequestId(req: IncomingMessage): string {

@@ -75,7 +75,18 @@ describe('the request line', () => {
       [50, 'GET /v1/fails 500 failed'],
     ]);
     expect(lines[1]).toMatchObject({ err: { type: 'Error', message: 'failed with status code 500' }, res: { statusCode: 500 } });
-    expect(Object.keys(lines[1])).toEqual(['level', 'time', 'pid', 'hostname', 'name', 'req', 'res', 'err', 'responseTime', 'msg']);
+    expect(Object.keys(lines[1])).toEqual([
+      'level',
+      'time',
+      'pid',
+      'hostname',
+      'name',
+      'req',
+      'res',
+      'err',
+      'responseTime',
+      'msg',
+    ]);
 
     const debug = await given('debug');
     await debug.app.inject({ method: 'POST', url: '/v1/usage', payload: {} });
