@@ -47,7 +47,7 @@ import { HoldUsageController } from './reservations/hold-usage/hold-usage.contro
 import { HoldUsageHandler } from './reservations/hold-usage/hold-usage.handler';
 import { ReleaseHoldController } from './reservations/release-hold/release-hold.controller';
 import { ReleaseHoldHandler } from './reservations/release-hold/release-hold.handler';
-import { loggerOptions } from './runtime/logger';
+import { nestLoggerParams } from './runtime/logger';
 import type { Runtime } from './runtime/runtime';
 import { RuntimeModule } from './runtime/runtime.module';
 import { MapSubjectController } from './subjects/map-subject/map-subject.controller';
@@ -109,7 +109,7 @@ export class AppModule {
   static forRuntime(runtime: Runtime): DynamicModule {
     return {
       module: AppModule,
-      imports: [RuntimeModule.forRuntime(runtime), CqrsModule.forRoot(), LoggerModule.forRoot(loggerOptions(runtime.logger))],
+      imports: [RuntimeModule.forRuntime(runtime), CqrsModule.forRoot(), LoggerModule.forRoot(nestLoggerParams(runtime.logger))],
       // In this order: the OpenAPI document lists paths and operations as Nest meets them.
       controllers: [
         RecordUsageController,

@@ -6,12 +6,13 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { builtConsoleDir, serveConsole } from './console/console-static';
 import { BODY_LIMIT } from './http/body-reader';
-import { echoRequestId, guardBodies, headersUnder, parseBodies } from './http/http-hooks';
+import { answerOptions, echoRequestId, guardBodies, headersUnder, parseBodies } from './http/http-hooks';
 import { boundedFastifyAdapter } from './http/http-server';
 import { buildOpenApiDocument } from './http/openapi/document';
 import { httpMetrics } from './operations/http-metrics.hook';
 import { Metrics } from './operations/metrics';
 import type { Runtime } from './runtime/runtime';
+import { logRequests } from './runtime/request-log';
 import { quietStartup } from './runtime/startup-logger';
 
 // Swagger UI: its scripts and the document from this origin, its inline styles; never framed.
@@ -32,7 +33,10 @@ export async function createHttpApp(runtime: Runtime, options: HttpAppOptions = 
   );
   app.useLogger(quietStartup(app.get(Logger)));
   const fastify = app.getHttpAdapter().getInstance();
-  // Hooks run in the order added: metrics first, so that answers given before a handler count too.
+  const registerOptions = answerOptions(fastify);
+  // Hooks run in the order added: the request line and metrics first, so that answers given
+  // before a handler are logged and counted too.
+  logRequests(fastify, runtime.logger);
   echoRequestId(fastify);
   httpMetrics(fastify, app.get(Metrics));
   guardBodies(fastify, runtime.authenticator, new NestLogger('http'));
@@ -46,6 +50,7 @@ export async function createHttpApp(runtime: Runtime, options: HttpAppOptions = 
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'openapi.json' });
   // Routes, plugins and hooks registered now, not on the first request.
   await app.init();
+  registerOptions();
   await fastify.ready();
   return app;
 }

@@ -101,37 +101,63 @@ const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const joinField = (prefix: string, key: string | number) =>
   typeof key === 'number' ? `${prefix}[${key}]` : prefix ? `${prefix}.${key}` : key;
 
+/** An object or array met by {@link shapeErrors}: its field path is built only when an error names it. */
+interface Visit {
+  value: object;
+  parent: Visit | null;
+  key: string | number;
+  depth: number;
+}
+
+function pathOf(at: Visit, field: string): string {
+  const keys: Array<string | number> = [];
+  for (let v: Visit | null = at; v?.parent; v = v.parent) keys.push(v.key);
+  let path = field;
+  for (let i = keys.length - 1; i >= 0; i--) path = joinField(path, keys[i]);
+  return path;
+}
+
 /**
  * What must be refused before an input is walked recursively: nesting deeper than
  * {@link MAX_INPUT_DEPTH}, objects wider than {@link MAX_OBJECT_MEMBERS}, arrays inside it longer
  * than {@link MAX_ARRAY_ITEMS} and reserved keys at any depth. Checked with an explicit stack, so no
- * input, however deep, can overflow the call stack here.
+ * input, however deep, can overflow the call stack here. A valid input (every one on the hot
+ * routes) costs one visit per object and array, no strings.
  */
 export function shapeErrors(input: unknown, field = ''): FieldError[] {
   const errors: FieldError[] = [];
-  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: input, path: field, depth: 0 }];
+  if (typeof input !== 'object' || input === null) return errors;
+  const stack: Visit[] = [{ value: input, parent: null, key: '', depth: 0 }];
   while (stack.length > 0 && errors.length < 10) {
-    const { value, path, depth } = stack.pop()!;
-    if (typeof value !== 'object' || value === null) continue;
+    const at = stack.pop()!;
+    const { value, depth } = at;
     if (depth >= MAX_INPUT_DEPTH) {
-      errors.push({ field: path, reason: `JSON may nest at most ${MAX_INPUT_DEPTH} levels` });
+      errors.push({ field: pathOf(at, field), reason: `JSON may nest at most ${MAX_INPUT_DEPTH} levels` });
       continue;
     }
-    if (!Array.isArray(value)) {
-      const members = Object.keys(value).length;
-      if (members > MAX_OBJECT_MEMBERS) {
-        errors.push({ field: path, reason: tooManyMembers(members) });
+    if (Array.isArray(value)) {
+      if (depth > 0 && value.length > MAX_ARRAY_ITEMS) {
+        errors.push({ field: pathOf(at, field), reason: tooManyItems(value.length) });
         continue;
       }
-    } else if (depth > 0 && value.length > MAX_ARRAY_ITEMS) {
-      errors.push({ field: path, reason: tooManyItems(value.length) });
+      for (let i = 0; i < value.length; i++) {
+        const child: unknown = value[i];
+        if (typeof child === 'object' && child !== null) stack.push({ value: child, parent: at, key: i, depth: depth + 1 });
+      }
       continue;
     }
-    const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
-    for (const [key, child] of entries) {
-      if (typeof key === 'string' && RESERVED_KEYS.has(key))
-        errors.push({ field: joinField(path, key), reason: 'unknown field' });
-      else stack.push({ value: child, path: joinField(path, key), depth: depth + 1 });
+    const keys = Object.keys(value);
+    if (keys.length > MAX_OBJECT_MEMBERS) {
+      errors.push({ field: pathOf(at, field), reason: tooManyMembers(keys.length) });
+      continue;
+    }
+    for (const key of keys) {
+      if (RESERVED_KEYS.has(key)) {
+        errors.push({ field: joinField(pathOf(at, field), key), reason: 'unknown field' });
+        continue;
+      }
+      const child: unknown = (value as Record<string, unknown>)[key];
+      if (typeof child === 'object' && child !== null) stack.push({ value: child, parent: at, key, depth: depth + 1 });
     }
   }
   return errors;

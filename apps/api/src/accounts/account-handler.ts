@@ -163,8 +163,10 @@ export class AccountHandler {
   async dryRun(command: AccountCommand): Promise<Outcome> {
     // Caught up with the store first: a dry run appends nothing, so no revision check would
     // reveal a decision another process made since this one cached the account.
+    // An account outside a tree is its own aggregate, caught up just now: not read a second time.
     const aggregate = await this.aggregateOf(command.account, command.now, true);
-    const loaded = await this.loadAt(aggregate, command.now, { closeBooks: true, fresh: true, write: false });
+    const fresh = aggregate !== command.account;
+    const loaded = await this.loadAt(aggregate, command.now, { closeBooks: true, fresh, write: false });
     return decideOne(command, await this.recalling(loaded.state, [command], true, command.now));
   }
 

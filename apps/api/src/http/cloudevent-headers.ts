@@ -11,7 +11,8 @@ import { validationProblem } from './problem';
 export const CloudEventHeaders = createParamDecorator((_: unknown, context: ExecutionContext): MessageHeaders => {
   const request = context.switchToHttp().getRequest<IncomingMessage & { raw?: IncomingMessage }>();
   const node = request.raw ?? request;
-  const repeated = repeatedAttributeHeaders(node.headersDistinct);
+  // Node builds `headersDistinct` (an array per header) when it is first read: only for a request that repeats a `ce-*` name.
+  const repeated = repeatsAttribute(node.rawHeaders) ? repeatedAttributeHeaders(node.headersDistinct) : [];
   if (repeated.length) {
     throw validationProblem(
       repeated.map((name) => ({
@@ -22,3 +23,23 @@ export const CloudEventHeaders = createParamDecorator((_: unknown, context: Exec
   }
   return node.headers;
 });
+
+/** Whether a `ce-*` header name (any case) occurs twice among the request's header lines (`rawHeaders`: name, value, name, …). */
+function repeatsAttribute(rawHeaders: readonly string[]): boolean {
+  let seen: string[] | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    // "ce-" in any case, without lower-casing every header name
+    if (
+      name.length < 3 ||
+      name.charCodeAt(2) !== 0x2d ||
+      (name.charCodeAt(0) | 0x20) !== 0x63 ||
+      (name.charCodeAt(1) | 0x20) !== 0x65
+    )
+      continue;
+    const lower = name.toLowerCase();
+    if (seen?.includes(lower)) return true;
+    (seen ??= []).push(lower);
+  }
+  return false;
+}

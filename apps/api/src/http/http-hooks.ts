@@ -77,3 +77,33 @@ export function headersUnder(instance: FastifyInstance, prefix: string, headers:
     done();
   });
 }
+
+/**
+ * `OPTIONS` on any route's path: 204 with `Allow` naming the methods the path answers (HEAD
+ * wherever GET is, and OPTIONS), no body and no CORS headers (Tally serves no other origin); a
+ * path no route has stays 404. Public, as the OpenAPI document is, and answered before any body
+ * or key is looked at. Call before any route is added; the answers are registered by a plugin
+ * that loads after every plugin registered before the returned function is called.
+ */
+export function answerOptions(instance: FastifyInstance): () => void {
+  const methods = new Map<string, { url: string; methods: Set<string> }>();
+  // The router matches any case, with or without a trailing slash: one entry per path it tells apart.
+  const keyOf = (url: string) => (url.length > 1 && url.endsWith('/') ? url.slice(0, -1) : url).toLowerCase();
+  instance.addHook('onRoute', (route) => {
+    const key = keyOf(route.url);
+    const entry = methods.get(key) ?? { url: route.url, methods: new Set<string>() };
+    for (const method of Array.isArray(route.method) ? route.method : [route.method]) entry.methods.add(method.toUpperCase());
+    methods.set(key, entry);
+  });
+  return () => {
+    void instance.register(async (answers) => {
+      for (const { url, methods: answered } of methods.values()) {
+        if (answered.has('OPTIONS')) continue;
+        const allow = [...answered, 'OPTIONS'].sort().join(', ');
+        answers.options(url, (_request, reply) => {
+          void reply.code(204).header('Allow', allow).send();
+        });
+      }
+    });
+  };
+}

@@ -11,7 +11,7 @@ import { sendProblem } from './problem-details.filter';
 /**
  * Nest's Fastify adapter on a server that cannot be held by slow or numerous clients (see
  * {@link boundedServer}). Routes match as they did under Express: any case, with or without a
- * trailing slash. Fastify's own logger is off: nestjs-pino writes the request lines.
+ * trailing slash. Fastify's own logger is off: runtime/request-log.ts writes the request lines.
  */
 export function boundedFastifyAdapter(limits: Config['http'], bodyLimit: number): FastifyAdapter {
   const logger = new Logger('http');

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
-import { stdSerializers } from 'pino';
 import type { Logger } from '@tally/runtime';
 
 /** The header a request id travels in, both ways. */
@@ -10,20 +9,11 @@ export const REQUEST_ID_HEADER = 'X-Request-Id';
 // An id a proxy or the caller chose is kept if it has the form of one (a UUID, or 16 to 32 hex
 // digits as nginx's $request_id): anything else, a token sent there included, is replaced.
 const USABLE_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,32})$/i;
-// W3C trace context: version-traceid-parentid-flags, nothing else.
-const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /** The request's id: the caller's `X-Request-Id` if usable, else a new UUID (Fastify's `genReqId`). */
 export function newRequestId(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
   return typeof given === 'string' && USABLE_ID.test(given) ? given : randomUUID();
-}
-
-/** The request's id ({@link newRequestId}) unless it has one already, echoed on the response. */
-export function requestId(req: IncomingMessage & { id?: unknown }, res: ServerResponse): string {
-  const id = typeof req.id === 'string' ? req.id : newRequestId(req);
-  res.setHeader(REQUEST_ID_HEADER, id);
-  return id;
 }
 
 /** The query parameters Tally reads: their values are logged; any other parameter's never are. */
@@ -54,14 +44,18 @@ export type LoggedRequest = IncomingMessage & {
 /**
  * The URL as it may be logged, whatever a client put in it. The path: as sent once the request
  * authenticated (a client with a key gets its own account names in the log), else with each
- * segment that is not a plain word replaced with a star (a token in the path is never logged). The query: values of Tally's own parameters kept, every other
+ * segment that is not a plain word replaced with a star (a token in the path is never logged);
+ * `pathAsSent` says which. The query: values of Tally's own parameters kept, every other
  * parameter's value replaced with `[redacted]`, and its name too unless it is a plain name.
  */
-export function loggableUrl(req: LoggedRequest | string | undefined): string {
+export function loggableUrl(
+  req: LoggedRequest | string | undefined,
+  pathAsSent = typeof req !== 'object' || Boolean(req.apiKey),
+): string {
   const url = typeof req === 'string' ? req : (req?.originalUrl ?? req?.url ?? '');
   const mark = url.indexOf('?');
   const path = mark < 0 ? url : url.slice(0, mark);
-  const shown = typeof req === 'object' ? loggablePath(req, path) : path;
+  const shown = pathAsSent ? path : plainSegments(path);
   if (mark < 0) return shown;
   const params = url
     .slice(mark + 1)
@@ -75,8 +69,7 @@ export function loggableUrl(req: LoggedRequest | string | undefined): string {
   return `${shown}?${params.join('&')}`;
 }
 
-function loggablePath(req: LoggedRequest, path: string): string {
-  if (req.apiKey) return path;
+function plainSegments(path: string): string {
   return path
     .split('/')
     .map((segment) => (segment === '' || PLAIN_SEGMENT.test(segment) ? segment : '*'))
@@ -91,53 +84,7 @@ function decodeSafely(text: string): string {
   }
 }
 
-// The deciding routes, called once per metered call of every producer: a line per success would
-// be most of the log and a measurable share of their cost, so they log at debug (failures still
-// warn); tally_http_requests_total and tally_decisions_total count them.
-const HOT_ROUTE = /^\/v1\/usage(\/check)?\/?(\?|$)/;
-
-/**
- * The path and query a request was sent to. Under Fastify, Nest's middleware (nestjs-pino among
- * them) sees `url` relative to where it was mounted; `originalUrl` keeps what the client sent.
- */
-function sentUrl(req: IncomingMessage & { originalUrl?: string }): string {
-  return req.originalUrl ?? req.url ?? '';
-}
-
-const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
-
-function isHotRoute(req: IncomingMessage): boolean {
-  return req.method === 'POST' && HOT_ROUTE.test(sentUrl(req));
-}
-
-/** nestjs-pino options: Nest's own logs and one line per request, through the same logger. */
-export function loggerOptions(logger: Logger): Params {
-  return {
-    pinoHttp: {
-      logger,
-      genReqId: requestId,
-      autoLogging: { ignore: (req) => QUIET_PATHS.has(sentUrl(req)) },
-      customSuccessMessage: (req, res, ms) => `${req.method} ${loggableUrl(req)} ${res.statusCode} (${Math.round(ms)} ms)`,
-      customErrorMessage: (req, res) => `${req.method} ${loggableUrl(req)} ${res.statusCode} failed`,
-      customLogLevel: (req, res, error) =>
-        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : isHotRoute(req) ? 'debug' : 'info',
-      // The request line's `req` read straight off the request: pino-http's wrapping would first
-      // copy it into pino's full shape (the query, the socket, ...) on
-      // every request, only for this serializer to keep four fields of it.
-      wrapSerializers: false,
-      serializers: {
-        // The W3C trace context, when the caller sent one, ties the line to its trace.
-        req: (req: LoggedRequest & { id?: unknown }) => ({
-          id: req.id,
-          method: req.method,
-          url: loggableUrl(req),
-          ...(typeof req.headers.traceparent === 'string' && TRACEPARENT.test(req.headers.traceparent)
-            ? { traceparent: req.headers.traceparent }
-            : {}),
-        }),
-        res: stdSerializers.res,
-        err: stdSerializers.err,
-      },
-    },
-  };
+/** nestjs-pino's options: Nest's own lines through the same logger; the request lines are Fastify hooks' (request-log.ts), so no Nest middleware. */
+export function nestLoggerParams(logger: Logger): Params {
+  return { pinoHttp: { logger }, forRoutes: [] };
 }
