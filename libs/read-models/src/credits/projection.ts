@@ -29,12 +29,19 @@ export function walletOfDoc(doc: WalletDoc | null): Wallet {
   return walletFrom({ credits, grants, allowance, earmarks });
 }
 
+/** A wallet as its row holds it. */
+export function docOfWallet(wallet: Wallet): WalletDoc {
+  const json = walletJson(wallet);
+  return { ...json.credits, grants: json.grants, allowance: json.allowance, earmarks: earmarksJson(wallet.earmarks) };
+}
+
 /**
  * Each account's wallet, folded by the domain's own wallet rules (burn order, refunds, expiry),
  * so that the credits and grants views read what deciding sees. A period's opening event carries
- * the wallet whole, so the fold restarts from it.
+ * the wallet whole, so the fold restarts from it. The runner folds the domain's wallet through a
+ * batch (`state`): a row's grants and earmarks are read into maps once per batch, not per event.
  */
-export const credits = projection<WalletDoc>({
+export const credits = projection<WalletDoc, Wallet>({
   // v3: the earmarks of open holds, grant by grant (v2 rows had none).
   name: 'credits_v3',
   keys: ['account'],
@@ -44,11 +51,10 @@ export const credits = projection<WalletDoc>({
     const payer = 'payer' in e.data ? e.data.payer : undefined;
     return [[payer ?? (e.data.account as string)]];
   },
-  evolve: (doc, e) => {
+  evolve: (wallet, e) => {
     if (e.type === 'MeterDefined' || e.type === 'SubjectMapped' || e.type === 'AccountOpened' || e.type === 'PeriodStarted')
-      return doc;
-    const evolved = evolveWallet(walletOfDoc(doc), e);
-    const wallet = walletJson(evolved);
-    return { ...wallet.credits, grants: wallet.grants, allowance: wallet.allowance, earmarks: earmarksJson(evolved.earmarks) };
+      return wallet;
+    return evolveWallet(wallet ?? walletOfDoc(null), e);
   },
+  state: { fromDoc: walletOfDoc, toDoc: docOfWallet },
 });
