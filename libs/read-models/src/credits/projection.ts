@@ -29,6 +29,14 @@ export function walletOfDoc(doc: WalletDoc | null): Wallet {
   return walletFrom({ credits, grants, allowance, earmarks });
 }
 
+/**
+ * The SQL of a wallet's earliest ending (`doc` a column of `table`): the first `expiresAt` among
+ * its grants with credits left, or -infinity when an ended grant still keeps some (for open
+ * holds); null when nothing can leave. What the ledger's scan for due movements compares with
+ * its instant, along the index on it.
+ */
+export const dueFrom = (table: string, doc: string) => `${table}_due_from(${doc})`;
+
 /** A wallet as its row holds it. */
 export function docOfWallet(wallet: Wallet): WalletDoc {
   const json = walletJson(wallet);
@@ -45,6 +53,16 @@ export const credits = projection<WalletDoc, Wallet>({
   // v3: the earmarks of open holds, grant by grant (v2 rows had none).
   name: 'credits_v3',
   keys: ['account'],
+  // The ledger looks for the wallets with something due by now (ledger/due-rows.ts): an index on
+  // their earliest ending finds those few without reading every wallet's grants. Immutable: the
+  // instants are RFC 3339 with an offset, which read the same whatever the session's time zone.
+  indexes: (table) => [
+    `create or replace function ${dueFrom(table, 'doc jsonb')} returns timestamptz language sql immutable parallel safe as $$
+       select min(case when g->>'ended' is not null then '-infinity'::timestamptz else (g->>'expiresAt')::timestamptz end)
+         from jsonb_array_elements(doc->'grants') g
+        where (g->>'remaining')::bigint > 0 and (g->>'ended' is not null or g->>'expiresAt' is not null) $$`,
+    `create index if not exists ${table}_due_from on ${table} (${dueFrom(table, 'doc')})`,
+  ],
   keysOf: (e) => {
     if (!MOVES_CREDITS.has(e.type) || !('account' in e.data)) return [];
     // A tree member's usage burns and refunds its root's grants (docs/contract.md §2.7).
