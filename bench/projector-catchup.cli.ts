@@ -21,7 +21,8 @@ import { call, freePort, PG_ADMIN_URL, ROOT, startTallyProcess, TOKEN } from './
  *     e.g. `--cpu-prof --cpu-prof-dir=…`) from an empty checkpoint, waits until every projection
  *     has reached the store's head, and prints one JSON line: events, seconds, CPU seconds
  *     (/proc user + system, less the CPU of the same process starting on a caught-up store) and
- *     µs per event, with the load average.
+ *     µs per event, the same for the PostgreSQL server processes serving the projector (when
+ *     PostgreSQL runs on this machine), with the load average.
  */
 async function main(): Promise<void> {
   const [command, database, ...rest] = process.argv.slice(2);
@@ -201,6 +202,7 @@ async function run(template: string, distRoot: string) {
     const started = performance.now();
     const projector = await startProjector(url, distRoot);
     let cpu: number;
+    let databaseCpu = 0;
     try {
       for (;;) {
         const behind = await db.query(`select count(*)::int as n from tally_checkpoints where position is distinct from $1`, [
@@ -210,6 +212,17 @@ async function run(template: string, distRoot: string) {
         await new Promise((r) => setTimeout(r, 50));
       }
       cpu = cpuSeconds(projector.pid);
+      // PostgreSQL's side: the CPU of the server processes serving this database (the projector's).
+      const backends = await db.query<{ pid: number }>(
+        `select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
+      );
+      databaseCpu = backends.rows.reduce((sum, { pid }) => {
+        try {
+          return sum + cpuSeconds(pid);
+        } catch {
+          return sum; // not on this machine, or gone
+        }
+      }, 0);
     } finally {
       await projector.stop();
     }
@@ -226,6 +239,8 @@ async function run(template: string, distRoot: string) {
       cpuSeconds: cpu,
       startupCpuSeconds: startup,
       cpuMicrosPerEvent: Math.round((projecting / events) * 1e6),
+      databaseCpuSeconds: Number(databaseCpu.toFixed(2)),
+      databaseCpuMicrosPerEvent: Math.round((databaseCpu / events) * 1e6),
       load: { before: loadBefore, after: loadAverage() },
       distRoot,
     };

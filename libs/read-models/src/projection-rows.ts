@@ -51,9 +51,10 @@ export async function applyToProjection(
   await deleteRows(tx, p, deleted);
 }
 
-// A key's identity in this batch: one string, unambiguous whatever its parts contain.
+// A key's identity in this batch: one string, its parts joined by NUL, which no part holds (they
+// are PostgreSQL text, which cannot), so it is unambiguous; cheaper than JSON per event and table.
 function idOf(key: string[]): string {
-  return key.length === 1 ? key[0] : JSON.stringify(key);
+  return key.length === 1 ? key[0] : key.join('\u0000');
 }
 
 // Key columns as parallel text arrays, for unnest(): one round trip however many rows.
