@@ -11,7 +11,7 @@ export interface EventContext {
  * loads the rows an event touches, calls `evolve(row | null, event)` and writes the result
  * (null deletes) together with the checkpoint, so replaying an event is never counted twice.
  */
-export interface Projection<Doc = unknown> {
+export interface Projection<Doc = unknown, State = Doc> {
   /** Versioned name, such as `usage_monthly_v1`: bump the version to rebuild into a fresh table. */
   name: string;
   keys: readonly string[];
@@ -19,11 +19,18 @@ export interface Projection<Doc = unknown> {
   indexes?: (table: string) => readonly string[];
   /** Keys of the rows `event` changes, each in `keys` order. */
   keysOf(event: TallyEvent): string[][];
-  evolve(doc: Doc | null, event: TallyEvent, key: string[], context: EventContext): Doc | null;
+  evolve(state: State | null, event: TallyEvent, key: string[], context: EventContext): State | null;
+  /**
+   * For a read model whose document is costly to fold as it is (a wallet's grants, folded by the
+   * domain as a map): the state `evolve` folds, read from a row's document and written back. The
+   * runner reads a row's state once per batch and writes its document once, however many of the
+   * batch's events touch it. Without it, `evolve` folds the document itself.
+   */
+  state?: { fromDoc(doc: Doc): State; toDoc(state: State): Doc };
 }
 
-/** Defines a projection with its document type checked. */
-export function projection<Doc>(definition: Projection<Doc>): Projection<Doc> {
+/** Defines a projection with its document (and state) type checked. */
+export function projection<Doc, State = Doc>(definition: Projection<Doc, State>): Projection<Doc, State> {
   return definition;
 }
 

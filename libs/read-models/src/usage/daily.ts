@@ -70,7 +70,8 @@ export function dailyChanges(events: readonly TallyEvent[], known: ReadonlyMap<s
   const counts = new Map<string, { key: DayKey; add: UsageCounts }>();
   const origins = new Map<string, Origin>();
   const add = (key: DayKey, units: number, requests: number, rejected: number) => {
-    const id = JSON.stringify([key.account, key.day, key.meter, key.subject]);
+    // Parts joined by NUL, which text columns cannot hold: unambiguous, and no JSON per event.
+    const id = `${key.account}\u0000${key.day}\u0000${key.meter}\u0000${key.subject}`;
     const row = counts.get(id) ?? { key, add: { units: 0, requests: 0, rejected: 0 } };
     row.add = { units: row.add.units + units, requests: row.add.requests + requests, rejected: row.add.rejected + rejected };
     counts.set(id, row);
@@ -153,7 +154,7 @@ async function applyDaily(tx: SqlQueryable, t: ReturnType<typeof dailyTables>, b
   const bySubject = [...counts.values()];
   const perMeter = new Map<string, { key: DayKey; add: UsageCounts }>();
   for (const { key, add } of bySubject) {
-    const id = JSON.stringify([key.account, key.day, key.meter]);
+    const id = `${key.account}\u0000${key.day}\u0000${key.meter}`;
     const row = perMeter.get(id);
     perMeter.set(
       id,
