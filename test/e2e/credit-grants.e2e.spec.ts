@@ -1,6 +1,7 @@
 import { Clock } from '@tally/api';
 import { eventually } from '../infra/infra';
-import { BACKENDS, startTally, unique, usageEvent, type Client, type RunningTally } from '../support/tally';
+import { pricedAccount, startWithFinance } from '../support/credits';
+import { BACKENDS, unique, usageEvent, type Client, type RunningTally } from '../support/tally';
 
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -9,17 +10,10 @@ describe.each(BACKENDS)('credit grants over HTTP (%s)', (backend) => {
   let tally: RunningTally;
   let finance: Client;
   beforeAll(async () => {
-    tally = await startTally(backend);
-    finance = tally.admin.as((await tally.admin.post('/v1/api-keys', { name: 'finance', role: 'finance' })).body.token);
+    ({ tally, finance } = await startWithFinance(backend));
   });
   afterAll(() => tally.destroy());
 
-  /** A fresh account and a meter costing `price` credits a unit. */
-  async function pricedAccount(price = 1): Promise<{ account: string; meter: string }> {
-    const [account, meter] = [unique('a'), unique('m')];
-    expect((await tally.admin.put(`/v1/meters/${meter}`, { creditsPerUnit: price })).status).toBe(200);
-    return { account, meter };
-  }
   const grant = (account: string, body: Record<string, unknown>) => tally.admin.post(`/v1/accounts/${account}/credits`, body);
   const use = (account: string, meter: string, quantity: number, id?: string) =>
     tally.admin.post('/v1/usage', usageEvent({ subject: account, meter, quantity, ...(id ? { id } : {}) }));
@@ -27,7 +21,7 @@ describe.each(BACKENDS)('credit grants over HTTP (%s)', (backend) => {
     (await tally.admin.get(`/v1/accounts/${account}/credits/grants${query}`)).body;
 
   it('grants with terms (201: the grant and the live balance), once per id, and lists grants in burn order', async () => {
-    const { account, meter } = await pricedAccount();
+    const { account, meter } = await pricedAccount(tally);
     const expiresAt = inSeconds(3600);
     const promo = await grant(account, { id: 'promo', amount: 10, priority: 10, expiresAt, reason: 'promotion' });
     expect([promo.status, promo.body]).toEqual([
@@ -78,7 +72,7 @@ describe.each(BACKENDS)('credit grants over HTTP (%s)', (backend) => {
   });
 
   it('expires a grant between two requests a few seconds apart: the remainder leaves the balance at its expiresAt', async () => {
-    const { account, meter } = await pricedAccount();
+    const { account, meter } = await pricedAccount(tally);
     const expiresAt = inSeconds(4);
     // Tally's clock stands still before the expiry while the read models catch up (under load they
     // may lag past it), so that the first read is one taken before the expiry; then time runs again.
@@ -118,7 +112,7 @@ describe.each(BACKENDS)('credit grants over HTTP (%s)', (backend) => {
   });
 
   it('voids a grant (200, the voided grant), refuses voiding twice (409) and an unknown grant (404)', async () => {
-    const { account, meter } = await pricedAccount();
+    const { account, meter } = await pricedAccount(tally);
     await grant(account, { id: 'oops', amount: 10 });
     await grant(account, { id: 'paid', amount: 5, priority: 60 });
     await use(account, meter, 4);
@@ -138,7 +132,7 @@ describe.each(BACKENDS)('credit grants over HTTP (%s)', (backend) => {
   });
 
   it('refunds a reversal into the grants it drew from; a refund into a voided grant leaves with it', async () => {
-    const { account, meter } = await pricedAccount();
+    const { account, meter } = await pricedAccount(tally);
     await grant(account, { id: 'gift', amount: 4, priority: 1 });
     await grant(account, { id: 'paid', amount: 10 });
     await use(account, meter, 6, 'job-1');
@@ -159,8 +153,8 @@ describe.each(BACKENDS)('credit grants over HTTP (%s)', (backend) => {
   });
 
   it('burns a multi-item usage as one debit across two grants in burn order, and refunds both on its reversal', async () => {
-    const { account, meter: input } = await pricedAccount(1);
-    const { meter: output } = await pricedAccount(3);
+    const { account, meter: input } = await pricedAccount(tally, 1);
+    const { meter: output } = await pricedAccount(tally, 3);
     await grant(account, { id: 'promo', amount: 10, priority: 10 });
     await grant(account, { id: 'paid', amount: 20 });
     const items = [
@@ -208,7 +202,7 @@ describe.each(BACKENDS)('credit grants over HTTP (%s)', (backend) => {
   });
 
   it('accepts exactly the affordable number of 100 concurrent usages drawing on several grants', async () => {
-    const { account, meter } = await pricedAccount(2);
+    const { account, meter } = await pricedAccount(tally, 2);
     await grant(account, { id: 'g1', amount: 30, priority: 1 });
     await grant(account, { id: 'g2', amount: 40, priority: 2, expiresAt: inSeconds(3600) });
     await grant(account, { id: 'g3', amount: 31 });
@@ -222,7 +216,7 @@ describe.each(BACKENDS)('credit grants over HTTP (%s)', (backend) => {
   });
 
   it('exports the ledger of a month (finance; JSON and CSV) whose movements sum to the change in balance', async () => {
-    const { account, meter } = await pricedAccount();
+    const { account, meter } = await pricedAccount(tally);
     await grant(account, { id: 'a', amount: 50 });
     await grant(account, { id: 'b', amount: 20, priority: 1 });
     await grant(account, { id: 'c', amount: 10, priority: 60 });

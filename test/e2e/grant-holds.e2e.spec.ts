@@ -1,5 +1,6 @@
 import { eventually } from '../infra/infra';
-import { BACKENDS, startTally, unique, usageEvent, type Client, type RunningTally } from '../support/tally';
+import { pricedAccount, startWithFinance } from '../support/credits';
+import { BACKENDS, usageEvent, type Client, type RunningTally } from '../support/tally';
 import { holdEvent } from './hold-event';
 
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
@@ -12,15 +13,13 @@ describe.each(BACKENDS)('reservations on credit grants over HTTP (%s)', (backend
   let tally: RunningTally;
   let finance: Client;
   beforeAll(async () => {
-    tally = await startTally(backend);
-    finance = tally.admin.as((await tally.admin.post('/v1/api-keys', { name: 'finance', role: 'finance' })).body.token);
+    ({ tally, finance } = await startWithFinance(backend));
   });
   afterAll(() => tally.destroy());
 
   /** A fresh account holding `grants`, and a meter costing one credit a unit. */
   async function accountWith(...grants: Array<Record<string, unknown>>): Promise<{ account: string; meter: string }> {
-    const [account, meter] = [unique('a'), unique('m')];
-    expect((await tally.admin.put(`/v1/meters/${meter}`, { creditsPerUnit: 1 })).status).toBe(200);
+    const { account, meter } = await pricedAccount(tally);
     for (const g of grants) expect((await tally.admin.post(`/v1/accounts/${account}/credits`, g)).status).toBe(201);
     return { account, meter };
   }

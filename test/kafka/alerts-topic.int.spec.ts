@@ -1,29 +1,21 @@
-import { loadConfig, topicsOf } from '@tally/runtime';
 import { describeIf, infra } from '../infra/infra';
-import { BACKENDS, startTally, unique, type RunningTally } from '../support/tally';
-import { consumeUntil, produce, topicPrefix, usageMessage } from './kafka-helpers';
+import { BACKENDS, unique } from '../support/tally';
+import { consumeUntil, produce, tallyOnKafka, usageMessage } from './kafka-helpers';
 
 const backend = BACKENDS[BACKENDS.length - 1];
 
 describeIf(infra.kafkaBrokers, `alerts on metering.alerts.v1 (${backend})`, () => {
-  let tally: RunningTally;
-  let topics: ReturnType<typeof topicsOf>;
-  beforeAll(async () => {
-    const prefix = topicPrefix();
-    topics = topicsOf(loadConfig({ KAFKA_TOPIC_PREFIX: prefix }));
-    tally = await startTally(backend, { kafka: { topicPrefix: prefix } });
-  }, 60_000);
-  afterAll(() => tally.destroy());
+  const kafka = tallyOnKafka(backend);
 
   it('publishes the alert a usage from Kafka raised, keyed by account, in the CloudEvents binary binding', async () => {
     const [account, meter] = [unique('acct'), unique('meter')];
-    await tally.admin.put(`/v1/accounts/${account}/quotas/${meter}`, { limit: 10, alertAt: [50, 100] });
+    await kafka.tally.admin.put(`/v1/accounts/${account}/quotas/${meter}`, { limit: 10, alertAt: [50, 100] });
     const ids = [unique('k'), unique('k')];
-    await produce(topics.usage, [
+    await produce(kafka.topics.usage, [
       usageMessage({ id: ids[0], subject: account, meter, quantity: 6 }),
       usageMessage({ id: ids[1], subject: account, meter, quantity: 1 }),
     ]);
-    const seen = await consumeUntil(topics.alerts, (s) => s.some((m) => m.key === account));
+    const seen = await consumeUntil(kafka.topics.alerts, (s) => s.some((m) => m.key === account));
     const mine = seen.filter((m) => m.key === account);
     expect(mine).toHaveLength(1);
     const alert = JSON.parse(mine[0].value!.toString());
@@ -48,9 +40,11 @@ describeIf(infra.kafkaBrokers, `alerts on metering.alerts.v1 (${backend})`, () =
       'content-type': 'application/json',
     });
     // The decisions go on as before, on their own topic.
-    await consumeUntil(topics.decisions, (s) => ids.every((id) => s.some((m) => m.value?.toString().includes(id))));
+    await consumeUntil(kafka.topics.decisions, (s) => ids.every((id) => s.some((m) => m.value?.toString().includes(id))));
     // Each relay keeps its own checkpoint.
-    const { rows } = await tally.runtime.db.query<{ name: string }>('select name from tally_relay_checkpoints order by name');
-    expect(rows.map((r) => r.name)).toEqual([`alerts:${topics.alerts}`, `decisions:${topics.decisions}`, 'webhooks']);
+    const { rows } = await kafka.tally.runtime.db.query<{ name: string }>(
+      'select name from tally_relay_checkpoints order by name',
+    );
+    expect(rows.map((r) => r.name)).toEqual([`alerts:${kafka.topics.alerts}`, `decisions:${kafka.topics.decisions}`, 'webhooks']);
   });
 });

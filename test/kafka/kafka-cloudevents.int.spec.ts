@@ -1,9 +1,8 @@
 import { CloudEvent, Kafka } from 'cloudevents';
 import type { Message } from 'kafkajs';
-import { loadConfig, topicsOf } from '@tally/runtime';
 import { describeIf, infra } from '../infra/infra';
-import { startTally, unique, type RunningTally } from '../support/tally';
-import { consumeUntil, produce, topicPrefix } from './kafka-helpers';
+import { unique } from '../support/tally';
+import { consumeUntil, produce, tallyOnKafka } from './kafka-helpers';
 
 const TRACE = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
@@ -17,18 +16,11 @@ function asKafkaMessage(message: { headers: Record<string, unknown>; value: unkn
 }
 
 describeIf(infra.kafkaBrokers, 'CloudEvents Kafka binding, spoken by the official SDK', () => {
-  let tally: RunningTally;
-  let topics: ReturnType<typeof topicsOf>;
-  beforeAll(async () => {
-    const prefix = topicPrefix();
-    topics = topicsOf(loadConfig({ KAFKA_TOPIC_PREFIX: prefix }));
-    tally = await startTally('pglite', { kafka: { topicPrefix: prefix } });
-  }, 60_000);
-  afterAll(() => tally.destroy());
+  const kafka = tallyOnKafka('pglite');
 
   it('decides binary and structured messages carrying a ce_traceparent header, and keeps it with the decision', async () => {
     const [account, meter] = [unique('acct'), unique('meter')];
-    await tally.admin.put(`/v1/accounts/${account}/quotas/${meter}`, { limit: 100 });
+    await kafka.tally.admin.put(`/v1/accounts/${account}/quotas/${meter}`, { limit: 100 });
     const event = (id: string) =>
       new CloudEvent({
         id,
@@ -39,11 +31,13 @@ describeIf(infra.kafkaBrokers, 'CloudEvents Kafka binding, spoken by the officia
         data: { meter, quantity: 2 },
       });
     const ids = [unique('bin'), unique('str')];
-    await produce(topics.usage, [
+    await produce(kafka.topics.usage, [
       asKafkaMessage(Kafka.binary(event(ids[0])), account),
       asKafkaMessage(Kafka.structured(event(ids[1])), account),
     ]);
-    const seen = await consumeUntil(topics.decisions, (s) => ids.every((id) => s.some((m) => m.value?.toString().includes(id))));
+    const seen = await consumeUntil(kafka.topics.decisions, (s) =>
+      ids.every((id) => s.some((m) => m.value?.toString().includes(id))),
+    );
     const decisions = seen.map((m) => JSON.parse(m.value!.toString())).filter((d) => ids.includes(d.id));
     expect(decisions).toEqual(
       ids.map((id) =>

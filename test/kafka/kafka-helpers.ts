@@ -141,11 +141,28 @@ export function usageMessage(fields: { id: string; subject: string; meter: strin
   };
 }
 
-/** A Tally deciding from (and publishing to) topics of a fresh prefix, with those topics' names. */
-export async function startTallyOnKafka(backend: Backend): Promise<{ tally: RunningTally; topics: ReturnType<typeof topicsOf> }> {
+/** The names of a Tally's topics. */
+export type KafkaTopics = ReturnType<typeof topicsOf>;
+
+/** A Tally deciding from (and publishing to) topics of a fresh prefix, with that prefix and those topics' names. */
+export async function startTallyOnKafka(backend: Backend): Promise<{ tally: RunningTally; topics: KafkaTopics; prefix: string }> {
   const prefix = topicPrefix();
   return {
     tally: await startTally(backend, { kafka: { topicPrefix: prefix } }),
     topics: topicsOf(loadConfig({ KAFKA_TOPIC_PREFIX: prefix })),
+    prefix,
   };
+}
+
+/**
+ * A Tally on Kafka ({@link startTallyOnKafka}), started before the describe block's tests and
+ * destroyed after them; read it inside tests.
+ */
+export function tallyOnKafka(backend: Backend): { tally: RunningTally; topics: KafkaTopics; prefix: string } {
+  const suite = {} as { tally: RunningTally; topics: KafkaTopics; prefix: string };
+  beforeAll(async () => {
+    Object.assign(suite, await startTallyOnKafka(backend));
+  }, 60_000);
+  afterAll(() => suite.tally.destroy());
+  return suite;
 }

@@ -1,33 +1,26 @@
 import { randomBytes } from 'node:crypto';
-import { loadConfig, topicsOf } from '@tally/runtime';
 import { describeIf, eventually, infra } from '../infra/infra';
-import { BACKENDS, startTally, storedEventCount, unique, usageEvent, type RunningTally } from '../support/tally';
-import { consumeUntil, kafkaClient, produce, topicPrefix, usageMessage, type Received } from './kafka-helpers';
+import { BACKENDS, storedEventCount, unique, usageEvent } from '../support/tally';
+import { consumeUntil, kafkaClient, produce, tallyOnKafka, usageMessage, type Received } from './kafka-helpers';
 
 const backend = BACKENDS[BACKENDS.length - 1];
 const decisionsOf = (seen: Received[]) => seen.map((m) => ({ key: m.key, ...JSON.parse(m.value!.toString()) }));
 
 describeIf(infra.kafkaBrokers, `Kafka intake on a real broker (${backend})`, () => {
-  let tally: RunningTally;
-  let prefix: string;
-  let topics: ReturnType<typeof topicsOf>;
-  beforeAll(async () => {
-    prefix = topicPrefix();
-    topics = topicsOf(loadConfig({ KAFKA_TOPIC_PREFIX: prefix }));
-    tally = await startTally(backend, { kafka: { topicPrefix: prefix } });
-  }, 60_000);
-  afterAll(() => tally.destroy());
+  const kafka = tallyOnKafka(backend);
 
   const withQuota = async (limit: number | null) => {
     const [account, meter] = [unique('acct'), unique('meter')];
-    await tally.admin.put(`/v1/accounts/${account}/quotas/${meter}`, { limit });
+    await kafka.tally.admin.put(`/v1/accounts/${account}/quotas/${meter}`, { limit });
     return { account, meter };
   };
 
   it('creates its topics with the configured partitions', async () => {
     const admin = kafkaClient().admin();
     await admin.connect();
-    const metadata = await admin.fetchTopicMetadata({ topics: [topics.usage, topics.decisions, topics.deadLetters] });
+    const metadata = await admin.fetchTopicMetadata({
+      topics: [kafka.topics.usage, kafka.topics.decisions, kafka.topics.deadLetters],
+    });
     await admin.disconnect();
     expect(metadata.topics.map((t) => t.partitions.length)).toEqual([3, 3, 3]);
   });
@@ -35,11 +28,13 @@ describeIf(infra.kafkaBrokers, `Kafka intake on a real broker (${backend})`, () 
   it('decides produced usage, publishes each decision keyed by subject, and updates the read models', async () => {
     const { account, meter } = await withQuota(10);
     const ids = [unique('k'), unique('k')];
-    await produce(topics.usage, [
+    await produce(kafka.topics.usage, [
       usageMessage({ id: ids[0], subject: account, meter, quantity: 7 }),
       usageMessage({ id: ids[1], subject: account, meter, quantity: 7 }),
     ]);
-    const seen = await consumeUntil(topics.decisions, (s) => ids.every((id) => s.some((m) => m.value?.toString().includes(id))));
+    const seen = await consumeUntil(kafka.topics.decisions, (s) =>
+      ids.every((id) => s.some((m) => m.value?.toString().includes(id))),
+    );
     const mine = decisionsOf(seen).filter((d) => ids.includes(d.id));
     expect(mine).toEqual([
       expect.objectContaining({ key: account, id: ids[0], account, decision: 'accepted', usage: 7, remaining: 3 }),
@@ -55,14 +50,14 @@ describeIf(infra.kafkaBrokers, `Kafka intake on a real broker (${backend})`, () 
       'content-type': 'application/json',
     });
     await eventually(async () =>
-      expect((await tally.admin.get(`/v1/accounts/${account}/quotas/${meter}`)).body).toMatchObject({ usage: 7 }),
+      expect((await kafka.tally.admin.get(`/v1/accounts/${account}/quotas/${meter}`)).body).toMatchObject({ usage: 7 }),
     );
   });
 
   it('accepts binary-mode CloudEvents (attributes in ce_ headers)', async () => {
     const { account, meter } = await withQuota(null);
     const id = unique('bin');
-    await produce(topics.usage, [
+    await produce(kafka.topics.usage, [
       {
         key: account,
         value: JSON.stringify({ meter, quantity: 4 }),
@@ -76,7 +71,7 @@ describeIf(infra.kafkaBrokers, `Kafka intake on a real broker (${backend})`, () 
         },
       },
     ]);
-    const seen = await consumeUntil(topics.decisions, (s) => s.some((m) => m.value?.toString().includes(id)));
+    const seen = await consumeUntil(kafka.topics.decisions, (s) => s.some((m) => m.value?.toString().includes(id)));
     expect(decisionsOf(seen).find((d) => d.id === id)).toMatchObject({ source: 'binary-svc', quantity: 4, decision: 'accepted' });
   });
 
@@ -89,14 +84,14 @@ describeIf(infra.kafkaBrokers, `Kafka intake on a real broker (${backend})`, () 
       Colour: 'red',
     });
     const goodId = `${marker}-good`;
-    const before = await storedEventCount(tally);
-    await produce(topics.usage, [
+    const before = await storedEventCount(kafka.tally);
+    await produce(kafka.topics.usage, [
       { key: account, value: malformed, headers: { trace: 'abc' } },
       { key: account, value: invalid },
       usageMessage({ id: goodId, subject: account, meter, quantity: 1 }),
     ]);
     const letters = await consumeUntil(
-      topics.deadLetters,
+      kafka.topics.deadLetters,
       (s) => s.filter((m) => m.value?.toString().includes(marker)).length >= 2,
     );
     const [bad, wrong] = letters.filter((m) => m.value?.toString().includes(marker));
@@ -105,7 +100,7 @@ describeIf(infra.kafkaBrokers, `Kafka intake on a real broker (${backend})`, () 
     expect(bad.headers).toMatchObject({
       trace: 'abc',
       'tally-error-code': 'MALFORMED_JSON',
-      'tally-source-topic': topics.usage,
+      'tally-source-topic': kafka.topics.usage,
       'tally-source-partition': expect.any(String),
       'tally-source-offset': expect.any(String),
     });
@@ -113,11 +108,11 @@ describeIf(infra.kafkaBrokers, `Kafka intake on a real broker (${backend})`, () 
     expect(wrong.headers['tally-error-code']).toBe('VALIDATION_FAILED');
     expect(wrong.headers['tally-error']).toContain('data.quantity: quantity must be at least 1');
     expect(wrong.headers['tally-error']).toContain('Colour: unknown field');
-    await consumeUntil(topics.decisions, (s) => s.some((m) => m.value?.toString().includes(goodId)));
+    await consumeUntil(kafka.topics.decisions, (s) => s.some((m) => m.value?.toString().includes(goodId)));
     // Only the good message reached the store (its decision, plus the account's first period).
-    expect((await storedEventCount(tally)) - before).toBeLessThanOrEqual(3);
+    expect((await storedEventCount(kafka.tally)) - before).toBeLessThanOrEqual(3);
     const log = (await eventually(async () => {
-      const body = (await tally.admin.get(`/v1/accounts/${account}/decisions`)).body;
+      const body = (await kafka.tally.admin.get(`/v1/accounts/${account}/decisions`)).body;
       expect(body).toHaveLength(1);
       return body;
     })) as Array<{ id: string }>;
@@ -128,36 +123,36 @@ describeIf(infra.kafkaBrokers, `Kafka intake on a real broker (${backend})`, () 
     const { account, meter } = await withQuota(100);
     const message = usageMessage({ id: unique('dup'), subject: account, meter, quantity: 5 });
     const after = unique('after');
-    await produce(topics.usage, [message]);
-    await produce(topics.usage, [message, usageMessage({ id: after, subject: account, meter, quantity: 1 })]);
+    await produce(kafka.topics.usage, [message]);
+    await produce(kafka.topics.usage, [message, usageMessage({ id: after, subject: account, meter, quantity: 1 })]);
     const id = JSON.parse(message.value as string).id;
     // Same key, same partition: once the later message's decision is out, the redelivery was handled.
-    const seen = await consumeUntil(topics.decisions, (s) => s.some((m) => m.value?.toString().includes(after)));
+    const seen = await consumeUntil(kafka.topics.decisions, (s) => s.some((m) => m.value?.toString().includes(after)));
     const copies = decisionsOf(seen).filter((d) => d.id === id);
     expect(copies.length).toBeGreaterThanOrEqual(1);
     for (const copy of copies) expect(copy).toEqual(copies[0]);
     expect(copies[0]).toMatchObject({ decision: 'accepted', usage: 5 });
-    const { rows } = await tally.runtime.db.query<{ n: number }>(
+    const { rows } = await kafka.tally.runtime.db.query<{ n: number }>(
       `select count(*)::int as n from tally_events where event_type like 'Usage%' and data->>'id' = $1`,
       [id],
     );
     expect(rows[0].n).toBe(1);
     await eventually(async () =>
-      expect((await tally.admin.get(`/v1/accounts/${account}/quotas/${meter}`)).body).toMatchObject({ usage: 6 }),
+      expect((await kafka.tally.admin.get(`/v1/accounts/${account}/quotas/${meter}`)).body).toMatchObject({ usage: 6 }),
     );
   });
 
   it('commits offsets only up to what was decided', async () => {
     const { account, meter } = await withQuota(null);
     const id = unique('offset');
-    await produce(topics.usage, [usageMessage({ id, subject: account, meter, quantity: 1 })]);
-    await consumeUntil(topics.decisions, (s) => s.some((m) => m.value?.toString().includes(id)));
+    await produce(kafka.topics.usage, [usageMessage({ id, subject: account, meter, quantity: 1 })]);
+    await consumeUntil(kafka.topics.decisions, (s) => s.some((m) => m.value?.toString().includes(id)));
     const admin = kafkaClient().admin();
     await admin.connect();
     try {
       await eventually(async () => {
-        const [committed] = await admin.fetchOffsets({ groupId: `${prefix}group`, topics: [topics.usage] });
-        const ends = await admin.fetchTopicOffsets(topics.usage);
+        const [committed] = await admin.fetchOffsets({ groupId: `${kafka.prefix}group`, topics: [kafka.topics.usage] });
+        const ends = await admin.fetchTopicOffsets(kafka.topics.usage);
         // Every partition that holds messages is committed to its end (an empty one may never be).
         const byPartition = new Map(committed.partitions.map((p) => [p.partition, p.offset]));
         for (const end of ends.filter((p) => p.high !== '0'))
@@ -173,15 +168,17 @@ describeIf(infra.kafkaBrokers, `Kafka intake on a real broker (${backend})`, () 
     const kafkaIds = Array.from({ length: 150 }, () => unique('kk'));
     const [, replies] = await Promise.all([
       produce(
-        topics.usage,
+        kafka.topics.usage,
         kafkaIds.map((id) => usageMessage({ id, subject: account, meter, quantity: 10 })),
       ),
       Promise.all(
-        Array.from({ length: 150 }, () => tally.admin.post('/v1/usage', usageEvent({ subject: account, meter, quantity: 10 }))),
+        Array.from({ length: 150 }, () =>
+          kafka.tally.admin.post('/v1/usage', usageEvent({ subject: account, meter, quantity: 10 })),
+        ),
       ),
     ]);
     const seen = await consumeUntil(
-      topics.decisions,
+      kafka.topics.decisions,
       (s) => decisionsOf(s).filter((d) => d.account === account).length >= 300,
       60_000,
     );
@@ -189,7 +186,7 @@ describeIf(infra.kafkaBrokers, `Kafka intake on a real broker (${backend})`, () 
     expect(accepted).toHaveLength(100);
     expect(replies.filter((r) => r.status === 200).length).toBeLessThanOrEqual(100);
     await eventually(async () =>
-      expect((await tally.admin.get(`/v1/accounts/${account}/quotas/${meter}`)).body).toMatchObject({
+      expect((await kafka.tally.admin.get(`/v1/accounts/${account}/quotas/${meter}`)).body).toMatchObject({
         usage: 1000,
         remaining: 0,
       }),

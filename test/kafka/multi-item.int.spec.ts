@@ -1,7 +1,6 @@
-import { loadConfig, topicsOf } from '@tally/runtime';
 import { describeIf, eventually, infra } from '../infra/infra';
-import { BACKENDS, startTally, unique, type RunningTally } from '../support/tally';
-import { consumeUntil, produce, topicPrefix, usageMessage } from './kafka-helpers';
+import { BACKENDS, unique } from '../support/tally';
+import { consumeUntil, produce, tallyOnKafka, usageMessage } from './kafka-helpers';
 
 const backend = BACKENDS[BACKENDS.length - 1];
 
@@ -13,21 +12,14 @@ function itemsMessage(id: string, subject: string, items: unknown) {
 }
 
 describeIf(infra.kafkaBrokers, `multi-item usage on Kafka (${backend})`, () => {
-  let tally: RunningTally;
-  let topics: ReturnType<typeof topicsOf>;
-  beforeAll(async () => {
-    const prefix = topicPrefix();
-    topics = topicsOf(loadConfig({ KAFKA_TOPIC_PREFIX: prefix }));
-    tally = await startTally(backend, { kafka: { topicPrefix: prefix } });
-  }, 60_000);
-  afterAll(() => tally.destroy());
+  const kafka = tallyOnKafka(backend);
 
   it('decides a multi-item message as one, with a line per item, and dead-letters a bad one with the reason', async () => {
     const [account, input, output] = [unique('acct'), unique('in'), unique('out')];
-    await tally.admin.put(`/v1/accounts/${account}/quotas/${input}`, { limit: 100 });
-    await tally.admin.put(`/v1/accounts/${account}/quotas/${output}`, { limit: 10 });
+    await kafka.tally.admin.put(`/v1/accounts/${account}/quotas/${input}`, { limit: 100 });
+    await kafka.tally.admin.put(`/v1/accounts/${account}/quotas/${output}`, { limit: 10 });
     const [good, over, bad] = [unique('good'), unique('over'), unique('bad')];
-    await produce(topics.usage, [
+    await produce(kafka.topics.usage, [
       itemsMessage(good, account, [
         { meter: input, quantity: 60 },
         { meter: output, quantity: 6 },
@@ -41,7 +33,7 @@ describeIf(infra.kafkaBrokers, `multi-item usage on Kafka (${backend})`, () => {
         { meter: input, quantity: 2 },
       ]),
     ]);
-    const seen = await consumeUntil(topics.decisions, (s) =>
+    const seen = await consumeUntil(kafka.topics.decisions, (s) =>
       [good, over].every((id) => s.some((m) => m.value?.toString().includes(id))),
     );
     const decisions = seen.map((m) => JSON.parse(m.value!.toString())).filter((d) => d.account === account);
@@ -53,13 +45,13 @@ describeIf(infra.kafkaBrokers, `multi-item usage on Kafka (${backend})`, () => {
       }),
       expect.objectContaining({ id: over, decision: 'rejected', reason: 'QUOTA_EXCEEDED', meter: output }),
     ]);
-    const letters = await consumeUntil(topics.deadLetters, (s) => s.some((m) => m.value?.toString().includes(bad)));
+    const letters = await consumeUntil(kafka.topics.deadLetters, (s) => s.some((m) => m.value?.toString().includes(bad)));
     const letter = letters.find((m) => m.value?.toString().includes(bad))!;
     expect(letter.headers['tally-error-code']).toBe('VALIDATION_FAILED');
     expect(letter.headers['tally-error']).toContain('data.items[1].meter');
     await eventually(async () => {
-      expect((await tally.admin.get(`/v1/accounts/${account}/quotas/${input}`)).body).toMatchObject({ usage: 60 });
-      expect((await tally.admin.get(`/v1/accounts/${account}/quotas/${output}`)).body).toMatchObject({ usage: 6 });
+      expect((await kafka.tally.admin.get(`/v1/accounts/${account}/quotas/${input}`)).body).toMatchObject({ usage: 60 });
+      expect((await kafka.tally.admin.get(`/v1/accounts/${account}/quotas/${output}`)).body).toMatchObject({ usage: 6 });
     });
   });
 });

@@ -6,7 +6,8 @@ import { DomainError, unreachable } from './errors';
 import { commitHold, releaseHold } from './holds';
 import { holdUsage, decideUsage } from './decide-usage';
 import { withinWindow } from './time';
-import { levelView, periodsOnly } from './tree';
+import { levelView } from './tree';
+import { periodsOnly } from './tree-counts';
 
 /**
  * Decides a command against the account's state; returns the events to append (maybe none). What

@@ -17,18 +17,9 @@ import { unreachable } from './errors';
 import { holdLive, withHold, withHoldEnded, type HoldRecord } from './hold-state';
 import { Recent } from './recent';
 import { withinWindow } from './time';
-import {
-  addCounted,
-  countedAt,
-  countsFrom,
-  membersFrom,
-  withAttached,
-  withMemberQuota,
-  withMemberUsage,
-  withoutMember,
-  withTokensTaken,
-  type Member,
-} from './tree';
+import type { Member } from './tree';
+import { addCounted, countedAt, countsFrom, membersFrom } from './tree-counts';
+import { withAttached, withMemberQuota, withMemberUsage, withoutMember, withTokensTaken } from './tree-folding';
 import type { Earmarks } from './earmarks';
 import type { Grant } from './grants';
 import { emptyWallet, evolveWallet } from './wallet';

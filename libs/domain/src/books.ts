@@ -9,7 +9,7 @@ import type { Account } from './account-state';
 import { alertsToCarry } from './alert-memory';
 import { DomainError, unreachable } from './errors';
 import { IDEMPOTENCY_WINDOW_MS, monthOf } from './time';
-import { countsToCarry, membersToCarry } from './tree';
+import { countsToCarry, membersToCarry } from './tree-counts';
 import { emptyWallet, walletJson } from './wallet';
 
 /**

@@ -3,32 +3,12 @@ import { fold } from './account-state';
 import { creditsView, grantViews } from './credit-views';
 import { decided } from './testing/decided';
 import { given } from './testing/given';
-import {
-  ACCOUNT,
-  NOW,
-  commitHold,
-  creditsGranted,
-  decideUsage,
-  holdUsage,
-  later,
-  meter,
-  opened,
-  releaseHold,
-} from './testing/fixtures';
+import { NOW, commitHold, decideUsage, grant, holdUsage, later, meter, opened, releaseHold, voidGrant } from './testing/fixtures';
 
 const priced = meter({ creditsPerUnit: 1 });
-const grant = (id: string, amount: number, terms: Parameters<typeof creditsGranted>[3] = {}) =>
-  creditsGranted(amount, amount, id, terms);
 const hold = (quantity: number, now = NOW, id = 'job') => holdUsage({ id, quantity }, priced, now, 300);
 const spend = (quantity: number, now = NOW) => decideUsage({ quantity }, priced, now);
 const commit = (quantity: number | null, now: string) => commitHold('job', quantity, now, priced);
-const voidGrant = (grantId: string, now: string) => ({
-  type: 'VoidGrant' as const,
-  account: ACCOUNT,
-  grantId,
-  reason: null,
-  now,
-});
 
 // promo (priority 1) burns before paid; promo expires 10 s after NOW, under a hold of 300 s.
 const promoAndPaid = [...opened(), grant('promo', 5, { priority: 1, expiresAt: later(10) }), grant('paid', 10)];

@@ -1,23 +1,15 @@
 import type { AccountEvent, RateLimit } from '@tally/events';
 import { fold } from './account-state';
-import type { AccountCommand } from './commands';
 import { creditsView } from './credit-views';
 import { decided } from './testing/decided';
 import { given } from './testing/given';
-import { ACCOUNT, NOW, closedAt, creditsGranted, decideUsage, meter, opened, quotaSet } from './testing/fixtures';
+import { NOW, closedAt, creditsGranted, decideUsage, meter, opened, quotaSet, setAllowance } from './testing/fixtures';
 
 // Credit grants together with quota periods and rate limits: each keeps its own clock.
 const priced = meter({ creditsPerUnit: 1 });
 const spend = (quantity: number, now = NOW) => decideUsage({ quantity }, priced, now);
 const perSecond = (units: number): RateLimit => ({ units, per: 'second', burst: units });
-const dayAllowance = (amount: number, now: string): AccountCommand => ({
-  type: 'SetAllowance',
-  account: ACCOUNT,
-  amount,
-  per: 'day',
-  priority: 5,
-  now,
-});
+const dayAllowance = (amount: number, now: string) => setAllowance(amount, 'day', now);
 
 describe('a rate-limited meter that costs credits', () => {
   const history: AccountEvent[] = [

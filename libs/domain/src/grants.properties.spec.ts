@@ -1,24 +1,19 @@
 import fc from 'fast-check';
-import type { AccountEvent } from '@tally/events';
-import { decide } from './account-decider';
-import { evolve, fold, type Account } from './account-state';
+import { evolve } from './account-state';
 import type { AccountCommand } from './commands';
 import { spendableCredits } from './credit-decider';
 import { creditsView } from './credit-views';
-import { DomainError } from './errors';
 import { earmarkedAt } from './earmarks';
 import { grantLive } from './grants';
 import { heldCredits } from './hold-state';
-import { ACCOUNT, NOW, opened } from './testing/fixtures';
+import { ACCOUNT, opened } from './testing/fixtures';
+import { runSteps, type Step } from './testing/steps';
 
 fc.configureGlobal({ numRuns: 300 });
 
 const priced = { meter: 'ocr', description: null, creditsPerUnit: 2, defaultQuota: null };
 const ids = fc.constantFrom('a', 'b', 'c', 'd', 'e');
 const grantIds = fc.constantFrom('g1', 'g2', 'g3', 'g4');
-
-/** A step: a command at an offset of seconds after the previous step (time only moves forward). */
-type Step = { advance: number; command: (now: string) => AccountCommand };
 
 const usage = (id: string, quantity: number, now: string) => ({
   account: ACCOUNT,
@@ -106,27 +101,11 @@ const stepArb = stepsMoving(0, 1, 5, 30, 3600, 86_400);
 // Seconds apart: grants (1 to 10 s) expire and get voided under holds (20 s) that are then committed.
 const closeSteps = stepsMoving(0, 1, 2, 5);
 
-function run(steps: Step[], check: (state: Account, now: string) => void): void {
-  let state = fold(opened());
-  let now = NOW;
-  for (const step of steps) {
-    now = new Date(Date.parse(now) + step.advance * 1000).toISOString();
-    let events: AccountEvent[] = [];
-    try {
-      events = decide(step.command(now), state);
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-    }
-    state = events.reduce(evolve, state);
-    check(state, now);
-  }
-}
-
 describe('grants under random interleavings of grants, debits, holds, reversals, expiries and voids', () => {
   it("the balance is the sum of the live grants' remainders (and of what ended ones keep for open holds), never negative", () => {
     fc.assert(
       fc.property(fc.array(stepArb, { maxLength: 50 }), (steps) => {
-        run(steps, (state, now) => {
+        runSteps(opened(), steps, ({ after: state, now }) => {
           const view = creditsView(state, now, heldCredits(state, now));
           const earmarked = earmarkedAt(state.earmarks, now);
           let expected = 0;
@@ -151,24 +130,13 @@ describe('grants under random interleavings of grants, debits, holds, reversals,
   it('pays a commit within its hold in full, whatever became of the grants it earmarked', () => {
     fc.assert(
       fc.property(fc.array(closeSteps, { maxLength: 50 }), (steps) => {
-        let state = fold(opened());
-        let now = NOW;
-        for (const step of steps) {
-          now = new Date(Date.parse(now) + step.advance * 1000).toISOString();
-          const command = step.command(now);
-          let events: AccountEvent[] = [];
-          try {
-            events = decide(command, state);
-          } catch (error) {
-            if (!(error instanceof DomainError)) throw error;
-          }
+        runSteps(opened(), steps, ({ command, events }) => {
           for (const event of events) {
             if (command.type === 'CommitHold' && event.type === 'UsageAccepted') {
               expect(event.data.creditsCharged).toBe(event.data.quantity * 2);
             }
           }
-          state = events.reduce(evolve, state);
-        }
+        });
       }),
       // A commit whose grants ended under it, with too few live credits to pay otherwise, is a rare interleaving.
       { numRuns: 2000 },
@@ -178,27 +146,16 @@ describe('grants under random interleavings of grants, debits, holds, reversals,
   it('accepts a usage only for credits that are live and not held', () => {
     fc.assert(
       fc.property(fc.array(stepArb, { maxLength: 50 }), (steps) => {
-        let state = fold(opened());
-        let now = NOW;
-        for (const step of steps) {
-          now = new Date(Date.parse(now) + step.advance * 1000).toISOString();
-          const command = step.command(now);
-          let events: AccountEvent[] = [];
-          try {
-            events = decide(command, state);
-          } catch (error) {
-            if (!(error instanceof DomainError)) throw error;
-          }
-          let before = state;
+        runSteps(opened(), steps, ({ command, now, events, before }) => {
+          let state = before;
           for (const event of events) {
             if (command.type === 'DecideUsage' && event.type === 'UsageAccepted') {
-              expect(event.data.creditsCharged).toBeLessThanOrEqual(spendableCredits(before, now));
+              expect(event.data.creditsCharged).toBeLessThanOrEqual(spendableCredits(state, now));
               expect(event.data.creditsCharged).toBe(event.data.quantity * 2);
             }
-            before = evolve(before, event);
+            state = evolve(state, event);
           }
-          state = before;
-        }
+        });
       }),
     );
   });

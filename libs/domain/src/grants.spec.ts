@@ -4,19 +4,21 @@ import { evolve, fold } from './account-state';
 import type { AccountCommand } from './commands';
 import { creditsView, grantViews } from './credit-views';
 import { given } from './testing/given';
-import { ACCOUNT, NOW, creditsGranted, decideUsage, later, meter, opened, reverseUsage } from './testing/fixtures';
+import {
+  ACCOUNT,
+  NOW,
+  decideUsage,
+  grant,
+  later,
+  meter,
+  opened,
+  reverseUsage,
+  setAllowance,
+  voidGrant,
+} from './testing/fixtures';
 
 const priced = meter({ creditsPerUnit: 1 });
 const spend = (quantity: number, now = NOW, id?: string) => decideUsage({ quantity, ...(id ? { id } : {}) }, priced, now);
-const grant = (id: string, amount: number, terms: Parameters<typeof creditsGranted>[3] = {}) =>
-  creditsGranted(amount, amount, id, terms);
-const voidGrant = (grantId: string, now = NOW): AccountCommand => ({
-  type: 'VoidGrant',
-  account: ACCOUNT,
-  grantId,
-  reason: null,
-  now,
-});
 
 /** Decides commands in order on a history, as the handler does; returns every event and the state. */
 function run(history: AccountEvent[], commands: AccountCommand[]) {
@@ -180,15 +182,6 @@ describe('refunds', () => {
 });
 
 describe('allowances', () => {
-  const setAllowance = (amount: number, per: 'month' | 'day', now: string): AccountCommand => ({
-    type: 'SetAllowance',
-    account: ACCOUNT,
-    amount,
-    per,
-    priority: 5,
-    now,
-  });
-
   it('issues the first grant at once, for the rest of the current period', () => {
     given(opened())
       .when(setAllowance(100, 'month', NOW))

@@ -1,7 +1,7 @@
 import { linesOf, type CountedItem, type HoldReleased, type UsageHeld } from '@tally/events';
 import type { Account } from './account-state';
 import { TOTAL } from './periods';
-import { countedAt } from './tree';
+import { countedAt } from './tree-counts';
 
 /** A hold the account remembers (for idempotency and commits), with how it ended: null while open or expired. */
 export interface HoldRecord {

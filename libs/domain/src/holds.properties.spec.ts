@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import { withDefaultTerms, type AccountEvent, type MeterDefinition } from '@tally/events';
-import { decide } from './account-decider';
-import { evolve, fold, type Account } from './account-state';
+import type { Account } from './account-state';
 import type { AccountCommand } from './commands';
-import { DomainError } from './errors';
 import { heldCredits, heldUnits, holdLive } from './hold-state';
 import { ACCOUNT, NOW, opened } from './testing/fixtures';
+import { runSteps, type Step } from './testing/steps';
 
 fc.configureGlobal({ numRuns: 300 });
 
@@ -15,9 +14,6 @@ const meters: Record<string, MeterDefinition> = {
 };
 const ids = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f');
 const meterName = fc.constantFrom('geo', 'ocr');
-
-/** A command without its time; the scenario's clock gives it one. */
-type Step = { advance: number; command: (now: string) => AccountCommand };
 
 const usage = (meter: string, id: string, quantity: number) => ({
   source: 'svc',
@@ -88,23 +84,12 @@ type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 function run(s: Scenario) {
   const quota = withDefaultTerms({ limit: s.limit, enforcement: s.enforcement, period: s.period });
   const history: AccountEvent[] = [...opened(5), { type: 'QuotaSet', data: { account: ACCOUNT, meter: 'geo', quota, at: NOW } }];
-  let state: Account = fold(history);
-  let clock = Date.parse(NOW);
   const states: Array<{ state: Account; now: string }> = [];
-  for (const step of s.steps) {
-    clock += step.advance * 1000;
-    const now = new Date(clock).toISOString();
-    let events: AccountEvent[] = [];
-    try {
-      events = decide(step.command(now), state);
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-    }
+  const { state, now: end } = runSteps([...history], s.steps, ({ events, after, now }) => {
     history.push(...events);
-    state = events.reduce(evolve, state);
-    states.push({ state, now });
-  }
-  return { quota, history, state, states, end: new Date(clock).toISOString() };
+    states.push({ state: after, now });
+  });
+  return { quota, history, state, states, end };
 }
 
 describe('hold invariants (property-based)', () => {

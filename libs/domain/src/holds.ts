@@ -8,7 +8,8 @@ import { definitionOf, namedPeriod, overageOf, quotaOf, remainingOf, type Accept
 import { alertsInTree } from './level-alerts';
 import { TOTAL } from './periods';
 import { withinWindow } from './time';
-import { levelView, periodsOnly } from './tree';
+import { levelView } from './tree';
+import { periodsOnly } from './tree-counts';
 
 /** The open, unexpired hold a commit or release names; refuses every other case with its code. */
 function liveHold(state: Account, { account, source, id, now }: CommitHold | ReleaseHold): HoldRecord {

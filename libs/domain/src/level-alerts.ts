@@ -3,7 +3,8 @@ import { usageOf, type Account } from './account-state';
 import { alertsFor } from './alerts';
 import type { AcceptedItem } from './decide-usage';
 import { TOTAL } from './periods';
-import { chainOf, countedAt, levelView } from './tree';
+import { chainOf, levelView } from './tree';
+import { countedAt } from './tree-counts';
 
 /** The alerts accepted items raise at one level: each item's quota thresholds, and the credits of all of them once. */
 export function alertsOfItems(

@@ -11,7 +11,7 @@ import type {
 import { initialState, type Account } from './account-state';
 import { earmarksFrom, earmarksJson, type EarmarkJson } from './earmarks';
 import { Recent } from './recent';
-import { membersFrom, membersToCarry } from './tree';
+import { membersFrom, membersToCarry } from './tree-counts';
 
 /**
  * The version of {@link AccountSnapshot}'s shape. Bump it whenever the shape or the meaning of a

@@ -2,7 +2,7 @@ import type { AccountEvent, AccountMoved, Departure } from '@tally/events';
 import { fold, initialState, type Account } from './account-state';
 import { ACCOUNT, NOW, opened } from './testing/fixtures';
 import { completeMove, type MoveLeft } from './tree-recovery';
-import { decideParent } from './tree';
+import { decideParent } from './tree-moves';
 
 // docs/contract.md §2.7: a move a writer stopped between its appends is completed from what was written.
 

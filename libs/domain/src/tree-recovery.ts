@@ -1,6 +1,6 @@
 import type { AccountEvent, AccountMoved, Departure } from '@tally/events';
 import type { Account } from './account-state';
-import type { TreeMove } from './tree';
+import type { TreeMove } from './tree-moves';
 
 /**
  * What a move of `account` left behind, read by the shell: the account's own state (which names

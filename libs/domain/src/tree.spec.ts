@@ -13,7 +13,8 @@ import {
   quotaSet,
   reverseUsage,
 } from './testing/fixtures';
-import { decideParent, treeViewOf, type TreeStates } from './tree';
+import { treeViewOf } from './tree';
+import { decideParent, type TreeStates } from './tree-moves';
 
 const attached = (member: string, parent = ACCOUNT, usage: Record<string, Record<string, number>> = {}): AccountEvent => ({
   type: 'MemberAttached',

@@ -8,7 +8,16 @@ import type {
   UsageItem,
 } from '@tally/events';
 import { withDefaultTerms } from '@tally/events';
-import type { CommitHold, GrantCredits, HoldUsage, ReleaseHold, DecideUsage, ReverseUsage } from '../commands';
+import type {
+  CommitHold,
+  GrantCredits,
+  HoldUsage,
+  ReleaseHold,
+  DecideUsage,
+  ReverseUsage,
+  SetAllowance,
+  VoidGrant,
+} from '../commands';
 import type { Account } from '../account-state';
 import { initialState } from '../account-state';
 import { decideBooks } from '../books';
@@ -134,6 +143,28 @@ export const grantCredits = (amount: number, grantId: string | null = null): Gra
   reason: null,
   grantId,
   now: NOW,
+});
+
+/** Grant `id` of `amount` credits, all of them left (see {@link creditsGranted} for its terms). */
+export const grant = (id: string, amount: number, terms: Parameters<typeof creditsGranted>[3] = {}): AccountEvent =>
+  creditsGranted(amount, amount, id, terms);
+
+export const voidGrant = (grantId: string, now = NOW): VoidGrant => ({
+  type: 'VoidGrant',
+  account: ACCOUNT,
+  grantId,
+  reason: null,
+  now,
+});
+
+/** An allowance of `amount` credits a `per`, at priority 5. */
+export const setAllowance = (amount: number, per: SetAllowance['per'], now = NOW): SetAllowance => ({
+  type: 'SetAllowance',
+  account: ACCOUNT,
+  amount,
+  per,
+  priority: 5,
+  now,
 });
 
 export const reverseUsage = (source: string, id: string, now = NOW): ReverseUsage => ({

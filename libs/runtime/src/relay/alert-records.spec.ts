@@ -1,6 +1,7 @@
 import { serialize, type AlertData } from '@tally/events';
 import { alertRecord } from './alert-records';
 import { decisionRecord } from './decision-records';
+import { storedGrant } from './testing/events';
 
 const alert: AlertData = {
   id: 'alrt_0123',
@@ -31,18 +32,6 @@ describe('the published form of a stored alert', () => {
 
   it('is not a decision, and a decision is not an alert', () => {
     expect(decisionRecord(serialize({ type: 'AlertRaised', data: alert }))).toBeNull();
-    const at = alert.raisedAt;
-    const granted = {
-      account: 'acme',
-      amount: 5,
-      reason: null,
-      grantId: 'g',
-      priority: 50,
-      effectiveAt: at,
-      expiresAt: null,
-      balance: 5,
-      at,
-    };
-    expect(alertRecord(serialize({ type: 'CreditsGranted', data: granted }))).toBeNull();
+    expect(alertRecord(storedGrant(alert.raisedAt))).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
-import { serialize, type UsageDecisionData } from '@tally/events';
+import { serialize, type UsageAccepted, type UsageDecisionData, type UsageRejected } from '@tally/events';
 import { decisionRecord } from './decision-records';
+import { storedGrant } from './testing/events';
 
 const decision: UsageDecisionData = {
   account: 'acme',
@@ -19,9 +20,16 @@ const decision: UsageDecisionData = {
 };
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
+/** The record of {@link decision}, with `fields`, stored accepted (no credits charged). */
+const acceptedRecord = (fields: Partial<UsageAccepted['data']> = {}) =>
+  decisionRecord(serialize({ type: 'UsageAccepted', data: { ...decision, creditsCharged: 0, ...fields } }));
+/** The record of {@link decision}, with `fields`, stored rejected. */
+const rejectedRecord = (fields: Partial<UsageDecisionData> & Pick<UsageRejected['data'], 'reason'>) =>
+  decisionRecord(serialize({ type: 'UsageRejected', data: { ...decision, ...fields } }));
+
 describe('the published form of a stored decision', () => {
   it('is keyed by subject with the usage as the CloudEvents identity', () => {
-    const record = decisionRecord(serialize({ type: 'UsageAccepted', data: { ...decision, creditsCharged: 0 } }));
+    const record = acceptedRecord();
     expect(record?.key).toBe('alice');
     expect(record?.headers).toMatchObject({ ce_type: 'metering.decision.v1', ce_source: 'geocoder', ce_id: 'u-1' });
     expect(record?.headers).not.toHaveProperty('ce_traceparent');
@@ -29,13 +37,12 @@ describe('the published form of a stored decision', () => {
   });
 
   it('carries the usage trace context on as ce_traceparent', () => {
-    const traced = { ...decision, reason: 'QUOTA_EXCEEDED' as const, extensions: { traceparent: TRACEPARENT } };
-    const record = decisionRecord(serialize({ type: 'UsageRejected', data: traced }));
+    const record = rejectedRecord({ reason: 'QUOTA_EXCEEDED', extensions: { traceparent: TRACEPARENT } });
     expect(record?.headers.ce_traceparent).toBe(TRACEPARENT);
   });
 
   it('publishes the fields in the contract order, each optional one only when the usage has it', () => {
-    const plain = decisionRecord(serialize({ type: 'UsageAccepted', data: { ...decision, creditsCharged: 0 } }));
+    const plain = acceptedRecord();
     expect(Object.keys(JSON.parse(plain!.value))).toEqual([
       'id',
       'source',
@@ -51,7 +58,6 @@ describe('the published form of a stored decision', () => {
       'decidedAt',
     ]);
     const full = {
-      ...decision,
       reason: 'RATE_LIMITED' as const,
       limitedBy: 'parent',
       retryAfterMs: 250,
@@ -60,7 +66,7 @@ describe('the published form of a stored decision', () => {
       dataschema: 'https://example.com/usage',
       extensions: { traceparent: TRACEPARENT },
     };
-    const rejected = JSON.parse(decisionRecord(serialize({ type: 'UsageRejected', data: full }))!.value);
+    const rejected = JSON.parse(rejectedRecord(full)!.value);
     expect(Object.keys(rejected)).toEqual([
       'id',
       'source',
@@ -83,25 +89,11 @@ describe('the published form of a stored decision', () => {
       'extensions',
     ]);
     expect(rejected.items).toEqual([{ meter: 'geocoding', quantity: 3, usage: 3, limit: 10, remaining: 7, overage: 0 }]);
-    const noExtensions = decisionRecord(
-      serialize({ type: 'UsageAccepted', data: { ...decision, creditsCharged: 0, extensions: {} } }),
-    );
+    const noExtensions = acceptedRecord({ extensions: {} });
     expect(JSON.parse(noExtensions!.value)).not.toHaveProperty('extensions');
   });
 
   it('is null for events that are not decisions', () => {
-    const at = decision.decidedAt;
-    const granted = {
-      account: 'acme',
-      amount: 5,
-      reason: null,
-      grantId: 'g',
-      priority: 50,
-      effectiveAt: at,
-      expiresAt: null,
-      balance: 5,
-      at,
-    };
-    expect(decisionRecord(serialize({ type: 'CreditsGranted', data: granted }))).toBeNull();
+    expect(decisionRecord(storedGrant(decision.decidedAt))).toBeNull();
   });
 });

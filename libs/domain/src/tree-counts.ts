@@ -1,0 +1,93 @@
+import type { CarriedMember, CountedItem, LevelCounted, UsageDecisionData } from '@tally/events';
+import type { Account } from './account-state';
+import { raisedFrom, raisedToCarry } from './alert-memory';
+import { TOTAL, periodEndsAfter } from './periods';
+import type { Member, UsageCounts } from './tree';
+
+/*
+ * Where a usage counts at each level of a tree (its month, and each level's quota period), and
+ * the counts and members carried from a period into the next (or into a snapshot).
+ */
+
+/** Where a usage counts at one level: its month, and its quota's period there when that is not the month. */
+export interface Counted {
+  month: string;
+  period?: string;
+}
+
+/** A decision or reversal, as far as counting it at each level of a tree goes: its lines (one, or a multi-item usage's). */
+export type CountedAtLevels = Pick<UsageDecisionData, 'account' | 'month'> & CountedItem & { items?: readonly CountedItem[] };
+
+/**
+ * Where one line of a usage decided for `account` counts at `level`: the period the line named
+ * for the account itself, or the one it recorded for a level above it (each level is held to its
+ * own quota's period, item by item).
+ */
+export function countedAt(line: Pick<CountedItem, 'period' | 'levels'>, account: string, month: string, level: string): Counted {
+  const period = level === account ? line.period : line.levels?.find((l) => l.account === level)?.period;
+  return period === undefined ? { month } : { month, period };
+}
+
+/** The levels' periods without their buckets' levels: what a commit or a reversal counts again (tokens stay taken). */
+export function periodsOnly(levels: LevelCounted[] | undefined): { levels?: LevelCounted[] } {
+  const periods = (levels ?? []).flatMap(({ account, period }) => (period === undefined ? [] : [{ account, period }]));
+  return periods.length > 0 ? { levels: periods } : {};
+}
+
+/** `usage` with `delta` more units of a meter in its month, its running total, and its quota period when it names one. */
+export function addCounted(usage: UsageCounts, meter: string, counted: Counted, delta: number): UsageCounts {
+  const byPeriod = new Map(usage.get(meter));
+  for (const key of [counted.month, TOTAL, ...(counted.period === undefined ? [] : [counted.period])]) {
+    byPeriod.set(key, (byPeriod.get(key) ?? 0) + delta);
+  }
+  return new Map(usage).set(meter, byPeriod);
+}
+
+/** Carried usage (JSON) as the state keeps it; own keys only, whatever their names. */
+export function countsFrom(carried: Record<string, Record<string, number>>): UsageCounts {
+  return new Map(Object.entries(carried).map(([meter, byPeriod]) => [meter, new Map(Object.entries(byPeriod))]));
+}
+
+/**
+ * Usage counts as JSON, keeping the running totals and the periods that end after `oldest` (the
+ * oldest instant a usage may still be counted at); every period without it.
+ */
+export function countsToCarry(usage: UsageCounts, oldest?: string): Record<string, Record<string, number>> {
+  // Object.fromEntries defines own properties, so a meter named `__proto__` is carried like any other.
+  return Object.fromEntries(
+    [...usage].map(([meter, byPeriod]) => [
+      meter,
+      Object.fromEntries([...byPeriod].filter(([key]) => oldest === undefined || periodEndsAfter(key, oldest))),
+    ]),
+  );
+}
+
+/** The members of a tree to carry into the root's next period (see {@link countsToCarry} for `oldest`). */
+export function membersToCarry(state: Account, oldest?: string): Array<[string, CarriedMember]> {
+  return [...state.members].map(([name, m]) => [
+    name,
+    {
+      parent: m.parent,
+      quotas: Object.fromEntries(m.quotas),
+      usage: countsToCarry(m.usage, oldest),
+      ...(m.buckets.size > 0 ? { buckets: Object.fromEntries(m.buckets) } : {}),
+      ...(m.alerted.size > 0 ? { raised: raisedToCarry(m.alerted, oldest) } : {}),
+    },
+  ]);
+}
+
+/** Carried members as the state keeps them. */
+export function membersFrom(carried: Array<[string, CarriedMember]> | undefined): ReadonlyMap<string, Member> {
+  return new Map(
+    (carried ?? []).map(([name, m]) => [
+      name,
+      {
+        parent: m.parent,
+        quotas: new Map(Object.entries(m.quotas)),
+        usage: countsFrom(m.usage),
+        buckets: new Map(Object.entries(m.buckets ?? {})),
+        alerted: raisedFrom(m.raised),
+      },
+    ]),
+  );
+}
