@@ -271,6 +271,8 @@ async function main(): Promise<void> {
     rssMiB: {
       api: pipeline?.rssMiB.api ?? postgres?.rssMiB ?? embedded?.rssMiB ?? null,
       projector: pipeline?.rssMiB.projector ?? null,
+      // `npm start` on PGlite (api, projector and the database in one process) after its HTTP run.
+      embedded: embedded?.rssMiB ?? null,
       apiAfterAccounts: many && { accounts: many.accounts, rssMiB: many.apiRssMiB },
     },
     trees: trees && {
