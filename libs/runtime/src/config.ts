@@ -59,7 +59,7 @@ export interface PgliteSettings {
 
 /**
  * What embedded PGlite starts with unless PGLITE_* says otherwise: sized for one process's store,
- * so that `npm start` stays within 400 MiB (docs/benchmarks.md "Embedded PGlite's memory").
+ * so that `npm start` stays near or under 400 MiB (docs/benchmarks.md "Embedded PGlite's memory").
  */
 export const PGLITE_DEFAULTS: PgliteSettings = { shared_buffers: '16MB', work_mem: '4MB', maintenance_work_mem: '16MB' };
 

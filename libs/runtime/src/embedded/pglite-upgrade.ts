@@ -27,11 +27,7 @@ export function pgMajorOf(dir: string): number | null {
  * interrupted upgrade leaves it as it was, and the next start tries again). A folder of any other
  * PostgreSQL is refused with the steps to take.
  */
-export async function upgradeEmbeddedData(
-  dir: string,
-  logger: Logger,
-  settings: Record<string, string> = {},
-): Promise<void> {
+export async function upgradeEmbeddedData(dir: string, logger: Logger, settings: Record<string, string> = {}): Promise<void> {
   const major = pgMajorOf(dir);
   if (major === null || major === EMBEDDED_PG_MAJOR) return;
   if (major !== PGLITE_03_PG_MAJOR) throw new EmbeddedDataError(unreadable(dir, major));
