@@ -1,12 +1,14 @@
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
-import { call, startTallyProcess, TOKEN } from './support';
+import { call, mib, startTallyProcess, TOKEN } from './support';
 
 /** Latency at a steady rate, as a producer sees it (not at saturation). */
 export interface FixedRateResult {
   rps: number;
   decision: { p50Ms: number | null; p99Ms: number | null; achievedRps: number; errors: number };
   check: { p50Ms: number | null; p99Ms: number | null; achievedRps: number; errors: number };
+  /** RSS of the process (api + projector) after both runs. */
+  rssMiB: number;
 }
 
 /**
@@ -60,7 +62,7 @@ export async function runFixedRate(
     await run('/v1/usage', Math.min(3, seconds));
     const decision = await run('/v1/usage');
     const check = await run('/v1/usage/check');
-    return { rps, decision, check };
+    return { rps, decision, check, rssMiB: mib(await tally.rssBytes()) };
   } finally {
     await tally.stop();
   }

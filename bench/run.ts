@@ -236,6 +236,35 @@ async function main(): Promise<void> {
     }
   }
 
+  // Every process's RSS at the end of every scenario that ran: the bound (≤ 400 MiB) is for each.
+  const memory: Array<[string, number]> = [];
+  for (const r of [embedded, postgres, hot, batch100, check, trees?.plain, trees?.tree]) {
+    if (r) memory.push([`${r.scenario} (api + projector${r === embedded ? ' + PGlite' : ''})`, r.rssMiB]);
+  }
+  if (many) memory.push([`${many.accounts} distinct accounts (api alone)`, many.apiRssMiB]);
+  if (accountScale) memory.push([`${accountScale.usages} usages on one account (api alone)`, accountScale.rssMiB]);
+  const kafkaRuns: Array<[string, KafkaResult | null | undefined]> = [
+    ['Kafka pipeline', pipeline],
+    ['Kafka scale-out, 1 instance', scaleOut?.one],
+    ['Kafka scale-out, 2 instances', scaleOut?.two],
+  ];
+  for (const [name, k] of kafkaRuns) {
+    if (!k) continue;
+    memory.push([`${name}: api${k.instances > 1 ? ' (largest instance)' : ''}`, k.rssMiB.api]);
+    memory.push([`${name}: projector`, k.rssMiB.projector]);
+  }
+  if (fixedRate) memory.push([`steady ${fixedRate.rps} requests/s (api + projector)`, fixedRate.rssMiB]);
+  if (memory.length > 0) {
+    console.log('\n## Memory: RSS of each process at the end of each scenario\n');
+    console.log('| scenario and process | RSS MiB |');
+    console.log('|---|---:|');
+    for (const [name, value] of memory) console.log(`| ${name} | ${value} |`);
+  }
+  const largest = (pick: (name: string) => boolean) => {
+    const values = memory.filter(([name]) => pick(name)).map(([, value]) => value);
+    return values.length > 0 ? Math.max(...values) : null;
+  };
+
   const figures = (r: HttpResult | null) =>
     r ? { decisionsPerSecond: r.eventsPerSecond, p99Ms: r.p99Ms, cpuMsPerDecision: r.cpuMsPerEvent } : null;
   const summary = {
@@ -269,8 +298,9 @@ async function main(): Promise<void> {
     },
     baselines: { nodeHttpRps: nodeHttp.rps, pgInsertTps, kafkaConsumeEventsPerSecond: kafkaConsume },
     rssMiB: {
-      api: pipeline?.rssMiB.api ?? postgres?.rssMiB ?? embedded?.rssMiB ?? null,
-      projector: pipeline?.rssMiB.projector ?? null,
+      // The largest over every scenario that ran (the table above has each).
+      api: largest((name) => !name.endsWith(': projector')),
+      projector: largest((name) => name.endsWith(': projector')),
       // `npm start` on PGlite (api, projector and the database in one process) after its HTTP run.
       embedded: embedded?.rssMiB ?? null,
       apiAfterAccounts: many && { accounts: many.accounts, rssMiB: many.apiRssMiB },

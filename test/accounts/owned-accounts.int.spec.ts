@@ -1,6 +1,7 @@
 import { AccountHandler, CatalogCache } from '@tally/api';
 import type { AccountCommand } from '@tally/domain';
 import { SqlEventStore, type EventStore, type SqlClient } from '@tally/eventstore';
+import { countingStore } from '../support/counting-store';
 import { sqlBackends } from '../support/databases';
 
 const usage = (account: string, id: string): AccountCommand => ({
@@ -11,20 +12,6 @@ const usage = (account: string, id: string): AccountCommand => ({
   reportedBy: 'http',
   now: new Date().toISOString(),
 });
-
-/** The store, counting the reads that go through it. */
-function counting(store: EventStore): { store: EventStore; reads: () => number } {
-  let reads = 0;
-  const counted = new Proxy(store, {
-    get(target, name, receiver) {
-      const value = Reflect.get(target, name, receiver);
-      if (typeof value !== 'function') return value;
-      if (name === 'readStream' || name === 'readLastEvent') return (...args: unknown[]) => (reads++, value.apply(target, args));
-      return value.bind(target);
-    },
-  });
-  return { store: counted, reads: () => reads };
-}
 
 describe.each(sqlBackends())('accounts this process decides on (%s)', (_name, open) => {
   let db: SqlClient;
@@ -44,7 +31,7 @@ describe.each(sqlBackends())('accounts this process decides on (%s)', (_name, op
     });
 
   it('are appended to at their cached revision, without reading the store again', async () => {
-    const { store: watched, reads } = counting(store);
+    const { store: watched, reads } = countingStore(store);
     const decisions = decider(watched);
     await decisions.execute(usage('acme', 'u1'));
     const coldReads = reads();
@@ -53,7 +40,7 @@ describe.each(sqlBackends())('accounts this process decides on (%s)', (_name, op
   });
 
   it('are kept up to the cache size: the least recently used account is read again', async () => {
-    const { store: watched, reads } = counting(store);
+    const { store: watched, reads } = countingStore(store);
     const decisions = new AccountHandler(watched, {
       cacheSize: 2,
       defaultCredits: 100,
@@ -96,7 +83,7 @@ describe.each(sqlBackends())('subjects the catalog keeps (%s)', (_name, open) =>
   it('are bounded: past the limit the oldest subject is read from the store again', async () => {
     const { db, close } = await open();
     try {
-      const { store, reads } = counting(await SqlEventStore.create(db));
+      const { store, reads } = countingStore(await SqlEventStore.create(db));
       const catalog = new CatalogCache(store, 2);
       for (const subject of ['s1', 's2', 's3']) await catalog.accountOf(subject);
       const before = reads();

@@ -1,25 +1,18 @@
 import { AccountHandler } from '@tally/api';
-import { deserialize, streamNames, withDefaultTerms, type AccountEvent } from '@tally/events';
+import { deserialize, streamNames, type AccountEvent } from '@tally/events';
 import { SqlEventStore, type EventStore, type SqlClient } from '@tally/eventstore';
 import { usageOf, type AccountCommand } from '@tally/domain';
 import { sqlBackends } from '../support/databases';
 import { oneByOneStore, WriterStopped, type StopSwitch } from '../support/one-by-one-store';
+import { geoUsage } from '../support/usage-command';
 
 // docs/contract.md §2.7: on a store that appends a move's parts one by one (EventStoreDB), a writer
 // stopped between them leaves a state the next load or decision completes, counting the member's usage once.
 
 const NOW = '2026-11-10T00:00:00.000Z';
 const MONTH = '2026-11';
-const GEO = { meter: 'geo', description: null, creditsPerUnit: null, defaultQuota: withDefaultTerms({ limit: 1000 }) };
 let ids = 0;
-const usage = (account: string, quantity: number): AccountCommand => ({
-  type: 'DecideUsage',
-  account,
-  usage: { source: 'svc', id: `u${++ids}`, subject: account, meter: 'geo', quantity, time: null },
-  meter: GEO,
-  reportedBy: 'test',
-  now: NOW,
-});
+const usage = (account: string, quantity: number): AccountCommand => geoUsage(account, quantity, NOW);
 
 describe.each(sqlBackends())('a tree move stopped between its appends (%s, appended one by one)', (_name, open) => {
   let db: SqlClient;

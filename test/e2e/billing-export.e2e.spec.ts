@@ -71,6 +71,8 @@ describe.each(BACKENDS)('billing export: pages and streams (%s)', (backend) => {
       ['limit=0', 'limit'],
       ['limit=1001', 'limit'],
       ['limit=1e2', 'limit'],
+      // A cursor of another account's lines would skip every line of this one, or none, without a word.
+      [`account=${accounts[0]}&after=${Buffer.from(JSON.stringify([accounts[1], meter])).toString('base64url')}`, 'after'],
     ]) {
       const reply = await tally.admin.get(`/v1/billing?month=${month}&${query}`);
       expect(reply.status).toBe(400);

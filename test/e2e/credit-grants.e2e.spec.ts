@@ -262,6 +262,12 @@ describe.each(BACKENDS)('credit grants over HTTP (%s)', (backend) => {
     expect(page.body).toHaveLength(3);
     const next = /<([^>]+)>; rel="next"/.exec(page.headers.get('link') ?? '')?.[1] as string;
     expect((await finance.get(next)).body).toEqual(rows.slice(3, 6));
+    // Its cursor names a place among this account's rows of this month: sent for another account or month, a 400.
+    const cursor = new URL(next, tally.url).searchParams.get('after');
+    for (const query of [`month=${month}&account=${unique('other')}`, `month=2020-01&account=${account}`, 'month=2020-01']) {
+      const reply = await finance.get(`/v1/credits/ledger?${query}&after=${cursor}`);
+      expect([reply.status, reply.body.errors?.map((e: { field: string }) => e.field)]).toEqual([400, ['after']]);
+    }
     expect(
       (await tally.admin.as((await tally.admin.post('/v1/api-keys', { name: 'p', role: 'producer' })).body.token).get(path))
         .status,

@@ -179,4 +179,47 @@ describe.each(BACKENDS)('hostile bodies and the smaller findings (%s)', (backend
       expect(again.body).toEqual(reversal.body);
     });
   });
+  describe('bodies the probe of the credit, tree and multi-item routes found', () => {
+    // Each of these held the event loop for seconds (class-validator walked an array body as an
+    // object of 100,000 unknown fields; 30,000 items or alert thresholds were validated one by one,
+    // the thresholds' uniqueness pairwise) before answering the same 400.
+    it('refuses an array body on a route that takes an object with one 400 naming the body, writing nothing', async () => {
+      const before = await storedEventCount(tally);
+      const body = JSON.stringify(Array.from({ length: 100_000 }, () => 1));
+      for (const [method, path] of [
+        ['POST', `/v1/accounts/${unique('a')}/credits`],
+        ['PUT', `/v1/accounts/${unique('a')}`],
+        ['PUT', `/v1/accounts/${unique('a')}/quotas/${unique('m')}`],
+        ['POST', '/v1/usage/reversals'],
+      ]) {
+        const reply = await tally.admin.raw(method, path, body);
+        expect([path, reply.status, reply.body.errors]).toEqual([path, 400, [{ field: '', reason: 'must be a JSON object' }]]);
+      }
+      expect(await storedEventCount(tally)).toBe(before);
+    });
+
+    it('refuses an array inside a body longer than any contract allows, naming it, before its items are validated', async () => {
+      const { account, meter } = await withQuota(tally, { limit: null });
+      const before = await storedEventCount(tally);
+      const many = Array.from({ length: 30_000 }, () => ({}));
+      const tooMany = { field: 'data.items', reason: 'an array may hold at most 64 items; this one has 30000, 29936 more' };
+      const event = { ...usageEvent({ subject: account, meter, quantity: 1 }), data: { items: many } };
+      for (const path of ['/v1/usage', '/v1/usage/check', '/v1/reservations']) {
+        const reply = await tally.admin.post(path, event);
+        expect([path, reply.status, reply.body.errors]).toEqual([path, 400, [tooMany]]);
+      }
+      const commit = await tally.admin.post('/v1/reservations/commit', { source: 's', id: 'i', items: many });
+      expect(commit.body.errors).toEqual([{ ...tooMany, field: 'items' }]);
+      const thresholds = Array.from({ length: 100_000 }, (_, i) => i);
+      const quota = await tally.admin.put(`/v1/accounts/${account}/quotas/${meter}`, { limit: 5, alertAt: thresholds });
+      expect(quota.body.errors).toEqual([
+        { field: 'alertAt', reason: 'an array may hold at most 64 items; this one has 100000, 99936 more' },
+      ]);
+      // A query parameter given many times is such an array too.
+      const asOf = Array.from({ length: 100 }, () => 'asOf=2026-01-01T00:00:00Z').join('&');
+      const grants = await tally.admin.get(`/v1/accounts/${account}/credits/grants?${asOf}`);
+      expect([grants.status, grants.body.errors?.map((e: { field: string }) => e.field)]).toEqual([400, ['asOf']]);
+      expect(await storedEventCount(tally)).toBe(before);
+    });
+  });
 });

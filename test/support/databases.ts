@@ -1,4 +1,4 @@
-import { PgClient, PgliteClient, type SqlClient } from '@tally/eventstore';
+import { PgClient, PgliteClient, SqlEventStore, type SqlClient } from '@tally/eventstore';
 import { createTestDatabase, infra } from '../infra/infra';
 
 /** Opens a fresh, empty SQL database; `close` also deletes it. */
@@ -32,4 +32,19 @@ export function sqlBackends(): Array<[string, OpenDatabase]> {
     ]);
   }
   return backends;
+}
+
+/**
+ * An event store on a fresh database of `open`, for one describe block: created before its
+ * tests and closed (the database deleted) after them. Read `store()` inside tests.
+ */
+export function storeOn(open: OpenDatabase): { store: () => SqlEventStore } {
+  let opened: { db: SqlClient; close(): Promise<void> } | null = null;
+  let store: SqlEventStore | null = null;
+  beforeAll(async () => {
+    opened = await open();
+    store = await SqlEventStore.create(opened.db);
+  });
+  afterAll(() => opened?.close());
+  return { store: () => store as SqlEventStore };
 }

@@ -33,7 +33,8 @@ export function decide(command: AccountCommand, state: Account): AccountEvent[] 
   }
   const settled = state.account === null ? [] : settleCredits(state, command.now);
   const current = settled.reduce(evolve, state);
-  return [...settled, ...attributeCredits(decideCommand(command, current), current, command.now)];
+  const decided = attributeCredits(decideCommand(command, current), current, command.now);
+  return settled.length === 0 ? decided : [...settled, ...decided];
 }
 
 const PAYER_ONLY: ReadonlySet<AccountCommand['type']> = new Set([

@@ -220,12 +220,14 @@ function evolveRest(state: Account, event: AccountEvent): Account {
       return state;
     case 'UsageAccepted': {
       const { source, id } = event.data;
-      const afterCount = { ...state, ...counted(state, event.data, 1) };
-      return {
-        ...afterCount,
-        ...withTokensTaken(afterCount, event.data),
+      const afterCount: Account = {
+        ...state,
+        ...counted(state, event.data, 1),
         decisions: state.decisions.set(usageKey(source, id), { event, reversal: null }),
       };
+      const { buckets, members } = withTokensTaken(afterCount, event.data);
+      // Most usages take no rate-limit tokens: then the state is not copied again.
+      return buckets === afterCount.buckets && members === afterCount.members ? afterCount : { ...afterCount, buckets, members };
     }
     case 'UsageRejected':
       return {

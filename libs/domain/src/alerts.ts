@@ -48,7 +48,7 @@ export function alertsFor(accepted: AcceptedUsage, state: Account): AlertRaised[
   }
   const below = state.creditsBelow;
   // Only live credits count: grants not yet effective, expired or voided are not there to spend.
-  const before = liveBalance(state.grants.values(), now);
+  const before = below !== null && cost > 0 ? liveBalance(state.grants.values(), now) : 0;
   if (below !== null && cost > 0 && before >= below && before - cost < below) {
     raised.push({ account, kind: 'credits.low', threshold: below, balance: before - cost, raisedAt: now });
   }

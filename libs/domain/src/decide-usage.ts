@@ -1,7 +1,6 @@
 import {
   keptAttributes,
   linesOf,
-  periodOf,
   type AccountEvent,
   type LevelCounted,
   type MeterDefinition,
@@ -10,6 +9,7 @@ import {
   type UsageDecisionData,
   type UsageItem,
   type UsageLine,
+  type UsageRejected,
 } from '@tally/events';
 import { decisionFor, holdFor, usageOf, type Account } from './account-state';
 import { alertsInTree } from './level-alerts';
@@ -78,9 +78,12 @@ export interface AcceptedItem {
   after: number;
 }
 
+/** A decision's fields but those of its lines (see {@link withLines}). */
+type DecisionBase = Omit<UsageDecisionData, 'period' | 'bucketLevel' | 'levels' | 'items'>;
+
 type Verdict =
-  | { ok: false; base: UsageDecisionData; reason: RejectReason }
-  | { ok: true; base: UsageDecisionData; items: AcceptedItem[]; cost: number };
+  | { ok: false; data: UsageRejected['data'] }
+  | { ok: true; base: DecisionBase; multi: boolean; items: AcceptedItem[]; cost: number };
 
 /** Whether the account already decided this source + id (as a usage or a hold) within the window. */
 export function alreadyDecided(state: Account, source: string, id: string, now: string): boolean {
@@ -130,19 +133,30 @@ export function namedPeriod(periodKey: string, month: string): { period?: string
 }
 
 /**
- * The headline a decision's own fields carry: the line of its single item, or of a multi-item
- * usage's first item (the failing one, for a rejection), with every line in `items`.
+ * The decision: `base` with the headline its own fields carry (the line of its single item, or of
+ * a multi-item usage's first item, the failing one for a rejection), every line in `items` for a
+ * multi-item usage, then `after` (what the kind of decision adds).
  */
-function withLines(base: UsageDecisionData, headline: UsageLine, lines: UsageLine[] | null): UsageDecisionData {
-  const { period: _period, bucketLevel: _bucketLevel, items: _items, levels: _levels, ...rest } = base;
+function withLines<T extends object>(
+  base: DecisionBase,
+  headline: UsageLine,
+  lines: readonly UsageLine[] | null,
+  after: T,
+): UsageDecisionData & T {
   const { meter, quantity, usage, limit, remaining, overage, period, bucketLevel, levels } = headline;
   return {
-    ...rest,
-    ...{ meter, quantity, usage, limit, remaining, overage },
-    ...periodOf({ period }),
+    ...base,
+    meter,
+    quantity,
+    usage,
+    limit,
+    remaining,
+    overage,
+    ...(period === undefined ? {} : { period }),
     ...(bucketLevel === undefined ? {} : { bucketLevel }),
     ...(levels === undefined ? {} : { levels }),
-    ...(lines ? { items: lines } : {}),
+    ...(lines ? { items: lines as UsageLine[] } : {}),
+    ...after,
   };
 }
 
@@ -173,35 +187,37 @@ function judge(command: DecideUsage | HoldUsage, state: Account): Verdict {
   const chain = command.account === root ? [] : chainOf(state, command.account);
   const inTree = state.members.size > 0;
   const items = linesOf(request);
-  const standingsAt = (level: string) =>
-    items.map((item) => standing(command, levelView(state, level), item, { time, month, level }));
+  const standingsAt = (level: string) => {
+    const view = levelView(state, level);
+    const at = { time, month, level };
+    return items.map((item) => standing(command, view, item, at));
+  };
   const own = standingsAt(command.account);
-  const base: UsageDecisionData = withLines(
-    {
-      account: command.account,
-      source: request.source,
-      id: request.id,
-      subject: request.subject,
-      meter: request.meter,
-      quantity: request.quantity,
-      time,
-      month,
-      usage: 0,
-      limit: null,
-      remaining: null,
-      overage: 0,
-      decidedAt: now,
-      ...keptAttributes(request),
-      reportedBy: command.reportedBy,
-      ...(state.account !== null && state.account !== command.account ? { payer: state.account } : {}),
-    },
-    own[0].line,
-    multi ? own.map((s) => s.line) : null,
-  );
-  const reject = (reason: RejectReason, level: string, failed = 0, extra: Partial<UsageDecisionData> = {}): Verdict => ({
+  const base: DecisionBase = {
+    account: command.account,
+    source: request.source,
+    id: request.id,
+    subject: request.subject,
+    meter: request.meter,
+    quantity: request.quantity,
+    time,
+    month,
+    usage: 0,
+    limit: null,
+    remaining: null,
+    overage: 0,
+    decidedAt: now,
+    ...keptAttributes(request),
+    reportedBy: command.reportedBy,
+    ...(state.account !== null && state.account !== command.account ? { payer: state.account } : {}),
+  };
+  const reject = (reason: RejectReason, level: string, failed = 0, retryAfterMs?: number): Verdict => ({
     ok: false,
-    base: { ...withLines(base, own[failed].line, base.items ?? null), ...extra, ...(inTree ? { limitedBy: level } : {}) },
-    reason,
+    data: withLines(base, own[failed].line, multi ? own.map((s) => s.line) : null, {
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      ...(inTree ? { limitedBy: level } : {}),
+      reason,
+    }),
   });
 
   const at = Date.parse(time);
@@ -217,10 +233,7 @@ function judge(command: DecideUsage | HoldUsage, state: Account): Verdict {
       own: mine,
       payer: level === root,
     });
-    if (!verdict.ok) {
-      const retry = verdict.retryAfterMs === undefined ? {} : { retryAfterMs: verdict.retryAfterMs };
-      return reject(verdict.reason, level, verdict.failed, retry);
-    }
+    if (!verdict.ok) return reject(verdict.reason, level, verdict.failed, verdict.retryAfterMs);
     if (mine) {
       ({ items: accepted, cost } = verdict);
       continue;
@@ -235,7 +248,7 @@ function judge(command: DecideUsage | HoldUsage, state: Account): Verdict {
     });
   }
   const lines = accepted.map((item, j) => (above[j].length === 0 ? item : { ...item, line: { ...item.line, levels: above[j] } }));
-  return { ok: true, base, items: lines, cost };
+  return { ok: true, base, multi, items: lines, cost };
 }
 
 /**
@@ -250,12 +263,13 @@ function judgeLevel(
   { own, payer }: { own: boolean; payer: boolean },
 ): LevelVerdict {
   const { now } = command;
-  // The root's grants pay for every level: what is live at `now`, less what open holds in the tree keep aside.
-  const available = spendableCredits(state, now);
+  // The root's grants pay for every level: what is live at `now`, less what open holds in the tree
+  // keep aside (never below 0: looked at only once there is something to pay).
+  let available: number | undefined;
   const accepted: AcceptedItem[] = [];
   let cost = 0;
-  for (const [failed, item] of standings.entries()) {
-    const { line, quota, creditsPerUnit, used, held, periodKey } = item;
+  for (let failed = 0; failed < standings.length; failed++) {
+    const { line, quota, creditsPerUnit, used, held, periodKey } = standings[failed];
     // An ancestor without a quota for the meter does not limit it (the root still charges its price).
     if (!quota && !own && (!payer || creditsPerUnit === null)) {
       accepted.push({ line, quota, periodKey, after: used });
@@ -280,7 +294,9 @@ function judgeLevel(
     }
     const credits = creditsPerUnit === null ? 0 : line.quantity * creditsPerUnit;
     cost += credits;
-    if (!Number.isSafeInteger(cost) || (payer && cost > available)) return { ok: false, failed, reason: 'INSUFFICIENT_CREDITS' };
+    if (!Number.isSafeInteger(cost) || (payer && cost > 0 && cost > (available ??= spendableCredits(state, now)))) {
+      return { ok: false, failed, reason: 'INSUFFICIENT_CREDITS' };
+    }
     const overage = overageOf(line.limit, after) - overageOf(line.limit, used);
     const remaining = remainingOf(line.limit, after + held);
     const taken = rate.bucketLevel === undefined ? {} : { bucketLevel: rate.bucketLevel };
@@ -295,9 +311,9 @@ type Accepted = Extract<Verdict, { ok: true }>;
  * The decision fields of an acceptance: the headline from the first line, and every line of a
  * multi-item usage. A hold counts no usage: its lines keep the period's usage before it.
  */
-function acceptedData({ base, items }: Accepted, held = false): UsageDecisionData {
+function acceptedData<T extends object>({ base, multi, items }: Accepted, after: T, held = false): UsageDecisionData & T {
   const lines = items.map(({ line, after }) => (held ? { ...line, usage: after - line.quantity } : line));
-  return withLines(base, lines[0], base.items ? lines : null);
+  return withLines(base, lines[0], multi ? lines : null, after);
 }
 
 /** Rule 1 (a duplicate, usage or hold, decides nothing), then {@link judge}; `accept` says what an acceptance records. */
@@ -308,7 +324,7 @@ function decideLikeUsage(
 ): AccountEvent[] {
   if (alreadyDecided(state, command.usage.source, command.usage.id, command.now)) return [];
   const verdict = judge(command, state);
-  return verdict.ok ? accept(verdict) : [{ type: 'UsageRejected', data: { ...verdict.base, reason: verdict.reason } }];
+  return verdict.ok ? accept(verdict) : [{ type: 'UsageRejected', data: verdict.data }];
 }
 
 /**
@@ -319,7 +335,7 @@ function decideLikeUsage(
 export function decideUsage(command: DecideUsage, state: Account): AccountEvent[] {
   const { account, usage, now } = command;
   return decideLikeUsage(command, state, (verdict) => [
-    { type: 'UsageAccepted', data: { ...acceptedData(verdict), creditsCharged: verdict.cost } },
+    { type: 'UsageAccepted', data: acceptedData(verdict, { creditsCharged: verdict.cost }) },
     ...alertsInTree(
       {
         account,
@@ -344,7 +360,7 @@ export function holdUsage(command: HoldUsage, state: Account): AccountEvent[] {
   return decideLikeUsage(command, state, (verdict) => [
     {
       type: 'UsageHeld',
-      data: { ...acceptedData(verdict, true), creditsHeld: verdict.cost, expiresAt: expiryOf(command.now, command.ttlSeconds) },
+      data: acceptedData(verdict, { creditsHeld: verdict.cost, expiresAt: expiryOf(command.now, command.ttlSeconds) }, true),
     },
   ]);
 }

@@ -120,6 +120,7 @@ export function creditsLeaving(
   freedNow = false,
 ): Array<CreditsExpired | GrantVoided> {
   // Only grants with credits left that have ended or are past their expiry lose any (most are live).
+  if (wallet.grants.size === 0) return [];
   const at = ms(now);
   const ending: Array<{ g: Grant; end: number }> = [];
   for (const g of wallet.grants.values()) {

@@ -40,6 +40,7 @@ export function holdPeriodKey(
  * {@link TOTAL}. In a tree, `level` names whose period a hold counts in (see {@link holdPeriodKey}).
  */
 export function heldUnits(state: Account, meter: string, periodKey: string, now: string, level?: string): number {
+  if (state.openHolds.size === 0) return 0;
   return liveHolds(state, now)
     .flatMap((hold) => linesOf(hold).map((line) => ({ line, key: holdPeriodKey(hold, level ?? hold.account, line) })))
     .filter(({ line, key }) => line.meter === meter && (periodKey === TOTAL || key === periodKey))

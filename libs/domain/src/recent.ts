@@ -101,17 +101,19 @@ export class Recent<V> implements Iterable<[string, V]> {
     maxBytes: number,
     bytes: number,
   ): Recent<V> {
+    // The oldest keys, by index: no iterator, no list of them, for what is mostly one key.
     let excess = 0;
     let kept = bytes;
-    for (const oldest of order) {
-      if ((map.size - excess <= limit && kept <= maxBytes) || map.size - excess <= 1) break;
+    while ((map.size - excess > limit || kept > maxBytes) && map.size - excess > 1) {
+      const oldest = order.get(excess) as string;
       kept -= weight(oldest, map.get(oldest) as string);
       excess++;
     }
     if (excess === 0) return new Recent<V>(map, order, limit, maxBytes, bytes);
-    const forgotten = order.take(excess);
     return new Recent<V>(
-      map.withMutations((m) => forgotten.forEach((key) => void m.delete(key))),
+      map.withMutations((m) => {
+        for (let i = 0; i < excess; i++) m.delete(order.get(i) as string);
+      }),
       order.skip(excess),
       limit,
       maxBytes,

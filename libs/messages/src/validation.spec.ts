@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { parseUsageMessage } from './usage-contract';
-import { boundFieldErrors, MAX_FIELD_ERRORS, MAX_OBJECT_MEMBERS, validateAs } from './validation';
+import { boundFieldErrors, MAX_ARRAY_ITEMS, MAX_FIELD_ERRORS, MAX_OBJECT_MEMBERS, validateAs } from './validation';
 
 class Inner {
   @IsInt()
@@ -56,6 +56,16 @@ describe('validation is bounded in the size of the input', () => {
       ok: false,
       errors: [
         { field: '[3].data', reason: `an object may have at most ${MAX_OBJECT_MEMBERS} members; this one has 1002, 938 more` },
+      ],
+    });
+  });
+
+  it('refuses an array longer than any contract allows without validating its items, naming it and counting them', () => {
+    const items = Array.from({ length: 30_000 }, () => ({}));
+    expect(parseUsageMessage({ ...valid, data: { items } }, '[3]')).toEqual({
+      ok: false,
+      errors: [
+        { field: '[3].data.items', reason: `an array may hold at most ${MAX_ARRAY_ITEMS} items; this one has 30000, 29936 more` },
       ],
     });
   });

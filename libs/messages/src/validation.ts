@@ -81,6 +81,19 @@ export function tooManyMembers(members: number): string {
   return `an object may have at most ${MAX_OBJECT_MEMBERS} members; this one has ${members}, ${members - MAX_OBJECT_MEMBERS} more`;
 }
 
+/**
+ * Most items an array inside an input may hold (an input that is itself an array, a batch of up to
+ * 1000 usage events, is bounded by its own rule). Tally's longest, a multi-item usage's `items`,
+ * holds at most 20: a longer array cannot be valid, and is refused without walking it (validating
+ * 30,000 items, each wrong, held the event loop for seconds).
+ */
+export const MAX_ARRAY_ITEMS = 64;
+
+/** The reason an array with too many items is refused, over HTTP (before parsing) and Kafka alike. */
+export function tooManyItems(items: number): string {
+  return `an array may hold at most ${MAX_ARRAY_ITEMS} items; this one has ${items}, ${items - MAX_ARRAY_ITEMS} more`;
+}
+
 // No contract has fields with these names, and class-transformer breaks on objects that carry
 // them (it reads `value.constructor` to find a type): refused before it ever sees them.
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -90,7 +103,8 @@ const joinField = (prefix: string, key: string | number) =>
 
 /**
  * What must be refused before an input is walked recursively: nesting deeper than
- * {@link MAX_INPUT_DEPTH}, objects wider than {@link MAX_OBJECT_MEMBERS} and reserved keys at any depth. Checked with an explicit stack, so no
+ * {@link MAX_INPUT_DEPTH}, objects wider than {@link MAX_OBJECT_MEMBERS}, arrays inside it longer
+ * than {@link MAX_ARRAY_ITEMS} and reserved keys at any depth. Checked with an explicit stack, so no
  * input, however deep, can overflow the call stack here.
  */
 export function shapeErrors(input: unknown, field = ''): FieldError[] {
@@ -109,6 +123,9 @@ export function shapeErrors(input: unknown, field = ''): FieldError[] {
         errors.push({ field: path, reason: tooManyMembers(members) });
         continue;
       }
+    } else if (depth > 0 && value.length > MAX_ARRAY_ITEMS) {
+      errors.push({ field: path, reason: tooManyItems(value.length) });
+      continue;
     }
     const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
     for (const [key, child] of entries) {

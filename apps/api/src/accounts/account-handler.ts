@@ -196,6 +196,12 @@ export class AccountHandler {
               : toRoot === parent
                 ? parentOf
                 : await this.loadAt(toRoot, now, opening);
+      if (parent !== null && to !== null && toRoot !== parent && !to.state.members.has(parent)) {
+        // The parent left the tree its own stream named between the two reads (or a move of it
+        // stopped half-way): complete that move, then read everything again.
+        await this.completeMove(parent, now);
+        throw new MovedMeanwhile(parent);
+      }
       const move = decideParent(
         { type: 'SetParent', account, parent, now },
         { own: own.state, from: from?.state ?? null, to: to?.state ?? null },
@@ -232,6 +238,8 @@ export class AccountHandler {
       if (tree.state.members.has(account)) return;
       const moved = await lastMoveOf(this.store, account);
       const departure = await departureOf(this.store, own.state.tree, account, moved?.at ?? null);
+      // Its own stream moved on since it was read (a later move named another tree): read again.
+      if (departure === null && moved?.tree !== own.state.tree) throw new MovedMeanwhile(account);
       const goes = departure?.tree ?? null;
       const destination = goes === null ? null : goes === tree.account ? tree : await this.loadAt(goes, now, opening);
       const move = completeMove(account, now, {
@@ -266,6 +274,20 @@ export class AccountHandler {
     await this.completeMove(account, now);
     const moved = await this.load(account, now, true);
     return moved.state.tree === null ? moved.state : (await this.load(moved.state.tree, now, true)).state;
+  }
+
+  /**
+   * The state of the tree an account is in, as {@link treeStateOf} reads it, or null when the
+   * account as this process knows it (its cached state, else its streams read once) is in no tree:
+   * neither a member nor a root with members. A read that needs a tree's counts only for accounts
+   * in a tree thus reads nothing more from the store for the others (a plain account this process
+   * has cached costs no read at all). Another process attaching a first member below an account
+   * cached here as plain shows once this process reads the account again (docs/decisions.md).
+   */
+  async treeStateIfAny(account: string, now: string): Promise<Account | null> {
+    const known = (await this.load(account, now, false)).state;
+    if (known.tree === null && known.members.size === 0) return null;
+    return this.treeStateOf(account, now);
   }
 
   /** The aggregate an account's commands are decided in: its tree's root, or its own. */
@@ -636,6 +658,17 @@ export class AccountHandler {
       current = folded;
     }
     return current;
+  }
+}
+
+/**
+ * Two reads of one step disagree because another writer moved an account between them: the step
+ * is run again on fresh reads, as after a conflict (and given up on, 503, as after too many).
+ */
+class MovedMeanwhile extends WrongExpectedRevisionError {
+  constructor(account: string) {
+    super(streamNames.accountRoot(account), 'any', 'no_stream');
+    this.message = `account ${account} moved while the move was being read`;
   }
 }
 

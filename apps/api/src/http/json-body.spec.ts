@@ -1,4 +1,4 @@
-import { jsonBoundsProblem, MAX_JSON_DEPTH, MAX_JSON_MEMBERS } from './json-body';
+import { jsonBoundsProblem, MAX_JSON_DEPTH, MAX_JSON_ITEMS, MAX_JSON_MEMBERS } from './json-body';
 
 const members = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, { a: 1, b: [1, 2] }]));
 
@@ -17,5 +17,21 @@ describe('the scan of a body before JSON.parse', () => {
     expect(jsonBoundsProblem(JSON.stringify(members(80_000)))).toEqual({ field: '', members: 80_000 });
     const batch = [{ a: 1 }, { b: 2, 'd\\"x': { data: members(100) } }];
     expect(jsonBoundsProblem(JSON.stringify(batch))).toEqual({ field: '[1].d\\"x.data', members: 100 });
+  });
+
+  it('names an array inside the body with too many items by its path, and counts them all; the body itself may be longer', () => {
+    const items = (n: number) => Array.from({ length: n }, () => ({}));
+    expect(jsonBoundsProblem(JSON.stringify({ data: { items: items(MAX_JSON_ITEMS) } }))).toBeNull();
+    expect(jsonBoundsProblem(JSON.stringify({ data: { items: items(30_000) } }))).toEqual({
+      field: 'data.items',
+      members: 30_000,
+      array: true,
+    });
+    expect(jsonBoundsProblem(JSON.stringify([{}, { alertAt: Array.from({ length: 65 }, (_, i) => i) }]))).toEqual({
+      field: '[1].alertAt',
+      members: 65,
+      array: true,
+    });
+    expect(jsonBoundsProblem(JSON.stringify(items(1000)))).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { decodeUtf8, MAX_OBJECT_MEMBERS, tooManyMembers } from '@tally/messages';
+import { decodeUtf8, MAX_ARRAY_ITEMS, MAX_OBJECT_MEMBERS, tooManyItems, tooManyMembers } from '@tally/messages';
 import type { IncomingMessage } from 'node:http';
 import { Problem, validationProblem } from './problem';
 
@@ -56,7 +56,10 @@ export function parseJsonBody(raw: Buffer): object {
   if (bounds && 'tooDeep' in bounds) {
     throw new Problem(400, 'TOO_DEEP', 'JSON nested too deeply', `JSON may nest at most ${MAX_JSON_DEPTH} levels`);
   }
-  if (bounds) throw validationProblem([{ field: bounds.field, reason: tooManyMembers(bounds.members) }]);
+  if (bounds) {
+    const reason = bounds.array ? tooManyItems(bounds.members) : tooManyMembers(bounds.members);
+    throw validationProblem([{ field: bounds.field, reason }]);
+  }
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -75,19 +78,24 @@ export function parseJsonBody(raw: Buffer): object {
  */
 export const MAX_JSON_MEMBERS = MAX_OBJECT_MEMBERS;
 
-/** What the scan before JSON.parse found out of bounds, or null. */
-export type JsonBoundsProblem = { tooDeep: true } | { field: string; members: number };
+/** Most items an array inside a body may hold (see MAX_ARRAY_ITEMS; the body itself, a batch, has its own bound). */
+export const MAX_JSON_ITEMS = MAX_ARRAY_ITEMS;
+
+/** What the scan before JSON.parse found out of bounds, or null: `members` counts an array's items when `array`. */
+export type JsonBoundsProblem = { tooDeep: true } | { field: string; members: number; array?: true };
 
 /**
  * One loop over the text, outside strings (no recursion, so any depth is measured without
- * touching the stack): nesting deeper than `maxDepth`, or an object with more than `maxMembers`
- * members (counted by their colons), named by its path (`data`, `[3].data`; '' for the body).
+ * touching the stack): nesting deeper than `maxDepth`, an object with more than `maxMembers`
+ * members (counted by their colons) or an array inside the body with more than `maxItems` items
+ * (counted by their commas), named by its path (`data`, `[3].data`; '' for the body).
  * Malformed JSON is left to JSON.parse.
  */
 export function jsonBoundsProblem(
   text: string,
   maxDepth = MAX_JSON_DEPTH,
   maxMembers = MAX_JSON_MEMBERS,
+  maxItems = MAX_JSON_ITEMS,
 ): JsonBoundsProblem | null {
   const isObject: boolean[] = [];
   const members: number[] = [];
@@ -98,7 +106,10 @@ export function jsonBoundsProblem(
   let stringStart = 0;
   let lastString: [number, number] = [0, 0];
   let wideAt = 0;
-  const wide = () => ({ field: pathTo(text, wideAt, isObject, keyAt, index), members: members[wideAt] });
+  const wide = (): JsonBoundsProblem => {
+    const field = pathTo(text, wideAt, isObject, keyAt, index);
+    return isObject[wideAt] ? { field, members: members[wideAt] } : { field, members: index[wideAt] + 1, array: true };
+  };
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
@@ -132,8 +143,8 @@ export function jsonBoundsProblem(
         keyAt[depth] = lastString;
         if (++members[depth] > maxMembers && !wideAt) wideAt = depth;
         break;
-      case 0x2c: // , the next element of the array it is in
-        if (depth >= 1 && !isObject[depth]) index[depth]++;
+      case 0x2c: // , the next element of the array it is in (the body itself, a batch, is bounded by its own rule)
+        if (depth >= 1 && !isObject[depth] && ++index[depth] >= maxItems && depth >= 2 && !wideAt) wideAt = depth;
         break;
     }
   }

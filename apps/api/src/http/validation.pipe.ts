@@ -19,6 +19,11 @@ export class TallyValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' || metadata.type === 'query') {
+      // A route whose body is a contract takes an object: an array (only POST /v1/usage takes one,
+      // as a batch) is refused at once, never walked as an object of thousands of unknown fields.
+      if (metadata.type === 'body' && isContract(metadata.metatype) && Array.isArray(value)) {
+        throw validationProblem([{ field: '', reason: 'must be a JSON object' }]);
+      }
       const errors = shapeErrors(value);
       if (errors.length) throw validationProblem(errors);
       const contract = metadata.metatype;

@@ -51,7 +51,14 @@ export async function decideSlice(slice: InboundMessage[], source: SliceSource, 
     now,
   );
   // Routed by the aggregate that decides the account: a tree's members all go to its root's owner.
-  const routes = await Promise.all(commands.map((c) => deps.decider.aggregateOf?.(c.account, now) ?? c.account));
+  // Looked up once per account of the slice (most send several usages).
+  const aggregates = new Map<string, Promise<string> | string>();
+  const aggregateOf = (account: string) => {
+    let aggregate = aggregates.get(account);
+    if (aggregate === undefined) aggregates.set(account, (aggregate = deps.decider.aggregateOf?.(account, now) ?? account));
+    return aggregate;
+  };
+  const routes = await Promise.all(commands.map((c) => aggregateOf(c.account)));
   const local: Valid[] = [];
   const forward: OutgoingMessage[] = [];
   const rerouting = source.topic === kafka.topics.usage;

@@ -3,7 +3,7 @@ import type { UsageMessage } from '@tally/events';
 import type { AccountHandler } from '../accounts/account-handler';
 import type { CatalogCache } from '../catalog/catalog-cache';
 import type { Metrics } from '../operations/metrics';
-import { decideUsageCommand } from '../usage/record-usage/decide-usage-command';
+import { decideUsageCommands } from '../usage/record-usage/decide-usage-command';
 
 /** What the intake needs of the deciding service: resolve accounts, then decide durably. */
 export interface UsageDecider {
@@ -20,7 +20,7 @@ export interface UsageDecider {
 
 /**
  * The intake's path into the decision service: the same domain command as `POST /v1/usage`
- * (`decideUsageCommand`) handed straight to AccountHandler, with no answer built, since
+ * (`decideUsageCommands`) handed straight to AccountHandler, with no answer built, since
  * nothing reads one (decisions reach `metering.decisions.v1` through the relay).
  */
 export class KafkaUsageDecider implements UsageDecider {
@@ -31,9 +31,8 @@ export class KafkaUsageDecider implements UsageDecider {
   ) {}
 
   /** Usage on the topic has happened already: a rate limit takes its tokens but never refuses it. */
-  async commands(requests: UsageMessage[], now: string): Promise<DecideUsage[]> {
-    const commands = await Promise.all(requests.map((usage) => decideUsageCommand(this.catalog, usage, 'kafka', now)));
-    return commands.map((command) => ({ ...command, afterTheFact: true }));
+  commands(requests: UsageMessage[], now: string): Promise<DecideUsage[]> {
+    return decideUsageCommands(this.catalog, requests, 'kafka', now, { afterTheFact: true });
   }
 
   aggregateOf(account: string, now: string): Promise<string> {

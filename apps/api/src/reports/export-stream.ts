@@ -4,6 +4,7 @@ import type { Logger } from '@nestjs/common';
 import { stringify } from 'csv-stringify';
 import Negotiator from 'negotiator';
 import type { FastifyReply } from 'fastify';
+import { validationProblem } from '../http/problem';
 import { spreadsheetSafe } from './csv-cell';
 
 /**
@@ -122,4 +123,22 @@ export function onePage<T>(rows: T[]): AsyncGenerator<T[]> {
 export function nextLink(route: string, query: Record<string, string | undefined>): string {
   const params = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined));
   return `<${route}?${params}>; rel="next"`;
+}
+
+/**
+ * The place an export's `after` cursor names, checked against the query it is sent with: a cursor
+ * this route did not make (`place` null), or one made for another selection (`fits` false: another
+ * account's lines, another month's rows), is a 400 naming `after`. Taken as it is, such a cursor
+ * would skip or repeat lines without a word: it is compared with rows it was never among.
+ */
+export function cursorPlace<P>(place: P | null, fits: (place: P) => boolean): P {
+  if (place === null) {
+    throw validationProblem([{ field: 'after', reason: 'after must be a cursor taken from a Link header of this route' }]);
+  }
+  if (!fits(place)) {
+    throw validationProblem([
+      { field: 'after', reason: 'after must be a cursor of the same month and account, taken from a Link header of this route' },
+    ]);
+  }
+  return place;
 }

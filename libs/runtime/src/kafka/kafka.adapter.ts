@@ -136,6 +136,9 @@ export function coPartitionedAssigner({ cluster }: { cluster: Cluster }) {
 // The partition the default partitioner (Java's murmur2, as kafkajs's DefaultPartitioner) gives a key.
 const keyPartitioner = Partitioners.DefaultPartitioner();
 
+/** Keys whose usage partition {@link KafkaAdapter.partitionOf} remembers (the oldest forgotten first): hashing one is most of routing it. */
+const PARTITIONS_REMEMBERED = 10_000;
+
 /** How far a consumer group is behind one partition's end. */
 export interface PartitionLag {
   partition: number;
@@ -177,6 +180,7 @@ export class KafkaAdapter {
   private readonly admin: Admin;
   private usagePartitions = 0;
   private partitionMetadata: PartitionMetadata[] = [];
+  private readonly partitions = new Map<string, number>();
 
   private constructor(
     private readonly config: Config,
@@ -288,6 +292,7 @@ export class KafkaAdapter {
    */
   partitionOf(key: string): number {
     if (this.partitionMetadata.length !== this.usagePartitions) {
+      this.partitions.clear();
       this.partitionMetadata = Array.from({ length: this.usagePartitions }, (_, partitionId) => ({
         partitionId,
         leader: 0,
@@ -296,7 +301,16 @@ export class KafkaAdapter {
         partitionErrorCode: 0,
       }));
     }
-    return keyPartitioner({ topic: this.topics.usage, partitionMetadata: this.partitionMetadata, message: { key, value: null } });
+    const known = this.partitions.get(key);
+    if (known !== undefined) return known;
+    const partition = keyPartitioner({
+      topic: this.topics.usage,
+      partitionMetadata: this.partitionMetadata,
+      message: { key, value: null },
+    });
+    if (this.partitions.size >= PARTITIONS_REMEMBERED) this.partitions.delete(this.partitions.keys().next().value as string);
+    this.partitions.set(key, partition);
+    return partition;
   }
 
   /**

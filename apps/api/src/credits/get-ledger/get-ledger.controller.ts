@@ -6,8 +6,7 @@ import type { FastifyReply } from 'fastify';
 import { Allow } from '../../auth/roles.decorator';
 import { Operation } from '../../http/openapi/answers';
 import { ref } from '../../http/openapi/schemas';
-import { validationProblem } from '../../http/problem';
-import { limitedPage, nextLink, onePage, resumed, streamExport, wantsCsv } from '../../reports/export-stream';
+import { cursorPlace, limitedPage, nextLink, onePage, resumed, streamExport, wantsCsv } from '../../reports/export-stream';
 import { decodeLedgerCursor, encodeLedgerCursor } from './ledger-cursor';
 import { LedgerQueryDto } from './get-ledger.dto';
 import { GetLedgerQuery } from './get-ledger.query';
@@ -54,10 +53,14 @@ export class GetLedgerController {
     @Headers('accept') accept: string | undefined,
     @Res() response: FastifyReply,
   ): Promise<void> {
-    const after = query.after === undefined ? null : decodeLedgerCursor(query.after);
-    if (query.after !== undefined && after === null) {
-      throw validationProblem([{ field: 'after', reason: 'after must be a cursor taken from a Link header of this route' }]);
-    }
+    // A row's place is in its month (its `at`) and its account.
+    const after =
+      query.after === undefined
+        ? null
+        : cursorPlace(
+            decodeLedgerCursor(query.after),
+            (p) => p.at.slice(0, 7) === query.month && (query.account === undefined || p.account === query.account),
+          );
     const csv = wantsCsv(accept);
     const pages = await this.queries.execute(
       new GetLedgerQuery(query.month, query.account, after, query.limit === undefined ? undefined : query.limit + 1),

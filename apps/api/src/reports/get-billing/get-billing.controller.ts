@@ -7,8 +7,7 @@ import type { FastifyReply } from 'fastify';
 import { Allow } from '../../auth/roles.decorator';
 import { Operation } from '../../http/openapi/answers';
 import { ref } from '../../http/openapi/schemas';
-import { validationProblem } from '../../http/problem';
-import { limitedPage, nextLink, onePage, resumed, streamExport, wantsCsv } from '../export-stream';
+import { cursorPlace, limitedPage, nextLink, onePage, resumed, streamExport, wantsCsv } from '../export-stream';
 import { decodeBillingCursor, encodeBillingCursor } from './billing-cursor';
 import { BillingQueryDto } from './get-billing.dto';
 import { GetBillingQuery } from './get-billing.query';
@@ -68,10 +67,10 @@ export class GetBillingController {
     @Headers('accept') accept: string | undefined,
     @Res() response: FastifyReply,
   ): Promise<void> {
-    const after = query.after === undefined ? null : decodeBillingCursor(query.after);
-    if (query.after !== undefined && after === null) {
-      throw validationProblem([{ field: 'after', reason: 'after must be a cursor taken from a Link header of this route' }]);
-    }
+    const after =
+      query.after === undefined
+        ? null
+        : cursorPlace(decodeBillingCursor(query.after), (p) => query.account === undefined || p.account === query.account);
     const csv = wantsCsv(accept);
     // A page (limit) reads one line more than it answers, to know whether a next page exists.
     const pages = await this.queries.execute(

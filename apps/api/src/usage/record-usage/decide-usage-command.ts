@@ -13,17 +13,44 @@ export async function decideUsageCommand(
   reportedBy: string,
   now: string,
 ): Promise<DecideUsage> {
-  const [account, meter, meters] = await Promise.all([
-    catalog.accountOf(usage.subject),
-    catalog.meter(usage.meter),
-    usage.items
-      ? meterDefinitions(
-          catalog,
-          usage.items.map((item) => item.meter),
-        )
-      : undefined,
+  const [command] = await decideUsageCommands(catalog, [usage], reportedBy, now);
+  return command;
+}
+
+/**
+ * {@link decideUsageCommand} for each of several usages, in their order, each subject and meter
+ * looked up once however many of them name it. `afterTheFact`: usage that has happened already
+ * (reported over Kafka), which a rate limit never refuses.
+ */
+export async function decideUsageCommands(
+  catalog: CatalogCache,
+  usages: readonly UsageMessage[],
+  reportedBy: string,
+  now: string,
+  { afterTheFact = false }: { afterTheFact?: boolean } = {},
+): Promise<DecideUsage[]> {
+  const subjects = [...new Set(usages.map((usage) => usage.subject))];
+  const meters = new Set<string>();
+  for (const usage of usages) {
+    meters.add(usage.meter);
+    for (const item of usage.items ?? []) meters.add(item.meter);
+  }
+  const [accounts, definitions] = await Promise.all([
+    Promise.all(subjects.map((subject) => catalog.accountOf(subject))),
+    meterDefinitions(catalog, [...meters]),
   ]);
-  return { type: 'DecideUsage', account, usage, meter, ...(meters ? { meters } : {}), reportedBy, now };
+  const accountOf = new Map(subjects.map((subject, i) => [subject, accounts[i]]));
+  const definitionOf = (meter: string) => definitions.get(meter) ?? null;
+  return usages.map((usage) => ({
+    type: 'DecideUsage',
+    account: accountOf.get(usage.subject) as string,
+    usage,
+    meter: definitionOf(usage.meter),
+    ...(usage.items ? { meters: new Map(usage.items.map((item) => [item.meter, definitionOf(item.meter)])) } : {}),
+    reportedBy,
+    ...(afterTheFact ? { afterTheFact } : {}),
+    now,
+  }));
 }
 
 /** The definitions of the given meters, by name (null: not defined). */
