@@ -301,6 +301,8 @@ async function main(): Promise<void> {
       // The largest over every scenario that ran (the table above has each).
       api: largest((name) => !name.endsWith(': projector')),
       projector: largest((name) => name.endsWith(': projector')),
+      // `npm start` on PGlite (api, projector and the database in one process) after its HTTP run.
+      embedded: embedded?.rssMiB ?? null,
       apiAfterAccounts: many && { accounts: many.accounts, rssMiB: many.apiRssMiB },
     },
     trees: trees && {

@@ -67,3 +67,27 @@ describe('where Tally listens and where webhooks may go', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(name);
   });
 });
+
+describe('embedded PGlite memory settings', () => {
+  it('bounds PGlite by default and takes each setting as PostgreSQL spells it', () => {
+    expect(loadConfig({}).pglite).toEqual({ shared_buffers: '16MB', work_mem: '4MB', maintenance_work_mem: '16MB' });
+    expect(
+      loadConfig({ PGLITE_SHARED_BUFFERS: '128MB', PGLITE_WORK_MEM: '512kB', PGLITE_MAINTENANCE_WORK_MEM: '1GB' }).pglite,
+    ).toEqual({ shared_buffers: '128MB', work_mem: '512kB', maintenance_work_mem: '1GB' });
+  });
+
+  it.each([
+    ['PGLITE_SHARED_BUFFERS', 'lots'],
+    ['PGLITE_SHARED_BUFFERS', '32mb'],
+    ['PGLITE_SHARED_BUFFERS', '4096'],
+    ['PGLITE_SHARED_BUFFERS', '64kB'],
+    ['PGLITE_SHARED_BUFFERS', '2GB'],
+    ['PGLITE_WORK_MEM', '32kB'],
+    ['PGLITE_WORK_MEM', '-4MB'],
+    ['PGLITE_MAINTENANCE_WORK_MEM', '512kB'],
+    ['PGLITE_MAINTENANCE_WORK_MEM', '1.5GB'],
+  ])('refuses %s=%s, naming the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(`${name} must be a size between`);
+  });
+});

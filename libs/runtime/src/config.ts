@@ -43,7 +43,25 @@ export interface Config {
    * take, and where beyond public addresses deliveries may go (see AddressRule).
    */
   webhooks: { retryBaseMs: number; timeoutMs: number; allowLoopback: boolean; allowedNetworks: string[] };
+  /**
+   * PostgreSQL memory settings of embedded PGlite, as PostgreSQL spells them (`32MB`): its
+   * WebAssembly memory grows to what they allow and is never given back (docs/operations.md).
+   */
+  pglite: PgliteSettings;
 }
+
+/** The PostgreSQL settings embedded PGlite starts with, by PostgreSQL name. */
+export interface PgliteSettings {
+  shared_buffers: string;
+  work_mem: string;
+  maintenance_work_mem: string;
+}
+
+/**
+ * What embedded PGlite starts with unless PGLITE_* says otherwise: sized for one process's store,
+ * so that `npm start` stays near or under 400 MiB (docs/benchmarks.md "Embedded PGlite's memory").
+ */
+export const PGLITE_DEFAULTS: PgliteSettings = { shared_buffers: '16MB', work_mem: '4MB', maintenance_work_mem: '16MB' };
 
 /** The shortest METERING_ADMIN_TOKEN accepted (docs/contract.md §1.3). */
 export const MIN_ADMIN_TOKEN_LENGTH = 16;
@@ -79,6 +97,9 @@ export const ENVIRONMENT = [
   'WEBHOOK_TIMEOUT_MS',
   'WEBHOOK_ALLOW_LOOPBACK',
   'WEBHOOK_ALLOWED_NETWORKS',
+  'PGLITE_SHARED_BUFFERS',
+  'PGLITE_WORK_MEM',
+  'PGLITE_MAINTENANCE_WORK_MEM',
 ] as const;
 
 /** Thrown for a setting that cannot work, so the process stops before it serves anything. */
@@ -123,6 +144,24 @@ function addressesOf(raw: string | undefined): string[] {
     if (!isIP(address)) throw new ConfigError(`HTTP_TRUSTED_PROXIES must list IP addresses such as 10.0.0.5, got "${address}"`);
   }
   return addresses;
+}
+
+const KIB = { kB: 1, MB: 1024, GB: 1024 * 1024 } as const;
+
+/**
+ * A PostgreSQL memory size (`512kB`, `32MB`, `1GB`) within [min, max] KiB. Checked here, so that
+ * a typo names its variable instead of failing inside PGlite's start; the bounds are PostgreSQL's
+ * minimum and 1GB (PGlite's WebAssembly memory cannot exceed 2 GiB in all).
+ */
+function memorySize(env: NodeJS.ProcessEnv, name: string, fallback: string, minKib: number): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const match = /^(\d+)(kB|MB|GB)$/.exec(raw);
+  const kib = match ? Number(match[1]) * KIB[match[2] as keyof typeof KIB] : NaN;
+  if (!(kib >= minKib && kib <= KIB.GB)) {
+    throw new ConfigError(`${name} must be a size between ${minKib}kB and 1GB such as 32MB (units kB, MB, GB), got "${raw}"`);
+  }
+  return raw;
 }
 
 function logFormatOf(raw: string | undefined): LogFormat {
@@ -194,6 +233,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100),
       allowLoopback: flag(env, 'WEBHOOK_ALLOW_LOOPBACK'),
       allowedNetworks: networksOf(env.WEBHOOK_ALLOWED_NETWORKS),
+    },
+    pglite: {
+      shared_buffers: memorySize(env, 'PGLITE_SHARED_BUFFERS', PGLITE_DEFAULTS.shared_buffers, 128),
+      work_mem: memorySize(env, 'PGLITE_WORK_MEM', PGLITE_DEFAULTS.work_mem, 64),
+      maintenance_work_mem: memorySize(env, 'PGLITE_MAINTENANCE_WORK_MEM', PGLITE_DEFAULTS.maintenance_work_mem, 1024),
     },
   };
 }

@@ -8,7 +8,7 @@ import { sharingListens } from './shared-listen';
 
 /**
  * The read-model database: PostgreSQL at DATABASE_URL, else PGlite in METERING_DATA_DIR (a folder
- * of an earlier Tally's PGlite 0.3 is upgraded first).
+ * of an earlier Tally's PGlite 0.3 is upgraded first), started with the PGLITE_* memory settings.
  */
 export async function openDatabase(config: Config, applicationName: string, logger: Logger): Promise<SqlClient> {
   if (config.databaseUrl) {
@@ -24,8 +24,8 @@ export async function openDatabase(config: Config, applicationName: string, logg
   }
   mkdirSync(config.dataDir, { recursive: true });
   const dir = join(config.dataDir, 'pglite');
-  await upgradeEmbeddedData(dir, logger);
-  return PgliteClient.open(dir);
+  await upgradeEmbeddedData(dir, logger, { ...config.pglite });
+  return PgliteClient.open(dir, { ...config.pglite });
 }
 
 /** The event store EVENT_STORE names: the SQL store on the same database, or EventStoreDB. */

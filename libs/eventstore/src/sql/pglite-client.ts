@@ -1,15 +1,30 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { SessionLock, SqlClient, SqlQueryable } from './sql-client';
 
+/**
+ * PGlite's options for starting with `settings`: its start parameters are PostgreSQL's command
+ * line (single-user mode), which replace its defaults, so those are kept and `-c name=value`
+ * added after them. A PGlite without start parameters (0.3, which the upgrade test runs this
+ * build on to make an old folder) starts as it would.
+ */
+export function pgliteOptions(settings: Record<string, string>): { startParams?: string[] } {
+  const defaults = (PGlite as { defaultStartParams?: string[] }).defaultStartParams;
+  const extra = Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+  return defaults && extra.length ? { startParams: [...defaults, ...extra] } : {};
+}
+
 /** A {@link SqlClient} over embedded PGlite (PostgreSQL in WebAssembly), stored in a directory. */
 export class PgliteClient implements SqlClient {
   readonly kind = 'pglite' as const;
 
   private constructor(private readonly db: PGlite) {}
 
-  /** Opens (creating if needed) the database in `dataDir`; `undefined` keeps it in memory. */
-  static async open(dataDir: string | undefined): Promise<PgliteClient> {
-    return new PgliteClient(await PGlite.create(dataDir));
+  /**
+   * Opens (creating if needed) the database in `dataDir`; `undefined` keeps it in memory.
+   * `settings` are PostgreSQL settings (`{ shared_buffers: '32MB' }`) it starts with.
+   */
+  static async open(dataDir: string | undefined, settings: Record<string, string> = {}): Promise<PgliteClient> {
+    return new PgliteClient(await PGlite.create(dataDir, pgliteOptions(settings)));
   }
 
   // PGlite's query has no named statements: `options.prepare` is ignored, the text parsed each time.

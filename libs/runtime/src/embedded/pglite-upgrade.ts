@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pgliteOptions } from '@tally/eventstore';
 import { pgDump } from '@electric-sql/pglite-tools/pg_dump';
 import { PGlite as PGlite03 } from 'pglite-0.3';
 import type { Logger } from '../logger';
@@ -26,7 +27,7 @@ export function pgMajorOf(dir: string): number | null {
  * interrupted upgrade leaves it as it was, and the next start tries again). A folder of any other
  * PostgreSQL is refused with the steps to take.
  */
-export async function upgradeEmbeddedData(dir: string, logger: Logger): Promise<void> {
+export async function upgradeEmbeddedData(dir: string, logger: Logger, settings: Record<string, string> = {}): Promise<void> {
   const major = pgMajorOf(dir);
   if (major === null || major === EMBEDDED_PG_MAJOR) return;
   if (major !== PGLITE_03_PG_MAJOR) throw new EmbeddedDataError(unreadable(dir, major));
@@ -40,7 +41,7 @@ export async function upgradeEmbeddedData(dir: string, logger: Logger): Promise<
   );
   rmSync(staging, { recursive: true, force: true });
   try {
-    await restore(staging, await dump(dir));
+    await restore(staging, await dump(dir), settings);
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
     throw new EmbeddedDataError(
@@ -71,8 +72,9 @@ async function dump(dir: string): Promise<string> {
   }
 }
 
-async function restore(dir: string, sql: string): Promise<void> {
-  const fresh = await PGlite.create(dir);
+// With the settings the folder will be opened with: the restore's memory is bounded as the run's.
+async function restore(dir: string, sql: string, settings: Record<string, string>): Promise<void> {
+  const fresh = await PGlite.create(dir, pgliteOptions(settings));
   try {
     await fresh.exec(sql);
   } finally {
