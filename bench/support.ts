@@ -94,6 +94,17 @@ const SCRIPTS: Record<ProcessKind, string[]> = {
 };
 const FLAGS: Record<ProcessKind, string[]> = { all: API_NODE_FLAGS, api: API_NODE_FLAGS, projector: [] };
 
+/**
+ * The environment `npm start` (embedded mode) sets before Node: glibc's allocator gives freed
+ * memory back instead of keeping it (docs/operations.md "Embedded PGlite's memory").
+ */
+export const EMBEDDED_GLIBC_TUNABLES = 'glibc.malloc.trim_threshold=131072:glibc.malloc.mmap_threshold=131072';
+const ENV: Record<ProcessKind, Record<string, string>> = {
+  all: { GLIBC_TUNABLES: EMBEDDED_GLIBC_TUNABLES },
+  api: {},
+  projector: {},
+};
+
 // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": a CPU profile of every Tally process the bench starts.
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
@@ -108,6 +119,7 @@ export async function startTallyProcess(env: Record<string, string>, kind: Proce
       METERING_DATA_DIR: dataDir,
       METERING_ADMIN_TOKEN: TOKEN,
       LOG_LEVEL: 'warn',
+      ...ENV[kind],
       ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],

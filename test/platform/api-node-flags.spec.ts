@@ -6,6 +6,12 @@ const ROOT = join(__dirname, '../..');
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 const API_NODE_FLAGS = ['--max-semi-space-size=16', '--max-old-space-size=256'];
 
+/** The words of the command an npm script runs last (after its build). */
+function scriptCommand(script: string): string[] {
+  const line = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts[script];
+  return line.split(' && ').at(-1)!.split(' ');
+}
+
 /** The words of a command line that come between `node` and the api's main.js. */
 function flagsBefore(command: string[]): string[] {
   const main = command.indexOf('dist/apps/api/src/main.js');
@@ -26,9 +32,21 @@ describe('the Node flags the api is started with', () => {
   });
 
   it.each(['start', 'start:api'])('are those of `npm run %s`', (script) => {
-    const line = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts[script];
-    const command = line.split(' && ').at(-1)!.split(' ');
+    const command = scriptCommand(script).filter((word) => !word.startsWith('GLIBC_TUNABLES='));
     expect(flagsBefore(command)).toEqual(API_NODE_FLAGS);
+  });
+});
+
+// Embedded mode's process holds PGlite, whose start leaves ~100 MiB freed but kept by glibc's
+// allocator unless told to give it back (docs/operations.md "Embedded PGlite's memory").
+describe("the allocator settings of embedded mode's process", () => {
+  it('are set by `npm start`, as the bench starts it, and not by `start:api`', () => {
+    const support = read('bench/support.ts');
+    const tunables = /export const EMBEDDED_GLIBC_TUNABLES = '([^']+)';/.exec(support)?.[1];
+    expect(tunables).toBe('glibc.malloc.trim_threshold=131072:glibc.malloc.mmap_threshold=131072');
+    expect(support).toContain('all: { GLIBC_TUNABLES: EMBEDDED_GLIBC_TUNABLES }');
+    expect(scriptCommand('start')[0]).toBe(`GLIBC_TUNABLES=${tunables}`);
+    expect(scriptCommand('start:api')[0]).toBe('node');
   });
 
   it("are those of the Docker image's command and of the compose api service", () => {
