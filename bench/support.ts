@@ -82,8 +82,9 @@ export interface TallyProcess {
 export type ProcessKind = 'all' | 'api' | 'projector';
 
 /**
- * The Node flags the api is started with (`npm start`, `start:api`, the Dockerfile, compose): its
- * young generation capped at Node 20's size (docs/benchmarks.md "One busy account").
+ * The Node flags every Tally process is started with (`npm start`, `start:api`, `start:projector`,
+ * the Dockerfile, compose): its young generation capped at Node 20's size and its heap at 256 MiB
+ * (docs/benchmarks.md "One busy account", "The projector's heap").
  */
 export const API_NODE_FLAGS = ['--max-semi-space-size=16', '--max-old-space-size=256'];
 
@@ -92,7 +93,7 @@ const SCRIPTS: Record<ProcessKind, string[]> = {
   api: ['dist/apps/api/src/main.js', '--api-only'],
   projector: ['dist/apps/projector/src/main.js'],
 };
-const FLAGS: Record<ProcessKind, string[]> = { all: API_NODE_FLAGS, api: API_NODE_FLAGS, projector: [] };
+const FLAGS: Record<ProcessKind, string[]> = { all: API_NODE_FLAGS, api: API_NODE_FLAGS, projector: API_NODE_FLAGS };
 
 /**
  * The environment `npm start` (embedded mode) sets before Node: glibc's allocator gives freed
