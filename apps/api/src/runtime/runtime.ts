@@ -57,9 +57,16 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
   try {
     const store = await openEventStore(config, db);
     closers.unshift(() => store.close());
+    // Beside the api on PostgreSQL, the projector and the relays query through a pool of their
+    // own: a page's transaction (two dozen statements) and the relays' reads never hold a
+    // connection a decision or a check is waiting for.
+    const followers = options.project && config.databaseUrl ? await openDatabase(config, 'tally-projector', logger) : db;
+    if (followers !== db) closers.unshift(() => followers.close());
+    const followedStore = followers !== db && config.eventStore === 'postgres' ? await openEventStore(config, followers) : store;
+    if (followedStore !== store) closers.unshift(() => followedStore.close());
     const metrics = new Metrics();
     const projection = projectionMetrics(metrics.registry, logger);
-    const runner = new ProjectionRunner(db, store, PROJECTIONS, projection);
+    const runner = new ProjectionRunner(followers, followedStore, PROJECTIONS, projection);
     await runner.init();
     projection.measureLag(() => runner.lagSeconds());
     const apiKeys = new ApiKeys(db, config.adminToken, (error) =>
@@ -95,7 +102,7 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
     if (options.project) {
       runner.start();
       closers.unshift(() => runner.stop());
-      const outbox = await startOutbox(db, store, kafka, config, logger, metrics.registry);
+      const outbox = await startOutbox(followers, followedStore, kafka, config, logger, metrics.registry);
       relay = outbox.relay;
       closers.unshift(() => outbox.stop());
     }
