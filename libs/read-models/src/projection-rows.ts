@@ -1,6 +1,7 @@
 import type { TallyEvent } from '@tally/events';
 import type { RecordedEvent, SqlQueryable } from '@tally/eventstore';
 import { tableOf, type EventContext, type Projection } from './projection';
+import { YIELD_EVERY, yieldLoop } from './yielding';
 
 // A projection's rows are (key columns…, doc jsonb). Each batch reads the rows it touches in
 // one query, evolves them in memory, and writes (or deletes) them in one query each.
@@ -16,7 +17,10 @@ export async function applyToProjection(
   // Each distinct key once, by its id: what to load, and where each event's key is kept.
   const keyed = new Map<string, string[]>();
   const touched: Array<{ recorded: RecordedEvent; event: TallyEvent; ids: string[] }> = [];
+  // The loops over the batch yield the event loop now and then: in `npm start` the api waits meanwhile.
+  let n = 0;
   for (const { recorded, event } of events) {
+    if (++n % YIELD_EVERY === 0) await yieldLoop();
     const keys = p.keysOf(event);
     if (keys.length === 0) continue;
     const ids = keys.map((key) => {
@@ -33,6 +37,7 @@ export async function applyToProjection(
   for (const [id, row] of rows) states.set(id, p.state ? p.state.fromDoc(row.doc) : row.doc);
   const dirty = new Set<string>();
   for (const { recorded, event, ids } of touched) {
+    if (++n % YIELD_EVERY === 0) await yieldLoop();
     const context: EventContext = { position: recorded.position };
     for (const id of ids) {
       states.set(id, p.evolve(states.get(id) ?? null, event, keyed.get(id) as string[], context));

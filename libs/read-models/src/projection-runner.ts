@@ -3,6 +3,7 @@ import type { Checkpoint, EventStore, RecordedEvent, SqlClient, SqlQueryable, Su
 import { isSqlProjection, tableOf, type ReadModelProjection } from './projection';
 import { applyToProjection } from './projection-rows';
 import { CHECKPOINTS_TABLE, ensureReadModelSchema } from './schema';
+import { mapYielding } from './yielding';
 
 /** Streams the read models are built from. */
 export const PROJECTED_STREAM_PREFIXES = [ACCOUNT_STREAM_PREFIX, METER_STREAM_PREFIX];
@@ -119,7 +120,8 @@ export class ProjectionRunner {
   /** Projects one batch; exposed for the rebuild command, which drives the subscription itself. */
   async apply(batch: RecordedEvent[]): Promise<void> {
     if (batch.length === 0) return;
-    const events = batch.map((recorded) => ({ recorded, event: deserialize(recorded) }));
+    // In chunks: beside the api, a large page (the projector catching up) must not hold the loop.
+    const events = await mapYielding(batch, (recorded) => ({ recorded, event: deserialize(recorded) }));
     await this.db.transaction(async (tx) => {
       const checkpoints = await this.checkpoints(tx, true);
       for (const p of this.projections) {
