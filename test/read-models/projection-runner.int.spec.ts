@@ -136,7 +136,7 @@ describe.each(backends)('projection runner (%s)', (_name, open) => {
     await counting.init();
     const rejectedAs = (id: string): AccountEvent => ({
       type: 'UsageRejected',
-      data: { ...accepted(id, 0).data, reason: 'QUOTA_EXCEEDED' },
+      data: { ...(accepted(id, 0) as Extract<AccountEvent, { type: 'UsageAccepted' }>).data, reason: 'QUOTA_EXCEEDED' },
     });
     const odd = ['a"b', 'c\\d', 'e,f', '{g}', 'NULL', 'h i'];
     // When one batch creates a row per odd id and one that it deletes again at once,
