@@ -1,5 +1,5 @@
 import { serialize, streamNames, type AccountEvent } from '@tally/events';
-import { SqlEventStore, type SqlClient, type SqlQueryable, type SqlReader } from '@tally/eventstore';
+import { SqlEventStore, type QueryOptions, type SqlClient, type SqlQueryable, type SqlReader } from '@tally/eventstore';
 import {
   PROJECTED_STREAM_PREFIXES,
   PROJECTIONS,
@@ -56,18 +56,18 @@ const NOW = '2026-11-20T00:00:00.000Z';
 
 /** `db`, with `after(sql)` awaited once each statement has answered, in its snapshots too. */
 function watched(db: SqlReader, after: (sql: string) => Promise<void>): SqlReader {
-  const watch =
-    (q: SqlQueryable): SqlQueryable['query'] =>
-    async (sql, params, options) => {
-      const result = await q.query(sql, params, options);
+  const watch = (q: SqlQueryable): SqlQueryable => ({
+    async query<R>(sql: string, params?: unknown[], options?: QueryOptions) {
+      const result = await q.query<R>(sql, params, options);
       await after(sql);
       return result;
-    };
+    },
+  });
   return {
-    query: watch(db),
+    ...watch(db),
     async snapshot(options) {
       const snapshot = await db.snapshot(options);
-      return { query: watch(snapshot), end: () => snapshot.end() };
+      return { ...watch(snapshot), end: () => snapshot.end() };
     },
   };
 }
