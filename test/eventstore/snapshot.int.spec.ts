@@ -43,6 +43,17 @@ describe.each(sqlBackends())('a read snapshot (%s)', (name, open) => {
         await snapshot.end();
       }
       expect((await db.query<{ limit: string }>(limit)).rows[0].limit).not.toBe('1234ms');
+
+      // And a snapshot left idle past it is ended by the server: its next statement fails, its
+      // end does not, and the pool goes on serving
+      const idle = await db.snapshot({ idleMs: 50 });
+      expect(await count(idle)).toBe(1);
+      const waiting =
+        "select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'";
+      while ((await db.query<{ n: number }>(waiting)).rows[0].n > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      await expect(count(idle)).rejects.toThrow();
+      await expect(idle.end()).resolves.toBeUndefined();
+      expect(await count(db)).toBe(1);
       return;
     }
     // Given a snapshot left idle

@@ -65,12 +65,20 @@ export class PgClient implements SqlClient {
   async snapshot({ idleMs = SNAPSHOT_IDLE_MS }: { idleMs?: number } = {}): Promise<SqlSnapshot> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
-    const onError = (error: Error) => (broken = error);
-    client.on('error', onError);
+    let released = false;
     const release = () => {
+      if (released) return;
+      released = true;
       client.off('error', onError);
       client.release(broken);
     };
+    // A lost connection (the server ending an idle snapshot) goes back to the pool at once, to
+    // be replaced: a reader that never calls `end` does not keep its place in the pool.
+    const onError = (error: Error) => {
+      broken = error;
+      release();
+    };
+    client.on('error', onError);
     try {
       // One round trip; `set local` lasts until the transaction ends.
       const idle = Math.max(1, Math.round(idleMs));
