@@ -1,5 +1,5 @@
-import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { SNAPSHOT_IDLE_MS, type SessionLock, type SqlClient, type SqlQueryable, type SqlSnapshot } from './sql-client';
+import { PGlite } from '@electric-sql/pglite';
+import type { SessionLock, SqlClient, SqlQueryable, SqlSnapshot } from './sql-client';
 
 /**
  * PGlite's options for starting with `settings`: its start parameters are PostgreSQL's command
@@ -45,54 +45,17 @@ export class PgliteClient implements SqlClient {
   }
 
   /**
-   * PGlite is one connection, and its transaction holds it: every other statement, a projection
-   * batch's transaction included, waits until the snapshot ends, so none commits between the
-   * snapshot's statements. It ends itself once idle (no statement) for `idleMs`, so that a stalled
-   * reader cannot hold the database for ever; its next statement then fails.
+   * PGlite is one connection, shared by the api and the projector: a transaction held while an
+   * export streams to its client would stall every decision and projection batch until the
+   * client had read the last page (a slow client, for as long as it liked). So an embedded
+   * snapshot isolates nothing and holds nothing: its statements run one by one, and a projection
+   * batch may commit between two of them (docs/decisions.md, "One snapshot per export").
    */
-  async snapshot({ idleMs = SNAPSHOT_IDLE_MS }: { idleMs?: number } = {}): Promise<SqlSnapshot> {
-    let finish: () => void = () => undefined;
-    const finished = new Promise<void>((resolve) => (finish = resolve));
-    let done: Promise<void> = Promise.resolve();
-    const tx = await new Promise<Transaction>((resolve, reject) => {
-      done = this.db.transaction(async (tx) => {
-        await tx.query('set transaction read only');
-        resolve(tx);
-        await finished;
-      });
-      // Before `resolve`, the failure is the caller's; after it, `end` reports it.
-      done.catch(reject);
+  snapshot(): Promise<SqlSnapshot> {
+    return Promise.resolve({
+      query: <R>(sql: string, params: unknown[] = []) => this.query<R>(sql, params),
+      end: () => Promise.resolve(),
     });
-    let state: 'open' | 'idle too long' | 'ended' = 'open';
-    let timer: NodeJS.Timeout | undefined;
-    const idle = () => {
-      timer = setTimeout(() => {
-        state = 'idle too long';
-        finish();
-      }, idleMs);
-      timer.unref();
-    };
-    idle();
-    return {
-      async query<R>(sql: string, params: unknown[] = []) {
-        if (state !== 'open') throw new Error(`the snapshot has ended (${state})`);
-        clearTimeout(timer);
-        try {
-          const result = await tx.query<R>(sql, params);
-          return { rows: result.rows };
-        } finally {
-          if (state === 'open') idle();
-        }
-      },
-      async end() {
-        if (state === 'open') state = 'ended';
-        clearTimeout(timer);
-        finish();
-        // Read only, so nothing is lost if its commit fails (after a failed statement, which
-        // its caller was told of): the database is free again either way.
-        await done.catch(() => undefined);
-      },
-    };
   }
 
   async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {

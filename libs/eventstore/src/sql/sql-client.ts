@@ -13,9 +13,10 @@ export interface QueryOptions {
 }
 
 /**
- * A read-only transaction whose statements all see the database as it stood at the first of
- * them, whatever commits meanwhile, until `end` (which must be called: until then it holds a
- * PostgreSQL connection, or PGlite's only one, which writes then wait for).
+ * On PostgreSQL, a read-only transaction whose statements all see the database as it stood at
+ * the first of them, whatever commits meanwhile, until `end` (which must be called: until then it
+ * holds a pooled connection). On PGlite, whose one connection every write needs, the statements
+ * run one by one, isolated from nothing (see PgliteClient.snapshot).
  */
 export interface SqlSnapshot extends SqlQueryable {
   end(): Promise<void>;
