@@ -38,6 +38,13 @@ export interface SubscribeOptions {
   types?: readonly string[];
   /** Largest batch to deliver at once. */
   batchSize?: number;
+  /**
+   * For a follower that may lag this long (a cache that must only notice changes soon): once
+   * caught up, the store is read at most once per `intervalMs` instead of as events are appended
+   * (about every 25 ms under load), and no append notification is listened for (on PostgreSQL,
+   * no pool connection held for it). Absent: live.
+   */
+  intervalMs?: number;
 }
 
 /**

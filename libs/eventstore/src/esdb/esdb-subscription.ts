@@ -39,6 +39,9 @@ export class EsdbSubscription implements Subscription {
 
   async *[Symbol.asyncIterator](): AsyncIterator<EventBatch> {
     const batchSize = this.options.batchSize ?? 500;
+    // The server pushes what the filter lets through, so an interval costs no reads here: it only
+    // gathers a burst into fewer batches.
+    const linger = this.options.intervalMs ?? LINGER_MS;
     const from = this.options.from;
     const queue: RecordedEvent[] = [];
     let failure: unknown = null;
@@ -95,7 +98,7 @@ export class EsdbSubscription implements Subscription {
           this.wake = null;
           continue;
         }
-        if (queue.length < batchSize) await new Promise((resolve) => setTimeout(resolve, LINGER_MS));
+        if (queue.length < batchSize) await new Promise((resolve) => setTimeout(resolve, linger));
         const events = queue.splice(0, batchSize);
         if (subscription.isPaused() && queue.length < batchSize) subscription.resume();
         if (events.length === 0) continue;
