@@ -41,8 +41,9 @@ export interface SubscribeOptions {
   /**
    * For a follower that may lag this long (a cache that must only notice changes soon): once
    * caught up, the store is read at most once per `intervalMs` instead of as events are appended
-   * (about every 25 ms under load), and no append notification is listened for (on PostgreSQL,
-   * no pool connection held for it). Absent: live.
+   * (about every 25 ms under load), and no append notification is listened for. EventStoreDB
+   * pushes what its filter lets through, so there it only gathers a burst into fewer batches.
+   * Absent: live.
    */
   intervalMs?: number;
 }
