@@ -36,7 +36,7 @@ interface Watch {
 export interface CatalogCacheOptions {
   /** A monotonic clock in milliseconds (default `performance.now`). */
   now?: () => number;
-  /** How often the change feed reads the store (default 1 s). */
+  /** How often the change feed reads the store (default 0.5 s). */
   feedIntervalMs?: number;
   /** Told why the change feed failed; it subscribes again by itself. */
   onFeedError?: (error: unknown) => void;
@@ -67,6 +67,7 @@ export class CatalogCache {
     this.subjects = new LruMap(limit);
     this.now = options.now ?? (() => performance.now());
     this.feed = new CatalogFeed(store, (batch) => this.apply(batch), {
+      now: this.now,
       intervalMs: options.feedIntervalMs,
       onError: options.onFeedError,
     });
@@ -79,7 +80,12 @@ export class CatalogCache {
 
   /** Whether the change feed keeps the entries read now current (else they expire after 2 s). */
   get following(): boolean {
-    return this.feed.live !== null;
+    return this.feed.live !== null && this.current();
+  }
+
+  // The feed knew itself current less than 2 s ago: no change older than that is missing.
+  private current(): boolean {
+    return this.now() - this.feed.confirmedAt < TTL_MS;
   }
 
   async close(): Promise<void> {
@@ -107,7 +113,8 @@ export class CatalogCache {
 
   private async read<T extends CatalogEvent>(cache: LruMap<string, Entry<T>>, stream: string): Promise<Entry<T>> {
     const hit = cache.get(stream);
-    if (hit && ((hit.feed !== undefined && hit.feed === this.feed.live) || this.now() - hit.at < TTL_MS)) return hit;
+    if (hit && (this.now() - hit.at < TTL_MS || (hit.feed !== undefined && hit.feed === this.feed.live && this.current())))
+      return hit;
     // Concurrent misses for one stream share a single read.
     const pending = this.reading.get(stream);
     if (pending) return pending as Promise<Entry<T>>;

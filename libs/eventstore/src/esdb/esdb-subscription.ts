@@ -54,7 +54,8 @@ export class EsdbSubscription implements Subscription {
     const filter = types
       ? eventTypeFilter({
           regex: `^(${types.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`,
-          checkpointInterval: CHECKPOINT_INTERVAL,
+          // A follower at an interval learns how far the server searched at every window of 32.
+          checkpointInterval: this.options.intervalMs === undefined ? CHECKPOINT_INTERVAL : 1,
           checkpointReached: (_: unknown, position: { commit: bigint; prepare: bigint }) => {
             const at = checkpointOf(position);
             if (!last || compareCheckpoints(at, last) > 0) scanned = at;

@@ -58,7 +58,8 @@ export class SqlSubscription implements Subscription {
           yield batch;
           if (batch.length === batchSize) continue;
         } else if (batch) unreported = batch.through;
-        if (unreported && Date.now() - reportedAt >= PROGRESS_EVERY_MS) {
+        // At an interval, every read is rare enough to say how far it went.
+        if (unreported && (intervalMs !== undefined || Date.now() - reportedAt >= PROGRESS_EVERY_MS)) {
           const progress = eventBatch([], unreported);
           unreported = null;
           reportedAt = Date.now();
