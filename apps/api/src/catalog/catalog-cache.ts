@@ -44,10 +44,10 @@ export interface CatalogCacheOptions {
 
 /**
  * Meters and subject mappings: small streams read on the deciding path, so cached. Once
- * {@link start}ed, a change feed (one read of the store a second, whatever the number of entries)
- * applies every change to the entries cached, which are then never read again; without it, or
- * while it is down, an entry is read again after 2 s. This process's own writes update it at
- * once. What they say is decided by the domain (`libs/domain/src/meters-and-subjects.ts`).
+ * {@link start}ed, a change feed (four small statements a second, whatever the number of
+ * entries) applies every change to the entries cached, which are then not read again while the
+ * feed knows itself current; without it, or while it is down or held back, an entry is read again
+ * after 2 s. This process's own writes update it at once. What they say is decided by the domain (`libs/domain/src/meters-and-subjects.ts`).
  */
 export class CatalogCache {
   private readonly meters: LruMap<string, Entry<MeterEvent>>;
