@@ -16,12 +16,13 @@ import { call, freePort, PG_ADMIN_URL, ROOT, startTallyProcess, TOKEN } from './
  *     holds committed and released; then stops it and drops the read models (their tables and
  *     checkpoints), so that a run projects the whole store.
  *   node dist/bench/projector-catchup.cli.js run <database> [dist root]
- *     clones `<database>` (a template, so it stays unprojected), starts the built projector
+ *     clones `<database>` (a template, so it stays unprojected) and analyzes the clone (as
+ *     autovacuum does a live store), starts the built projector
  *     (`start:projector`, no Kafka unless KAFKA_BROKERS is set; node flags from BENCH_NODE_ARGS,
  *     e.g. `--cpu-prof --cpu-prof-dir=…`) from an empty checkpoint, waits until every projection
  *     has reached the store's head, and prints one JSON line: events, seconds, CPU seconds
  *     (/proc user + system, less the CPU of the same process starting on a caught-up store) and
- *     µs per event, the same for the PostgreSQL server processes serving the projector (when
+ *     µs per event, its peak RSS, the same for the PostgreSQL server processes serving the projector (when
  *     PostgreSQL runs on this machine), with the load average.
  */
 async function main(): Promise<void> {
@@ -130,6 +131,12 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** The largest resident set a process has had, in MiB (VmHWM). */
+function peakRss(pid: number): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Math.round(Number(match[1]) / 1024) : 0;
+}
+
 const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 interface Started {
@@ -190,6 +197,12 @@ async function run(template: string, distRoot: string) {
   const db = new Client({ connectionString: url });
   await db.connect();
   try {
+    // A clone starts without statistics (a template never written to since `generate` has none
+    // either, and autovacuum counts no changes in a clone), and on an unanalyzed store the
+    // planner reads every page of events by a bitmap scan of all the events after the page's
+    // start and an external sort, instead of the ordered index: a live store is analyzed by
+    // autovacuum as it grows. Analyzed here, by this connection, whose CPU is not counted.
+    await db.query('analyze');
     const patterns = ['account-%', 'meter-%'];
     const { rows } = await db.query(
       `select count(*)::int as n, (select transaction_id::text || ':' || global_position from tally_events
@@ -203,8 +216,25 @@ async function run(template: string, distRoot: string) {
     const projector = await startProjector(url, distRoot);
     let cpu: number;
     let databaseCpu = 0;
+    let peakRssMiB = 0;
     try {
+      // PostgreSQL's side: the CPU of the server processes serving this database (the projector's),
+      // sampled as the run goes, so that a connection the pool closes midway still counts.
+      const backendCpu = new Map<number, number>();
+      const sampleBackends = async () => {
+        const backends = await db.query<{ pid: number }>(
+          `select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
+        );
+        for (const { pid } of backends.rows) {
+          try {
+            backendCpu.set(pid, cpuSeconds(pid));
+          } catch {
+            // not on this machine, or gone
+          }
+        }
+      };
       for (;;) {
+        await sampleBackends();
         const behind = await db.query(`select count(*)::int as n from tally_checkpoints where position is distinct from $1`, [
           head,
         ]);
@@ -212,17 +242,9 @@ async function run(template: string, distRoot: string) {
         await new Promise((r) => setTimeout(r, 50));
       }
       cpu = cpuSeconds(projector.pid);
-      // PostgreSQL's side: the CPU of the server processes serving this database (the projector's).
-      const backends = await db.query<{ pid: number }>(
-        `select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
-      );
-      databaseCpu = backends.rows.reduce((sum, { pid }) => {
-        try {
-          return sum + cpuSeconds(pid);
-        } catch {
-          return sum; // not on this machine, or gone
-        }
-      }, 0);
+      peakRssMiB = peakRss(projector.pid);
+      await sampleBackends();
+      databaseCpu = [...backendCpu.values()].reduce((a, b) => a + b, 0);
     } finally {
       await projector.stop();
     }
@@ -239,6 +261,7 @@ async function run(template: string, distRoot: string) {
       cpuSeconds: cpu,
       startupCpuSeconds: startup,
       cpuMicrosPerEvent: Math.round((projecting / events) * 1e6),
+      peakRssMiB,
       databaseCpuSeconds: Number(databaseCpu.toFixed(2)),
       databaseCpuMicrosPerEvent: Math.round((databaseCpu / events) * 1e6),
       load: { before: loadBefore, after: loadAverage() },

@@ -7,6 +7,7 @@ import {
   ProjectionRunner,
   ReadModels,
   dropProjection,
+  projection,
   usageMonthly,
 } from '@tally/read-models';
 import { eventually } from '../infra/infra';
@@ -119,6 +120,57 @@ describe.each(backends)('projection runner (%s)', (_name, open) => {
     expect(errors.map((e) => (e as Error).message)).toEqual(['upkeep_v1: vacuum failed']);
     expect(await readModels().usage('acme', '2026-11', '2026-11', false)).toEqual([
       { month: '2026-11', meter: 'geo', units: 7, requests: 7, rejected: 0 },
+    ]);
+  });
+
+  it('writes the rows a batch creates, changes and deletes, whatever characters their keys hold', async () => {
+    // Given a read model counting units per usage id, whose row a rejection deletes
+    const tally = projection<{ units: number }>({
+      name: 'tally_by_id_v1',
+      keys: ['account', 'id'],
+      keysOf: (e) => (e.type === 'UsageAccepted' || e.type === 'UsageRejected' ? [[e.data.account, e.data.id]] : []),
+      evolve: (doc, e) =>
+        e.type === 'UsageAccepted' ? { units: (doc?.units ?? 0) + e.data.quantity } : e.type === 'UsageRejected' ? null : doc,
+    });
+    const counting = new ProjectionRunner(db, store, [tally]);
+    await counting.init();
+    const rejectedAs = (id: string): AccountEvent => ({
+      type: 'UsageRejected',
+      data: { ...(accepted(id, 0) as Extract<AccountEvent, { type: 'UsageAccepted' }>).data, reason: 'QUOTA_EXCEEDED' },
+    });
+    const odd = ['a"b', 'c\\d', 'e,f', '{g}', 'NULL', 'h i'];
+    // When one batch creates a row per odd id and one that it deletes again at once,
+    await append([...odd.map((id) => accepted(id, 1)), accepted('gone', 1), rejectedAs('gone')], 'no_stream');
+    const first = await eventually(async () => {
+      const events = await store.readAllAfter(null, PROJECTED_STREAM_PREFIXES, 100);
+      expect(events).toHaveLength(odd.length + 2);
+      return events;
+    });
+    await counting.apply(first);
+    // and the next adds to two of them, deletes one, creates one and recreates the one deleted before
+    await append(
+      [accepted('a"b', 2), accepted('NULL', 3), rejectedAs('e,f'), accepted('new', 4), accepted('gone', 5)],
+      BigInt(odd.length + 1),
+    );
+    const second = await eventually(async () => {
+      const events = await store.readAllAfter(first[first.length - 1].position, PROJECTED_STREAM_PREFIXES, 100);
+      expect(events).toHaveLength(5);
+      return events;
+    });
+    await counting.apply(second);
+    await counting.apply(second);
+    // Then each row holds its own count, under its key exactly as the events spelled it
+    const { rows } = await db.query<{ account: string; id: string; doc: { units: number } }>(
+      'select account, id, doc from tally_by_id_v1 order by id collate "C"',
+    );
+    expect(rows.map((r) => [r.id, r.doc.units])).toEqual([
+      ['NULL', 4],
+      ['a"b', 3],
+      ['c\\d', 1],
+      ['gone', 5],
+      ['h i', 1],
+      ['new', 4],
+      ['{g}', 1],
     ]);
   });
 

@@ -17,6 +17,9 @@ export class WebhookReceiver {
   status = 204;
   /** Read requests but never answer them (a receiver that hangs). */
   hang = false;
+  /** Read requests and answer them only on `release()` (a receiver that is slow). */
+  hold = false;
+  private readonly held: Array<() => void> = [];
   private server: Server | null = null;
   private port = 0;
 
@@ -34,12 +37,21 @@ export class WebhookReceiver {
           headers: req.headers,
           answered: this.hang ? 0 : this.status,
         });
-        if (!this.hang) res.writeHead(this.status).end();
+        if (this.hang) return;
+        const answer = () => void res.writeHead(this.status).end();
+        if (this.hold) this.held.push(answer);
+        else answer();
       });
     });
     await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
     this.port = (server.address() as AddressInfo).port;
     this.server = server;
+  }
+
+  /** Answers the requests held so far, and the next ones at once. */
+  release(): void {
+    this.hold = false;
+    for (const answer of this.held.splice(0)) answer();
   }
 
   async down(): Promise<void> {

@@ -83,13 +83,11 @@ export function periodOf({ period }: { period?: string }): { period?: string } {
 export function linesOf(record: CountedItem & { items?: readonly CountedItem[] }): readonly CountedItem[] {
   if (record.items) return record.items;
   const { meter, quantity, period, bucketLevel, levels } = record;
-  return [
-    {
-      meter,
-      quantity,
-      ...periodOf({ period }),
-      ...(bucketLevel === undefined ? {} : { bucketLevel }),
-      ...(levels === undefined ? {} : { levels }),
-    },
-  ];
+  // Assigned, not spread from object literals: the projector asks this of every usage several
+  // times per batch (once per usage read model), and the fields come out in the same order.
+  const line: CountedItem = { meter, quantity };
+  if (period !== undefined) line.period = period;
+  if (bucketLevel !== undefined) line.bucketLevel = bucketLevel;
+  if (levels !== undefined) line.levels = levels;
+  return [line];
 }

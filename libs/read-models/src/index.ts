@@ -9,6 +9,7 @@ export * from './decisions/query';
 export * from './meters/projection';
 export * from './meters/query';
 export * from './projection';
+export { arrayLiteral } from './projection-rows';
 export * from './projection-runner';
 export * from './projections';
 export * from './quotas/projection';

@@ -19,6 +19,7 @@ export interface BatchReport {
 
 /** Batch size and the hooks the runner reports to. */
 export interface RunnerOptions {
+  /** Events per page read from the store and projected in one transaction (5,000 unless given). */
   batchSize?: number;
   /** Events projected between two calls of the projections' `maintain` (100,000 unless given). */
   maintainEvery?: number;

@@ -2,6 +2,7 @@ import { refundsOf } from '@tally/domain';
 import type { TallyEvent } from '@tally/events';
 import type { SqlQueryable } from '@tally/eventstore';
 import type { ProjectedEvent, SqlProjection } from '../projection';
+import { arrayLiteral, compareIds } from '../projection-rows';
 
 /** What moved credits: a grant, a burn by a usage, an expiry, a void, a refund by a reversal. */
 export type LedgerKind = 'granted' | 'burnt' | 'expired' | 'voided' | 'refunded';
@@ -85,7 +86,15 @@ export const creditLedger: SqlProjection = {
 };
 
 async function applyLedger(tx: SqlQueryable, table: string, batch: readonly ProjectedEvent[]): Promise<void> {
-  const rows = batch.flatMap(({ recorded, event }) =>
+  // In the primary key's order (stream, revision, then each event's rows in turn): the batch's
+  // events come round robin over accounts' streams, and inserted in that order each row would
+  // land on another leaf page of both indexes.
+  const ordered = [...batch].sort(
+    (a, b) =>
+      compareIds(a.recorded.streamName, b.recorded.streamName) ||
+      (a.recorded.revision < b.recorded.revision ? -1 : a.recorded.revision > b.recorded.revision ? 1 : 0),
+  );
+  const rows = ordered.flatMap(({ recorded, event }) =>
     ledgerRowsOf(event).map((r, seq) => [
       recorded.streamName,
       recorded.revision.toString(),
@@ -104,6 +113,6 @@ async function applyLedger(tx: SqlQueryable, table: string, batch: readonly Proj
     `insert into ${table} (stream, revision, seq, account, month, at, kind, grant_id, amount, usage)
      select * from unnest($1::text[], $2::bigint[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[])
      on conflict (stream, revision, seq) do nothing`,
-    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => rows.map((r) => r[i])),
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => arrayLiteral(rows.map((r) => r[i]))),
   );
 }

@@ -2,6 +2,7 @@ import { IDEMPOTENCY_WINDOW_MS } from '@tally/domain';
 import { linesOf, type TallyEvent } from '@tally/events';
 import type { SqlQueryable } from '@tally/eventstore';
 import type { ProjectedEvent, SqlProjection } from '../projection';
+import { arrayLiteral, compareIds } from '../projection-rows';
 import type { UsageCounts } from './projection';
 
 /** Where one day's use of a meter (by one subject, or by all) is counted. */
@@ -145,15 +146,14 @@ async function applyDaily(tx: SqlQueryable, t: ReturnType<typeof dailyTables>, b
     const { rows } = await tx.query<{ account: string; source: string; id: string; day: string }>(
       `select account, source, id, day from ${t.origins}
         where (account, source, id) in (select * from unnest($1::text[], $2::text[], $3::text[]))`,
-      [lookups.map((l) => l[0]), lookups.map((l) => l[1]), lookups.map((l) => l[2])],
+      [0, 1, 2].map((i) => arrayLiteral(lookups.map((l) => l[i]))),
     );
     for (const r of rows) known.set(originKey(r.account, r.source, r.id), r.day);
   }
   const { counts, origins } = dailyChanges(events, known);
   if (counts.size === 0) return;
-  const bySubject = [...counts.values()];
   const perMeter = new Map<string, { key: DayKey; add: UsageCounts }>();
-  for (const { key, add } of bySubject) {
+  for (const { key, add } of counts.values()) {
     const id = `${key.account}\u0000${key.day}\u0000${key.meter}`;
     const row = perMeter.get(id);
     perMeter.set(
@@ -170,12 +170,19 @@ async function applyDaily(tx: SqlQueryable, t: ReturnType<typeof dailyTables>, b
         : { key, add },
     );
   }
-  await addCounts(tx, t.perSubject, ['account', 'day', 'meter', 'subject'], bySubject);
-  await addCounts(tx, t.perMeter, ['account', 'day', 'meter'], [...perMeter.values()]);
+  // Each table's rows in its primary key's order (the ids join the key's parts by NUL, which
+  // sorts first): the batch's events come round robin over accounts, and inserted in that order
+  // each row would land on another leaf page.
+  await addCounts(tx, t.perSubject, ['account', 'day', 'meter', 'subject'], inKeyOrder(counts));
+  await addCounts(tx, t.perMeter, ['account', 'day', 'meter'], inKeyOrder(perMeter));
   if (origins.size) {
     // One jsonb parameter, [[account, source, id, day, decidedAt], …]: each origin's key is already
     // the JSON array of its first three (originKey), so it is extended as text, not parsed again.
-    const rows = [...origins].map(([key, o]) => `${key.slice(0, -1)},${JSON.stringify(o.day)},${JSON.stringify(o.decidedAt)}]`);
+    // Sorted by that JSON text: by account, then source and id (nearly the key's order, enough for
+    // the rows of one account to share leaf pages).
+    const rows = [...origins]
+      .sort(([a], [b]) => compareIds(a, b))
+      .map(([key, o]) => `${key.slice(0, -1)},${JSON.stringify(o.day)},${JSON.stringify(o.decidedAt)}]`);
     await tx.query(
       `insert into ${t.origins} (account, source, id, day, decided_at)
        select r->>0, r->>1, r->>2, r->>3, (r->>4)::timestamptz from jsonb_array_elements($1::jsonb) as r
@@ -184,6 +191,11 @@ async function applyDaily(tx: SqlQueryable, t: ReturnType<typeof dailyTables>, b
     );
   } // After the inserts, so that what a batch leaves depends on its events, not on their order.
   await pruneOrigins(tx, t.origins, originsCutoff(events));
+}
+
+/** The rows of a map keyed by NUL-joined key parts, in the order of their keys. */
+function inKeyOrder<T>(rows: Map<string, T>): T[] {
+  return [...rows.keys()].sort(compareIds).map((id) => rows.get(id) as T);
 }
 
 /** Rows one delete statement removes at most, so a large backlog is taken in index-ordered steps. */
@@ -231,10 +243,10 @@ async function addCounts(
      on conflict (${list}) do update set units = ${table}.units + excluded.units,
        requests = ${table}.requests + excluded.requests, rejected = ${table}.rejected + excluded.rejected`,
     [
-      ...keys.map((k) => rows.map((r) => r.key[k])),
-      rows.map((r) => String(r.add.units)),
-      rows.map((r) => String(r.add.requests)),
-      rows.map((r) => String(r.add.rejected)),
+      ...keys.map((k) => arrayLiteral(rows.map((r) => r.key[k]))),
+      arrayLiteral(rows.map((r) => r.add.units)),
+      arrayLiteral(rows.map((r) => r.add.requests)),
+      arrayLiteral(rows.map((r) => r.add.rejected)),
     ],
   );
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../logger';
 import { sendWebhook, type WebhookTransport } from './webhook-sender';
-import { deliveryKey, retryDelay, type DueDelivery, type WebhookOutbox } from './webhook-outbox';
+import { deliveryLeaseMs, retryDelay, type DueDelivery, type WebhookOutbox } from './webhook-outbox';
 
 export interface DelivererOptions {
   retryBaseMs: number;
@@ -8,6 +8,8 @@ export interface DelivererOptions {
   transport: WebhookTransport;
   /** Deliveries in flight at once: a slow endpoint holds one slot, never the others. */
   concurrency?: number;
+  /** The time attempts are made and scheduled at (tests set it). */
+  now?: () => Date;
 }
 
 /**
@@ -17,10 +19,9 @@ export interface DelivererOptions {
  * It runs beside the decisions, never in their way: deciding only appends an alert event.
  */
 export class WebhookDeliverer {
-  private readonly inHand = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private active = false;
-  private polling = false;
+  private polling: Promise<void> | null = null;
   private readonly flights = new Set<Promise<void>>();
 
   constructor(
@@ -43,9 +44,9 @@ export class WebhookDeliverer {
     }
   }
 
-  /** Looks for due deliveries now (new alerts were enqueued). */
-  wake(): void {
-    if (this.active) void this.poll();
+  /** Looks for due deliveries now (new alerts were enqueued); resolves once they are taken. */
+  wake(): Promise<void> {
+    return this.active ? this.poll() : Promise.resolve();
   }
 
   /** Stops taking deliveries and waits (at most `graceMs`) for those in flight. */
@@ -56,32 +57,32 @@ export class WebhookDeliverer {
     clearTimeout(timer);
   }
 
-  private async poll(): Promise<void> {
-    const free = (this.options.concurrency ?? 16) - this.inHand.size;
-    if (!this.active || this.polling || free <= 0) return;
-    this.polling = true;
+  /** Takes the due deliveries there are slots for; a poll asked for while one runs is that one. */
+  private poll(): Promise<void> {
+    this.polling ??= this.take().finally(() => (this.polling = null));
+    return this.polling;
+  }
+
+  private async take(): Promise<void> {
+    const free = (this.options.concurrency ?? 16) - this.flights.size;
+    if (!this.active || free <= 0) return;
     try {
-      for (const delivery of await this.outbox.due(new Date(), free, this.inHand)) {
-        const key = deliveryKey(delivery);
-        this.inHand.add(key);
-        const flight = this.attempt(delivery).finally(() => {
-          this.inHand.delete(key);
-          this.flights.delete(flight);
-        });
+      // Claimed for the attempt's timeout and a margin: in flight, a delivery is due to no one.
+      const lease = deliveryLeaseMs(this.options.transport.timeoutMs);
+      for (const delivery of await this.outbox.claim(this.now(), free, lease)) {
+        const flight = this.attempt(delivery).finally(() => this.flights.delete(flight));
         this.flights.add(flight);
       }
     } catch (error) {
-      this.logger.warn({ err: error }, 'could not read due webhook deliveries; retrying');
-    } finally {
-      this.polling = false;
+      this.logger.warn({ err: error }, 'could not claim due webhook deliveries; retrying');
     }
   }
 
   private async attempt(delivery: DueDelivery): Promise<void> {
-    const attemptedAt = new Date();
+    const attemptedAt = this.now();
     const result = await sendWebhook(delivery, this.options.transport, attemptedAt);
     const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
-    const next = new Date(Date.now() + retryDelay(delivery.attempts + 1, this.options.retryBaseMs));
+    const next = new Date(this.now().getTime() + retryDelay(delivery.attempts + 1, this.options.retryBaseMs));
     const retryAt = ok || next.toISOString() > delivery.giveUpAt ? null : next;
     const log = { endpoint: delivery.endpointId, alert: delivery.alertId, attempt: delivery.attempts + 1, ...result };
     if (ok) this.logger.debug(log, 'webhook delivered');
@@ -93,8 +94,12 @@ export class WebhookDeliverer {
     try {
       await this.outbox.record(delivery, attemptedAt, result, retryAt);
     } catch (error) {
-      // Not recorded: the delivery stays due and is attempted again (at least once).
+      // Not recorded: the delivery is due again once its lease is over (at least once).
       this.logger.warn({ err: error, endpoint: delivery.endpointId }, 'could not record a webhook attempt');
     }
+  }
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
   }
 }

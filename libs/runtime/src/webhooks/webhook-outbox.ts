@@ -6,6 +6,13 @@ import { ATTEMPTS_TABLE, DELIVERIES_TABLE, ENDPOINTS_TABLE, isoOf } from './webh
 export const RETRY_FOR_MS = 24 * 60 * 60 * 1000;
 /** The longest pause between two attempts. */
 export const MAX_RETRY_DELAY_MS = 60 * 60 * 1000;
+/** What a claim allows beyond the attempt's timeout: writing its outcome, and clocks a little apart. */
+export const LEASE_MARGIN_MS = 5000;
+
+/** How long a claimed delivery is its deliverer's alone: one attempt's timeout, and the margin. */
+export function deliveryLeaseMs(attemptTimeoutMs: number): number {
+  return attemptTimeoutMs + LEASE_MARGIN_MS;
+}
 
 /** A delivery that is due, with what sending it needs. */
 export interface DueDelivery {
@@ -65,8 +72,14 @@ export class WebhookOutbox {
     });
   }
 
-  /** Pending deliveries due by `now` to active endpoints, oldest first, except those in hand. */
-  async due(now: Date, limit: number, inHand: ReadonlySet<string>): Promise<DueDelivery[]> {
+  /**
+   * Claims the pending deliveries due by `now` to active endpoints, oldest first, in one
+   * statement: each is moved to `now + leaseMs`, so no other deliverer, nor this one's next poll,
+   * takes it while its attempt may still run; {@link record} then sets when it is due again. Rows
+   * another deliverer is claiming are skipped, never waited for. A deliverer that dies holding a
+   * claim leaves the delivery due once its lease is over (at least once).
+   */
+  async claim(now: Date, limit: number, leaseMs: number): Promise<DueDelivery[]> {
     const { rows } = await this.db.query<{
       endpoint_id: string;
       alert_id: string;
@@ -75,14 +88,22 @@ export class WebhookOutbox {
       payload: string;
       attempts: number;
       give_up_at: Date | string;
+      due_at: Date | string;
     }>(
-      `select d.endpoint_id, d.alert_id, e.url, e.secret, d.payload, d.attempts, d.give_up_at
-         from ${DELIVERIES_TABLE} d join ${ENDPOINTS_TABLE} e on e.id = d.endpoint_id and e.deleted_at is null
-        where d.state = 'pending' and d.next_attempt_at <= $1
-        order by d.next_attempt_at limit $2`,
-      [now.toISOString(), limit + inHand.size],
+      `with due as (
+         select d.endpoint_id, d.alert_id, d.next_attempt_at
+           from ${DELIVERIES_TABLE} d join ${ENDPOINTS_TABLE} e on e.id = d.endpoint_id and e.deleted_at is null
+          where d.state = 'pending' and d.next_attempt_at <= $1
+          order by d.next_attempt_at limit $2
+          for update of d skip locked)
+       update ${DELIVERIES_TABLE} d set next_attempt_at = $3
+         from due join ${ENDPOINTS_TABLE} e on e.id = due.endpoint_id
+        where d.endpoint_id = due.endpoint_id and d.alert_id = due.alert_id
+       returning d.endpoint_id, d.alert_id, e.url, e.secret, d.payload, d.attempts, d.give_up_at, due.next_attempt_at as due_at`,
+      [now.toISOString(), limit, new Date(now.getTime() + leaseMs).toISOString()],
     );
     return rows
+      .sort((a, b) => new Date(a.due_at).getTime() - new Date(b.due_at).getTime())
       .map((r) => ({
         endpointId: r.endpoint_id,
         alertId: r.alert_id,
@@ -91,12 +112,14 @@ export class WebhookOutbox {
         payload: r.payload,
         attempts: r.attempts,
         giveUpAt: isoOf(r.give_up_at) as string,
-      }))
-      .filter((d) => !inHand.has(deliveryKey(d)))
-      .slice(0, limit);
+      }));
   }
 
-  /** Logs an attempt and moves the delivery on: delivered, retried at `nextRetryAt`, or failed (null). */
+  /**
+   * Logs an attempt and moves the delivery on: delivered, retried at `nextRetryAt`, or failed
+   * (null). A delivery already delivered or failed stays so: an attempt recorded after its lease
+   * was over, once another deliverer had taken the delivery, never sets it back to pending.
+   */
   async record(delivery: DueDelivery, attemptedAt: Date, result: AttemptResult, nextRetryAt: Date | null): Promise<void> {
     const delivered = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     const state = delivered ? 'delivered' : nextRetryAt ? 'pending' : 'failed';
@@ -117,7 +140,7 @@ export class WebhookOutbox {
       );
       await tx.query(
         `update ${DELIVERIES_TABLE} set state = $3, attempts = attempts + 1, next_attempt_at = coalesce($4, next_attempt_at)
-          where endpoint_id = $1 and alert_id = $2`,
+          where endpoint_id = $1 and alert_id = $2 and state = 'pending'`,
         [delivery.endpointId, delivery.alertId, state, delivered ? null : (nextRetryAt?.toISOString() ?? null)],
       );
     });
@@ -148,9 +171,4 @@ export class WebhookOutbox {
       nextRetryAt: isoOf(r.next_retry_at),
     }));
   }
-}
-
-/** Identifies a delivery among those in hand. */
-export function deliveryKey(d: Pick<DueDelivery, 'endpointId' | 'alertId'>): string {
-  return `${d.endpointId}\u0000${d.alertId}`;
 }
