@@ -38,6 +38,15 @@ export interface SubscribeOptions {
   types?: readonly string[];
   /** Largest batch to deliver at once. */
   batchSize?: number;
+  /**
+   * For a follower that may lag this long (a cache that must only notice changes soon): once
+   * caught up, the store is read at most once per `intervalMs` instead of as events are appended
+   * (about every 25 ms under load), no append notification is listened for, and a filtered one
+   * says how far it read at every read (not at most once a second). EventStoreDB
+   * pushes what its filter lets through, so there it only gathers a burst into fewer batches.
+   * Absent: live.
+   */
+  intervalMs?: number;
 }
 
 /**
