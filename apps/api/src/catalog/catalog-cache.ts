@@ -1,6 +1,6 @@
 import { accountOf, defineMeter, mapSubject, meterFrom } from '@tally/domain';
 import { deserialize, serialize, streamNames, type MeterDefinition, type MeterEvent, type SubjectEvent } from '@tally/events';
-import { retryOnConflict, type EventStore } from '@tally/eventstore';
+import { retryOnConflict, type EventStore, type RecordedEvent } from '@tally/eventstore';
 import { LruMap } from '../runtime/lru-map';
 
 // Definitions change rarely; another instance's change is seen within this long.
@@ -40,6 +40,18 @@ export class CatalogCache {
     return accountOf(subject, (await this.read(this.subjects, streamNames.subject(subject))).value);
   }
 
+  /**
+   * The account of each subject, in the order given: the subjects not cached (or cached longer
+   * than the cache's life) are read from the store together, in one read, not one each.
+   */
+  async accountsOf(subjects: readonly string[]): Promise<string[]> {
+    const entries = await this.readAll(
+      this.subjects,
+      subjects.map((subject) => streamNames.subject(subject)),
+    );
+    return subjects.map((subject, i) => accountOf(subject, entries[i].value));
+  }
+
   /** Defines a meter; returns whether anything changed. */
   async defineMeter(definition: MeterDefinition, now: string): Promise<boolean> {
     const stream = streamNames.meter(definition.meter);
@@ -62,17 +74,44 @@ export class CatalogCache {
     const pending = this.reading.get(stream);
     if (pending && !fresh) return pending as Promise<Entry<T[]>>;
     const reading = (async () => {
-      const recorded = await this.store.readStream(stream);
-      const entry: Entry<T[]> = {
-        value: recorded.map((e) => deserialize(e) as T),
-        revision: recorded.length ? recorded[recorded.length - 1].revision : 'no_stream',
-        at: performance.now(),
-      };
+      const entry = entryOf(await this.store.readStream(stream), (e) => deserialize(e) as T);
       cache.set(stream, entry);
       return entry;
     })().finally(() => this.reading.delete(stream));
     this.reading.set(stream, reading);
     return reading;
+  }
+
+  /** {@link read} for several distinct streams: those to be read from the store in one read. */
+  private readAll<T extends MeterEvent | SubjectEvent>(
+    cache: LruMap<string, Entry<T[]>>,
+    streams: string[],
+  ): Promise<Entry<T[]>[]> {
+    const missing: string[] = [];
+    const found = streams.map((stream) => {
+      const hit = cache.get(stream);
+      if (hit && performance.now() - hit.at < TTL_MS) return hit;
+      const pending = this.reading.get(stream) as Promise<Entry<T[]>> | undefined;
+      if (pending) return pending;
+      missing.push(stream);
+      return null;
+    });
+    if (missing.length === 0) return Promise.all(found as Array<Entry<T[]> | Promise<Entry<T[]>>>);
+    const read = this.store.readStreams(missing).then((all) =>
+      all.map((recorded, i) => {
+        const entry = entryOf(recorded, (e) => deserialize(e) as T);
+        cache.set(missing[i], entry);
+        return entry;
+      }),
+    );
+    const reading = new Map(
+      missing.map((stream, i) => {
+        const one = read.then((entries) => entries[i]).finally(() => this.reading.delete(stream));
+        this.reading.set(stream, one);
+        return [stream, one];
+      }),
+    );
+    return Promise.all(found.map((entry, i) => entry ?? (reading.get(streams[i]) as Promise<Entry<T[]>>)));
   }
 
   private async write<T extends MeterEvent | SubjectEvent>(
@@ -92,4 +131,13 @@ export class CatalogCache {
       { attempts: 10, baseDelayMs: 5 },
     );
   }
+}
+
+/** A stream's events as the cache keeps them, read just now. */
+function entryOf<T>(recorded: RecordedEvent[], parse: (e: RecordedEvent) => T): Entry<T[]> {
+  return {
+    value: recorded.map(parse),
+    revision: recorded.length ? recorded[recorded.length - 1].revision : 'no_stream',
+    at: performance.now(),
+  };
 }
