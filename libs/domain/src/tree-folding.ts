@@ -52,6 +52,10 @@ export function withMemberUsage(state: Account, data: CountedAtLevels, sign: 1 |
 export function withTokensTaken(state: Account, data: UsageDecisionData): Pick<Account, 'buckets' | 'members'> {
   const { account, decidedAt } = data;
   const chain = chainOf(state, account);
+  // An account in no tree with a single line (most usages): its own bucket only, nothing else built.
+  if (chain.length === 0 && data.items === undefined && (state.account ?? account) === account) {
+    return { buckets: withBucket(state.buckets, data.meter, data.bucketLevel, decidedAt), members: state.members };
+  }
   // Copied only for an account with levels above it: most accounts are in no tree.
   const members = chain.length === 0 ? state.members : new Map(state.members);
   let buckets = state.buckets;
