@@ -222,4 +222,91 @@ describe.each(BACKENDS)('hostile bodies and the smaller findings (%s)', (backend
       expect(await storedEventCount(tally)).toBe(before);
     });
   });
+
+  describe('what the hostile-input probe found: every refusal names the part of the request at fault', () => {
+    it('refuses a path that is not percent-encoded UTF-8 naming its parameter, or the path', async () => {
+      const named = [
+        ['GET', '/v1/accounts/%E0%A4%A/quotas', [{ field: 'account', reason: 'account must be percent-encoded UTF-8' }]],
+        ['GET', '/v1/accounts/%ZZ', [{ field: 'account', reason: 'account must be percent-encoded UTF-8' }]],
+        ['GET', '/v1/accounts/%E0%A4/quotas', [{ field: 'account', reason: 'account must be percent-encoded UTF-8' }]],
+        [
+          'PUT',
+          '/v1/accounts/%C3/quotas/m%',
+          [
+            { field: 'account', reason: 'account must be percent-encoded UTF-8' },
+            { field: 'meter', reason: 'meter must be percent-encoded UTF-8' },
+          ],
+        ],
+        ['GET', '/v1/acc%ZZounts/a', [{ field: 'path', reason: 'the path must be percent-encoded UTF-8' }]],
+      ] as const;
+      for (const [method, path, errors] of named) {
+        const reply = await tally.admin.send(method, path, undefined);
+        expect([path, reply.status, reply.headers.get('content-type'), reply.body.errors]).toEqual([
+          path,
+          400,
+          expect.stringMatching(/^application\/problem\+json/),
+          errors,
+        ]);
+      }
+    });
+
+    it('refuses JSON nested too deeply naming where it got too deep, the path bounded', async () => {
+      const deep = await tally.admin.raw('POST', '/v1/usage', `${'['.repeat(4000)}${']'.repeat(4000)}`);
+      expect(deep.body).toMatchObject({
+        status: 400,
+        code: 'TOO_DEEP',
+        errors: [{ field: '[0]'.repeat(32), reason: 'JSON may nest at most 32 levels' }],
+      });
+      const event = usageEvent({ subject: 'a', meter: 'm', quantity: 1 });
+      const nested = `${'{"a":'.repeat(40)}1${'}'.repeat(40)}`;
+      const inData = await tally.admin.raw('POST', '/v1/usage', JSON.stringify({ ...event, data: { meta: JSON.parse(nested) } }));
+      expect(inData.body).toMatchObject({
+        code: 'TOO_DEEP',
+        errors: [{ field: `data.meta${'.a'.repeat(30)}`, reason: 'JSON may nest at most 32 levels' }],
+      });
+      // A key of 100,000 characters on the way is not echoed whole.
+      const long = 'k'.repeat(100_000);
+      const wide = await tally.admin.raw('POST', '/v1/usage', `{"${long}":${'['.repeat(40)}${']'.repeat(40)}}`);
+      expect(wide.body.code).toBe('TOO_DEEP');
+      expect(wide.body.errors[0].field).toMatch(/^k+…$/);
+      expect(JSON.stringify(wide.body).length).toBeLessThan(2000);
+    });
+
+    it('refuses a batch over the limit naming the body, as the batch rule does, before its events are walked', async () => {
+      const before = await storedEventCount(tally);
+      const tooMany = { field: '', reason: 'a batch holds 1 to 1000 events, got 30000' };
+      const objects = JSON.stringify(Array.from({ length: 30_000 }, () => ({})));
+      for (const contentType of ['application/json', 'application/cloudevents-batch+json']) {
+        const reply = await tally.admin.raw('POST', '/v1/usage', objects, contentType);
+        expect([contentType, reply.status, reply.body.errors]).toEqual([contentType, 400, [tooMany]]);
+      }
+      // Events with reserved keys would be named one by one if they were walked first.
+      const reserved = `[${Array.from({ length: 1001 }, () => '{"constructor":1}').join(',')}]`;
+      const walked = await tally.admin.raw('POST', '/v1/usage', reserved);
+      expect(walked.body.errors).toEqual([{ field: '', reason: 'a batch holds 1 to 1000 events, got 1001' }]);
+      expect(await storedEventCount(tally)).toBe(before);
+    });
+
+    it('answers a number of the wrong type with its type error alone', async () => {
+      const { account, meter } = await withQuota(tally, { limit: null });
+      const before = await storedEventCount(tally);
+      const event = (data: object) => ({ ...usageEvent({ subject: account, meter, quantity: 1 }), data: { meter, ...data } });
+      const integer = (field: string) => [{ field, reason: 'quantity must be an integer' }];
+      for (const quantity of ['5', true, null, [5], { n: 5 }]) {
+        for (const path of ['/v1/usage', '/v1/usage/check', '/v1/reservations']) {
+          const reply = await tally.admin.post(path, event({ quantity }));
+          expect([path, quantity, reply.status, reply.body.errors]).toEqual([path, quantity, 400, integer('data.quantity')]);
+        }
+        const batch = await tally.admin.post('/v1/usage', [event({ quantity: 1 }), event({ quantity })]);
+        expect(batch.body.errors).toEqual(integer('[1].data.quantity'));
+        const commit = await tally.admin.post('/v1/reservations/commit', { source: 's', id: 'i', quantity });
+        const commitReason =
+          quantity === null ? [{ field: 'quantity', reason: 'quantity must not be null' }] : integer('quantity');
+        expect([quantity, commit.body.errors]).toEqual([quantity, commitReason]);
+      }
+      const ttl = await tally.admin.post('/v1/reservations', event({ quantity: 1, ttlSeconds: '60' }));
+      expect(ttl.body.errors).toEqual([{ field: 'data.ttlSeconds', reason: 'ttlSeconds must be an integer from 1 to 3600' }]);
+      expect(await storedEventCount(tally)).toBe(before);
+    });
+  });
 });

@@ -71,17 +71,27 @@ export function parseUsageMessage(input: unknown, field = ''): Validated<UsageMe
   return event.ok ? usageMessage(event.value, field) : event;
 }
 
+/**
+ * What is wrong with a batch as a whole (not an array, or not 1 to MAX_USAGE_BATCH events),
+ * named as the body (''), or null: checked by its length alone, before any event is looked at.
+ */
+export function batchSizeError(input: unknown): FieldError | null {
+  const batch = USAGE_CONTRACT.UsageBatch;
+  if (Array.isArray(input) && input.length >= (batch.minItems as number) && input.length <= (batch.maxItems as number)) {
+    return null;
+  }
+  const [rule] = batch['x-messages'] as Array<Record<string, string>>;
+  const reason = Array.isArray(input) ? rule.minItems.replace('{count}', String(input.length)) : rule.type;
+  return { field: '', reason };
+}
+
 /** A batch of usage messages, all or nothing: every bad event is named by its place (`[3].data.quantity`). */
 export function parseUsageBatch(input: unknown): Validated<UsageMessage[]> {
-  const batch = USAGE_CONTRACT.UsageBatch;
-  if (!Array.isArray(input) || input.length < (batch.minItems as number) || input.length > (batch.maxItems as number)) {
-    const [rule] = batch['x-messages'] as Array<Record<string, string>>;
-    const reason = Array.isArray(input) ? rule.minItems.replace('{count}', String(input.length)) : rule.type;
-    return { ok: false, errors: [{ field: '', reason }] };
-  }
+  const size = batchSizeError(input);
+  if (size) return { ok: false, errors: [size] };
   const errors: FieldError[] = [];
   const messages: UsageMessage[] = [];
-  input.forEach((event, i) => {
+  (input as unknown[]).forEach((event, i) => {
     const parsed = parseUsageMessage(event, `[${i}]`);
     if (parsed.ok) messages.push(parsed.value);
     else errors.push(...parsed.errors);

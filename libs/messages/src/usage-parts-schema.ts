@@ -19,8 +19,9 @@ export const quantity = (example: number, description?: string): ContractSchema 
   example,
   ...(description ? { description } : {}),
   'x-messages': [
-    { type: `quantity must be at most ${MAX_QUANTITY}`, maximum: `quantity must be at most ${MAX_QUANTITY}` },
-    { type: 'quantity must be at least 1', minimum: 'quantity must be at least 1' },
+    // A value of another type (a string "5", a missing quantity) is told its type alone.
+    { maximum: `quantity must be at most ${MAX_QUANTITY}` },
+    { minimum: 'quantity must be at least 1' },
     { type: 'quantity must be an integer', integer: 'quantity must be an integer' },
     { 'x-excludes': 'quantity and items exclude each other: send one' },
   ],

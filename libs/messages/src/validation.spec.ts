@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
+import { OptionalNotNull } from './field-rules';
 import { parseUsageMessage } from './usage-contract';
 import { boundFieldErrors, MAX_ARRAY_ITEMS, MAX_FIELD_ERRORS, MAX_OBJECT_MEMBERS, validateAs } from './validation';
 
@@ -16,6 +17,14 @@ class Outer {
   @ValidateNested()
   @Type(() => Inner)
   inner?: Inner;
+}
+
+class Bounded {
+  @OptionalNotNull()
+  @IsInt({ message: 'units must be an integer' })
+  @Min(1, { message: 'units must be at least 1' })
+  @Max(10, { message: 'units must be at most 10' })
+  units?: number;
 }
 
 const valid = {
@@ -80,6 +89,20 @@ describe('validation is bounded in the size of the input', () => {
         expect.objectContaining({ field: 'inner.n' }),
       ]),
     );
+  });
+
+  it('tells a value of the wrong type its type alone, not every bound it cannot meet', () => {
+    const errors = (input: unknown) => {
+      const result = validateAs(Bounded, input);
+      return result.ok ? [] : result.errors;
+    };
+    for (const units of ['5', true, [5]]) {
+      expect(errors({ units })).toEqual([{ field: 'units', reason: 'units must be an integer' }]);
+    }
+    expect(errors({ units: null })).toEqual([{ field: 'units', reason: 'units must not be null' }]);
+    expect(errors({ units: 0 })).toEqual([{ field: 'units', reason: 'units must be at least 1' }]);
+    expect(errors({ units: 0.5 })).toEqual([{ field: 'units', reason: 'units must be an integer' }]);
+    expect(errors({ units: 11 })).toEqual([{ field: 'units', reason: 'units must be at most 10' }]);
   });
 
   it('accepts a valid input unchanged', () => {

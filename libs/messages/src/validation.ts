@@ -53,13 +53,29 @@ export const VALIDATION_OPTIONS = {
   validationError: { target: false, value: false },
 } as const;
 
-/** Flattens class-validator's nested errors into one entry per failing constraint. */
+/** Flattens class-validator's nested errors into one entry per failing constraint (see {@link ownReasons}). */
 export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((reason) => ({ field, reason: reasonText(reason) }));
+    const own = ownReasons(error.constraints ?? {}).map((reason) => ({ field, reason: reasonText(reason) }));
     return [...own, ...flattenValidationErrors(error.children ?? [], field)];
   });
+}
+
+// The constraints that say a value is of the wrong JSON type (`notNull`: Tally's OptionalNotNull).
+const TYPE_CONSTRAINTS = new Set(['isInt', 'isNumber', 'isString', 'isBoolean', 'isArray', 'isObject']);
+
+/**
+ * A field's failed constraints as reasons: a value of the wrong type is told that alone (`null`:
+ * "must not be null"; `"5"` for an integer: "must be an integer", not also "at least 1" and "at
+ * most …", which it fails only for not being a number). `isInt` counts as a type (the failing value
+ * is not kept to tell a string from a fraction): 0.5 is told it must be an integer.
+ */
+function ownReasons(constraints: Record<string, string>): string[] {
+  if (constraints.notNull !== undefined) return [constraints.notNull];
+  const names = Object.keys(constraints);
+  const types = names.filter((name) => TYPE_CONSTRAINTS.has(name));
+  return (types.length ? types : names).map((name) => constraints[name]);
 }
 
 // class-validator words an unknown field as "property x should not exist"; say it the same way everywhere.

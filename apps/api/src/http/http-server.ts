@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '@tally/runtime';
 import { clientKey, normalAddress } from '../auth/client-address';
 import { newRequestId } from '../runtime/logger';
+import { badPathProblem } from './bad-path';
 import { sendProblem } from './problem-details.filter';
 
 /**
@@ -15,17 +16,26 @@ import { sendProblem } from './problem-details.filter';
  */
 export function boundedFastifyAdapter(limits: Config['http'], bodyLimit: number): FastifyAdapter {
   const logger = new Logger('http');
-  return new FastifyAdapter({
+  const patterns = new Set<string>();
+  const adapter = new FastifyAdapter({
     serverFactory: (handler: Parameters<typeof createServer>[1]) => boundedServer(limits, handler),
     logger: false,
     genReqId: newRequestId,
-    // What the router refuses before any hook (a malformed URL): problem+json, as everything else.
-    frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, error, logger),
+    // What the router refuses before any hook: problem+json, as everything else; a path that is
+    // not percent-encoded UTF-8 names the path parameter at fault (bad-path.ts).
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      const badPath = (error as { code?: string }).code === 'FST_ERR_BAD_URL';
+      sendProblem(reply, badPath ? badPathProblem(request.raw.url ?? '', patterns) : error, logger);
+    },
     bodyLimit,
     // A path parameter as long as a request line may be (Node's 16 KiB of headers), so that an
     // over-long name is refused by its rule (400 naming the field), not by the router (414).
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 16 * 1024 },
   });
+  adapter.getInstance().addHook('onRoute', (route) => {
+    patterns.add(route.url);
+  });
+  return adapter;
 }
 
 /**

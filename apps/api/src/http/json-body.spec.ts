@@ -1,4 +1,4 @@
-import { jsonBoundsProblem, MAX_JSON_DEPTH, MAX_JSON_ITEMS, MAX_JSON_MEMBERS } from './json-body';
+import { jsonBoundsProblem, MAX_JSON_DEPTH, MAX_JSON_ITEMS, MAX_JSON_MEMBERS, MAX_PATH_LENGTH } from './json-body';
 
 const members = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, { a: 1, b: [1, 2] }]));
 
@@ -9,8 +9,28 @@ describe('the scan of a body before JSON.parse', () => {
     expect(jsonBoundsProblem(`${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}`)).toBeNull();
   });
 
-  it('finds nesting past the bound', () => {
-    expect(jsonBoundsProblem(`${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}`)).toEqual({ tooDeep: true });
+  it('finds nesting past the bound, naming the first value too deep by its path', () => {
+    expect(jsonBoundsProblem(`${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}`)).toEqual({
+      tooDeep: true,
+      field: '[0]'.repeat(MAX_JSON_DEPTH),
+    });
+    const nested = `${'{"a":'.repeat(40)}1${'}'.repeat(40)}`;
+    expect(jsonBoundsProblem(`[{}, {"id": "x", "data": {"meta": ${nested}}}]`)).toEqual({
+      tooDeep: true,
+      field: `[1].data.meta${'.a'.repeat(MAX_JSON_DEPTH - 3)}`,
+    });
+  });
+
+  it('cuts a path at its bound, never inside a surrogate pair', () => {
+    const deep = (key: string) => `{"${key}": ${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}}`;
+    expect(jsonBoundsProblem(deep('k'.repeat(100_000)))).toEqual({ tooDeep: true, field: `${'k'.repeat(MAX_PATH_LENGTH)}…` });
+    const emoji = '\u{1F600}';
+    const cut = jsonBoundsProblem(deep(`k${emoji.repeat(200)}`));
+    expect(cut).toEqual({ tooDeep: true, field: `k${emoji.repeat((MAX_PATH_LENGTH - 2) / 2)}…` });
+    expect(jsonBoundsProblem(JSON.stringify({ ['w'.repeat(500)]: members(100) }))).toEqual({
+      field: `${'w'.repeat(MAX_PATH_LENGTH)}…`,
+      members: 100,
+    });
   });
 
   it('names the object with too many members by its path, and counts them all', () => {

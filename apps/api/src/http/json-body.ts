@@ -1,4 +1,12 @@
-import { decodeUtf8, MAX_ARRAY_ITEMS, MAX_OBJECT_MEMBERS, tooManyItems, tooManyMembers } from '@tally/messages';
+import {
+  boundFieldErrors,
+  decodeUtf8,
+  describeFieldErrors,
+  MAX_ARRAY_ITEMS,
+  MAX_OBJECT_MEMBERS,
+  tooManyItems,
+  tooManyMembers,
+} from '@tally/messages';
 import type { IncomingMessage } from 'node:http';
 import { Problem, validationProblem } from './problem';
 
@@ -54,7 +62,8 @@ export function parseJsonBody(raw: Buffer): object {
     throw new Problem(400, 'BAD_ENCODING', 'Body is not UTF-8', 'JSON must be UTF-8 (RFC 8259); the body is not');
   const bounds = jsonBoundsProblem(text);
   if (bounds && 'tooDeep' in bounds) {
-    throw new Problem(400, 'TOO_DEEP', 'JSON nested too deeply', `JSON may nest at most ${MAX_JSON_DEPTH} levels`);
+    const errors = boundFieldErrors([{ field: bounds.field, reason: `JSON may nest at most ${MAX_JSON_DEPTH} levels` }]);
+    throw new Problem(400, 'TOO_DEEP', 'JSON nested too deeply', describeFieldErrors(errors), errors);
   }
   if (bounds) {
     const reason = bounds.array ? tooManyItems(bounds.members) : tooManyMembers(bounds.members);
@@ -81,15 +90,18 @@ export const MAX_JSON_MEMBERS = MAX_OBJECT_MEMBERS;
 /** Most items an array inside a body may hold (see MAX_ARRAY_ITEMS; the body itself, a batch, has its own bound). */
 export const MAX_JSON_ITEMS = MAX_ARRAY_ITEMS;
 
-/** What the scan before JSON.parse found out of bounds, or null: `members` counts an array's items when `array`. */
-export type JsonBoundsProblem = { tooDeep: true } | { field: string; members: number; array?: true };
+/**
+ * What the scan before JSON.parse found out of bounds, or null: the first value nested too deeply,
+ * or a container too wide (`members` counts an array's items when `array`), each named by its path.
+ */
+export type JsonBoundsProblem = { tooDeep: true; field: string } | { field: string; members: number; array?: true };
 
 /**
  * One loop over the text, outside strings (no recursion, so any depth is measured without
- * touching the stack): nesting deeper than `maxDepth`, an object with more than `maxMembers`
- * members (counted by their colons) or an array inside the body with more than `maxItems` items
- * (counted by their commas), named by its path (`data`, `[3].data`; '' for the body).
- * Malformed JSON is left to JSON.parse.
+ * touching the stack): nesting deeper than `maxDepth` (the first value too deep), an object with
+ * more than `maxMembers` members (counted by their colons) or an array inside the body with more
+ * than `maxItems` items (counted by their commas), named by its path (`data`, `[3].data`; '' for
+ * the body; at most {@link MAX_PATH_LENGTH} characters). Malformed JSON is left to JSON.parse.
  */
 export function jsonBoundsProblem(
   text: string,
@@ -128,7 +140,7 @@ export function jsonBoundsProblem(
         break;
       case 0x7b: // {
       case 0x5b: // [
-        if (++depth > maxDepth) return { tooDeep: true };
+        if (++depth > maxDepth) return { tooDeep: true, field: pathTo(text, depth, isObject, keyAt, index) };
         isObject[depth] = c === 0x7b;
         members[depth] = 0;
         index[depth] = 0;
@@ -151,10 +163,17 @@ export function jsonBoundsProblem(
   return wideAt ? wide() : null;
 }
 
-/** The field path of the container at `depth`: the key or index chosen in each container above it. */
+/** The longest path the scan names: a longer one (keys can be as long as the body) is cut, ending in `…`. */
+export const MAX_PATH_LENGTH = 200;
+
+/**
+ * The field path of the container at `depth`: the key or index chosen in each container above it,
+ * cut at {@link MAX_PATH_LENGTH} characters (never inside a surrogate pair). Each key on the way is
+ * decoded once, and none after the cut: a path costs at most one more read of the text.
+ */
 function pathTo(text: string, depth: number, isObject: boolean[], keyAt: Array<[number, number]>, index: number[]): string {
   let path = '';
-  for (let level = 1; level < depth; level++) {
+  for (let level = 1; level < depth && path.length <= MAX_PATH_LENGTH; level++) {
     if (!isObject[level]) {
       path += `[${index[level]}]`;
       continue;
@@ -168,5 +187,7 @@ function pathTo(text: string, depth: number, isObject: boolean[], keyAt: Array<[
     }
     path = path ? `${path}.${key}` : key;
   }
-  return path;
+  if (path.length <= MAX_PATH_LENGTH) return path;
+  const high = path.charCodeAt(MAX_PATH_LENGTH - 1) >= 0xd800 && path.charCodeAt(MAX_PATH_LENGTH - 1) <= 0xdbff;
+  return `${path.slice(0, high ? MAX_PATH_LENGTH - 1 : MAX_PATH_LENGTH)}…`;
 }

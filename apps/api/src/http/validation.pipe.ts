@@ -1,5 +1,13 @@
 import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
-import { flattenValidationErrors, shapeErrors, unknownFields, validateAs, VALIDATION_OPTIONS } from '@tally/messages';
+import {
+  batchSizeError,
+  flattenValidationErrors,
+  MAX_USAGE_BATCH,
+  shapeErrors,
+  unknownFields,
+  validateAs,
+  VALIDATION_OPTIONS,
+} from '@tally/messages';
 import { validationProblem } from './problem';
 
 /**
@@ -23,6 +31,11 @@ export class TallyValidationPipe extends ValidationPipe {
       // as a batch) is refused at once, never walked as an object of thousands of unknown fields.
       if (metadata.type === 'body' && isContract(metadata.metatype) && Array.isArray(value)) {
         throw validationProblem([{ field: '', reason: 'must be a JSON object' }]);
+      }
+      // Another array body is a batch of usage events: one longer than any batch may be is refused
+      // by its length, before its events are walked (30,000 of them held the event loop).
+      if (metadata.type === 'body' && Array.isArray(value) && value.length > MAX_USAGE_BATCH) {
+        throw validationProblem([batchSizeError(value)!]);
       }
       const errors = shapeErrors(value);
       if (errors.length) throw validationProblem(errors);
