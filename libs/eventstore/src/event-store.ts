@@ -216,6 +216,12 @@ export interface EventStore {
   appendAtomically(parts: StreamAppend[]): Promise<AppendResult[]>;
   /** Events of a stream from a revision on (inclusive), at most `maxCount`; empty if the stream does not exist. */
   readStream(stream: string, fromRevision?: bigint, maxCount?: number): Promise<RecordedEvent[]>;
+  /**
+   * Every event of each of several streams (an empty list for one that does not exist), in the
+   * order given: one read where the store can. Meant for small streams (subjects, meters), read
+   * whole.
+   */
+  readStreams(streams: readonly string[]): Promise<RecordedEvent[][]>;
   /** The last event of a stream, or null if it does not exist. */
   readLastEvent(stream: string): Promise<RecordedEvent | null>;
   /** Ordered, gap-free delivery of events after a checkpoint, live once caught up. */

@@ -8,7 +8,7 @@ import {
   type MeterEvent,
   type SubjectEvent,
 } from '@tally/events';
-import { retryOnConflict, type EventBatch, type EventStore } from '@tally/eventstore';
+import { retryOnConflict, type EventBatch, type EventStore, type RecordedEvent } from '@tally/eventstore';
 import { LruMap } from '../runtime/lru-map';
 import { CatalogFeed } from './catalog-feed';
 
@@ -100,6 +100,19 @@ export class CatalogCache {
     return accountOf(subject, (await this.read(this.subjects, streamNames.subject(subject))).value);
   }
 
+  /**
+   * The account of each subject, in the order given: the subjects not cached (or whose entries
+   * the feed does not keep current and are older than 2 s) are read from the store together, in
+   * one read, not one each (a Kafka slice names hundreds of subjects).
+   */
+  async accountsOf(subjects: readonly string[]): Promise<string[]> {
+    const entries = await this.readAll(
+      this.subjects,
+      subjects.map((subject) => streamNames.subject(subject)),
+    );
+    return subjects.map((subject, i) => accountOf(subject, entries[i].value));
+  }
+
   /** Defines a meter; returns whether anything changed. */
   async defineMeter(definition: MeterDefinition, now: string): Promise<boolean> {
     const stream = streamNames.meter(definition.meter);
@@ -111,10 +124,14 @@ export class CatalogCache {
     return this.write(this.subjects, streamNames.subject(subject), (events) => mapSubject(subject, account, events, now));
   }
 
+  /** Whether a cached entry can be served without reading its stream again. */
+  private fresh(entry: Entry<CatalogEvent>): boolean {
+    return this.now() - entry.at < TTL_MS || (entry.feed !== undefined && entry.feed === this.feed.live && this.current());
+  }
+
   private async read<T extends CatalogEvent>(cache: LruMap<string, Entry<T>>, stream: string): Promise<Entry<T>> {
     const hit = cache.get(stream);
-    if (hit && (this.now() - hit.at < TTL_MS || (hit.feed !== undefined && hit.feed === this.feed.live && this.current())))
-      return hit;
+    if (hit && this.fresh(hit)) return hit;
     // Concurrent misses for one stream share a single read.
     const pending = this.reading.get(stream);
     if (pending) return pending as Promise<Entry<T>>;
@@ -125,6 +142,38 @@ export class CatalogCache {
     }).finally(() => this.reading.delete(stream));
     this.reading.set(stream, reading as Promise<Entry<CatalogEvent>>);
     return reading;
+  }
+
+  /** {@link read} for several streams: those to be read from the store are read in one read. */
+  private readAll<T extends CatalogEvent>(cache: LruMap<string, Entry<T>>, streams: string[]): Promise<Entry<T>[]> {
+    const missing: string[] = [];
+    const found = streams.map((stream) => {
+      const hit = cache.get(stream);
+      if (hit && this.fresh(hit)) return hit;
+      const pending = this.reading.get(stream) as Promise<Entry<T>> | undefined;
+      if (pending) return pending;
+      if (!missing.includes(stream)) missing.push(stream);
+      return null;
+    });
+    if (missing.length === 0) return Promise.all(found as Array<Entry<T> | Promise<Entry<T>>>);
+    const watches = missing.map((stream) => this.watch(stream));
+    const at = this.now();
+    const feed = this.feed.live ?? undefined;
+    const read = this.store
+      .readStreams(missing)
+      .then((all) =>
+        all.map((recorded, i) => {
+          const entry = entryOf<T>(recorded, at, feed);
+          this.keep(cache, missing[i], entry, watches[i].watch);
+          return entry;
+        }),
+      )
+      .finally(() => watches.forEach(({ release }) => release()));
+    missing.forEach((stream, i) => {
+      const one = read.then((entries) => entries[i]).finally(() => this.reading.delete(stream));
+      this.reading.set(stream, one as Promise<Entry<CatalogEvent>>);
+    });
+    return Promise.all(found.map((entry, i) => entry ?? (this.reading.get(streams[i]) as Promise<Entry<T>>)));
   }
 
   private async write<T extends CatalogEvent>(
@@ -153,13 +202,7 @@ export class CatalogCache {
   private async load<T extends CatalogEvent>(stream: string): Promise<Entry<T>> {
     const at = this.now();
     const feed = this.feed.live ?? undefined;
-    const recorded = await this.store.readStream(stream);
-    return {
-      value: recorded.map((e) => deserialize(e) as T),
-      revision: recorded.length ? recorded[recorded.length - 1].revision : 'no_stream',
-      at,
-      feed,
-    };
+    return entryOf<T>(await this.store.readStream(stream), at, feed);
   }
 
   /**
@@ -173,16 +216,28 @@ export class CatalogCache {
   }
 
   private async watching<R>(stream: string, work: (watch: Watch) => Promise<R>): Promise<R> {
+    const { watch, release } = this.watch(stream);
+    try {
+      return await work(watch);
+    } finally {
+      release();
+    }
+  }
+
+  /** Notes the newest revision of `stream` the feed delivers until released (see {@link keep}). */
+  private watch(stream: string): { watch: Watch; release: () => void } {
     const watch: Watch = { newest: -1n };
     let watches = this.watches.get(stream);
     if (!watches) this.watches.set(stream, (watches = new Set()));
     watches.add(watch);
-    try {
-      return await work(watch);
-    } finally {
-      watches.delete(watch);
-      if (watches.size === 0 && this.watches.get(stream) === watches) this.watches.delete(stream);
-    }
+    const of = watches;
+    return {
+      watch,
+      release: () => {
+        of.delete(watch);
+        if (of.size === 0 && this.watches.get(stream) === of) this.watches.delete(stream);
+      },
+    };
   }
 
   /** The feed's changes: appended to the entries they follow, the others dropped (read again when asked). */
@@ -203,4 +258,14 @@ export class CatalogCache {
 
 function revisionOf(entry: Entry<CatalogEvent>): bigint {
   return entry.revision === 'no_stream' ? -1n : entry.revision;
+}
+
+/** A stream's events as the cache keeps them, read from `at` on, kept current by `feed` if any. */
+function entryOf<T extends CatalogEvent>(recorded: RecordedEvent[], at: number, feed: number | undefined): Entry<T> {
+  return {
+    value: recorded.map((e) => deserialize(e) as T),
+    revision: recorded.length ? recorded[recorded.length - 1].revision : 'no_stream',
+    at,
+    feed,
+  };
 }
