@@ -95,4 +95,25 @@ describe.each(sqlBackends())('subjects the catalog keeps (%s)', (_name, open) =>
       await close();
     }
   });
+
+  it('are read in one read for a slice of usages, however many subjects it names', async () => {
+    const { db, close } = await open();
+    try {
+      const { store, reads } = countingStore(await SqlEventStore.create(db));
+      // Mapped by another instance: this one has cached nothing.
+      await new CatalogCache(store).mapSubject('pooled', 'acme', '2026-11-15T12:00:00.000Z');
+      await new CatalogCache(store).mapSubject('s7', 'acme', '2026-11-15T12:00:00.000Z');
+      const catalog = new CatalogCache(store);
+      const subjects = ['pooled', ...Array.from({ length: 99 }, (_, i) => `s${i}`)];
+      const before = reads();
+      const accounts = await catalog.accountsOf(subjects);
+      expect(reads()).toBe(before + 1);
+      expect(accounts).toEqual(subjects.map((s) => (s === 'pooled' || s === 's7' ? 'acme' : s)));
+      // Cached now: the same slice again reads nothing.
+      expect(await catalog.accountsOf(subjects)).toEqual(accounts);
+      expect(reads()).toBe(before + 1);
+    } finally {
+      await close();
+    }
+  });
 });

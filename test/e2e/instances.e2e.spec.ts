@@ -52,6 +52,17 @@ describeIf(infra.postgresUrl, 'two api instances on one PostgreSQL', () => {
     expect(replies.filter((r) => r.status === 429 && r.body.reason === 'RATE_LIMITED')).toHaveLength(70);
   });
 
+  it('a subject re-mapped through one is decided for its new account by the other, which follows the change', async () => {
+    const [subject, meter, before, after] = [unique('s'), unique('m'), unique('org'), unique('org')];
+    await first.admin.put(`/v1/subjects/${subject}`, { account: before });
+    // The second's catalog follows the store's changes (it need not read a cached subject again).
+    await eventually(() => expect(second.runtime.catalog.following).toBe(true));
+    const decided = async () => (await second.admin.post('/v1/usage', usageEvent({ subject, meter, quantity: 1 }))).body;
+    await eventually(async () => expect(await decided()).toMatchObject({ account: before }));
+    expect((await first.admin.put(`/v1/subjects/${subject}`, { account: after })).status).toBe(200);
+    await eventually(async () => expect(await decided()).toMatchObject({ account: after }), 5_000);
+  });
+
   it('credit balances hold too', async () => {
     const meter = unique('ocr');
     await first.admin.put(`/v1/meters/${meter}`, { creditsPerUnit: 3 });

@@ -55,6 +55,24 @@ export function eventStoreContract(open: () => Promise<{ store: EventStore; clos
       expect((await store.readStream(s)).map((e) => e.data)).toEqual([{ n: 1 }, { n: 2 }]);
     });
 
+    it('reads several streams whole in one call, each in order, in the order asked, nothing for a missing one', async () => {
+      const [a, b, missing] = [stream(), stream(), stream()];
+      await store.appendToStream(a, [event(1), event(2)], 'no_stream');
+      await store.appendToStream(b, [event(3)], 'no_stream');
+      await store.appendToStream(a, [event(4)], 1n);
+      const read = await store.readStreams([b, missing, a]);
+      expect(read.map((events) => events.map((e) => [e.streamName, e.revision, e.data]))).toEqual([
+        [[b, 0n, { n: 3 }]],
+        [],
+        [
+          [a, 0n, { n: 1 }],
+          [a, 1n, { n: 2 }],
+          [a, 2n, { n: 4 }],
+        ],
+      ]);
+      expect(await store.readStreams([])).toEqual([]);
+    });
+
     it('reads from a revision on, the last event, and nothing for a missing stream', async () => {
       const s = stream();
       await store.appendToStream(s, [event(1), event(2), event(3)], 'no_stream');

@@ -66,6 +66,21 @@ export function readingInOrderContract(current: () => EventStore): void {
       expect(store.compare(head!, seen[seen.length - 1].position)).toBeGreaterThanOrEqual(0);
     });
 
+    it('given an interval, still delivers events appended after it caught up, and ends when closed', async () => {
+      const prefix = `lag${randomUUID().slice(0, 8)}-`;
+      await store.appendToStream(`${prefix}x`, [event(0)], 'no_stream');
+      const subscription = store.subscribe({ from: null, prefixes: [prefix], intervalMs: 50 });
+      const seen: RecordedEvent[] = [];
+      const reading = (async () => {
+        for await (const batch of subscription) seen.push(...batch);
+      })();
+      await eventually(() => expect(seen).toHaveLength(1));
+      for (let i = 1; i <= 3; i++) await store.appendToStream(`${prefix}${i}`, [event(i)], 'no_stream');
+      await eventually(() => expect(seen.map((e) => e.data)).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }, { n: 3 }]));
+      await subscription.close();
+      await reading;
+    });
+
     it('counts the events after a position, up to a cap', async () => {
       const s = stream('count');
       await store.appendToStream(s, [event(1), event(2), event(3), event(4)], 'no_stream');

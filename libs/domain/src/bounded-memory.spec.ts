@@ -71,3 +71,22 @@ describe('claims: what each decision indexes under its (source, id)', () => {
     expect(claimsOf(opened(100))).toEqual([]);
   });
 });
+
+describe('deciding a usage: what it copies', () => {
+  it('copies no tree for an account in no tree (most accounts): its members are not even read through', () => {
+    let reads = 0;
+    /** Counts every pass over it, as copying it (`new Map(members)`) makes one. */
+    class Members<K, V> extends Map<K, V> {
+      override [Symbol.iterator](): MapIterator<[K, V]> {
+        reads++;
+        return super[Symbol.iterator]();
+      }
+    }
+    const state = { ...fold([...opened(), quotaSet({ limit: null })]), members: new Members<string, never>() };
+    const events = decide(decideUsage({ id: 'u-1' }), state);
+    const after = fold(events, state);
+    expect(events.map((e) => e.type)).toEqual(['UsageAccepted']);
+    expect(after.members).toBe(state.members);
+    expect(reads).toBe(0);
+  });
+});

@@ -12,6 +12,28 @@ describe('Recent: the bounded window of recent ids', () => {
     expect(recent.get('k-2')).toBeUndefined();
   });
 
+  it('stays persistent when a window is added to after a newer one was made from it: each forgets its own oldest', () => {
+    const keys = (r: Recent<{ n: number }>) => [...r].map(([key]) => key).sort();
+    const base = filled(5, 3);
+    const a = base.set('a', { n: -1 });
+    const b = base.set('b', { n: -2 });
+    expect(keys(a.set('a2', { n: -3 }))).toEqual(['a', 'a2', 'k-4']);
+    expect(keys(b.set('b2', { n: -4 }).set('b3', { n: -5 }).set('b4', { n: -9 }))).toEqual(['b2', 'b3', 'b4']);
+    expect(keys(a.set('a3', { n: -6 }).set('a4', { n: -7 }))).toEqual(['a', 'a3', 'a4']);
+    expect(keys(base)).toEqual(['k-2', 'k-3', 'k-4']);
+    expect(keys(base.set('c', { n: -8 }))).toEqual(['c', 'k-3', 'k-4']);
+  });
+
+  it('stays persistent across many windows forgotten since (its keys copied down meanwhile)', () => {
+    const keys = (r: Recent<{ n: number }>) => [...r].map(([key]) => Number(key.slice(2))).sort((x, y) => x - y);
+    const mid = filled(50, 10);
+    const later = Array.from({ length: 500 }, (_, i) => 50 + i).reduce((r, i) => r.set(`k-${i}`, { n: i }), mid);
+    expect(keys(later)).toEqual(Array.from({ length: 10 }, (_, i) => 540 + i));
+    expect(keys(later.set('k-999', { n: 999 }))).toEqual([...Array.from({ length: 9 }, (_, i) => 541 + i), 999]);
+    expect(keys(mid)).toEqual(Array.from({ length: 10 }, (_, i) => 40 + i));
+    expect(keys(mid.set('k-998', { n: 998 }))).toEqual([...Array.from({ length: 9 }, (_, i) => 41 + i), 998]);
+  });
+
   it('gives back a copy equal to what was set, never the object itself (a caller cannot change it)', () => {
     const record = { event: { data: { id: 'u-1', lines: [{ meter: 'm', quantity: 2 }] } }, reversal: null };
     const recent = Recent.empty<typeof record>().set('u-1', record);

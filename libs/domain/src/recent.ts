@@ -1,4 +1,4 @@
-import { List, Map as ImmutableMap } from 'immutable';
+import { Map as ImmutableMap } from 'immutable';
 
 /**
  * How many recent decisions (and, apart, holds) an account keeps in memory at most. What deciding
@@ -17,6 +17,7 @@ export const RECENT_ENTRY_OVERHEAD = 128;
  * oldest (never the newest). Setting a key it holds replaces the value and keeps its place.
  * A map plus the keys in the order they came (both persistent, so folding stays pure); every
  * operation is O(log n), which an ordered map whose oldest entry is deleted over and over is not.
+ * The order is a {@link KeyLog}: adding a key to the newest window, as folding does, copies nothing.
  *
  * Each value is kept as its JSON text, one flat string, and read back on `get`: a remembered
  * decision costs its text (a few hundred bytes) instead of an object graph of several times that
@@ -27,7 +28,7 @@ export const RECENT_ENTRY_OVERHEAD = 128;
 export class Recent<V> implements Iterable<[string, V]> {
   private constructor(
     private readonly map: ImmutableMap<string, string>,
-    private readonly order: List<string>,
+    private readonly order: KeyLog,
     private readonly limit: number,
     private readonly maxBytes: number,
     /** Sum of {@link weight} over the entries. */
@@ -35,7 +36,7 @@ export class Recent<V> implements Iterable<[string, V]> {
   ) {}
 
   static empty<V>(limit = RECENT_IDS, maxBytes = Infinity): Recent<V> {
-    return new Recent<V>(ImmutableMap(), List(), limit, maxBytes, 0);
+    return new Recent<V>(ImmutableMap(), KeyLog.empty(), limit, maxBytes, 0);
   }
 
   get size(): number {
@@ -94,25 +95,19 @@ export class Recent<V> implements Iterable<[string, V]> {
   }
 
   /** A Recent of `map` and `order` with its oldest keys forgotten beyond `limit` and `maxBytes`. */
-  private trimmed(
-    map: ImmutableMap<string, string>,
-    order: List<string>,
-    limit: number,
-    maxBytes: number,
-    bytes: number,
-  ): Recent<V> {
+  private trimmed(map: ImmutableMap<string, string>, order: KeyLog, limit: number, maxBytes: number, bytes: number): Recent<V> {
     // The oldest keys, by index: no iterator, no list of them, for what is mostly one key.
     let excess = 0;
     let kept = bytes;
     while ((map.size - excess > limit || kept > maxBytes) && map.size - excess > 1) {
-      const oldest = order.get(excess) as string;
+      const oldest = order.at(excess);
       kept -= weight(oldest, map.get(oldest) as string);
       excess++;
     }
     if (excess === 0) return new Recent<V>(map, order, limit, maxBytes, bytes);
     return new Recent<V>(
       map.withMutations((m) => {
-        for (let i = 0; i < excess; i++) m.delete(order.get(i) as string);
+        for (let i = 0; i < excess; i++) m.delete(order.at(i));
       }),
       order.skip(excess),
       limit,
@@ -125,4 +120,58 @@ export class Recent<V> implements Iterable<[string, V]> {
 /** What an entry of `key` holding `text` costs, about, in bytes (one-byte strings, as JSON of ASCII is). */
 function weight(key: string, text: string): number {
   return key.length + text.length + RECENT_ENTRY_OVERHEAD;
+}
+
+/** Keys forgotten before a {@link KeyLog}'s array is copied down to the ones kept (then at least as many as are kept). */
+const COMPACT_AFTER = 32;
+
+/**
+ * The keys of a window in the order they came, as one array shared by a window and the windows
+ * made from it, each seeing its own range `[start, end)` of it: no entry of a range ever changes.
+ * A key added to the newest window (the one whose range ends where the array does, as when events
+ * are folded one after another) is pushed in place; added to an older one, whose array a newer
+ * one goes on in, it goes to a copy of that range. Forgetting the oldest keys moves `start`; once
+ * the keys forgotten are at least as many as those kept, the kept ones are copied to a new array,
+ * so the array holds at most about twice the window.
+ */
+class KeyLog {
+  private constructor(
+    private readonly keys: string[],
+    private readonly start: number,
+    private readonly end: number,
+  ) {}
+
+  static empty(): KeyLog {
+    return new KeyLog([], 0, 0);
+  }
+
+  private static of(keys: string[]): KeyLog {
+    return new KeyLog(keys, 0, keys.length);
+  }
+
+  /** The `i`-th oldest key. */
+  at(i: number): string {
+    return this.keys[this.start + i];
+  }
+
+  push(key: string): KeyLog {
+    if (this.end === this.keys.length) {
+      this.keys.push(key);
+      return new KeyLog(this.keys, this.start, this.end + 1);
+    }
+    const keys = this.keys.slice(this.start, this.end);
+    keys.push(key);
+    return KeyLog.of(keys);
+  }
+
+  /** Without the `n` oldest keys. */
+  skip(n: number): KeyLog {
+    const start = this.start + n;
+    if (start >= COMPACT_AFTER && start >= this.end - start) return KeyLog.of(this.keys.slice(start, this.end));
+    return new KeyLog(this.keys, start, this.end);
+  }
+
+  filter(keep: (key: string) => boolean): KeyLog {
+    return KeyLog.of(this.keys.slice(this.start, this.end).filter(keep));
+  }
 }

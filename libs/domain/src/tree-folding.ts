@@ -52,7 +52,12 @@ export function withMemberUsage(state: Account, data: CountedAtLevels, sign: 1 |
 export function withTokensTaken(state: Account, data: UsageDecisionData): Pick<Account, 'buckets' | 'members'> {
   const { account, decidedAt } = data;
   const chain = chainOf(state, account);
-  const members = new Map(state.members);
+  // An account in no tree with a single line (most usages): its own bucket only, nothing else built.
+  if (chain.length === 0 && data.items === undefined && (state.account ?? account) === account) {
+    return { buckets: withBucket(state.buckets, data.meter, data.bucketLevel, decidedAt), members: state.members };
+  }
+  // Copied only for an account with levels above it: most accounts are in no tree.
+  const members = chain.length === 0 ? state.members : new Map(state.members);
   let buckets = state.buckets;
   // Each line takes from its own meter's bucket at every level.
   for (const line of linesOf(data)) {
@@ -60,11 +65,11 @@ export function withTokensTaken(state: Account, data: UsageDecisionData): Pick<A
       level === account ? line.bucketLevel : line.levels?.find((l) => l.account === level)?.bucketLevel;
     for (const name of chain) {
       const m = members.get(name) as Member;
-      members.set(name, { ...m, buckets: withBucket(m.buckets, line.meter, tokensAt(name), decidedAt) });
+      (members as Map<string, Member>).set(name, { ...m, buckets: withBucket(m.buckets, line.meter, tokensAt(name), decidedAt) });
     }
     buckets = withBucket(buckets, line.meter, tokensAt(state.account ?? account), decidedAt);
   }
-  return { buckets, members: chain.length === 0 ? state.members : members };
+  return { buckets, members };
 }
 
 /** A member's quota set or changed. */

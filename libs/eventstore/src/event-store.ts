@@ -38,6 +38,15 @@ export interface SubscribeOptions {
   types?: readonly string[];
   /** Largest batch to deliver at once. */
   batchSize?: number;
+  /**
+   * For a follower that may lag this long (a cache that must only notice changes soon): once
+   * caught up, the store is read at most once per `intervalMs` instead of as events are appended
+   * (about every 25 ms under load), no append notification is listened for, and a filtered one
+   * says how far it read at every read (not at most once a second). EventStoreDB
+   * pushes what its filter lets through, so there it only gathers a burst into fewer batches.
+   * Absent: live.
+   */
+  intervalMs?: number;
 }
 
 /**
@@ -207,6 +216,12 @@ export interface EventStore {
   appendAtomically(parts: StreamAppend[]): Promise<AppendResult[]>;
   /** Events of a stream from a revision on (inclusive), at most `maxCount`; empty if the stream does not exist. */
   readStream(stream: string, fromRevision?: bigint, maxCount?: number): Promise<RecordedEvent[]>;
+  /**
+   * Every event of each of several streams (an empty list for one that does not exist), in the
+   * order given: one read where the store can. Meant for small streams (subjects, meters), read
+   * whole.
+   */
+  readStreams(streams: readonly string[]): Promise<RecordedEvent[][]>;
   /** The last event of a stream, or null if it does not exist. */
   readLastEvent(stream: string): Promise<RecordedEvent | null>;
   /** Ordered, gap-free delivery of events after a checkpoint, live once caught up. */

@@ -1,4 +1,4 @@
-import type { SqlQueryable } from '@tally/eventstore';
+import type { SqlReader } from '@tally/eventstore';
 import { readAccounts, type AccountSummary } from './accounts/query';
 import { billingPages, readBilling, type BillingSelection } from './billing/query';
 import type { BillingLine, GrantView } from '@tally/domain';
@@ -15,10 +15,11 @@ import { readUsage, type UsageLine } from './usage/query';
 
 /**
  * Reads the projections, one query module per read model (`<model>/query.ts`, next to its
- * projection). Every answer may lag the event store by the projector's delay.
+ * projection). Every answer may lag the event store by the projector's delay; one read in
+ * several statements (the billing and ledger pages) reads them in one snapshot.
  */
 export class ReadModels {
-  constructor(private readonly db: SqlQueryable) {}
+  constructor(private readonly db: SqlReader) {}
 
   meters(): Promise<MeterView[]> {
     return readMeters(this.db);

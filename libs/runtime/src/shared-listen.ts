@@ -37,6 +37,7 @@ export function sharingListens(db: SqlClient): SqlClient {
     kind: db.kind,
     query: (sql, params, options) => db.query(sql, params, options),
     transaction: (work) => db.transaction(work),
+    snapshot: (options) => db.snapshot(options),
     trySessionLock: (key) => db.trySessionLock(key),
     close: () => db.close(),
     async listen(channel: string, onNotify: OnNotify): Promise<() => Promise<void>> {

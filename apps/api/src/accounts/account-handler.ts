@@ -10,12 +10,22 @@ import { AccountWriter } from './account-writer';
 
 export type { Outcome } from './account-decisions';
 
+/**
+ * Where queued commands' outcomes go, each at its index: one command's promise ({@link
+ * AccountHandler.execute}), or one promise for a whole batch ({@link AccountHandler.executeAll}:
+ * no promise, closure or Promise.all slot per command, only its {@link Pending}).
+ */
+interface Answers {
+  resolve(index: number, outcome: Outcome): void;
+  reject(index: number, error: unknown): void;
+}
+
 interface Pending {
   command: AccountCommand;
   /** How often the command was sent on to another aggregate (its account moved in or out of a tree). */
   hops: number;
-  resolve(outcome: Outcome): void;
-  reject(error: unknown): void;
+  answers: Answers;
+  index: number;
 }
 
 /** Times a command follows its account into or out of a tree before its answer is the refusal. */
@@ -67,31 +77,31 @@ export class AccountHandler {
    * take a level past its limit.
    */
   execute(command: AccountCommand): Promise<Outcome> {
-    return this.route(command, 0);
+    return new Promise((resolve, reject) => {
+      const answers: Answers = { resolve: (_, outcome) => resolve(outcome), reject: (_, error) => reject(error) };
+      this.route({ command, hops: 0, answers, index: 0 });
+    });
   }
 
-  /** Queues `command` in the aggregate its account is decided in now. */
-  private route(command: AccountCommand, hops: number): Promise<Outcome> {
-    const { account, now } = command;
-    return new Promise((resolve, reject) => {
-      const pending: Pending = { command, hops, resolve, reject };
-      const cached = this.cache.get(account);
-      const earlier = this.resolving.get(account);
-      if (cached && !cached.stale && !earlier) {
-        this.enqueue(cached.state.tree ?? account, pending);
-        return;
-      }
-      // The account is being read: queue behind the commands that came before, in their order,
-      // to the aggregate that lookup finds (one read for a burst; a route is only a hint: a
-      // command decided in the wrong aggregate is refused there and sent on).
-      const lookup = earlier ?? this.aggregateOf(account, now);
-      const resolved = lookup.then((aggregate) => this.enqueue(aggregate, pending));
-      resolved.catch(reject);
-      const next = lookup.catch(() => account);
-      this.resolving.set(account, next);
-      void next.then(() => {
-        if (this.resolving.get(account) === next) this.resolving.delete(account);
-      });
+  /** Queues a command in the aggregate its account is decided in now. */
+  private route(pending: Pending): void {
+    const { account, now } = pending.command;
+    const cached = this.cache.get(account);
+    const earlier = this.resolving.get(account);
+    if (cached && !cached.stale && !earlier) {
+      this.enqueue(cached.state.tree ?? account, pending);
+      return;
+    }
+    // The account is being read: queue behind the commands that came before, in their order,
+    // to the aggregate that lookup finds (one read for a burst; a route is only a hint: a
+    // command decided in the wrong aggregate is refused there and sent on).
+    const lookup = earlier ?? this.aggregateOf(account, now);
+    const resolved = lookup.then((aggregate) => this.enqueue(aggregate, pending));
+    resolved.catch((error: unknown) => pending.answers.reject(pending.index, error));
+    const next = lookup.catch(() => account);
+    this.resolving.set(account, next);
+    void next.then(() => {
+      if (this.resolving.get(account) === next) this.resolving.delete(account);
     });
   }
 
@@ -105,9 +115,28 @@ export class AccountHandler {
     return aggregate;
   }
 
-  /** Decides several commands as one batch (the Kafka consumer's per-account batch). */
+  /**
+   * Decides several commands as one batch (the Kafka consumer's slice, a request's usages): every
+   * outcome in order, or the first failure, as `Promise.all` of {@link execute} would give.
+   */
   executeAll(commands: AccountCommand[]): Promise<Outcome[]> {
-    return Promise.all(commands.map((c) => this.execute(c)));
+    if (commands.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      const outcomes = new Array<Outcome>(commands.length);
+      let left = commands.length;
+      let failed = false;
+      const answers: Answers = {
+        resolve(index, outcome) {
+          outcomes[index] = outcome;
+          if (--left === 0 && !failed) resolve(outcomes);
+        },
+        reject(_, error) {
+          if (!failed) reject(error);
+          failed = true;
+        },
+      };
+      for (let index = 0; index < commands.length; index++) this.route({ command: commands[index], hops: 0, answers, index });
+    });
   }
 
   /** Decides without appending: the outcome a command would have now. Writes nothing, not even a move of the books. */
@@ -192,7 +221,7 @@ export class AccountHandler {
         for (const pending of batch) await this.settle(account, [pending]);
         return;
       }
-      batch.forEach((p) => p.reject(error));
+      for (const p of batch) p.answers.reject(p.index, error);
     }
   }
 
@@ -204,7 +233,7 @@ export class AccountHandler {
   private answer(aggregate: string, pending: Pending, outcome: Outcome): void {
     const code = outcome.ok ? null : outcome.error.code;
     if ((code !== 'MOVED' && code !== 'NOT_A_MEMBER') || pending.hops >= MAX_HOPS) {
-      pending.resolve(outcome);
+      pending.answers.resolve(pending.index, outcome);
       return;
     }
     const { account, now } = pending.command;
@@ -213,7 +242,7 @@ export class AccountHandler {
     if (tree) tree.stale = true;
     // Not a member of the tree its own stream names: a move stopped in the middle, completed before the command follows it.
     const completing = code === 'NOT_A_MEMBER' ? this.completeMove(account, now).catch(() => undefined) : Promise.resolve();
-    void completing.then(() => this.route(pending.command, pending.hops + 1).then(pending.resolve, pending.reject));
+    void completing.then(() => this.route({ ...pending, hops: pending.hops + 1 }));
   }
 
   private async decideBatch(account: string, commands: AccountCommand[], repeats: boolean): Promise<Outcome[]> {

@@ -41,14 +41,22 @@ export class KafkaUsageDecider implements UsageDecider {
 
   async decide(commands: DecideUsage[]): Promise<void> {
     const outcomes = await this.decisions.executeAll(commands);
-    for (const outcome of outcomes) {
-      if (!outcome.ok) throw outcome.error;
-      // A duplicate decides nothing new and is not counted again.
-      for (const event of outcome.events) {
-        if (event.type === 'UsageAccepted') this.metrics.decisions.inc({ decision: 'accepted', reason: '', channel: 'kafka' });
-        else if (event.type === 'UsageRejected')
-          this.metrics.decisions.inc({ decision: 'rejected', reason: event.data.reason, channel: 'kafka' });
+    // Counted per batch, one increment per outcome and reason (a label lookup per usage cost
+    // about as much as the rest of this loop); those before a failure are counted as before.
+    let accepted = 0;
+    const rejected = new Map<string, number>();
+    try {
+      for (const outcome of outcomes) {
+        if (!outcome.ok) throw outcome.error;
+        // A duplicate decides nothing new and is not counted again.
+        for (const event of outcome.events) {
+          if (event.type === 'UsageAccepted') accepted++;
+          else if (event.type === 'UsageRejected') rejected.set(event.data.reason, (rejected.get(event.data.reason) ?? 0) + 1);
+        }
       }
+    } finally {
+      if (accepted > 0) this.metrics.decisions.inc({ decision: 'accepted', reason: '', channel: 'kafka' }, accepted);
+      for (const [reason, n] of rejected) this.metrics.decisions.inc({ decision: 'rejected', reason, channel: 'kafka' }, n);
     }
   }
 }

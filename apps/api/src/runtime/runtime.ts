@@ -96,6 +96,12 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
     const pruner = new ClaimsPruner(store, logger);
     pruner.start(60 * 60 * 1000);
     closers.unshift(async () => pruner.stop());
+    // Meters and subject mappings for the deciding path, kept current by one change feed.
+    const catalog = new CatalogCache(store, config.accountCacheSize, {
+      onFeedError: (error) => logger.warn({ err: error }, 'the catalog change feed failed; subscribing again'),
+    });
+    catalog.start();
+    closers.unshift(() => catalog.close());
     const kafka = config.kafkaBrokers ? await KafkaAdapter.connect(config, logger) : null;
     if (kafka) closers.unshift(() => kafka.close());
     let relay: OutboxRelay | null = null;
@@ -114,7 +120,7 @@ export async function openRuntime(config: Config, logger: Logger, options: { pro
       readModels: new ReadModels(db),
       runner,
       decisions,
-      catalog: new CatalogCache(store, config.accountCacheSize),
+      catalog,
       apiKeys,
       authenticator: new Authenticator(
         apiKeys,

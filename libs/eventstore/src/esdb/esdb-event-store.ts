@@ -235,6 +235,11 @@ export class EsdbEventStore implements EventStore {
     );
   }
 
+  /** One read per stream: EventStoreDB has no read of several streams but through `$all`. */
+  readStreams(streams: readonly string[]): Promise<RecordedEvent[][]> {
+    return Promise.all(streams.map((stream) => this.readStream(stream)));
+  }
+
   async readLastEvent(stream: string): Promise<RecordedEvent | null> {
     const [last] = await this.collect(this.client.readStream(stream, { fromRevision: END, direction: BACKWARDS, maxCount: 1 }));
     return last ?? null;

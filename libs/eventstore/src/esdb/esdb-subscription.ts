@@ -39,6 +39,9 @@ export class EsdbSubscription implements Subscription {
 
   async *[Symbol.asyncIterator](): AsyncIterator<EventBatch> {
     const batchSize = this.options.batchSize ?? 500;
+    // The server pushes what the filter lets through, so an interval costs no reads here: it only
+    // gathers a burst into fewer batches.
+    const linger = this.options.intervalMs ?? LINGER_MS;
     const from = this.options.from;
     const queue: RecordedEvent[] = [];
     let failure: unknown = null;
@@ -51,7 +54,8 @@ export class EsdbSubscription implements Subscription {
     const filter = types
       ? eventTypeFilter({
           regex: `^(${types.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`,
-          checkpointInterval: CHECKPOINT_INTERVAL,
+          // A follower at an interval learns how far the server searched at every window of 32.
+          checkpointInterval: this.options.intervalMs === undefined ? CHECKPOINT_INTERVAL : 1,
           checkpointReached: (_: unknown, position: { commit: bigint; prepare: bigint }) => {
             const at = checkpointOf(position);
             if (!last || compareCheckpoints(at, last) > 0) scanned = at;
@@ -95,7 +99,7 @@ export class EsdbSubscription implements Subscription {
           this.wake = null;
           continue;
         }
-        if (queue.length < batchSize) await new Promise((resolve) => setTimeout(resolve, LINGER_MS));
+        if (queue.length < batchSize) await new Promise((resolve) => setTimeout(resolve, linger));
         const events = queue.splice(0, batchSize);
         if (subscription.isPaused() && queue.length < batchSize) subscription.resume();
         if (events.length === 0) continue;

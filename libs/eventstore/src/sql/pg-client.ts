@@ -1,5 +1,12 @@
 import { Client, Pool, type PoolClient, type QueryConfig } from 'pg';
-import type { QueryOptions, SessionLock, SqlClient, SqlQueryable } from './sql-client';
+import {
+  SNAPSHOT_IDLE_MS,
+  type QueryOptions,
+  type SessionLock,
+  type SqlClient,
+  type SqlQueryable,
+  type SqlSnapshot,
+} from './sql-client';
 
 /** A {@link SqlClient} over a pg connection pool. */
 export class PgClient implements SqlClient {
@@ -48,6 +55,52 @@ export class PgClient implements SqlClient {
       client.off('error', onError);
       client.release(broken);
     }
+  }
+
+  /**
+   * A repeatable-read, read-only transaction on a connection of its own: PostgreSQL takes its
+   * snapshot at the first statement, and every later one reads that. The server ends it (and
+   * its connection, which the pool then replaces) once it has been idle for `idleMs`.
+   */
+  async snapshot({ idleMs = SNAPSHOT_IDLE_MS }: { idleMs?: number } = {}): Promise<SqlSnapshot> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      client.off('error', onError);
+      client.release(broken);
+    };
+    // A lost connection (the server ending an idle snapshot) goes back to the pool at once, to
+    // be replaced: a reader that never calls `end` does not keep its place in the pool.
+    const onError = (error: Error) => {
+      broken = error;
+      release();
+    };
+    client.on('error', onError);
+    try {
+      // One round trip; `set local` lasts until the transaction ends.
+      const idle = Math.max(1, Math.round(idleMs));
+      await client.query(
+        `begin isolation level repeatable read read only; set local idle_in_transaction_session_timeout = ${idle}`,
+      );
+    } catch (error) {
+      broken ??= error as Error;
+      release();
+      throw error;
+    }
+    let ended = false;
+    return {
+      ...wrap(client),
+      async end() {
+        if (ended) return;
+        ended = true;
+        // A read-only transaction has nothing to keep: rolling back ends it just as well.
+        if (!broken) await client.query('rollback').catch((error: Error) => (broken = error));
+        release();
+      },
+    };
   }
 
   async listen(channel: string, onNotify: (lost?: Error) => void): Promise<() => Promise<void>> {

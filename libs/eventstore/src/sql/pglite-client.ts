@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import type { SessionLock, SqlClient, SqlQueryable } from './sql-client';
+import type { SessionLock, SqlClient, SqlQueryable, SqlSnapshot } from './sql-client';
 
 /**
  * PGlite's options for starting with `settings`: its start parameters are PostgreSQL's command
@@ -42,6 +42,20 @@ export class PgliteClient implements SqlClient {
         },
       }),
     );
+  }
+
+  /**
+   * PGlite is one connection, shared by the api and the projector: a transaction held while an
+   * export streams to its client would stall every decision and projection batch until the
+   * client had read the last page (a slow client, for as long as it liked). So an embedded
+   * snapshot isolates nothing and holds nothing: its statements run one by one, and a projection
+   * batch may commit between two of them (docs/decisions.md, "One snapshot per export").
+   */
+  snapshot(): Promise<SqlSnapshot> {
+    return Promise.resolve({
+      query: <R>(sql: string, params: unknown[] = []) => this.query<R>(sql, params),
+      end: () => Promise.resolve(),
+    });
   }
 
   async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {

@@ -12,8 +12,30 @@ export interface QueryOptions {
   prepare?: string;
 }
 
-/** A SQL database: queries, transactions, notifications. */
-export interface SqlClient extends SqlQueryable {
+/**
+ * On PostgreSQL, a read-only transaction whose statements all see the database as it stood at
+ * the first of them, whatever commits meanwhile, until `end` (which must be called: until then it
+ * holds a pooled connection). On PGlite, whose one connection every write needs, the statements
+ * run one by one, isolated from nothing (see PgliteClient.snapshot).
+ */
+export interface SqlSnapshot extends SqlQueryable {
+  end(): Promise<void>;
+}
+
+/** What reads several statements as one answer: queries, and snapshots to read them in. */
+export interface SqlReader extends SqlQueryable {
+  /**
+   * Begins a {@link SqlSnapshot}. One left idle (no statement) for `idleMs` is ended by the
+   * database side: its next statement fails, so a reader that stalls cannot hold it for ever.
+   */
+  snapshot(options?: { idleMs?: number }): Promise<SqlSnapshot>;
+}
+
+/** How long a snapshot may wait between two statements before it is ended (a stalled export). */
+export const SNAPSHOT_IDLE_MS = 30_000;
+
+/** A SQL database: queries, transactions, snapshots, notifications. */
+export interface SqlClient extends SqlReader {
   /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
   transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T>;
   /**

@@ -235,6 +235,21 @@ export class SqlEventStore implements EventStore {
     return rows.map(toRecorded);
   }
 
+  async readStreams(streams: readonly string[]): Promise<RecordedEvent[][]> {
+    if (streams.length === 0) return [];
+    const { rows } = await this.db.query<EventRow>(
+      `select ${COLUMNS} from tally_events where stream_id = any($1::text[]) order by stream_id, stream_revision`,
+      [streams],
+    );
+    const byStream = new Map<string, RecordedEvent[]>();
+    for (const row of rows) {
+      const events = byStream.get(row.stream_id);
+      if (events) events.push(toRecorded(row));
+      else byStream.set(row.stream_id, [toRecorded(row)]);
+    }
+    return streams.map((stream) => byStream.get(stream) ?? []);
+  }
+
   async readLastEvent(stream: string): Promise<RecordedEvent | null> {
     const { rows } = await this.db.query<EventRow>(
       `select ${COLUMNS} from tally_events where stream_id = $1 order by stream_revision desc limit 1`,

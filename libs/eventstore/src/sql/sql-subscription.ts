@@ -13,7 +13,8 @@ const LIVE_INTERVAL_MS = 25;
 const PROGRESS_EVERY_MS = 1000;
 
 /**
- * Catches up page by page, then waits for an append notification (or the idle poll) between pages.
+ * Catches up page by page, then waits for an append notification (or the idle poll) between pages,
+ * or, given `intervalMs`, reads once per interval without notifications.
  * With `types`, the store passes the other events by and the subscription reports how far it read.
  */
 export class SqlSubscription implements Subscription {
@@ -29,10 +30,15 @@ export class SqlSubscription implements Subscription {
   ) {}
 
   async *[Symbol.asyncIterator](): AsyncIterator<EventBatch> {
-    const unlisten = await this.db.listen(APPEND_CHANNEL, (lost) => {
-      if (lost) this.lost = lost;
-      this.poke();
-    });
+    const { intervalMs } = this.options;
+    // A follower that reads at an interval has no use for notifications, nor for the connection they hold.
+    const unlisten =
+      intervalMs === undefined
+        ? await this.db.listen(APPEND_CHANNEL, (lost) => {
+            if (lost) this.lost = lost;
+            this.poke();
+          })
+        : async () => undefined;
     let from: Checkpoint | null = this.options.from;
     const batchSize = this.options.batchSize ?? 500;
     const { prefixes, types } = this.options;
@@ -52,13 +58,18 @@ export class SqlSubscription implements Subscription {
           yield batch;
           if (batch.length === batchSize) continue;
         } else if (batch) unreported = batch.through;
-        if (unreported && Date.now() - reportedAt >= PROGRESS_EVERY_MS) {
+        // At an interval, every read is rare enough to say how far it went.
+        if (unreported && (intervalMs !== undefined || Date.now() - reportedAt >= PROGRESS_EVERY_MS)) {
           const progress = eventBatch([], unreported);
           unreported = null;
           reportedAt = Date.now();
           yield progress;
         }
-        if (!this.notified && !this.closed) await this.sleep();
+        if (intervalMs !== undefined) {
+          if (!this.closed) await this.sleep(intervalMs);
+          continue;
+        }
+        if (!this.notified && !this.closed) await this.sleep(IDLE_POLL_MS);
         if (!this.closed) await new Promise((resolve) => setTimeout(resolve, LIVE_INTERVAL_MS));
       }
     } finally {
@@ -81,9 +92,10 @@ export class SqlSubscription implements Subscription {
     this.wake?.();
   }
 
-  private sleep(): Promise<void> {
+  /** Until `ms` have passed, or a notification or `close` wakes it. */
+  private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, IDLE_POLL_MS);
+      const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
         resolve();

@@ -1,6 +1,6 @@
 import { billingLine, boundsOfKey, monthBounds, quotaInForce, type BillingLine } from '@tally/domain';
 import { completeTerms, DEFAULT_QUOTA_TERMS, type QuotaTerms } from '@tally/events';
-import type { SqlQueryable } from '@tally/eventstore';
+import type { SqlQueryable, SqlReader } from '@tally/eventstore';
 import { meters, type MeterDoc } from '../meters/projection';
 import { tableOf } from '../projection';
 import { quotas, type QuotaDoc } from '../quotas/projection';
@@ -42,7 +42,7 @@ export const BILLING_PAGE_SIZE = 1000;
  * force at that period's end and naming its `periodStart` and `periodEnd`. Billing has no table
  * of its own: it joins usage per period with the quotas' and meters' history.
  */
-export async function readBilling(db: SqlQueryable, month: string, now: string, account?: string): Promise<BillingLine[]> {
+export async function readBilling(db: SqlReader, month: string, now: string, account?: string): Promise<BillingLine[]> {
   const lines: BillingLine[] = [];
   for await (const page of billingPages(db, month, now, { account })) lines.push(...page);
   return lines;
@@ -52,13 +52,30 @@ export async function readBilling(db: SqlQueryable, month: string, now: string, 
  * The same lines, page by page, in order of account and meter: each page is one query that
  * starts after the last line of the one before (keyset pagination over the index
  * `(month, account, meter)`), so memory holds one page whatever the number of accounts, on
- * PostgreSQL and PGlite alike. A page is read only when the one before has been consumed.
+ * PostgreSQL and PGlite alike. A page is read only when the one before has been consumed. Every
+ * page reads one snapshot (see {@link SqlReader.snapshot}), so the answer is the month's lines
+ * at one instant: a decision projected meanwhile (a usage of several meters counts on several
+ * lines) is in all of its lines or in none. The snapshot ends with the pages.
  */
 export async function* billingPages(
-  db: SqlQueryable,
+  db: SqlReader,
   month: string,
   now: string,
   selection: BillingSelection = {},
+): AsyncGenerator<BillingLine[]> {
+  const snapshot = await db.snapshot();
+  try {
+    yield* pagesOf(snapshot, month, now, selection);
+  } finally {
+    await snapshot.end();
+  }
+}
+
+async function* pagesOf(
+  db: SqlQueryable,
+  month: string,
+  now: string,
+  selection: BillingSelection,
 ): AsyncGenerator<BillingLine[]> {
   const monthEnd = monthBounds(month).end;
   const pageSize = selection.pageSize ?? BILLING_PAGE_SIZE;

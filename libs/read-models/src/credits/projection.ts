@@ -37,6 +37,10 @@ export function walletOfDoc(doc: WalletDoc | null): Wallet {
  */
 export const dueFrom = (table: string, doc: string) => `${table}_due_from(${doc})`;
 
+/** An RFC 3339 instant with its offset (Z or ±hh:mm), each field in its range (the day checked apart). */
+const RFC3339 =
+  '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,9})?([Zz]|[+-](0[0-9]|1[0-5]):[0-5][0-9])$';
+
 /** A wallet as its row holds it. */
 export function docOfWallet(wallet: Wallet): WalletDoc {
   const json = walletJson(wallet);
@@ -54,13 +58,24 @@ export const credits = projection<WalletDoc, Wallet>({
   name: 'credits_v3',
   keys: ['account'],
   // The ledger looks for the wallets with something due by now (ledger/due-rows.ts): an index on
-  // their earliest ending finds those few without reading every wallet's grants. Immutable: the
-  // instants are RFC 3339 with an offset, which read the same whatever the session's time zone.
+  // their earliest ending finds those few without reading every wallet's grants. Immutable: an
+  // instant is read only in the RFC 3339 form with an offset, which reads the same whatever the
+  // session's time zone. Any other value (a row no api write makes) reads as nothing due rather
+  // than failing: an error here would fail every write of the table, and the index's creation.
+  // A regular expression and a day-of-month check, not an exception block, rule them out: the
+  // casts never see a value they would refuse.
+  // (One function: PostgreSQL 17 builds an index with a search_path of pg_catalog alone, where
+  // a helper function of the read model's schema would not be found.)
   indexes: (table) => [
     `create or replace function ${dueFrom(table, 'doc jsonb')} returns timestamptz language sql immutable parallel safe as $$
-       select min(case when g->>'ended' is not null then '-infinity'::timestamptz else (g->>'expiresAt')::timestamptz end)
-         from jsonb_array_elements(doc->'grants') g
-        where (g->>'remaining')::bigint > 0 and (g->>'ended' is not null or g->>'expiresAt' is not null) $$`,
+       select min(case when g->>'ended' is not null then '-infinity'::timestamptz
+                       when t ~ '${RFC3339}' and substr(t, 1, 4) <> '0000' then
+                         case when substr(t, 9, 2)::int <= extract(day from make_date(substr(t, 1, 4)::int, substr(t, 6, 2)::int, 1) + interval '1 month - 1 day')
+                           then t::timestamptz end end)
+         from jsonb_array_elements(case jsonb_typeof(doc->'grants') when 'array' then doc->'grants' else '[]'::jsonb end) g,
+              lateral (select g->>'expiresAt' as t) expires
+        where case jsonb_typeof(g->'remaining') when 'number' then (g->'remaining')::numeric > 0 else false end
+          and (g->>'ended' is not null or t is not null) $$`,
     `create index if not exists ${table}_due_from on ${table} (${dueFrom(table, 'doc')})`,
   ],
   keysOf: (e) => {

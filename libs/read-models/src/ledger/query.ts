@@ -1,4 +1,4 @@
-import type { SqlQueryable } from '@tally/eventstore';
+import type { SqlQueryable, SqlReader } from '@tally/eventstore';
 import { tableOf } from '../projection';
 import { dueRows, mergedPages } from './due-rows';
 import { creditLedger, type LedgerKind, type LedgerRow } from './projection';
@@ -32,18 +32,28 @@ interface Row {
  * time: each page is one query starting after the last row of the one before (keyset over the
  * ledger's month index), so memory holds one page whatever the number of rows. A page is read
  * only once the one before has been consumed. With `now`, the movements due by then that the
- * account's next decision will record are among them (see {@link dueRows}).
+ * account's next decision will record are among them (see {@link dueRows}), and every statement
+ * of the answer reads one snapshot (see {@link SqlReader.snapshot}): a projection batch that
+ * records a due expiry between two of them would otherwise show it twice (derived by one,
+ * recorded in the other) or not at all. The snapshot ends with the pages (read to their end,
+ * or the iterator returned).
  */
-export function ledgerPages(
-  db: SqlQueryable,
+export async function* ledgerPages(
+  db: SqlReader,
   month: string,
   selection: { account?: string; after?: LedgerPosition | null; limit?: number; pageSize?: number; now?: string } = {},
 ): AsyncGenerator<Array<LedgerRow & { position: LedgerPosition }>> {
   const { now, pageSize = LEDGER_PAGE_SIZE, limit = Infinity } = selection;
-  if (now === undefined) return recordedPages(db, month, selection);
-  // What is due by now but not yet recorded takes its place among the recorded rows.
-  const due = dueRows(db, month, now, { ...selection, pageSize });
-  return mergedPages(recordedPages(db, month, selection), due, pageSize, limit);
+  // Recorded rows alone are only ever added: a keyset read over them shows each row once.
+  if (now === undefined) return yield* recordedPages(db, month, selection);
+  const snapshot = await db.snapshot();
+  try {
+    // What is due by now but not yet recorded takes its place among the recorded rows.
+    const due = dueRows(snapshot, month, now, { ...selection, pageSize });
+    yield* mergedPages(recordedPages(snapshot, month, selection), due, pageSize, limit);
+  } finally {
+    await snapshot.end();
+  }
 }
 
 /** The rows events recorded, page by page. */

@@ -65,25 +65,31 @@ export class GetLedgerController {
     const pages = await this.queries.execute(
       new GetLedgerQuery(query.month, query.account, after, query.limit === undefined ? undefined : query.limit + 1),
     );
-    // Read before the first byte: a failure here is still an ordinary problem+json answer.
-    const first = await pages.next();
-    let body: AsyncIterable<Placed[]> = resumed(first.done ? [] : first.value, pages);
-    if (query.limit !== undefined) {
-      const { rows, last } = await limitedPage(body, query.limit);
-      if (last) {
-        const link = {
-          month: query.month,
-          account: query.account,
-          after: encodeLedgerCursor(last.position),
-          limit: String(query.limit),
-        };
-        response.header('Link', nextLink('/v1/credits/ledger', link));
+    // The pages read one snapshot until they end: ended here whatever happened (a client gone
+    // before the body was piped never reads them to their end).
+    try {
+      // Read before the first byte: a failure here is still an ordinary problem+json answer.
+      const first = await pages.next();
+      let body: AsyncIterable<Placed[]> = resumed(first.done ? [] : first.value, pages);
+      if (query.limit !== undefined) {
+        const { rows, last } = await limitedPage(body, query.limit);
+        if (last) {
+          const link = {
+            month: query.month,
+            account: query.account,
+            after: encodeLedgerCursor(last.position),
+            limit: String(query.limit),
+          };
+          response.header('Link', nextLink('/v1/credits/ledger', link));
+        }
+        body = onePage(rows);
       }
-      body = onePage(rows);
+      if (csv) response.type('text/csv').header('Content-Disposition', `attachment; filename="credit-ledger-${query.month}.csv"`);
+      else response.type('application/json');
+      const name = `credit ledger export of ${query.month}`;
+      await streamExport(response, { body: withoutPositions(body), csv, columns: LEDGER_COLUMNS, name }, this.logger);
+    } finally {
+      await pages.return(undefined);
     }
-    if (csv) response.type('text/csv').header('Content-Disposition', `attachment; filename="credit-ledger-${query.month}.csv"`);
-    else response.type('application/json');
-    const name = `credit ledger export of ${query.month}`;
-    await streamExport(response, { body: withoutPositions(body), csv, columns: LEDGER_COLUMNS, name }, this.logger);
   }
 }

@@ -76,21 +76,31 @@ export class GetBillingController {
     const pages = await this.queries.execute(
       new GetBillingQuery(query.month, query.account, after, query.limit === undefined ? undefined : query.limit + 1),
     );
-    // Read before the first byte: a failure here is still an ordinary problem+json answer.
-    const first = await pages.next();
-    let body: AsyncGenerator<BillingLine[]> = resumed(first.done ? [] : first.value, pages);
-    if (query.limit !== undefined) {
-      const { rows, last } = await limitedPage(body, query.limit);
-      if (last) {
-        const after = encodeBillingCursor({ account: last.account, meter: last.meter, period: billingPeriodKey(last) });
-        const link = { month: query.month, account: query.account, after, limit: String(query.limit) };
-        response.header('Link', nextLink('/v1/billing', link));
+    // The pages read one snapshot until they end: ended here whatever happened (a client gone
+    // before the body was piped never reads them to their end).
+    try {
+      // Read before the first byte: a failure here is still an ordinary problem+json answer.
+      const first = await pages.next();
+      let body: AsyncGenerator<BillingLine[]> = resumed(first.done ? [] : first.value, pages);
+      if (query.limit !== undefined) {
+        const { rows, last } = await limitedPage(body, query.limit);
+        if (last) {
+          const after = encodeBillingCursor({ account: last.account, meter: last.meter, period: billingPeriodKey(last) });
+          const link = { month: query.month, account: query.account, after, limit: String(query.limit) };
+          response.header('Link', nextLink('/v1/billing', link));
+        }
+        body = onePage(rows);
       }
-      body = onePage(rows);
+      if (csv) {
+        response.type('text/csv').header('Content-Disposition', `attachment; filename="billing-${query.month}.csv"`);
+      } else response.type('application/json');
+      await streamExport(
+        response,
+        { body, csv, columns: BILLING_COLUMNS, name: `billing export of ${query.month}` },
+        this.logger,
+      );
+    } finally {
+      await pages.return(undefined);
     }
-    if (csv) {
-      response.type('text/csv').header('Content-Disposition', `attachment; filename="billing-${query.month}.csv"`);
-    } else response.type('application/json');
-    await streamExport(response, { body, csv, columns: BILLING_COLUMNS, name: `billing export of ${query.month}` }, this.logger);
   }
 }

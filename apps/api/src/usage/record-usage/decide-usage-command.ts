@@ -35,10 +35,7 @@ export async function decideUsageCommands(
     meters.add(usage.meter);
     for (const item of usage.items ?? []) meters.add(item.meter);
   }
-  const [accounts, definitions] = await Promise.all([
-    Promise.all(subjects.map((subject) => catalog.accountOf(subject))),
-    meterDefinitions(catalog, [...meters]),
-  ]);
+  const [accounts, definitions] = await Promise.all([catalog.accountsOf(subjects), meterDefinitions(catalog, [...meters])]);
   const accountOf = new Map(subjects.map((subject, i) => [subject, accounts[i]]));
   const definitionOf = (meter: string) => definitions.get(meter) ?? null;
   return usages.map((usage) => ({
