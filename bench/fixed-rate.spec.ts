@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { steady } from '../../bench/fixed-rate.bench';
+import { steady } from './fixed-rate.bench';
 
 /**
  * The bench's steady-rate generator must measure what a producer at that rate sees: a request is
