@@ -1,32 +1,8 @@
-import { serialize, streamNames, type AccountEvent, type CarriedGrant } from '@tally/events';
+import { serialize, streamNames, type CarriedGrant } from '@tally/events';
 import { SqlEventStore, type SqlClient } from '@tally/eventstore';
-import { PROJECTED_STREAM_PREFIXES, PROJECTIONS, ProjectionRunner, credits, ledgerPages, tableOf } from '@tally/read-models';
+import { PROJECTIONS, ProjectionRunner, credits, ledgerPages, tableOf } from '@tally/read-models';
 import { sqlBackends } from '../support/databases';
-
-const opened = (account: string): AccountEvent => ({
-  type: 'PeriodOpened',
-  data: {
-    account,
-    period: '2026-11',
-    previous: null,
-    openedAt: '2026-11-01T00:00:00.000Z',
-    carried: {
-      credits: { balance: 0, granted: 0, spent: 0, expired: 0, voided: 0 },
-      quotas: {},
-      usage: {},
-      grants: [],
-      allowance: null,
-    },
-  },
-});
-
-const promo = (account: string): AccountEvent => ({
-  type: 'CreditsGranted',
-  data: {
-    ...{ account, grantId: 'promo', amount: 10, priority: 50, reason: null, balance: 10 },
-    ...{ effectiveAt: '2026-11-01T00:00:00.000Z', expiresAt: '2026-11-03T00:00:00.000Z', at: '2026-11-01T00:00:00.000Z' },
-  },
-});
+import { opened, promo, readProjected } from '../support/promo-expiry';
 
 const NOW = '2026-11-20T00:00:00.000Z';
 
@@ -57,14 +33,6 @@ describe.each(sqlBackends())('the due-expiry index over a malformed wallet (%s)'
   beforeEach(async () => ({ db, close } = await open()));
   afterEach(async () => close());
 
-  const readAll = async (store: SqlEventStore, n: number) => {
-    for (;;) {
-      const events = await store.readAllAfter(null, PROJECTED_STREAM_PREFIXES, 100);
-      if (events.length >= n) return events;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  };
-
   it('keeps credits writes and the due scan working', async () => {
     // Given wallets stored with malformed values (written directly: the api refuses them)
     const store = await SqlEventStore.create(db);
@@ -83,7 +51,7 @@ describe.each(sqlBackends())('the due-expiry index over a malformed wallet (%s)'
       [opened('acme'), promo('acme')].map(serialize),
       'no_stream',
     );
-    await runner.apply(await readAll(store, 2));
+    await runner.apply(await readProjected(store, 2));
 
     // Then its wallet is written, and the ledger's scan finds its due expiry, not the malformed ones
     const rows = [];

@@ -1,17 +1,9 @@
 import { serialize, streamNames, type AccountEvent } from '@tally/events';
 import { SqlEventStore, type QueryOptions, type SqlClient, type SqlQueryable, type SqlReader } from '@tally/eventstore';
-import {
-  PROJECTED_STREAM_PREFIXES,
-  PROJECTIONS,
-  ProjectionRunner,
-  billingPages,
-  credits,
-  creditLedger,
-  ledgerPages,
-  tableOf,
-} from '@tally/read-models';
+import { PROJECTIONS, ProjectionRunner, billingPages, credits, creditLedger, ledgerPages, tableOf } from '@tally/read-models';
 import { describeIf, infra } from '../infra/infra';
 import { sqlBackends, type OpenDatabase } from '../support/databases';
+import { expired, opened, promo, readProjected } from '../support/promo-expiry';
 
 // PostgreSQL only: embedded PGlite's snapshot isolates nothing, by choice (PgliteClient.snapshot):
 // holding its one connection through an export would stall every decision until the client read
@@ -21,37 +13,6 @@ const openPostgres: OpenDatabase = () => {
   if (!postgres) throw new Error('PostgreSQL is not available');
   return postgres[1]();
 };
-
-const opened = (account: string): AccountEvent => ({
-  type: 'PeriodOpened',
-  data: {
-    account,
-    period: '2026-11',
-    previous: null,
-    openedAt: '2026-11-01T00:00:00.000Z',
-    carried: {
-      credits: { balance: 0, granted: 0, spent: 0, expired: 0, voided: 0 },
-      quotas: {},
-      usage: {},
-      grants: [],
-      allowance: null,
-    },
-  },
-});
-
-const promo = (account: string): AccountEvent => ({
-  type: 'CreditsGranted',
-  data: {
-    ...{ account, grantId: 'promo', amount: 10, priority: 50, reason: null, balance: 10 },
-    ...{ effectiveAt: '2026-11-01T00:00:00.000Z', expiresAt: '2026-11-03T00:00:00.000Z', at: '2026-11-01T00:00:00.000Z' },
-  },
-});
-
-// What the account's next decision records first, after the expiry.
-const expired = (account: string): AccountEvent => ({
-  type: 'CreditsExpired',
-  data: { account, grantId: 'promo', amount: 10, at: '2026-11-03T00:00:00.000Z' },
-});
 
 const use = (id: string, meter: string): AccountEvent => ({
   type: 'UsageAccepted',
@@ -119,16 +80,6 @@ describeIf(infra.postgresUrl, 'one answer of the credit ledger while a batch com
   });
   afterEach(async () => close());
 
-  // The store hands out only events below the oldest running transaction (of any database on a
-  // shared server): wait until all `n` are readable.
-  const readAll = async (n: number) => {
-    for (;;) {
-      const events = await store.readAllAfter(null, PROJECTED_STREAM_PREFIXES, 100);
-      if (events.length >= n) return events;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  };
-
   /** Accounts, each with a promo past its expiry that the projected events do not record yet. */
   const dueOn = async (accounts: string[]) => {
     for (const account of accounts)
@@ -137,13 +88,13 @@ describeIf(infra.postgresUrl, 'one answer of the credit ledger while a batch com
         [opened(account), promo(account)].map(serialize),
         'no_stream',
       );
-    await runner.apply(await readAll(2 * accounts.length));
+    await runner.apply(await readProjected(store, 2 * accounts.length));
   };
 
   /** Records the account's expiry in the store: the batch projecting it is `recording()`. */
   const recorded = async (account: string, before: number) => {
     await store.appendToStream(streamNames.accountPeriod(account, '2026-11'), [expired(account)].map(serialize), 1n);
-    const batch = (await readAll(before + 1)).slice(before);
+    const batch = (await readProjected(store, before + 1)).slice(before);
     return () => runner.apply(batch);
   };
 
@@ -220,13 +171,6 @@ describeIf(infra.postgresUrl, 'one answer of the billing export while a batch co
   });
   afterEach(async () => close());
 
-  const readAll = async (n: number) => {
-    for (;;) {
-      const events = await store.readAllAfter(null, PROJECTED_STREAM_PREFIXES, 100);
-      if (events.length >= n) return events;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  };
   const lines = async (reads: SqlReader) => {
     const all = [];
     for await (const page of billingPages(reads, '2026-11', NOW, { pageSize: 1 })) all.push(...page);
@@ -237,9 +181,9 @@ describeIf(infra.postgresUrl, 'one answer of the billing export while a batch co
     // Given a unit of two meters, projected, and a batch with one more of each, not yet
     const stream = streamNames.accountPeriod('acme', '2026-11');
     await store.appendToStream(stream, [use('u1', 'geo'), use('u2', 'ocr')].map(serialize), 'no_stream');
-    await runner.apply(await readAll(2));
+    await runner.apply(await readProjected(store, 2));
     await store.appendToStream(stream, [use('u3', 'geo'), use('u4', 'ocr')].map(serialize), 1n);
-    const batch = (await readAll(4)).slice(2);
+    const batch = (await readProjected(store, 4)).slice(2);
 
     // When the batch commits right after the first line was read (a line a page)
     const during = batchDuring(
