@@ -22,8 +22,8 @@ const usage = (subject: string, n: number): UsageMessage => ({
 // On PostgreSQL a transaction of any database of the server holds the feed back while it runs.
 const following = (catalog: CatalogCache) => eventually(() => expect(catalog.following).toBe(true), 45_000);
 
-/** A store whose subscriptions also tell `seen` of every event they deliver. */
-function tappedStore(store: EventStore, seen: RecordedEvent[]): EventStore {
+/** A store whose subscriptions show each batch to `pass` first, and deliver it only if it says so. */
+function filteredSubscriptions(store: EventStore, pass: (batch: EventBatch) => boolean): EventStore {
   return new Proxy(store, {
     get(target, name, receiver) {
       const value = Reflect.get(target, name, receiver);
@@ -33,10 +33,7 @@ function tappedStore(store: EventStore, seen: RecordedEvent[]): EventStore {
         return {
           close: () => subscription.close(),
           async *[Symbol.asyncIterator]() {
-            for await (const batch of subscription as AsyncIterable<EventBatch>) {
-              seen.push(...batch);
-              yield batch;
-            }
+            for await (const batch of subscription as AsyncIterable<EventBatch>) if (pass(batch)) yield batch;
           },
         };
       };
@@ -44,24 +41,12 @@ function tappedStore(store: EventStore, seen: RecordedEvent[]): EventStore {
   });
 }
 
+/** A store whose subscriptions also tell `seen` of every event they deliver. */
+const tappedStore = (store: EventStore, seen: RecordedEvent[]) =>
+  filteredSubscriptions(store, (batch) => (seen.push(...batch), true));
+
 /** A store whose subscriptions deliver nothing while `held()`, as one behind a long transaction. */
-function heldBack(store: EventStore, held: () => boolean): EventStore {
-  return new Proxy(store, {
-    get(target, name, receiver) {
-      const value = Reflect.get(target, name, receiver);
-      if (name !== 'subscribe') return typeof value === 'function' ? value.bind(target) : value;
-      return (...args: Parameters<EventStore['subscribe']>) => {
-        const subscription = target.subscribe(...args);
-        return {
-          close: () => subscription.close(),
-          async *[Symbol.asyncIterator]() {
-            for await (const batch of subscription as AsyncIterable<EventBatch>) if (!held()) yield batch;
-          },
-        };
-      };
-    },
-  });
-}
+const heldBack = (store: EventStore, held: () => boolean) => filteredSubscriptions(store, () => !held());
 
 describe.each(sqlBackends())('the catalog, kept current by its change feed (%s)', (_name, open) => {
   let close: () => Promise<void>;
