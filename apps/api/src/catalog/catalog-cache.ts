@@ -147,12 +147,16 @@ export class CatalogCache {
   /** {@link read} for several streams: those to be read from the store are read in one read. */
   private readAll<T extends CatalogEvent>(cache: LruMap<string, Entry<T>>, streams: string[]): Promise<Entry<T>[]> {
     const missing: string[] = [];
+    const asked = new Set<string>();
     const found = streams.map((stream) => {
       const hit = cache.get(stream);
       if (hit && this.fresh(hit)) return hit;
       const pending = this.reading.get(stream) as Promise<Entry<T>> | undefined;
       if (pending) return pending;
-      if (!missing.includes(stream)) missing.push(stream);
+      if (!asked.has(stream)) {
+        asked.add(stream);
+        missing.push(stream);
+      }
       return null;
     });
     if (missing.length === 0) return Promise.all(found as Array<Entry<T> | Promise<Entry<T>>>);
