@@ -107,7 +107,9 @@ describe.each(backends)('the decision log on its position columns (%s)', (_name,
     const { rows } = await db.query<{ doc: Record<string, unknown>; hi: string }>(
       "select doc, seq_hi::text as hi from decisions_v3 where source = 'svc' and id = 'b' and account = 'acme'",
     );
-    expect(Object.keys(rows[0].doc)).toEqual(expect.not.arrayContaining(['id', 'source', 'account', 'seq', 'reversedAt', 'reservation']));
+    expect(Object.keys(rows[0].doc)).toEqual(
+      expect.not.arrayContaining(['id', 'source', 'account', 'seq', 'reversedAt', 'reservation']),
+    );
     expect(rows[0].doc).toMatchObject({ decision: 'rejected', subject: 'alice', meter: 'geo' });
     expect(pad(rows[0].hi)).toBe((deciding.get('b') as string).split(':')[0]);
   });

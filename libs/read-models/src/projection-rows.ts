@@ -109,7 +109,13 @@ async function loadRows(tx: SqlQueryable, p: Projection, keyed: Map<string, stri
   return new Map(
     rows.map((r) => {
       const key = p.keys.map((k) => String(r[k]));
-      const doc = p.row ? p.row.fromRow(typed.map((c) => r[c.name] as string), r.doc, key) : r.doc;
+      const doc = p.row
+        ? p.row.fromRow(
+            typed.map((c) => r[c.name] as string),
+            r.doc,
+            key,
+          )
+        : r.doc;
       return [idOf(key), { key, doc }];
     }),
   );

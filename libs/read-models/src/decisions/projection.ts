@@ -21,7 +21,10 @@ export interface ReservationNote {
 }
 
 /** A decision as its table keeps it: the document without its key, position and empty notes. */
-export type StoredDecision = Omit<DecisionDoc, 'id' | 'source' | 'account' | 'seq' | 'reversedAt' | 'reversalReason' | 'reservation'> &
+export type StoredDecision = Omit<
+  DecisionDoc,
+  'id' | 'source' | 'account' | 'seq' | 'reversedAt' | 'reversalReason' | 'reservation'
+> &
   Partial<Pick<DecisionDoc, 'reversedAt' | 'reversalReason' | 'reservation'>>;
 
 /**
