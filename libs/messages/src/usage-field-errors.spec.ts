@@ -82,11 +82,14 @@ describe('a usage event with a field of the wrong type', () => {
     },
   );
 
-  it.each([null, [], [[[]]], 'NaN', 42])('given data %j, when it is parsed, then data is named once: it must be an object', (data) => {
-    const reason = [{ field: 'data', reason: 'data must be an object' }];
-    expect(errorsOf(parseUsageMessage({ ...valid, data }))).toEqual(reason);
-    expect(errorsOf(parseHoldMessage({ ...valid, data }))).toEqual(reason);
-  });
+  it.each([null, [], [[[]]], 'NaN', 42])(
+    'given data %j, when it is parsed, then data is named once: it must be an object',
+    (data) => {
+      const reason = [{ field: 'data', reason: 'data must be an object' }];
+      expect(errorsOf(parseUsageMessage({ ...valid, data }))).toEqual(reason);
+      expect(errorsOf(parseHoldMessage({ ...valid, data }))).toEqual(reason);
+    },
+  );
 
   it.each([
     ['datacontenttype', 'application/json; a=\u0001'],

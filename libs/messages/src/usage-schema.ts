@@ -102,7 +102,9 @@ const usageEvent = (data: string): ContractSchema => ({
       ...text('datacontenttype', 1, 256, 'application/json; charset=utf-8'),
       format: 'json-media-type',
       nullable: true,
-      'x-messages': textRule('datacontenttype', 1, 256, { format: 'datacontenttype must be application/json (parameters allowed)' }),
+      'x-messages': textRule('datacontenttype', 1, 256, {
+        format: 'datacontenttype must be application/json (parameters allowed)',
+      }),
     },
     dataschema: {
       ...text('dataschema', 1, 2048, 'https://schemas.example.com/usage/v1.json'),

@@ -109,7 +109,8 @@ describe('Kafka values and headers a second probe found', () => {
     ['datacontenttype', true, 'datacontenttype: datacontenttype must be a string'],
     ['data', [1, 2], 'data: data must be an object'],
   ])('given %s of the wrong type, when it is read, then the dead letter gives its type error alone', (name, value, detail) => {
-    const event = name === 'meter' ? { ...structured, data: { ...structured.data, meter: value } } : { ...structured, [name]: value };
+    const event =
+      name === 'meter' ? { ...structured, data: { ...structured.data, meter: value } } : { ...structured, [name]: value };
     expect(parseKafkaUsage(Buffer.from(JSON.stringify(event)), {})).toEqual({
       ok: false,
       rejection: { code: 'VALIDATION_FAILED', detail },
