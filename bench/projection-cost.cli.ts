@@ -23,9 +23,9 @@ async function main(): Promise<void> {
   const [template, prefix, distRoot = ROOT] = process.argv.slice(2);
   if (!template || !prefix) throw new Error('usage: projection-cost.cli.js <template> <projection prefix> [dist root]');
   // The libraries of the build measured (main's or this branch's), not this tool's own.
-  const lib = createRequire(resolve(distRoot, 'dist/bench/'));
-  const { PgClient, SqlEventStore } = lib('../libs/eventstore/src');
-  const { PROJECTIONS, PROJECTED_STREAM_PREFIXES, ProjectionRunner, tableOf } = lib('../libs/read-models/src');
+  const lib = createRequire(resolve(distRoot, 'dist', 'index.js'));
+  const { PgClient, SqlEventStore } = lib('./libs/eventstore/src');
+  const { PROJECTIONS, PROJECTED_STREAM_PREFIXES, ProjectionRunner, tableOf } = lib('./libs/read-models/src');
   const projection = PROJECTIONS.find((p: { name: string }) => p.name.startsWith(prefix));
   if (!projection) throw new Error(`no projection named ${prefix}…`);
 
