@@ -1,7 +1,7 @@
 import { serialize, streamNames, type TallyEvent } from '@tally/events';
 import { SqlEventStore, type SqlClient } from '@tally/eventstore';
 import { PROJECTED_STREAM_PREFIXES, PROJECTIONS, ProjectionRunner, ReadModels, type DecisionView } from '@tally/read-models';
-import { accepted, ended, held, rejected, reversed } from '../../libs/read-models/src/testing/events';
+import { accepted, ended, held, rejected, reversed } from '@tally/read-models/testing';
 import { sqlBackends } from '../support/databases';
 
 const backends = sqlBackends();
