@@ -8,7 +8,7 @@ import {
   type PeriodTransition,
 } from '@tally/domain';
 import { deserialize, streamNames, type AccountEvent, type AccountRootEvent, type PeriodOpened } from '@tally/events';
-import type { EventStore, ExpectedRevision, RecordedEvent } from '@tally/eventstore';
+import type { ClaimKey, EventStore, ExpectedRevision, RecordedEvent } from '@tally/eventstore';
 import type { AccountCache } from './account-cache';
 import type { AccountHandlerOptions } from './account-handler-options';
 
@@ -63,6 +63,26 @@ export class AccountLoader {
     if ('registered' in current) return current;
     this.cache.set(account, current);
     return { account, state: current.state, stream: current.stream, revision: current.revision, registered: null, opening: null };
+  }
+
+  /**
+   * The account as cached here, caught up with the store, and what the claims index holds for
+   * `claims`, read in one statement where the store can (a dry run's one wait, and one connection);
+   * null when it is not cached, or stale (the ordinary {@link load} then reads it). The state is
+   * the one read, whatever this process appended meanwhile; the cache keeps it only if nothing
+   * replaced or staled its entry while the read was out.
+   */
+  async freshen(
+    account: string,
+    claims: { account: string; keys: ClaimKey[]; now: string } | null,
+  ): Promise<{ loaded: LoadedAccount; claimed: RecordedEvent[] } | null> {
+    const cached = this.cache.get(account);
+    if (!cached || cached.stale) return null;
+    const { events, claimed } = await this.store.readStreamWithClaimed(cached.stream, cached.revision + 1n, claims);
+    const current = await this.followClosed(account, events.length ? fold(cached, events) : cached);
+    if (current !== cached && this.cache.get(account) === cached && !cached.stale) this.cache.set(account, current);
+    const { state, stream, revision } = current;
+    return { loaded: { account, state, stream, revision, registered: null, opening: null }, claimed };
   }
 
   private async catchUp(account: string, mustRead: boolean): Promise<Cached | null> {
