@@ -55,13 +55,13 @@ export class FreshReads {
   }
 
   private async readAll(reads: FreshRead[]): Promise<void> {
-    const keys = reads.flatMap((r, part) =>
-      (r.claims?.keys ?? []).map((key) => ({ part, account: r.claims!.account, key, now: r.claims!.now })),
+    const keys = reads.flatMap(({ claims }, part) =>
+      claims ? claims.keys.map((key) => ({ part, account: claims.account, key, now: claims.now })) : [],
     );
-    let rows: Array<EventRow & { part: number; kind: number }>;
     try {
-      // Lateral subqueries: each part is an index lookup of its own, whatever the planner estimates for unnest.
-      ({ rows } = await this.db.query<EventRow & { part: number; kind: number }>(
+      // Lateral subqueries: each part is an index lookup of its own, whatever the planner estimates
+      // for unnest. Prepared once per connection (its text never changes): planned once, not per read.
+      const { rows } = await this.db.query<EventRow & { part: number; kind: number }>(
         `select p.part::int as part, 0 as kind, e.stream_revision as sort_key, e.*
            from unnest($1::text[], $2::bigint[]) with ordinality as p(stream, from_revision, part)
            cross join lateral (
@@ -87,16 +87,16 @@ export class FreshReads {
           keys.map((k) => k.key.id),
           keys.map((k) => k.now),
         ],
-      ));
+        { prepare: 'tally_fresh_reads_v1' },
+      );
+      const answers = reads.map(() => ({ events: [] as RecordedEvent[], claimed: [] as RecordedEvent[] }));
+      for (const row of rows) {
+        const answer = answers[Number(row.part) - 1];
+        (Number(row.kind) === 0 ? answer.events : answer.claimed).push(toRecorded(row));
+      }
+      reads.forEach((read, i) => read.resolve(answers[i]));
     } catch (error) {
       for (const read of reads) read.reject(error);
-      return;
     }
-    const answers = reads.map(() => ({ events: [] as RecordedEvent[], claimed: [] as RecordedEvent[] }));
-    for (const row of rows) {
-      const answer = answers[Number(row.part) - 1];
-      (Number(row.kind) === 0 ? answer.events : answer.claimed).push(toRecorded(row));
-    }
-    reads.forEach((read, i) => read.resolve(answers[i]));
   }
 }
