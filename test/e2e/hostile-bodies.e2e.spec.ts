@@ -309,4 +309,114 @@ describe.each(BACKENDS)('hostile bodies and the smaller findings (%s)', (backend
       expect(await storedEventCount(tally)).toBe(before);
     });
   });
+
+  describe('what was left over: a route that takes one event, and one reason per field', () => {
+    const ONE_EVENT = [
+      ['/v1/usage/check', 'a check takes one event, not a batch'],
+      ['/v1/reservations', 'a reservation takes one event, not a batch'],
+    ] as const;
+
+    it('refuses any batch on a route that takes one event with that reason, whatever its length, before walking it', async () => {
+      // given batches of every size, nested arrays and events that would be named one by one if walked
+      const { account, meter } = await withQuota(tally, { limit: null });
+      const event = usageEvent({ subject: account, meter, quantity: 1 });
+      const batches: Array<[string, string, string?]> = [
+        ['2 events', JSON.stringify([event, event])],
+        ['1000 events', JSON.stringify(Array.from({ length: 1000 }, () => event))],
+        ['1001 events', JSON.stringify(Array.from({ length: 1001 }, () => event))],
+        ['30,000 objects', JSON.stringify(Array.from({ length: 30_000 }, () => ({})))],
+        ['500,001 numbers', `[${'0,'.repeat(500_000)}0]`],
+        ['1001 reserved keys', `[${Array.from({ length: 1001 }, () => '{"constructor":1}').join(',')}]`],
+        ['nested arrays', '[[[1]]]'],
+        ['an empty array', '[]'],
+        ['batch mode', JSON.stringify(event), 'application/cloudevents-batch+json'],
+      ];
+      const before = await storedEventCount(tally);
+      for (const [path, reason] of ONE_EVENT) {
+        for (const [name, body, contentType] of batches) {
+          // when it is sent to the route
+          const reply = await tally.admin.raw('POST', path, body, contentType);
+          // then the one-event reason is the only one
+          expect([path, name, reply.status, reply.body.errors]).toEqual([path, name, 400, [{ field: '', reason }]]);
+        }
+      }
+      expect(await storedEventCount(tally)).toBe(before);
+    });
+
+    it('reads an array body in binary mode as the data of one event, naming data, on every usage route', async () => {
+      const headers = {
+        'content-type': 'application/json',
+        'ce-specversion': '1.0',
+        'ce-id': unique('bin'),
+        'ce-source': 'hostile',
+        'ce-type': 'metering.usage.v1',
+        'ce-subject': unique('a'),
+      };
+      const before = await storedEventCount(tally);
+      for (const path of ['/v1/usage', '/v1/usage/check', '/v1/reservations']) {
+        const short = await tally.admin.send('POST', path, '[1,2]', headers, true);
+        expect([path, short.status, short.body.errors]).toEqual([
+          path,
+          400,
+          [{ field: 'data', reason: 'data must be an object' }],
+        ]);
+        const long = await tally.admin.send('POST', path, JSON.stringify(Array.from({ length: 2000 }, () => 1)), headers, true);
+        expect([path, long.status, long.body.errors]).toEqual([
+          path,
+          400,
+          [{ field: 'data', reason: 'an array may hold at most 64 items; this one has 2000, 1936 more' }],
+        ]);
+      }
+      expect(await storedEventCount(tally)).toBe(before);
+    });
+
+    it('answers a string field of the wrong type with its type error alone, on every usage route and in a batch', async () => {
+      const { account, meter } = await withQuota(tally, { limit: null });
+      const before = await storedEventCount(tally);
+      const good = () => usageEvent({ subject: account, meter, quantity: 1 });
+      const bad: Array<[string, (e: ReturnType<typeof good>) => object, string]> = [
+        ['subject', (e) => ({ ...e, subject: 42 }), 'subject must be a string'],
+        ['id', (e) => ({ ...e, id: 42 }), 'id must be a string'],
+        ['source', (e) => ({ ...e, source: 42 }), 'source must be a string'],
+        ['datacontenttype', (e) => ({ ...e, datacontenttype: 42 }), 'datacontenttype must be a string'],
+        ['dataschema', (e) => ({ ...e, dataschema: 42 }), 'dataschema must be a string'],
+        ['data.meter', (e) => ({ ...e, data: { ...e.data, meter: 42 } }), 'meter must be a string'],
+        ['data', (e) => ({ ...e, data: [] }), 'data must be an object'],
+      ];
+      for (const [field, spoil, reason] of bad) {
+        for (const path of ['/v1/usage', '/v1/usage/check', '/v1/reservations']) {
+          const reply = await tally.admin.post(path, spoil(good()));
+          expect([path, reply.status, reply.body.errors]).toEqual([path, 400, [{ field, reason }]]);
+        }
+        const batch = await tally.admin.post('/v1/usage', [good(), spoil(good())]);
+        expect(batch.body.errors).toEqual([{ field: `[1].${field}`, reason }]);
+      }
+      expect(await storedEventCount(tally)).toBe(before);
+    });
+
+    it('refuses the numbers JSON cannot hold or Tally cannot count, naming the field; keeps -0 an integer', async () => {
+      const { account, meter } = await withQuota(tally, { limit: null });
+      const json = JSON.stringify(usageEvent({ subject: account, meter, quantity: 7 }));
+      const before = await storedEventCount(tally);
+      const quantities: Array<[string, string]> = [
+        ['1e400', 'quantity must be an integer'],
+        ['-1e400', 'quantity must be an integer'],
+        ['"NaN"', 'quantity must be an integer'],
+        ['-0', 'quantity must be at least 1'],
+        ['1e-400', 'quantity must be at least 1'],
+      ];
+      for (const [quantity, reason] of quantities) {
+        for (const path of ['/v1/usage', '/v1/usage/check', '/v1/reservations']) {
+          const reply = await tally.admin.raw('POST', path, json.replace('"quantity":7', `"quantity":${quantity}`));
+          expect([path, quantity, reply.status, reply.body.errors]).toEqual([
+            path,
+            quantity,
+            400,
+            [{ field: 'data.quantity', reason }],
+          ]);
+        }
+      }
+      expect(await storedEventCount(tally)).toBe(before);
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { CloudEvent, HTTP } from 'cloudevents';
-import { fromHttpMessage, mediaType, repeatedAttributeHeaders } from './cloudevents-binding';
+import { eventFromHttp, fromHttpMessage, isHttpBatch, mediaType, repeatedAttributeHeaders } from './cloudevents-binding';
 import { parseUsageMessage } from './usage-contract';
 
 const TRACE = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
@@ -64,6 +64,29 @@ describe('the CloudEvents HTTP binding', () => {
       events: [{ id: 'u-1' }, { id: 'u-2' }],
     });
     expect(fromHttpMessage({ 'content-type': 'application/json' }, events)).toMatchObject({ batch: true });
+  });
+
+  it('tells a batch by its media type or an array body alone, reading none of its events', () => {
+    // given an array body of 500,000 items that counts every item read
+    let reads = 0;
+    const huge = new Proxy(new Array<unknown>(500_000).fill({}), {
+      get: (target, key, receiver) => {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    // when the binding is asked whether it, or an object sent as batch mode, is a batch
+    const asBatch = isHttpBatch({ 'content-type': 'application/json', traceparent: TRACE }, huge);
+    const batchMode = isHttpBatch({ 'content-type': 'application/cloudevents-batch+json' }, { id: 'u-1' });
+    // then both are, and no item was read
+    expect([asBatch, batchMode, reads]).toEqual([true, true, 0]);
+  });
+
+  it('reads an array body in binary mode as the data of one event, not a batch', () => {
+    const headers = { 'ce-specversion': '1.0', 'ce-id': 'u-1', 'content-type': 'application/json' };
+    expect(isHttpBatch(headers, [1, 2])).toBe(false);
+    expect(eventFromHttp(headers, [1, 2])).toMatchObject({ id: 'u-1', data: [1, 2] });
+    expect(fromHttpMessage(headers, [1, 2])).toMatchObject({ batch: false, event: { data: [1, 2] } });
   });
 
   it('keeps the request traceparent header unless the event carries its own', () => {

@@ -80,23 +80,38 @@ export function repeatedAttributeHeaders(distinct: Record<string, string[] | und
 }
 
 /**
- * HTTP binding: binary mode (attributes in `ce-*` headers, `data` as the body, its media type
- * as `datacontenttype`), structured mode (`application/cloudevents+json`, or plain JSON), and
- * batch mode (`application/cloudevents-batch+json`, or a JSON array).
+ * Whether an HTTP message is a batch: batch mode's media type, or a JSON array outside binary mode
+ * (where the body is the event's `data`). Told by the message's type alone, reading none of its events.
  */
-export function fromHttpMessage(headers: MessageHeaders, body: unknown): BoundMessage {
+export function isHttpBatch(headers: MessageHeaders, body: unknown): boolean {
+  const type = mediaType(header(headers, 'content-type'));
+  return !isBinary(headers, 'ce-', type) && (type === CLOUDEVENTS_BATCH_JSON || Array.isArray(body));
+}
+
+/**
+ * One event of the HTTP binding: binary mode (attributes in `ce-*` headers, `data` as the body,
+ * its media type as `datacontenttype`) or structured mode (`application/cloudevents+json`, or
+ * plain JSON). For a message that is not a batch ({@link isHttpBatch}).
+ */
+export function eventFromHttp(headers: MessageHeaders, body: unknown): unknown {
   const contentType = header(headers, 'content-type');
-  const type = mediaType(contentType);
   const traceparent = header(headers, 'traceparent');
-  if (isBinary(headers, 'ce-', type)) {
+  if (isBinary(headers, 'ce-', mediaType(contentType))) {
     const attributes = attributeHeaders(headers, 'ce-');
     const event = { ...attributes, ...(contentType ? { datacontenttype: contentType } : {}), data: body };
-    return { batch: false, event: withTrace(event, traceparent) };
+    return withTrace(event, traceparent);
   }
-  if (type === CLOUDEVENTS_BATCH_JSON || Array.isArray(body)) {
-    return { batch: true, events: Array.isArray(body) ? body.map((e) => withTrace(e, traceparent)) : body };
-  }
-  return { batch: false, event: withTrace(body, traceparent) };
+  return withTrace(body, traceparent);
+}
+
+/**
+ * HTTP binding: one event (binary or structured mode, see {@link eventFromHttp}) or a batch
+ * (`application/cloudevents-batch+json`, or a JSON array).
+ */
+export function fromHttpMessage(headers: MessageHeaders, body: unknown): BoundMessage {
+  if (!isHttpBatch(headers, body)) return { batch: false, event: eventFromHttp(headers, body) };
+  const traceparent = header(headers, 'traceparent');
+  return { batch: true, events: Array.isArray(body) ? body.map((e) => withTrace(e, traceparent)) : body };
 }
 
 /**

@@ -32,8 +32,7 @@ export const meter = (example: string): ContractSchema => ({
   pattern: NAME,
   example,
   'x-messages': [
-    { type: `meter ${NAME_RULE}`, pattern: `meter ${NAME_RULE}` },
-    { type: 'meter must be a string' },
+    { type: 'meter must be a string', pattern: `meter ${NAME_RULE}` },
     { 'x-excludes': 'meter and items exclude each other: send one' },
   ],
 });
@@ -47,7 +46,7 @@ export const item: ContractSchema = {
       example: 'llm-input-tokens',
       'x-messages': [
         {
-          type: `meter ${NAME_RULE}`,
+          type: 'meter must be a string',
           pattern: `meter ${NAME_RULE}`,
           'x-distinct': 'meter {value} is already an item: each meter at most once',
         },

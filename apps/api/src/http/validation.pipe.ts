@@ -1,13 +1,5 @@
 import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
-import {
-  batchSizeError,
-  flattenValidationErrors,
-  MAX_USAGE_BATCH,
-  shapeErrors,
-  unknownFields,
-  validateAs,
-  VALIDATION_OPTIONS,
-} from '@tally/messages';
+import { flattenValidationErrors, shapeErrors, unknownFields, validateAs, VALIDATION_OPTIONS } from '@tally/messages';
 import { validationProblem } from './problem';
 
 /**
@@ -27,15 +19,11 @@ export class TallyValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' || metadata.type === 'query') {
-      // A route whose body is a contract takes an object: an array (only POST /v1/usage takes one,
-      // as a batch) is refused at once, never walked as an object of thousands of unknown fields.
+      // A route whose body is a contract takes an object: an array is refused at once, never walked
+      // as an object of thousands of unknown fields. (The usage routes read theirs with @UsageBody,
+      // which refuses a batch they do not take by its length or type, before any event is walked.)
       if (metadata.type === 'body' && isContract(metadata.metatype) && Array.isArray(value)) {
         throw validationProblem([{ field: '', reason: 'must be a JSON object' }]);
-      }
-      // Another array body is a batch of usage events: one longer than any batch may be is refused
-      // by its length, before its events are walked (30,000 of them held the event loop).
-      if (metadata.type === 'body' && Array.isArray(value) && value.length > MAX_USAGE_BATCH) {
-        throw validationProblem([batchSizeError(value)!]);
       }
       const errors = shapeErrors(value);
       if (errors.length) throw validationProblem(errors);

@@ -102,4 +102,23 @@ describe('Kafka values and headers a second probe found', () => {
       expect(parseKafkaUsage(value, {})).toMatchObject({ ok: false, rejection: { code: 'VALIDATION_FAILED' } });
     }
   });
+
+  it.each([
+    ['subject', 42, 'subject: subject must be a string'],
+    ['meter', 42, 'data.meter: meter must be a string'],
+    ['datacontenttype', true, 'datacontenttype: datacontenttype must be a string'],
+    ['data', [1, 2], 'data: data must be an object'],
+  ])('given %s of the wrong type, when it is read, then the dead letter gives its type error alone', (name, value, detail) => {
+    const event =
+      name === 'meter' ? { ...structured, data: { ...structured.data, meter: value } } : { ...structured, [name]: value };
+    expect(parseKafkaUsage(Buffer.from(JSON.stringify(event)), {})).toEqual({
+      ok: false,
+      rejection: { code: 'VALIDATION_FAILED', detail },
+    });
+  });
+
+  it('given a structured-mode value that is a JSON array, when it is read, then it is dead-lettered as not one event', () => {
+    const parsed = parseKafkaUsage(Buffer.from(JSON.stringify([structured, structured])), {});
+    expect(parsed).toEqual({ ok: false, rejection: { code: 'VALIDATION_FAILED', detail: 'must be a JSON object' } });
+  });
 });

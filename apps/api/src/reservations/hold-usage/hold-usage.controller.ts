@@ -1,16 +1,16 @@
-import { Body, Controller, Post, Res } from '@nestjs/common';
+import { Controller, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { fromHttpMessage, type MessageHeaders } from '@tally/messages';
+import { eventFromHttp, type MessageHeaders } from '@tally/messages';
 import type { FastifyReply } from 'fastify';
 import type { ApiKey } from '../../auth/api-keys';
 import { Allow } from '../../auth/roles.decorator';
 import { assertSourcesAllowed, CurrentKey } from '../../auth/source-binding';
 import { Answers, Operation, RateLimited } from '../../http/openapi/answers';
-import { validationProblem } from '../../http/problem';
 import { HoldUsageCommand } from './hold-usage.command';
 import { parseHoldRequest, type HoldView } from './hold-usage.dto';
 import { CloudEventHeaders } from '../../http/cloudevent-headers';
+import { UsageBody } from '../../http/usage-body';
 import { answerStatus } from '../../http/decision-status';
 
 @ApiTags('reservations')
@@ -26,14 +26,12 @@ export class HoldUsageController {
   @Answers(402, 'Rejected, with the reason', 'Decision')
   @RateLimited()
   async hold(
-    @Body() body: unknown,
+    @UsageBody('a reservation') body: unknown,
     @CloudEventHeaders() headers: MessageHeaders,
     @CurrentKey() key: ApiKey,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<HoldView> {
-    const message = fromHttpMessage(headers, body);
-    if (message.batch) throw validationProblem([{ field: '', reason: 'a reservation takes one event, not a batch' }]);
-    const request = parseHoldRequest(message.event);
+    const request = parseHoldRequest(eventFromHttp(headers, body));
     assertSourcesAllowed(key, [request.usage.source]);
     const decision = await this.commands.execute(new HoldUsageCommand(request, key.id));
     answerStatus(response, decision, 201);

@@ -1,4 +1,4 @@
-import { Body, Controller, Post, Res } from '@nestjs/common';
+import { Controller, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type UsageMessage } from '@tally/events';
@@ -12,6 +12,7 @@ import { RecordUsageCommand } from './record-usage.command';
 import { Answers, Operation, RateLimited } from '../../http/openapi/answers';
 import { ref } from '../../http/openapi/schemas';
 import { CloudEventHeaders } from '../../http/cloudevent-headers';
+import { UsageBody } from '../../http/usage-body';
 import { answerStatus } from '../../http/decision-status';
 
 /** Largest batch POST /v1/usage takes. */
@@ -34,7 +35,7 @@ export class RecordUsageController {
   @Answers(402, 'Rejected, with the reason', 'Decision')
   @RateLimited()
   async record(
-    @Body() body: unknown,
+    @UsageBody() body: unknown,
     @CloudEventHeaders() headers: MessageHeaders,
     @CurrentKey() key: ApiKey,
     @Res({ passthrough: true }) response: FastifyReply,
