@@ -1,5 +1,5 @@
 import type { Account, AccountCommand, TreeView } from '@tally/domain';
-import type { AccountEvent } from '@tally/events';
+import { streamNames, type AccountEvent } from '@tally/events';
 import { EventRejectedError, retryOnConflict, type EventStore } from '@tally/eventstore';
 import { AccountCache } from './account-cache';
 import { claimKeysOf, decideOne, recallClaimed, recallRead, type Outcome } from './account-decisions';
@@ -176,8 +176,16 @@ export class AccountHandler {
   }
 
   private async dryRunLoading(command: AccountCommand): Promise<Outcome> {
-    // Caught up with the store first (see dryRun).
-    const own = await this.loader.load(command.account, command.now, true);
+    // Caught up with the store first (see dryRun). An account not cached here is found through its
+    // root stream (a few events: one per period opened or tree move), read with the other dry
+    // runs' reads: most checks of accounts never seen are of accounts never registered.
+    const root = this.cache.get(command.account)
+      ? undefined
+      : {
+          last:
+            (await this.store.readStreamWithClaimed(streamNames.accountRoot(command.account), 0n, null)).events.at(-1) ?? null,
+        };
+    const own = await this.loader.load(command.account, command.now, true, root);
     const aggregate = own.state.tree ?? command.account;
     // An account outside a tree is its own aggregate, read just now: not read a second time (a
     // new account is not cached, so loading it again would read it again).

@@ -56,10 +56,11 @@ export class AccountLoader {
   /**
    * Reads and folds the account's newest period; `now` bounds how far back the idempotency window
    * reaches. With `fresh`, a cached state is caught up with the store first (a dry run, which has
-   * no append to detect another writer with); otherwise it is used as it is.
+   * no append to detect another writer with); otherwise it is used as it is. `root`: the last
+   * event of its root stream, read by the caller, for an account not cached.
    */
-  async load(account: string, now: string, fresh: boolean): Promise<LoadedAccount> {
-    const current = (await this.catchUp(account, fresh)) ?? (await this.coldLoad(account, now));
+  async load(account: string, now: string, fresh: boolean, root?: { last: RecordedEvent | null }): Promise<LoadedAccount> {
+    const current = (await this.catchUp(account, fresh)) ?? (await this.coldLoad(account, now, root));
     if ('registered' in current) return current;
     this.cache.set(account, current);
     return { account, state: current.state, stream: current.stream, revision: current.revision, registered: null, opening: null };
@@ -94,8 +95,9 @@ export class AccountLoader {
     return this.followClosed(account, current);
   }
 
-  private async coldLoad(account: string, now: string): Promise<Cached | LoadedAccount> {
-    const pointer = await this.store.readLastEvent(streamNames.accountRoot(account));
+  /** Reads the account from its root stream's last event (`root.last` when the caller read it already). */
+  private async coldLoad(account: string, now: string, root?: { last: RecordedEvent | null }): Promise<Cached | LoadedAccount> {
+    const pointer = root ? root.last : await this.store.readLastEvent(streamNames.accountRoot(account));
     const period = pointer ? (deserialize(pointer) as AccountRootEvent).data.period : null;
     const stream = period ? streamNames.accountPeriod(account, period) : null;
     const snapshotted = stream ? await this.fromSnapshot(stream) : null;
