@@ -1,9 +1,10 @@
-import { PgliteClient, SqlEventStore } from '@tally/eventstore';
+import { SqlEventStore } from '@tally/eventstore';
 import { eventStoreContract } from './event-store.contract';
+import { openPglite } from '../support/databases';
 
 describe('event store contract: PGlite', () => {
   eventStoreContract(async () => {
-    const db = await PgliteClient.open(undefined);
+    const db = await openPglite();
     return { store: await SqlEventStore.create(db), close: () => db.close() };
   });
 });

@@ -1,12 +1,12 @@
-import { PgliteClient, type SqlClient } from '@tally/eventstore';
+import type { SqlClient } from '@tally/eventstore';
 import { describeIf, infra } from '../infra/infra';
-import { sqlBackends } from '../support/databases';
+import { sqlBackends, openPglite } from '../support/databases';
 
 const count = async (q: Pick<SqlClient, 'query'>) => (await q.query<{ n: number }>('select count(*)::int as n from t')).rows[0].n;
 
 describe('a read snapshot on embedded PGlite', () => {
   it('holds nothing: a write beside it is not kept waiting, and the snapshot reads it', async () => {
-    const db = await PgliteClient.open(undefined);
+    const db = await openPglite();
     try {
       await db.query('create table t (n int)');
       // Given an open snapshot that has read once

@@ -1,4 +1,5 @@
-import { PgliteClient, SqlEventStore } from '@tally/eventstore';
+import { SqlEventStore } from '@tally/eventstore';
+import { openPglite } from '../support/databases';
 
 /**
  * Positions are (transaction id, position) pairs. Ordered as text, a page that spans a change of
@@ -7,7 +8,7 @@ import { PgliteClient, SqlEventStore } from '@tally/eventstore';
  */
 describe('the SQL store across a change of transaction-id digits (PGlite)', () => {
   it('delivers pages in numeric order and skips nothing', async () => {
-    const db = await PgliteClient.open(undefined);
+    const db = await openPglite();
     try {
       const store = await SqlEventStore.create(db);
       const xid = async () => Number((await db.query<{ x: string }>('select txid_current()::text as x')).rows[0].x);

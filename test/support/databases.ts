@@ -1,8 +1,14 @@
 import { PgClient, PgliteClient, SqlEventStore, type SqlClient } from '@tally/eventstore';
 import { createTestDatabase, infra } from '../infra/infra';
+import { emptyPgliteDump } from '../infra/pglite-template';
 
 /** Opens a fresh, empty SQL database; `close` also deletes it. */
 export type OpenDatabase = () => Promise<{ db: SqlClient; close(): Promise<void> }>;
+
+/** A new, empty in-memory PGlite database (started from the run's empty dump when there is one). */
+export function openPglite(): Promise<PgliteClient> {
+  return PgliteClient.open(undefined, {}, emptyPgliteDump());
+}
 
 /** In-memory PGlite always, and a fresh PostgreSQL database when the server is reachable. */
 export function sqlBackends(): Array<[string, OpenDatabase]> {
@@ -10,7 +16,7 @@ export function sqlBackends(): Array<[string, OpenDatabase]> {
     [
       'pglite',
       async () => {
-        const db = await PgliteClient.open(undefined);
+        const db = await openPglite();
         return { db, close: () => db.close() };
       },
     ],

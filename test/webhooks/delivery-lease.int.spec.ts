@@ -1,5 +1,5 @@
 import type { AlertData } from '@tally/events';
-import { PgClient, PgliteClient, type SqlClient } from '@tally/eventstore';
+import { PgClient, type SqlClient } from '@tally/eventstore';
 import {
   AddressRule,
   createLogger,
@@ -13,6 +13,7 @@ import {
 import { createTestDatabase, eventually, infra } from '../infra/infra';
 import { unique } from '../support/tally';
 import { WebhookReceiver } from '../support/webhook-receiver';
+import { openPglite } from '../support/databases';
 
 /** Two processes' view of one database: PGlite serves one process (one client), PostgreSQL two pools. */
 type OpenShared = () => Promise<{ dbs: [SqlClient, SqlClient]; close(): Promise<void> }>;
@@ -21,7 +22,7 @@ const backends: Array<[string, OpenShared]> = [
   [
     'pglite',
     async () => {
-      const db = await PgliteClient.open(undefined);
+      const db = await openPglite();
       return { dbs: [db, db], close: () => db.close() };
     },
   ],

@@ -100,14 +100,23 @@ export function arrayLiteral(values: ReadonlyArray<string | number | null>): str
 async function loadRows(tx: SqlQueryable, p: Projection, keyed: Map<string, string[]>): Promise<Map<string, Row>> {
   const list = p.keys.join(', ');
   const unnest = p.keys.map((_, i) => `$${i + 1}::text[]`).join(', ');
+  const typed = p.row?.columns ?? [];
+  const read = typed.map((c) => `${c.name}::text as ${c.name}, `).join('');
   const { rows } = await tx.query<Record<string, unknown>>(
-    `select ${list}, doc from ${tableOf(p)} where (${list}) in (select * from unnest(${unnest}))`,
+    `select ${list}, ${read}doc from ${tableOf(p)} where (${list}) in (select * from unnest(${unnest}))`,
     columns(p, [...keyed.values()]),
   );
   return new Map(
     rows.map((r) => {
       const key = p.keys.map((k) => String(r[k]));
-      return [idOf(key), { key, doc: r.doc }];
+      const doc = p.row
+        ? p.row.fromRow(
+            typed.map((c) => r[c.name] as string),
+            r.doc,
+            key,
+          )
+        : r.doc;
+      return [idOf(key), { key, doc }];
     }),
   );
 }
@@ -117,16 +126,30 @@ async function loadRows(tx: SqlQueryable, p: Projection, keyed: Map<string, stri
 // JSON documents was escaped element by element by the driver and parsed twice by the server).
 // Rows of keys the batch found are upserted; new ones inserted: were one there after all (a
 // writer outside the projector), the statement fails and the batch is retried, reading it.
+// With typed columns (`row`), each element is `[key…, column values…, stored doc]`.
 async function writeRows(tx: SqlQueryable, p: Projection, rows: Row[], existing: boolean): Promise<void> {
   if (rows.length === 0) return;
   const list = p.keys.join(', ');
   const n = p.keys.length;
-  const fields = [...p.keys.map((_, i) => `r->>${i}`), `r->${n}`].join(', ');
+  const typed = p.row?.columns ?? [];
+  const names = [...typed.map((c) => c.name), 'doc'];
+  const fields = [
+    ...p.keys.map((_, i) => `r->>${i}`),
+    ...typed.map((c, i) => `(r->>${n + i})::${c.type}`),
+    `r->${n + typed.length}`,
+  ].join(', ');
+  const row = p.row;
+  const elements = row
+    ? rows.map((r) => {
+        const { values, stored } = row.toRow(r.doc, r.key);
+        return [...r.key, ...values, stored];
+      })
+    : rows.map((r) => [...r.key, r.doc]);
   await tx.query(
-    `insert into ${tableOf(p)} (${list}, doc)
+    `insert into ${tableOf(p)} (${list}, ${names.join(', ')})
      select ${fields} from jsonb_array_elements($1::jsonb) as r
-     ${existing ? `on conflict (${list}) do update set doc = excluded.doc` : ''}`,
-    [JSON.stringify(rows.map((r) => [...r.key, r.doc]))],
+     ${existing ? `on conflict (${list}) do update set ${names.map((c) => `${c} = excluded.${c}`).join(', ')}` : ''}`,
+    [JSON.stringify(elements)],
   );
 }
 

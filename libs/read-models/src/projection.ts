@@ -27,6 +27,18 @@ export interface Projection<Doc = unknown, State = Doc> {
    * batch's events touch it. Without it, `evolve` folds the document itself.
    */
   state?: { fromDoc(doc: Doc): State; toDoc(state: State): Doc };
+  /**
+   * Typed columns of the table after the key, for indexes and queries to read instead of an
+   * expression over the document (the decision log's position as two bigints): `toRow` takes a
+   * document's column values (text, cast to each column's type) and what the jsonb keeps of it,
+   * `fromRow` puts a stored row back together (the values read as text). The columns are `not
+   * null`. Without it, the row is the key and the document.
+   */
+  row?: {
+    columns: ReadonlyArray<{ name: string; type: string }>;
+    toRow(doc: Doc, key: string[]): { values: string[]; stored: unknown };
+    fromRow(values: string[], stored: unknown, key: string[]): Doc;
+  };
 }
 
 /** Defines a projection with its document (and state) type checked. */

@@ -20,8 +20,11 @@ async function createTable(tx: SqlQueryable, p: ReadModelProjection): Promise<vo
   if (isSqlProjection(p)) {
     for (const statement of p.schema(table)) await tx.query(statement);
   } else {
-    const keys = p.keys.map((k) => `${k} text not null`).join(', ');
-    await tx.query(`create table if not exists ${table} (${keys}, doc jsonb not null, primary key (${p.keys.join(', ')}))`);
+    const keys = p.keys.map((k) => `${k} text not null`);
+    const columns = (p.row?.columns ?? []).map((c) => `${c.name} ${c.type} not null`);
+    await tx.query(
+      `create table if not exists ${table} (${[...keys, ...columns].join(', ')}, doc jsonb not null, primary key (${p.keys.join(', ')}))`,
+    );
     for (const index of p.indexes?.(table) ?? []) await tx.query(index);
   }
   await tx.query(`insert into ${CHECKPOINTS_TABLE} (name, position) values ($1, null) on conflict (name) do nothing`, [p.name]);

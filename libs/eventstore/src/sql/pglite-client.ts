@@ -22,9 +22,12 @@ export class PgliteClient implements SqlClient {
   /**
    * Opens (creating if needed) the database in `dataDir`; `undefined` keeps it in memory.
    * `settings` are PostgreSQL settings (`{ shared_buffers: '32MB' }`) it starts with.
+   * `from` is a dump of a data directory (PGlite's `dumpDataDir`) to start a new one from
+   * instead of creating it (the test suites start each in-memory database from one empty dump).
    */
-  static async open(dataDir: string | undefined, settings: Record<string, string> = {}): Promise<PgliteClient> {
-    return new PgliteClient(await PGlite.create(dataDir, pgliteOptions(settings)));
+  static async open(dataDir: string | undefined, settings: Record<string, string> = {}, from?: Blob): Promise<PgliteClient> {
+    const options = pgliteOptions(settings);
+    return new PgliteClient(await PGlite.create(dataDir, from ? { ...options, loadDataDir: from } : options));
   }
 
   // PGlite's query has no named statements: `options.prepare` is ignored, the text parsed each time.

@@ -33,7 +33,7 @@ export async function readAccounts(
             (select count(*) from ${tableOf(quotas)} q where q.account = c.account) as quotas,
             c.doc,
             (select d.doc->>'decidedAt' from ${tableOf(decisions)} d where d.account = c.account
-              order by d.doc->>'seq' desc limit 1) as last
+              order by d.seq_hi desc, d.seq_lo desc limit 1) as last
        from ${tableOf(credits)} c
       where ($1::text is null or c.account collate "C" > $1)
       order by c.account collate "C"

@@ -1,10 +1,22 @@
 import { keptAttributes } from '@tally/events';
 import type { SqlQueryable } from '@tally/eventstore';
 import { tableOf } from '../projection';
-import { decisions, type DecisionDoc } from './projection';
+import { decisionOfRow, decisions, type DecisionDoc, type StoredDecision } from './projection';
 
 /** An audit-log entry: the decision, its reversal if any, and its `position` in the log (a paging cursor). */
 export type DecisionView = Omit<DecisionDoc, 'seq'> & { position: string };
+
+/** A row of the log as read: its key, its position's two numbers as text, its stored document. */
+interface DecisionRow {
+  source: string;
+  id: string;
+  account: string;
+  hi: string;
+  lo: string;
+  doc: StoredDecision;
+}
+
+const SELECT = `select source, id, account, seq_hi::text as hi, seq_lo::text as lo, doc from ${tableOf(decisions)}`;
 
 /** The account's decisions, newest first; `before` (a position from an earlier page) gives the ones older than it. */
 export async function readDecisions(
@@ -13,11 +25,34 @@ export async function readDecisions(
   limit: number,
   before: string | null,
 ): Promise<DecisionView[]> {
-  const { rows } = await db.query<{ doc: DecisionDoc }>(
-    `select doc from ${tableOf(decisions)} where account = $1 and ($3::text is null or doc->>'seq' < $3) order by doc->>'seq' desc limit $2`,
-    [account, limit, before],
+  const bound = before === null ? null : olderThan(before);
+  const { rows } = await db.query<DecisionRow>(
+    bound
+      ? `${SELECT} where account = $1 and (seq_hi, seq_lo) < ($3::bigint, $4::bigint) order by seq_hi desc, seq_lo desc limit $2`
+      : `${SELECT} where account = $1 order by seq_hi desc, seq_lo desc limit $2`,
+    bound ? [account, limit, bound[0], bound[1]] : [account, limit],
   );
-  return rows.map(({ doc }) => ({
+  return rows.map((row) => viewOf(decisionOfRow(row.source, row.id, row.account, row.hi, row.lo, row.doc)));
+}
+
+const MAX_BIGINT = 2n ** 63n - 1n;
+
+/**
+ * `before` as the bound `(seq_hi, seq_lo) < bound` of the entries older than it, or null when
+ * every entry is. v2 compared zero-padded text, "hi:lo" against `before`'s one to four numbers:
+ * one number X keeps hi < X; two, (hi, lo) < (X, Y); more, (hi, lo) ≤ (X, Y), since an entry's
+ * text is then a prefix of `before`'s. Positions are below 2^63 (PostgreSQL's xid8 and
+ * EventStoreDB's positions), so a bound beyond it bounds nothing.
+ */
+export function olderThan(before: string): [string, string] | null {
+  const numbers = before.split(':').map((n) => BigInt(n));
+  let [hi, lo] = [numbers[0], numbers.length === 1 ? -1n : numbers.length === 2 ? numbers[1] : numbers[1] + 1n];
+  if (lo > MAX_BIGINT) [hi, lo] = [hi + 1n, -1n];
+  return hi > MAX_BIGINT ? null : [hi.toString(), lo.toString()];
+}
+
+function viewOf(doc: DecisionDoc): DecisionView {
+  return {
     id: doc.id,
     source: doc.source,
     subject: doc.subject,
@@ -39,13 +74,13 @@ export async function readDecisions(
     reservation: doc.reservation ?? null,
     ...keptAttributes(doc),
     position: doc.seq,
-  }));
+  };
 }
 
 /** Which accounts decided a usage with this source and id (normally one). */
 export async function readAccountsOfUsage(db: SqlQueryable, source: string, id: string): Promise<string[]> {
   const { rows } = await db.query<{ account: string }>(
-    `select account from ${tableOf(decisions)} where source = $1 and id = $2 order by doc->>'seq' desc`,
+    `select account from ${tableOf(decisions)} where source = $1 and id = $2 order by seq_hi desc, seq_lo desc`,
     [source, id],
   );
   return rows.map((r) => r.account);

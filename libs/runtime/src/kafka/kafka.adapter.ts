@@ -1,6 +1,7 @@
 import { ALERTS_TOPIC, DECISIONS_TOPIC, USAGE_DLQ_TOPIC, USAGE_TOPIC } from '@tally/messages';
 import {
   AssignerProtocol,
+  CompressionCodecs,
   CompressionTypes,
   Kafka,
   Partitioners,
@@ -10,12 +11,17 @@ import {
   type Consumer,
   type LogEntry,
   type PartitionAssigner,
+  type ICustomPartitioner,
   type PartitionMetadata,
   type Producer,
 } from 'kafkajs';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import { GZIP_IN_ONE_PASS } from './gzip-codec';
 import { chunkByBytes } from './produce-chunks';
+
+// Every gzip batch this process produces is compressed in one call (see GZIP_IN_ONE_PASS).
+CompressionCodecs[CompressionTypes.GZIP] = () => GZIP_IN_ONE_PASS;
 
 // kafkajs stays behind this file: the rest of Tally uses these types, never kafkajs's.
 
@@ -139,6 +145,30 @@ const keyPartitioner = Partitioners.DefaultPartitioner();
 /** Keys whose usage partition {@link KafkaAdapter.partitionOf} remembers (the oldest forgotten first): hashing one is most of routing it. */
 const PARTITIONS_REMEMBERED = 10_000;
 
+/**
+ * kafkajs's default partitioner, remembering the partition of each string key per topic and
+ * partition count (the oldest forgotten first): it hashes every message's key and filters the
+ * topic's partitions for each, and the relays publish every decision keyed by one of a few
+ * thousand subjects. A keyed message's partition depends on its key and the partition count
+ * alone, so a remembered one is the partition the default partitioner gives.
+ */
+export const rememberingPartitioner: ICustomPartitioner = () => {
+  const partitioner = Partitioners.DefaultPartitioner();
+  const remembered = new Map<string, number>();
+  return (args) => {
+    const { topic, partitionMetadata, message } = args;
+    if (typeof message.key !== 'string' || (message.partition !== undefined && message.partition !== null))
+      return partitioner(args);
+    const id = `${partitionMetadata.length}\0${topic}\0${message.key}`;
+    const known = remembered.get(id);
+    if (known !== undefined) return known;
+    const partition = partitioner(args);
+    if (remembered.size >= PARTITIONS_REMEMBERED) remembered.delete(remembered.keys().next().value as string);
+    remembered.set(id, partition);
+    return partition;
+  };
+};
+
 /** How far a consumer group is behind one partition's end. */
 export interface PartitionLag {
   partition: number;
@@ -211,7 +241,7 @@ export class KafkaAdapter {
       idempotent: true,
       maxInFlightRequests: 5,
       allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: rememberingPartitioner,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5_000 },
     });
     this.admin = this.kafka.admin();
