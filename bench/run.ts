@@ -23,7 +23,8 @@ const ACCOUNT_SCALE_USAGES = QUICK ? 20_000 : 1_000_000;
 // children; every root's quota and every second child's carry a rate limit (generous: it is taken, never refused).
 const TREES = { trees: 250, childrenPerTree: 3 };
 
-// BENCH_ONLY=kafka (comma-separated: http, accounts, accountScale, kafka, scaleOut, fixedRate, trees) runs only those scenarios and their baselines.
+// BENCH_ONLY=kafka (comma-separated: http, check, accounts, accountScale, kafka, scaleOut, fixedRate, trees) runs only those scenarios and their baselines
+// (`check` is http's `POST /v1/usage/check` row alone).
 const ONLY = new Set((process.env.BENCH_ONLY ?? '').split(',').filter(Boolean));
 const want = (scenario: string) => ONLY.size === 0 || ONLY.has(scenario);
 
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
       ? await onPostgres({ ...common, name: 'PostgreSQL, 100 events/request, 1,000 accounts', accounts: 1_000, batch: 100 })
       : null;
   const check =
-    pg && http
+    pg && (http || want('check'))
       ? await onPostgres({
           ...common,
           name: 'PostgreSQL, POST /v1/usage/check, 1,000 accounts',
@@ -141,7 +142,7 @@ async function main(): Promise<void> {
   }
   if (!pg) console.log('PostgreSQL unreachable: PostgreSQL scenarios and baselines skipped.');
 
-  if (http) {
+  if (http || check) {
     console.log(`## HTTP (autocannon, ${CONNECTIONS} connections, ${SECONDS} s, api + projector in one process)\n`);
     console.log(
       `baseline: node:http JSON echo ${nodeHttp.rps} requests/s (p99 ${nodeHttp.p99Ms} ms); pgbench single-row inserts, ${CONNECTIONS} clients: ${pgInsertTps ?? '—'} tps\n`,

@@ -83,6 +83,42 @@ export function claimsContract(store: () => EventStore, stream: (name: string) =
     ]);
   });
 
+  it("reads a stream's events since a revision with the claims of ids, each of many reads asked at once its own", async () => {
+    // Given six streams of two events each, the second claiming an id of its stream's account, and a claim 40 days old
+    const owners = Array.from({ length: 6 }, () => account());
+    const streams = owners.map((_, i) => stream(`fresh-${i}`));
+    for (const [i, s] of streams.entries()) {
+      await store().appendToStream(s, [event(10 * i), event(10 * i + 1)], 'no_stream', [claim(owners[i], `id-${i}`, at(40), 1)]);
+    }
+    await store().appendToStream(stream('fresh-old'), [event(99)], 'no_stream', [claim(owners[0], 'old', at(0))]);
+
+    // When each stream is read from its second event on, with the claims of its own id (of none for the last), all at once
+    const reads = await Promise.all(
+      streams.map((s, i) =>
+        store().readStreamWithClaimed(
+          s,
+          1n,
+          i === 5
+            ? null
+            : {
+                account: owners[i],
+                keys: [
+                  { source: 'svc', id: `id-${i}` },
+                  { source: 'svc', id: 'old' },
+                ],
+                now: at(41),
+              },
+        ),
+      ),
+    );
+
+    // Then each gets its stream's second event and the event holding its id's claim; the expired claim answers for nothing
+    expect(reads.map((r) => [r.events.map((e) => e.data), r.claimed.map((e) => [e.streamName, e.data])])).toEqual(
+      streams.map((s, i) => [[{ n: 10 * i + 1 }], i === 5 ? [] : [[s, { n: 10 * i + 1 }]]]),
+    );
+    expect(await store().readStreamWithClaimed(stream('fresh-none'), 0n, null)).toEqual({ events: [], claimed: [] });
+  });
+
   it('leaves no claim behind when the append conflicts on its revision', async () => {
     const owner = account();
     const s = stream('conflict');

@@ -181,6 +181,16 @@ export interface EventStore {
    * of `keys` of `account`, in the order they were appended.
    */
   readClaimed(account: string, keys: ClaimKey[], now: string): Promise<RecordedEvent[]>;
+  /**
+   * {@link readStream} of `stream` from `fromRevision` on and, with `claims`, {@link readClaimed}
+   * of its keys, read together: one statement (so one snapshot of the store) where the store can,
+   * else the two reads side by side. What a dry run of a cached account reads before answering.
+   */
+  readStreamWithClaimed(
+    stream: string,
+    fromRevision: bigint,
+    claims: { account: string; keys: ClaimKey[]; now: string } | null,
+  ): Promise<{ events: RecordedEvent[]; claimed: RecordedEvent[] }>;
   /** Forgets claims made before `before` (they no longer answer for anything); returns how many. */
   pruneClaims(before: string): Promise<number>;
   /** The newest snapshot of a stream, or null. An optimisation only: losing it changes no answer. */

@@ -1,6 +1,6 @@
 import { decide, decisionFor, DomainError, evolve, holdFor, recall, type Account, type AccountCommand } from '@tally/domain';
 import { deserialize, type AccountEvent } from '@tally/events';
-import type { EventStore } from '@tally/eventstore';
+import type { ClaimKey, EventStore, RecordedEvent } from '@tally/eventstore';
 
 /** What one command came to: the events it appended (maybe none) and the state after it. */
 export type Outcome = { ok: true; events: AccountEvent[]; state: Account } | { ok: false; error: DomainError };
@@ -29,24 +29,38 @@ export async function recallClaimed(
   repeats: boolean,
   now: string,
 ): Promise<Account> {
-  // By account: a tree's aggregate decides for each of its members, whose claims are their own.
-  const keys = new Map<string, Map<string, { source: string; id: string }>>();
+  let recalled = state;
+  for (const [account, ofAccount] of claimKeysOf(state, commands, repeats)) {
+    recalled = recallRead(recalled, await store.readClaimed(account, [...ofAccount.values()], now));
+  }
+  return recalled;
+}
+
+/**
+ * The (source, id) keys of `commands` that {@link recallClaimed} reads from the claims index on
+ * `state`, by account (a tree's aggregate decides for each of its members, whose claims are their
+ * own): those the state's memory does not hold.
+ */
+export function claimKeysOf(state: Account, commands: AccountCommand[], repeats: boolean): Map<string, Map<string, ClaimKey>> {
+  const keys = new Map<string, Map<string, ClaimKey>>();
   for (const command of commands) {
     const key = idOf(command, repeats);
     if (key && !decisionFor(state, key.source, key.id) && !holdFor(state, key.source, key.id)) {
-      const ofAccount = keys.get(command.account) ?? new Map<string, { source: string; id: string }>();
+      const ofAccount = keys.get(command.account) ?? new Map<string, ClaimKey>();
       keys.set(command.account, ofAccount.set(`${key.source}\u0000${key.id}`, key));
     }
   }
-  let recalled = state;
-  for (const [account, ofAccount] of keys) {
-    const claimed = await store.readClaimed(account, [...ofAccount.values()], now);
-    recalled = recall(
-      recalled,
-      claimed.map((e) => deserialize(e) as AccountEvent),
-    );
-  }
-  return recalled;
+  return keys;
+}
+
+/** The state with the events read from the claims index recalled. */
+export function recallRead(state: Account, claimed: RecordedEvent[]): Account {
+  return claimed.length === 0
+    ? state
+    : recall(
+        state,
+        claimed.map((e) => deserialize(e) as AccountEvent),
+      );
 }
 
 /** The (source, id) a command acts on, when what was decided under it matters to deciding it. */

@@ -1,8 +1,8 @@
 import type { Account, AccountCommand, TreeView } from '@tally/domain';
-import type { AccountEvent } from '@tally/events';
+import { streamNames, type AccountEvent } from '@tally/events';
 import { EventRejectedError, retryOnConflict, type EventStore } from '@tally/eventstore';
 import { AccountCache } from './account-cache';
-import { decideOne, recallClaimed, type Outcome } from './account-decisions';
+import { claimKeysOf, decideOne, recallClaimed, recallRead, type Outcome } from './account-decisions';
 import { HANDLER_DEFAULTS, type AccountHandlerOptions } from './account-handler-options';
 import { AccountLoader, type Cached } from './account-loader';
 import { AccountTreeMoves } from './account-tree-moves';
@@ -139,14 +139,65 @@ export class AccountHandler {
     });
   }
 
-  /** Decides without appending: the outcome a command would have now. Writes nothing, not even a move of the books. */
+  /**
+   * Decides without appending: the outcome a command would have now. Writes nothing, not even a
+   * move of the books. Every read it answers from starts after it was asked: a dry run appends
+   * nothing, so no revision check would reveal a decision another process made since this one
+   * cached the account, and the claims index answers for the ids the account's memory forgot.
+   */
   async dryRun(command: AccountCommand): Promise<Outcome> {
-    // Caught up with the store first: a dry run appends nothing, so no revision check would
-    // reveal a decision another process made since this one cached the account.
-    // An account outside a tree is its own aggregate, caught up just now: not read a second time.
-    const aggregate = await this.aggregateOf(command.account, command.now, true);
-    const fresh = aggregate !== command.account;
-    const loaded = await this.writer.loadAt(aggregate, command.now, { closeBooks: true, fresh, write: false });
+    return (await this.dryRunCached(command)) ?? this.dryRunLoading(command);
+  }
+
+  /**
+   * A dry run of an account cached here outside a tree: the events appended since its cached
+   * revision and the claims of the command's id, read together (one statement on SQL stores);
+   * null when that does not apply (not cached, stale, in a tree, or a sole writer's cache, which
+   * needs no catch-up read).
+   */
+  private async dryRunCached(command: AccountCommand): Promise<Outcome | null> {
+    const cached = this.options.soleWriter ? undefined : this.cache.get(command.account);
+    if (!cached || cached.stale || cached.state.tree !== null) return null;
+    const [asked] = claimKeysOf(cached.state, [command], true).get(command.account)?.values() ?? [];
+    const claims = asked ? { account: command.account, keys: [asked], now: command.now } : null;
+    const fresh = await this.loader.freshen(command.account, claims);
+    // Moved into a tree by another process since: decided in the tree's aggregate, read as such.
+    if (!fresh || fresh.loaded.state.tree !== null) return null;
+    const loaded = await this.writer.loadAt(command.account, command.now, { closeBooks: true, write: false, from: fresh.loaded });
+    // The claims read answer for the id unless the caught-up state remembers it; one it forgot
+    // meanwhile (newer decisions pushed it out) is read now.
+    const missing = claimKeysOf(loaded.state, [command], true).size > 0;
+    const state = !missing
+      ? loaded.state
+      : claims
+        ? recallRead(loaded.state, fresh.claimed)
+        : await recallClaimed(this.store, loaded.state, [command], true, command.now);
+    return decideOne(command, state);
+  }
+
+  private async dryRunLoading(command: AccountCommand): Promise<Outcome> {
+    // Caught up with the store first (see dryRun). An account not cached here is found through its
+    // root stream (a few events: one per period opened or tree move), read with the other dry
+    // runs' reads: most checks of accounts never seen are of accounts never registered.
+    const root = this.cache.get(command.account)
+      ? undefined
+      : {
+          last:
+            (await this.store.readStreamWithClaimed(streamNames.accountRoot(command.account), 0n, null)).events.at(-1) ?? null,
+        };
+    const own = await this.loader.load(command.account, command.now, true, root);
+    const aggregate = own.state.tree ?? command.account;
+    // An account outside a tree is its own aggregate, read just now: not read a second time (a
+    // new account is not cached, so loading it again would read it again).
+    const loaded = await this.writer.loadAt(aggregate, command.now, {
+      closeBooks: true,
+      fresh: aggregate !== command.account,
+      write: false,
+      from: aggregate === command.account ? own : undefined,
+    });
+    // An account that had no period stream when it was read had decided nothing then, so no claim
+    // of its can have answered for the id: the answer is the store as that read found it.
+    if (own.stream === null && aggregate === command.account) return decideOne(command, loaded.state);
     return decideOne(command, await recallClaimed(this.store, loaded.state, [command], true, command.now));
   }
 

@@ -8,7 +8,7 @@ import {
   type PeriodTransition,
 } from '@tally/domain';
 import { deserialize, streamNames, type AccountEvent, type AccountRootEvent, type PeriodOpened } from '@tally/events';
-import type { EventStore, ExpectedRevision, RecordedEvent } from '@tally/eventstore';
+import type { ClaimKey, EventStore, ExpectedRevision, RecordedEvent } from '@tally/eventstore';
 import type { AccountCache } from './account-cache';
 import type { AccountHandlerOptions } from './account-handler-options';
 
@@ -56,13 +56,34 @@ export class AccountLoader {
   /**
    * Reads and folds the account's newest period; `now` bounds how far back the idempotency window
    * reaches. With `fresh`, a cached state is caught up with the store first (a dry run, which has
-   * no append to detect another writer with); otherwise it is used as it is.
+   * no append to detect another writer with); otherwise it is used as it is. `root`: the last
+   * event of its root stream, read by the caller, for an account not cached.
    */
-  async load(account: string, now: string, fresh: boolean): Promise<LoadedAccount> {
-    const current = (await this.catchUp(account, fresh)) ?? (await this.coldLoad(account, now));
+  async load(account: string, now: string, fresh: boolean, root?: { last: RecordedEvent | null }): Promise<LoadedAccount> {
+    const current = (await this.catchUp(account, fresh)) ?? (await this.coldLoad(account, now, root));
     if ('registered' in current) return current;
     this.cache.set(account, current);
     return { account, state: current.state, stream: current.stream, revision: current.revision, registered: null, opening: null };
+  }
+
+  /**
+   * The account as cached here, caught up with the store, and what the claims index holds for
+   * `claims`, read in one statement where the store can (a dry run's one wait, and one connection);
+   * null when it is not cached, or stale (the ordinary {@link load} then reads it). The state is
+   * the one read, whatever this process appended meanwhile; the cache keeps it only if nothing
+   * replaced or staled its entry while the read was out.
+   */
+  async freshen(
+    account: string,
+    claims: { account: string; keys: ClaimKey[]; now: string } | null,
+  ): Promise<{ loaded: LoadedAccount; claimed: RecordedEvent[] } | null> {
+    const cached = this.cache.get(account);
+    if (!cached || cached.stale) return null;
+    const { events, claimed } = await this.store.readStreamWithClaimed(cached.stream, cached.revision + 1n, claims);
+    const current = await this.followClosed(account, events.length ? fold(cached, events) : cached);
+    if (current !== cached && this.cache.get(account) === cached && !cached.stale) this.cache.set(account, current);
+    const { state, stream, revision } = current;
+    return { loaded: { account, state, stream, revision, registered: null, opening: null }, claimed };
   }
 
   private async catchUp(account: string, mustRead: boolean): Promise<Cached | null> {
@@ -74,8 +95,9 @@ export class AccountLoader {
     return this.followClosed(account, current);
   }
 
-  private async coldLoad(account: string, now: string): Promise<Cached | LoadedAccount> {
-    const pointer = await this.store.readLastEvent(streamNames.accountRoot(account));
+  /** Reads the account from its root stream's last event (`root.last` when the caller read it already). */
+  private async coldLoad(account: string, now: string, root?: { last: RecordedEvent | null }): Promise<Cached | LoadedAccount> {
+    const pointer = root ? root.last : await this.store.readLastEvent(streamNames.accountRoot(account));
     const period = pointer ? (deserialize(pointer) as AccountRootEvent).data.period : null;
     const stream = period ? streamNames.accountPeriod(account, period) : null;
     const snapshotted = stream ? await this.fromSnapshot(stream) : null;

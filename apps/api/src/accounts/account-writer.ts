@@ -33,7 +33,8 @@ export class AccountWriter {
   /**
    * The account ready to decide on at `now`, the books moved as the domain decides: a new account
    * opens (appended with its first decision), a half-done move completes and, when `closeBooks`,
-   * a past period closes. Without `write` (a dry run) the moves are folded in memory only.
+   * a past period closes. Without `write` (a dry run) the moves are folded in memory only. With
+   * `from`, the account as already read is used instead of loading it.
    */
   async loadAt(
     account: string,
@@ -43,9 +44,10 @@ export class AccountWriter {
       fresh = false,
       write = true,
       defaultCredits = this.options.defaultCredits,
-    }: { closeBooks: boolean; fresh?: boolean; write?: boolean; defaultCredits?: number },
+      from,
+    }: { closeBooks: boolean; fresh?: boolean; write?: boolean; defaultCredits?: number; from?: LoadedAccount },
   ): Promise<LoadedAccount> {
-    let loaded = await this.loader.load(account, now, fresh);
+    let loaded = from ?? (await this.loader.load(account, now, fresh));
     const opening = decideBooks(
       { type: 'OpenAccount', account, registered: loaded.registered, defaultCredits, now },
       loaded.state,

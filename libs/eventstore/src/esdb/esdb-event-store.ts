@@ -162,6 +162,19 @@ export class EsdbEventStore implements EventStore {
     return found.sort((a, b) => compareCheckpoints(a.position, b.position));
   }
 
+  /** No statement spans streams here: the two reads side by side. */
+  async readStreamWithClaimed(
+    stream: string,
+    fromRevision: bigint,
+    claims: { account: string; keys: ClaimKey[]; now: string } | null,
+  ): Promise<{ events: RecordedEvent[]; claimed: RecordedEvent[] }> {
+    const [events, claimed] = await Promise.all([
+      this.readStream(stream, fromRevision),
+      claims ? this.readClaimed(claims.account, claims.keys, claims.now) : [],
+    ]);
+    return { events, claimed };
+  }
+
   async readSnapshot(stream: string): Promise<Snapshot | null> {
     const last = await this.readLastEvent(`${SNAPSHOT_STREAM_PREFIX}${stream}`);
     if (!last) return null;

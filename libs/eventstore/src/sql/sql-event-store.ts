@@ -26,6 +26,7 @@ import { APPEND_CHANNEL, ensureEventStoreSchema } from './schema';
 import { UNIQUE_VIOLATION, refusesData, sqlState, type SqlClient, type SqlQueryable } from './sql-client';
 import { COLUMNS, createdAt, likePatterns, parseCheckpoint, STORE, toRecorded, type EventRow } from './event-rows';
 import { SqlSubscription } from './sql-subscription';
+import { FreshReads } from './fresh-reads';
 
 /**
  * The event store on PostgreSQL or PGlite. Appends rely on the unique (stream, revision) key
@@ -33,7 +34,11 @@ import { SqlSubscription } from './sql-subscription';
  * the oldest running transaction, which makes subscriptions gap-free without a global lock.
  */
 export class SqlEventStore implements EventStore {
-  private constructor(private readonly db: SqlClient) {}
+  private readonly freshReads: FreshReads;
+
+  private constructor(private readonly db: SqlClient) {
+    this.freshReads = new FreshReads(db);
+  }
 
   static async create(db: SqlClient): Promise<SqlEventStore> {
     await ensureEventStoreSchema(db);
@@ -90,6 +95,15 @@ export class SqlEventStore implements EventStore {
       [account, keys.map((k) => k.source), keys.map((k) => k.id), now],
     );
     return rows.map(toRecorded);
+  }
+
+  /** Read with the other dry runs' reads asked for meanwhile: {@link FreshReads}. */
+  readStreamWithClaimed(
+    stream: string,
+    fromRevision: bigint,
+    claims: { account: string; keys: ClaimKey[]; now: string } | null,
+  ): Promise<{ events: RecordedEvent[]; claimed: RecordedEvent[] }> {
+    return this.freshReads.read(stream, fromRevision, claims);
   }
 
   async readSnapshot(stream: string): Promise<Snapshot | null> {
