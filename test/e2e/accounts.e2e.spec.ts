@@ -38,7 +38,8 @@ describe.each(BACKENDS)('account list and decision-log paging over HTTP (%s)', (
 
   it('lists the balance the credits view shows: a pending grant joins it at its effectiveAt, without an event', async () => {
     const account = unique('pending');
-    const effectiveAt = new Date(Date.now() + 8000).toISOString();
+    // Far enough ahead that both grants are projected before it on a loaded machine (8 s was not once).
+    const effectiveAt = new Date(Date.now() + 15_000).toISOString();
     await tally.admin.post(`/v1/accounts/${account}/credits`, { amount: 7 });
     await tally.admin.post(`/v1/accounts/${account}/credits`, { id: 'later', amount: 5, effectiveAt });
     const listed = async () =>
