@@ -21,8 +21,9 @@ module.exports = {
   moduleNameMapper: {
     '^@tally/(domain|events|eventstore|messages|read-models|runtime|client)$': '<rootDir>/libs/$1/src/index.ts',
     '^@tally/(api|projector)$': '<rootDir>/apps/$1/src/index.ts',
-    // The read models' event builders, for the integration specs under test/ (tests only).
+    // Test fixtures of the libs, for specs outside them (tests only).
     '^@tally/read-models/testing$': '<rootDir>/libs/read-models/src/testing/events.ts',
+    '^@tally/messages/testing$': '<rootDir>/libs/messages/src/testing/usage-event.ts',
   },
   globalSetup: '<rootDir>/test/infra/global-setup.ts',
   globalTeardown: '<rootDir>/test/infra/global-teardown.ts',

@@ -1,18 +1,12 @@
 import { NAME_RULE } from '@tally/events';
 import { parseHoldMessage, parseUsageBatch, parseUsageMessage } from './usage-contract';
 import type { FieldError, Validated } from './validation';
+import { validUsage } from './testing/usage-event';
 
 // One fault, one reason: a field of the wrong JSON type is told its type alone, on every path the
 // usage contract is read by (one event over HTTP or Kafka, a batch, a reservation).
 
-const valid = {
-  specversion: '1.0',
-  id: 'u-1',
-  source: 'geocoder',
-  type: 'metering.usage.v1',
-  subject: 'alice',
-  data: { meter: 'geocoding', quantity: 3 },
-};
+const valid = validUsage;
 const multiItem = {
   ...valid,
   data: {

@@ -3,6 +3,7 @@ import { IsInt, IsOptional, IsString, Max, Min, ValidateNested } from 'class-val
 import { OptionalNotNull } from './field-rules';
 import { parseUsageMessage } from './usage-contract';
 import { boundFieldErrors, MAX_ARRAY_ITEMS, MAX_FIELD_ERRORS, MAX_OBJECT_MEMBERS, validateAs } from './validation';
+import { validUsage } from './testing/usage-event';
 
 class Inner {
   @IsInt()
@@ -27,14 +28,7 @@ class Bounded {
   units?: number;
 }
 
-const valid = {
-  specversion: '1.0',
-  id: 'u-1',
-  source: 'geocoder',
-  type: 'metering.usage.v1',
-  subject: 'alice',
-  data: { meter: 'geocoding', quantity: 3 },
-};
+const valid = validUsage;
 
 const keys = (n: number, prefix = 'K') => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, 1]));
 

@@ -1,5 +1,6 @@
 import { CloudEvent, Kafka } from 'cloudevents';
 import { parseKafkaUsage } from './usage-message.parser';
+import { validUsage } from '@tally/messages/testing';
 
 const TRACE = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 const sdkEvent = new CloudEvent({
@@ -21,14 +22,7 @@ function asDelivered(message: { headers: Record<string, unknown>; value: unknown
   return { headers, value: Buffer.from(value) };
 }
 
-const structured = {
-  specversion: '1.0',
-  id: 'u-1',
-  source: 'geocoder',
-  type: 'metering.usage.v1',
-  subject: 'alice',
-  data: { meter: 'geocoding', quantity: 3 },
-};
+const structured = validUsage;
 
 describe('reading metering.usage.v1 messages', () => {
   it('reads a structured-mode CloudEvent', () => {
