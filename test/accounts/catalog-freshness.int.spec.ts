@@ -1,4 +1,4 @@
-import { CatalogCache, decideUsageCommands } from '@tally/api';
+import { cachedUsageCommand, CatalogCache, decideUsageCommands } from '@tally/api';
 import type { UsageMessage } from '@tally/events';
 import { SqlEventStore, type EventBatch, type EventStore, type RecordedEvent } from '@tally/eventstore';
 import { eventually } from '../infra/infra';
@@ -172,6 +172,40 @@ describe.each(sqlBackends())('the catalog, kept current by its change feed (%s)'
     const before = reads();
     expect(await b.accountOf('s')).toBe('org2');
     expect(reads()).toBe(before + 1);
+  });
+
+  it('builds a usage command at once only from fresh entries, as decideUsageCommands does, a changed entry as it is now', async () => {
+    const catalog = new CatalogCache(store, 10_000, { now: () => clock });
+    await catalog.defineMeter(GEO, AT);
+    const one = usage('s', 1);
+    // The subject not read yet: nothing to build it from.
+    expect(cachedUsageCommand(catalog, one, 'http', AT)).toBeUndefined();
+    const [built] = await decideUsageCommands(catalog, [one], 'http', AT);
+    expect(cachedUsageCommand(catalog, one, 'http', AT)).toEqual(built);
+    // This instance's own changes, at once: no definition or account kept from an earlier request.
+    await catalog.defineMeter({ ...GEO, creditsPerUnit: 2 }, AT);
+    await catalog.mapSubject('s', 'org', AT);
+    const changed = cachedUsageCommand(catalog, usage('s', 2), 'http', AT);
+    expect(changed).toEqual((await decideUsageCommands(catalog, [usage('s', 2)], 'http', AT))[0]);
+    expect([changed?.account, changed?.meter]).toEqual(['org', { ...GEO, creditsPerUnit: 2 }]);
+    // A multi-item usage is built by decideUsageCommands (its meters' map), never here.
+    expect(
+      cachedUsageCommand(
+        catalog,
+        {
+          ...one,
+          items: [
+            { meter: 'geo', quantity: 1 },
+            { meter: 'other', quantity: 1 },
+          ],
+        },
+        'http',
+        AT,
+      ),
+    ).toBeUndefined();
+    // Entries the feed does not keep current expire after 2 s: read again, not served from here.
+    clock += PAST_THE_OLD_TTL_MS;
+    expect(cachedUsageCommand(catalog, one, 'http', AT)).toBeUndefined();
   });
 
   it('falls back to reading entries again after 2 s while its feed has not delivered', async () => {

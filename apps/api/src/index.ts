@@ -7,7 +7,7 @@ export { ClaimsPruner } from './accounts/claims-pruner';
 export { Clock } from './runtime/clock';
 export { HANDLER_DEFAULTS, type AccountHandlerOptions } from './accounts/account-handler-options';
 export { CatalogCache } from './catalog/catalog-cache';
-export { decideUsageCommands } from './usage/record-usage/decide-usage-command';
+export { cachedUsageCommand, decideUsageCommands } from './usage/record-usage/decide-usage-command';
 export { GetQuotasHandler } from './quotas/get-quotas/get-quotas.handler';
 export { GetQuotasQuery } from './quotas/get-quotas/get-quotas.query';
 export type { HoldView } from './reservations/hold-usage/hold-usage.dto';

@@ -101,6 +101,21 @@ export class CatalogCache {
   }
 
   /**
+   * {@link meter} and {@link accountOf} without a promise, when the entry is cached and fresh (as
+   * those would serve it without reading); undefined otherwise, when the caller asks them.
+   */
+  cachedMeter(name: string): MeterDefinition | null | undefined {
+    const hit = this.meters.get(streamNames.meter(name));
+    return hit && this.fresh(hit) ? meterFrom(hit.value) : undefined;
+  }
+
+  /** See {@link cachedMeter}. */
+  cachedAccountOf(subject: string): string | undefined {
+    const hit = this.subjects.get(streamNames.subject(subject));
+    return hit && this.fresh(hit) ? accountOf(subject, hit.value) : undefined;
+  }
+
+  /**
    * The account of each subject, in the order given: the subjects not cached (or whose entries
    * the feed does not keep current and are older than 2 s) are read from the store together, in
    * one read, not one each (a Kafka slice names hundreds of subjects).

@@ -13,8 +13,26 @@ export async function decideUsageCommand(
   reportedBy: string,
   now: string,
 ): Promise<DecideUsage> {
-  const [command] = await decideUsageCommands(catalog, [usage], reportedBy, now);
-  return command;
+  return cachedUsageCommand(catalog, usage, reportedBy, now) ?? (await decideUsageCommands(catalog, [usage], reportedBy, now))[0];
+}
+
+/**
+ * {@link decideUsageCommand} built at once, without a promise, a set or a map, when the usage names
+ * one meter and its subject and meter are cached and fresh (the catalog would serve both without
+ * reading): the same command; undefined otherwise.
+ */
+export function cachedUsageCommand(
+  catalog: CatalogCache,
+  usage: UsageMessage,
+  reportedBy: string,
+  now: string,
+): DecideUsage | undefined {
+  if (usage.items) return undefined;
+  const account = catalog.cachedAccountOf(usage.subject);
+  if (account === undefined) return undefined;
+  const meter = catalog.cachedMeter(usage.meter);
+  if (meter === undefined) return undefined;
+  return { type: 'DecideUsage', account, usage, meter, reportedBy, now };
 }
 
 /**
