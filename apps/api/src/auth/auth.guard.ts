@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Problem } from '../http/problem';
 import type { ApiKey } from './api-keys';
-import { Authenticator } from './authenticator';
+import { Authenticator, type KeyedRequest } from './authenticator';
 import { PUBLIC_KEY, ROLES_KEY, type Access } from './roles.decorator';
 
 /** The authenticated key, attached to the request. */
@@ -17,14 +17,22 @@ export class AuthGuard implements CanActivate {
     private readonly authenticator: Authenticator,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const http = context.switchToHttp();
     // Requests with a body were authenticated before it was read (http-hooks.ts); the key is kept
-    // on the Node request, where the request log finds it too.
+    // on the Node request, where the request log finds it too, and is taken from there without a promise.
     const request = http.getRequest<AuthenticatedRequest>();
-    const key = await this.authenticator.authenticate(request.raw, http.getResponse<FastifyReply>().raw);
+    const known = (request.raw as KeyedRequest).apiKey;
+    if (known) return this.allow(request, known, targets);
+    return this.authenticator
+      .authenticate(request.raw, http.getResponse<FastifyReply>().raw)
+      .then((key) => this.allow(request, key, targets));
+  }
+
+  /** Attaches the key to the request: true when its role may call the route, else a 403. */
+  private allow(request: AuthenticatedRequest, key: ApiKey, targets: Parameters<Reflector['getAllAndOverride']>[1]): boolean {
     request.apiKey = key;
     const allowed = this.reflector.getAllAndOverride<Access[]>(ROLES_KEY, targets) ?? [];
     if (key.role === 'admin' || allowed.includes('any') || allowed.includes(key.role)) return true;

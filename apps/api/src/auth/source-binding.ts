@@ -4,9 +4,12 @@ import type { ApiKey } from './api-keys';
 import type { AuthenticatedRequest } from './auth.guard';
 
 /** `@CurrentKey()`: the key that authenticated the request (set by AuthGuard). */
-export const CurrentKey = createParamDecorator(
-  (_: unknown, context: ExecutionContext): ApiKey => context.switchToHttp().getRequest<AuthenticatedRequest>().apiKey as ApiKey,
-);
+export const CurrentKey = createParamDecorator(currentKey);
+
+/** What {@link CurrentKey} gives. */
+export function currentKey(_: unknown, context: ExecutionContext): ApiKey {
+  return context.switchToHttp().getRequest<AuthenticatedRequest>().apiKey as ApiKey;
+}
 
 /**
  * docs/contract.md §3.4 "Sources are bound to keys": a key created with a source reports only under it, so

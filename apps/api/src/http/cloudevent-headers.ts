@@ -1,4 +1,4 @@
-import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { ExecutionContext } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { repeatedAttributeHeaders, type MessageHeaders } from '@tally/messages';
 import { validationProblem } from './problem';
@@ -8,7 +8,7 @@ import { validationProblem } from './problem';
  * header sent more than once: the server would join the values into `"a, b"`, one attribute
  * that no producer meant. It reads the Node request underneath Fastify's (its `raw`), whose `headersDistinct` keeps repeated values apart.
  */
-export const CloudEventHeaders = createParamDecorator((_: unknown, context: ExecutionContext): MessageHeaders => {
+export function cloudEventHeaders(_: unknown, context: ExecutionContext): MessageHeaders {
   const request = context.switchToHttp().getRequest<IncomingMessage & { raw?: IncomingMessage }>();
   const node = request.raw ?? request;
   // Node builds `headersDistinct` (an array per header) when it is first read: only for a request that repeats a `ce-*` name.
@@ -22,7 +22,7 @@ export const CloudEventHeaders = createParamDecorator((_: unknown, context: Exec
     );
   }
   return node.headers;
-});
+}
 
 /** Whether a `ce-*` header name (any case) occurs twice among the request's header lines (`rawHeaders`: name, value, name, …). */
 function repeatsAttribute(rawHeaders: readonly string[]): boolean {

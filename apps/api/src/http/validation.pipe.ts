@@ -1,4 +1,4 @@
-import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
 import { flattenValidationErrors, shapeErrors, unknownFields, validateAs, VALIDATION_OPTIONS } from '@tally/messages';
 import { validationProblem } from './problem';
 
@@ -8,19 +8,25 @@ import { validationProblem } from './problem';
  * (depth, reserved keys), then unknown fields in one pass (class-transformer is quadratic in
  * them); a body with unknown fields is refused naming them and whatever else is wrong with the rest.
  */
-export class TallyValidationPipe extends ValidationPipe {
-  constructor() {
-    super({
-      ...VALIDATION_OPTIONS,
-      transform: true,
-      exceptionFactory: (errors) => validationProblem(flattenValidationErrors(errors)),
-    });
+export class TallyValidationPipe implements PipeTransform {
+  private readonly pipe = new ValidationPipe({
+    ...VALIDATION_OPTIONS,
+    transform: true,
+    exceptionFactory: (errors) => validationProblem(flattenValidationErrors(errors)),
+  });
+
+  /**
+   * A custom decorator's value (`@UsageRequest`, `@CurrentKey`) is returned as it is, as
+   * ValidationPipe returns it (`validateCustomDecorators` is off), but at once: no promise.
+   */
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    return metadata.type === 'custom' ? value : this.validate(value, metadata);
   }
 
-  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+  private async validate(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' || metadata.type === 'query') {
       // A route whose body is a contract takes an object: an array is refused at once, never walked
-      // as an object of thousands of unknown fields. (The usage routes read theirs with @UsageBody,
+      // as an object of thousands of unknown fields. (The usage routes read theirs with @UsageRequest,
       // which refuses a batch they do not take by its length or type, before any event is walked.)
       if (metadata.type === 'body' && isContract(metadata.metatype) && Array.isArray(value)) {
         throw validationProblem([{ field: '', reason: 'must be a JSON object' }]);
@@ -36,7 +42,7 @@ export class TallyValidationPipe extends ValidationPipe {
         }
       }
     }
-    return super.transform(value, metadata);
+    return this.pipe.transform(value, metadata);
   }
 }
 

@@ -1,16 +1,14 @@
 import { Controller, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { eventFromHttp, type MessageHeaders } from '@tally/messages';
+import { eventFromHttp } from '@tally/messages';
 import type { FastifyReply } from 'fastify';
-import type { ApiKey } from '../../auth/api-keys';
 import { Allow } from '../../auth/roles.decorator';
-import { assertSourcesAllowed, CurrentKey } from '../../auth/source-binding';
+import { assertSourcesAllowed } from '../../auth/source-binding';
 import { Answers, Operation, RateLimited } from '../../http/openapi/answers';
 import { HoldUsageCommand } from './hold-usage.command';
 import { parseHoldRequest, type HoldView } from './hold-usage.dto';
-import { CloudEventHeaders } from '../../http/cloudevent-headers';
-import { UsageBody } from '../../http/usage-body';
+import { UsageRequest } from '../../http/usage-body';
 import { answerStatus } from '../../http/decision-status';
 
 @ApiTags('reservations')
@@ -26,9 +24,7 @@ export class HoldUsageController {
   @Answers(402, 'Rejected, with the reason', 'Decision')
   @RateLimited()
   async hold(
-    @UsageBody('a reservation') body: unknown,
-    @CloudEventHeaders() headers: MessageHeaders,
-    @CurrentKey() key: ApiKey,
+    @UsageRequest('a reservation') { body, headers, key }: UsageRequest,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<HoldView> {
     const request = parseHoldRequest(eventFromHttp(headers, body));

@@ -2,17 +2,15 @@ import { Controller, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type UsageMessage } from '@tally/events';
-import { fromHttpMessage, parseUsageBatch, parseUsageMessage, type DecisionMessage, type MessageHeaders } from '@tally/messages';
+import { fromHttpMessage, parseUsageBatch, parseUsageMessage, type DecisionMessage } from '@tally/messages';
 import type { FastifyReply } from 'fastify';
-import type { ApiKey } from '../../auth/api-keys';
 import { Allow } from '../../auth/roles.decorator';
-import { assertSourcesAllowed, CurrentKey } from '../../auth/source-binding';
+import { assertSourcesAllowed } from '../../auth/source-binding';
 import { validationProblem } from '../../http/problem';
 import { RecordUsageCommand } from './record-usage.command';
 import { Answers, Operation, RateLimited } from '../../http/openapi/answers';
 import { ref } from '../../http/openapi/schemas';
-import { CloudEventHeaders } from '../../http/cloudevent-headers';
-import { UsageBody } from '../../http/usage-body';
+import { UsageRequest } from '../../http/usage-body';
 import { answerStatus } from '../../http/decision-status';
 
 /** Largest batch POST /v1/usage takes. */
@@ -35,9 +33,7 @@ export class RecordUsageController {
   @Answers(402, 'Rejected, with the reason', 'Decision')
   @RateLimited()
   async record(
-    @UsageBody() body: unknown,
-    @CloudEventHeaders() headers: MessageHeaders,
-    @CurrentKey() key: ApiKey,
+    @UsageRequest() { body, headers, key }: UsageRequest,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<DecisionMessage | { results: DecisionMessage[] }> {
     const message = fromHttpMessage(headers, body);
