@@ -21,6 +21,17 @@ describe('the scan of a body before JSON.parse', () => {
     });
   });
 
+  it('finds nesting past the bound in malformed JSON too, an object with no key adding nothing to the path', () => {
+    expect(jsonBoundsProblem(`{${'['.repeat(MAX_JSON_DEPTH)}`)).toEqual({
+      tooDeep: true,
+      field: '[0]'.repeat(MAX_JSON_DEPTH - 1),
+    });
+    expect(jsonBoundsProblem(`[{${'['.repeat(MAX_JSON_DEPTH)}`)).toEqual({
+      tooDeep: true,
+      field: '[0]'.repeat(MAX_JSON_DEPTH - 1),
+    });
+  });
+
   it('cuts a path at its bound, never inside a surrogate pair', () => {
     const deep = (key: string) => `{"${key}": ${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}}`;
     expect(jsonBoundsProblem(deep('k'.repeat(100_000)))).toEqual({ tooDeep: true, field: `${'k'.repeat(MAX_PATH_LENGTH)}…` });

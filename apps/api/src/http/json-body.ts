@@ -112,16 +112,16 @@ export function jsonBoundsProblem(
   const isObject: boolean[] = [];
   const members: number[] = [];
   const index: number[] = [];
-  const keyAt: Array<[number, number]> = [];
+  // Where the key chosen at each depth starts and ends: numbers, not a pair per string (this runs on every body).
+  const keyFrom: number[] = [];
+  const keyTo: number[] = [];
+  const path = { isObject, keyFrom, keyTo, index };
   let depth = 0;
   let inString = false;
   let stringStart = 0;
-  let lastString: [number, number] = [0, 0];
+  let lastStringStart = 0;
+  let lastStringEnd = 0;
   let wideAt = 0;
-  const wide = (): JsonBoundsProblem => {
-    const field = pathTo(text, wideAt, isObject, keyAt, index);
-    return isObject[wideAt] ? { field, members: members[wideAt] } : { field, members: index[wideAt] + 1, array: true };
-  };
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
@@ -129,7 +129,8 @@ export function jsonBoundsProblem(
         i++; // backslash: skip the escaped character
       else if (c === 0x22) {
         inString = false;
-        lastString = [stringStart, i + 1];
+        lastStringStart = stringStart;
+        lastStringEnd = i + 1;
       }
       continue;
     }
@@ -140,19 +141,20 @@ export function jsonBoundsProblem(
         break;
       case 0x7b: // {
       case 0x5b: // [
-        if (++depth > maxDepth) return { tooDeep: true, field: pathTo(text, depth, isObject, keyAt, index) };
+        if (++depth > maxDepth) return { tooDeep: true, field: pathTo(text, depth, path) };
         isObject[depth] = c === 0x7b;
         members[depth] = 0;
         index[depth] = 0;
         break;
       case 0x7d: // }
       case 0x5d: // ]
-        if (wideAt && depth === wideAt) return wide();
+        if (wideAt && depth === wideAt) return wide(text, wideAt, members, path);
         depth--;
         break;
       case 0x3a: // : one per member of the object it is in
         if (depth < 1) break;
-        keyAt[depth] = lastString;
+        keyFrom[depth] = lastStringStart;
+        keyTo[depth] = lastStringEnd;
         if (++members[depth] > maxMembers && !wideAt) wideAt = depth;
         break;
       case 0x2c: // , the next element of the array it is in (the body itself, a batch, is bounded by its own rule)
@@ -160,7 +162,21 @@ export function jsonBoundsProblem(
         break;
     }
   }
-  return wideAt ? wide() : null;
+  return wideAt ? wide(text, wideAt, members, path) : null;
+}
+
+/** What the scan of {@link jsonBoundsProblem} found at `depth`: where the containers above it chose their keys and indexes. */
+interface ScanPath {
+  isObject: boolean[];
+  keyFrom: number[];
+  keyTo: number[];
+  index: number[];
+}
+
+/** The container at `depth`, too wide. */
+function wide(text: string, depth: number, members: number[], path: ScanPath): JsonBoundsProblem {
+  const field = pathTo(text, depth, path);
+  return path.isObject[depth] ? { field, members: members[depth] } : { field, members: path.index[depth] + 1, array: true };
 }
 
 /** The longest path the scan names: a longer one (keys can be as long as the body) is cut, ending in `…`. */
@@ -171,14 +187,17 @@ export const MAX_PATH_LENGTH = 200;
  * cut at {@link MAX_PATH_LENGTH} characters (never inside a surrogate pair). Each key on the way is
  * decoded once, and none after the cut: a path costs at most one more read of the text.
  */
-function pathTo(text: string, depth: number, isObject: boolean[], keyAt: Array<[number, number]>, index: number[]): string {
+function pathTo(text: string, depth: number, { isObject, keyFrom, keyTo, index }: ScanPath): string {
   let path = '';
   for (let level = 1; level < depth && path.length <= MAX_PATH_LENGTH; level++) {
     if (!isObject[level]) {
       path += `[${index[level]}]`;
       continue;
     }
-    const [from, to] = keyAt[level];
+    const from = keyFrom[level];
+    const to = keyTo[level];
+    // An object with no key before its value (malformed JSON, `{[[…`) adds nothing to the path.
+    if (from === undefined) continue;
     let key: string;
     try {
       key = JSON.parse(text.slice(from, to)) as string;
