@@ -48,9 +48,14 @@ function attributeHeaders(headers: MessageHeaders, prefix: 'ce-' | 'ce_'): Recor
   return attributes;
 }
 
+// The first header named `name` in any case (`name` is lower case), as Object.keys(…).find(…) found
+// it, without the array of names: a request asks this ten times. Only a name of its length is lower-cased.
 function header(headers: MessageHeaders, name: string): string | undefined {
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-  return key === undefined ? undefined : text(headers[key]);
+  for (const key in headers) {
+    if (!Object.hasOwn(headers, key) || key.length !== name.length) continue;
+    if (key === name || key.toLowerCase() === name) return text(headers[key]);
+  }
+  return undefined;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
