@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+// Bytes allocated and CPU per HTTP decision (docs/benchmarks.md "Bytes allocated per HTTP
+// decision"): starts the built Tally (`npm run build` first) on a fresh PostgreSQL database as
+// the bench does (`api`: `main.js --api-only`; `all`: `npm start`'s process, api + projector),
+// with scripts/alloc-window.cjs preloaded; defines a meter, sends WARM (6,000) POST /v1/usage
+// requests, one event each over 1,000 accounts, 32 connections; then measures N (20,000) more in
+// a window (with `all`, until the read models show every unit, so the projector's work is in it).
+// Prints one JSON line; with HEAP_SAMPLE=1 also keeps the window's heap profile in ALLOC_DIR
+// (summarise it with scripts/heapprofile-top.mjs <file> <N>).
+// Usage: node_modules/.bin/node scripts/alloc-http.cjs <api|all> [label]
+const { readFileSync, existsSync, rmSync, renameSync } = require('node:fs');
+const { resolve } = require('node:path');
+const { randomUUID } = require('node:crypto');
+
+const root = resolve(__dirname, '..');
+const [kind = 'api', label = 'run'] = process.argv.slice(2);
+const dir = process.env.ALLOC_DIR || '/tmp';
+process.env.BENCH_NODE_ARGS = `--require ${resolve(__dirname, 'alloc-window.cjs')}`;
+const support = require(`${root}/dist/bench/support.js`);
+const autocannon = require('autocannon');
+
+const WARM = Number(process.env.WARM || 6000);
+const N = Number(process.env.N || 20000);
+const ACCOUNTS = 1000;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
+
+function send(url, amount) {
+  let n = 0;
+  const event = () => ({
+    specversion: '1.0',
+    id: randomUUID(),
+    source: 'bench',
+    type: 'metering.usage.v1',
+    subject: `acct-${n++ % ACCOUNTS}`,
+    data: { meter: 'bench', quantity: 1 },
+  });
+  return autocannon({
+    url: `${url}/v1/usage`,
+    method: 'POST',
+    connections: 32,
+    amount,
+    headers: { authorization: `Bearer ${support.TOKEN}`, 'content-type': 'application/json' },
+    requests: [{ setupRequest: (request) => ({ ...request, body: JSON.stringify(event()) }) }],
+  });
+}
+
+async function caughtUp(url, units) {
+  const month = new Date().toISOString().slice(0, 7);
+  for (;;) {
+    const lines = await support.call(url, 'GET', `/v1/billing?month=${month}`);
+    if (lines.reduce((sum, l) => sum + l.units, 0) >= units) return;
+    await sleep(250);
+  }
+}
+
+async function main() {
+  const db = await support.freshDatabase(`tally_alloc_${label.replace(/\W/g, '_')}`);
+  const env = { DATABASE_URL: db.url, ALLOC_DIR: dir, HEAP_SAMPLE: process.env.HEAP_SAMPLE ?? '', HEAP_INTERVAL: process.env.HEAP_INTERVAL ?? '' };
+  const tally = await support.startTallyProcess(env, kind);
+  const port = new URL(tally.url).port;
+  const file = (ext) => `${dir}/alloc-${port}.${ext}`;
+  const pid = Number(readFileSync(file('pid'), 'utf8'));
+  try {
+    await support.call(tally.url, 'PUT', '/v1/meters/bench', { defaultQuota: { limit: null } });
+    const warm = (await send(tally.url, WARM))['2xx'];
+    if (kind === 'all') await caughtUp(tally.url, warm);
+    await sleep(500);
+    process.kill(pid, 'SIGUSR2');
+    while (!existsSync(file('open'))) await sleep(20);
+    const loadBefore = load();
+    const started = Date.now();
+    const result = await send(tally.url, N);
+    const seconds = (Date.now() - started) / 1000;
+    const ok = result['2xx'];
+    if (kind === 'all') await caughtUp(tally.url, warm + ok);
+    process.kill(pid, 'SIGUSR2');
+    while (!existsSync(file('json'))) await sleep(50);
+    await sleep(200);
+    const window = JSON.parse(readFileSync(file('json'), 'utf8'));
+    console.log(
+      JSON.stringify({
+        label,
+        kind,
+        at: new Date().toISOString().slice(11, 16),
+        load: `${loadBefore}-${load()}`,
+        decisions: ok,
+        non2xx: result.non2xx + result.errors,
+        perSecond: Math.round(ok / seconds),
+        bytesPerDecision: Math.round(window.allocated / ok),
+        cpuMsPerDecision: Number((window.cpuMs / ok).toFixed(4)),
+        gcMsPerDecision: Number((window.gcMs / ok).toFixed(4)),
+        minorGCs: window.minorGCs,
+        majorGCs: window.majorGCs,
+      }),
+    );
+    if (existsSync(file('heapprofile'))) renameSync(file('heapprofile'), `${dir}/alloc-${label}-${kind}.heapprofile`);
+  } finally {
+    await tally.stop();
+    await db.drop();
+    for (const ext of ['pid', 'open', 'json']) rmSync(file(ext), { force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

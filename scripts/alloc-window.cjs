@@ -1,0 +1,64 @@
+// Preload (`--require scripts/alloc-window.cjs`) measuring what a process allocates in a window:
+// the first SIGUSR2 opens it, the next closes it and writes ${ALLOC_DIR:-/tmp}/alloc-<port>.json:
+// bytes allocated on the V8 heap (v8.GCProfiler: the heap in use before each collection less
+// what the previous one left, plus the growth since the last), CPU (user + system), GC time and
+// counts. With HEAP_SAMPLE=1 it also writes alloc-<port>.heapprofile, V8's sampling heap profile
+// of the window (every HEAP_INTERVAL bytes, default 8192, objects collected since included).
+// It writes alloc-<port>.pid at start and alloc-<port>.open once a window is open. Used by
+// scripts/alloc-http.cjs (docs/benchmarks.md "Bytes allocated per HTTP decision").
+const v8 = require('node:v8');
+const fs = require('node:fs');
+const inspector = require('node:inspector');
+
+const dir = process.env.ALLOC_DIR || '/tmp';
+const port = process.env.PORT || process.env.PROJECTOR_PORT;
+const file = (ext) => `${dir}/alloc-${port}.${ext}`;
+let open = null;
+let session = null;
+const post = (method, params = {}) =>
+  new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+
+process.on('SIGUSR2', async () => {
+  if (!open) {
+    if (process.env.HEAP_SAMPLE === '1') {
+      session = new inspector.Session();
+      session.connect();
+      await post('HeapProfiler.startSampling', {
+        samplingInterval: Number(process.env.HEAP_INTERVAL || 8192),
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      });
+    }
+    const profiler = new v8.GCProfiler();
+    const used = v8.getHeapStatistics().used_heap_size;
+    profiler.start();
+    open = { profiler, used, cpu: process.cpuUsage() };
+    fs.writeFileSync(file('open'), '1');
+    return;
+  }
+  const { profiler, used, cpu: cpuBefore } = open;
+  open = null;
+  const { statistics } = profiler.stop();
+  const usedAfter = v8.getHeapStatistics().used_heap_size;
+  const cpu = process.cpuUsage(cpuBefore);
+  let allocated = 0;
+  let previous = used;
+  let gcMs = 0;
+  let minor = 0;
+  for (const gc of statistics) {
+    allocated += gc.beforeGC.heapStatistics.usedHeapSize - previous;
+    previous = gc.afterGC.heapStatistics.usedHeapSize;
+    gcMs += gc.cost / 1000;
+    if (gc.gcType === 'Scavenge' || gc.gcType === 'MinorMarkSweep') minor++;
+  }
+  allocated += usedAfter - previous;
+  if (session) {
+    const { profile } = await post('HeapProfiler.stopSampling');
+    fs.writeFileSync(file('heapprofile'), JSON.stringify(profile));
+    session.disconnect();
+    session = null;
+  }
+  const result = { allocated, cpuMs: (cpu.user + cpu.system) / 1000, gcMs, minorGCs: minor, majorGCs: statistics.length - minor };
+  fs.writeFileSync(file('json'), JSON.stringify(result));
+});
+fs.writeFileSync(file('pid'), String(process.pid));
