@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Summarises a V8 sampling heap profile (.heapprofile: `--heap-prof`, or HeapProfiler.stopSampling
-// as scripts/alloc-window.cjs writes it), in bytes per unit of work: bytes allocated by the
+// as scripts/alloc-window.mjs writes it), in bytes per unit of work: bytes allocated by the
 // allocating function, by the package or file of the allocating JavaScript frame, and by the
 // nearest frame of the project's own code (dist/) on the stack.
 // Usage: node scripts/heapprofile-top.mjs <file.heapprofile> [units=1] [rows=30]

@@ -1,14 +1,14 @@
-// Preload (`--require scripts/alloc-window.cjs`) measuring what a process allocates in a window:
+// Preload (`--import scripts/alloc-window.mjs`) measuring what a process allocates in a window:
 // the first SIGUSR2 opens it, the next closes it and writes ${ALLOC_DIR:-/tmp}/alloc-<port>.json:
 // bytes allocated on the V8 heap (v8.GCProfiler: the heap in use before each collection less
 // what the previous one left, plus the growth since the last), CPU (user + system), GC time and
 // counts. With HEAP_SAMPLE=1 it also writes alloc-<port>.heapprofile, V8's sampling heap profile
 // of the window (every HEAP_INTERVAL bytes, default 8192, objects collected since included).
 // It writes alloc-<port>.pid at start and alloc-<port>.open once a window is open. Used by
-// scripts/alloc-http.cjs (docs/benchmarks.md "Bytes allocated per HTTP decision").
-const v8 = require('node:v8');
-const fs = require('node:fs');
-const inspector = require('node:inspector');
+// scripts/alloc-http.mjs (docs/benchmarks.md "Bytes allocated per HTTP decision").
+import fs from 'node:fs';
+import inspector from 'node:inspector';
+import v8 from 'node:v8';
 
 const dir = process.env.ALLOC_DIR || '/tmp';
 const port = process.env.PORT || process.env.PROJECTOR_PORT;

@@ -2,20 +2,24 @@
 // Bytes allocated and CPU per HTTP decision (docs/benchmarks.md "Bytes allocated per HTTP
 // decision"): starts the built Tally (`npm run build` first) on a fresh PostgreSQL database as
 // the bench does (`api`: `main.js --api-only`; `all`: `npm start`'s process, api + projector),
-// with scripts/alloc-window.cjs preloaded; defines a meter, sends WARM (6,000) POST /v1/usage
+// with scripts/alloc-window.mjs preloaded; defines a meter, sends WARM (6,000) POST /v1/usage
 // requests, one event each over 1,000 accounts, 32 connections; then measures N (20,000) more in
 // a window (with `all`, until the read models show every unit, so the projector's work is in it).
 // Prints one JSON line; with HEAP_SAMPLE=1 also keeps the window's heap profile in ALLOC_DIR
 // (summarise it with scripts/heapprofile-top.mjs <file> <N>).
-// Usage: node_modules/.bin/node scripts/alloc-http.cjs <api|all> [label]
-const { readFileSync, existsSync, rmSync, renameSync } = require('node:fs');
-const { resolve } = require('node:path');
-const { randomUUID } = require('node:crypto');
+// Usage: node_modules/.bin/node scripts/alloc-http.mjs <api|all> [label]
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = resolve(__dirname, '..');
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const require = createRequire(import.meta.url);
 const [kind = 'api', label = 'run'] = process.argv.slice(2);
 const dir = process.env.ALLOC_DIR || '/tmp';
-process.env.BENCH_NODE_ARGS = `--require ${resolve(__dirname, 'alloc-window.cjs')}`;
+process.env.BENCH_NODE_ARGS = `--import ${resolve(here, 'alloc-window.mjs')}`;
 const support = require(`${root}/dist/bench/support.js`);
 const autocannon = require('autocannon');
 
