@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { KafkaUsagePublisher } from '@tally/client';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { cpuSecondsOf, firstMessage } from './child-cpu';
+import { cpuSecondsOf, firstMessage } from './forked-process';
 import { API_NODE_FLAGS, freePort, freshDatabase, waitUntil } from './support';
 
 const run = promisify(execFile);

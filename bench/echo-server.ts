@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { answerCpuQueries } from './child-cpu';
+import { answerCpuQueries } from './forked-process';
 
 /**
  * The HTTP baseline: a bare node:http server that parses a JSON body and answers it back. What

@@ -1,6 +1,6 @@
 import { chunkByBytes, GZIP_IN_ONE_PASS, rememberingPartitioner } from '@tally/runtime';
 import { CompressionCodecs, CompressionTypes, Kafka, logLevel } from 'kafkajs';
-import { answerCpuQueries } from './child-cpu';
+import { answerCpuQueries } from './forked-process';
 
 // As in every Tally process (libs/runtime/src/kafka/kafka.adapter.ts): gzip in one synchronous call.
 CompressionCodecs[CompressionTypes.GZIP] = () => GZIP_IN_ONE_PASS;

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { answerCpuQueries } from './child-cpu';
+import { answerCpuQueries } from './forked-process';
 
 /**
  * The HTTP stack's floor: NestJS on @nestjs/platform-fastify, as Tally's api uses them, with one
