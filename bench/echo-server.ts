@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { answerCpuQueries } from './forked-process';
 
 /**
  * The HTTP baseline: a bare node:http server that parses a JSON body and answers it back. What
@@ -12,5 +13,8 @@ const server = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
   });
 });
-server.listen(Number(process.env.PORT), '127.0.0.1', () => process.send?.('listening'));
+server.listen(Number(process.env.PORT), '127.0.0.1', () => {
+  answerCpuQueries();
+  process.send?.('listening');
+});
 process.once('SIGTERM', () => server.close(() => process.exit(0)));

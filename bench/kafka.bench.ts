@@ -3,6 +3,9 @@ import { KafkaUsagePublisher } from '@tally/client';
 import { Kafka, logLevel } from 'kafkajs';
 import { call, mib, startTallyProcess, waitUntil } from './support';
 
+/** Partitions of the usage topic (and so of the decisions topic) the scenario's deployment creates. */
+export const USAGE_PARTITIONS = 6;
+
 export interface KafkaResult {
   events: number;
   accounts: number;
@@ -56,7 +59,7 @@ export async function runKafkaScenario(
     KAFKA_BROKERS: brokers,
     KAFKA_TOPIC_PREFIX: prefix,
     KAFKA_GROUP_ID: `${prefix}tally-api`,
-    KAFKA_USAGE_PARTITIONS: '6',
+    KAFKA_USAGE_PARTITIONS: String(USAGE_PARTITIONS),
   };
   const api = await startTallyProcess(env, 'api');
   const projector = await startTallyProcess(env, 'projector');

@@ -1,10 +1,18 @@
 import { cpus, totalmem } from 'node:os';
-import { kafkaConsumeBaseline, nodeHttpBaseline, pgInsertBaseline } from './baselines';
+import {
+  kafkaConsumeBaseline,
+  kafkaPipeBaseline,
+  nestFastifyBaseline,
+  nodeHttpBaseline,
+  pgInsertBaseline,
+  type HttpBaseline,
+  type KafkaPipeBaseline,
+} from './baselines';
 import { runManyAccounts, type AccountsResult } from './accounts.bench';
 import { runAccountScale, type AccountScaleResult } from './account-scale.bench';
 import { runHttpScenario, type HttpResult, type HttpScenario } from './http.bench';
 import { runFixedRate, type FixedRateResult } from './fixed-rate.bench';
-import { runKafkaScenario, type KafkaResult } from './kafka.bench';
+import { runKafkaScenario, USAGE_PARTITIONS, type KafkaResult } from './kafka.bench';
 import { call, freshDatabase, kafkaReachable, postgresReachable } from './support';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -33,8 +41,10 @@ const ratio = (value: number | null | undefined, base: number | null | undefined
 
 /**
  * `npm run bench`: Tally's throughput, latency, read-model lag and memory, measured against
- * processes as users run them, each beside a baseline measured in the same run (a bare node:http
- * echo, single-row inserts on the same PostgreSQL, raw kafkajs consumption of the same messages).
+ * processes as users run them, each beside baselines measured in the same run: what the machine
+ * does with no framework (a bare node:http echo, single-row inserts on the same PostgreSQL, raw
+ * kafkajs consumption of the same messages) and what the chosen stack does with no Tally work (a
+ * no-op NestJS + Fastify route, a kafkajs consume → produce → commit pipe).
  * Ends with one JSON line, `{"bench":"tally","pipeline":…,"http":…,"checkApi":…,"scaleOut":…,"fixedRate":…,"baselines":…,"rssMiB":…}`.
  * `BENCH_QUICK=1` is CI's short smoke run.
  */
@@ -49,7 +59,9 @@ async function main(): Promise<void> {
   const kafka = pg && want('kafka') && (await kafkaReachable(brokers));
   const http = want('http');
 
-  const nodeHttp = http ? await nodeHttpBaseline(CONNECTIONS, SECONDS) : { rps: null, p99Ms: null };
+  const noServer = { rps: null, p99Ms: null, cpuMsPerRequest: null };
+  const nodeHttp: HttpBaseline | typeof noServer = http ? await nodeHttpBaseline(CONNECTIONS, SECONDS) : noServer;
+  const nestFloor: HttpBaseline | typeof noServer = http ? await nestFastifyBaseline(CONNECTIONS, SECONDS) : noServer;
   const pgInsertTps = pg && http ? await pgInsertBaseline(CONNECTIONS, SECONDS) : null;
 
   const common = { connections: CONNECTIONS, seconds: SECONDS, batch: 1 };
@@ -145,15 +157,15 @@ async function main(): Promise<void> {
   if (http || check) {
     console.log(`## HTTP (autocannon, ${CONNECTIONS} connections, ${SECONDS} s, api + projector in one process)\n`);
     console.log(
-      `baseline: node:http JSON echo ${nodeHttp.rps} requests/s (p99 ${nodeHttp.p99Ms} ms); pgbench single-row inserts, ${CONNECTIONS} clients: ${pgInsertTps ?? '—'} tps\n`,
+      `baseline: node:http JSON echo ${nodeHttp.rps ?? '—'} requests/s (p99 ${nodeHttp.p99Ms ?? '—'} ms, ${nodeHttp.cpuMsPerRequest ?? '—'} ms CPU/request); Nest floor (NestJS + Fastify, one no-op POST /v1/usage) ${nestFloor.rps ?? '—'} requests/s (p99 ${nestFloor.p99Ms ?? '—'} ms, ${nestFloor.cpuMsPerRequest ?? '—'} ms CPU/request); pgbench single-row inserts, ${CONNECTIONS} clients: ${pgInsertTps ?? '—'} tps\n`,
     );
     console.log(
-      '| scenario | events/s | vs node:http | vs pg inserts | p50 ms | p99 ms | non-2xx | unanswered at the end | read models caught up after | RSS MiB | CPU ms/event |',
+      '| scenario | events/s | vs node:http | vs Nest floor | vs pg inserts | p50 ms | p99 ms | non-2xx | unanswered at the end | read models caught up after | RSS MiB | CPU ms/event |',
     );
-    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of [embedded, postgres, hot, batch100, check].filter((x): x is HttpResult => x !== null)) {
       console.log(
-        `| ${r.scenario} | ${r.eventsPerSecond ?? 'none answered'} | ${ratio(r.eventsPerSecond, nodeHttp.rps)} | ${ratio(r.eventsPerSecond, pgInsertTps)} | ${r.p50Ms ?? '—'} | ${r.p99Ms ?? '—'} | ${r.errors} | ${r.unanswered} | ${r.catchUpMs ?? '—'} ms | ${r.rssMiB} | ${r.cpuMsPerEvent ?? '—'} |`,
+        `| ${r.scenario} | ${r.eventsPerSecond ?? 'none answered'} | ${ratio(r.eventsPerSecond, nodeHttp.rps)} | ${ratio(r.eventsPerSecond, nestFloor.rps)} | ${ratio(r.eventsPerSecond, pgInsertTps)} | ${r.p50Ms ?? '—'} | ${r.p99Ms ?? '—'} | ${r.errors} | ${r.unanswered} | ${r.catchUpMs ?? '—'} ms | ${r.rssMiB} | ${r.cpuMsPerEvent ?? '—'} |`,
       );
     }
   }
@@ -165,22 +177,27 @@ async function main(): Promise<void> {
 
   let pipeline: KafkaResult | null = null;
   let kafkaConsume: number | null = null;
+  let kafkaPipe: KafkaPipeBaseline | null = null;
   if (kafka) {
     const db = await freshDatabase('tally_bench_kafka');
     try {
       pipeline = await runKafkaScenario(brokers, db.url, PIPELINE.events, PIPELINE.accounts);
       kafkaConsume = await kafkaConsumeBaseline(brokers, pipeline.usageTopic, pipeline.events);
+      kafkaPipe = await kafkaPipeBaseline(brokers, PIPELINE.events, PIPELINE.accounts, USAGE_PARTITIONS);
     } finally {
       await db.drop();
     }
     const k = pipeline;
     console.log('\n## Kafka: first produce → last decision on metering.decisions.v1 (start:api + start:projector, PostgreSQL)\n');
     console.log(
-      '| events | accounts | produced in | first produce → all decided (api) | first produce → last decision | events/s | vs raw kafkajs consume | read models caught up after | projector batch lag p99 | RSS api / projector MiB | CPU s api / projector |',
+      `baseline: kafkajs pipe (consume → one message produced per usage, gzip, acks all → commit; no Tally work), same ${k.events} usages and ${USAGE_PARTITIONS} partitions, produced in ${kafkaPipe?.produceMs ?? '—'} ms, first produce → last piped message: ${kafkaPipe?.eventsPerSecond ?? '—'} usages/s (pipe CPU ${kafkaPipe?.cpuSeconds ?? '—'} s)\n`,
     );
-    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     console.log(
-      `| ${k.events} | ${k.accounts} | ${k.produceMs} ms | ${k.decidedMs ?? '—'} ms | ${k.endToEndMs} ms | ${k.eventsPerSecond} | ${ratio(k.eventsPerSecond, kafkaConsume)} of ${kafkaConsume}/s | ${k.readModelLagMs} ms | ≤ ${k.readModelLagP99Ms ?? '—'} ms | ${k.rssMiB.api} / ${k.rssMiB.projector} | ${k.cpuSeconds.api} / ${k.cpuSeconds.projector} (${k.cpuSeconds.projectorCaughtUp ?? '—'} until caught up) |`,
+      '| events | accounts | produced in | first produce → all decided (api) | first produce → last decision | events/s | vs raw kafkajs consume | vs kafkajs pipe | read models caught up after | projector batch lag p99 | RSS api / projector MiB | CPU s api / projector |',
+    );
+    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    console.log(
+      `| ${k.events} | ${k.accounts} | ${k.produceMs} ms | ${k.decidedMs ?? '—'} ms | ${k.endToEndMs} ms | ${k.eventsPerSecond} | ${ratio(k.eventsPerSecond, kafkaConsume)} of ${kafkaConsume}/s | ${ratio(k.eventsPerSecond, kafkaPipe?.eventsPerSecond)} of ${kafkaPipe?.eventsPerSecond ?? '—'}/s | ${k.readModelLagMs} ms | ≤ ${k.readModelLagP99Ms ?? '—'} ms | ${k.rssMiB.api} / ${k.rssMiB.projector} | ${k.cpuSeconds.api} / ${k.cpuSeconds.projector} (${k.cpuSeconds.projectorCaughtUp ?? '—'} until caught up) |`,
     );
     console.log(
       `\napi memory at the end: heap in use ${k.apiMemoryMiB.heapUsed} MiB (large objects ${k.apiMemoryMiB.largeObjects} MiB), external ${k.apiMemoryMiB.external} MiB, RSS ${k.rssMiB.api} MiB`,
@@ -300,7 +317,17 @@ async function main(): Promise<void> {
       decision: { p50Ms: fixedRate.decision.p50Ms, p99Ms: fixedRate.decision.p99Ms },
       check: { p50Ms: fixedRate.check.p50Ms, p99Ms: fixedRate.check.p99Ms },
     },
-    baselines: { nodeHttpRps: nodeHttp.rps, pgInsertTps, kafkaConsumeEventsPerSecond: kafkaConsume },
+    baselines: {
+      nodeHttpRps: nodeHttp.rps,
+      nestFastifyRps: nestFloor.rps,
+      nestFastifyP99Ms: nestFloor.p99Ms,
+      nestFastifyCpuMsPerRequest: nestFloor.cpuMsPerRequest,
+      pgInsertTps,
+      kafkaConsumeEventsPerSecond: kafkaConsume,
+      kafkaPipeEventsPerSecond: kafkaPipe?.eventsPerSecond ?? null,
+      kafkaPipeProduceMs: kafkaPipe?.produceMs ?? null,
+      kafkaPipeCpuSeconds: kafkaPipe?.cpuSeconds ?? null,
+    },
     rssMiB: {
       // The largest over every scenario that ran (the table above has each).
       api: largest((name) => !name.endsWith(': projector')),

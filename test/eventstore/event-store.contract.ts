@@ -86,6 +86,47 @@ export function eventStoreContract(open: () => Promise<{ store: EventStore; clos
       expect(await store.readLastEvent(stream('missing'))).toBeNull();
     });
 
+    it('reads the last events of several streams in one call, each as readLastEvent gives it, in the order asked', async () => {
+      const [a, b, missing] = [stream(), stream(), stream()];
+      await store.appendToStream(a, [event(1), event(2)], 'no_stream');
+      await store.appendToStream(b, [event(3)], 'no_stream');
+      await store.appendToStream(a, [event(4)], 1n);
+      const asked = [b, missing, a, b, stream('missing-too')];
+      const read = await store.readLastEvents(asked);
+      expect(read.map((e) => e && [e.streamName, e.revision, e.data])).toEqual([
+        [b, 0n, { n: 3 }],
+        null,
+        [a, 2n, { n: 4 }],
+        [b, 0n, { n: 3 }],
+        null,
+      ]);
+      // The same events, position and time included, as one read per stream gives.
+      expect(read).toEqual(await Promise.all(asked.map((s) => store.readLastEvent(s))));
+      expect(await store.readLastEvents([])).toEqual([]);
+    });
+
+    it('answers many last-event reads asked at once each with its own stream, however they are grouped', async () => {
+      const streams = Array.from({ length: 120 }, () => stream());
+      await Promise.all(
+        streams.map((s, i) =>
+          store.appendToStream(
+            s,
+            Array.from({ length: (i % 3) + 1 }, () => event(i)),
+            'no_stream',
+          ),
+        ),
+      );
+      const asked = [...streams, stream('missing'), ...streams.slice(0, 5)];
+      const one = await Promise.all(asked.map((s) => store.readLastEvent(s)));
+      expect(one.map((e) => e && [e.streamName, e.revision, e.data])).toEqual(
+        asked.map((s) => {
+          const i = streams.indexOf(s);
+          return i < 0 ? null : [s, BigInt(i % 3), { n: i }];
+        }),
+      );
+      expect(await store.readLastEvents(asked)).toEqual(one);
+    });
+
     it('appends with expected revision "any" whatever the stream holds', async () => {
       const s = stream();
       await store.appendToStream(s, [event(1)], 'any');

@@ -234,6 +234,12 @@ export interface EventStore {
   readStreams(streams: readonly string[]): Promise<RecordedEvent[][]>;
   /** The last event of a stream, or null if it does not exist. */
   readLastEvent(stream: string): Promise<RecordedEvent | null>;
+  /**
+   * {@link readLastEvent} of each of several streams (null for one that does not exist), in the
+   * order given (a stream named twice is answered twice): one read where the store can (on
+   * PostgreSQL and PGlite, concurrent {@link readLastEvent}s are also sent together this way).
+   */
+  readLastEvents(streams: readonly string[]): Promise<Array<RecordedEvent | null>>;
   /** Ordered, gap-free delivery of events after a checkpoint, live once caught up. */
   subscribe(options: SubscribeOptions): Subscription;
   /**

@@ -4,7 +4,7 @@ import { EventRejectedError, retryOnConflict, type EventStore } from '@tally/eve
 import { AccountCache } from './account-cache';
 import { claimKeysOf, decideOne, recallClaimed, recallRead, type Outcome } from './account-decisions';
 import { HANDLER_DEFAULTS, type AccountHandlerOptions } from './account-handler-options';
-import { AccountLoader, type Cached } from './account-loader';
+import { AccountLoader, type Cached, type LoadedAccount } from './account-loader';
 import { AccountTreeMoves } from './account-tree-moves';
 import { AccountWriter } from './account-writer';
 
@@ -53,6 +53,12 @@ export class AccountHandler {
   private readonly queues = new Map<string, Pending[]>();
   /** Accounts whose aggregate is being looked up, and the lookup their next command waits for. */
   private readonly resolving = new Map<string, Promise<string>>();
+  /**
+   * New accounts (nothing written yet, so not cached) as the lookup that routed their commands read
+   * them, for the first batch decided for them: read once on the way to the first decision, not
+   * again. Taken once, by a first attempt only; see {@link firstRead}.
+   */
+  private readonly unwritten = new Map<string, LoadedAccount>();
   private readonly cache: AccountCache<Cached>;
   private readonly options: AccountHandlerOptions;
   private readonly loader: AccountLoader;
@@ -95,7 +101,7 @@ export class AccountHandler {
     // The account is being read: queue behind the commands that came before, in their order,
     // to the aggregate that lookup finds (one read for a burst; a route is only a hint: a
     // command decided in the wrong aggregate is refused there and sent on).
-    const lookup = earlier ?? this.aggregateOf(account, now);
+    const lookup = earlier ?? this.lookUp(account, now);
     const resolved = lookup.then((aggregate) => this.enqueue(aggregate, pending));
     resolved.catch((error: unknown) => pending.answers.reject(pending.index, error));
     const next = lookup.catch(() => account);
@@ -103,6 +109,30 @@ export class AccountHandler {
     void next.then(() => {
       if (this.resolving.get(account) === next) this.resolving.delete(account);
     });
+  }
+
+  /**
+   * {@link aggregateOf} for {@link route}: a new account (not written, so not cached: in no tree,
+   * its own aggregate) is kept as read for the batch that decides it first.
+   */
+  private async lookUp(account: string, now: string): Promise<string> {
+    const loaded = await this.loader.load(account, now, false);
+    if (loaded.stream === null && loaded.state.tree === null) this.unwritten.set(account, loaded);
+    return loaded.state.tree ?? account;
+  }
+
+  /**
+   * The new account {@link lookUp} read for `account`, taken (so used once), unless this process
+   * has cached the account since (a batch decided it meanwhile: the cache is newer). Nothing read
+   * here can go stale unnoticed: a new account is appended to at revision 'no_stream' (its root
+   * stream, or the period its root registered), so another writer that registered or moved it
+   * since makes the append conflict, and the retry (`repeats`) reads the store again.
+   */
+  private firstRead(account: string): LoadedAccount | undefined {
+    const read = this.unwritten.get(account);
+    if (!read) return undefined;
+    this.unwritten.delete(account);
+    return this.cache.get(account) ? undefined : read;
   }
 
   private enqueue(aggregate: string, pending: Pending): string {
@@ -298,7 +328,9 @@ export class AccountHandler {
 
   private async decideBatch(account: string, commands: AccountCommand[], repeats: boolean): Promise<Outcome[]> {
     const now = commands.reduce((latest, c) => (c.now > latest ? c.now : latest), commands[0].now);
-    const loaded = await this.writer.loadAt(account, now, { closeBooks: true });
+    // A new account as its lookup read it (first attempt only: a conflict means the store moved on).
+    const from = repeats ? undefined : this.firstRead(account);
+    const loaded = await this.writer.loadAt(account, now, { closeBooks: true, from });
     let state = await recallClaimed(this.store, loaded.state, commands, repeats, now);
     const appended: AccountEvent[] = [];
     const outcomes = commands.map((command) => {
@@ -309,7 +341,12 @@ export class AccountHandler {
       }
       return outcome;
     });
-    await this.writer.append(loaded, appended, state);
+    try {
+      await this.writer.append(loaded, appended, state);
+    } finally {
+      // A lookup that read the account while this append was out may have read it before it: not used.
+      this.unwritten.delete(account);
+    }
     return outcomes;
   }
 }

@@ -258,6 +258,11 @@ export class EsdbEventStore implements EventStore {
     return last ?? null;
   }
 
+  /** One backwards read per stream, side by side: EventStoreDB has no read of several streams' ends. */
+  readLastEvents(streams: readonly string[]): Promise<Array<RecordedEvent | null>> {
+    return Promise.all(streams.map((stream) => this.readLastEvent(stream)));
+  }
+
   subscribe(options: SubscribeOptions): Subscription {
     return new EsdbSubscription(this.client, options);
   }

@@ -27,6 +27,7 @@ import { UNIQUE_VIOLATION, refusesData, sqlState, type SqlClient, type SqlQuerya
 import { COLUMNS, createdAt, likePatterns, parseCheckpoint, STORE, toRecorded, type EventRow } from './event-rows';
 import { SqlSubscription } from './sql-subscription';
 import { FreshReads } from './fresh-reads';
+import { GroupedReads } from './grouped-reads';
 
 /**
  * The event store on PostgreSQL or PGlite. Appends rely on the unique (stream, revision) key
@@ -35,6 +36,10 @@ import { FreshReads } from './fresh-reads';
  */
 export class SqlEventStore implements EventStore {
   private readonly freshReads: FreshReads;
+  /** {@link readLastEvent}s asked for while a statement is out, read together: {@link GroupedReads}. */
+  private readonly lastEvents = new GroupedReads((streams) => this.readLastEvents(streams));
+  /** {@link readSnapshot}s asked for while a statement is out, read together. */
+  private readonly snapshots = new GroupedReads((streams) => this.readSnapshots(streams));
 
   private constructor(private readonly db: SqlClient) {
     this.freshReads = new FreshReads(db);
@@ -106,12 +111,23 @@ export class SqlEventStore implements EventStore {
     return this.freshReads.read(stream, fromRevision, claims);
   }
 
-  async readSnapshot(stream: string): Promise<Snapshot | null> {
-    const { rows } = await this.db.query<{ stream_revision: string | bigint; data: unknown }>(
-      'select stream_revision, data from tally_snapshots where stream_id = $1',
-      [stream],
+  /** Read with the other snapshot reads asked for meanwhile (cold loads of several accounts): one statement. */
+  readSnapshot(stream: string): Promise<Snapshot | null> {
+    return this.snapshots.read(stream);
+  }
+
+  /** The newest snapshot of each of `streams` (null where there is none), in the order given. */
+  private async readSnapshots(streams: string[]): Promise<Array<Snapshot | null>> {
+    const { rows } = await this.db.query<{ part: number; stream_revision: string | bigint; data: unknown }>(
+      `select p.part::int as part, s.stream_revision, s.data
+         from unnest($1::text[]) with ordinality as p(stream, part)
+         join tally_snapshots s on s.stream_id = p.stream`,
+      [streams],
+      { prepare: 'tally_snapshots_read_v1' },
     );
-    return rows.length ? { revision: BigInt(rows[0].stream_revision), data: rows[0].data } : null;
+    const snapshots = streams.map((): Snapshot | null => null);
+    for (const row of rows) snapshots[Number(row.part) - 1] = { revision: BigInt(row.stream_revision), data: row.data };
+    return snapshots;
   }
 
   async writeSnapshot(stream: string, snapshot: Snapshot): Promise<void> {
@@ -264,12 +280,32 @@ export class SqlEventStore implements EventStore {
     return streams.map((stream) => byStream.get(stream) ?? []);
   }
 
-  async readLastEvent(stream: string): Promise<RecordedEvent | null> {
-    const { rows } = await this.db.query<EventRow>(
-      `select ${COLUMNS} from tally_events where stream_id = $1 order by stream_revision desc limit 1`,
-      [stream],
+  /** Read with the other last-event reads asked for meanwhile (cold loads of several accounts): {@link readLastEvents}. */
+  readLastEvent(stream: string): Promise<RecordedEvent | null> {
+    return this.lastEvents.read(stream);
+  }
+
+  async readLastEvents(streams: readonly string[]): Promise<Array<RecordedEvent | null>> {
+    if (streams.length === 0) return [];
+    // A lateral subquery per stream: each an index lookup of (stream_id, stream_revision) backwards,
+    // whatever the planner estimates for unnest. Prepared once per connection (its text never changes).
+    const { rows } = await this.db.query<EventRow & { part: number }>(
+      `select p.part::int as part, e.*
+         from unnest($1::text[]) with ordinality as p(stream, part)
+         cross join lateral (
+           select e.global_position, e.transaction_id::text as transaction_id, e.stream_id, e.stream_revision,
+                  e.event_type, e.data, ${createdAt('e.')}
+             from tally_events e
+            where e.stream_id = p.stream
+            order by e.stream_revision desc
+            limit 1
+         ) e`,
+      [streams],
+      { prepare: 'tally_last_events_v1' },
     );
-    return rows.length ? toRecorded(rows[0]) : null;
+    const last = streams.map((): RecordedEvent | null => null);
+    for (const row of rows) last[Number(row.part) - 1] = toRecorded(row);
+    return last;
   }
 
   /** One page of the global order after `from`, limited to what no running transaction can precede. */

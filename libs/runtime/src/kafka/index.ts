@@ -1,2 +1,3 @@
 export * from './kafka.adapter';
+export * from './gzip-codec';
 export * from './produce-chunks';
