@@ -6,7 +6,7 @@ import { CatalogCache } from '../../catalog/catalog-cache';
 import { Metrics } from '../../operations/metrics';
 import { Clock } from '../../runtime/clock';
 import { RecordUsageCommand } from './record-usage.command';
-import { cachedUsageCommand, decideUsageCommand } from './decide-usage-command';
+import { cachedUsageCommand, decideUsageCommands } from './decide-usage-command';
 
 /**
  * Resolves each request's account and meter, decides them (per account, batched), and answers
@@ -25,10 +25,9 @@ export class RecordUsageHandler implements ICommandHandler<RecordUsageCommand> {
   async execute({ messages, channel, reportedBy }: RecordUsageCommand): Promise<DecisionMessage[]> {
     const now = this.clock.now();
     // One usage whose subject and meter are cached (the common request): its command built at once.
+    // A batch's subjects and meters are looked up together: the uncached ones in one read, not one each.
     const cached = messages.length === 1 ? cachedUsageCommand(this.catalog, messages[0], reportedBy, now) : undefined;
-    const commands = cached
-      ? [cached]
-      : await Promise.all(messages.map((usage) => decideUsageCommand(this.catalog, usage, reportedBy, now)));
+    const commands = cached ? [cached] : await decideUsageCommands(this.catalog, messages, reportedBy, now);
     const outcomes = await this.decisions.executeAll(commands);
     return outcomes.map((outcome, i) => this.decisionOf(outcome, commands[i], channel));
   }
