@@ -15,3 +15,16 @@ export const geoUsage = (account: string, quantity: number, now: string): Accoun
   reportedBy: 'test',
   now,
 });
+
+/**
+ * One unit of `geo` by `account` under the given id, at `now` (this moment unless given), the meter
+ * costing a credit per unit and setting no quota: what the owned-account and cold-load specs decide.
+ */
+export const creditedUsage = (account: string, id: string, now = new Date().toISOString()): AccountCommand => ({
+  type: 'DecideUsage',
+  account,
+  usage: { source: 'svc', id, subject: account, meter: 'geo', quantity: 1, time: null },
+  meter: { meter: 'geo', description: null, creditsPerUnit: 1, defaultQuota: null },
+  reportedBy: 'http',
+  now,
+});

@@ -1,35 +1,32 @@
 import { CLAIM_WINDOW_DAYS, type ClaimKey, type RecordedEvent } from '../event-store';
 import type { SqlQueryable } from './sql-client';
 import { createdAt, toRecorded, type EventRow } from './event-rows';
+import { GroupedReads } from './grouped-reads';
 
 /** One {@link FreshReads.read}: a stream's events from a revision on, and the events holding claims. */
 interface FreshRead {
   stream: string;
   fromRevision: bigint;
   claims: { account: string; keys: ClaimKey[]; now: string } | null;
-  resolve(read: { events: RecordedEvent[]; claimed: RecordedEvent[] }): void;
-  reject(error: unknown): void;
 }
 
-/** Statements of {@link FreshReads} out at once; the reads asked for meanwhile go in the next. */
-const IN_FLIGHT = 2;
-/** Most reads in one statement. */
-const MAX_READS = 500;
+/** What one {@link FreshRead} returns. */
+interface FreshAnswer {
+  events: RecordedEvent[];
+  claimed: RecordedEvent[];
+}
 
 const EVENT_COLUMNS = `e.global_position, e.transaction_id::text as transaction_id, e.stream_id, e.stream_revision,
        e.event_type, e.data, ${createdAt('e.')}`;
 
 /**
  * The reads dry runs answer from (a cached account's events since its revision, the claims of the
- * ids asked about), many in one statement: the first goes out at once, and while {@link IN_FLIGHT}
- * statements are out the reads asked for meanwhile wait and go together in the next, as the group
- * commit does with appends. A read is sent only after it was asked for, so what it returns is at
- * least as new as the store was then. Each statement reads one snapshot of the store: a stream's
- * events and the claims asked with it agree.
+ * ids asked about), many in one statement ({@link GroupedReads}: a read is sent only after it was
+ * asked for). Each statement reads one snapshot of the store: a stream's events and the claims
+ * asked with it agree.
  */
 export class FreshReads {
-  private waiting: FreshRead[] = [];
-  private inFlight = 0;
+  private readonly reads = new GroupedReads<FreshRead, FreshAnswer>((reads) => this.readAll(reads));
 
   constructor(private readonly db: SqlQueryable) {}
 
@@ -37,32 +34,18 @@ export class FreshReads {
     stream: string,
     fromRevision: bigint,
     claims: { account: string; keys: ClaimKey[]; now: string } | null,
-  ): Promise<{ events: RecordedEvent[]; claimed: RecordedEvent[] }> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ stream, fromRevision, claims, resolve, reject });
-      this.next();
-    });
+  ): Promise<FreshAnswer> {
+    return this.reads.read({ stream, fromRevision, claims });
   }
 
-  private next(): void {
-    if (this.inFlight >= IN_FLIGHT || this.waiting.length === 0) return;
-    const reads = this.waiting.splice(0, MAX_READS);
-    this.inFlight++;
-    void this.readAll(reads).finally(() => {
-      this.inFlight--;
-      this.next();
-    });
-  }
-
-  private async readAll(reads: FreshRead[]): Promise<void> {
+  private async readAll(reads: FreshRead[]): Promise<FreshAnswer[]> {
     const keys = reads.flatMap(({ claims }, part) =>
       claims ? claims.keys.map((key) => ({ part, account: claims.account, key, now: claims.now })) : [],
     );
-    try {
-      // Lateral subqueries: each part is an index lookup of its own, whatever the planner estimates
-      // for unnest. Prepared once per connection (its text never changes): planned once, not per read.
-      const { rows } = await this.db.query<EventRow & { part: number; kind: number }>(
-        `select p.part::int as part, 0 as kind, e.stream_revision as sort_key, e.*
+    // Lateral subqueries: each part is an index lookup of its own, whatever the planner estimates
+    // for unnest. Prepared once per connection (its text never changes): planned once, not per read.
+    const { rows } = await this.db.query<EventRow & { part: number; kind: number }>(
+      `select p.part::int as part, 0 as kind, e.stream_revision as sort_key, e.*
            from unnest($1::text[], $2::bigint[]) with ordinality as p(stream, from_revision, part)
            cross join lateral (
              select ${EVENT_COLUMNS} from tally_events e
@@ -78,25 +61,22 @@ export class FreshReads {
                 and c.claimed_at >= k.now - interval '${CLAIM_WINDOW_DAYS} days'
            ) e
          order by part, kind, sort_key`,
-        [
-          reads.map((r) => r.stream),
-          reads.map((r) => r.fromRevision.toString()),
-          keys.map((k) => k.part + 1),
-          keys.map((k) => k.account),
-          keys.map((k) => k.key.source),
-          keys.map((k) => k.key.id),
-          keys.map((k) => k.now),
-        ],
-        { prepare: 'tally_fresh_reads_v1' },
-      );
-      const answers = reads.map(() => ({ events: [] as RecordedEvent[], claimed: [] as RecordedEvent[] }));
-      for (const row of rows) {
-        const answer = answers[Number(row.part) - 1];
-        (Number(row.kind) === 0 ? answer.events : answer.claimed).push(toRecorded(row));
-      }
-      reads.forEach((read, i) => read.resolve(answers[i]));
-    } catch (error) {
-      for (const read of reads) read.reject(error);
+      [
+        reads.map((r) => r.stream),
+        reads.map((r) => r.fromRevision.toString()),
+        keys.map((k) => k.part + 1),
+        keys.map((k) => k.account),
+        keys.map((k) => k.key.source),
+        keys.map((k) => k.key.id),
+        keys.map((k) => k.now),
+      ],
+      { prepare: 'tally_fresh_reads_v1' },
+    );
+    const answers = reads.map((): FreshAnswer => ({ events: [], claimed: [] }));
+    for (const row of rows) {
+      const answer = answers[Number(row.part) - 1];
+      (Number(row.kind) === 0 ? answer.events : answer.claimed).push(toRecorded(row));
     }
+    return answers;
   }
 }

@@ -1,6 +1,6 @@
 /** One read waiting in {@link GroupedReads}. */
-interface Waiting<T> {
-  stream: string;
+interface Waiting<Q, T> {
+  query: Q;
   resolve(value: T): void;
   reject(error: unknown): void;
 }
@@ -11,23 +11,23 @@ const IN_FLIGHT = 2;
 const MAX_READS = 500;
 
 /**
- * Reads of one kind, one stream each (a stream's last event, its snapshot), many in one statement:
- * the first goes out at once, and while {@link IN_FLIGHT} statements are out the reads asked for
- * meanwhile wait and go together in the next, as FreshReads (fresh-reads.ts) does with dry runs' reads and
- * the group commit with appends. A read is sent only after it was asked for, so what it returns is
- * at least as new as the store was then. Concurrent cold loads of different accounts thus share
- * their statements (one root read for a burst of never-seen accounts, not one each).
+ * Reads of one kind (a stream's last event, its snapshot, a dry run's events and claims), many in
+ * one statement: the first goes out at once, and while {@link IN_FLIGHT} statements are out the
+ * reads asked for meanwhile wait and go together in the next, as the group commit does with
+ * appends. A read is sent only after it was asked for, so what it returns is at least as new as the
+ * store was then. Concurrent cold loads of different accounts thus share their statements (one root
+ * read for a burst of never-seen accounts, not one each), and so do concurrent dry runs.
  */
-export class GroupedReads<T> {
-  private waiting: Waiting<T>[] = [];
+export class GroupedReads<Q, T> {
+  private waiting: Waiting<Q, T>[] = [];
   private inFlight = 0;
 
-  /** @param readAll one statement's answer: one value per stream, in the order given (streams may repeat). */
-  constructor(private readonly readAll: (streams: string[]) => Promise<T[]>) {}
+  /** @param readAll one statement's answer: one value per query, in the order given (queries may repeat). */
+  constructor(private readonly readAll: (queries: Q[]) => Promise<T[]>) {}
 
-  read(stream: string): Promise<T> {
+  read(query: Q): Promise<T> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ stream, resolve, reject });
+      this.waiting.push({ query, resolve, reject });
       this.next();
     });
   }
@@ -42,9 +42,9 @@ export class GroupedReads<T> {
     });
   }
 
-  private async answer(reads: Waiting<T>[]): Promise<void> {
+  private async answer(reads: Waiting<Q, T>[]): Promise<void> {
     try {
-      const values = await this.readAll(reads.map((r) => r.stream));
+      const values = await this.readAll(reads.map((r) => r.query));
       reads.forEach((read, i) => read.resolve(values[i]));
     } catch (error) {
       for (const read of reads) read.reject(error);

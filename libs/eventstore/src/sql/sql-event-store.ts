@@ -37,9 +37,9 @@ import { GroupedReads } from './grouped-reads';
 export class SqlEventStore implements EventStore {
   private readonly freshReads: FreshReads;
   /** {@link readLastEvent}s asked for while a statement is out, read together: {@link GroupedReads}. */
-  private readonly lastEvents = new GroupedReads((streams) => this.readLastEvents(streams));
+  private readonly lastEvents = new GroupedReads<string, RecordedEvent | null>((streams) => this.readLastEvents(streams));
   /** {@link readSnapshot}s asked for while a statement is out, read together. */
-  private readonly snapshots = new GroupedReads((streams) => this.readSnapshots(streams));
+  private readonly snapshots = new GroupedReads<string, Snapshot | null>((streams) => this.readSnapshots(streams));
 
   private constructor(private readonly db: SqlClient) {
     this.freshReads = new FreshReads(db);
