@@ -4,6 +4,7 @@ import { deserialize, streamNames, type AccountEvent } from '@tally/events';
 import { SqlEventStore, type EventStore, type SqlClient } from '@tally/eventstore';
 import { countingStore } from '../support/counting-store';
 import { sqlBackends } from '../support/databases';
+import { creditedUsage } from '../support/usage-command';
 
 // Issue 20: a never-seen account is read once on its way to its first decision, and cold loads of
 // different accounts at the same moment share their root reads' statements; the expected-revision
@@ -13,14 +14,7 @@ const NOW = new Date().toISOString();
 const PERIOD = NOW.slice(0, 7);
 let ids = 0;
 
-const usage = (account: string, id: string): AccountCommand => ({
-  type: 'DecideUsage',
-  account,
-  usage: { source: 'svc', id, subject: account, meter: 'geo', quantity: 1, time: null },
-  meter: { meter: 'geo', description: null, creditsPerUnit: 1, defaultQuota: null },
-  reportedBy: 'http',
-  now: NOW,
-});
+const usage = (account: string, id: string): AccountCommand => creditedUsage(account, id, NOW);
 
 describe.each(sqlBackends())('cold loads of accounts (%s)', (_name, open) => {
   let db: SqlClient;

@@ -3,15 +3,9 @@ import type { AccountCommand } from '@tally/domain';
 import { SqlEventStore, type EventStore, type SqlClient } from '@tally/eventstore';
 import { countingStore } from '../support/counting-store';
 import { sqlBackends } from '../support/databases';
+import { creditedUsage } from '../support/usage-command';
 
-const usage = (account: string, id: string): AccountCommand => ({
-  type: 'DecideUsage',
-  account,
-  usage: { source: 'svc', id, subject: account, meter: 'geo', quantity: 1, time: null },
-  meter: { meter: 'geo', description: null, creditsPerUnit: 1, defaultQuota: null },
-  reportedBy: 'http',
-  now: new Date().toISOString(),
-});
+const usage = (account: string, id: string): AccountCommand => creditedUsage(account, id);
 
 describe.each(sqlBackends())('accounts this process decides on (%s)', (_name, open) => {
   let db: SqlClient;
