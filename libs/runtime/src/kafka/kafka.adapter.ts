@@ -19,9 +19,12 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { GZIP_IN_ONE_PASS } from './gzip-codec';
 import { chunkByBytes } from './produce-chunks';
+import { installRecordEncoder } from './record-encoder';
 
 // Every gzip batch this process produces is compressed in one call (see GZIP_IN_ONE_PASS).
 CompressionCodecs[CompressionTypes.GZIP] = () => GZIP_IN_ONE_PASS;
+// Every record this process produces is encoded into one buffer of its size (see recordEncoder).
+installRecordEncoder();
 
 // kafkajs stays behind this file: the rest of Tally uses these types, never kafkajs's.
 
@@ -154,17 +157,23 @@ const PARTITIONS_REMEMBERED = 10_000;
  */
 export const rememberingPartitioner: ICustomPartitioner = () => {
   const partitioner = Partitioners.DefaultPartitioner();
-  const remembered = new Map<string, number>();
+  // Per topic and partition count (a topic that gained partitions starts afresh), by key: no
+  // string built per message to look it up by.
+  const tables = new Map<string, { count: number; keys: Map<string, number> }>();
   return (args) => {
     const { topic, partitionMetadata, message } = args;
     if (typeof message.key !== 'string' || (message.partition !== undefined && message.partition !== null))
       return partitioner(args);
-    const id = `${partitionMetadata.length}\0${topic}\0${message.key}`;
-    const known = remembered.get(id);
+    let table = tables.get(topic);
+    if (table === undefined || table.count !== partitionMetadata.length) {
+      table = { count: partitionMetadata.length, keys: new Map() };
+      tables.set(topic, table);
+    }
+    const known = table.keys.get(message.key);
     if (known !== undefined) return known;
     const partition = partitioner(args);
-    if (remembered.size >= PARTITIONS_REMEMBERED) remembered.delete(remembered.keys().next().value as string);
-    remembered.set(id, partition);
+    if (table.keys.size >= PARTITIONS_REMEMBERED) table.keys.delete(table.keys.keys().next().value as string);
+    table.keys.set(message.key, partition);
     return partition;
   };
 };
