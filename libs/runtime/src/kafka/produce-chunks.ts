@@ -17,7 +17,10 @@ const RECORD_OVERHEAD = 64;
 /** Bytes a message takes in a record batch, near enough to bound requests by. */
 export function messageBytes(message: SizedMessage): number {
   let bytes = RECORD_OVERHEAD + byteLength(message.key) + byteLength(message.value);
-  for (const [name, value] of Object.entries(message.headers ?? {})) {
+  const headers = message.headers;
+  for (const name in headers) {
+    if (!Object.prototype.hasOwnProperty.call(headers, name)) continue;
+    const value = headers[name];
     bytes += Buffer.byteLength(name) + (Array.isArray(value) ? value.reduce((n, v) => n + byteLength(v), 0) : byteLength(value));
   }
   return bytes;
