@@ -265,6 +265,15 @@ export class AccountHandler {
     return this.treeStateOf(account, now);
   }
 
+  /**
+   * {@link aggregateOf} as this process knows it without reading: the cached account's (not
+   * stale) tree root, or itself; undefined when it is not cached so (then {@link aggregateOf} reads).
+   */
+  cachedAggregateOf(account: string): string | undefined {
+    const cached = this.cache.get(account);
+    return cached && !cached.stale ? (cached.state.tree ?? account) : undefined;
+  }
+
   /** The aggregate an account's commands are decided in: its tree's root, or its own. */
   async aggregateOf(account: string, now: string, fresh = false): Promise<string> {
     return (await this.loader.load(account, now, fresh)).state.tree ?? account;

@@ -1,3 +1,5 @@
+import type { DecideUsage } from '@tally/domain';
+import type { UsageMessage } from '@tally/events';
 import { createLogger, type KafkaAdapter, type InboundMessage, type OutgoingMessage } from '@tally/runtime';
 import { decideSlice } from './decide-slice';
 
@@ -35,5 +37,85 @@ describe('deciding a slice of usage messages', () => {
         traceparent: TRACEPARENT,
       }),
     ]);
+  });
+});
+
+describe('routing a slice by the aggregate that decides each account', () => {
+  const NOW = '2026-12-07T19:00:00.000Z';
+  const usage = (i: number, subject: string) =>
+    message(
+      String(i),
+      JSON.stringify({
+        specversion: '1.0',
+        id: `u-${i}`,
+        source: 'test',
+        type: 'metering.usage.v1',
+        subject,
+        data: { meter: 'm', quantity: 1 },
+      }),
+    );
+
+  function setup(cached: Record<string, string>, trees: Record<string, string> = {}) {
+    const sent: Array<{ topic: string; messages: OutgoingMessage[] }> = [];
+    const decided: string[] = [];
+    const reads: string[] = [];
+    const kafka = {
+      topics: { usage: 'usage', usageByAccount: 'by-account', decisions: 'decisions', deadLetters: 'dlq' },
+      // Partition 0 owns every account but "elsewhere".
+      partitionOf: (key: string) => (key === 'elsewhere' ? 1 : 0),
+      send: async (topic: string, messages: OutgoingMessage[]) => void sent.push({ topic, messages }),
+    } as unknown as KafkaAdapter;
+    const decider = {
+      commands: async (requests: UsageMessage[]) =>
+        requests.map((usage) => ({
+          type: 'DecideUsage',
+          account: usage.subject,
+          usage,
+          meter: null,
+          reportedBy: 'kafka',
+          now: NOW,
+        })) as DecideUsage[],
+      decide: async (commands: DecideUsage[]) => void decided.push(...commands.map((c) => c.usage.id)),
+      aggregateOf: async (account: string) => {
+        reads.push(account);
+        return trees[account] ?? account;
+      },
+      cachedAggregateOf: (account: string) => cached[account],
+    };
+    const deps = {
+      kafka,
+      decider,
+      clock: { now: () => NOW },
+      logger: createLogger('silent', 'test'),
+      deadLettered: () => undefined,
+    };
+    return { sent, decided, reads, deps };
+  }
+
+  it('routes cached accounts without reading them, and reads each other account once', async () => {
+    // given two cached accounts (one a member of a tree rooted elsewhere) and one not cached
+    const { sent, decided, reads, deps } = setup({ alice: 'alice', bob: 'elsewhere' });
+    const slice = [usage(1, 'alice'), usage(2, 'bob'), usage(3, 'carol'), usage(4, 'carol'), usage(5, 'alice')];
+
+    // when the slice from the usage topic is decided
+    await decideSlice(slice, { topic: 'usage', partition: 0 }, deps);
+
+    // then only the uncached account was read, once; bob's usage went to its root's owner, keyed by the root
+    expect(reads).toEqual(['carol']);
+    expect(decided).toEqual(['u-1', 'u-3', 'u-4', 'u-5']);
+    expect(sent).toEqual([{ topic: 'by-account', messages: [expect.objectContaining({ key: 'elsewhere', partition: 1 })] }]);
+  });
+
+  it('decides what the repartition topic holds where it is, looking nothing up', async () => {
+    // given usage already routed to this partition of the repartition topic, its accounts not cached
+    const { sent, decided, reads, deps } = setup({}, { dave: 'elsewhere' });
+
+    // when the slice is decided
+    await decideSlice([usage(1, 'dave'), usage(2, 'erin')], { topic: 'by-account', partition: 0 }, deps);
+
+    // then both are decided here, and no aggregate was read for routing
+    expect(reads).toEqual([]);
+    expect(decided).toEqual(['u-1', 'u-2']);
+    expect(sent).toEqual([]);
   });
 });

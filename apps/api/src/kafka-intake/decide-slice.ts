@@ -51,23 +51,21 @@ export async function decideSlice(slice: InboundMessage[], source: SliceSource, 
     now,
   );
   // Routed by the aggregate that decides the account: a tree's members all go to its root's owner.
-  // Looked up once per account of the slice (most send several usages).
-  const aggregates = new Map<string, Promise<string> | string>();
-  const aggregateOf = (account: string) => {
-    let aggregate = aggregates.get(account);
-    if (aggregate === undefined) aggregates.set(account, (aggregate = deps.decider.aggregateOf?.(account, now) ?? account));
-    return aggregate;
-  };
-  const routes = await Promise.all(commands.map((c) => aggregateOf(c.account)));
+  // Only usage read from the usage topic moves (the repartition topic's is where it belongs), and
+  // each account of the slice is looked up once (most send several usages): a cached account at
+  // once, the others read together.
+  const rerouting = source.topic === kafka.topics.usage;
+  const routes = rerouting ? await aggregatesOf(commands, now, deps.decider) : null;
   const local: Valid[] = [];
   const forward: OutgoingMessage[] = [];
-  const rerouting = source.topic === kafka.topics.usage;
-  parsed.forEach(({ message }, i) => {
+  for (let i = 0; i < parsed.length; i++) {
+    const { message } = parsed[i];
     const command = commands[i];
-    const owner = rerouting ? kafka.partitionOf(routes[i]) : source.partition;
+    const route = routes === null ? null : (routes.get(command.account) as string);
+    const owner = route === null ? source.partition : kafka.partitionOf(route);
     if (owner === source.partition) local.push({ message, command });
-    else forward.push({ key: routes[i], value: message.value, headers: message.headers, partition: owner });
-  });
+    else forward.push({ key: route, value: message.value, headers: message.headers, partition: owner });
+  }
   const forwarding = forward.length > 0 ? kafka.send(kafka.topics.usageByAccount, forward) : null;
   // Seen by the caller even if deciding throws first: a failed forward is retried with the slice.
   forwarding?.catch(() => undefined);
@@ -96,6 +94,27 @@ export async function decideSlice(slice: InboundMessage[], source: SliceSource, 
   });
   await kafka.send(kafka.topics.deadLetters, outgoing);
   for (const { reason } of letters) deps.deadLettered(reason.code);
+}
+
+/**
+ * The aggregate of each account the commands name, by account: what the decider knows without
+ * reading ({@link UsageDecider.cachedAggregateOf}), the rest looked up together; the account
+ * itself when the decider cannot tell.
+ */
+async function aggregatesOf(commands: DecideUsage[], now: string, decider: UsageDecider): Promise<Map<string, string>> {
+  const aggregates = new Map<string, string>();
+  const reads: Array<Promise<unknown>> = [];
+  for (const { account } of commands) {
+    if (aggregates.has(account)) continue;
+    const known = decider.aggregateOf ? decider.cachedAggregateOf?.(account) : account;
+    aggregates.set(account, known ?? account);
+    if (known === undefined)
+      reads.push(
+        (decider.aggregateOf as NonNullable<UsageDecider['aggregateOf']>)(account, now).then((a) => aggregates.set(account, a)),
+      );
+  }
+  if (reads.length > 0) await Promise.all(reads);
+  return aggregates;
 }
 
 /** The W3C trace context a message carried (binary mode's `ce_traceparent`, or a plain header), for its log line. */

@@ -16,6 +16,8 @@ export interface UsageDecider {
    * what usage is routed by, so that one owner decides a whole tree. The account itself when absent.
    */
   aggregateOf?(account: string, now: string): Promise<string>;
+  /** {@link aggregateOf} when it is known without reading (a cached account); undefined otherwise. */
+  cachedAggregateOf?(account: string): string | undefined;
 }
 
 /**
@@ -37,6 +39,10 @@ export class KafkaUsageDecider implements UsageDecider {
 
   aggregateOf(account: string, now: string): Promise<string> {
     return this.decisions.aggregateOf(account, now);
+  }
+
+  cachedAggregateOf(account: string): string | undefined {
+    return this.decisions.cachedAggregateOf(account);
   }
 
   async decide(commands: DecideUsage[]): Promise<void> {
