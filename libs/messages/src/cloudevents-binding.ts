@@ -133,7 +133,9 @@ export function fromKafkaMessage(headers: MessageHeaders, value: unknown): unkno
   }
   if (!isObject(value)) return value;
   const extra = Object.entries(attributes).filter(([name]) => !(name in value) && !CORE_HEADER.has(name));
-  return withTrace({ ...value, ...Object.fromEntries(extra) }, header(headers, 'traceparent'));
+  // The value was parsed for this call alone: copied only to add what the headers carry.
+  const event = extra.length > 0 ? { ...value, ...Object.fromEntries(extra) } : value;
+  return withTrace(event, header(headers, 'traceparent'));
 }
 
 // In structured mode the value alone says what the event is; core attributes in headers are ignored.
