@@ -116,3 +116,28 @@ describe('Kafka values and headers a second probe found', () => {
     expect(parsed).toEqual({ ok: false, rejection: { code: 'VALIDATION_FAILED', detail: 'must be a JSON object' } });
   });
 });
+
+describe('structured-mode messages whose headers say nothing about the event', () => {
+  it('given only a content-type header, when it is read, then the request is the value’s event as before', () => {
+    const headers = { 'content-type': Buffer.from('application/cloudevents+json') };
+    expect(parseKafkaUsage(Buffer.from(JSON.stringify(structured)), headers)).toEqual({
+      ok: true,
+      request: { source: 'geocoder', id: 'u-1', subject: 'alice', meter: 'geocoding', quantity: 3, time: null },
+    });
+  });
+
+  it('given a header of any name that is not UTF-8, when it is read, then it is refused naming that header', () => {
+    const headers = { 'content-type': Buffer.from('application/json'), 'x-blob': Buffer.from([0xc3, 0x28]) };
+    expect(parseKafkaUsage(Buffer.from(JSON.stringify(structured)), headers)).toEqual({
+      ok: false,
+      rejection: { code: 'VALIDATION_FAILED', detail: 'x-blob: header is not UTF-8' },
+    });
+  });
+
+  it('given a trace context or an attribute header in another case, when it is read, then it is still kept', () => {
+    const upper = parseKafkaUsage(Buffer.from(JSON.stringify(structured)), { Traceparent: Buffer.from(TRACE) });
+    const attribute = parseKafkaUsage(Buffer.from(JSON.stringify(structured)), { CE_traceparent: Buffer.from(TRACE) });
+    expect(upper).toMatchObject({ ok: true, request: { extensions: { traceparent: TRACE } } });
+    expect(attribute).toMatchObject({ ok: true, request: { extensions: { traceparent: TRACE } } });
+  });
+});

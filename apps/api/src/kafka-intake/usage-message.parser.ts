@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { type UsageMessage } from '@tally/events';
 import { decodeUtf8, describeFieldErrors, fromKafkaMessage, parseUsageMessage } from '@tally/messages';
 import type { MessageHeaders } from '@tally/runtime';
@@ -24,6 +25,26 @@ function headerTexts(
   return { ok: true, headers: text };
 }
 
+// Headers the CloudEvents Kafka binding reads beside the value: attributes and extensions, and a trace context.
+const BOUND_HEADER = /^(ce_|traceparent$)/i;
+
+/**
+ * What {@link headerTexts} would refuse (the first header, in order, that is not UTF-8), else
+ * whether any header says something about the event (a `ce_` attribute or a `traceparent`):
+ * without one, a structured-mode value is the event as it is, and no header is decoded.
+ */
+function scanHeaders(headers: MessageHeaders): { ok: true; bound: boolean } | { ok: false; header: string } {
+  let bound = false;
+  for (const name in headers) {
+    if (!Object.prototype.hasOwnProperty.call(headers, name)) continue;
+    const raw = headers[name];
+    const first = Array.isArray(raw) ? raw[0] : raw;
+    if (first !== undefined && typeof first !== 'string' && !isUtf8(first)) return { ok: false, header: name };
+    if (!bound && BOUND_HEADER.test(name)) bound = true;
+  }
+  return { ok: true, bound };
+}
+
 /**
  * Reads a `metering.usage.v1` message in either CloudEvents Kafka mode: structured (the
  * whole event is the JSON value) or binary (attributes in `ce_` headers, `data` as the value),
@@ -35,8 +56,8 @@ export function parseKafkaUsage(value: Buffer | null, headers: MessageHeaders = 
     return { ok: false, rejection: { code: 'EMPTY_MESSAGE', detail: 'the message has no value' } };
   const body = decodeUtf8(value);
   if (body === null) return { ok: false, rejection: { code: 'MALFORMED_JSON', detail: 'the value is not UTF-8 (RFC 8259)' } };
-  const text = headerTexts(headers);
-  if (!text.ok) return { ok: false, rejection: { code: 'VALIDATION_FAILED', detail: `${text.header}: header is not UTF-8` } };
+  const scan = scanHeaders(headers);
+  if (!scan.ok) return { ok: false, rejection: { code: 'VALIDATION_FAILED', detail: `${scan.header}: header is not UTF-8` } };
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -46,7 +67,10 @@ export function parseKafkaUsage(value: Buffer | null, headers: MessageHeaders = 
       rejection: { code: 'MALFORMED_JSON', detail: `the value is not valid JSON: ${(error as Error).message}` },
     };
   }
-  const parsed = parseUsageMessage(fromKafkaMessage(text.headers, json));
+  // Without a bound header the message is structured mode with nothing to add: the value is the event.
+  const parsed = parseUsageMessage(
+    scan.bound ? fromKafkaMessage((headerTexts(headers) as { headers: Record<string, string | undefined> }).headers, json) : json,
+  );
   return parsed.ok
     ? { ok: true, request: parsed.value }
     : { ok: false, rejection: { code: 'VALIDATION_FAILED', detail: describeFieldErrors(parsed.errors) } };
