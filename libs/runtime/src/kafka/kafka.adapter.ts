@@ -1,3 +1,5 @@
+// First: it replaces a kafkajs module that kafkajs's producer takes when kafkajs loads.
+import './partition-grouping';
 import { ALERTS_TOPIC, DECISIONS_TOPIC, USAGE_DLQ_TOPIC, USAGE_TOPIC } from '@tally/messages';
 import {
   AssignerProtocol,
