@@ -1,6 +1,7 @@
 import { groupMessagesPerPartition, installPartitionGrouping } from './partition-grouping';
 
 type Grouping = typeof groupMessagesPerPartition;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const loaded = require('kafkajs/src/producer/groupMessagesPerPartition') as Grouping & { original?: Grouping };
 // kafkajs's own grouping (the module's original export once this process installed this one).
 const kafkajsGrouping: Grouping = loaded.original ?? loaded;
@@ -34,11 +35,13 @@ describe('groupMessagesPerPartition', () => {
 
   it('is the grouping kafkajs’s producer uses once the adapter is loaded', () => {
     // given the Kafka adapter loaded (it installs the grouping before kafkajs)
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('./kafka.adapter');
 
     // when kafkajs's producer module is asked for its grouping
     // then it is this one
     expect(installPartitionGrouping()).toBe(true);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     expect((require('kafkajs/src/producer/groupMessagesPerPartition') as { tallyGrouping?: boolean }).tallyGrouping).toBe(true);
   });
 });

@@ -41,6 +41,7 @@ const SENDING_MODULE = 'kafkajs/src/producer/sendMessages';
  */
 export function installPartitionGrouping(): boolean {
   const path = require.resolve(GROUPING_MODULE);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const loaded = require(path) as { tallyGrouping?: true };
   if (loaded.tallyGrouping) return true;
   const module = require.cache[path];

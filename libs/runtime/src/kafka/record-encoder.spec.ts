@@ -3,6 +3,7 @@ import { installRecordEncoder, recordEncoder, type RecordFields } from './record
 type Encoder = (fields: RecordFields) => { buffer: Buffer };
 
 // kafkajs's own record encoder (the module's original export once this process installed ours).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const loaded = require('kafkajs/src/protocol/recordBatch/record/v0') as Encoder & { original?: Encoder };
 const kafkajsRecord: Encoder = loaded.original ?? loaded;
 
@@ -82,6 +83,7 @@ describe('recordEncoder', () => {
     expect(installRecordEncoder()).toBe(true);
 
     // when kafkajs's produce request encodes a message
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const request = require('kafkajs/src/protocol/requests/produce/v3/request') as (args: object) => {
       encode(): Promise<{ buffer: Buffer }>;
     };
@@ -96,6 +98,7 @@ describe('recordEncoder', () => {
     ).buffer;
 
     // then the record module it loaded is this one, and the request's bytes are kafkajs's own
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     expect((require('kafkajs/src/protocol/recordBatch/record/v0') as { tallyEncoder?: boolean }).tallyEncoder).toBe(true);
     expect(bytes.includes(kafkajsRecord({ key: 'k', value: 'v', offsetDelta: 0, timestampDelta: 0 }).buffer)).toBe(true);
   });

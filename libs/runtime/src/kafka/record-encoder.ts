@@ -151,6 +151,7 @@ const PRODUCE_REQUEST_MODULE = 'kafkajs/src/protocol/requests/produce/v3/request
  */
 export function installRecordEncoder(): boolean {
   const recordPath = require.resolve(RECORD_MODULE);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const original = require(recordPath) as RecordEncoder & { tallyEncoder?: true };
   if (original.tallyEncoder) return true;
   const produceLoaded = require.cache[require.resolve(PRODUCE_REQUEST_MODULE)] !== undefined;
