@@ -1,3 +1,5 @@
+import { resolveKafkajsModule } from './record-encoder';
+
 /**
  * kafkajs's grouping of a send's messages by partition, in one pass. kafkajs's own
  * (`producer/groupMessagesPerPartition`) copies a partition's whole list and builds an object for
@@ -40,12 +42,15 @@ const SENDING_MODULE = 'kafkajs/src/producer/sendMessages';
  * already), false if kafkajs's producer was loaded before (its own grouping then stays: same groups).
  */
 export function installPartitionGrouping(): boolean {
-  const path = require.resolve(GROUPING_MODULE);
+  const path = resolveKafkajsModule(GROUPING_MODULE);
+  const sending = resolveKafkajsModule(SENDING_MODULE);
+  // Another kafkajs layout: its own grouping stays.
+  if (path === null || sending === null) return false;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const loaded = require(path) as { tallyGrouping?: true };
   if (loaded.tallyGrouping) return true;
   const module = require.cache[path];
-  if (require.cache[require.resolve(SENDING_MODULE)] !== undefined || !module) return false;
+  if (require.cache[sending] !== undefined || !module) return false;
   module.exports = Object.assign(groupMessagesPerPartition, { tallyGrouping: true as const, original: loaded });
   return true;
 }

@@ -1,4 +1,4 @@
-import { installRecordEncoder, recordEncoder, type RecordFields } from './record-encoder';
+import { installRecordEncoder, recordEncoder, resolveKafkajsModule, type RecordFields } from './record-encoder';
 
 type Encoder = (fields: RecordFields) => { buffer: Buffer };
 
@@ -101,5 +101,21 @@ describe('recordEncoder', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     expect((require('kafkajs/src/protocol/recordBatch/record/v0') as { tallyEncoder?: boolean }).tallyEncoder).toBe(true);
     expect(bytes.includes(kafkajsRecord({ key: 'k', value: 'v', offsetDelta: 0, timestampDelta: 0 }).buffer)).toBe(true);
+  });
+});
+
+describe('resolveKafkajsModule', () => {
+  it('finds the kafkajs modules the replacements take the place of', () => {
+    // given this kafkajs (2.2)
+    // when its record module is looked up
+    // then it is there
+    expect(resolveKafkajsModule('kafkajs/src/protocol/recordBatch/record/v0')).toMatch(/record[\\/]v0/);
+  });
+
+  it('answers null, not a failure, for a module another kafkajs layout does not have', () => {
+    // given a kafkajs whose files moved
+    // when a module it no longer has is looked up
+    // then the replacement stands aside instead of failing the process's start
+    expect(resolveKafkajsModule('kafkajs/src/protocol/recordBatch/record/v9-moved')).toBeNull();
   });
 });
