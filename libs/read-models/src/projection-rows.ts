@@ -72,9 +72,11 @@ export async function applyToProjection(
   const keyed = new Map<string, string[]>();
   const touched: Array<{ position: string; event: TallyEvent; ids: string | string[] }> = [];
   // The loops over the batch yield the event loop now and then: in `npm start` the api waits meanwhile.
+  // Indexed loops: a for-of in an async function that awaits allocates an iterator result per step.
   let n = 0;
-  for (const { recorded, event } of events) {
+  for (let i = 0; i < events.length; i++) {
     if (++n % YIELD_EVERY === 0) await yieldLoop();
+    const { recorded, event } = events[i];
     const keys = p.keysOf(event);
     if (keys.length === 0) continue;
     // Nearly every event has one key: its id alone, not an array of one.
@@ -108,8 +110,9 @@ export async function applyToProjection(
   // Each row's state is read from its document once, folded through the batch, written once.
   const states = new Map<string, unknown>();
   for (const [id, doc] of found) states.set(id, p.state ? p.state.fromDoc(doc) : doc);
-  for (const { position, event, ids } of touched) {
+  for (let i = 0; i < touched.length; i++) {
     if (++n % YIELD_EVERY === 0) await yieldLoop();
+    const { position, event, ids } = touched[i];
     const context: EventContext = { position };
     if (typeof ids === 'string') states.set(ids, p.evolve(states.get(ids) ?? null, event, keyed.get(ids) as string[], context));
     else for (const id of ids) states.set(id, p.evolve(states.get(id) ?? null, event, keyed.get(id) as string[], context));
@@ -167,10 +170,19 @@ const ESCAPED = /["\\]/;
  */
 export function arrayLiteral(values: ReadonlyArray<string | number | null>): string {
   if (values.length === 0) return '{}';
-  if (values.every((v) => typeof v === 'string')) {
+  let strings = true;
+  let numbers = true;
+  for (let i = 0; i < values.length && (strings || numbers); i++) {
+    const t = typeof values[i];
+    if (t !== 'string') strings = false;
+    if (t !== 'number') numbers = false;
+  }
+  if (strings) {
     const joined = (values as string[]).join('","');
     if (!ESCAPED.test(joined)) return `{"${joined}"}`;
   }
+  // Numbers print as String(n) does (join's own conversion), with no quotes to add.
+  if (numbers) return `{${values.join(',')}}`;
   return `{${values.map((v) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `"${v.replace(/["\\]/g, '\\$&')}"`)).join(',')}}`;
 }
 
