@@ -11,8 +11,9 @@ type Row = { key: string[]; doc: unknown };
 /**
  * Rows kept per projection between batches unless the runner is told otherwise: over 1,000
  * accounts, about 2,000 rows of each usage table and the 1,000 wallets, which every page
- * rewrites. At most about 10 MiB of heap for the largest documents the projections keep (a
- * wallet's with its grants, ~2 KiB), a few hundred KiB for the usage counts' (docs/operations.md).
+ * rewrites. Measured (`RowCache` of parsed documents): about 200 bytes a usage row (1 MiB for
+ * 5,000), 1 KiB a wallet with 2 grants and 3 KiB with 8 (5–15 MiB), so the cached read models
+ * hold about 5–20 MiB together, inside the projectors' 256 MiB heap (docs/operations.md).
  */
 export const ROW_CACHE_ENTRIES = 5000;
 
