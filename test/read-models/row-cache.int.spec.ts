@@ -1,5 +1,5 @@
 import { serialize, streamNames, type AccountEvent, type TallyEvent } from '@tally/events';
-import { SqlEventStore, type RecordedEvent, type SqlClient } from '@tally/eventstore';
+import { SqlEventStore, type RecordedEvent, type SqlClient, type SqlQueryable } from '@tally/eventstore';
 import {
   CHECKPOINTS_TABLE,
   PROJECTED_STREAM_PREFIXES,
@@ -70,6 +70,28 @@ describe.each(sqlBackends())('rows kept between batches (%s)', (_name, open) => 
     last = null;
   });
   afterEach(() => close());
+
+  it('does not read back the rows its previous batch wrote', async () => {
+    // Given a runner whose statements are recorded
+    const statements: string[] = [];
+    const recording: SqlClient = Object.assign(Object.create(db) as SqlClient, {
+      transaction: <T>(work: (tx: SqlQueryable) => Promise<T>) =>
+        db.transaction((tx) =>
+          work({ query: (sql: string, params?: unknown[]) => (statements.push(sql), tx.query(sql, params)) } as SqlQueryable),
+        ),
+    });
+    const runner = new ProjectionRunner(recording, store, PROJECTIONS);
+    await runner.init();
+    await runner.apply(await recorded([accepted('u1', 1)]));
+    // When the next batch counts on the same rows
+    statements.length = 0;
+    await runner.apply(await recorded([accepted('u2', 2)]));
+    // Then it read no usage or wallet row, and upserted them (they exist)
+    const reads = (table: string) => statements.filter((s) => s.startsWith('select') && s.includes(`from ${table} `));
+    expect([...reads(usageMonthly.name), ...reads('credits_v3')]).toEqual([]);
+    expect(statements.some((s) => s.includes(`insert into ${usageMonthly.name}`) && s.includes('on conflict'))).toBe(true);
+    expect(await monthly()).toMatchObject({ units: 3, requests: 2 });
+  });
 
   it('reads the rows again once another runner has moved the checkpoints', async () => {
     // Given a runner that projected a batch, keeping its rows
