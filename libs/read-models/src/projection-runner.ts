@@ -57,6 +57,8 @@ export class ProjectionRunner {
   private readonly caches = new Map<string, RowCache>();
   /** The version of each checkpoint row this runner committed last: what its cache holds for. */
   private committed = new Map<string, string>();
+  /** The batch being projected: the next waits for it. */
+  private applying: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: SqlClient,
@@ -135,8 +137,18 @@ export class ProjectionRunner {
     }
   }
 
-  /** Projects one batch; exposed for the rebuild command, which drives the subscription itself. */
-  async apply(batch: RecordedEvent[]): Promise<void> {
+  /**
+   * Projects one batch; exposed for the rebuild command, which drives the subscription itself.
+   * Batches given at once are projected one after the other: a batch must not read the rows
+   * another one of this runner has kept but not yet committed (or is rolling back).
+   */
+  apply(batch: RecordedEvent[]): Promise<void> {
+    const applied = this.applying.then(() => this.applyNow(batch));
+    this.applying = applied.catch(() => undefined);
+    return applied;
+  }
+
+  private async applyNow(batch: RecordedEvent[]): Promise<void> {
     if (batch.length === 0) return;
     // In chunks: beside the api, a large page (the projector catching up) must not hold the loop.
     const events = await mapYielding(batch, (recorded) => ({ recorded, event: deserialize(recorded) }));
