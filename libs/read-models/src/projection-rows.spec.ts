@@ -1,7 +1,7 @@
 import type { TallyEvent } from '@tally/events';
 import type { RecordedEvent, SqlQueryable } from '@tally/eventstore';
 import { projection } from './projection';
-import { applyToProjection } from './projection-rows';
+import { applyToProjection, RowCache } from './projection-rows';
 import { mapYielding } from './yielding';
 
 // A transaction whose statements answer at once (through microtasks only): nothing but an
@@ -48,5 +48,26 @@ describe('folding a large batch beside the api', () => {
     );
     expect(seen[0]).toBe(false);
     expect(seen[seen.length - 1]).toBe(true);
+  });
+});
+
+describe('the rows a runner keeps between batches', () => {
+  it('keeps at most its capacity, dropping the least recently used first', () => {
+    // given a cache of two rows holding a and b, a read since b was kept
+    const cache = new RowCache(2);
+    cache.set('a', { n: 1 });
+    cache.set('b', { n: 2 });
+    expect(cache.get('a')).toEqual({ n: 1 });
+    // when a third row is kept
+    cache.set('c', { n: 3 });
+    // then b, the least recently used, is gone, the others kept
+    expect([cache.get('a'), cache.get('b'), cache.get('c')]).toEqual([{ n: 1 }, undefined, { n: 3 }]);
+    expect(cache.size).toBe(2);
+  });
+
+  it('keeps nothing with a capacity of 0', () => {
+    const cache = new RowCache(0);
+    cache.set('a', { n: 1 });
+    expect(cache.get('a')).toBeUndefined();
   });
 });

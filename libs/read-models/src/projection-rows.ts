@@ -8,47 +8,122 @@ import { YIELD_EVERY, yieldLoop } from './yielding';
 
 type Row = { key: string[]; doc: unknown };
 
-/** Applies events to one projection's table inside the runner's transaction. */
+/**
+ * Rows kept per projection between batches unless the runner is told otherwise: over 1,000
+ * accounts, about 2,000 rows of each usage table and the 1,000 wallets, which every page
+ * rewrites. Measured (`RowCache` of parsed documents): about 200 bytes a usage row (1 MiB for
+ * 5,000), 1 KiB a wallet with 2 grants and 3 KiB with 8 (5–15 MiB), so the cached read models
+ * hold about 5–20 MiB together, inside the projectors' 256 MiB heap (docs/operations.md).
+ */
+export const ROW_CACHE_ENTRIES = 5000;
+
+/**
+ * A projection's rows as this runner last wrote them (the document, by key id), least recently
+ * used first, at most `capacity` of them: a batch reads from its table only the rows it does not
+ * find here. A row is here only if it exists; the runner empties the cache whenever its rows may
+ * differ from the table's (a checkpoint it did not write, a failed batch).
+ */
+export class RowCache {
+  private readonly docs = new Map<string, unknown>();
+
+  constructor(readonly capacity: number) {}
+
+  get size(): number {
+    return this.docs.size;
+  }
+
+  /** The row's document if kept, as the most recently used. */
+  get(id: string): unknown {
+    const doc = this.docs.get(id);
+    if (doc !== undefined) {
+      this.docs.delete(id);
+      this.docs.set(id, doc);
+    }
+    return doc;
+  }
+
+  set(id: string, doc: unknown): void {
+    if (this.capacity <= 0) return;
+    this.docs.delete(id);
+    this.docs.set(id, doc);
+    if (this.docs.size > this.capacity) this.docs.delete(this.docs.keys().next().value as string);
+  }
+
+  delete(id: string): void {
+    this.docs.delete(id);
+  }
+
+  clear(): void {
+    this.docs.clear();
+  }
+}
+
+/**
+ * Applies events to one projection's table inside the runner's transaction. With a `cache`, the
+ * rows found there are not read again, and the batch's rows are kept there as written: the
+ * caller empties it if the transaction does not commit.
+ */
 export async function applyToProjection(
   tx: SqlQueryable,
   p: Projection,
   events: Array<{ recorded: RecordedEvent; event: TallyEvent }>,
+  cache?: RowCache,
 ): Promise<void> {
   // Each distinct key once, by its id: what to load, and where each event's key is kept.
   const keyed = new Map<string, string[]>();
-  const touched: Array<{ recorded: RecordedEvent; event: TallyEvent; ids: string[] }> = [];
+  const touched: Array<{ position: string; event: TallyEvent; ids: string | string[] }> = [];
   // The loops over the batch yield the event loop now and then: in `npm start` the api waits meanwhile.
+  // Indexed loops: a for-of in an async function that awaits allocates an iterator result per step.
   let n = 0;
-  for (const { recorded, event } of events) {
+  for (let i = 0; i < events.length; i++) {
     if (++n % YIELD_EVERY === 0) await yieldLoop();
+    const { recorded, event } = events[i];
     const keys = p.keysOf(event);
     if (keys.length === 0) continue;
-    const ids = keys.map((key) => {
+    // Nearly every event has one key: its id alone, not an array of one.
+    if (keys.length === 1) {
+      const id = idOf(keys[0]);
+      if (!keyed.has(id)) keyed.set(id, keys[0]);
+      touched.push({ position: recorded.position, event, ids: id });
+      continue;
+    }
+    const ids: string[] = [];
+    for (const key of keys) {
       const id = idOf(key);
       if (!keyed.has(id)) keyed.set(id, key);
-      return id;
-    });
-    touched.push({ recorded, event, ids });
+      ids.push(id);
+    }
+    touched.push({ position: recorded.position, event, ids });
   }
   if (touched.length === 0) return;
-  const rows = await loadRows(tx, p, keyed);
+  // The document of each row that exists: from the cache, else read from the table.
+  const found = new Map<string, unknown>();
+  let missing = keyed;
+  if (cache && cache.size > 0) {
+    missing = new Map();
+    for (const [id, key] of keyed) {
+      const doc = cache.get(id);
+      if (doc === undefined) missing.set(id, key);
+      else found.set(id, doc);
+    }
+  }
+  if (missing.size > 0) await loadRows(tx, p, missing, found);
   // Each row's state is read from its document once, folded through the batch, written once.
   const states = new Map<string, unknown>();
-  for (const [id, row] of rows) states.set(id, p.state ? p.state.fromDoc(row.doc) : row.doc);
-  const dirty = new Set<string>();
-  for (const { recorded, event, ids } of touched) {
+  for (const [id, doc] of found) states.set(id, p.state ? p.state.fromDoc(doc) : doc);
+  for (let i = 0; i < touched.length; i++) {
     if (++n % YIELD_EVERY === 0) await yieldLoop();
-    const context: EventContext = { position: recorded.position };
-    for (const id of ids) {
-      states.set(id, p.evolve(states.get(id) ?? null, event, keyed.get(id) as string[], context));
-      dirty.add(id);
-    }
+    const { position, event, ids } = touched[i];
+    const context: EventContext = { position };
+    if (typeof ids === 'string') states.set(ids, p.evolve(states.get(ids) ?? null, event, keyed.get(ids) as string[], context));
+    else for (const id of ids) states.set(id, p.evolve(states.get(id) ?? null, event, keyed.get(id) as string[], context));
   }
   // Rows the batch found (updated or deleted) and rows it creates, each in key order: the
   // statements then walk each index in order instead of visiting a leaf page per row at random
   // (rows arrive round robin over accounts), and a new row is inserted without the conflict
-  // check of an upsert, since the batch's transaction has just read that its key has no row.
-  const ids = [...dirty].sort(compareIds);
+  // check of an upsert, since the batch's transaction has just read (or this runner has just
+  // written, `cache`) that its key has no row. Every key of the batch was touched by an event.
+  const ids = [...keyed.keys()].sort(compareIds);
   const created: Row[] = [];
   const updated: Row[] = [];
   const deleted: string[][] = [];
@@ -56,8 +131,14 @@ export async function applyToProjection(
     const key = keyed.get(id) as string[];
     const state = states.get(id) ?? null;
     if (state === null) {
-      if (rows.has(id)) deleted.push(key);
-    } else (rows.has(id) ? updated : created).push({ key, doc: p.state ? p.state.toDoc(state) : state });
+      if (found.has(id)) deleted.push(key);
+      cache?.delete(id);
+      continue;
+    }
+    const doc = p.state ? p.state.toDoc(state) : state;
+    (found.has(id) ? updated : created).push({ key, doc });
+    // Kept as written: the next batch reads it back through `fromDoc`, as from the table.
+    cache?.set(id, doc);
   }
   await writeRows(tx, p, created, false);
   await writeRows(tx, p, updated, true);
@@ -90,14 +171,28 @@ const ESCAPED = /["\\]/;
  */
 export function arrayLiteral(values: ReadonlyArray<string | number | null>): string {
   if (values.length === 0) return '{}';
-  if (values.every((v) => typeof v === 'string')) {
+  let strings = true;
+  let numbers = true;
+  for (let i = 0; i < values.length && (strings || numbers); i++) {
+    const t = typeof values[i];
+    if (t !== 'string') strings = false;
+    if (t !== 'number') numbers = false;
+  }
+  if (strings) {
     const joined = (values as string[]).join('","');
     if (!ESCAPED.test(joined)) return `{"${joined}"}`;
   }
+  // Numbers print as String(n) does (join's own conversion), with no quotes to add.
+  if (numbers) return `{${values.join(',')}}`;
   return `{${values.map((v) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `"${v.replace(/["\\]/g, '\\$&')}"`)).join(',')}}`;
 }
 
-async function loadRows(tx: SqlQueryable, p: Projection, keyed: Map<string, string[]>): Promise<Map<string, Row>> {
+async function loadRows(
+  tx: SqlQueryable,
+  p: Projection,
+  keyed: Map<string, string[]>,
+  found: Map<string, unknown>,
+): Promise<void> {
   const list = p.keys.join(', ');
   const unnest = p.keys.map((_, i) => `$${i + 1}::text[]`).join(', ');
   const typed = p.row?.columns ?? [];
@@ -106,19 +201,17 @@ async function loadRows(tx: SqlQueryable, p: Projection, keyed: Map<string, stri
     `select ${list}, ${read}doc from ${tableOf(p)} where (${list}) in (select * from unnest(${unnest}))`,
     columns(p, [...keyed.values()]),
   );
-  return new Map(
-    rows.map((r) => {
-      const key = p.keys.map((k) => String(r[k]));
-      const doc = p.row
-        ? p.row.fromRow(
-            typed.map((c) => r[c.name] as string),
-            r.doc,
-            key,
-          )
-        : r.doc;
-      return [idOf(key), { key, doc }];
-    }),
-  );
+  for (const r of rows) {
+    const key = p.keys.map((k) => String(r[k]));
+    const doc = p.row
+      ? p.row.fromRow(
+          typed.map((c) => r[c.name] as string),
+          r.doc,
+          key,
+        )
+      : r.doc;
+    found.set(idOf(key), doc);
+  }
 }
 
 // The rows as one jsonb parameter, `[[key…, doc], …]`: serialised by one JSON.stringify and

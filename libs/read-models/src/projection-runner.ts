@@ -1,7 +1,7 @@
 import { deserialize, ACCOUNT_STREAM_PREFIX, METER_STREAM_PREFIX } from '@tally/events';
 import type { Checkpoint, EventStore, RecordedEvent, SqlClient, SqlQueryable, Subscription } from '@tally/eventstore';
-import { isSqlProjection, tableOf, type ReadModelProjection } from './projection';
-import { applyToProjection } from './projection-rows';
+import { isSqlProjection, tableOf, type ProjectedEvent, type Projection, type ReadModelProjection } from './projection';
+import { applyToProjection, ROW_CACHE_ENTRIES, RowCache } from './projection-rows';
 import { CHECKPOINTS_TABLE, ensureReadModelSchema } from './schema';
 import { mapYielding } from './yielding';
 
@@ -22,6 +22,11 @@ export interface BatchReport {
 export interface RunnerOptions {
   /** Events per page read from the store and projected in one transaction (5,000 unless given). */
   batchSize?: number;
+  /**
+   * Rows of each keyed projection kept between batches, the least recently used dropped first
+   * ({@link ROW_CACHE_ENTRIES} unless given; 0 keeps none). See {@link ProjectionRunner}.
+   */
+  rowCacheEntries?: number;
   /** Events projected between two calls of the projections' `maintain` (100,000 unless given). */
   maintainEvery?: number;
   onBatch?: (report: BatchReport) => void;
@@ -34,12 +39,26 @@ export interface RunnerOptions {
  * Subscribes to the store from the oldest checkpoint of its projections and writes each batch
  * into every projection's table and checkpoint in one transaction. Events at or below a
  * projection's checkpoint are skipped, so a redelivered batch changes nothing.
+ *
+ * The runner keeps the rows its batches wrote (a bounded cache per keyed projection), so that
+ * the next batch does not read and parse again the rows it rewrites (over 1,000 accounts, most
+ * usage rows and wallets are in every page). A projection's cache holds only while its
+ * checkpoint row is the version this runner committed last (its position and the transaction
+ * that wrote it, `xmin`, read under the batch's `for update`): another projector, the rebuild
+ * command or a manual reset writing it empties the cache, and so does a batch that does not
+ * commit.
  */
 export class ProjectionRunner {
   private subscription: Subscription | null = null;
   private running: Promise<void> | null = null;
   private stopped = true;
   private sinceMaintained = 0;
+  /** Each keyed projection's rows as this runner last wrote them. */
+  private readonly caches = new Map<string, RowCache>();
+  /** The version of each checkpoint row this runner committed last: what its cache holds for. */
+  private committed = new Map<string, string>();
+  /** The batch being projected: the next waits for it. */
+  private applying: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: SqlClient,
@@ -118,33 +137,32 @@ export class ProjectionRunner {
     }
   }
 
-  /** Projects one batch; exposed for the rebuild command, which drives the subscription itself. */
-  async apply(batch: RecordedEvent[]): Promise<void> {
+  /**
+   * Projects one batch; exposed for the rebuild command, which drives the subscription itself.
+   * Batches given at once are projected one after the other: a batch must not read the rows
+   * another one of this runner has kept but not yet committed (or is rolling back).
+   */
+  apply(batch: RecordedEvent[]): Promise<void> {
+    const applied = this.applying.then(() => this.applyNow(batch));
+    this.applying = applied.catch(() => undefined);
+    return applied;
+  }
+
+  private async applyNow(batch: RecordedEvent[]): Promise<void> {
     if (batch.length === 0) return;
     // In chunks: beside the api, a large page (the projector catching up) must not hold the loop.
     const events = await mapYielding(batch, (recorded) => ({ recorded, event: deserialize(recorded) }));
-    await this.db.transaction(async (tx) => {
-      const checkpoints = await this.checkpoints(tx, true);
-      for (const p of this.projections) {
-        const since = checkpoints[p.name];
-        // Usually the whole batch lies after every checkpoint: compare once, not once per event.
-        const allFresh = !since || this.store.compare(batch[0].position, since) > 0;
-        const fresh = allFresh ? events : events.filter((e) => this.store.compare(e.recorded.position, since) > 0);
-        if (isSqlProjection(p)) {
-          if (fresh.length) await p.apply(tx, fresh, tableOf(p));
-        } else await applyToProjection(tx, p, fresh);
-      }
-      const last = batch[batch.length - 1].position;
-      // A checkpoint only moves forward: a batch delivered again after a later one rewinds nothing.
-      const behind = this.projections.filter((p) => {
-        const since = checkpoints[p.name];
-        return !since || this.store.compare(last, since) > 0;
+    const committed = new Map<string, string>();
+    try {
+      await this.db.transaction(async (tx) => {
+        await this.write(tx, batch, events, committed);
       });
-      await tx.query(`update ${CHECKPOINTS_TABLE} set position = $1, updated_at = now() where name = any($2::text[])`, [
-        last,
-        behind.map((p) => p.name),
-      ]);
-    });
+    } catch (error) {
+      // What the caches hold may be what this transaction wrote and then rolled back.
+      this.forgetRows();
+      throw error;
+    }
+    this.committed = committed;
     await this.maintain(batch.length);
     const newest = batch[batch.length - 1];
     const ageOf = (e: RecordedEvent) => Math.max(0, (Date.now() - Date.parse(e.createdAt)) / 1000);
@@ -154,6 +172,66 @@ export class ProjectionRunner {
       lagSeconds: ageOf(newest),
       oldestLagSeconds: ageOf(batch[0]),
     });
+  }
+
+  // The batch's rows and checkpoints, in its transaction; `committed` gets each checkpoint row's
+  // version as this transaction leaves it, for the caches to hold for once it commits.
+  private async write(
+    tx: SqlQueryable,
+    batch: RecordedEvent[],
+    events: ProjectedEvent[],
+    committed: Map<string, string>,
+  ): Promise<void> {
+    const checkpoints: Record<string, Checkpoint | null> = {};
+    const { rows } = await tx.query<{ name: string; position: string | null; version: string }>(
+      `select name, position, xmin::text as version from ${CHECKPOINTS_TABLE} where name = any($1::text[]) for update`,
+      [this.projections.map((p) => p.name)],
+    );
+    for (const p of this.projections) checkpoints[p.name] = null;
+    for (const r of rows) {
+      checkpoints[r.name] = r.position;
+      // Written by someone else since (or never by this runner): its cache may not be the table.
+      if (this.committed.get(r.name) !== versionOf(r)) this.caches.get(r.name)?.clear();
+      committed.set(r.name, versionOf(r));
+    }
+    for (const p of this.projections) {
+      if (!committed.has(p.name)) this.caches.get(p.name)?.clear();
+      const since = checkpoints[p.name];
+      // Usually the whole batch lies after every checkpoint: compare once, not once per event.
+      const allFresh = !since || this.store.compare(batch[0].position, since) > 0;
+      const fresh = allFresh ? events : events.filter((e) => this.store.compare(e.recorded.position, since) > 0);
+      if (isSqlProjection(p)) {
+        if (fresh.length) await p.apply(tx, fresh, tableOf(p));
+      } else await applyToProjection(tx, p, fresh, this.cacheOf(p));
+    }
+    const last = batch[batch.length - 1].position;
+    // A checkpoint only moves forward: a batch delivered again after a later one rewinds nothing.
+    const behind = this.projections.filter((p) => {
+      const since = checkpoints[p.name];
+      return !since || this.store.compare(last, since) > 0;
+    });
+    const moved = await tx.query<{ name: string; position: string | null; version: string }>(
+      `update ${CHECKPOINTS_TABLE} set position = $1, updated_at = now() where name = any($2::text[])
+       returning name, position, xmin::text as version`,
+      [last, behind.map((p) => p.name)],
+    );
+    for (const r of moved.rows) committed.set(r.name, versionOf(r));
+  }
+
+  private cacheOf(p: Projection): RowCache | undefined {
+    if (p.cached === false) return undefined;
+    let cache = this.caches.get(p.name);
+    if (!cache) {
+      cache = new RowCache(this.options.rowCacheEntries ?? ROW_CACHE_ENTRIES);
+      this.caches.set(p.name, cache);
+    }
+    return cache;
+  }
+
+  /** Empties every cache: its rows are read from the tables again. */
+  private forgetRows(): void {
+    for (const cache of this.caches.values()) cache.clear();
+    this.committed = new Map();
   }
 
   // After the batch's transaction: a vacuum cannot run inside one. A failure is reported and
@@ -172,15 +250,18 @@ export class ProjectionRunner {
     }
   }
 
-  private async checkpoints(db: SqlQueryable, lock = false): Promise<Record<string, Checkpoint | null>> {
+  private async checkpoints(db: SqlQueryable): Promise<Record<string, Checkpoint | null>> {
     const { rows } = await db.query<{ name: string; position: string | null }>(
-      `select name, position from ${CHECKPOINTS_TABLE} where name = any($1::text[]) ${lock ? 'for update' : ''}`,
+      `select name, position from ${CHECKPOINTS_TABLE} where name = any($1::text[])`,
       [this.projections.map((p) => p.name)],
     );
     const found = Object.fromEntries(rows.map((r) => [r.name, r.position]));
     return Object.fromEntries(this.projections.map((p) => [p.name, found[p.name] ?? null]));
   }
 }
+
+/** A checkpoint row's version: its position and the transaction that wrote it. */
+const versionOf = (r: { position: string | null; version: string }) => `${r.position ?? ''}@${r.version}`;
 
 /**
  * Iterates `source` with its next item already requested while the caller works on the current

@@ -28,6 +28,12 @@ export interface Projection<Doc = unknown, State = Doc> {
    */
   state?: { fromDoc(doc: Doc): State; toDoc(state: State): Doc };
   /**
+   * Whether the runner keeps this projection's rows between batches (true unless false): worth it
+   * where later batches touch the same rows again (counts, wallets), not where nearly every event
+   * writes a row of its own (the decision log), whose rows would only push the others out.
+   */
+  cached?: boolean;
+  /**
    * Typed columns of the table after the key, for indexes and queries to read instead of an
    * expression over the document (the decision log's position as two bigints): `toRow` takes a
    * document's column values (text, cast to each column's type) and what the jsonb keeps of it,

@@ -38,6 +38,8 @@ export const decisions = projection<DecisionDoc>({
   // document, indexed by expression); v2: holds are in the log (v1 listed a reservation only once committed).
   name: 'decisions_v3',
   keys: ['source', 'id', 'account'],
+  // A row per decision, touched again only by its reversal or its hold's end: not kept between batches.
+  cached: false,
   indexes: (table) => [`create index if not exists ${table}_account_seq on ${table} (account, seq_hi desc, seq_lo desc)`],
   row: {
     columns: [

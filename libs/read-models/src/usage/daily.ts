@@ -70,27 +70,47 @@ export const originKey = (account: string, source: string, id: string): string =
 export function dailyChanges(events: readonly TallyEvent[], known: ReadonlyMap<string, string>): DailyChanges {
   const counts = new Map<string, { key: DayKey; add: UsageCounts }>();
   const origins = new Map<string, Origin>();
-  const add = (key: DayKey, units: number, requests: number, rejected: number) => {
+  const add = (
+    account: string,
+    day: string,
+    meter: string,
+    subject: string,
+    units: number,
+    requests: number,
+    rejected: number,
+  ) => {
     // Parts joined by NUL, which text columns cannot hold: unambiguous, and no JSON per event.
-    const id = `${key.account}\u0000${key.day}\u0000${key.meter}\u0000${key.subject}`;
-    const row = counts.get(id) ?? { key, add: { units: 0, requests: 0, rejected: 0 } };
-    row.add = { units: row.add.units + units, requests: row.add.requests + requests, rejected: row.add.rejected + rejected };
-    counts.set(id, row);
+    const id = `${account}\u0000${day}\u0000${meter}\u0000${subject}`;
+    const row = counts.get(id);
+    // A day's row is added to in place (it is this batch's own), its key built once; a new one
+    // starts from 0 + each count, as the sum from zero did (a reversal of 0 units adds 0, not -0).
+    if (row) {
+      row.add.units += units;
+      row.add.requests += requests;
+      row.add.rejected += rejected;
+    } else
+      counts.set(id, {
+        key: { account, day, meter, subject },
+        add: { units: 0 + units, requests: 0 + requests, rejected: 0 + rejected },
+      });
   };
   for (const e of events) {
     // A multi-item usage counts on each of its items' meters, as the monthly counts do.
     if (e.type === 'UsageAccepted') {
       const { account, source, id, subject, time, decidedAt } = e.data;
-      origins.set(originKey(account, source, id), { day: dayOf(time), decidedAt });
-      for (const { meter, quantity } of linesOf(e.data)) add({ account, day: dayOf(time), meter, subject }, quantity, 1, 0);
+      const day = dayOf(time);
+      origins.set(originKey(account, source, id), { day, decidedAt });
+      if (!e.data.items) add(account, day, e.data.meter, subject, e.data.quantity, 1, 0);
+      else for (const { meter, quantity } of linesOf(e.data)) add(account, day, meter, subject, quantity, 1, 0);
     } else if (e.type === 'UsageRejected') {
       const { account, subject, time } = e.data;
-      for (const { meter } of linesOf(e.data)) add({ account, day: dayOf(time), meter, subject }, 0, 0, 1);
+      const day = dayOf(time);
+      for (const { meter } of linesOf(e.data)) add(account, day, meter, subject, 0, 0, 1);
     } else if (e.type === 'UsageReversed') {
       const { account, source, id, subject, month } = e.data;
       const origin = originKey(account, source, id);
       const day = origins.get(origin)?.day ?? known.get(origin) ?? `${month}-01`;
-      for (const { meter, quantity } of linesOf(e.data)) add({ account, day, meter, subject }, -quantity, -1, 0);
+      for (const { meter, quantity } of linesOf(e.data)) add(account, day, meter, subject, -quantity, -1, 0);
     }
   }
   return { counts, origins };

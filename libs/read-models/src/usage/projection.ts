@@ -15,15 +15,25 @@ export interface UsageCounts {
 export function count(doc: UsageCounts | null, event: TallyEvent, meter: string): UsageCounts | null {
   if (!isUsage(event)) return doc;
   const row = doc ?? { units: 0, requests: 0, rejected: 0 };
-  const units = linesOf(event.data).find((line) => line.meter === meter)?.quantity ?? 0;
+  const units = unitsOn(event.data, meter);
+  // Literals of the row's three fields, not spreads: four tables count every usage.
   switch (event.type) {
     case 'UsageAccepted':
-      return { ...row, units: row.units + units, requests: row.requests + 1 };
+      return { units: row.units + units, requests: row.requests + 1, rejected: row.rejected };
     case 'UsageRejected':
-      return { ...row, rejected: row.rejected + 1 };
+      return { units: row.units, requests: row.requests, rejected: row.rejected + 1 };
     case 'UsageReversed':
-      return { ...row, units: row.units - units, requests: row.requests - 1 };
+      return { units: row.units - units, requests: row.requests - 1, rejected: row.rejected };
   }
+}
+
+/**
+ * The units a usage counts on `meter`: its line's (as `linesOf` lists them), 0 when it has none
+ * there. A single usage is its own line: read without building the one-line list.
+ */
+function unitsOn(data: UsageEvent['data'], meter: string): number {
+  if (data.items) return data.items.find((line) => line.meter === meter)?.quantity ?? 0;
+  return data.meter === meter ? data.quantity : 0;
 }
 
 type UsageEvent = Extract<TallyEvent, { type: 'UsageAccepted' | 'UsageRejected' | 'UsageReversed' }>;
@@ -33,8 +43,11 @@ export const isUsage = (e: TallyEvent): e is UsageEvent =>
   e.type === 'UsageAccepted' || e.type === 'UsageRejected' || e.type === 'UsageReversed';
 
 /** The keys of a usage event's rows, one per meter it counts on: `keyOf` gives the rest of each key. */
-export const rowsOf = (e: TallyEvent, keyOf: (e: UsageEvent, line: CountedItem) => string[]): string[][] =>
-  isUsage(e) ? linesOf(e.data).map((line) => keyOf(e, line)) : [];
+export const rowsOf = (e: TallyEvent, keyOf: (e: UsageEvent, line: CountedItem) => string[]): string[][] => {
+  if (!isUsage(e)) return [];
+  // A single usage is its own line (`linesOf` would copy its meter and period into one).
+  return e.data.items ? linesOf(e.data).map((line) => keyOf(e, line)) : [keyOf(e, e.data)];
+};
 
 /** Monthly use per account × meter × month of the event time. */
 export const usageMonthly = projection<UsageCounts>({
