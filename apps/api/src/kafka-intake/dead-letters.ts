@@ -1,4 +1,4 @@
-import type { InboundMessage, OutgoingMessage } from '@tally/runtime';
+import { producibleHeaders, type InboundMessage, type OutgoingMessage } from '@tally/runtime';
 
 /** Why a message was dead-lettered: the code and text that go in its headers. */
 export interface DeadLetterReason {
@@ -6,7 +6,10 @@ export interface DeadLetterReason {
   detail: string;
 }
 
-/** The original message, byte for byte, with headers naming the error, where it came from and when it failed. */
+/**
+ * The original message, byte for byte, with headers naming the error, where it came from and when
+ * it failed; a header of the original without a value is left out (kafkajs cannot produce one).
+ */
 export function deadLetter(
   message: InboundMessage,
   reason: DeadLetterReason,
@@ -17,7 +20,7 @@ export function deadLetter(
     key: message.key,
     value: message.value,
     headers: {
-      ...message.headers,
+      ...producibleHeaders(message.headers),
       'tally-error-code': reason.code,
       'tally-error': reason.detail,
       'tally-source-topic': source.topic,

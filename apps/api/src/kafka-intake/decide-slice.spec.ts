@@ -40,6 +40,52 @@ describe('deciding a slice of usage messages', () => {
   });
 });
 
+describe('a consumed header without a value (Kafka allows one; kafkajs reads it as null)', () => {
+  // kafkajs's own record encoder (the module's original export when the adapter installed Tally's).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- kafkajs's internal module: no import path
+  const loaded = require('kafkajs/src/protocol/recordBatch/record/v0') as ((fields: object) => unknown) & {
+    original?: (fields: object) => unknown;
+  };
+  const kafkajsRecord = loaded.original ?? loaded;
+
+  it('dead-letters the message without that header, in a record kafkajs can encode, and logs it', async () => {
+    // given a bad message from a producer that sent headers without a value beside a trace context
+    const sent: OutgoingMessage[] = [];
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = createLogger('info', 'test', { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const kafka = {
+      topics: { usage: 'usage', decisions: 'decisions', deadLetters: 'dlq' },
+      send: async (_topic: string, messages: OutgoingMessage[]) => void sent.push(...messages),
+    } as unknown as KafkaAdapter;
+    const decider = { commands: async () => [], decide: async () => undefined };
+    const headers = {
+      traceparent: null,
+      'x-empty': null,
+      'x-some': [null, Buffer.from('kept')],
+      ce_traceparent: Buffer.from(TRACEPARENT),
+    };
+
+    // when its slice is decided
+    await decideSlice(
+      [message('9', '{"specversion":"1.0"', headers)],
+      { topic: 'usage', partition: 0 },
+      { kafka, decider, clock: { now: () => '2026-12-07T20:00:00.000Z' }, logger, deadLettered: () => undefined },
+    );
+
+    // then the dead letter keeps every header with a value, leaves out those without, and encodes
+    expect(sent).toHaveLength(1);
+    const dead = sent[0].headers as Record<string, unknown>;
+    expect(Object.keys(dead)).not.toContain('traceparent');
+    expect(Object.keys(dead)).not.toContain('x-empty');
+    expect(dead['x-some']).toEqual([Buffer.from('kept')]);
+    expect(dead.ce_traceparent).toEqual(Buffer.from(TRACEPARENT));
+    expect(dead['tally-error-code']).toBe('MALFORMED_JSON');
+    expect(() => kafkajsRecord({ key: sent[0].key, value: sent[0].value, headers: dead })).not.toThrow();
+    // and the log line carries the trace context that has a value
+    expect(lines).toEqual([expect.objectContaining({ offset: '9', traceparent: TRACEPARENT })]);
+  });
+});
+
 describe('routing a slice by the aggregate that decides each account', () => {
   const NOW = '2026-12-07T19:00:00.000Z';
   const usage = (i: number, subject: string) =>

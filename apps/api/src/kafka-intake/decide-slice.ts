@@ -1,5 +1,5 @@
 import type { DecideUsage } from '@tally/domain';
-import type { InboundMessage, KafkaAdapter, Logger, OutgoingMessage } from '@tally/runtime';
+import { producibleHeaders, type InboundMessage, type KafkaAdapter, type Logger, type OutgoingMessage } from '@tally/runtime';
 import type { Clock } from '../runtime/clock';
 import { deadLetter, type DeadLetterReason } from './dead-letters';
 import { decideIsolating } from './isolate-poison';
@@ -64,7 +64,7 @@ export async function decideSlice(slice: InboundMessage[], source: SliceSource, 
     const route = routes === null ? null : (routes.get(command.account) as string);
     const owner = route === null ? source.partition : kafka.partitionOf(route);
     if (owner === source.partition) local.push({ message, command });
-    else forward.push({ key: route, value: message.value, headers: message.headers, partition: owner });
+    else forward.push({ key: route, value: message.value, headers: producibleHeaders(message.headers), partition: owner });
   }
   const forwarding = forward.length > 0 ? kafka.send(kafka.topics.usageByAccount, forward) : null;
   // Seen by the caller even if deciding throws first: a failed forward is retried with the slice.
@@ -122,7 +122,7 @@ function traceOf(message: InboundMessage): string | undefined {
   for (const name of ['ce_traceparent', 'traceparent']) {
     const value = message.headers?.[name];
     const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined)
+    if (first !== undefined && first !== null)
       return first
         .toString()
         .replace(/[^\x20-\x7e]/g, '?')

@@ -141,3 +141,29 @@ describe('structured-mode messages whose headers say nothing about the event', (
     expect(attribute).toMatchObject({ ok: true, request: { extensions: { traceparent: TRACE } } });
   });
 });
+
+describe('headers without a value (null: Kafka allows them, kafkajs reads them so)', () => {
+  it('given a structured usage with valueless headers, bound or not, when it is read, then they say nothing', () => {
+    // given a producer that sent headers without a value, one named as a CloudEvents attribute
+    const headers = { 'x-empty': null, ce_id: null, traceparent: [null] };
+
+    // when the message is read
+    const parsed = parseKafkaUsage(Buffer.from(JSON.stringify(structured)), headers);
+
+    // then the request is the value's event, as without those headers (no failure, no rejection)
+    expect(parsed).toEqual({
+      ok: true,
+      request: { source: 'geocoder', id: 'u-1', subject: 'alice', meter: 'geocoding', quantity: 3, time: null },
+    });
+  });
+
+  it('given a binary-mode usage whose subject header has no value, when it is read, then it is refused naming subject', () => {
+    // given binary mode (attributes in ce_ headers) with ce_subject sent without a value
+    const { headers, value } = asDelivered(Kafka.binary(sdkEvent) as never);
+    const parsed = parseKafkaUsage(value, { ...headers, ce_subject: null });
+
+    // then it is a validation failure that names the attribute, as if the header were absent
+    expect(parsed).toMatchObject({ ok: false, rejection: { code: 'VALIDATION_FAILED' } });
+    expect((parsed as { rejection: { detail: string } }).rejection.detail).toMatch(/subject/);
+  });
+});

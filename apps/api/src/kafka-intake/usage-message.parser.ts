@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { type UsageMessage } from '@tally/events';
 import { decodeUtf8, describeFieldErrors, fromKafkaMessage, parseUsageMessage } from '@tally/messages';
-import type { MessageHeaders } from '@tally/runtime';
+import type { ConsumedHeaders } from '@tally/runtime';
 
 /** Why a message could not be decided; the dead-letter headers carry both fields. */
 export interface Rejection {
@@ -11,14 +11,17 @@ export interface Rejection {
 
 export type Parsed = { ok: true; request: UsageMessage } | { ok: false; rejection: Rejection };
 
-/** Header values as text; a `ce_` attribute that is not UTF-8 is refused, not mangled into U+FFFD. */
+/**
+ * Header values as text; a `ce_` attribute that is not UTF-8 is refused, not mangled into U+FFFD.
+ * A header without a value (null) says nothing: it is read as absent.
+ */
 function headerTexts(
-  headers: MessageHeaders,
+  headers: ConsumedHeaders,
 ): { ok: true; headers: Record<string, string | undefined> } | { ok: false; header: string } {
   const text: Record<string, string | undefined> = {};
   for (const [name, raw] of Object.entries(headers)) {
     const first = Array.isArray(raw) ? raw[0] : raw;
-    const decoded = first === undefined ? undefined : typeof first === 'string' ? first : decodeUtf8(first);
+    const decoded = first === undefined || first === null ? undefined : typeof first === 'string' ? first : decodeUtf8(first);
     if (decoded === null) return { ok: false, header: name };
     text[name] = decoded;
   }
@@ -33,13 +36,15 @@ const BOUND_HEADER = /^(ce_|traceparent$)/i;
  * whether any header says something about the event (a `ce_` attribute or a `traceparent`):
  * without one, a structured-mode value is the event as it is, and no header is decoded.
  */
-function scanHeaders(headers: MessageHeaders): { ok: true; bound: boolean } | { ok: false; header: string } {
+function scanHeaders(headers: ConsumedHeaders): { ok: true; bound: boolean } | { ok: false; header: string } {
   let bound = false;
   for (const name in headers) {
     if (!Object.prototype.hasOwnProperty.call(headers, name)) continue;
     const raw = headers[name];
     const first = Array.isArray(raw) ? raw[0] : raw;
-    if (first !== undefined && typeof first !== 'string' && !isUtf8(first)) return { ok: false, header: name };
+    // A header without a value (null) says nothing, bound or not.
+    if (first === undefined || first === null) continue;
+    if (typeof first !== 'string' && !isUtf8(first)) return { ok: false, header: name };
     if (!bound && BOUND_HEADER.test(name)) bound = true;
   }
   return { ok: true, bound };
@@ -51,7 +56,7 @@ function scanHeaders(headers: MessageHeaders): { ok: true; bound: boolean } | { 
  * then validates it exactly as HTTP input is validated. Extension headers (`ce_traceparent`)
  * are kept with the decision in both modes.
  */
-export function parseKafkaUsage(value: Buffer | null, headers: MessageHeaders = {}): Parsed {
+export function parseKafkaUsage(value: Buffer | null, headers: ConsumedHeaders = {}): Parsed {
   if (value === null || value.length === 0)
     return { ok: false, rejection: { code: 'EMPTY_MESSAGE', detail: 'the message has no value' } };
   const body = decodeUtf8(value);

@@ -33,12 +33,49 @@ installRecordEncoder();
 /** Header values as the client reads and writes them. */
 export type MessageHeaders = Record<string, Buffer | string | (Buffer | string)[] | undefined>;
 
+/**
+ * Header values of a consumed message: as {@link MessageHeaders}, and null for a header that
+ * has no value (Kafka allows one; a Java or librdkafka producer can send it; kafkajs reads it as
+ * null but cannot produce it, see {@link producibleHeaders}).
+ */
+export type ConsumedHeaders = Record<string, Buffer | string | null | (Buffer | string | null)[] | undefined>;
+
 /** A consumed message. */
 export interface InboundMessage {
   key: Buffer | null;
   value: Buffer | null;
-  headers?: MessageHeaders;
+  headers?: ConsumedHeaders;
   offset: string;
+}
+
+/**
+ * A consumed message's headers as they can be produced again (a dead letter, a repartitioned
+ * usage): those without a value left out, which kafkajs cannot encode (it would throw on every
+ * send of that message, and the partition would wait behind it). The same object when none is.
+ */
+export function producibleHeaders(headers: ConsumedHeaders | undefined): MessageHeaders | undefined {
+  if (headers === undefined) return undefined;
+  let valueless = false;
+  for (const name in headers) {
+    if (!Object.prototype.hasOwnProperty.call(headers, name)) continue;
+    const raw = headers[name];
+    if (raw === null || (Array.isArray(raw) && raw.includes(null))) {
+      valueless = true;
+      break;
+    }
+  }
+  if (!valueless) return headers as MessageHeaders;
+  const producible: MessageHeaders = {};
+  for (const name of Object.keys(headers)) {
+    const raw = headers[name];
+    if (raw === null) continue;
+    if (!Array.isArray(raw)) producible[name] = raw;
+    else {
+      const values = raw.filter((v): v is Buffer | string => v !== null);
+      if (values.length > 0) producible[name] = values;
+    }
+  }
+  return producible;
 }
 
 /** A message to send; `partition` overrides the key's partition. */
