@@ -1,4 +1,4 @@
-import { resolveKafkajsModule } from './record-encoder';
+import { replaceKafkajsModule } from './kafkajs-modules';
 
 /**
  * kafkajs's grouping of a send's messages by partition, in one pass. kafkajs's own
@@ -42,17 +42,7 @@ const SENDING_MODULE = 'kafkajs/src/producer/sendMessages';
  * already), false if kafkajs's producer was loaded before (its own grouping then stays: same groups).
  */
 export function installPartitionGrouping(): boolean {
-  const path = resolveKafkajsModule(GROUPING_MODULE);
-  const sending = resolveKafkajsModule(SENDING_MODULE);
-  // Another kafkajs layout: its own grouping stays.
-  if (path === null || sending === null) return false;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const loaded = require(path) as { tallyGrouping?: true };
-  if (loaded.tallyGrouping) return true;
-  const module = require.cache[path];
-  if (require.cache[sending] !== undefined || !module) return false;
-  module.exports = Object.assign(groupMessagesPerPartition, { tallyGrouping: true as const, original: loaded });
-  return true;
+  return replaceKafkajsModule(GROUPING_MODULE, SENDING_MODULE, 'tallyGrouping', () => groupMessagesPerPartition);
 }
 
 installPartitionGrouping();

@@ -1,4 +1,5 @@
-import { installRecordEncoder, recordEncoder, resolveKafkajsModule, type RecordFields } from './record-encoder';
+import { resolveKafkajsModule } from './kafkajs-modules';
+import { installRecordEncoder, recordEncoder, type RecordFields } from './record-encoder';
 
 type Encoder = (fields: RecordFields) => { buffer: Buffer };
 

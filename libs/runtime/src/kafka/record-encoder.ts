@@ -1,3 +1,5 @@
+import { replaceKafkajsModule } from './kafkajs-modules';
+
 /**
  * kafkajs's encoding of one record (record batch v2, `recordBatch/record/v0`) written straight
  * into one buffer of its exact size. kafkajs builds an `Encoder` per record and one more per
@@ -150,28 +152,5 @@ const PRODUCE_REQUEST_MODULE = 'kafkajs/src/protocol/requests/produce/v3/request
  * when a produce request was loaded first (kafkajs's own encoder then stays: same bytes).
  */
 export function installRecordEncoder(): boolean {
-  const recordPath = resolveKafkajsModule(RECORD_MODULE);
-  const producePath = resolveKafkajsModule(PRODUCE_REQUEST_MODULE);
-  // Another kafkajs layout: its own encoder stays.
-  if (recordPath === null || producePath === null) return false;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const original = require(recordPath) as RecordEncoder & { tallyEncoder?: true };
-  if (original.tallyEncoder) return true;
-  const produceLoaded = require.cache[producePath] !== undefined;
-  const module = require.cache[recordPath];
-  if (produceLoaded || !module) return false;
-  module.exports = Object.assign(recordEncoder(original), { tallyEncoder: true as const, original });
-  return true;
-}
-
-/**
- * The file of a kafkajs module, or null where this kafkajs has none there (another version's
- * layout): the replacements then stand aside instead of failing the process's start.
- */
-export function resolveKafkajsModule(id: string): string | null {
-  try {
-    return require.resolve(id);
-  } catch {
-    return null;
-  }
+  return replaceKafkajsModule<RecordEncoder>(RECORD_MODULE, PRODUCE_REQUEST_MODULE, 'tallyEncoder', recordEncoder);
 }
