@@ -1,4 +1,4 @@
-import { serialize, streamNames, type AccountEvent, type TallyEvent } from '@tally/events';
+import { serialize, streamNames, type TallyEvent } from '@tally/events';
 import { SqlEventStore, type RecordedEvent, type SqlClient, type SqlQueryable } from '@tally/eventstore';
 import {
   CHECKPOINTS_TABLE,
@@ -10,32 +10,14 @@ import {
   usageMonthly,
   type SqlProjection,
 } from '@tally/read-models';
+import { accepted } from '@tally/read-models/testing';
 import { eventually } from '../infra/infra';
 import { sqlBackends } from '../support/databases';
 
 // The runner keeps the rows its batches wrote between batches (libs/read-models/src/projection-rows.ts,
 // RowCache): these specs hold it to the tables whenever something else wrote them, or a batch failed.
 
-const accepted = (id: string, quantity: number): AccountEvent => ({
-  type: 'UsageAccepted',
-  data: {
-    account: 'acme',
-    source: 'svc',
-    id,
-    subject: 'alice',
-    meter: 'geo',
-    quantity,
-    time: '2026-11-05T00:00:00.000Z',
-    month: '2026-11',
-    usage: 0,
-    limit: null,
-    remaining: null,
-    overage: 0,
-    decidedAt: '2026-11-05T00:00:00.000Z',
-    reportedBy: 'kafka',
-    creditsCharged: 0,
-  },
-});
+const usage = (id: string, quantity: number) => accepted({ id, quantity });
 
 describe.each(sqlBackends())('rows kept between batches (%s)', (_name, open) => {
   let db: SqlClient;
@@ -82,10 +64,10 @@ describe.each(sqlBackends())('rows kept between batches (%s)', (_name, open) => 
     });
     const runner = new ProjectionRunner(recording, store, PROJECTIONS);
     await runner.init();
-    await runner.apply(await recorded([accepted('u1', 1)]));
+    await runner.apply(await recorded([usage('u1', 1)]));
     // When the next batch counts on the same rows
     statements.length = 0;
-    await runner.apply(await recorded([accepted('u2', 2)]));
+    await runner.apply(await recorded([usage('u2', 2)]));
     // Then it read no usage or wallet row, and upserted them (they exist)
     const reads = (table: string) => statements.filter((s) => s.startsWith('select') && s.includes(`from ${table} `));
     expect([...reads(usageMonthly.name), ...reads('credits_v3')]).toEqual([]);
@@ -97,12 +79,12 @@ describe.each(sqlBackends())('rows kept between batches (%s)', (_name, open) => 
     // Given a runner that projected a batch, keeping its rows
     const runner = new ProjectionRunner(db, store, PROJECTIONS);
     await runner.init();
-    await runner.apply(await recorded([accepted('u1', 1)]));
+    await runner.apply(await recorded([usage('u1', 1)]));
     // When another runner (a second projector) projects the next batch
     const other = new ProjectionRunner(db, store, PROJECTIONS);
-    await other.apply(await recorded([accepted('u2', 2)]));
+    await other.apply(await recorded([usage('u2', 2)]));
     // and the first projects the one after
-    await runner.apply(await recorded([accepted('u3', 4)]));
+    await runner.apply(await recorded([usage('u3', 4)]));
     // Then the count holds all three batches, not the first runner's row plus its own batch
     expect(await monthly()).toMatchObject({ units: 7, requests: 3 });
   });
@@ -118,9 +100,9 @@ describe.each(sqlBackends())('rows kept between batches (%s)', (_name, open) => 
     };
     const runner = new ProjectionRunner(db, store, [...PROJECTIONS, tripwire]);
     await runner.init();
-    await runner.apply(await recorded([accepted('u1', 1)]));
+    await runner.apply(await recorded([usage('u1', 1)]));
     // When a batch fails (rolled back) and is then projected again
-    const batch = await recorded([accepted('u2', 2)]);
+    const batch = await recorded([usage('u2', 2)]);
     failing = true;
     await expect(runner.apply(batch)).rejects.toThrow('tripped');
     failing = false;
@@ -133,10 +115,10 @@ describe.each(sqlBackends())('rows kept between batches (%s)', (_name, open) => 
     // Given a runner that projected a batch, keeping its rows
     const runner = new ProjectionRunner(db, store, PROJECTIONS);
     await runner.init();
-    await runner.apply(await recorded([accepted('u1', 1)]));
+    await runner.apply(await recorded([usage('u1', 1)]));
     // When the monthly counts are dropped (the rebuild command, or a manual reset) and it projects the next batch
     await dropProjection(db, usageMonthly);
-    await runner.apply(await recorded([accepted('u2', 2)]));
+    await runner.apply(await recorded([usage('u2', 2)]));
     // Then the emptied table counts that batch alone, as it would have without the cache
     expect(await monthly()).toMatchObject({ units: 2, requests: 1 });
   });
@@ -145,23 +127,20 @@ describe.each(sqlBackends())('rows kept between batches (%s)', (_name, open) => 
     // Given a runner that projected a batch, keeping its rows
     const runner = new ProjectionRunner(db, store, PROJECTIONS);
     await runner.init();
-    await runner.apply(await recorded([accepted('u1', 1)]));
+    await runner.apply(await recorded([usage('u1', 1)]));
     // When someone else rewrites the monthly counts and writes their checkpoint, leaving its position as it was
     await db.transaction(async (tx) => {
       await tx.query(`update ${usageMonthly.name} set doc = jsonb_set(doc, '{units}', '10')`);
       await tx.query(`update ${CHECKPOINTS_TABLE} set position = position where name = $1`, [usageMonthly.name]);
     });
-    await runner.apply(await recorded([accepted('u2', 2)]));
+    await runner.apply(await recorded([usage('u2', 2)]));
     // Then the next batch counts onto the table's row
     expect(await monthly()).toMatchObject({ units: 12, requests: 2 });
   });
 
   it('counts the same with a cache of one row as without one, rows created, updated and evicted', async () => {
     // Given two rows per batch (two meters) and a cache that keeps one
-    const onMeter = (id: string, meter: string, quantity: number): AccountEvent => {
-      const event = accepted(id, quantity) as Extract<AccountEvent, { type: 'UsageAccepted' }>;
-      return { ...event, data: { ...event.data, meter } };
-    };
+    const onMeter = (id: string, meter: string, quantity: number) => accepted({ id, meter, quantity });
     const runner = new ProjectionRunner(db, store, PROJECTIONS, { rowCacheEntries: 1 });
     await runner.init();
     // When three batches touch them

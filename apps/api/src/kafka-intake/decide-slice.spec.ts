@@ -9,22 +9,30 @@ function message(offset: string, value: string, headers: InboundMessage['headers
   return { key: Buffer.from('alice'), value: Buffer.from(value), headers, offset };
 }
 
+/** A slice decided with nothing valid in it: what was sent to the dead-letter topic, the log lines, the codes counted. */
+async function deadLettering(messages: InboundMessage[], now: string) {
+  const sent: OutgoingMessage[] = [];
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = createLogger('info', 'test', { write: (line: string) => void lines.push(JSON.parse(line)) });
+  const kafka = {
+    topics: { usage: 'usage', decisions: 'decisions', deadLetters: 'dlq' },
+    send: async (_topic: string, out: OutgoingMessage[]) => void sent.push(...out),
+  } as unknown as KafkaAdapter;
+  const decider = { commands: async () => [], decide: async () => undefined };
+  const codes: string[] = [];
+  await decideSlice(
+    messages,
+    { topic: 'usage', partition: 0 },
+    { kafka, decider, clock: { now: () => now }, logger, deadLettered: (code) => codes.push(code) },
+  );
+  return { sent, lines, codes };
+}
+
 describe('deciding a slice of usage messages', () => {
   it('dead-letters an invalid message with its reason, and logs it with the trace context it carried', async () => {
-    const sent: OutgoingMessage[] = [];
-    const lines: Array<Record<string, unknown>> = [];
-    const logger = createLogger('info', 'test', { write: (line: string) => void lines.push(JSON.parse(line)) });
-    const kafka = {
-      topics: { usage: 'usage', decisions: 'decisions', deadLetters: 'dlq' },
-      send: async (_topic: string, messages: OutgoingMessage[]) => void sent.push(...messages),
-    } as unknown as KafkaAdapter;
-    const decider = { commands: async () => [], decide: async () => undefined };
-    const codes: string[] = [];
-
-    await decideSlice(
+    const { sent, lines, codes } = await deadLettering(
       [message('7', '{"specversion":"1.0"', { ce_traceparent: Buffer.from(TRACEPARENT) })],
-      { topic: 'usage', partition: 0 },
-      { kafka, decider, clock: { now: () => '2026-11-30T05:00:00.000Z' }, logger, deadLettered: (code) => codes.push(code) },
+      '2026-11-30T05:00:00.000Z',
     );
 
     expect(codes).toEqual(['MALFORMED_JSON']);
@@ -50,14 +58,6 @@ describe('a consumed header without a value (Kafka allows one; kafkajs reads it 
 
   it('dead-letters the message without that header, in a record kafkajs can encode, and logs it', async () => {
     // given a bad message from a producer that sent headers without a value beside a trace context
-    const sent: OutgoingMessage[] = [];
-    const lines: Array<Record<string, unknown>> = [];
-    const logger = createLogger('info', 'test', { write: (line: string) => void lines.push(JSON.parse(line)) });
-    const kafka = {
-      topics: { usage: 'usage', decisions: 'decisions', deadLetters: 'dlq' },
-      send: async (_topic: string, messages: OutgoingMessage[]) => void sent.push(...messages),
-    } as unknown as KafkaAdapter;
-    const decider = { commands: async () => [], decide: async () => undefined };
     const headers = {
       traceparent: null,
       'x-empty': null,
@@ -66,11 +66,7 @@ describe('a consumed header without a value (Kafka allows one; kafkajs reads it 
     };
 
     // when its slice is decided
-    await decideSlice(
-      [message('9', '{"specversion":"1.0"', headers)],
-      { topic: 'usage', partition: 0 },
-      { kafka, decider, clock: { now: () => '2026-12-07T20:00:00.000Z' }, logger, deadLettered: () => undefined },
-    );
+    const { sent, lines } = await deadLettering([message('9', '{"specversion":"1.0"', headers)], '2026-12-07T20:00:00.000Z');
 
     // then the dead letter keeps every header with a value, leaves out those without, and encodes
     expect(sent).toHaveLength(1);
