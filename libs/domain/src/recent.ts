@@ -15,9 +15,13 @@ export const RECENT_ENTRY_OVERHEAD = 128;
  * A persistent map that keeps only its `limit` most recently added keys, and no more than
  * `maxBytes` of them (see {@link Recent.bytes}): setting a new key beyond either forgets the
  * oldest (never the newest). Setting a key it holds replaces the value and keeps its place.
- * A map plus the keys in the order they came (both persistent, so folding stays pure); every
- * operation is O(log n), which an ordered map whose oldest entry is deleted over and over is not.
- * The order is a {@link KeyLog}: adding a key to the newest window, as folding does, copies nothing.
+ *
+ * A window is a range `[start, end)` of positions in an {@link EntryLog}, the keys in the order
+ * they came, shared by a window and the windows made from it, and found through one native `Map`
+ * (no persistent hash map hashing long keys over and over): adding a key to the newest window, as
+ * folding one decision after another does, pushes in place and copies nothing, and forgetting the
+ * oldest moves `start`. A replaced value is kept apart, by position ({@link Recent.replaced}), as
+ * the entries of a range never change. So every window stays as it was, folding stays pure.
  *
  * Each value is kept as its JSON text, one flat string, and read back on `get`: a remembered
  * decision costs its text (a few hundred bytes) instead of an object graph of several times that
@@ -27,8 +31,11 @@ export const RECENT_ENTRY_OVERHEAD = 128;
  */
 export class Recent<V> implements Iterable<[string, V]> {
   private constructor(
-    private readonly map: ImmutableMap<string, string>,
-    private readonly order: KeyLog,
+    private readonly log: EntryLog,
+    private readonly start: number,
+    private readonly end: number,
+    /** Texts that replaced those of positions in the range, by position; mostly empty. */
+    private readonly replaced: ImmutableMap<number, string>,
     private readonly limit: number,
     private readonly maxBytes: number,
     /** Sum of {@link weight} over the entries. */
@@ -36,11 +43,11 @@ export class Recent<V> implements Iterable<[string, V]> {
   ) {}
 
   static empty<V>(limit = RECENT_IDS, maxBytes = Infinity): Recent<V> {
-    return new Recent<V>(ImmutableMap(), KeyLog.empty(), limit, maxBytes, 0);
+    return new Recent<V>(EntryLog.empty(), 0, 0, ImmutableMap(), limit, maxBytes, 0);
   }
 
   get size(): number {
-    return this.map.size;
+    return this.end - this.start;
   }
 
   /** How many keys, and how many bytes of them, it keeps at most. */
@@ -49,71 +56,86 @@ export class Recent<V> implements Iterable<[string, V]> {
   }
 
   get(key: string): V | undefined {
-    const text = this.map.get(key);
-    return text === undefined ? undefined : (JSON.parse(text) as V);
+    const at = this.log.find(key, this.start, this.end);
+    return at < 0 ? undefined : (JSON.parse(this.textAt(at)) as V);
   }
 
   has(key: string): boolean {
-    return this.map.has(key);
+    return this.log.find(key, this.start, this.end) >= 0;
   }
 
   /** With `key` set to `value`: a new key is the most recent, the oldest ones forgotten beyond the limits. */
   set(key: string, value: V): Recent<V> {
     const text = JSON.stringify(value);
-    const old = this.map.get(key);
-    const bytes = this.bytes + weight(key, text) - (old === undefined ? 0 : weight(key, old));
-    const order = old === undefined ? this.order.push(key) : this.order;
-    return this.trimmed(this.map.set(key, text), order, this.limit, this.maxBytes, bytes);
+    const at = this.log.find(key, this.start, this.end);
+    if (at >= 0) {
+      const bytes = this.bytes + weight(key, text) - weight(key, this.textAt(at));
+      return this.trimmed(this.log, this.start, this.end, this.replaced.set(at, text), this.limit, this.maxBytes, bytes);
+    }
+    const log = this.log.pushed(key, text, this.start, this.end, this.replaced);
+    // A copy of the range holds the texts replaced: the window's own start afresh.
+    const replaced = log.copiedFrom(this.log) ? ImmutableMap<number, string>() : this.replaced;
+    return this.trimmed(log, this.start, this.end + 1, replaced, this.limit, this.maxBytes, this.bytes + weight(key, text));
   }
 
   /** Keeping at most `limit` keys and `maxBytes` of them from now on: the oldest beyond them forgotten. */
   withLimit(limit: number, maxBytes = Infinity): Recent<V> {
     if (limit === this.limit && maxBytes === this.maxBytes) return this;
-    return this.trimmed(this.map, this.order, limit, maxBytes, this.bytes);
+    return this.trimmed(this.log, this.start, this.end, this.replaced, limit, maxBytes, this.bytes);
   }
 
   /** Only the entries `keep` accepts, in the same order. */
   filter(keep: (value: V, key: string) => boolean): Recent<V> {
-    const map = this.map.filter((text, key) => keep(JSON.parse(text) as V, key));
-    if (map.size === this.map.size) return this;
-    const bytes = [...map].reduce((sum, [key, text]) => sum + weight(key, text), 0);
-    return new Recent(
-      map,
-      this.order.filter((key) => map.has(key)),
-      this.limit,
-      this.maxBytes,
-      bytes,
-    );
+    const kept: Array<[string, string]> = [];
+    for (let at = this.start; at < this.end; at++) {
+      const key = this.log.keyAt(at);
+      const text = this.textAt(at);
+      if (keep(JSON.parse(text) as V, key)) kept.push([key, text]);
+    }
+    if (kept.length === this.size) return this;
+    const bytes = kept.reduce((sum, [key, text]) => sum + weight(key, text), 0);
+    return new Recent(EntryLog.of(kept, 0), 0, kept.length, ImmutableMap(), this.limit, this.maxBytes, bytes);
   }
 
   *values(): IterableIterator<V> {
-    for (const text of this.map.values()) yield JSON.parse(text) as V;
+    for (let at = this.start; at < this.end; at++) yield JSON.parse(this.textAt(at)) as V;
   }
 
   *[Symbol.iterator](): Iterator<[string, V]> {
-    for (const [key, text] of this.map.entries()) yield [key, JSON.parse(text) as V];
+    for (let at = this.start; at < this.end; at++) yield [this.log.keyAt(at), JSON.parse(this.textAt(at)) as V];
   }
 
-  /** A Recent of `map` and `order` with its oldest keys forgotten beyond `limit` and `maxBytes`. */
-  private trimmed(map: ImmutableMap<string, string>, order: KeyLog, limit: number, maxBytes: number, bytes: number): Recent<V> {
-    // The oldest keys, by index: no iterator, no list of them, for what is mostly one key.
-    let excess = 0;
+  /** The text of the entry at position `at` of the range. */
+  private textAt(at: number): string {
+    return (this.replaced.size > 0 && this.replaced.get(at)) || this.log.textAt(at);
+  }
+
+  /** A Recent of `log`'s range `[start, end)` with its oldest keys forgotten beyond `limit` and `maxBytes`. */
+  private trimmed(
+    log: EntryLog,
+    start: number,
+    end: number,
+    replaced: ImmutableMap<number, string>,
+    limit: number,
+    maxBytes: number,
+    bytes: number,
+  ): Recent<V> {
+    // The oldest keys, by position: no iterator, no list of them, for what is mostly one key.
+    let from = start;
     let kept = bytes;
-    while ((map.size - excess > limit || kept > maxBytes) && map.size - excess > 1) {
-      const oldest = order.at(excess);
-      kept -= weight(oldest, map.get(oldest) as string);
-      excess++;
+    while ((end - from > limit || kept > maxBytes) && end - from > 1) {
+      kept -= weight(log.keyAt(from), (replaced.size > 0 && replaced.get(from)) || log.textAt(from));
+      from++;
     }
-    if (excess === 0) return new Recent<V>(map, order, limit, maxBytes, bytes);
-    return new Recent<V>(
-      map.withMutations((m) => {
-        for (let i = 0; i < excess; i++) m.delete(order.at(i));
-      }),
-      order.skip(excess),
-      limit,
-      maxBytes,
-      kept,
-    );
+    if (from === start) return new Recent<V>(log, start, end, replaced, limit, maxBytes, bytes);
+    // Copied down once as many positions were forgotten as are kept: the log holds at most about twice the window.
+    if (from - log.first >= COMPACT_AFTER && from - log.first >= end - from) {
+      const entries: Array<[string, string]> = [];
+      for (let at = from; at < end; at++)
+        entries.push([log.keyAt(at), (replaced.size > 0 && replaced.get(at)) || log.textAt(at)]);
+      return new Recent<V>(EntryLog.of(entries, from), from, end, ImmutableMap(), limit, maxBytes, kept);
+    }
+    return new Recent<V>(log, from, end, replaced, limit, maxBytes, kept);
   }
 }
 
@@ -122,56 +144,109 @@ function weight(key: string, text: string): number {
   return key.length + text.length + RECENT_ENTRY_OVERHEAD;
 }
 
-/** Keys forgotten before a {@link KeyLog}'s array is copied down to the ones kept (then at least as many as are kept). */
+/** Positions forgotten before a window's entries are copied down to a log of their own (then at least as many as are kept). */
 const COMPACT_AFTER = 32;
 
+/** Entries a fork copies from the fork it is made from before it copies the whole window down instead. */
+const FORK_COPIES = 64;
+
 /**
- * The keys of a window in the order they came, as one array shared by a window and the windows
- * made from it, each seeing its own range `[start, end)` of it: no entry of a range ever changes.
- * A key added to the newest window (the one whose range ends where the array does, as when events
- * are folded one after another) is pushed in place; added to an older one, whose array a newer
- * one goes on in, it goes to a copy of that range. Forgetting the oldest keys moves `start`; once
- * the keys forgotten are at least as many as those kept, the kept ones are copied to a new array,
- * so the array holds at most about twice the window.
+ * Entries (key, text) by position, in the order they came, appended to only, shared by the
+ * windows made from one another, each seeing its own range of positions: no entry of a range ever
+ * changes. A window whose range ends where the log does (the newest, as when events are folded
+ * one after another) is added to in place. Adding to an older one (a dry run's window added to,
+ * then the cached one it was made from) forks: a log of its own from the end of that range on,
+ * reading the positions before it from its parent (one level: the parent of a fork is never a
+ * fork; a fork added to at an older position copies its own few entries into the new one, and
+ * past {@link FORK_COPIES} of them, the whole window is copied down into a new log).
+ *
+ * Each key is found through one native `Map` of its latest position in this log, each position
+ * linking to the key's previous one (a key forgotten and then added again has two), so that a
+ * window finds its own position of a key whatever newer windows added after its end.
  */
-class KeyLog {
+class EntryLog {
+  private readonly keys: string[] = [];
+  private readonly texts: string[] = [];
+  /** For each own position, the key's previous own position, or -1. */
+  private readonly previous: number[] = [];
+  /** Each key's latest own position. */
+  private readonly latest = new Map<string, number>();
+
   private constructor(
-    private readonly keys: string[],
-    private readonly start: number,
-    private readonly end: number,
+    /** Where positions below {@link base} are read (up to `base`); null: none are. */
+    private readonly parent: EntryLog | null,
+    /** The first own position. */
+    private readonly base: number,
   ) {}
 
-  static empty(): KeyLog {
-    return new KeyLog([], 0, 0);
+  static empty(): EntryLog {
+    return new EntryLog(null, 0);
   }
 
-  private static of(keys: string[]): KeyLog {
-    return new KeyLog(keys, 0, keys.length);
+  /** A log of `entries` at positions from `base` on. */
+  static of(entries: ReadonlyArray<[string, string]>, base: number): EntryLog {
+    const log = new EntryLog(null, base);
+    for (const [key, text] of entries) log.push(key, text);
+    return log;
   }
 
-  /** The `i`-th oldest key. */
-  at(i: number): string {
-    return this.keys[this.start + i];
+  /** Whether this log is a copy of a range of `other`'s (not `other`, nor a fork that reads from it). */
+  copiedFrom(other: EntryLog): boolean {
+    return this !== other && this.parent === null;
   }
 
-  push(key: string): KeyLog {
-    if (this.end === this.keys.length) {
-      this.keys.push(key);
-      return new KeyLog(this.keys, this.start, this.end + 1);
+  /** The lowest position the log holds. */
+  get first(): number {
+    return this.parent === null ? this.base : this.parent.base;
+  }
+
+  private get length(): number {
+    return this.base + this.keys.length;
+  }
+
+  keyAt(at: number): string {
+    return at >= this.base ? this.keys[at - this.base] : (this.parent as EntryLog).keyAt(at);
+  }
+
+  textAt(at: number): string {
+    return at >= this.base ? this.texts[at - this.base] : (this.parent as EntryLog).textAt(at);
+  }
+
+  /** The position of `key` within `[start, end)`, or -1. */
+  find(key: string, start: number, end: number): number {
+    let at = this.latest.get(key) ?? -1;
+    while (at >= end) at = this.previous[at - this.base];
+    // Found among the own positions, it is the only one in the range (a key is added to a window only when absent).
+    if (at >= 0) return at >= start ? at : -1;
+    return this.parent !== null && start < this.base ? this.parent.find(key, start, Math.min(end, this.base)) : -1;
+  }
+
+  /**
+   * The log holding the range `[start, end)` followed by `key` and `text` at position `end`: this
+   * one when the range ends where it does, else a fork, or a copy of the range (with the texts
+   * `replaced`; its {@link first} then differs).
+   */
+  pushed(key: string, text: string, start: number, end: number, replaced: ImmutableMap<number, string>): EntryLog {
+    let log: EntryLog;
+    if (end === this.length) log = this;
+    else if (this.parent === null && end >= this.base) log = new EntryLog(this, end);
+    else if (this.parent !== null && end >= this.base && end - this.base <= FORK_COPIES) {
+      log = new EntryLog(this.parent, this.base);
+      for (let at = this.base; at < end; at++) log.push(this.keys[at - this.base], this.texts[at - this.base]);
+    } else {
+      const entries: Array<[string, string]> = [];
+      for (let at = start; at < end; at++)
+        entries.push([this.keyAt(at), (replaced.size > 0 && replaced.get(at)) || this.textAt(at)]);
+      log = EntryLog.of(entries, start);
     }
-    const keys = this.keys.slice(this.start, this.end);
-    keys.push(key);
-    return KeyLog.of(keys);
+    log.push(key, text);
+    return log;
   }
 
-  /** Without the `n` oldest keys. */
-  skip(n: number): KeyLog {
-    const start = this.start + n;
-    if (start >= COMPACT_AFTER && start >= this.end - start) return KeyLog.of(this.keys.slice(start, this.end));
-    return new KeyLog(this.keys, start, this.end);
-  }
-
-  filter(keep: (key: string) => boolean): KeyLog {
-    return KeyLog.of(this.keys.slice(this.start, this.end).filter(keep));
+  private push(key: string, text: string): void {
+    this.previous.push(this.latest.get(key) ?? -1);
+    this.latest.set(key, this.length);
+    this.keys.push(key);
+    this.texts.push(text);
   }
 }
