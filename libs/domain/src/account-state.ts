@@ -18,7 +18,7 @@ import { holdLive, withHold, withHoldEnded, type HoldRecord } from './hold-state
 import { Recent } from './recent';
 import { withinWindow } from './time';
 import type { Member } from './tree';
-import { addCounted, countedAt, countsFrom, membersFrom } from './tree-counts';
+import { addCountedLines, countedAt, countsFrom, membersFrom } from './tree-counts';
 import { withAttached, withMemberQuota, withMemberUsage, withoutMember, withTokensTaken } from './tree-folding';
 import type { Earmarks } from './earmarks';
 import type { Grant } from './grants';
@@ -160,10 +160,7 @@ function counted(
   sign: 1 | -1,
 ): Pick<Account, 'usage' | 'members'> {
   const root = state.account ?? data.account;
-  let usage = state.usage;
-  for (const line of linesOf(data)) {
-    usage = addCounted(usage, line.meter, countedAt(line, data.account, data.month, root), sign * line.quantity);
-  }
+  const usage = addCountedLines(state.usage, linesOf(data), (line) => countedAt(line, data.account, data.month, root), sign);
   return { usage, members: withMemberUsage(state, data, sign) };
 }
 
