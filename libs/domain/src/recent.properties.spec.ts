@@ -39,7 +39,7 @@ type Op =
 
 const key = fc.integer({ min: 0, max: 40 }).map((i) => `k-${i}`);
 const from = fc.nat({ max: 1000 });
-const ops = fc.array(
+const ops: fc.Arbitrary<Op[]> = fc.array(
   fc.oneof(
     { weight: 12, arbitrary: fc.record({ op: fc.constant('set' as const), from, key, value: fc.integer({ min: 0, max: 999 }) }) },
     {

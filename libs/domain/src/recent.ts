@@ -227,20 +227,23 @@ class EntryLog {
    * `replaced`; its {@link first} then differs).
    */
   pushed(key: string, text: string, start: number, end: number, replaced: ImmutableMap<number, string>): EntryLog {
-    let log: EntryLog;
-    if (end === this.length) log = this;
-    else if (this.parent === null && end >= this.base) log = new EntryLog(this, end);
-    else if (this.parent !== null && end >= this.base && end - this.base <= FORK_COPIES) {
-      log = new EntryLog(this.parent, this.base);
-      for (let at = this.base; at < end; at++) log.push(this.keys[at - this.base], this.texts[at - this.base]);
-    } else {
-      const entries: Array<[string, string]> = [];
-      for (let at = start; at < end; at++)
-        entries.push([this.keyAt(at), (replaced.size > 0 && replaced.get(at)) || this.textAt(at)]);
-      log = EntryLog.of(entries, start);
-    }
+    const log = end === this.length ? this : this.branched(start, end, replaced);
     log.push(key, text);
     return log;
+  }
+
+  /** A new log holding the range `[start, end)`, to add to: a fork of this one, or a copy of the range. */
+  private branched(start: number, end: number, replaced: ImmutableMap<number, string>): EntryLog {
+    if (this.parent === null && end >= this.base) return new EntryLog(this, end);
+    if (this.parent !== null && end >= this.base && end - this.base <= FORK_COPIES) {
+      const fork = new EntryLog(this.parent, this.base);
+      for (let at = this.base; at < end; at++) fork.push(this.keys[at - this.base], this.texts[at - this.base]);
+      return fork;
+    }
+    const entries: Array<[string, string]> = [];
+    for (let at = start; at < end; at++)
+      entries.push([this.keyAt(at), (replaced.size > 0 && replaced.get(at)) || this.textAt(at)]);
+    return EntryLog.of(entries, start);
   }
 
   private push(key: string, text: string): void {
