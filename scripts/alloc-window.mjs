@@ -4,6 +4,8 @@
 // what the previous one left, plus the growth since the last), CPU (user + system), GC time and
 // counts. With HEAP_SAMPLE=1 it also writes alloc-<port>.heapprofile, V8's sampling heap profile
 // of the window (every HEAP_INTERVAL bytes, default 8192, objects collected since included).
+// With CPU_PROFILE=1 it writes alloc-<port>.cpuprofile, V8's CPU profile of the window alone
+// (sampled every CPU_INTERVAL µs, default 250; summarise it with scripts/cpuprofile-top.mjs).
 // It writes alloc-<port>.pid at start and alloc-<port>.open once a window is open. Used by
 // scripts/alloc-http.mjs (docs/benchmarks.md "Bytes allocated per HTTP decision").
 import fs from 'node:fs';
@@ -29,6 +31,13 @@ process.on('SIGUSR2', async () => {
         includeObjectsCollectedByMinorGC: true,
       });
     }
+    if (process.env.CPU_PROFILE === '1') {
+      session ??= new inspector.Session();
+      if (process.env.HEAP_SAMPLE !== '1') session.connect();
+      await post('Profiler.enable');
+      await post('Profiler.setSamplingInterval', { interval: Number(process.env.CPU_INTERVAL || 250) });
+      await post('Profiler.start');
+    }
     const profiler = new v8.GCProfiler();
     const used = v8.getHeapStatistics().used_heap_size;
     profiler.start();
@@ -52,9 +61,15 @@ process.on('SIGUSR2', async () => {
     if (gc.gcType === 'Scavenge' || gc.gcType === 'MinorMarkSweep') minor++;
   }
   allocated += usedAfter - previous;
+  if (session && process.env.CPU_PROFILE === '1') {
+    const { profile } = await post('Profiler.stop');
+    fs.writeFileSync(file('cpuprofile'), JSON.stringify(profile));
+  }
   if (session) {
-    const { profile } = await post('HeapProfiler.stopSampling');
-    fs.writeFileSync(file('heapprofile'), JSON.stringify(profile));
+    if (process.env.HEAP_SAMPLE === '1') {
+      const { profile } = await post('HeapProfiler.stopSampling');
+      fs.writeFileSync(file('heapprofile'), JSON.stringify(profile));
+    }
     session.disconnect();
     session = null;
   }
