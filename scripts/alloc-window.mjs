@@ -6,6 +6,8 @@
 // of the window (every HEAP_INTERVAL bytes, default 8192, objects collected since included).
 // With CPU_PROFILE=1 it writes alloc-<port>.cpuprofile, V8's CPU profile of the window alone
 // (sampled every CPU_INTERVAL µs, default 250; summarise it with scripts/cpuprofile-top.mjs).
+// With PROMISE_COUNT=1 it counts the promises created in the window (v8.promiseHooks; slower),
+// and with PROMISE_STACKS=1 also writes alloc-<port>.promises: where every 16th was created.
 // It writes alloc-<port>.pid at start and alloc-<port>.open once a window is open. Used by
 // scripts/alloc-http.mjs (docs/benchmarks.md "Bytes allocated per HTTP decision").
 import fs from 'node:fs';
@@ -38,14 +40,34 @@ process.on('SIGUSR2', async () => {
       await post('Profiler.setSamplingInterval', { interval: Number(process.env.CPU_INTERVAL || 250) });
       await post('Profiler.start');
     }
+    let promises = 0;
+    const stacks = process.env.PROMISE_STACKS === '1' ? new Map() : null;
+    const onInit = stacks
+      ? () => {
+          if (promises++ % 16 !== 0) return;
+          const frames = (new Error().stack ?? '').split('\n').slice(2, 8).map((f) => f.trim().replace(/\(.*(node_modules|dist)\//, '('));
+          const key = frames.join(' < ');
+          stacks.set(key, (stacks.get(key) ?? 0) + 1);
+        }
+      : () => promises++;
+    const stopCounting = process.env.PROMISE_COUNT === '1' ? v8.promiseHooks.onInit(onInit) : null;
+    const counted = () => {
+      stopCounting?.();
+      if (stacks) {
+        const top = [...stacks].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n * 16}\t${k}`);
+        fs.writeFileSync(file('promises'), top.join('\n'));
+      }
+      return stopCounting ? promises : null;
+    };
     const profiler = new v8.GCProfiler();
     const used = v8.getHeapStatistics().used_heap_size;
     profiler.start();
-    open = { profiler, used, cpu: process.cpuUsage() };
+    open = { profiler, used, cpu: process.cpuUsage(), counted };
     fs.writeFileSync(file('open'), '1');
     return;
   }
-  const { profiler, used, cpu: cpuBefore } = open;
+  const { profiler, used, cpu: cpuBefore, counted } = open;
+  const promises = counted();
   open = null;
   const { statistics } = profiler.stop();
   const usedAfter = v8.getHeapStatistics().used_heap_size;
@@ -73,7 +95,7 @@ process.on('SIGUSR2', async () => {
     session.disconnect();
     session = null;
   }
-  const result = { allocated, cpuMs: (cpu.user + cpu.system) / 1000, gcMs, minorGCs: minor, majorGCs: statistics.length - minor };
+  const result = { allocated, cpuMs: (cpu.user + cpu.system) / 1000, systemMs: cpu.system / 1000, promises, gcMs, minorGCs: minor, majorGCs: statistics.length - minor };
   fs.writeFileSync(file('json'), JSON.stringify(result));
 });
 fs.writeFileSync(file('pid'), String(process.pid));
