@@ -36,7 +36,7 @@ export class Authenticator {
   async authenticate(req: KeyedRequest, res: ServerResponse): Promise<ApiKey> {
     if (req.apiKey) return req.apiKey;
     // The client's address is worked out only when it can matter: some client has failed, or this one does now.
-    const client = this.limiter.remembersAny ? clientAddress(req, this.trusted) : undefined;
+    const client = this.limiter.size > 0 ? clientAddress(req, this.trusted) : undefined;
     const wait = client === undefined ? 0 : this.limiter.retryAfter(client, this.now());
     if (wait > 0) {
       this.counters.limited();

@@ -32,11 +32,6 @@ export class FailureLimiter {
     this.maxClients = limits.maxClients ?? MAX_LIMITED_CLIENTS;
   }
 
-  /** Whether any client has failed within memory: with none, every client may try now. */
-  get remembersAny(): boolean {
-    return this.buckets.size > 0;
-  }
-
   /** Seconds until `client` may try again (0: it may now). */
   retryAfter(client: string, now: number): number {
     const bucket = this.buckets.get(client);
