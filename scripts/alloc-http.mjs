@@ -6,7 +6,8 @@
 // requests, one event each over 1,000 accounts, 32 connections; then measures N (20,000) more in
 // a window (with `all`, until the read models show every unit, so the projector's work is in it).
 // Prints one JSON line; with HEAP_SAMPLE=1 also keeps the window's heap profile in ALLOC_DIR
-// (summarise it with scripts/heapprofile-top.mjs <file> <N>).
+// (summarise it with scripts/heapprofile-top.mjs <file> <N>), with CPU_PROFILE=1 the window's CPU
+// profile (scripts/cpuprofile-top.mjs).
 // Usage: node_modules/.bin/node scripts/alloc-http.mjs <api|all> [label]
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
@@ -60,7 +61,7 @@ async function caughtUp(url, units) {
 
 async function main() {
   const db = await support.freshDatabase(`tally_alloc_${label.replace(/\W/g, '_')}`);
-  const env = { DATABASE_URL: db.url, ALLOC_DIR: dir, HEAP_SAMPLE: process.env.HEAP_SAMPLE ?? '', HEAP_INTERVAL: process.env.HEAP_INTERVAL ?? '' };
+  const env = { DATABASE_URL: db.url, ALLOC_DIR: dir, HEAP_SAMPLE: process.env.HEAP_SAMPLE ?? '', HEAP_INTERVAL: process.env.HEAP_INTERVAL ?? '', CPU_PROFILE: process.env.CPU_PROFILE ?? '', CPU_INTERVAL: process.env.CPU_INTERVAL ?? '', PROMISE_COUNT: process.env.PROMISE_COUNT ?? '', PROMISE_STACKS: process.env.PROMISE_STACKS ?? '' };
   const tally = await support.startTallyProcess(env, kind);
   const port = new URL(tally.url).port;
   const file = (ext) => `${dir}/alloc-${port}.${ext}`;
@@ -93,12 +94,16 @@ async function main() {
         perSecond: Math.round(ok / seconds),
         bytesPerDecision: Math.round(window.allocated / ok),
         cpuMsPerDecision: Number((window.cpuMs / ok).toFixed(4)),
+        systemMsPerDecision: Number((window.systemMs / ok).toFixed(4)),
+        ...(window.promises === null ? {} : { promisesPerDecision: Number((window.promises / ok).toFixed(2)) }),
         gcMsPerDecision: Number((window.gcMs / ok).toFixed(4)),
         minorGCs: window.minorGCs,
         majorGCs: window.majorGCs,
       }),
     );
     if (existsSync(file('heapprofile'))) renameSync(file('heapprofile'), `${dir}/alloc-${label}-${kind}.heapprofile`);
+    if (existsSync(file('promises'))) renameSync(file('promises'), `${dir}/alloc-${label}-${kind}.promises`);
+    if (existsSync(file('cpuprofile'))) renameSync(file('cpuprofile'), `${dir}/alloc-${label}-${kind}.cpuprofile`);
   } finally {
     await tally.stop();
     await db.drop();

@@ -36,11 +36,13 @@ export class GroupCommit {
   ) {}
 
   /** Appends like {@link EventStore.appendToStream}, resolving once the group holding it is committed. */
-  async append(stream: string, events: StoredEvent[], expected: ExpectedRevision, claims: Claim[] = []): Promise<AppendResult> {
-    const [result] = await this.enqueue([
-      claims.length > 0 ? { stream, events, expected, claims } : { stream, events, expected },
-    ]);
-    return result;
+  append(stream: string, events: StoredEvent[], expected: ExpectedRevision, claims: Claim[] = []): Promise<AppendResult> {
+    // One promise per append, resolved with its one result (not an async function awaiting another).
+    return new Promise((resolve, reject) => {
+      const part = claims.length > 0 ? { stream, events, expected, claims } : { stream, events, expected };
+      this.waiting.push({ parts: [part], resolve: (results) => resolve(results[0]), reject });
+      this.schedule();
+    });
   }
 
   /**

@@ -339,8 +339,14 @@ export class AccountHandler {
     const now = commands.reduce((latest, c) => (c.now > latest ? c.now : latest), commands[0].now);
     // A new account as its lookup read it (first attempt only: a conflict means the store moved on).
     const from = repeats ? undefined : this.firstRead(account);
-    const loaded = await this.writer.loadAt(account, now, { closeBooks: true, from });
-    let state = await recallClaimed(this.store, loaded.state, commands, repeats, now);
+    // An account cached here whose books need no move (the common batch) is ready without a promise,
+    // and one whose memory holds every id asked needs nothing from the claims index.
+    const loaded =
+      this.writer.loadedNow(account, now, from) ?? (await this.writer.loadAt(account, now, { closeBooks: true, from }));
+    let state =
+      claimKeysOf(loaded.state, commands, repeats).size === 0
+        ? loaded.state
+        : await recallClaimed(this.store, loaded.state, commands, repeats, now);
     const appended: AccountEvent[] = [];
     const outcomes = commands.map((command) => {
       const outcome = decideOne(command, state);

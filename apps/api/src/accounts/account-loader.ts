@@ -67,6 +67,17 @@ export class AccountLoader {
   }
 
   /**
+   * {@link load} (not `fresh`) of an account cached here and not stale, at once: no read and no
+   * promise, the cache touched as `load` touches it. Null when it is not so (then `load` reads).
+   */
+  loadCached(account: string): LoadedAccount | null {
+    const cached = this.cache.get(account);
+    if (!cached || cached.stale) return null;
+    this.cache.set(account, cached);
+    return { account, state: cached.state, stream: cached.stream, revision: cached.revision, registered: null, opening: null };
+  }
+
+  /**
    * The account as cached here, caught up with the store, and what the claims index holds for
    * `claims`, read in one statement where the store can (a dry run's one wait, and one connection);
    * null when it is not cached, or stale (the ordinary {@link load} then reads it). The state is

@@ -62,6 +62,24 @@ export class AccountWriter {
   }
 
   /**
+   * {@link loadAt} with `closeBooks`, writing, at once (no promise) where it would neither read nor
+   * write: the account as read (`from`) or cached here and not stale, and no period to close or
+   * open now (a new account's opening is folded in, as `loadAt` does). Null otherwise: then `loadAt`.
+   */
+  loadedNow(account: string, now: string, from?: LoadedAccount): LoadedAccount | null {
+    const loaded = from ?? this.loader.loadCached(account);
+    if (!loaded) return null;
+    const opening = decideBooks(
+      { type: 'OpenAccount', account, registered: loaded.registered, defaultCredits: this.options.defaultCredits, now },
+      loaded.state,
+    );
+    if (opening) return withOpening(loaded, opening);
+    if (decideBooks({ type: 'OpenNextPeriod', account, now }, loaded.state)) return null;
+    if (decideBooks({ type: 'ClosePeriod', account, now }, loaded.state)) return null;
+    return loaded;
+  }
+
+  /**
    * Appends the events of a tree move, each part at its loaded revision (a new account registered
    * with it), all or nothing where the store can; then forgets the states it moved.
    */

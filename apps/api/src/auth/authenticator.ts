@@ -35,8 +35,9 @@ export class Authenticator {
   /** The request's key (set on it), or a Problem (401, 429) with its headers set on `res`. */
   async authenticate(req: KeyedRequest, res: ServerResponse): Promise<ApiKey> {
     if (req.apiKey) return req.apiKey;
-    const client = clientAddress(req, this.trusted);
-    const wait = this.limiter.retryAfter(client, this.now());
+    // The client's address is worked out only when it can matter: some client has failed, or this one does now.
+    const client = this.limiter.size > 0 ? clientAddress(req, this.trusted) : undefined;
+    const wait = client === undefined ? 0 : this.limiter.retryAfter(client, this.now());
     if (wait > 0) {
       this.counters.limited();
       res.setHeader('Retry-After', String(wait));
@@ -46,7 +47,7 @@ export class Authenticator {
     if (!match) throw new Problem(401, 'UNAUTHENTICATED', 'Unauthenticated', 'send Authorization: Bearer <token>');
     const key = await this.keys.authenticate(match[1]);
     if (!key) {
-      this.limiter.fail(client, this.now());
+      this.limiter.fail(client ?? clientAddress(req, this.trusted), this.now());
       this.counters.failed();
       throw new Problem(401, 'UNAUTHENTICATED', 'Unauthenticated', 'the token is not valid');
     }

@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/auth.guard';
 import type { Authenticator, KeyedRequest } from '../auth/authenticator';
 import { REQUEST_ID_HEADER } from '../runtime/logger';
@@ -47,7 +48,7 @@ export function guardBodies(instance: FastifyInstance, authenticator: Authentica
  */
 export function parseBodies(instance: FastifyInstance): void {
   instance.removeAllContentTypeParsers();
-  instance.addContentTypeParser('*', (request, payload, done) => {
+  const parse = (request: FastifyRequest, payload: IncomingMessage, done: (error: Error | null, body?: unknown) => void) => {
     // Another method's body (a DELETE with one) is not Tally's to read.
     if (!takesBody(request.raw)) return done(null, undefined);
     readBody(payload).then(
@@ -62,8 +63,16 @@ export function parseBodies(instance: FastifyInstance): void {
       },
       (error: Error) => done(error, undefined),
     );
-  });
+  };
+  // The same parser for every type. Named, the JSON types are found by Fastify's cache of the
+  // header it saw (one map lookup); the catch-all alone was looked for by parsing the header anew
+  // on every request.
+  instance.addContentTypeParser(PARSED_TYPES, parse);
+  instance.addContentTypeParser('*', parse);
 }
+
+/** The media types Tally's clients send bodies as (any other JSON type reaches the same parser through the catch-all). */
+const PARSED_TYPES = ['application/json', 'application/cloudevents+json', 'application/cloudevents-batch+json'];
 
 /** Security headers for a path prefix (the docs, the console), set before anything answers. */
 export function headersUnder(instance: FastifyInstance, prefix: string, headers: Record<string, string>): void {
