@@ -14,7 +14,8 @@ import { PG_ADMIN_URL, ROOT } from './support';
  * analyzes it, reads the whole store first in pages of 20,000 events, then projects those pages
  * into the one projection whose name starts with the prefix (`decisions_`), with the runner of the
  * build under `[dist root]` on one connection, and prints one JSON line: events, the projection's
- * rows, that connection's server CPU (from /proc) and wall clock while projecting, per event and
+ * rows, that connection's server CPU (from /proc), this process's own CPU (the runner's and the
+ * projection's JavaScript, decoding the pages included) and wall clock while projecting, per event and
  * per row, the same split by statement (the first words of its text), its table's size, then
  * drops the clone. The store's read is not counted. CPU is the backend's time on a CPU from
  * /proc/<pid>/schedstat (nanoseconds, so a single statement's is measurable).
@@ -67,10 +68,13 @@ async function main(): Promise<void> {
       });
     } as typeof query;
     const cpuBefore = cpuSeconds(pid);
+    const processBefore = process.cpuUsage();
     const started = performance.now();
     for (const page of pages) await runner.apply(page);
     const seconds = (performance.now() - started) / 1000;
     const cpu = cpuSeconds(pid) - cpuBefore;
+    const used = process.cpuUsage(processBefore);
+    const projectorCpu = (used.user + used.system) / 1e6;
     Client.prototype.query = query;
     if (Number((await db.query('select pg_backend_pid() as pid')).rows[0].pid) !== pid) throw new Error('the connection changed');
     const table = tableOf(projection);
@@ -88,6 +92,8 @@ async function main(): Promise<void> {
         postgresCpuSeconds: Number(cpu.toFixed(2)),
         postgresUsPerEvent: Math.round((cpu * 1e6) / events),
         postgresUsPerRow: Math.round((cpu * 1e6) / n),
+        projectorCpuSeconds: Number(projectorCpu.toFixed(2)),
+        projectorUsPerEvent: Math.round((projectorCpu * 1e6) / events),
         tableMiB: Number((Number(size.rows[0].heap) / 2 ** 20).toFixed(1)),
         withIndexesMiB: Number((Number(size.rows[0].total) / 2 ** 20).toFixed(1)),
         statements: Object.fromEntries([...statements].map(([label, seconds]) => [label, Number(seconds.toFixed(3))])),

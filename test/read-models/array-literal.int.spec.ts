@@ -32,10 +32,29 @@ describe.each(sqlBackends())('array literals of the projections (%s)', (_name, o
   it('reads an empty list as an empty array, and null as SQL NULL', async () => {
     expect(await textRoundTrip([])).toEqual([]);
     expect(await textRoundTrip(['x', null, 'NULL'])).toEqual(['x', null, 'NULL']);
+    expect(await textRoundTrip([null])).toEqual([null]);
+    expect(await textRoundTrip([null, 'null', 'Null', null])).toEqual([null, 'null', 'Null', null]);
+  });
+
+  // The literal is JSON's text when JSON escaped nothing, and built value by value otherwise: keys
+  // that JSON writes with a backslash (control characters among them, which a literal keeps as
+  // they are) and keys it writes as they are (any other character) both read back as given.
+  it('reads keys holding control characters, and others beside quotes, back as they were', async () => {
+    const keys = ['line\nbreak', 'tab\there', '\u0001\u001f', 'q"uote', null, '\u2028 \u00e9 \ud83d\ude00'];
+    expect(await textRoundTrip(keys)).toEqual(keys);
+    const plain = ['\u2028', '\u00e9t\u00e9', '\ud83d\ude00', '[1]', 'a b', null, "it's"];
+    expect(await textRoundTrip(plain)).toEqual(plain);
   });
 
   it('reads numbers into a bigint array, negative and beyond 32 bits', async () => {
     const { rows } = await db.query<{ v: string[] }>('select $1::bigint[]::text[] as v', [arrayLiteral([0, -3, 2 ** 40, 17])]);
     expect(rows[0].v).toEqual(['0', '-3', String(2 ** 40), '17']);
+  });
+
+  it('reads null among numbers as SQL NULL, and -0 as 0', async () => {
+    const { rows } = await db.query<{ v: Array<string | null> }>('select $1::bigint[]::text[] as v', [
+      arrayLiteral([1, null, -0, -2]),
+    ]);
+    expect(rows[0].v).toEqual(['1', null, '0', '-2']);
   });
 });

@@ -94,25 +94,33 @@ async function applyLedger(tx: SqlQueryable, table: string, batch: readonly Proj
       compareIds(a.recorded.streamName, b.recorded.streamName) ||
       (a.recorded.revision < b.recorded.revision ? -1 : a.recorded.revision > b.recorded.revision ? 1 : 0),
   );
-  const rows = ordered.flatMap(({ recorded, event }) =>
-    ledgerRowsOf(event).map((r, seq) => [
-      recorded.streamName,
-      recorded.revision.toString(),
-      seq,
-      r.account,
-      r.at.slice(0, 7),
-      r.at,
-      r.kind,
-      r.grant,
-      r.amount,
-      r.usage ?? null,
-    ]),
-  );
-  if (rows.length === 0) return;
+  // Each column's values in one list, row by row: what the statement's arrays are built from.
+  const columns: Array<Array<string | number | null>> = [[], [], [], [], [], [], [], [], [], []];
+  const [streams, revisions, seqs, accounts, months, ats, kinds, grants, amounts, usages] = columns;
+  for (let i = 0; i < ordered.length; i++) {
+    const { recorded, event } = ordered[i];
+    const rows = ledgerRowsOf(event);
+    if (rows.length === 0) continue;
+    const revision = recorded.revision.toString();
+    for (let seq = 0; seq < rows.length; seq++) {
+      const r = rows[seq];
+      streams.push(recorded.streamName);
+      revisions.push(revision);
+      seqs.push(seq);
+      accounts.push(r.account);
+      months.push(r.at.slice(0, 7));
+      ats.push(r.at);
+      kinds.push(r.kind);
+      grants.push(r.grant);
+      amounts.push(r.amount);
+      usages.push(r.usage ?? null);
+    }
+  }
+  if (streams.length === 0) return;
   await tx.query(
     `insert into ${table} (stream, revision, seq, account, month, at, kind, grant_id, amount, usage)
      select * from unnest($1::text[], $2::bigint[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[])
      on conflict (stream, revision, seq) do nothing`,
-    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => arrayLiteral(rows.map((r) => r[i]))),
+    columns.map(arrayLiteral),
   );
 }
