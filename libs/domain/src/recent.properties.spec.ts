@@ -78,8 +78,10 @@ describe('Recent, against a list copied on every change', () => {
             windows.push([recent.filter((v) => keep(v.n)), { ...model, entries: model.entries.filter(([, n]) => keep(n)) }]);
           }
         }
-        // Every window, the oldest included, still answers as its list.
+        // Every window, the oldest included, still answers as its list, and what its log keeps
+        // beside its entries stays under a quarter of what they weigh.
         for (const [recent, model] of windows) {
+          expect(recent.retainedBytes === 0 || recent.retainedBytes * 4 < recent.bytes).toBe(true);
           expect([...recent].map(([k, v]) => [k, v.n])).toEqual(model.entries);
           expect(recent.size).toBe(model.entries.length);
           expect(recent.bytes).toBe(bytesOf(model));
@@ -92,5 +94,32 @@ describe('Recent, against a list copied on every change', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('Recent, what a window holds beside its entries', () => {
+  const text = 'x'.repeat(300);
+  const full = (n: number) => {
+    let recent = Recent.empty<string>(2000);
+    for (let i = 0; i < n; i++) recent = recent.set(`usage-${String(i).padStart(8, '0')}`, text);
+    return recent;
+  };
+
+  it('given a full window, when the account cache shrinks it in steps, then its log keeps about a quarter more entries at most', () => {
+    let recent = full(2000);
+    for (const share of [0.8, 0.64, 0.52]) {
+      recent = recent.withLimit(2000, Math.floor(full(2000).bytes * share));
+      expect(recent.heldEntries).toBeLessThanOrEqual(Math.ceil(recent.size * 1.25) + 1);
+      expect(recent.retainedBytes * 4).toBeLessThan(recent.bytes);
+    }
+  });
+
+  it('given a window at its limit, when decisions keep coming, then its log keeps about a quarter more entries at most', () => {
+    let recent = full(2000);
+    for (let i = 0; i < 5000; i++) {
+      recent = recent.set(`later-${i}`, text);
+      expect(recent.size).toBe(2000);
+      expect(recent.heldEntries).toBeLessThanOrEqual(2501);
+    }
   });
 });

@@ -40,10 +40,15 @@ export class Recent<V> implements Iterable<[string, V]> {
     private readonly maxBytes: number,
     /** Sum of {@link weight} over the entries. */
     readonly bytes: number,
+    /**
+     * What the log keeps for this window beside its entries, weighed as they are: the entries it
+     * forgot (the log keeps positions below `start` until it is copied down) and the texts replaced.
+     */
+    private readonly retained: number,
   ) {}
 
   static empty<V>(limit = RECENT_IDS, maxBytes = Infinity): Recent<V> {
-    return new Recent<V>(EntryLog.empty(), 0, 0, ImmutableMap(), limit, maxBytes, 0);
+    return new Recent<V>(EntryLog.empty(), 0, 0, ImmutableMap(), limit, maxBytes, 0, 0);
   }
 
   get size(): number {
@@ -69,19 +74,42 @@ export class Recent<V> implements Iterable<[string, V]> {
     const text = JSON.stringify(value);
     const at = this.log.find(key, this.start, this.end);
     if (at >= 0) {
-      const bytes = this.bytes + weight(key, text) - weight(key, this.textAt(at));
-      return this.trimmed(this.log, this.start, this.end, this.replaced.set(at, text), this.limit, this.maxBytes, bytes);
+      const old = this.textAt(at);
+      const bytes = this.bytes + weight(key, text) - weight(key, old);
+      // The log keeps the text it was given at `at`; one replaced before is dropped from the new map.
+      const retained = this.retained + (this.replaced.has(at) ? 0 : weight(key, old));
+      return this.trimmed(
+        this.log,
+        this.start,
+        this.end,
+        this.replaced.set(at, text),
+        this.limit,
+        this.maxBytes,
+        bytes,
+        retained,
+      );
     }
     const log = this.log.pushed(key, text, this.start, this.end, this.replaced);
-    // A copy of the range holds the texts replaced: the window's own start afresh.
-    const replaced = log.copiedFrom(this.log) ? ImmutableMap<number, string>() : this.replaced;
-    return this.trimmed(log, this.start, this.end + 1, replaced, this.limit, this.maxBytes, this.bytes + weight(key, text));
+    // A copy of the range holds the texts replaced and nothing forgotten: the window's own start afresh.
+    const copied = log.copiedFrom(this.log);
+    const replaced = copied ? ImmutableMap<number, string>() : this.replaced;
+    const retained = copied ? 0 : this.retained;
+    return this.trimmed(
+      log,
+      this.start,
+      this.end + 1,
+      replaced,
+      this.limit,
+      this.maxBytes,
+      this.bytes + weight(key, text),
+      retained,
+    );
   }
 
   /** Keeping at most `limit` keys and `maxBytes` of them from now on: the oldest beyond them forgotten. */
   withLimit(limit: number, maxBytes = Infinity): Recent<V> {
     if (limit === this.limit && maxBytes === this.maxBytes) return this;
-    return this.trimmed(this.log, this.start, this.end, this.replaced, limit, maxBytes, this.bytes);
+    return this.trimmed(this.log, this.start, this.end, this.replaced, limit, maxBytes, this.bytes, this.retained);
   }
 
   /** Only the entries `keep` accepts, in the same order. */
@@ -94,7 +122,7 @@ export class Recent<V> implements Iterable<[string, V]> {
     }
     if (kept.length === this.size) return this;
     const bytes = kept.reduce((sum, [key, text]) => sum + weight(key, text), 0);
-    return new Recent(EntryLog.of(kept, 0), 0, kept.length, ImmutableMap(), this.limit, this.maxBytes, bytes);
+    return new Recent(EntryLog.of(kept, 0), 0, kept.length, ImmutableMap(), this.limit, this.maxBytes, bytes, 0);
   }
 
   *values(): IterableIterator<V> {
@@ -119,23 +147,38 @@ export class Recent<V> implements Iterable<[string, V]> {
     limit: number,
     maxBytes: number,
     bytes: number,
+    retained: number,
   ): Recent<V> {
     // The oldest keys, by position: no iterator, no list of them, for what is mostly one key.
     let from = start;
     let kept = bytes;
+    let held = retained;
     while ((end - from > limit || kept > maxBytes) && end - from > 1) {
-      kept -= weight(log.keyAt(from), (replaced.size > 0 && replaced.get(from)) || log.textAt(from));
+      const forgotten = weight(log.keyAt(from), (replaced.size > 0 && replaced.get(from)) || log.textAt(from));
+      kept -= forgotten;
+      held += forgotten;
       from++;
     }
-    if (from === start) return new Recent<V>(log, start, end, replaced, limit, maxBytes, bytes);
-    // Copied down once as many positions were forgotten as are kept: the log holds at most about twice the window.
-    if (from - log.first >= COMPACT_AFTER && from - log.first >= end - from) {
+    // Copied down once the log keeps for the window a quarter of its bytes beside them, or as many
+    // positions forgotten as kept: what a window holds stays within about 5/4 of what it weighs
+    // (the budget the api's account cache divides), and its keys' index within twice its size.
+    if (held > 0 && (held * 4 >= kept || (from - log.first >= COMPACT_AFTER && from - log.first >= end - from))) {
       const entries: Array<[string, string]> = [];
       for (let at = from; at < end; at++)
         entries.push([log.keyAt(at), (replaced.size > 0 && replaced.get(at)) || log.textAt(at)]);
-      return new Recent<V>(EntryLog.of(entries, from), from, end, ImmutableMap(), limit, maxBytes, kept);
+      return new Recent<V>(EntryLog.of(entries, from), from, end, ImmutableMap(), limit, maxBytes, kept, 0);
     }
-    return new Recent<V>(log, from, end, replaced, limit, maxBytes, kept);
+    return new Recent<V>(log, from, end, replaced, limit, maxBytes, kept, held);
+  }
+
+  /** What the log keeps for this window beside its entries, in {@link weight}s (a window's memory: tests). */
+  get retainedBytes(): number {
+    return this.retained;
+  }
+
+  /** The entries the log holds up to this window's newest, forgotten ones included (a window's memory: tests). */
+  get heldEntries(): number {
+    return this.end - this.log.first;
   }
 }
 
