@@ -47,6 +47,9 @@ export class Authenticator {
     if (!match) throw new Problem(401, 'UNAUTHENTICATED', 'Unauthenticated', 'send Authorization: Bearer <token>');
     const key = await this.keys.authenticate(match[1]);
     if (!key) {
+      // Read after the key's lookup: the socket may have closed since, and its peer address is still
+      // there because `limitPerClient` (http-server.ts) reads it as every connection opens, which
+      // makes Node keep it; without that, a closed socket's failures would all count as one client.
       this.limiter.fail(client ?? clientAddress(req, this.trusted), this.now());
       this.counters.failed();
       throw new Problem(401, 'UNAUTHENTICATED', 'Unauthenticated', 'the token is not valid');
