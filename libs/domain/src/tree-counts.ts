@@ -50,13 +50,13 @@ export function addCountedLines(
   where: (line: CountedItem) => Counted,
   sign: 1 | -1,
 ): UsageCounts {
-  if (lines.length === 1) return addCounted(usage, lines[0].meter, where(lines[0]), sign * lines[0].quantity);
   const sum = copied(usage);
-  const own: Array<Map<string, number>> = [];
+  // The meters whose counts `sum` holds as its own copy already (a multi-item usage may repeat one).
+  const copiedMeters = new Set<string>();
   for (const line of lines) {
     const current = sum.get(line.meter) as Map<string, number> | undefined;
-    const counts = current !== undefined && own.includes(current) ? current : copied(current);
-    if (counts !== current) own.push(counts);
+    const counts = copiedMeters.has(line.meter) && current !== undefined ? current : copied(current);
+    copiedMeters.add(line.meter);
     sum.set(line.meter, addTo(counts, where(line), sign * line.quantity));
   }
   return sum;

@@ -40,8 +40,7 @@ export class GroupCommit {
     // One promise per append, resolved with its one result (not an async function awaiting another).
     return new Promise((resolve, reject) => {
       const part = claims.length > 0 ? { stream, events, expected, claims } : { stream, events, expected };
-      this.waiting.push({ parts: [part], resolve: (results) => resolve(results[0]), reject });
-      this.schedule();
+      this.enqueue([part], (results) => resolve(results[0]), reject);
     });
   }
 
@@ -51,14 +50,19 @@ export class GroupCommit {
    */
   appendAtomically(parts: StreamAppend[]): Promise<AppendResult[]> {
     const atomic = `unit-${++this.units}`;
-    return this.enqueue(parts.map((part) => ({ ...part, atomic })));
+    return new Promise((resolve, reject) =>
+      this.enqueue(
+        parts.map((part) => ({ ...part, atomic })),
+        resolve,
+        reject,
+      ),
+    );
   }
 
-  private enqueue(parts: StreamAppend[]): Promise<AppendResult[]> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ parts, resolve, reject });
-      this.schedule();
-    });
+  /** `parts` into the next group; `resolve` gets their results in order once it is committed. */
+  private enqueue(parts: StreamAppend[], resolve: (results: AppendResult[]) => void, reject: (error: unknown) => void): void {
+    this.waiting.push({ parts, resolve, reject });
+    this.schedule();
   }
 
   private schedule(): void {

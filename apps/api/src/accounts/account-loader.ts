@@ -63,7 +63,7 @@ export class AccountLoader {
     const current = (await this.catchUp(account, fresh)) ?? (await this.coldLoad(account, now, root));
     if ('registered' in current) return current;
     this.cache.set(account, current);
-    return { account, state: current.state, stream: current.stream, revision: current.revision, registered: null, opening: null };
+    return loadedFrom(account, current);
   }
 
   /**
@@ -74,7 +74,7 @@ export class AccountLoader {
     const cached = this.cache.get(account);
     if (!cached || cached.stale) return null;
     this.cache.set(account, cached);
-    return { account, state: cached.state, stream: cached.stream, revision: cached.revision, registered: null, opening: null };
+    return loadedFrom(account, cached);
   }
 
   /**
@@ -220,4 +220,9 @@ export class AccountLoader {
 function fold(from: Cached, events: RecordedEvent[]): Cached {
   const state = events.map((e) => deserialize(e) as AccountEvent).reduce(evolve, from.state);
   return { state, stream: from.stream, revision: events[events.length - 1].revision, snapshotAt: from.snapshotAt };
+}
+
+/** An account as cached here, ready to decide on: registered before, nothing to open. */
+function loadedFrom(account: string, { state, stream, revision }: Cached): LoadedAccount {
+  return { account, state, stream, revision, registered: null, opening: null };
 }

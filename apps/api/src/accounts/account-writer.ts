@@ -48,11 +48,8 @@ export class AccountWriter {
     }: { closeBooks: boolean; fresh?: boolean; write?: boolean; defaultCredits?: number; from?: LoadedAccount },
   ): Promise<LoadedAccount> {
     let loaded = from ?? (await this.loader.load(account, now, fresh));
-    const opening = decideBooks(
-      { type: 'OpenAccount', account, registered: loaded.registered, defaultCredits, now },
-      loaded.state,
-    );
-    if (opening) return withOpening(loaded, opening);
+    const opened = openedAt(loaded, now, defaultCredits);
+    if (opened) return opened;
     const move = (transition: PeriodTransition) =>
       write ? this.appendTransition(loaded, transition) : withTransition(loaded, transition);
     const resumed = decideBooks({ type: 'OpenNextPeriod', account, now }, loaded.state);
@@ -69,11 +66,8 @@ export class AccountWriter {
   loadedNow(account: string, now: string, from?: LoadedAccount): LoadedAccount | null {
     const loaded = from ?? this.loader.loadCached(account);
     if (!loaded) return null;
-    const opening = decideBooks(
-      { type: 'OpenAccount', account, registered: loaded.registered, defaultCredits: this.options.defaultCredits, now },
-      loaded.state,
-    );
-    if (opening) return withOpening(loaded, opening);
+    const opened = openedAt(loaded, now, this.options.defaultCredits);
+    if (opened) return opened;
     if (decideBooks({ type: 'OpenNextPeriod', account, now }, loaded.state)) return null;
     if (decideBooks({ type: 'ClosePeriod', account, now }, loaded.state)) return null;
     return loaded;
@@ -183,6 +177,15 @@ export class AccountWriter {
     if (cached && error instanceof WrongExpectedRevisionError) cached.stale = true;
     else this.cache.delete(account);
   }
+}
+
+/** A new account as it will be once its opening is appended with its first decision (null: not new); writes nothing. */
+function openedAt(loaded: LoadedAccount, now: string, defaultCredits: number): LoadedAccount | null {
+  const opening = decideBooks(
+    { type: 'OpenAccount', account: loaded.account, registered: loaded.registered, defaultCredits, now },
+    loaded.state,
+  );
+  return opening ? withOpening(loaded, opening) : null;
 }
 
 /** The account as it will be once `opening` is appended with its first decision; writes nothing. */

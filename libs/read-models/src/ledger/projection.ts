@@ -100,7 +100,6 @@ async function applyLedger(tx: SqlQueryable, table: string, batch: readonly Proj
   for (let i = 0; i < ordered.length; i++) {
     const { recorded, event } = ordered[i];
     const rows = ledgerRowsOf(event);
-    if (rows.length === 0) continue;
     const revision = recorded.revision.toString();
     for (let seq = 0; seq < rows.length; seq++) {
       const r = rows[seq];
