@@ -8,7 +8,7 @@ const backends = sqlBackends();
 const pad = (position: string) => position.replace(/\d+/g, (n) => n.padStart(20, '0'));
 
 /**
- * The decision log keeps its position in two bigint columns (`decisions_v3`); it answers as the
+ * The decision log keeps its position in two bigint columns (`decisions_v3`, and its fields in typed columns since `decisions_v4`); it answers as the
  * zero-padded text of `decisions_v2` did: newest first, and `before=` keeps the entries whose
  * position sorts below it as text, for every form the route accepts (one to four numbers).
  */
@@ -103,14 +103,22 @@ describe.each(backends)('the decision log on its position columns (%s)', (_name,
     expect(await reads.accountsOfUsage('svc', 'ghost')).toEqual([]);
   });
 
-  it('stores the document without its key, position and empty notes, the position in two bigint columns', async () => {
-    const { rows } = await db.query<{ doc: Record<string, unknown>; hi: string }>(
-      "select doc, seq_hi::text as hi from decisions_v3 where source = 'svc' and id = 'b' and account = 'acme'",
+  it("stores a decision's fields in typed columns, the position in two bigint columns, the document only for its notes", async () => {
+    const { rows } = await db.query<Record<string, unknown>>(
+      `select doc, seq_hi::text as hi, subject, meter, quantity::text as quantity, reason, decided_at
+         from decisions_v4 where source = 'svc' and account = 'acme' and id in ('b', 'a') order by id`,
     );
-    expect(Object.keys(rows[0].doc)).toEqual(
-      expect.not.arrayContaining(['id', 'source', 'account', 'seq', 'reversedAt', 'reservation']),
-    );
-    expect(rows[0].doc).toMatchObject({ decision: 'rejected', subject: 'alice', meter: 'geo' });
-    expect(pad(rows[0].hi)).toBe((deciding.get('b') as string).split(':')[0]);
+    expect(rows.map(({ hi: _, ...row }) => row)).toEqual([
+      {
+        doc: { reversedAt: '2026-11-06T00:00:00.000Z', reversalReason: 'duplicate' },
+        subject: 'alice',
+        meter: 'geo',
+        quantity: '3',
+        reason: null,
+        decided_at: '2026-11-05T00:00:00.000Z',
+      },
+      { doc: null, subject: 'alice', meter: 'geo', quantity: '1', reason: 'QUOTA_EXCEEDED', decided_at: '2026-11-05T00:00:00.000Z' },
+    ]);
+    expect(pad(rows[1].hi as string)).toBe((deciding.get('b') as string).split(':')[0]);
   });
 });

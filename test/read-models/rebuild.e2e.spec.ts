@@ -24,14 +24,14 @@ describe.each(BACKENDS)('npm run projections:rebuild (%s)', (backend) => {
     };
     const run = spawnSync(
       process.execPath,
-      [resolve(ROOT, 'dist/apps/projector/src/rebuild.js'), 'usage_monthly_v1', 'decisions_v3'],
+      [resolve(ROOT, 'dist/apps/projector/src/rebuild.js'), 'usage_monthly_v1', 'decisions_v4'],
       {
         env,
         encoding: 'utf8',
       },
     );
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('rebuilding decisions_v3, usage_monthly_v1 up to');
+    expect(run.stdout).toContain('rebuilding decisions_v4, usage_monthly_v1 up to');
     expect(run.stdout).toMatch(/\d+ events projected, [\d,]+\/s/);
     expect(run.stdout).toMatch(/rebuilt in \d+\.\d s/);
 

@@ -35,15 +35,18 @@ export interface Projection<Doc = unknown, State = Doc> {
   cached?: boolean;
   /**
    * Typed columns of the table after the key, for indexes and queries to read instead of an
-   * expression over the document (the decision log's position as two bigints): `toRow` takes a
-   * document's column values (text, cast to each column's type) and what the jsonb keeps of it,
-   * `fromRow` puts a stored row back together (the values read as text). The columns are `not
-   * null`. Without it, the row is the key and the document.
+   * expression over the document, and for fields every row has, sent and stored as columns
+   * instead of inside a jsonb document (the decision log: its position as two bigints, its
+   * decision's fields). `toRow` takes a document's column values (text or numbers, cast to each
+   * column's type; null only in a `nullable` column) and what the jsonb keeps of it (null for
+   * nothing: with `row` the document column may be null); `fromRow` puts a stored row back
+   * together (the values read as text). The runner sends such rows as one array per column.
+   * Without it, the row is the key and the document.
    */
   row?: {
-    columns: ReadonlyArray<{ name: string; type: string }>;
-    toRow(doc: Doc, key: string[]): { values: string[]; stored: unknown };
-    fromRow(values: string[], stored: unknown, key: string[]): Doc;
+    columns: ReadonlyArray<{ name: string; type: string; nullable?: boolean }>;
+    toRow(doc: Doc, key: string[]): { values: Array<string | number | null>; stored: unknown };
+    fromRow(values: Array<string | null>, stored: unknown, key: string[]): Doc;
   };
 }
 

@@ -21,9 +21,11 @@ async function createTable(tx: SqlQueryable, p: ReadModelProjection): Promise<vo
     for (const statement of p.schema(table)) await tx.query(statement);
   } else {
     const keys = p.keys.map((k) => `${k} text not null`);
-    const columns = (p.row?.columns ?? []).map((c) => `${c.name} ${c.type} not null`);
+    const columns = (p.row?.columns ?? []).map((c) => `${c.name} ${c.type}${c.nullable ? '' : ' not null'}`);
+    // With typed columns the document keeps what they do not, and may keep nothing.
+    const doc = p.row ? 'doc jsonb' : 'doc jsonb not null';
     await tx.query(
-      `create table if not exists ${table} (${[...keys, ...columns].join(', ')}, doc jsonb not null, primary key (${p.keys.join(', ')}))`,
+      `create table if not exists ${table} (${[...keys, ...columns].join(', ')}, ${doc}, primary key (${p.keys.join(', ')}))`,
     );
     for (const index of p.indexes?.(table) ?? []) await tx.query(index);
   }

@@ -32,7 +32,7 @@ export async function readAccounts(
     `select c.account,
             (select count(*) from ${tableOf(quotas)} q where q.account = c.account) as quotas,
             c.doc,
-            (select d.doc->>'decidedAt' from ${tableOf(decisions)} d where d.account = c.account
+            (select d.decided_at from ${tableOf(decisions)} d where d.account = c.account
               order by d.seq_hi desc, d.seq_lo desc limit 1) as last
        from ${tableOf(credits)} c
       where ($1::text is null or c.account collate "C" > $1)

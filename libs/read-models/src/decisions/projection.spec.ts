@@ -1,6 +1,6 @@
 import { accepted, ended, held, rejected, reversed } from '../testing/events';
 import { rowsOf } from '../testing/rows-of';
-import { decisions, positionOf } from './projection';
+import { decisions, positionOf, type DecisionDoc } from './projection';
 
 describe('decisions projection', () => {
   it('logs each decision by account, source and id, in an order that sorts as text', () => {
@@ -46,24 +46,77 @@ describe('decisions projection: reservations', () => {
 
 describe('decisions projection: its row', () => {
   const row = decisions.row as NonNullable<typeof decisions.row>;
+  const KEY = ['svc', 'a', 'acme'];
+  // As the table gives a row back: every column value as text, the document parsed from JSON.
+  const stored = (doc: DecisionDoc) => {
+    const { values, stored: kept } = row.toRow(doc, KEY);
+    return { values: values.map((v) => (v === null ? null : String(v))), stored: kept === null ? null : JSON.parse(JSON.stringify(kept)) };
+  };
+  const roundTrip = (doc: DecisionDoc) => {
+    const { values, stored: kept } = stored(doc);
+    return row.fromRow(values, kept, KEY);
+  };
 
-  it('stores the position as its two numbers and the document without its key, position and empty notes', () => {
-    const doc = rowsOf(decisions, [accepted({ id: 'a', quantity: 3 })])['svc|a|acme'];
-    const { values, stored } = row.toRow(doc, ['svc', 'a', 'acme']);
-    expect(values).toEqual(['0', '1']);
-    expect(Object.keys(stored as object)).toEqual(
-      expect.not.arrayContaining(['id', 'source', 'account', 'seq', 'reversedAt', 'reversalReason', 'reservation']),
-    );
-    expect(row.fromRow(values, stored, ['svc', 'a', 'acme'])).toEqual(doc);
+  it('keeps a plain decision in its columns, the subject null when it is the account, and no document', () => {
+    const doc = rowsOf(decisions, [accepted({ id: 'a', quantity: 3, subject: 'acme' })])['svc|a|acme'];
+    const { values, stored: kept } = stored(doc);
+    expect(values).toEqual(['0', '1', null, 'geo', '3', null, '0', '0', null, null, '2026-11-05T00:00:00.000Z', 'kafka']);
+    expect(kept).toBeNull();
+    expect(roundTrip(doc)).toEqual(doc);
   });
 
-  it('puts a reversed hold back together with its notes', () => {
-    const doc = rowsOf(decisions, [held('h1', 4), reversed({ id: 'h1' }, 0, '2026-11-06T00:00:00.000Z')])['svc|h1|acme'];
-    const { values, stored } = row.toRow({ ...doc, seq: positionOf('757', '12') }, ['svc', 'h1', 'acme']);
-    expect(values).toEqual(['757', '12']);
-    expect(row.fromRow(values, JSON.parse(JSON.stringify(stored)), ['svc', 'h1', 'acme'])).toEqual({
-      ...doc,
-      seq: '00000000000000000757:00000000000000000012',
+  it("keeps a rejection's reason and another subject in their columns", () => {
+    const doc = rowsOf(decisions, [rejected({ id: 'a', usage: 40, limit: 40, remaining: 0 })])['svc|a|acme'];
+    const { values, stored: kept } = stored(doc);
+    expect(values).toEqual(['0', '1', 'alice', 'geo', '1', 'QUOTA_EXCEEDED', '0', '40', '40', '0', '2026-11-05T00:00:00.000Z', 'kafka']);
+    expect(kept).toBeNull();
+    expect(roundTrip(doc)).toEqual(doc);
+  });
+
+  it('puts a reversed hold back together with its notes, kept in the document', () => {
+    const doc = rowsOf(decisions, [held('a', 4), reversed({ id: 'a' }, 0, '2026-11-06T00:00:00.000Z')])['svc|a|acme'];
+    const positioned = { ...doc, seq: positionOf('757', '12') };
+    const { values, stored: kept } = stored(positioned);
+    expect(values.slice(0, 2)).toEqual(['757', '12']);
+    expect(kept).toEqual({
+      reversedAt: '2026-11-06T00:00:00.000Z',
+      reversalReason: 'duplicate',
+      reservation: { held: 4, expiresAt: '2026-11-05T00:05:00.000Z', status: 'held' },
     });
+    expect(roundTrip(positioned)).toEqual({ ...doc, seq: '00000000000000000757:00000000000000000012' });
+  });
+
+  it("keeps a multi-item decision's lines, its wait and its attributes in the document", () => {
+    const items = [
+      { meter: 'geo', quantity: 2, usage: 2, limit: null, remaining: null, overage: 0 },
+      { meter: 'ocr', quantity: 1, usage: 5, limit: 10, remaining: 5, overage: 0 },
+    ];
+    const doc: DecisionDoc = {
+      ...rowsOf(decisions, [rejected({ id: 'a', reportedBy: null })])['svc|a|acme'],
+      reason: 'RATE_LIMITED',
+      limitedBy: 'parent',
+      retryAfterMs: 1500,
+      items,
+      datacontenttype: 'application/json',
+      extensions: { traceparent: '00-abc' },
+    };
+    const { values, stored: kept } = stored(doc);
+    expect(values[11]).toBeNull();
+    expect(kept).toEqual({
+      limitedBy: 'parent',
+      retryAfterMs: 1500,
+      items,
+      datacontenttype: 'application/json',
+      extensions: { traceparent: '00-abc' },
+    });
+    expect(roundTrip(doc)).toEqual(doc);
+  });
+
+  it('keeps a decision whose numbers a bigint cannot hold exactly whole in the document, as v3 did', () => {
+    const doc = rowsOf(decisions, [accepted({ id: 'a', quantity: 1.5, usage: 2 ** 60 })])['svc|a|acme'];
+    const { values, stored: kept } = stored(doc);
+    expect(values).toEqual(['0', '1', null, null, null, null, null, null, null, null, '2026-11-05T00:00:00.000Z', null]);
+    expect(kept).toMatchObject({ subject: 'alice', meter: 'geo', quantity: 1.5, usage: 2 ** 60, decision: 'accepted' });
+    expect(roundTrip(doc)).toEqual(doc);
   });
 });

@@ -1,22 +1,25 @@
 import { keptAttributes } from '@tally/events';
 import type { SqlQueryable } from '@tally/eventstore';
 import { tableOf } from '../projection';
-import { decisionOfRow, decisions, type DecisionDoc, type StoredDecision } from './projection';
+import { decisionOfRow, decisions, type DecisionDoc } from './projection';
 
 /** An audit-log entry: the decision, its reversal if any, and its `position` in the log (a paging cursor). */
 export type DecisionView = Omit<DecisionDoc, 'seq'> & { position: string };
 
-/** A row of the log as read: its key, its position's two numbers as text, its stored document. */
-interface DecisionRow {
-  source: string;
-  id: string;
-  account: string;
-  hi: string;
-  lo: string;
-  doc: StoredDecision;
-}
+/** A row of the log as read: its key, its columns as text (in the projection's order), its document. */
+type DecisionRow = Record<string, string | null> & { source: string; id: string; account: string; doc: unknown };
 
-const SELECT = `select source, id, account, seq_hi::text as hi, seq_lo::text as lo, doc from ${tableOf(decisions)}`;
+const COLUMNS = (decisions.row as NonNullable<typeof decisions.row>).columns.map((c) => c.name);
+const SELECT = `select source, id, account, ${COLUMNS.map((c) => `${c}::text as ${c}`).join(', ')}, doc from ${tableOf(decisions)}`;
+
+const decisionOf = (row: DecisionRow): DecisionDoc =>
+  decisionOfRow(
+    row.source,
+    row.id,
+    row.account,
+    COLUMNS.map((c) => row[c] as string | null),
+    row.doc,
+  );
 
 /** The account's decisions, newest first; `before` (a position from an earlier page) gives the ones older than it. */
 export async function readDecisions(
@@ -32,7 +35,7 @@ export async function readDecisions(
       : `${SELECT} where account = $1 order by seq_hi desc, seq_lo desc limit $2`,
     bound ? [account, limit, bound[0], bound[1]] : [account, limit],
   );
-  return rows.map((row) => viewOf(decisionOfRow(row.source, row.id, row.account, row.hi, row.lo, row.doc)));
+  return rows.map((row) => viewOf(decisionOf(row)));
 }
 
 const MAX_BIGINT = 2n ** 63n - 1n;
