@@ -16,7 +16,8 @@ import { PG_ADMIN_URL, ROOT } from './support';
  * build under `[dist root]` on one connection, and prints one JSON line: events, the projection's
  * rows, that connection's server CPU (from /proc), this process's own CPU (the runner's and the
  * projection's JavaScript, decoding the pages included) and wall clock while projecting, per event and
- * per row, the same split by statement (the first words of its text), its table's size, then
+ * per row, the statements sent and their bytes (text and parameters) per event, the CPU split by
+ * statement (the first words of its text), its table's size, then
  * drops the clone. The store's read is not counted. CPU is the backend's time on a CPU from
  * /proc/<pid>/schedstat (nanoseconds, so a single statement's is measurable).
  */
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
     const pid = Number(rows[0].pid);
     const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
     const statements = new Map<string, number>();
+    let statementCount = 0;
+    let bytesSent = 0;
     const query = Client.prototype.query;
     // Every statement's backend CPU, before and after it (one connection, one statement at a time).
     Client.prototype.query = function (this: Client, ...args: unknown[]) {
@@ -62,6 +65,9 @@ async function main(): Promise<void> {
       if (!(result instanceof Promise)) return result;
       const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text: string }).text;
       const label = text.replace(/\s+/g, ' ').trim().split(' ').slice(0, 4).join(' ');
+      const params = (typeof args[0] === 'string' ? args[1] : (args[0] as { values?: unknown[] }).values) ?? [];
+      statementCount++;
+      bytesSent += Buffer.byteLength(text) + bytesOf(params as unknown[]);
       return result.then((value) => {
         statements.set(label, (statements.get(label) ?? 0) + cpuSeconds(pid) - before);
         return value;
@@ -96,6 +102,8 @@ async function main(): Promise<void> {
         projectorUsPerEvent: Math.round((projectorCpu * 1e6) / events),
         tableMiB: Number((Number(size.rows[0].heap) / 2 ** 20).toFixed(1)),
         withIndexesMiB: Number((Number(size.rows[0].total) / 2 ** 20).toFixed(1)),
+        statementCount,
+        bytesSentPerEvent: Math.round(bytesSent / events),
         statements: Object.fromEntries([...statements].map(([label, seconds]) => [label, Number(seconds.toFixed(3))])),
         load,
       }),
@@ -105,6 +113,16 @@ async function main(): Promise<void> {
     await admin.query(`drop database if exists ${database} with (force)`);
     await admin.end();
   }
+}
+
+/** The bytes of a statement's parameters as sent (text, or JSON for what the driver serialises). */
+function bytesOf(params: unknown[]): number {
+  let bytes = 0;
+  for (const p of params) {
+    if (p === null || p === undefined) continue;
+    bytes += Buffer.byteLength(typeof p === 'string' ? p : JSON.stringify(p));
+  }
+  return bytes;
 }
 
 /** The seconds a process has spent on a CPU, from /proc/<pid>/schedstat (in nanoseconds there). */
