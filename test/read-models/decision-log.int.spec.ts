@@ -117,7 +117,14 @@ describe.each(backends)('the decision log on its position columns (%s)', (_name,
         reason: null,
         decided_at: '2026-11-05T00:00:00.000Z',
       },
-      { doc: null, subject: 'alice', meter: 'geo', quantity: '1', reason: 'QUOTA_EXCEEDED', decided_at: '2026-11-05T00:00:00.000Z' },
+      {
+        doc: null,
+        subject: 'alice',
+        meter: 'geo',
+        quantity: '1',
+        reason: 'QUOTA_EXCEEDED',
+        decided_at: '2026-11-05T00:00:00.000Z',
+      },
     ]);
     expect(pad(rows[1].hi as string)).toBe((deciding.get('b') as string).split(':')[0]);
   });

@@ -50,7 +50,10 @@ describe('decisions projection: its row', () => {
   // As the table gives a row back: every column value as text, the document parsed from JSON.
   const stored = (doc: DecisionDoc) => {
     const { values, stored: kept } = row.toRow(doc, KEY);
-    return { values: values.map((v) => (v === null ? null : String(v))), stored: kept === null ? null : JSON.parse(JSON.stringify(kept)) };
+    return {
+      values: values.map((v) => (v === null ? null : String(v))),
+      stored: kept === null ? null : JSON.parse(JSON.stringify(kept)),
+    };
   };
   const roundTrip = (doc: DecisionDoc) => {
     const { values, stored: kept } = stored(doc);
@@ -68,7 +71,20 @@ describe('decisions projection: its row', () => {
   it("keeps a rejection's reason and another subject in their columns", () => {
     const doc = rowsOf(decisions, [rejected({ id: 'a', usage: 40, limit: 40, remaining: 0 })])['svc|a|acme'];
     const { values, stored: kept } = stored(doc);
-    expect(values).toEqual(['0', '1', 'alice', 'geo', '1', 'QUOTA_EXCEEDED', '0', '40', '40', '0', '2026-11-05T00:00:00.000Z', 'kafka']);
+    expect(values).toEqual([
+      '0',
+      '1',
+      'alice',
+      'geo',
+      '1',
+      'QUOTA_EXCEEDED',
+      '0',
+      '40',
+      '40',
+      '0',
+      '2026-11-05T00:00:00.000Z',
+      'kafka',
+    ]);
     expect(kept).toBeNull();
     expect(roundTrip(doc)).toEqual(doc);
   });

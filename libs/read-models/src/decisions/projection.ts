@@ -180,7 +180,20 @@ function rowOf(doc: DecisionDoc): { values: Array<string | number | null>; store
     exact(remaining) &&
     (decision === 'rejected') === (reason !== undefined);
   if (!columned) {
-    const kept = { subject, meter, quantity, decision, ...(reason === undefined ? {} : { reason }), overage, usage, limit, remaining, decidedAt, reportedBy, ...rest } as StoredDecision;
+    const kept = {
+      subject,
+      meter,
+      quantity,
+      decision,
+      ...(reason === undefined ? {} : { reason }),
+      overage,
+      usage,
+      limit,
+      remaining,
+      decidedAt,
+      reportedBy,
+      ...rest,
+    } as StoredDecision;
     notesInto(kept, reversedAt, reversalReason, reservation);
     return { values: [hi, lo, null, null, null, null, null, null, null, null, decidedAt, null], stored: kept };
   }
