@@ -129,3 +129,39 @@ describe.each(backends)('the decision log on its position columns (%s)', (_name,
     expect(pad(rows[1].hi as string)).toBe((deciding.get('b') as string).split(':')[0]);
   });
 });
+
+/**
+ * Positions within one append differ in their second number, which may gain a digit between two
+ * decisions (…:9 then …:10): the log sorts the columns as numbers, not their text.
+ */
+describe.each(backends)('the decision log within one large append (%s)', (_name, open) => {
+  let db: SqlClient;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    ({ db, close } = await open());
+  });
+  afterAll(() => close());
+
+  it('lists the decisions of one append newest first across a digit of their position', async () => {
+    // Given twelve decisions appended together: their positions' second numbers run 1 to 12
+    const store = await SqlEventStore.create(db);
+    const ids = Array.from({ length: 12 }, (_, i) => `u${i}`);
+    const stream = streamNames.accountPeriod('acme', '2026-11');
+    await store.appendToStream(
+      stream,
+      ids.map((id) => serialize(accepted({ id }))),
+      'any',
+    );
+    const runner = new ProjectionRunner(db, store, PROJECTIONS);
+    await runner.init();
+    await runner.apply(await store.readAllAfter(null, PROJECTED_STREAM_PREFIXES, 1000));
+
+    // When the log is read, whole and a page before the tenth's position
+    const log = await new ReadModels(db).decisions('acme', 1000);
+    const page = await new ReadModels(db).decisions('acme', 3, log[2].position);
+
+    // Then newest first: the tenth to twelfth (two-digit positions) before the first nine
+    expect(log.map((e) => e.id)).toEqual([...ids].reverse());
+    expect(page.map((e) => e.id)).toEqual(['u8', 'u7', 'u6']);
+  });
+});

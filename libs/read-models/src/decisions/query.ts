@@ -10,14 +10,16 @@ export type DecisionView = Omit<DecisionDoc, 'seq'> & { position: string };
 type DecisionRow = Record<string, string | null> & { source: string; id: string; account: string; doc: unknown };
 
 const COLUMNS = (decisions.row as NonNullable<typeof decisions.row>).columns.map((c) => c.name);
-const SELECT = `select source, id, account, ${COLUMNS.map((c) => `${c}::text as ${c}`).join(', ')}, doc from ${tableOf(decisions)}`;
+// Read as text under names of their own: an output column named as its table column would be
+// what `order by seq_hi desc, seq_lo desc` sorts by, as text ("9" after "10").
+const SELECT = `select source, id, account, ${COLUMNS.map((c, i) => `${c}::text as c${i}`).join(', ')}, doc from ${tableOf(decisions)}`;
 
 const decisionOf = (row: DecisionRow): DecisionDoc =>
   decisionOfRow(
     row.source,
     row.id,
     row.account,
-    COLUMNS.map((c) => row[c] as string | null),
+    COLUMNS.map((_, i) => row[`c${i}`] as string | null),
     row.doc,
   );
 
