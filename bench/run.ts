@@ -10,7 +10,7 @@ import {
 } from './baselines';
 import { runManyAccounts, type AccountsResult } from './accounts.bench';
 import { runAccountScale, type AccountScaleResult } from './account-scale.bench';
-import { runHttpScenario, type HttpResult, type HttpScenario } from './http.bench';
+import { runHttpScenario, warmUpSeconds, type HttpResult, type HttpScenario } from './http.bench';
 import { runFixedRate, type FixedRateResult } from './fixed-rate.bench';
 import { runKafkaScenario, USAGE_PARTITIONS, type KafkaResult } from './kafka.bench';
 import { call, freshDatabase, kafkaReachable, postgresReachable } from './support';
@@ -155,7 +155,9 @@ async function main(): Promise<void> {
   if (!pg) console.log('PostgreSQL unreachable: PostgreSQL scenarios and baselines skipped.');
 
   if (http || check) {
-    console.log(`## HTTP (autocannon, ${CONNECTIONS} connections, ${SECONDS} s, api + projector in one process)\n`);
+    console.log(
+      `## HTTP (autocannon, ${CONNECTIONS} connections, ${SECONDS} s after a ${warmUpSeconds(SECONDS)} s warm-up on /v1/usage, api + projector in one process)\n`,
+    );
     console.log(
       `baseline: node:http JSON echo ${nodeHttp.rps ?? '—'} requests/s (p99 ${nodeHttp.p99Ms ?? '—'} ms, ${nodeHttp.cpuMsPerRequest ?? '—'} ms CPU/request); Nest floor (NestJS + Fastify, one no-op POST /v1/usage) ${nestFloor.rps ?? '—'} requests/s (p99 ${nestFloor.p99Ms ?? '—'} ms, ${nestFloor.cpuMsPerRequest ?? '—'} ms CPU/request); pgbench single-row inserts, ${CONNECTIONS} clients: ${pgInsertTps ?? '—'} tps\n`,
     );
