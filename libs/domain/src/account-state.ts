@@ -1,5 +1,6 @@
 import { Map as ImmutableMap } from 'immutable';
 import {
+  jsonOf,
   linesOf,
   type AccountEvent,
   type CarriedAllowance,
@@ -30,6 +31,20 @@ export { RECENT_IDS, Recent } from './recent';
 export interface DecisionRecord {
   event: UsageAccepted | UsageRejected;
   reversal: UsageReversed['data'] | null;
+}
+
+// A new decision's record, { event, reversal: null }, as JSON text around its data's.
+const ACCEPTED_TEXT = '{"event":{"type":"UsageAccepted","data":';
+const REJECTED_TEXT = '{"event":{"type":"UsageRejected","data":';
+const NOT_REVERSED_TEXT = '},"reversal":null}';
+
+/**
+ * `JSON.stringify({ event, reversal: null })` of a decision just made (an event is `{ type, data }`),
+ * around its data's text made once ({@link jsonOf}): the group commit that appends the event
+ * writes the same text instead of serialising the data again.
+ */
+function decisionText(event: UsageAccepted | UsageRejected): string {
+  return (event.type === 'UsageAccepted' ? ACCEPTED_TEXT : REJECTED_TEXT) + jsonOf(event.data) + NOT_REVERSED_TEXT;
 }
 
 /** The account aggregate, folded from its recent period streams. */
@@ -211,7 +226,7 @@ function evolveRest(state: Account, event: AccountEvent): Account {
       const afterCount: Account = {
         ...state,
         ...counted(state, event.data, 1),
-        decisions: state.decisions.set(usageKey(source, id), { event, reversal: null }),
+        decisions: state.decisions.set(usageKey(source, id), { event, reversal: null }, decisionText(event)),
       };
       const { buckets, members } = withTokensTaken(afterCount, event.data);
       // Most usages take no rate-limit tokens: then the state is not copied again.
@@ -220,7 +235,11 @@ function evolveRest(state: Account, event: AccountEvent): Account {
     case 'UsageRejected':
       return {
         ...state,
-        decisions: state.decisions.set(usageKey(event.data.source, event.data.id), { event, reversal: null }),
+        decisions: state.decisions.set(
+          usageKey(event.data.source, event.data.id),
+          { event, reversal: null },
+          decisionText(event),
+        ),
       };
     case 'UsageReversed': {
       const { source, id } = event.data;

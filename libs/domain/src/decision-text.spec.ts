@@ -1,0 +1,39 @@
+import type { AccountEvent } from '@tally/events';
+import { decide } from './account-decider';
+import { evolve, fold, usageKey, type Account, type DecisionRecord, type Recent } from './account-state';
+import { decideItems, decideUsage, meter, opened, quotaSet } from './testing/fixtures';
+
+describe("an account's recent decisions, their text made with the event's data", () => {
+  it('holds each new decision as JSON.stringify of its record would (same entries, key order and weight)', () => {
+    let state: Account = fold([...opened(100), quotaSet({ limit: 5 })]);
+    // The same decisions set with the window's own serialisation.
+    let expected: Recent<DecisionRecord> = state.decisions;
+    const commands = [
+      decideUsage({ quantity: 2 }),
+      decideUsage({ quantity: 9 }),
+      decideUsage({ id: 'é"\\\u2028\u0000', subject: 'ü\t', quantity: 1 }),
+      decideItems(
+        [
+          { meter: 'geocoding', quantity: 1 },
+          { meter: 'maps', quantity: 3 },
+        ],
+        [meter({ meter: 'maps' })],
+      ),
+      decideUsage({ quantity: 4 }),
+    ];
+    const types: string[] = [];
+    for (const command of commands) {
+      for (const event of decide(command, state) as AccountEvent[]) {
+        state = evolve(state, event);
+        types.push(event.type);
+        if (event.type === 'UsageAccepted' || event.type === 'UsageRejected')
+          expected = expected.set(usageKey(event.data.source, event.data.id), { event, reversal: null });
+      }
+    }
+    expect(types).toEqual(expect.arrayContaining(['UsageAccepted', 'UsageRejected']));
+    expect(state.decisions.size).toBe(commands.length);
+    expect(state.decisions.bytes).toBe(expected.bytes);
+    // Read back and written again: the same keys, values and key order.
+    expect(JSON.stringify([...state.decisions])).toBe(JSON.stringify([...expected]));
+  });
+});
