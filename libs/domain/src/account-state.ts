@@ -1,6 +1,5 @@
 import { Map as ImmutableMap } from 'immutable';
 import {
-  jsonOf,
   linesOf,
   type AccountEvent,
   type CarriedAllowance,
@@ -40,11 +39,13 @@ const NOT_REVERSED_TEXT = '},"reversal":null}';
 
 /**
  * `JSON.stringify({ event, reversal: null })` of a decision just made (an event is `{ type, data }`),
- * around its data's text made once ({@link jsonOf}): the group commit that appends the event
- * writes the same text instead of serialising the data again.
+ * around its data's text when the caller made it already ({@link evolveKnowing}); undefined
+ * otherwise (the window serialises the record itself).
  */
-function decisionText(event: UsageAccepted | UsageRejected): string {
-  return (event.type === 'UsageAccepted' ? ACCEPTED_TEXT : REJECTED_TEXT) + jsonOf(event.data) + NOT_REVERSED_TEXT;
+function decisionText(event: UsageAccepted | UsageRejected, json: string | undefined): string | undefined {
+  return json === undefined
+    ? undefined
+    : (event.type === 'UsageAccepted' ? ACCEPTED_TEXT : REJECTED_TEXT) + json + NOT_REVERSED_TEXT;
 }
 
 /** The account aggregate, folded from its recent period streams. */
@@ -181,14 +182,23 @@ function counted(
 
 /** Applies one stored event; never mutates `state`. */
 export function evolve(state: Account, event: AccountEvent): Account {
+  return evolveKnowing(state, event, undefined);
+}
+
+/**
+ * {@link evolve}, given `JSON.stringify(event.data)` when the caller made it already (the shell
+ * serialises a decision's data once, for the append): the account remembers a decision as the
+ * text around it instead of serialising the event again. Same state either way.
+ */
+export function evolveKnowing(state: Account, event: AccountEvent, json: string | undefined): Account {
   const wallet = evolveWallet(state, event);
-  if (wallet === state) return evolveRest(state, event);
+  if (wallet === state) return evolveRest(state, event, json);
   const { credits, grants, allowance, earmarks } = wallet;
-  return evolveRest({ ...state, credits, grants, allowance, earmarks }, event);
+  return evolveRest({ ...state, credits, grants, allowance, earmarks }, event, json);
 }
 
 /** The rest of {@link evolve}: everything but the wallet. */
-function evolveRest(state: Account, event: AccountEvent): Account {
+function evolveRest(state: Account, event: AccountEvent, json: string | undefined): Account {
   switch (event.type) {
     case 'PeriodOpened': {
       const { account, period, openedAt, carried } = event.data;
@@ -226,7 +236,7 @@ function evolveRest(state: Account, event: AccountEvent): Account {
       const afterCount: Account = {
         ...state,
         ...counted(state, event.data, 1),
-        decisions: state.decisions.set(usageKey(source, id), { event, reversal: null }, decisionText(event)),
+        decisions: state.decisions.set(usageKey(source, id), { event, reversal: null }, decisionText(event, json)),
       };
       const { buckets, members } = withTokensTaken(afterCount, event.data);
       // Most usages take no rate-limit tokens: then the state is not copied again.
@@ -238,7 +248,7 @@ function evolveRest(state: Account, event: AccountEvent): Account {
         decisions: state.decisions.set(
           usageKey(event.data.source, event.data.id),
           { event, reversal: null },
-          decisionText(event),
+          decisionText(event, json),
         ),
       };
     case 'UsageReversed': {

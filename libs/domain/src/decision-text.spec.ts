@@ -1,9 +1,9 @@
 import type { AccountEvent } from '@tally/events';
 import { decide } from './account-decider';
-import { evolve, fold, usageKey, type Account, type DecisionRecord, type Recent } from './account-state';
+import { evolveKnowing, fold, usageKey, type Account, type DecisionRecord, type Recent } from './account-state';
 import { decideItems, decideUsage, meter, opened, quotaSet } from './testing/fixtures';
 
-describe("an account's recent decisions, their text made with the event's data", () => {
+describe("an account's recent decisions, folded with their data's text made already (evolveKnowing)", () => {
   it('holds each new decision as JSON.stringify of its record would (same entries, key order and weight)', () => {
     let state: Account = fold([...opened(100), quotaSet({ limit: 5 })]);
     // The same decisions set with the window's own serialisation.
@@ -24,7 +24,8 @@ describe("an account's recent decisions, their text made with the event's data",
     const types: string[] = [];
     for (const command of commands) {
       for (const event of decide(command, state) as AccountEvent[]) {
-        state = evolve(state, event);
+        const decision = event.type === 'UsageAccepted' || event.type === 'UsageRejected';
+        state = evolveKnowing(state, event, decision ? JSON.stringify(event.data) : undefined);
         types.push(event.type);
         if (event.type === 'UsageAccepted' || event.type === 'UsageRejected')
           expected = expected.set(usageKey(event.data.source, event.data.id), { event, reversal: null });

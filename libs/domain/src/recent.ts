@@ -72,7 +72,7 @@ export class Recent<V> implements Iterable<[string, V]> {
   /**
    * With `key` set to `value`: a new key is the most recent, the oldest ones forgotten beyond the
    * limits. `text` is the value's JSON text when the caller has it already: it must be what
-   * `JSON.stringify(value)` gives.
+   * `JSON.stringify(value)` gives (undefined: serialised here).
    */
   set(key: string, value: V, text: string = JSON.stringify(value)): Recent<V> {
     const at = this.log.find(key, this.start, this.end);

@@ -2,7 +2,6 @@ export * from './account-events';
 export * from './alert-events';
 export * from './catalog-events';
 export * from './credit-events';
-export * from './json-text';
 export * from './quota-terms';
 export * from './reasons';
 export * from './serde';

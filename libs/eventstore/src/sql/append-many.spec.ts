@@ -1,4 +1,3 @@
-import { jsonOf } from '@tally/events';
 import type { StreamAppend } from '../event-store';
 import { appendManyOnce, revisionCheck } from './append-many';
 import type { SqlQueryable } from './sql-client';
@@ -26,14 +25,13 @@ function recording(): SqlQueryable & { params: unknown[] } {
 }
 
 describe('the group statement’s parameter', () => {
-  it('is byte for byte JSON.stringify of the group, whether an event’s data text was made before (jsonOf) or not', async () => {
+  it('is byte for byte JSON.stringify of the group, whether an event’s data came with its text (StoredEvent.json) or not', async () => {
     const decided = { account: 'a', id: 'é"\\\u2028\u0000', lines: [{ meter: 'm', quantity: 2 }], limit: null, at: 1.5 };
-    jsonOf(decided);
     const appends: StreamAppend[] = [
       {
         stream: 'account-b-2026-12',
         events: [
-          { type: 'UsageAccepted.v1', data: decided },
+          { type: 'UsageAccepted.v1', data: decided, json: JSON.stringify(decided) },
           { type: 'AlertRaised.v1', data: { account: 'b', level: 'ü\t', nested: { list: [1, 'x', null, true] } } },
         ],
         expected: 4n,

@@ -1,4 +1,3 @@
-import { knownJsonOf } from '@tally/events';
 import {
   CLAIM_WINDOW_DAYS,
   ClaimTakenError,
@@ -133,15 +132,15 @@ export async function appendManyOnce(
   // Stream-name order: two group commits that share streams lock their keys in the same order.
   const order = appends.map((_, i) => i).sort((a, b) => (appends[a].stream < appends[b].stream ? -1 : 1));
   const group: Omit<GroupParam, 'e'> = { p: [], c: [] };
-  // The events' part of the text, written here: each event's data as the text made for it when it
-  // was decided (knownJsonOf: the recent window's), else serialised now.
+  // The events' part of the text, written here: each event's data as the text its writer made
+  // already (StoredEvent.json: a decision's, made once with the account's memory of it), else now.
   let events = '';
   order.forEach((index, part) => {
     const { stream, expected, events: own, claims = [], atomic: unit } = appends[index];
     group.p.push([stream, revisionCheck(expected), atomic ? 'all' : (unit ?? null)]);
     for (let i = 0; i < own.length; i++) {
-      const { type, data } = own[i];
-      events += `${events === '' ? '' : ','}[${part},${i + 1},${JSON.stringify(type)},${knownJsonOf(data) ?? JSON.stringify(data)}]`;
+      const { type, data, json } = own[i];
+      events += `${events === '' ? '' : ','}[${part},${i + 1},${JSON.stringify(type)},${json ?? JSON.stringify(data)}]`;
     }
     for (const k of claims) group.c.push([part, k.event + 1, k.account, k.source, k.id, k.kind, k.at]);
   });
