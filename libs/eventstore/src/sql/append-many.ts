@@ -134,18 +134,31 @@ export async function appendManyOnce(
   const group: Omit<GroupParam, 'e'> = { p: [], c: [] };
   // The events' part of the text, written here: each event's data as the text its writer made
   // already (StoredEvent.json: a decision's, made once with the account's memory of it), else now.
-  let events = '';
+  // Pieces joined once into one flat string (no rope of a string per event).
+  const pieces: Array<string | number> = [];
   order.forEach((index, part) => {
     const { stream, expected, events: own, claims = [], atomic: unit } = appends[index];
     group.p.push([stream, revisionCheck(expected), atomic ? 'all' : (unit ?? null)]);
     for (let i = 0; i < own.length; i++) {
       const { type, data, json } = own[i];
-      events += `${events === '' ? '' : ','}[${part},${i + 1},${JSON.stringify(type)},${json ?? JSON.stringify(data)}]`;
+      pieces.push(
+        pieces.length === 0 ? '[' : ',[',
+        part,
+        ',',
+        i + 1,
+        ',',
+        JSON.stringify(type),
+        ',',
+        json ?? JSON.stringify(data),
+        ']',
+      );
     }
     for (const k of claims) group.c.push([part, k.event + 1, k.account, k.source, k.id, k.kind, k.at]);
   });
   // What JSON.stringify of the whole GroupParam gives, the events' data written once.
-  const param = `{"p":${JSON.stringify(group.p)},"e":[${events}],"c":${JSON.stringify(group.c)}}`;
+  pieces.unshift('{"p":', JSON.stringify(group.p), ',"e":[');
+  pieces.push('],"c":', JSON.stringify(group.c), '}');
+  const param = pieces.join('');
   let rows: PartRow[];
   try {
     ({ rows } = await db.query<PartRow>(GROUP_STATEMENT.text, [param], { prepare: GROUP_STATEMENT.name }));
