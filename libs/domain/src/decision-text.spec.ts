@@ -1,9 +1,18 @@
-import type { AccountEvent } from '@tally/events';
+import type { AccountEvent, UsageRejected } from '@tally/events';
 import { decide } from './account-decider';
-import { evolveKnowing, fold, usageKey, type Account, type DecisionRecord, type Recent } from './account-state';
+import {
+  decisionDataText,
+  decisionRecordText,
+  evolveKnowing,
+  fold,
+  usageKey,
+  type Account,
+  type DecisionRecord,
+  type Recent,
+} from './account-state';
 import { decideItems, decideUsage, meter, opened, quotaSet } from './testing/fixtures';
 
-describe("an account's recent decisions, folded with their data's text made already (evolveKnowing)", () => {
+describe("an account's recent decisions, folded with their record's text made already (evolveKnowing)", () => {
   it('holds each new decision as JSON.stringify of its record would (same entries, key order and weight)', () => {
     let state: Account = fold([...opened(100), quotaSet({ limit: 5 })]);
     // The same decisions set with the window's own serialisation.
@@ -25,7 +34,9 @@ describe("an account's recent decisions, folded with their data's text made alre
     for (const command of commands) {
       for (const event of decide(command, state) as AccountEvent[]) {
         const decision = event.type === 'UsageAccepted' || event.type === 'UsageRejected';
-        state = evolveKnowing(state, event, decision ? JSON.stringify(event.data) : undefined);
+        const record = decision ? decisionRecordText(event) : undefined;
+        if (decision) expect(decisionDataText(event, record as string)).toBe(JSON.stringify(event.data));
+        state = evolveKnowing(state, event, record);
         types.push(event.type);
         if (event.type === 'UsageAccepted' || event.type === 'UsageRejected')
           expected = expected.set(usageKey(event.data.source, event.data.id), { event, reversal: null });
@@ -36,5 +47,15 @@ describe("an account's recent decisions, folded with their data's text made alre
     expect(state.decisions.bytes).toBe(expected.bytes);
     // Read back and written again: the same keys, values and key order.
     expect(JSON.stringify([...state.decisions])).toBe(JSON.stringify([...expected]));
+  });
+
+  it("reads a decision's data text out of its record only when the event is { type, data }", () => {
+    const data = { account: 'a', source: 's', id: '}},"reversal":null}', reason: 'QUOTA_EXCEEDED' };
+    const event = { type: 'UsageRejected', data } as unknown as UsageRejected;
+    expect(decisionDataText(event, decisionRecordText(event))).toBe(JSON.stringify(data));
+    const more = { type: 'UsageRejected', data, note: 'x' } as unknown as UsageRejected;
+    expect(decisionDataText(more, decisionRecordText(more))).toBeUndefined();
+    const reordered = { data, type: 'UsageRejected' } as unknown as UsageRejected;
+    expect(decisionDataText(reordered, decisionRecordText(reordered))).toBeUndefined();
   });
 });

@@ -1,6 +1,8 @@
 import {
   decide,
+  decisionDataText,
   decisionFor,
+  decisionRecordText,
   DomainError,
   evolveKnowing,
   holdFor,
@@ -20,8 +22,8 @@ export type Outcome =
 
 /**
  * Decides one command on `state`: its events and the state after them, or the domain's refusal.
- * A decision's data is serialised here once: the account remembers the decision around that
- * text, and the append writes it (StoredEvent.json) instead of serialising the data again.
+ * A decision is serialised here once: the account remembers its record's text, and the append
+ * writes its data's text out of it (StoredEvent.json) instead of serialising the data again.
  */
 export function decideOne(command: AccountCommand, state: Account): Outcome {
   try {
@@ -30,9 +32,10 @@ export function decideOne(command: AccountCommand, state: Account): Outcome {
     let after = state;
     for (let i = 0; i < events.length; i++) {
       const event = events[i];
-      const text = event.type === 'UsageAccepted' || event.type === 'UsageRejected' ? JSON.stringify(event.data) : undefined;
-      texts[i] = text;
-      after = evolveKnowing(after, event, text);
+      const decision = event.type === 'UsageAccepted' || event.type === 'UsageRejected';
+      const record = decision ? decisionRecordText(event) : undefined;
+      texts[i] = decision ? decisionDataText(event, record as string) : undefined;
+      after = evolveKnowing(after, event, record);
     }
     return { ok: true, events, texts, state: after };
   } catch (error) {
