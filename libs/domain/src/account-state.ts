@@ -32,35 +32,6 @@ export interface DecisionRecord {
   reversal: UsageReversed['data'] | null;
 }
 
-// How a new decision's record, { event, reversal: null }, begins and ends as JSON text.
-const ACCEPTED_TEXT = '{"event":{"type":"UsageAccepted","data":';
-const REJECTED_TEXT = '{"event":{"type":"UsageRejected","data":';
-const NOT_REVERSED_TEXT = '},"reversal":null}';
-
-/**
- * The JSON text an account remembers a decision just made as (`JSON.stringify({ event, reversal:
- * null })`), for a caller that wants it made once: folded with {@link evolveKnowing}, its data's
- * text read out of it with {@link decisionDataText}.
- */
-export function decisionRecordText(event: UsageAccepted | UsageRejected): string {
-  return JSON.stringify({ event, reversal: null } satisfies DecisionRecord);
-}
-
-/**
- * `JSON.stringify(event.data)`, read out of the decision's record text ({@link
- * decisionRecordText}) as a slice of it (V8 copies nothing: it points into the text the account
- * keeps anyway); undefined when the event is not exactly `{ type, data }`, as decide makes it
- * (then the text around the data is not known).
- */
-export function decisionDataText(event: UsageAccepted | UsageRejected, record: string): string | undefined {
-  let keys = 0;
-  for (const key in event) if (Object.prototype.hasOwnProperty.call(event, key)) keys++;
-  const head = event.type === 'UsageAccepted' ? ACCEPTED_TEXT : REJECTED_TEXT;
-  return keys === 2 && record.startsWith(head) && record.endsWith(NOT_REVERSED_TEXT)
-    ? record.slice(head.length, record.length - NOT_REVERSED_TEXT.length)
-    : undefined;
-}
-
 /** The account aggregate, folded from its recent period streams. */
 export interface Account {
   account: string | null;
@@ -195,23 +166,14 @@ function counted(
 
 /** Applies one stored event; never mutates `state`. */
 export function evolve(state: Account, event: AccountEvent): Account {
-  return evolveKnowing(state, event, undefined);
-}
-
-/**
- * {@link evolve}, given a new decision's record text ({@link decisionRecordText}) when the caller
- * made it already (the shell, to append its data's text too): the account remembers it as is
- * instead of serialising the record again. Same state either way.
- */
-export function evolveKnowing(state: Account, event: AccountEvent, record: string | undefined): Account {
   const wallet = evolveWallet(state, event);
-  if (wallet === state) return evolveRest(state, event, record);
+  if (wallet === state) return evolveRest(state, event);
   const { credits, grants, allowance, earmarks } = wallet;
-  return evolveRest({ ...state, credits, grants, allowance, earmarks }, event, record);
+  return evolveRest({ ...state, credits, grants, allowance, earmarks }, event);
 }
 
 /** The rest of {@link evolve}: everything but the wallet. */
-function evolveRest(state: Account, event: AccountEvent, record: string | undefined): Account {
+function evolveRest(state: Account, event: AccountEvent): Account {
   switch (event.type) {
     case 'PeriodOpened': {
       const { account, period, openedAt, carried } = event.data;
@@ -249,7 +211,7 @@ function evolveRest(state: Account, event: AccountEvent, record: string | undefi
       const afterCount: Account = {
         ...state,
         ...counted(state, event.data, 1),
-        decisions: state.decisions.set(usageKey(source, id), { event, reversal: null }, record),
+        decisions: state.decisions.set(usageKey(source, id), { event, reversal: null }),
       };
       const { buckets, members } = withTokensTaken(afterCount, event.data);
       // Most usages take no rate-limit tokens: then the state is not copied again.
@@ -258,7 +220,7 @@ function evolveRest(state: Account, event: AccountEvent, record: string | undefi
     case 'UsageRejected':
       return {
         ...state,
-        decisions: state.decisions.set(usageKey(event.data.source, event.data.id), { event, reversal: null }, record),
+        decisions: state.decisions.set(usageKey(event.data.source, event.data.id), { event, reversal: null }),
       };
     case 'UsageReversed': {
       const { source, id } = event.data;

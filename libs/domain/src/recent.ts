@@ -69,12 +69,9 @@ export class Recent<V> implements Iterable<[string, V]> {
     return this.log.find(key, this.start, this.end) >= 0;
   }
 
-  /**
-   * With `key` set to `value`: a new key is the most recent, the oldest ones forgotten beyond the
-   * limits. `text` is the value's JSON text when the caller has it already: it must be what
-   * `JSON.stringify(value)` gives (undefined: serialised here).
-   */
-  set(key: string, value: V, text: string = JSON.stringify(value)): Recent<V> {
+  /** With `key` set to `value`: a new key is the most recent, the oldest ones forgotten beyond the limits. */
+  set(key: string, value: V): Recent<V> {
+    const text = JSON.stringify(value);
     const at = this.log.find(key, this.start, this.end);
     if (at >= 0) {
       const old = this.textAt(at);
@@ -232,14 +229,7 @@ class EntryLog {
   /** A log of `entries` at positions from `base` on. */
   static of(entries: ReadonlyArray<[string, string]>, base: number): EntryLog {
     const log = new EntryLog(null, base);
-    // A window's keys are distinct: none has an earlier position to link to, nothing to look up.
-    for (let i = 0; i < entries.length; i++) {
-      const [key, text] = entries[i];
-      log.previous.push(-1);
-      log.latest.set(key, base + i);
-      log.keys.push(key);
-      log.texts.push(text);
-    }
+    for (const [key, text] of entries) log.push(key, text);
     return log;
   }
 

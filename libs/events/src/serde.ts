@@ -10,12 +10,6 @@ export type TallyEvent = AccountEvent | AccountRootEvent | MeterEvent | SubjectE
 export interface StoredEvent {
   type: string;
   data: Record<string, unknown>;
-  /**
-   * `JSON.stringify(data)`, when the writer made it already (a decision's, made once for the
-   * account's memory and the append: {@link serializeKnowing}); a store may write it instead of
-   * serialising `data` again. Never read back: a recorded event has none.
-   */
-  json?: string;
 }
 
 /** Thrown when the store holds a type this build cannot read; never skipped silently. */
@@ -183,11 +177,6 @@ export function storedTypesOf(...types: EventType[]): StoredType[] {
 /** Maps an event to its stored form, under its type's current version. */
 export function serialize(event: TallyEvent): StoredEvent {
   return { type: `${event.type}.${CODECS[event.type].write}`, data: event.data as unknown as StoredPayload };
-}
-
-/** {@link serialize}, with its data's JSON text when already made (see {@link StoredEvent.json}). */
-export function serializeKnowing(event: TallyEvent, json: string | undefined): StoredEvent {
-  return json === undefined ? serialize(event) : { ...serialize(event), json };
 }
 
 /** Maps any stored version of an event to the current in-memory shape. */

@@ -1,43 +1,15 @@
-import {
-  decide,
-  decisionDataText,
-  decisionFor,
-  decisionRecordText,
-  DomainError,
-  evolveKnowing,
-  holdFor,
-  recall,
-  type Account,
-  type AccountCommand,
-} from '@tally/domain';
+import { decide, decisionFor, DomainError, evolve, holdFor, recall, type Account, type AccountCommand } from '@tally/domain';
 import { deserialize, type AccountEvent } from '@tally/events';
 import type { ClaimKey, EventStore, RecordedEvent } from '@tally/eventstore';
 
-/**
- * What one command came to: the events it appended (maybe none), each decision's data as JSON
- * text (`texts`, by index; undefined for the other events) and the state after them.
- */
-export type Outcome =
-  { ok: true; events: AccountEvent[]; texts: Array<string | undefined>; state: Account } | { ok: false; error: DomainError };
+/** What one command came to: the events it appended (maybe none) and the state after it. */
+export type Outcome = { ok: true; events: AccountEvent[]; state: Account } | { ok: false; error: DomainError };
 
-/**
- * Decides one command on `state`: its events and the state after them, or the domain's refusal.
- * A decision is serialised here once: the account remembers its record's text, and the append
- * writes its data's text out of it (StoredEvent.json) instead of serialising the data again.
- */
+/** Decides one command on `state`: its events and the state after them, or the domain's refusal. */
 export function decideOne(command: AccountCommand, state: Account): Outcome {
   try {
     const events = decide(command, state);
-    const texts = new Array<string | undefined>(events.length);
-    let after = state;
-    for (let i = 0; i < events.length; i++) {
-      const event = events[i];
-      const decision = event.type === 'UsageAccepted' || event.type === 'UsageRejected';
-      const record = decision ? decisionRecordText(event) : undefined;
-      texts[i] = decision ? decisionDataText(event, record as string) : undefined;
-      after = evolveKnowing(after, event, record);
-    }
-    return { ok: true, events, texts, state: after };
+    return { ok: true, events, state: events.reduce(evolve, state) };
   } catch (error) {
     if (error instanceof DomainError) return { ok: false, error };
     throw error;

@@ -348,18 +348,16 @@ export class AccountHandler {
         ? loaded.state
         : await recallClaimed(this.store, loaded.state, commands, repeats, now);
     const appended: AccountEvent[] = [];
-    const texts: Array<string | undefined> = [];
     const outcomes = commands.map((command) => {
       const outcome = decideOne(command, state);
       if (outcome.ok) {
         state = outcome.state;
         appended.push(...outcome.events);
-        texts.push(...outcome.texts);
       }
       return outcome;
     });
     try {
-      await this.writer.append(loaded, appended, state, texts);
+      await this.writer.append(loaded, appended, state);
     } finally {
       // A lookup that read the account while this append was out may have read it before it: not used.
       this.unwritten.delete(account);

@@ -1,5 +1,5 @@
 import { claimsOf, decideBooks, evolve, type Account, type PeriodTransition } from '@tally/domain';
-import { serialize, serializeKnowing, streamNames, type AccountEvent, type AccountRootEvent } from '@tally/events';
+import { serialize, streamNames, type AccountEvent, type AccountRootEvent } from '@tally/events';
 import {
   GroupCommit,
   WrongExpectedRevisionError,
@@ -121,20 +121,16 @@ export class AccountWriter {
     }
   }
 
-  /**
-   * Appends decided events at the loaded revision; throws WrongExpectedRevisionError if another
-   * writer won. `texts`: each event's data as JSON text where made already (by index), written as is.
-   */
-  async append(loaded: LoadedAccount, events: AccountEvent[], after: Account, texts?: Array<string | undefined>): Promise<void> {
+  /** Appends decided events at the loaded revision; throws WrongExpectedRevisionError if another writer won. */
+  async append(loaded: LoadedAccount, events: AccountEvent[], after: Account): Promise<void> {
     // A new account opens with its first recorded event: a refused command (404, 409) writes nothing.
     if (events.length === 0) return;
-    const opening = loaded.opening?.opening ?? [];
-    const all = [...opening, ...events];
+    const all = [...(loaded.opening?.opening ?? []), ...events];
     try {
       // Every decision claims its (source, id) in the same statement: the durable duplicate index.
       const period: StreamAppend = {
         stream: loaded.stream as string,
-        events: all.map((event, i) => serializeKnowing(event, i < opening.length ? undefined : texts?.[i - opening.length])),
+        events: all.map(serialize),
         expected: loaded.revision,
         claims: claimsOf(all),
       };

@@ -131,37 +131,16 @@ export async function appendManyOnce(
 ): Promise<StreamAppendOutcome[] | GroupRefused> {
   // Stream-name order: two group commits that share streams lock their keys in the same order.
   const order = appends.map((_, i) => i).sort((a, b) => (appends[a].stream < appends[b].stream ? -1 : 1));
-  const group: Omit<GroupParam, 'e'> = { p: [], c: [] };
-  // The events' part of the text, written here: each event's data as the text its writer made
-  // already (StoredEvent.json: a decision's, made once with the account's memory of it), else now.
-  // Pieces joined once into one flat string (no rope of a string per event).
-  const pieces: Array<string | number> = [];
+  const group: GroupParam = { p: [], e: [], c: [] };
   order.forEach((index, part) => {
-    const { stream, expected, events: own, claims = [], atomic: unit } = appends[index];
+    const { stream, expected, events, claims = [], atomic: unit } = appends[index];
     group.p.push([stream, revisionCheck(expected), atomic ? 'all' : (unit ?? null)]);
-    for (let i = 0; i < own.length; i++) {
-      const { type, data, json } = own[i];
-      pieces.push(
-        pieces.length === 0 ? '[' : ',[',
-        part,
-        ',',
-        i + 1,
-        ',',
-        JSON.stringify(type),
-        ',',
-        json ?? JSON.stringify(data),
-        ']',
-      );
-    }
+    events.forEach((event, i) => group.e.push([part, i + 1, event.type, event.data]));
     for (const k of claims) group.c.push([part, k.event + 1, k.account, k.source, k.id, k.kind, k.at]);
   });
-  // What JSON.stringify of the whole GroupParam gives, the events' data written once.
-  pieces.unshift('{"p":', JSON.stringify(group.p), ',"e":[');
-  pieces.push('],"c":', JSON.stringify(group.c), '}');
-  const param = pieces.join('');
   let rows: PartRow[];
   try {
-    ({ rows } = await db.query<PartRow>(GROUP_STATEMENT.text, [param], { prepare: GROUP_STATEMENT.name }));
+    ({ rows } = await db.query<PartRow>(GROUP_STATEMENT.text, [JSON.stringify(group)], { prepare: GROUP_STATEMENT.name }));
   } catch (error) {
     const state = sqlState(error);
     if (state === UNIQUE_VIOLATION || state === DEADLOCK_DETECTED || state === CARDINALITY_VIOLATION || refusesData(error)) {

@@ -230,7 +230,7 @@ export class SqlEventStore implements EventStore {
          select global_position, transaction_id::text as transaction_id, stream_revision,
                 pg_notify('${APPEND_CHANNEL}', $1)::text as notified
            from appended order by global_position`,
-        [stream, events.map((e) => e.type), events.map((e) => e.json ?? JSON.stringify(e.data)), check],
+        [stream, events.map((e) => e.type), events.map((e) => JSON.stringify(e.data)), check],
       ));
     } catch (error) {
       const state = sqlState(error);
