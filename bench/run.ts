@@ -199,7 +199,7 @@ async function main(): Promise<void> {
     );
     console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     console.log(
-      `| ${k.events} | ${k.accounts} | ${k.produceMs} ms | ${k.decidedMs ?? '—'} ms | ${k.endToEndMs} ms | ${k.eventsPerSecond} | ${ratio(k.eventsPerSecond, kafkaConsume)} of ${kafkaConsume}/s | ${ratio(k.eventsPerSecond, kafkaPipe?.eventsPerSecond)} of ${kafkaPipe?.eventsPerSecond ?? '—'}/s | ${k.readModelLagMs} ms | ≤ ${k.readModelLagP99Ms ?? '—'} ms | ${k.rssMiB.api} / ${k.rssMiB.projector} | ${k.cpuSeconds.api} / ${k.cpuSeconds.projector} (${k.cpuSeconds.projectorCaughtUp ?? '—'} until caught up) |`,
+      `| ${k.events} | ${k.accounts} | ${k.produceMs} ms (publisher CPU ${k.publisherCpuSeconds} s) | ${k.decidedMs ?? '—'} ms | ${k.endToEndMs} ms | ${k.eventsPerSecond} | ${ratio(k.eventsPerSecond, kafkaConsume)} of ${kafkaConsume}/s | ${ratio(k.eventsPerSecond, kafkaPipe?.eventsPerSecond)} of ${kafkaPipe?.eventsPerSecond ?? '—'}/s | ${k.readModelLagMs} ms | ≤ ${k.readModelLagP99Ms ?? '—'} ms | ${k.rssMiB.api} / ${k.rssMiB.projector} | ${k.cpuSeconds.api} / ${k.cpuSeconds.projector} (${k.cpuSeconds.projectorCaughtUp ?? '—'} until caught up) |`,
     );
     console.log(
       `\napi memory at the end: heap in use ${k.apiMemoryMiB.heapUsed} MiB (large objects ${k.apiMemoryMiB.largeObjects} MiB), external ${k.apiMemoryMiB.external} MiB, RSS ${k.rssMiB.api} MiB`,
@@ -298,6 +298,7 @@ async function main(): Promise<void> {
       eventsPerSecond: pipeline.eventsPerSecond,
       decidedMs: pipeline.decidedMs,
       cpuSeconds: pipeline.cpuSeconds,
+      publisherCpuSeconds: pipeline.publisherCpuSeconds,
       readModelLagMs: pipeline.readModelLagMs,
       readModelLagP99Ms: pipeline.readModelLagP99Ms,
     },
