@@ -13,6 +13,12 @@ export interface KafkaResult {
   instances: number;
   versionConflicts: number;
   produceMs: number;
+  /**
+   * CPU seconds (user + system) the bench's own process spent while it published the usages (its
+   * decisions reader and metrics polling, running meanwhile, included): the publisher shares the
+   * machine with what is measured, so its cost is shown beside it.
+   */
+  publisherCpuSeconds: number;
   endToEndMs: number;
   /** First produce → the api counted every decision durable (before the relay published them). */
   decidedMs: number | null;
@@ -111,8 +117,11 @@ export async function runKafkaScenario(
       events,
       () => (decidedMs = Date.now() - started),
     );
+    const publishing = process.cpuUsage();
     await publisher.publish(inputs);
     const produceMs = Date.now() - started;
+    const published = process.cpuUsage(publishing);
+    const publisherCpuSeconds = Math.round((published.user + published.system) / 1e5) / 10;
     await publisher.disconnect();
     await waitUntil(async () => decided >= events, 600_000);
     decisionsCounted.stop();
@@ -138,6 +147,7 @@ export async function runKafkaScenario(
       instances,
       versionConflicts,
       produceMs,
+      publisherCpuSeconds,
       endToEndMs,
       decidedMs,
       eventsPerSecond: Math.round(events / (endToEndMs / 1000)),

@@ -10,7 +10,7 @@ import {
 } from './baselines';
 import { runManyAccounts, type AccountsResult } from './accounts.bench';
 import { runAccountScale, type AccountScaleResult } from './account-scale.bench';
-import { runHttpScenario, type HttpResult, type HttpScenario } from './http.bench';
+import { runHttpScenario, warmUpSeconds, type HttpResult, type HttpScenario } from './http.bench';
 import { runFixedRate, type FixedRateResult } from './fixed-rate.bench';
 import { runKafkaScenario, USAGE_PARTITIONS, type KafkaResult } from './kafka.bench';
 import { call, freshDatabase, kafkaReachable, postgresReachable } from './support';
@@ -155,7 +155,9 @@ async function main(): Promise<void> {
   if (!pg) console.log('PostgreSQL unreachable: PostgreSQL scenarios and baselines skipped.');
 
   if (http || check) {
-    console.log(`## HTTP (autocannon, ${CONNECTIONS} connections, ${SECONDS} s, api + projector in one process)\n`);
+    console.log(
+      `## HTTP (autocannon, ${CONNECTIONS} connections, ${SECONDS} s after a ${warmUpSeconds(SECONDS)} s warm-up on /v1/usage, api + projector in one process)\n`,
+    );
     console.log(
       `baseline: node:http JSON echo ${nodeHttp.rps ?? '—'} requests/s (p99 ${nodeHttp.p99Ms ?? '—'} ms, ${nodeHttp.cpuMsPerRequest ?? '—'} ms CPU/request); Nest floor (NestJS + Fastify, one no-op POST /v1/usage) ${nestFloor.rps ?? '—'} requests/s (p99 ${nestFloor.p99Ms ?? '—'} ms, ${nestFloor.cpuMsPerRequest ?? '—'} ms CPU/request); pgbench single-row inserts, ${CONNECTIONS} clients: ${pgInsertTps ?? '—'} tps\n`,
     );
@@ -197,7 +199,7 @@ async function main(): Promise<void> {
     );
     console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     console.log(
-      `| ${k.events} | ${k.accounts} | ${k.produceMs} ms | ${k.decidedMs ?? '—'} ms | ${k.endToEndMs} ms | ${k.eventsPerSecond} | ${ratio(k.eventsPerSecond, kafkaConsume)} of ${kafkaConsume}/s | ${ratio(k.eventsPerSecond, kafkaPipe?.eventsPerSecond)} of ${kafkaPipe?.eventsPerSecond ?? '—'}/s | ${k.readModelLagMs} ms | ≤ ${k.readModelLagP99Ms ?? '—'} ms | ${k.rssMiB.api} / ${k.rssMiB.projector} | ${k.cpuSeconds.api} / ${k.cpuSeconds.projector} (${k.cpuSeconds.projectorCaughtUp ?? '—'} until caught up) |`,
+      `| ${k.events} | ${k.accounts} | ${k.produceMs} ms (publisher CPU ${k.publisherCpuSeconds} s) | ${k.decidedMs ?? '—'} ms | ${k.endToEndMs} ms | ${k.eventsPerSecond} | ${ratio(k.eventsPerSecond, kafkaConsume)} of ${kafkaConsume}/s | ${ratio(k.eventsPerSecond, kafkaPipe?.eventsPerSecond)} of ${kafkaPipe?.eventsPerSecond ?? '—'}/s | ${k.readModelLagMs} ms | ≤ ${k.readModelLagP99Ms ?? '—'} ms | ${k.rssMiB.api} / ${k.rssMiB.projector} | ${k.cpuSeconds.api} / ${k.cpuSeconds.projector} (${k.cpuSeconds.projectorCaughtUp ?? '—'} until caught up) |`,
     );
     console.log(
       `\napi memory at the end: heap in use ${k.apiMemoryMiB.heapUsed} MiB (large objects ${k.apiMemoryMiB.largeObjects} MiB), external ${k.apiMemoryMiB.external} MiB, RSS ${k.rssMiB.api} MiB`,
@@ -296,6 +298,7 @@ async function main(): Promise<void> {
       eventsPerSecond: pipeline.eventsPerSecond,
       decidedMs: pipeline.decidedMs,
       cpuSeconds: pipeline.cpuSeconds,
+      publisherCpuSeconds: pipeline.publisherCpuSeconds,
       readModelLagMs: pipeline.readModelLagMs,
       readModelLagP99Ms: pipeline.readModelLagP99Ms,
     },

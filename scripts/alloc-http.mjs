@@ -7,7 +7,10 @@
 // a window (with `all`, until the read models show every unit, so the projector's work is in it).
 // Prints one JSON line; with HEAP_SAMPLE=1 also keeps the window's heap profile in ALLOC_DIR
 // (summarise it with scripts/heapprofile-top.mjs <file> <N>), with CPU_PROFILE=1 the window's CPU
-// profile (scripts/cpuprofile-top.mjs).
+// profile (scripts/cpuprofile-top.mjs). ROUTE=check sends the same load to POST /v1/usage/check
+// (decides, writes nothing) instead, to set the write path's cost apart. `groupCommits` and
+// `streamsPerGroup` are the api's group commits in the window (one statement each) and the accounts
+// in each, from its `tally_group_commit_streams` histogram.
 // Usage: node_modules/.bin/node scripts/alloc-http.mjs <api|all> [label]
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
@@ -27,6 +30,7 @@ const autocannon = require('autocannon');
 const WARM = Number(process.env.WARM || 6000);
 const N = Number(process.env.N || 20000);
 const ACCOUNTS = 1000;
+const ROUTE = process.env.ROUTE === 'check' ? '/v1/usage/check' : '/v1/usage';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
 
@@ -41,7 +45,7 @@ function send(url, amount) {
     data: { meter: 'bench', quantity: 1 },
   });
   return autocannon({
-    url: `${url}/v1/usage`,
+    url: `${url}${ROUTE}`,
     method: 'POST',
     connections: 32,
     amount,
@@ -69,8 +73,10 @@ async function main() {
   try {
     await support.call(tally.url, 'PUT', '/v1/meters/bench', { defaultQuota: { limit: null } });
     const warm = (await send(tally.url, WARM))['2xx'];
-    if (kind === 'all') await caughtUp(tally.url, warm);
+    if (kind === 'all' && ROUTE === '/v1/usage') await caughtUp(tally.url, warm);
     await sleep(500);
+    const groups = async () => [(await tally.metric('tally_group_commit_streams_count')) ?? 0, (await tally.metric('tally_group_commit_streams_sum')) ?? 0];
+    const groupsBefore = await groups();
     process.kill(pid, 'SIGUSR2');
     while (!existsSync(file('open'))) await sleep(20);
     const loadBefore = load();
@@ -78,8 +84,9 @@ async function main() {
     const result = await send(tally.url, N);
     const seconds = (Date.now() - started) / 1000;
     const ok = result['2xx'];
-    if (kind === 'all') await caughtUp(tally.url, warm + ok);
+    if (kind === 'all' && ROUTE === '/v1/usage') await caughtUp(tally.url, warm + ok);
     process.kill(pid, 'SIGUSR2');
+    const [groupCount, groupStreams] = (await groups()).map((n, i) => n - groupsBefore[i]);
     while (!existsSync(file('json'))) await sleep(50);
     await sleep(200);
     const window = JSON.parse(readFileSync(file('json'), 'utf8'));
@@ -87,6 +94,7 @@ async function main() {
       JSON.stringify({
         label,
         kind,
+        route: ROUTE,
         at: new Date().toISOString().slice(11, 16),
         load: `${loadBefore}-${load()}`,
         decisions: ok,
@@ -97,6 +105,9 @@ async function main() {
         systemMsPerDecision: Number((window.systemMs / ok).toFixed(4)),
         ...(window.promises === null ? {} : { promisesPerDecision: Number((window.promises / ok).toFixed(2)) }),
         gcMsPerDecision: Number((window.gcMs / ok).toFixed(4)),
+        // The api's group commits in the window (one statement each) and the accounts in each.
+        groupCommits: groupCount,
+        streamsPerGroup: groupCount > 0 ? Number((groupStreams / groupCount).toFixed(2)) : null,
         minorGCs: window.minorGCs,
         majorGCs: window.majorGCs,
       }),
