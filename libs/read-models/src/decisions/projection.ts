@@ -70,7 +70,8 @@ const COLUMNS = [
   { name: 'usage', type: 'bigint', nullable: true },
   { name: 'quota_limit', type: 'bigint', nullable: true },
   { name: 'remaining', type: 'bigint', nullable: true },
-  { name: 'decided_at', type: 'text' },
+  // Nullable as v3's document was: a decision without the time (none is made so) still projects.
+  { name: 'decided_at', type: 'text', nullable: true },
   { name: 'reported_by', type: 'text', nullable: true },
 ] as const;
 
@@ -199,10 +200,13 @@ function rowOf(doc: DecisionDoc): { values: Array<string | number | null>; store
   }
   const extras = rest as DecisionExtras;
   notesInto(extras, reversedAt, reversalReason, reservation);
+  // A field present but undefined is not kept (JSON would drop it): the document stays null.
   let any = false;
-  for (const _ in extras) {
-    any = true;
-    break;
+  for (const key in extras) {
+    if ((extras as Record<string, unknown>)[key] !== undefined) {
+      any = true;
+      break;
+    }
   }
   return {
     values: [
