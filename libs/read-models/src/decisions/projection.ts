@@ -152,27 +152,9 @@ const exact = (n: number | null) => n === null || Number.isSafeInteger(n);
 /** A decision's column values (in `COLUMNS` order) and what its document keeps, null for nothing. */
 function rowOf(doc: DecisionDoc): { values: Array<string | number | null>; stored: unknown } {
   const [hi, lo] = seqColumns(doc.seq);
-  const {
-    id: _id,
-    source: _source,
-    account,
-    seq: _seq,
-    subject,
-    meter,
-    quantity,
-    decision,
-    reason,
-    overage,
-    usage,
-    limit,
-    remaining,
-    decidedAt,
-    reportedBy,
-    reversedAt,
-    reversalReason,
-    reservation,
-    ...rest
-  } = doc;
+  const { id: _id, source: _source, account, seq: _seq, reversedAt, reversalReason, reservation, ...decided } = doc;
+  const { subject, meter, quantity, decision, reason, overage, usage, limit, remaining, decidedAt, reportedBy, ...rest } =
+    decided;
   const columned =
     exact(quantity) &&
     exact(overage) &&
@@ -181,20 +163,8 @@ function rowOf(doc: DecisionDoc): { values: Array<string | number | null>; store
     exact(remaining) &&
     (decision === 'rejected') === (reason !== undefined);
   if (!columned) {
-    const kept = {
-      subject,
-      meter,
-      quantity,
-      decision,
-      ...(reason === undefined ? {} : { reason }),
-      overage,
-      usage,
-      limit,
-      remaining,
-      decidedAt,
-      reportedBy,
-      ...rest,
-    } as StoredDecision;
+    // Kept whole (but for the key and position) as v3 kept it: an absent `reason` stays absent in JSON.
+    const kept = decided as StoredDecision;
     notesInto(kept, reversedAt, reversalReason, reservation);
     return { values: [hi, lo, null, null, null, null, null, null, null, null, decidedAt, null], stored: kept };
   }
